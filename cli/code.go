@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"latchkey/otp"
+)
+
+func init() {
+	register(&command{
+		name: "code",
+		args: "URI|QUERY [--at UNIX_SECONDS]",
+		summary: `Prints the current code of an otpauth:// URI, or of the vault's one account
+matching QUERY (issuer or account name). For HOTP the URI's counter is used.`,
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.String("at", "", "the time, in Unix seconds, to give the code for (default: now)")
+			addPasswordFlags(fs, c)
+		},
+		run: runCode,
+	})
+}
+
+func runCode(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return usageErrorf("code takes one URI or query; see \"latchkey code -h\"")
+	}
+	at := time.Now()
+	if v := fs.Lookup("at").Value.String(); v != "" {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return usageErrorf("--at %q is not a number of seconds", v)
+		}
+		at = time.Unix(secs, 0)
+	}
+	arg := args[0]
+	if looksLikeURI(arg) {
+		k, err := otp.ParseURI(arg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.Stdout, k.Code(at))
+		return nil
+	}
+	return codeFromVault(c, arg, at)
+}
+
+func looksLikeURI(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "otpauth:") || strings.HasPrefix(l, "steam:") || strings.Contains(l, "://")
+}

@@ -1,0 +1,19 @@
+// Latchkey is a desktop two-factor authenticator. With no command it opens
+// the window; with one it works on the command line (see "latchkey help").
+package main
+
+import (
+	"os"
+
+	"latchkey/cli"
+	"latchkey/ui"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.Env{
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		OpenUI: ui.Run,
+	}))
+}

@@ -1,0 +1,268 @@
+package otp
+
+import (
+	"encoding/base32"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// ParseSecret decodes a base32 secret as people and services write it:
+// any case, with spaces, dashes or '=' padding. Its errors never quote s.
+func ParseSecret(s string) ([]byte, error) {
+	if len(s) > MaxSecretLen*2 {
+		return nil, &ParseError{Part: "secret", Msg: "secret is too long"}
+	}
+	clean := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '-' || c == '=' || c == '\t':
+			continue
+		case c >= 'a' && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		clean = append(clean, c)
+	}
+	if len(clean) == 0 {
+		return nil, &ParseError{Part: "secret", Msg: "missing secret"}
+	}
+	key, err := b32.DecodeString(string(clean))
+	if err != nil {
+		// A trailing partial quantum that carries no whole byte is an
+		// encoder's quirk we can forgive only when it holds no set bits;
+		// otherwise the secret is simply not base32.
+		return nil, &ParseError{Part: "secret", Msg: "not valid base32"}
+	}
+	if len(key) == 0 {
+		return nil, &ParseError{Part: "secret", Msg: "missing secret"}
+	}
+	if len(key) > MaxSecretLen {
+		return nil, &ParseError{Part: "secret", Msg: fmt.Sprintf("secret longer than %d bytes", MaxSecretLen)}
+	}
+	return key, nil
+}
+
+// EncodeSecret is the canonical base32 form of a secret: upper case, no padding.
+func EncodeSecret(secret []byte) string { return b32.EncodeToString(secret) }
+
+// ParseURI reads an otpauth:// (or steam://) key URI strictly, once.
+//
+// It forgives what real services emit: lowercase or spaced secrets, padding,
+// ':' or %3A in the label, spaces before the account name, the issuer given
+// only in the label or only as a parameter (the parameter wins when both are
+// present), and unknown parameters. It refuses what cannot be right, with a
+// *ParseError naming the part; no error quotes the secret.
+func ParseURI(s string) (Key, error) {
+	s = strings.TrimSpace(s)
+	if len(s) > MaxURILen {
+		return Key{}, &ParseError{Part: "uri", Msg: fmt.Sprintf("longer than %d bytes", MaxURILen)}
+	}
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return Key{}, &ParseError{Part: "uri", Msg: "not an otpauth:// URI"}
+	}
+	switch strings.ToLower(scheme) {
+	case "otpauth":
+	case "steam":
+		return parseSteamURI(rest)
+	default:
+		return Key{}, &ParseError{Part: "uri", Msg: fmt.Sprintf("scheme %q is not otpauth", scheme)}
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	rest, rawQuery, _ := strings.Cut(rest, "?")
+	host, rawLabel, _ := strings.Cut(rest, "/")
+
+	var k Key
+	switch strings.ToLower(host) {
+	case "totp":
+		k.Type = TOTP
+	case "hotp":
+		k.Type = HOTP
+	case "steam":
+		k.Type = Steam
+	case "":
+		return Key{}, &ParseError{Part: "type", Msg: "missing type (want totp or hotp)"}
+	default:
+		return Key{}, &ParseError{Part: "type", Msg: fmt.Sprintf("unknown type %q (want totp or hotp)", host)}
+	}
+
+	label, err := url.PathUnescape(rawLabel)
+	if err != nil {
+		return Key{}, &ParseError{Part: "label", Msg: "bad percent-encoding"}
+	}
+	labelIssuer, name, hasPrefix := strings.Cut(label, ":")
+	if !hasPrefix {
+		labelIssuer, name = "", label
+	}
+	k.Issuer = strings.TrimSpace(labelIssuer)
+	k.Name = strings.TrimSpace(name)
+
+	params, err := parseQuery(rawQuery)
+	if err != nil {
+		return Key{}, err
+	}
+	if v := strings.TrimSpace(params["issuer"]); v != "" {
+		k.Issuer = v
+	}
+	if strings.Contains(k.Issuer, ":") {
+		return Key{}, &ParseError{Part: "issuer", Msg: "issuer contains a colon"}
+	}
+
+	secret, ok := params["secret"]
+	if !ok {
+		return Key{}, &ParseError{Part: "secret", Msg: "missing secret"}
+	}
+	if k.Secret, err = ParseSecret(secret); err != nil {
+		return Key{}, err
+	}
+
+	k.Algorithm = SHA1
+	if v, ok := params["algorithm"]; ok {
+		if k.Algorithm, err = ParseAlgorithm(v); err != nil {
+			return Key{}, &ParseError{Part: "algorithm", Msg: err.Error()}
+		}
+	}
+	if enc, ok := params["encoder"]; ok && strings.EqualFold(enc, "steam") {
+		k.Type = Steam
+	}
+
+	k.Digits = 6
+	if k.Type == Steam {
+		k.Digits = SteamDigits
+	}
+	if v, ok := params["digits"]; ok {
+		d, err := strconv.Atoi(v)
+		if err != nil {
+			return Key{}, &ParseError{Part: "digits", Msg: fmt.Sprintf("%q is not a number", v)}
+		}
+		// Steam URIs from some apps carry digits=6 or none; the code is
+		// always 5 characters, so the parameter is ignored for Steam.
+		if k.Type != Steam {
+			k.Digits = d
+		}
+	}
+
+	if k.Type.TimeBased() {
+		k.Period = DefaultPeriod
+		if v, ok := params["period"]; ok {
+			p, err := strconv.ParseUint(v, 10, 32)
+			if err != nil {
+				return Key{}, &ParseError{Part: "period", Msg: fmt.Sprintf("%q is not a number of seconds", v)}
+			}
+			k.Period = uint32(p)
+		}
+	} else {
+		v, ok := params["counter"]
+		if !ok {
+			return Key{}, &ParseError{Part: "counter", Msg: "hotp key without a counter"}
+		}
+		if k.Counter, err = strconv.ParseUint(v, 10, 64); err != nil {
+			return Key{}, &ParseError{Part: "counter", Msg: fmt.Sprintf("%q is not a counter value", v)}
+		}
+	}
+	if err := k.Validate(); err != nil {
+		return Key{}, err
+	}
+	return k, nil
+}
+
+// parseQuery splits a raw query into lower-cased names and unescaped values.
+// A parameter given twice is refused: which one a service meant is unknowable.
+func parseQuery(raw string) (map[string]string, error) {
+	params := make(map[string]string)
+	for _, part := range strings.Split(raw, "&") {
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		name = strings.ToLower(name)
+		if name == "secret" {
+			// '+' is not base32, so it cannot stand for a space here; keep
+			// errors about it from ever echoing the value.
+			v, err := url.PathUnescape(value)
+			if err != nil {
+				return nil, &ParseError{Part: "secret", Msg: "bad percent-encoding"}
+			}
+			value = v
+		} else {
+			v, err := url.QueryUnescape(value)
+			if err != nil {
+				return nil, &ParseError{Part: safePart(name), Msg: "bad percent-encoding"}
+			}
+			value = v
+		}
+		if _, dup := params[name]; dup {
+			return nil, &ParseError{Part: safePart(name), Msg: "parameter given twice"}
+		}
+		params[name] = value
+	}
+	return params, nil
+}
+
+// safePart keeps hostile parameter names out of error messages.
+func safePart(name string) string {
+	switch name {
+	case "issuer", "algorithm", "digits", "period", "counter", "encoder":
+		return name
+	}
+	return "parameter"
+}
+
+// parseSteamURI reads steam://SECRET, the form some apps (Bitwarden) store.
+func parseSteamURI(rest string) (Key, error) {
+	secret, err := url.PathUnescape(strings.TrimSuffix(rest, "/"))
+	if err != nil {
+		return Key{}, &ParseError{Part: "secret", Msg: "bad percent-encoding"}
+	}
+	k := Key{Type: Steam, Issuer: "Steam", Algorithm: SHA1, Digits: SteamDigits, Period: DefaultPeriod}
+	if k.Secret, err = ParseSecret(secret); err != nil {
+		return Key{}, err
+	}
+	return k, nil
+}
+
+// URI formats k as a canonical otpauth URI: the label "Issuer:Name", then
+// secret, issuer, algorithm, digits and period (or counter), always in that
+// order and always present. Steam keys use the otpauth://steam/ form that
+// Aegis writes. ParseURI(k.URI()) gives back k.
+func (k Key) URI() string {
+	var b strings.Builder
+	b.WriteString("otpauth://")
+	b.WriteString(k.Type.String())
+	b.WriteByte('/')
+	if k.Issuer != "" || strings.Contains(k.Name, ":") {
+		// An empty prefix keeps a colon inside the name from being read
+		// as the issuer separator.
+		b.WriteString(escapeLabel(k.Issuer))
+		b.WriteByte(':')
+	}
+	b.WriteString(escapeLabel(k.Name))
+	b.WriteString("?secret=")
+	b.WriteString(EncodeSecret(k.Secret))
+	if k.Issuer != "" {
+		b.WriteString("&issuer=")
+		b.WriteString(url.QueryEscape(k.Issuer))
+	}
+	b.WriteString("&algorithm=")
+	b.WriteString(k.Algorithm.String())
+	b.WriteString("&digits=")
+	b.WriteString(strconv.Itoa(k.Digits))
+	if k.Type.TimeBased() {
+		b.WriteString("&period=")
+		b.WriteString(strconv.FormatUint(uint64(k.Period), 10))
+	} else {
+		b.WriteString("&counter=")
+		b.WriteString(strconv.FormatUint(k.Counter, 10))
+	}
+	return b.String()
+}
+
+// escapeLabel percent-encodes a label part so that it survives ParseURI
+// byte for byte: spaces as %20, and ':' (which PathEscape keeps) as %3A.
+func escapeLabel(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building (and, with "test", testing) Latchkey needs, only when
+# it is missing. Sourced by run.sh and test.sh.
+set -euo pipefail
+
+need_pkgs=()
+want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$1"); }
+
+# Fyne builds with cgo against OpenGL and X11.
+want gcc; want pkg-config; want libgl1-mesa-dev; want xorg-dev
+if [ "${1:-}" = test ]; then
+  # The window is tested for real under Xvfb; QR images come from an
+  # independent encoder; codes are checked against independent tools.
+  for p in xvfb xdotool xclip imagemagick x11-utils qrencode zbar-tools zxing-cpp-tools oathtool argon2; do want "$p"; done
+fi
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then want golang-go; fi
+
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "installing: ${need_pkgs[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+fi
+export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
+# An older distribution Go fetches the toolchain go.mod asks for.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
