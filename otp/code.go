@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/binary"
+	"math"
 	"time"
 )
 
@@ -73,8 +74,30 @@ func truncate(alg Algorithm, key []byte, counter uint64) uint32 {
 
 const steamAlphabet = "23456789BCDFGHJKMNPQRTVWXY"
 
-// appendCode formats the truncated value of step counter as k's code.
+// codeable reports whether k's type, hash and length are ones appendCode can
+// format. It is the cheap part of Validate, checked on every code so that a
+// hand-built key with a bad field gives no code rather than a panic.
+func (k *Key) codeable() bool {
+	switch k.Algorithm {
+	case SHA1, SHA256, SHA512:
+	default:
+		return false
+	}
+	switch k.Type {
+	case Steam:
+		return true
+	case TOTP, HOTP:
+		return k.Digits >= MinDigits && k.Digits <= MaxDigits
+	}
+	return false
+}
+
+// appendCode formats the truncated value of step counter as k's code. An
+// unusable key (see codeable) appends nothing.
 func (k *Key) appendCode(dst []byte, counter uint64) []byte {
+	if !k.codeable() {
+		return dst
+	}
 	v := truncate(k.Algorithm, k.Secret, counter)
 	if k.Type == Steam {
 		for i := 0; i < SteamDigits; i++ {
@@ -117,12 +140,14 @@ func (k *Key) counterAt(t time.Time) uint64 {
 }
 
 // AppendCode appends the code valid at t (for HOTP: at k.Counter) to dst.
-// It allocates nothing when dst has room. k must be valid (see Validate).
+// It allocates nothing when dst has room. A key whose type, algorithm or
+// digits are invalid (see Validate) appends nothing.
 func (k *Key) AppendCode(dst []byte, t time.Time) []byte {
 	return k.appendCode(dst, k.counterAt(t))
 }
 
-// Code returns the code valid at t (for HOTP: at k.Counter).
+// Code returns the code valid at t (for HOTP: at k.Counter), or "" for a key
+// whose type, algorithm or digits are invalid.
 func (k Key) Code(t time.Time) string {
 	var buf [MaxDigits]byte
 	return string(k.appendCode(buf[:0], k.counterAt(t)))
@@ -147,8 +172,14 @@ func (k Key) Remaining(t time.Time) time.Duration {
 	if !k.Type.TimeBased() || k.Period == 0 {
 		return 0
 	}
-	next := int64(k.Step(t)+1) * int64(k.Period)
-	return time.Unix(next, 0).Sub(t)
+	p := int64(k.Period)
+	s := t.Unix()
+	if s < 0 {
+		// Step clamps times before 1970 to step 0, which ends at p.
+		return time.Unix(p, 0).Sub(t)
+	}
+	// Worked in remainders so that no multiplication can overflow.
+	return time.Duration(p-s%p)*time.Second - time.Duration(t.Nanosecond())
 }
 
 // MaxWindow caps Verify's window so a caller cannot make it scan for long.
@@ -157,17 +188,17 @@ const MaxWindow = 100
 // Verify checks a code a person typed against the codes within window steps
 // of t (time-based keys: both sides; HOTP: Counter to Counter+window, since a
 // counter only moves forward). It reports the offset of the step that matched,
-// which for TOTP measures clock drift and for HOTP says how far to advance the
+// nearest zero first (and the earlier step on a tie), which for TOTP measures
+// clock drift (RFC 6238 section 5.2) and for HOTP says how far to advance the
 // counter (to Counter+offset+1). Every candidate is compared in constant time
 // and all are always computed, so timing reveals nothing about which matched.
-// Spaces in code are ignored; Steam codes compare case-insensitively.
+// Spaces in code are ignored; Steam codes compare case-insensitively. The
+// window is capped at MaxWindow; an invalid key (see Validate) matches nothing.
 func (k Key) Verify(code string, t time.Time, window int) (offset int, ok bool) {
-	if window < 0 {
-		window = 0
+	if k.Validate() != nil {
+		return 0, false
 	}
-	if window > MaxWindow {
-		window = MaxWindow
-	}
+	window = max(0, min(window, MaxWindow))
 	var typed [MaxDigits]byte
 	n := 0
 	for i := 0; i < len(code); i++ {
@@ -184,7 +215,7 @@ func (k Key) Verify(code string, t time.Time, window int) (offset int, ok bool) 
 		typed[n] = c
 		n++
 	}
-	base := int64(k.counterAt(t))
+	base := k.counterAt(t)
 	found := 0
 	var buf [MaxDigits]byte
 	// Try 0, -1, +1, -2, +2... so the first match is the one nearest zero.
@@ -193,10 +224,19 @@ func (k Key) Verify(code string, t time.Time, window int) (offset int, ok bool) 
 		if i%2 == 1 {
 			off = -off
 		}
-		if base+int64(off) < 0 || (k.Type == HOTP && off < 0) {
+		// Steps before 0 or past the end of the counter do not exist.
+		var c uint64
+		switch {
+		case off < 0 && (k.Type == HOTP || uint64(-off) > base):
 			continue
+		case off < 0:
+			c = base - uint64(-off)
+		case base > math.MaxUint64-uint64(off):
+			continue
+		default:
+			c = base + uint64(off)
 		}
-		got := k.appendCode(buf[:0], uint64(base+int64(off)))
+		got := k.appendCode(buf[:0], c)
 		match := subtle.ConstantTimeCompare(got, typed[:n])
 		first := match & subtle.ConstantTimeEq(int32(found), 0)
 		offset = subtle.ConstantTimeSelect(first, off, offset)

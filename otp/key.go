@@ -75,9 +75,9 @@ func ParseAlgorithm(s string) (Algorithm, error) {
 	case "SHA512":
 		return SHA512, nil
 	case "MD5":
-		return 0, fmt.Errorf("algorithm MD5 is not part of RFC 6238 and is not supported")
+		return 0, &ParseError{Part: "algorithm", Msg: "MD5 is not part of RFC 6238 and is not supported"}
 	}
-	return 0, fmt.Errorf("unknown algorithm %q (want SHA1, SHA256 or SHA512)", s)
+	return 0, &ParseError{Part: "algorithm", Msg: "unknown algorithm " + quote(s) + " (want SHA1, SHA256 or SHA512)"}
 }
 
 // Limits of a valid key. Steam codes always have SteamDigits characters.

@@ -30,11 +30,14 @@ func ParseSecret(s string) ([]byte, error) {
 	if len(clean) == 0 {
 		return nil, &ParseError{Part: "secret", Msg: "missing secret"}
 	}
+	// A dangling last character that completes no byte is an encoder's
+	// quirk we forgive only when it holds no set bits ('A' is zero);
+	// otherwise the secret was cut short or mistyped.
+	if r := len(clean) % 8; (r == 1 || r == 3 || r == 6) && clean[len(clean)-1] == 'A' {
+		clean = clean[:len(clean)-1]
+	}
 	key, err := b32.DecodeString(string(clean))
 	if err != nil {
-		// A trailing partial quantum that carries no whole byte is an
-		// encoder's quirk we can forgive only when it holds no set bits;
-		// otherwise the secret is simply not base32.
 		return nil, &ParseError{Part: "secret", Msg: "not valid base32"}
 	}
 	if len(key) == 0 {
@@ -57,10 +60,10 @@ func EncodeSecret(secret []byte) string { return b32.EncodeToString(secret) }
 // present), and unknown parameters. It refuses what cannot be right, with a
 // *ParseError naming the part; no error quotes the secret.
 func ParseURI(s string) (Key, error) {
-	s = strings.TrimSpace(s)
 	if len(s) > MaxURILen {
 		return Key{}, &ParseError{Part: "uri", Msg: fmt.Sprintf("longer than %d bytes", MaxURILen)}
 	}
+	s = strings.TrimSpace(s)
 	scheme, rest, ok := strings.Cut(s, "://")
 	if !ok {
 		return Key{}, &ParseError{Part: "uri", Msg: "not an otpauth:// URI"}
@@ -70,7 +73,9 @@ func ParseURI(s string) (Key, error) {
 	case "steam":
 		return parseSteamURI(rest)
 	default:
-		return Key{}, &ParseError{Part: "uri", Msg: fmt.Sprintf("scheme %q is not otpauth", scheme)}
+		// The scheme is not quoted: before a missing "://" it could run
+		// on into the secret.
+		return Key{}, &ParseError{Part: "uri", Msg: "scheme is not otpauth"}
 	}
 	rest, _, _ = strings.Cut(rest, "#")
 	rest, rawQuery, _ := strings.Cut(rest, "?")
@@ -87,13 +92,11 @@ func ParseURI(s string) (Key, error) {
 	case "":
 		return Key{}, &ParseError{Part: "type", Msg: "missing type (want totp or hotp)"}
 	default:
-		return Key{}, &ParseError{Part: "type", Msg: fmt.Sprintf("unknown type %q (want totp or hotp)", host)}
+		return Key{}, &ParseError{Part: "type", Msg: "unknown type " + quote(host) + " (want totp or hotp)"}
 	}
 
-	label, err := url.PathUnescape(rawLabel)
-	if err != nil {
-		return Key{}, &ParseError{Part: "label", Msg: "bad percent-encoding"}
-	}
+	// A stray '%' (as in "100% Bank") is kept as it is rather than refused.
+	label := unescape(rawLabel, false)
 	labelIssuer, name, hasPrefix := strings.Cut(label, ":")
 	if !hasPrefix {
 		labelIssuer, name = "", label
@@ -123,7 +126,7 @@ func ParseURI(s string) (Key, error) {
 	k.Algorithm = SHA1
 	if v, ok := params["algorithm"]; ok {
 		if k.Algorithm, err = ParseAlgorithm(v); err != nil {
-			return Key{}, &ParseError{Part: "algorithm", Msg: err.Error()}
+			return Key{}, err
 		}
 	}
 	if enc, ok := params["encoder"]; ok && strings.EqualFold(enc, "steam") {
@@ -137,7 +140,7 @@ func ParseURI(s string) (Key, error) {
 	if v, ok := params["digits"]; ok {
 		d, err := strconv.Atoi(v)
 		if err != nil {
-			return Key{}, &ParseError{Part: "digits", Msg: fmt.Sprintf("%q is not a number", v)}
+			return Key{}, &ParseError{Part: "digits", Msg: quote(v) + " is not a number"}
 		}
 		// Steam URIs from some apps carry digits=6 or none; the code is
 		// always 5 characters, so the parameter is ignored for Steam.
@@ -151,7 +154,7 @@ func ParseURI(s string) (Key, error) {
 		if v, ok := params["period"]; ok {
 			p, err := strconv.ParseUint(v, 10, 32)
 			if err != nil {
-				return Key{}, &ParseError{Part: "period", Msg: fmt.Sprintf("%q is not a number of seconds", v)}
+				return Key{}, &ParseError{Part: "period", Msg: quote(v) + " is not a number of seconds"}
 			}
 			k.Period = uint32(p)
 		}
@@ -161,7 +164,7 @@ func ParseURI(s string) (Key, error) {
 			return Key{}, &ParseError{Part: "counter", Msg: "hotp key without a counter"}
 		}
 		if k.Counter, err = strconv.ParseUint(v, 10, 64); err != nil {
-			return Key{}, &ParseError{Part: "counter", Msg: fmt.Sprintf("%q is not a counter value", v)}
+			return Key{}, &ParseError{Part: "counter", Msg: quote(v) + " is not a counter value"}
 		}
 	}
 	if err := k.Validate(); err != nil {
@@ -170,55 +173,88 @@ func ParseURI(s string) (Key, error) {
 	return k, nil
 }
 
-// parseQuery splits a raw query into lower-cased names and unescaped values.
-// A parameter given twice is refused: which one a service meant is unknowable.
+// known are the parameters ParseURI reads; any other is ignored unread.
+var known = map[string]bool{
+	"secret": true, "issuer": true, "algorithm": true, "digits": true,
+	"period": true, "counter": true, "encoder": true,
+}
+
+// parseQuery splits a raw query into lower-cased names and unescaped values of
+// the known parameters. A known parameter given twice is refused: which one a
+// service meant is unknowable. Unknown ones (image=, icon=...) are skipped
+// without being decoded, so their spelling can never fail a key.
 func parseQuery(raw string) (map[string]string, error) {
 	params := make(map[string]string)
-	for _, part := range strings.Split(raw, "&") {
-		if part == "" {
-			continue
-		}
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
 		name, value, _ := strings.Cut(part, "=")
 		name = strings.ToLower(name)
-		if name == "secret" {
-			// '+' is not base32, so it cannot stand for a space here; keep
-			// errors about it from ever echoing the value.
-			v, err := url.PathUnescape(value)
-			if err != nil {
-				return nil, &ParseError{Part: "secret", Msg: "bad percent-encoding"}
-			}
-			value = v
-		} else {
-			v, err := url.QueryUnescape(value)
-			if err != nil {
-				return nil, &ParseError{Part: safePart(name), Msg: "bad percent-encoding"}
-			}
-			value = v
+		if !known[name] {
+			continue
 		}
 		if _, dup := params[name]; dup {
-			return nil, &ParseError{Part: safePart(name), Msg: "parameter given twice"}
+			return nil, &ParseError{Part: name, Msg: "parameter given twice"}
 		}
-		params[name] = value
+		// '+' is a space in form encoding, but it is not base32, so in the
+		// secret it is left for ParseSecret to refuse.
+		params[name] = unescape(value, name != "secret")
 	}
 	return params, nil
 }
 
-// safePart keeps hostile parameter names out of error messages.
-func safePart(name string) string {
-	switch name {
-	case "issuer", "algorithm", "digits", "period", "counter", "encoder":
-		return name
+// unescape decodes %XX sequences (and '+' as a space when plusSpace is set).
+// Unlike url.QueryUnescape it never fails: a '%' not followed by two hex
+// digits is kept as it is, which is what the service that wrote it meant.
+func unescape(s string, plusSpace bool) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
 	}
-	return "parameter"
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		case c == '+' && plusSpace:
+			b = append(b, ' ')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+// quote shows a short parameter value in an error; anything long enough to
+// be a secret (or a pasted URI) is left out.
+func quote(v string) string {
+	const max = 12
+	if len(v) > max {
+		return "value"
+	}
+	return strconv.Quote(v)
 }
 
 // parseSteamURI reads steam://SECRET, the form some apps (Bitwarden) store.
 func parseSteamURI(rest string) (Key, error) {
-	secret, err := url.PathUnescape(strings.TrimSuffix(rest, "/"))
-	if err != nil {
-		return Key{}, &ParseError{Part: "secret", Msg: "bad percent-encoding"}
-	}
+	secret := unescape(strings.TrimSuffix(rest, "/"), false)
 	k := Key{Type: Steam, Issuer: "Steam", Algorithm: SHA1, Digits: SteamDigits, Period: DefaultPeriod}
+	var err error
 	if k.Secret, err = ParseSecret(secret); err != nil {
 		return Key{}, err
 	}
@@ -228,7 +264,8 @@ func parseSteamURI(rest string) (Key, error) {
 // URI formats k as a canonical otpauth URI: the label "Issuer:Name", then
 // secret, issuer, algorithm, digits and period (or counter), always in that
 // order and always present. Steam keys use the otpauth://steam/ form that
-// Aegis writes. ParseURI(k.URI()) gives back k.
+// Aegis writes. For any key ParseURI returned, ParseURI(k.URI()) gives back
+// an equal key. URI holds the secret: never log it or put it in an error.
 func (k Key) URI() string {
 	var b strings.Builder
 	b.WriteString("otpauth://")
