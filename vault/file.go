@@ -1,0 +1,271 @@
+package vault
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// fileSystem is every file operation a save makes, so tests can fail each in
+// turn. osFS is the only real implementation.
+type fileSystem interface {
+	CreateTemp(dir, pattern string) (tempFile, error) // mode 0600
+	ReadFile(name string) ([]byte, error)             // capped at MaxFileSize
+	Rename(from, to string) error
+	Remove(name string) error
+	SyncDir(dir string) error
+	ReadDir(dir string) ([]string, error)
+	MkdirAll(dir string) error // mode 0700
+}
+
+type tempFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+	Name() string
+}
+
+type osFS struct{}
+
+var _ fileSystem = osFS{}
+
+func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
+	// os.CreateTemp opens with 0600 whatever the umask; chmod anyway in case
+	// a platform differs, since the file holds the whole vault.
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}
+
+func (osFS) ReadFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: %w", name, ErrCorrupt)
+	}
+	if st.Size() > int64(MaxFileSize) {
+		return nil, fmt.Errorf("vault: %s is larger than %d bytes: %w", name, MaxFileSize, ErrCorrupt)
+	}
+	// The size is only a hint (the file may grow): the limit is what counts.
+	b := make([]byte, 0, st.Size()+1)
+	b, err = readAllLimited(f, b, int64(MaxFileSize))
+	return b, err
+}
+
+func readAllLimited(r io.Reader, b []byte, limit int64) ([]byte, error) {
+	lr := &io.LimitedReader{R: r, N: limit + 1}
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return nil, fmt.Errorf("vault: file larger than %d bytes: %w", limit, ErrCorrupt)
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (osFS) Rename(from, to string) error { return os.Rename(from, to) }
+func (osFS) Remove(name string) error     { return os.Remove(name) }
+func (osFS) MkdirAll(dir string) error    { return os.MkdirAll(dir, 0o700) }
+
+func (osFS) SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+func (osFS) ReadDir(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, err
+}
+
+// writeAtomic replaces path with data so that, whatever fails and whenever
+// the machine stops, path holds either its old content or data in full:
+// temp file in the same folder, fsync, read back and check, rename, fsync
+// the folder. verify gets the bytes read back. On error the temp file is
+// removed and path is untouched (unless only the folder sync failed, when
+// the rename may or may not survive a crash: the error says so).
+func writeAtomic(fsys fileSystem, path string, data []byte, verify func([]byte) error) (err error) {
+	dir := filepath.Dir(path)
+	f, err := fsys.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("vault: creating a temporary file: %w", err)
+	}
+	tmp := f.Name()
+	renamed := false
+	defer func() {
+		if err != nil && !renamed {
+			fsys.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("vault: writing %s: %w", tmp, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("vault: flushing %s to disk: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("vault: closing %s: %w", tmp, err)
+	}
+	back, err := fsys.ReadFile(tmp)
+	if err != nil {
+		return fmt.Errorf("vault: reading back %s: %w", tmp, err)
+	}
+	if !bytes.Equal(back, data) {
+		return fmt.Errorf("vault: %s reads back different from what was written: %w", tmp, ErrCorrupt)
+	}
+	if verify != nil {
+		if err := verify(back); err != nil {
+			return fmt.Errorf("vault: verifying %s: %w", tmp, err)
+		}
+	}
+	if err := fsys.Rename(tmp, path); err != nil {
+		return fmt.Errorf("vault: replacing %s: %w", path, err)
+	}
+	renamed = true
+	if err := fsys.SyncDir(dir); err != nil {
+		return fmt.Errorf("vault: %s was replaced but its folder could not be flushed to disk: %w", path, err)
+	}
+	return nil
+}
+
+// lockFile takes the advisory lock on path's sidecar "path.lock". The lock
+// file is never deleted: deleting it would let two processes lock two
+// different files of the same name.
+func lockFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("vault: opening the lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("vault: %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("vault: locking %s: %w", path, err)
+	}
+	return f, nil
+}
+
+func unlockFile(f *os.File) error {
+	if f == nil {
+		return nil
+	}
+	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return f.Close()
+}
+
+// BackupDirFor is where backups of the vault at path go by default: a
+// "backups" folder beside it.
+func BackupDirFor(path string) string {
+	return filepath.Join(filepath.Dir(path), "backups")
+}
+
+// backupStamp is sortable as text: newest last.
+const backupStamp = "20060102T150405.000000000Z"
+
+// backupName is "<vault file name>.<UTC time>.bak".
+func backupName(path string, t time.Time) string {
+	return filepath.Base(path) + "." + t.UTC().Format(backupStamp) + ".bak"
+}
+
+// Backups lists the backups of the vault at path in dir, newest first.
+func Backups(dir, path string) ([]string, error) {
+	return listBackups(osFS{}, dir, path)
+}
+
+func listBackups(fsys fileSystem, dir, path string) ([]string, error) {
+	names, err := fsys.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("vault: listing backups: %w", err)
+	}
+	prefix := filepath.Base(path) + "."
+	var out []string
+	for _, n := range names {
+		stamp, ok := strings.CutPrefix(n, prefix)
+		if !ok {
+			continue
+		}
+		stamp, ok = strings.CutSuffix(stamp, ".bak")
+		if !ok {
+			continue
+		}
+		if _, err := time.Parse(backupStamp, stamp); err != nil {
+			continue
+		}
+		out = append(out, filepath.Join(dir, n))
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out, nil
+}
+
+// rotationDays is how many daily backups survive beyond the last keep saves.
+const rotationDays = 7
+
+// rotate keeps the newest keep backups plus the newest one of each of the
+// last rotationDays days that have one, and deletes the rest.
+func rotate(fsys fileSystem, dir, path string, keep int) error {
+	all, err := listBackups(fsys, dir, path)
+	if err != nil {
+		return err
+	}
+	prefix := filepath.Base(path) + "."
+	days := map[string]bool{}
+	var firstErr error
+	for i, p := range all {
+		day := strings.TrimPrefix(filepath.Base(p), prefix)[:8]
+		keepIt := i < keep
+		if !days[day] && len(days) < rotationDays {
+			days[day] = true
+			keepIt = true
+		}
+		if !keepIt {
+			if err := fsys.Remove(p); err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("vault: removing old backup: %w", err)
+			}
+		}
+	}
+	return firstErr
+}

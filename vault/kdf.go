@@ -1,0 +1,118 @@
+package vault
+
+import (
+	"crypto/hkdf"
+	"crypto/sha256"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Params are Argon2id's cost parameters for a password slot.
+type Params struct {
+	Memory  uint32 // KiB
+	Time    uint32 // passes
+	Threads uint8  // lanes
+}
+
+func (p Params) String() string {
+	return fmt.Sprintf("argon2id m=%d MiB t=%d p=%d", p.Memory>>10, p.Time, p.Threads)
+}
+
+// FloorParams is the least Latchkey ever writes: RFC 9106's second
+// recommended option. Calibrate never goes below it.
+var FloorParams = Params{Memory: 64 << 10, Time: 3, Threads: 4}
+
+// Caps on parameters read from a file, checked before the KDF runs so a
+// hostile file cannot exhaust memory or time. Calibrate stays below them.
+const (
+	MaxMemory  = 4 << 20 // KiB: 4 GiB
+	MaxTime    = 64
+	MaxThreads = 255
+	// calibrateMaxMemory keeps calibration from claiming more than 1 GiB on
+	// a fast machine; time is better spent on passes beyond that.
+	calibrateMaxMemory = 1 << 20
+)
+
+// DefaultUnlockTime is the unlock delay Create calibrates toward.
+const DefaultUnlockTime = time.Second
+
+// limits says which parameters a read file may carry. The exported API
+// always uses strictLimits; tests use a lower floor to make a valid-looking
+// vault cheap to open (the narrow knob, as age's SetWorkFactor).
+type limits struct {
+	floor Params
+}
+
+var strictLimits = limits{floor: FloorParams}
+
+// check refuses parameters outside [floor, caps]. Below the floor is refused
+// too: the header is authenticated, so such a slot was not written by
+// Latchkey, which never writes below the floor.
+func (l limits) check(p Params) error {
+	switch {
+	case p.Memory > MaxMemory || p.Time > MaxTime:
+		return fmt.Errorf("vault: file asks for %s, above the limit of %d MiB and t=%d: %w", p, MaxMemory>>10, MaxTime, ErrHostileParams)
+	case p.Threads == 0 || p.Time == 0 || p.Memory < 8*uint32(p.Threads):
+		return fmt.Errorf("vault: file asks for %s, which argon2id does not allow: %w", p, ErrHostileParams)
+	case p.Memory < l.floor.Memory || p.Time < l.floor.Time || p.Threads < l.floor.Threads:
+		return fmt.Errorf("vault: file asks for %s, below latchkey's minimum %s: %w", p, l.floor, ErrHostileParams)
+	}
+	return nil
+}
+
+// passwordKey derives a slot's 32-byte wrapping key from a password.
+func passwordKey(password, salt []byte, p Params) []byte {
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, 32)
+}
+
+// codeKey derives a backup-code slot's wrapping key. A code carries 128
+// random bits, so no stretching is needed: HKDF is enough and keeps opening
+// with a code fast however many slots there are (see FORMAT.md).
+func codeKey(codeBits, salt []byte) ([]byte, error) {
+	return hkdf.Key(sha256.New, codeBits, salt, "latchkey vault v1 backup code", 32)
+}
+
+// Calibrate measures Argon2id on this machine and returns parameters that
+// take about target, never below FloorParams and never above 1 GiB. Passes
+// grow once memory reaches that ceiling.
+func Calibrate(target time.Duration) Params {
+	p := FloorParams
+	elapsed := measure(p)
+	return scale(p, elapsed, target)
+}
+
+func measure(p Params) time.Duration {
+	salt := make([]byte, 16)
+	start := time.Now()
+	passwordKey([]byte("calibration"), salt, p)
+	return max(time.Since(start), time.Millisecond)
+}
+
+// scale extrapolates linearly from one measurement: Argon2id's cost grows
+// with memory times passes.
+func scale(p Params, elapsed, target time.Duration) Params {
+	if elapsed <= 0 || target <= elapsed {
+		return p
+	}
+	factor := float64(target) / float64(elapsed)
+	mem := float64(p.Memory) * factor
+	out := p
+	if mem <= calibrateMaxMemory {
+		out.Memory = uint32(mem) &^ 1023 // whole MiB
+	} else {
+		out.Memory = calibrateMaxMemory
+		passes := float64(p.Time) * mem / calibrateMaxMemory
+		out.Time = uint32(min(passes, MaxTime/2))
+	}
+	out.Memory = max(out.Memory, FloorParams.Memory)
+	out.Time = max(out.Time, FloorParams.Time)
+	return out
+}
+
+// weaker reports whether p costs clearly less than q (by a factor of two),
+// so an unlock is worth upgrading.
+func (p Params) weaker(q Params) bool {
+	return uint64(p.Memory)*uint64(p.Time)*2 <= uint64(q.Memory)*uint64(q.Time)
+}

@@ -1,0 +1,473 @@
+package vault
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// options are the narrow knobs tests turn; the exported functions always use
+// defaultOptions.
+type options struct {
+	fs     fileSystem
+	limits limits
+	// params, when set, replaces calibration (tests use cheap parameters).
+	params *Params
+	// unlockTarget is the unlock time Open upgrades weaker slots toward;
+	// 0 turns upgrading off.
+	unlockTarget time.Duration
+	now          func() time.Time
+}
+
+func defaultOptions() options {
+	return options{fs: osFS{}, limits: strictLimits, unlockTarget: DefaultUnlockTime, now: time.Now}
+}
+
+func (o options) kdfParams() Params {
+	if o.params != nil {
+		return *o.params
+	}
+	return Calibrate(DefaultUnlockTime)
+}
+
+// Create makes a new vault at path (its folder gets mode 0700), protected by
+// password, and returns it open together with BackupCodeCount backup codes
+// to show the user once. It calibrates Argon2id to about a second on this
+// machine. It refuses to replace an existing file (ErrExists).
+func Create(path string, password []byte) (v *Vault, backupCodes []string, err error) {
+	return create(path, password, defaultOptions())
+}
+
+func create(path string, password []byte, o options) (v *Vault, codes []string, err error) {
+	if len(password) == 0 {
+		return nil, nil, errors.New("vault: the password is empty")
+	}
+	if err := o.fs.MkdirAll(filepath.Dir(path)); err != nil {
+		return nil, nil, fmt.Errorf("vault: creating the vault's folder: %w", err)
+	}
+	lock, err := lockFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			unlockFile(lock)
+		}
+	}()
+	if Exists(path) {
+		return nil, nil, fmt.Errorf("vault: %s: %w", path, ErrExists)
+	}
+	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
+	v.dataKey = make([]byte, keySize)
+	rand.Read(v.dataKey)
+	ps, err := newPasswordSlot(password, v.dataKey, o.kdfParams())
+	if err != nil {
+		return nil, nil, err
+	}
+	v.slots = []slot{ps}
+	codeSlots, codes, err := makeCodeSlots(v.dataKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	v.slots = append(v.slots, codeSlots...)
+	v.dirty = true
+	if err := v.save(false); err != nil {
+		return nil, nil, err
+	}
+	return v, codes, nil
+}
+
+func makeCodeSlots(dataKey []byte) ([]slot, []string, error) {
+	slots := make([]slot, 0, BackupCodeCount)
+	codes := make([]string, 0, BackupCodeCount)
+	for range BackupCodeCount {
+		bits, code := newBackupCode()
+		s, err := newCodeSlot(bits, dataKey)
+		clear(bits)
+		if err != nil {
+			return nil, nil, err
+		}
+		slots = append(slots, s)
+		codes = append(codes, code)
+	}
+	return slots, codes, nil
+}
+
+// Open unlocks the vault at path with its password. Errors: ErrWrongPassword,
+// ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNotFound
+// (wrapping fs.ErrNotExist) when there is no file. The file is never written
+// on failure.
+//
+// When the password slot's parameters cost less than half of what this
+// machine now affords in DefaultUnlockTime, Open re-wraps the data key at
+// stronger parameters (one more KDF run) and saves at once; if that save
+// fails the upgrade stays pending as an unsaved change.
+func Open(path string, password []byte) (*Vault, error) {
+	return open(path, password, defaultOptions())
+}
+
+func open(path string, password []byte, o options) (*Vault, error) {
+	v, c, err := readLocked(path, o)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(c.slots, func(s slot) bool { return s.kind == passwordSlot })
+	if i < 0 {
+		v.Close()
+		return nil, fmt.Errorf("vault: %s has no password slot: %w", path, ErrWrongPassword)
+	}
+	s := &c.slots[i]
+	start := time.Now()
+	wk := passwordKey(password, s.salt[:], s.params)
+	elapsed := time.Since(start)
+	dataKey, err := s.unwrap(wk)
+	clear(wk)
+	if err != nil {
+		v.Close()
+		return nil, fmt.Errorf("vault: %s: %w", path, ErrWrongPassword)
+	}
+	if err := v.load(c, dataKey); err != nil {
+		v.Close()
+		return nil, err
+	}
+	if o.unlockTarget > 0 {
+		if better := scale(s.params, elapsed, o.unlockTarget); s.params.weaker(better) {
+			if ns, err := newPasswordSlot(password, v.dataKey, better); err == nil {
+				v.slots[i] = ns
+				v.dirty = true
+				v.Save() // best effort: on failure the upgrade waits for the next Save
+			}
+		}
+	}
+	return v, nil
+}
+
+// OpenWithBackupCode unlocks the vault with one of its backup codes. A code
+// with a typo gives ErrBackupCodeTypo before the file is even read; a
+// well-formed code that opens nothing gives ErrWrongBackupCode. The vault
+// then refuses to save (ErrNeedsPassword) until SetPassword; that save removes
+// the code's slot, so each code opens the vault once. Backups made before
+// still accept the code.
+func OpenWithBackupCode(path string, code string) (*Vault, error) {
+	return openWithBackupCode(path, code, defaultOptions())
+}
+
+func openWithBackupCode(path, code string, o options) (*Vault, error) {
+	bits, err := parseBackupCode(code)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(bits)
+	v, c, err := readLocked(path, o)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.slots {
+		s := &c.slots[i]
+		if s.kind != codeSlot {
+			continue
+		}
+		wk, err := codeKey(bits, s.salt[:])
+		if err != nil {
+			v.Close()
+			return nil, err
+		}
+		dataKey, err := s.unwrap(wk)
+		clear(wk)
+		if err != nil {
+			continue
+		}
+		if err := v.load(c, dataKey); err != nil {
+			v.Close()
+			return nil, err
+		}
+		v.usedCodeSlot = i
+		v.needsPassword = true
+		return v, nil
+	}
+	v.Close()
+	return nil, fmt.Errorf("vault: %s: %w", path, ErrWrongBackupCode)
+}
+
+// readLocked locks path and parses it; the returned Vault holds the lock.
+func readLocked(path string, o options) (*Vault, *container, error) {
+	if !Exists(path) {
+		// Checked first so a mistyped path leaves no stray lock file.
+		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, fs.ErrNotExist)
+	}
+	lock, err := lockFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+		}
+		return nil, nil, err
+	}
+	v := &Vault{path: path, fs: o.fs, lock: lock, now: o.now, opts: o, usedCodeSlot: -1}
+	b, err := o.fs.ReadFile(path)
+	if err != nil {
+		v.Close()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+		}
+		return nil, nil, fmt.Errorf("vault: reading %s: %w", path, err)
+	}
+	c, err := parseContainer(b, o.limits)
+	if err != nil {
+		v.Close()
+		return nil, nil, err
+	}
+	v.diskSum = sha256.Sum256(b)
+	return v, c, nil
+}
+
+// load decrypts and decodes the payload into v.
+func (v *Vault) load(c *container, dataKey []byte) error {
+	pt, err := c.openPayload(dataKey)
+	if err != nil {
+		clear(dataKey)
+		return err
+	}
+	defer clear(pt)
+	accounts, settings, err := decodePayload(pt)
+	if err != nil {
+		clear(dataKey)
+		return err
+	}
+	v.dataKey = dataKey
+	v.slots = c.slots
+	v.accounts = accounts
+	v.settings = settings
+	return nil
+}
+
+// Save writes the vault atomically and durably, verifies what it wrote, and
+// then writes a verified rotating backup (unless Settings.BackupKeep < 0).
+// It never runs the password KDF. On failure the file on disk is untouched
+// and the changes stay in memory (Dirty stays true). It refuses to replace a
+// file that changed on disk since it was read (ErrChangedOnDisk). If only the
+// backup fails, the vault is saved and the error wraps ErrBackupFailed.
+func (v *Vault) Save() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.save(true)
+}
+
+func (v *Vault) save(checkDisk bool) error {
+	if v.closed {
+		return ErrClosed
+	}
+	if v.needsPassword {
+		return ErrNeedsPassword
+	}
+	slots := slices.Clone(v.slots)
+	if v.usedCodeSlot >= 0 {
+		slots = slices.Delete(slots, v.usedCodeSlot, v.usedCodeSlot+1)
+	}
+	pt, err := encodePayload(v.accounts, v.settings)
+	if err != nil {
+		return err
+	}
+	data, err := marshalContainer(slots, v.dataKey, pt)
+	clear(pt)
+	if err != nil {
+		return err
+	}
+	if checkDisk {
+		cur, err := v.fs.ReadFile(v.path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			// Deleted behind our back: writing it again loses nothing.
+		case err != nil:
+			return fmt.Errorf("vault: checking %s before saving: %w", v.path, err)
+		case sha256.Sum256(cur) != v.diskSum:
+			return fmt.Errorf("vault: %s: %w", v.path, ErrChangedOnDisk)
+		}
+	}
+	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
+	if err := writeAtomic(v.fs, v.path, data, verify); err != nil {
+		return err
+	}
+	v.diskSum = sha256.Sum256(data)
+	v.slots = slots
+	v.usedCodeSlot = -1
+	v.dirty = false
+	if err := v.backup(data); err != nil {
+		return fmt.Errorf("%w: %w", ErrBackupFailed, err)
+	}
+	return nil
+}
+
+// verifyFile parses b and decrypts and decodes its payload with dataKey.
+func verifyFile(b, dataKey []byte, lim limits) error {
+	c, err := parseContainer(b, lim)
+	if err != nil {
+		return err
+	}
+	pt, err := c.openPayload(dataKey)
+	if err != nil {
+		return err
+	}
+	defer clear(pt)
+	_, _, err = decodePayload(pt)
+	return err
+}
+
+func (v *Vault) backup(data []byte) error {
+	keep := v.settings.BackupKeep
+	if keep < 0 {
+		return nil
+	}
+	dir := v.settings.BackupDir
+	if dir == "" {
+		dir = BackupDirFor(v.path)
+	}
+	if err := v.fs.MkdirAll(dir); err != nil {
+		return fmt.Errorf("vault: creating the backup folder: %w", err)
+	}
+	name := filepath.Join(dir, backupName(v.path, v.now()))
+	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
+	if err := writeAtomic(v.fs, name, data, verify); err != nil {
+		return err
+	}
+	return rotate(v.fs, dir, v.path, keep)
+}
+
+// SetPassword replaces the password slot with one for pw, at parameters
+// calibrated on this machine (about a second of KDF, run without holding the
+// vault, so other calls are not blocked), and saves at once: someone who has
+// just chosen a new password must be able to rely on it. If that save
+// fails, the new password is still set in memory and Dirty is true.
+func (v *Vault) SetPassword(pw []byte) error {
+	if len(pw) == 0 {
+		return errors.New("vault: the password is empty")
+	}
+	v.mu.Lock()
+	if v.closed {
+		v.mu.Unlock()
+		return ErrClosed
+	}
+	dataKey := slices.Clone(v.dataKey)
+	v.mu.Unlock()
+	defer clear(dataKey)
+	ns, err := newPasswordSlot(pw, dataKey, v.opts.kdfParams())
+	if err != nil {
+		return err
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return ErrClosed
+	}
+	if i := slices.IndexFunc(v.slots, func(s slot) bool { return s.kind == passwordSlot }); i >= 0 {
+		v.slots[i] = ns
+	} else {
+		v.slots = slices.Insert(v.slots, 0, ns)
+		if v.usedCodeSlot >= 0 {
+			v.usedCodeSlot++
+		}
+	}
+	v.needsPassword = false
+	v.dirty = true
+	return v.save(true)
+}
+
+// RegenerateBackupCodes replaces every backup code with a new set and saves
+// at once, so the old set stops working as soon as the new one is shown. On
+// error no codes are returned and the old set stays.
+func (v *Vault) RegenerateBackupCodes() ([]string, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return nil, ErrClosed
+	}
+	if v.needsPassword {
+		return nil, ErrNeedsPassword
+	}
+	codeSlots, codes, err := makeCodeSlots(v.dataKey)
+	if err != nil {
+		return nil, err
+	}
+	old, oldUsed, oldDirty := v.slots, v.usedCodeSlot, v.dirty
+	var kept []slot
+	for _, s := range v.slots {
+		if s.kind != codeSlot {
+			kept = append(kept, s)
+		}
+	}
+	v.slots = append(kept, codeSlots...)
+	v.usedCodeSlot = -1
+	v.dirty = true
+	if err := v.save(true); err != nil && !errors.Is(err, ErrBackupFailed) {
+		v.slots, v.usedCodeSlot, v.dirty = old, oldUsed, oldDirty
+		return nil, err
+	}
+	return codes, nil
+}
+
+// BackupCodesLeft is how many unused backup codes open this vault.
+func (v *Vault) BackupCodesLeft() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n := 0
+	for i, s := range v.slots {
+		if s.kind == codeSlot && i != v.usedCodeSlot {
+			n++
+		}
+	}
+	return n
+}
+
+// PasswordParams are the Argon2id parameters of the password slot.
+func (v *Vault) PasswordParams() Params {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, s := range v.slots {
+		if s.kind == passwordSlot {
+			return s.params
+		}
+	}
+	return Params{}
+}
+
+// MarkUsed records that a code of the account was just shown or copied. It
+// changes LastUsed only, not Modified.
+func (v *Vault) MarkUsed(id string) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return ErrClosed
+	}
+	i := v.index(id)
+	if i < 0 {
+		return fmt.Errorf("vault: account %q: %w", id, ErrNotFound)
+	}
+	v.accounts[i].LastUsed = v.now()
+	v.dirty = true
+	return nil
+}
+
+// Close releases the lock and wipes the data key and secrets from memory
+// (best effort: Go may have copied them). Unsaved changes are dropped; call
+// Save first. Close is idempotent.
+func (v *Vault) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return nil
+	}
+	v.closed = true
+	clear(v.dataKey)
+	v.dataKey = nil
+	for i := range v.accounts {
+		v.accounts[i].wipe()
+	}
+	v.accounts = nil
+	err := unlockFile(v.lock)
+	v.lock = nil
+	return err
+}

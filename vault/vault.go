@@ -1,0 +1,402 @@
+// Package vault keeps a person's two-factor accounts in one encrypted file
+// that is never lost, never silently corrupted, and never opened without the
+// password or one of its backup codes.
+//
+//	v, codes, err := vault.Create(path, password) // show codes to the user once
+//	v, err := vault.Open(path, password)
+//	defer v.Close()
+//	v.Add(vault.Account{Key: key})
+//	err = v.Save()
+//
+// A random 256-bit data key seals the accounts with XChaCha20-Poly1305. The
+// key is wrapped once per slot: one password slot (Argon2id) and one slot per
+// backup code. The whole header is authenticated; see FORMAT.md.
+//
+// Save is atomic and durable: the old file survives any failure, and the
+// change stays in memory to be saved again. While a Vault is open it holds an
+// advisory lock, so a second Latchkey gets ErrLocked.
+//
+// A Vault is safe for concurrent use. Save never runs the password KDF, so it
+// is cheap enough to call after every change.
+package vault
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"latchkey/otp"
+)
+
+// ServiceCode is one of the recovery codes a website hands out when
+// two-factor authentication is turned on.
+type ServiceCode struct {
+	Code   string
+	Used   bool
+	UsedAt time.Time
+}
+
+// Account is one two-factor credential and what the user keeps with it.
+type Account struct {
+	ID          string  // random, stable; assigned by Add when empty
+	Key         otp.Key // issuer and account name live in Key.Issuer / Key.Name
+	Tags        []string
+	Pinned      bool
+	Note        string
+	Icon        []byte        // optional PNG/JPEG/SVG bytes, at most MaxIconSize
+	BackupCodes []ServiceCode // the service's own one-time recovery codes
+
+	Created, Modified, LastUsed time.Time
+}
+
+// Settings belong to the vault, so they travel with it.
+type Settings struct {
+	AutoLock       time.Duration // 0: never
+	ClipboardClear time.Duration // 0: never
+	Sort           string        // "manual", "issuer", "name", "recent"
+	BackupDir      string        // "": a folder beside the vault (BackupDirFor)
+	BackupKeep     int           // how many rotating backups to keep; <0: none
+}
+
+// Sort orders accepted by Settings.Sort.
+const (
+	SortManual = "manual"
+	SortIssuer = "issuer"
+	SortName   = "name"
+	SortRecent = "recent"
+)
+
+// DefaultSettings are what a new vault starts with.
+func DefaultSettings() Settings {
+	return Settings{
+		AutoLock:       5 * time.Minute,
+		ClipboardClear: 30 * time.Second,
+		Sort:           SortManual,
+		BackupKeep:     10,
+	}
+}
+
+// Caps on what a vault holds, checked on every change and on every file read.
+const (
+	MaxAccounts       = 10000
+	MaxIconSize       = 64 << 10
+	MaxTextLen        = 4096 // issuer, name, note, tag, service code
+	MaxTags           = 64
+	MaxServiceCodes   = 100
+	MaxBackupKeep     = 1000
+	maxDurationCap    = 365 * 24 * time.Hour
+	defaultFileName   = "vault.latchkey"
+	defaultFolderName = "latchkey"
+)
+
+// Vault is an open, unlocked vault file.
+type Vault struct {
+	mu       sync.Mutex
+	path     string
+	fs       fileSystem
+	lock     *os.File
+	dataKey  []byte
+	slots    []slot // as read or as they will be written
+	accounts []Account
+	settings Settings
+	dirty    bool
+	closed   bool
+	// diskSum is the checksum of the file as last read or written; Save
+	// refuses to replace a file whose checksum differs.
+	diskSum [32]byte
+	// usedCodeSlot is the backup-code slot that opened the vault, removed on
+	// the next save; needsPassword blocks saving until SetPassword.
+	usedCodeSlot  int
+	needsPassword bool
+	now           func() time.Time
+	opts          options
+}
+
+// DefaultPath is os.UserConfigDir()/latchkey/vault.latchkey.
+func DefaultPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("vault: finding the config folder: %w", err)
+	}
+	return filepath.Join(dir, defaultFolderName, defaultFileName), nil
+}
+
+// Exists reports whether a file (of any kind) is at path.
+func Exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// Path is the file the vault is read from and saved to.
+func (v *Vault) Path() string { return v.path }
+
+// Accounts returns deep copies of all accounts, in stored (manual) order.
+func (v *Vault) Accounts() []Account {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := make([]Account, len(v.accounts))
+	for i, a := range v.accounts {
+		out[i] = a.clone()
+	}
+	return out
+}
+
+// Account returns a copy of the account with that id.
+func (v *Vault) Account(id string) (Account, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	i := v.index(id)
+	if i < 0 {
+		return Account{}, false
+	}
+	return v.accounts[i].clone(), true
+}
+
+// Add validates and appends accounts, filling ID, Created and Modified when
+// empty. It adds all or none, and returns copies of what was stored.
+func (v *Vault) Add(accounts ...Account) ([]Account, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return nil, ErrClosed
+	}
+	if len(v.accounts)+len(accounts) > MaxAccounts {
+		return nil, fmt.Errorf("vault: more than %d accounts: %w", MaxAccounts, ErrTooLarge)
+	}
+	now := v.now()
+	added := make([]Account, 0, len(accounts))
+	seen := map[string]bool{}
+	for _, a := range accounts {
+		a = a.clone()
+		if a.ID == "" {
+			a.ID = newID()
+		}
+		if v.index(a.ID) >= 0 || seen[a.ID] {
+			return nil, fmt.Errorf("vault: account id %q already exists: %w", a.ID, ErrExists)
+		}
+		seen[a.ID] = true
+		if a.Created.IsZero() {
+			a.Created = now
+		}
+		if a.Modified.IsZero() {
+			a.Modified = now
+		}
+		if err := a.validate(); err != nil {
+			return nil, err
+		}
+		added = append(added, a)
+	}
+	for _, a := range added {
+		v.accounts = append(v.accounts, a.clone())
+	}
+	v.dirty = true
+	return added, nil
+}
+
+// Update replaces the account with a.ID and sets its Modified time. An HOTP
+// counter advance is an update like any other and must be saved.
+func (v *Vault) Update(a Account) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return ErrClosed
+	}
+	i := v.index(a.ID)
+	if i < 0 {
+		return fmt.Errorf("vault: update account %q: %w", a.ID, ErrNotFound)
+	}
+	a = a.clone()
+	a.Modified = v.now()
+	if err := a.validate(); err != nil {
+		return err
+	}
+	v.accounts[i].wipe()
+	v.accounts[i] = a
+	v.dirty = true
+	return nil
+}
+
+// Delete removes an account and returns it, so the caller can offer undo
+// through Restore.
+func (v *Vault) Delete(id string) (Account, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return Account{}, ErrClosed
+	}
+	i := v.index(id)
+	if i < 0 {
+		return Account{}, fmt.Errorf("vault: delete account %q: %w", id, ErrNotFound)
+	}
+	a := v.accounts[i]
+	v.accounts = slices.Delete(v.accounts, i, i+1)
+	v.dirty = true
+	return a, nil
+}
+
+// Restore puts a deleted account back at index (clamped to the list).
+func (v *Vault) Restore(a Account, index int) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return ErrClosed
+	}
+	if a.ID == "" {
+		return fmt.Errorf("vault: restore an account without an id: %w", ErrNotFound)
+	}
+	if v.index(a.ID) >= 0 {
+		return fmt.Errorf("vault: account id %q already exists: %w", a.ID, ErrExists)
+	}
+	if len(v.accounts) >= MaxAccounts {
+		return fmt.Errorf("vault: more than %d accounts: %w", MaxAccounts, ErrTooLarge)
+	}
+	a = a.clone()
+	if err := a.validate(); err != nil {
+		return err
+	}
+	index = min(max(index, 0), len(v.accounts))
+	v.accounts = slices.Insert(v.accounts, index, a)
+	v.dirty = true
+	return nil
+}
+
+// Move puts the account at index in the manual order (clamped to the list).
+func (v *Vault) Move(id string, index int) error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return ErrClosed
+	}
+	i := v.index(id)
+	if i < 0 {
+		return fmt.Errorf("vault: move account %q: %w", id, ErrNotFound)
+	}
+	a := v.accounts[i]
+	v.accounts = slices.Delete(v.accounts, i, i+1)
+	index = min(max(index, 0), len(v.accounts))
+	v.accounts = slices.Insert(v.accounts, index, a)
+	v.dirty = true
+	return nil
+}
+
+// Settings returns the vault's settings.
+func (v *Vault) Settings() Settings {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.settings
+}
+
+// SetSettings validates and stores s.
+func (v *Vault) SetSettings(s Settings) error {
+	if err := s.validate(); err != nil {
+		return err
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return ErrClosed
+	}
+	v.settings = s
+	v.dirty = true
+	return nil
+}
+
+// Dirty reports whether there are changes Save has not yet written.
+func (v *Vault) Dirty() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.dirty
+}
+
+// NeedsPassword reports whether the vault was opened with a backup code and
+// still needs SetPassword before it can be saved.
+func (v *Vault) NeedsPassword() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.needsPassword
+}
+
+func (v *Vault) index(id string) int {
+	return slices.IndexFunc(v.accounts, func(a Account) bool { return a.ID == id })
+}
+
+// newID is 16 random hex characters: unique enough for one person's accounts
+// and free of anything about the account.
+func newID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (a Account) clone() Account {
+	a.Key.Secret = slices.Clone(a.Key.Secret)
+	a.Tags = slices.Clone(a.Tags)
+	a.Icon = slices.Clone(a.Icon)
+	a.BackupCodes = slices.Clone(a.BackupCodes)
+	return a
+}
+
+// wipe zeroes the secret in place; best effort, as Go may have copied it.
+func (a *Account) wipe() { clear(a.Key.Secret) }
+
+func (a Account) validate() error {
+	label := a.Key.Label()
+	if len(label) > 2*MaxTextLen+2 {
+		label = label[:64] + "..."
+	}
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("vault: account %q: "+format, append([]any{label}, args...)...)
+	}
+	if a.ID == "" || len(a.ID) > 64 {
+		return fail("id must be 1 to 64 bytes: %w", ErrTooLarge)
+	}
+	if err := a.Key.Validate(); err != nil {
+		return fail("%w", err)
+	}
+	if len(a.Key.Issuer) > MaxTextLen || len(a.Key.Name) > MaxTextLen || len(a.Note) > MaxTextLen {
+		return fail("issuer, name or note longer than %d bytes: %w", MaxTextLen, ErrTooLarge)
+	}
+	if len(a.Icon) > MaxIconSize {
+		return fail("icon larger than %d bytes: %w", MaxIconSize, ErrTooLarge)
+	}
+	if len(a.Tags) > MaxTags {
+		return fail("more than %d tags: %w", MaxTags, ErrTooLarge)
+	}
+	for _, t := range a.Tags {
+		if len(t) > MaxTextLen {
+			return fail("tag longer than %d bytes: %w", MaxTextLen, ErrTooLarge)
+		}
+	}
+	if len(a.BackupCodes) > MaxServiceCodes {
+		return fail("more than %d backup codes: %w", MaxServiceCodes, ErrTooLarge)
+	}
+	for _, c := range a.BackupCodes {
+		if len(c.Code) > MaxTextLen {
+			return fail("backup code longer than %d bytes: %w", MaxTextLen, ErrTooLarge)
+		}
+	}
+	return nil
+}
+
+func (s Settings) validate() error {
+	switch s.Sort {
+	case "", SortManual, SortIssuer, SortName, SortRecent:
+	default:
+		return fmt.Errorf("vault: unknown sort order %q", s.Sort)
+	}
+	if s.AutoLock < 0 || s.AutoLock > maxDurationCap || s.ClipboardClear < 0 || s.ClipboardClear > maxDurationCap {
+		return fmt.Errorf("vault: auto-lock and clipboard times must be between 0 and a year")
+	}
+	if len(s.BackupDir) > MaxTextLen {
+		return fmt.Errorf("vault: backup folder path longer than %d bytes: %w", MaxTextLen, ErrTooLarge)
+	}
+	if s.BackupKeep > MaxBackupKeep {
+		return fmt.Errorf("vault: keeping more than %d backups: %w", MaxBackupKeep, ErrTooLarge)
+	}
+	return nil
+}
