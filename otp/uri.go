@@ -30,10 +30,14 @@ func ParseSecret(s string) ([]byte, error) {
 	if len(clean) == 0 {
 		return nil, &ParseError{Part: "secret", Msg: "missing secret"}
 	}
-	// A dangling last character that completes no byte is an encoder's
-	// quirk we forgive only when it holds no set bits ('A' is zero);
-	// otherwise the secret was cut short or mistyped.
-	if r := len(clean) % 8; (r == 1 || r == 3 || r == 6) && clean[len(clean)-1] == 'A' {
+	// A last character that completes no byte is an encoder's quirk we
+	// forgive only when it holds no set bits ('A' is zero); otherwise the
+	// secret was mistyped. The check is ours: encoding/base32 without
+	// padding silently drops such a tail, which would give a wrong key.
+	if r := len(clean) % 8; r == 1 || r == 3 || r == 6 {
+		if clean[len(clean)-1] != 'A' {
+			return nil, &ParseError{Part: "secret", Msg: "not valid base32 (wrong length)"}
+		}
 		clean = clean[:len(clean)-1]
 	}
 	key, err := b32.DecodeString(string(clean))
