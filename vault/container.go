@@ -190,6 +190,29 @@ func (s *slot) ad() []byte {
 
 // marshalContainer builds the file: header, slots, sealed payload under
 // dataKey with a fresh nonce (the header as associated data) and checksum.
+// appendHeader appends everything before the sealed payload.
+func appendHeader(b []byte, slots []slot, nonce *[nonceSize]byte, sealedLen int) []byte {
+	b = append(b, magic...)
+	b = binary.BigEndian.AppendUint16(b, formatVersion)
+	b = append(b, byte(len(slots)))
+	for i := range slots {
+		b = slots[i].appendFields(b)
+		b = append(b, slots[i].nonce[:]...)
+		b = append(b, slots[i].wrapped[:]...)
+	}
+	b = append(b, nonce[:]...)
+	return binary.BigEndian.AppendUint32(b, uint32(sealedLen))
+}
+
+// bytes re-encodes a parsed container; for every file parseContainer
+// accepts it gives back the same bytes (the fuzz target checks it).
+func (c *container) bytes() []byte {
+	b := appendHeader(nil, c.slots, &c.nonce, len(c.sealed))
+	b = append(b, c.sealed...)
+	sum := sha256.Sum256(b)
+	return append(b, sum[:]...)
+}
+
 func marshalContainer(slots []slot, dataKey, payload []byte) ([]byte, error) {
 	if len(slots) == 0 || len(slots) > MaxSlots {
 		return nil, fmt.Errorf("vault: %d slots (want 1 to %d)", len(slots), MaxSlots)
@@ -202,18 +225,9 @@ func marshalContainer(slots []slot, dataKey, payload []byte) ([]byte, error) {
 		return nil, fmt.Errorf("vault: payload cipher: %w", err)
 	}
 	b := make([]byte, 0, prefixSize+len(slots)*passwordSlotSz+nonceSize+4+len(payload)+tagSize+checksumSize)
-	b = append(b, magic...)
-	b = binary.BigEndian.AppendUint16(b, formatVersion)
-	b = append(b, byte(len(slots)))
-	for i := range slots {
-		b = slots[i].appendFields(b)
-		b = append(b, slots[i].nonce[:]...)
-		b = append(b, slots[i].wrapped[:]...)
-	}
 	var nonce [nonceSize]byte
 	rand.Read(nonce[:])
-	b = append(b, nonce[:]...)
-	b = binary.BigEndian.AppendUint32(b, uint32(len(payload)+tagSize))
+	b = appendHeader(b, slots, &nonce, len(payload)+tagSize)
 	b = aead.Seal(b, nonce[:], payload, b)
 	sum := sha256.Sum256(b)
 	return append(b, sum[:]...), nil

@@ -124,16 +124,27 @@ func (osFS) ReadDir(dir string) ([]string, error) {
 // the folder. verify gets the bytes read back. On error the temp file is
 // removed and path is untouched (unless only the folder sync failed, when
 // the rename may or may not survive a crash: the error says so).
-func writeAtomic(fsys fileSystem, path string, data []byte, verify func([]byte) error) (err error) {
+//
+// replaced reports whether path now holds data, which can be true with an
+// error when only the folder sync failed.
+func writeAtomic(fsys fileSystem, path string, data []byte, verify func([]byte) error) (replaced bool, err error) {
+	err = writeAtomicSteps(fsys, path, data, verify, &replaced)
+	return replaced, err
+}
+
+// tempPrefix starts the name of every temporary file a save makes, hidden
+// and tied to the vault's name so Open can sweep leftovers of a crash.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+func writeAtomicSteps(fsys fileSystem, path string, data []byte, verify func([]byte) error, renamed *bool) (err error) {
 	dir := filepath.Dir(path)
-	f, err := fsys.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := fsys.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return fmt.Errorf("vault: creating a temporary file: %w", err)
 	}
 	tmp := f.Name()
-	renamed := false
 	defer func() {
-		if err != nil && !renamed {
+		if err != nil && !*renamed {
 			fsys.Remove(tmp)
 		}
 	}()
@@ -163,7 +174,7 @@ func writeAtomic(fsys fileSystem, path string, data []byte, verify func([]byte) 
 	if err := fsys.Rename(tmp, path); err != nil {
 		return fmt.Errorf("vault: replacing %s: %w", path, err)
 	}
-	renamed = true
+	*renamed = true
 	if err := fsys.SyncDir(dir); err != nil {
 		return fmt.Errorf("vault: %s was replaced but its folder could not be flushed to disk: %w", path, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/hkdf"
 	"crypto/sha256"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -17,7 +18,7 @@ type Params struct {
 }
 
 func (p Params) String() string {
-	return fmt.Sprintf("argon2id m=%d MiB t=%d p=%d", p.Memory>>10, p.Time, p.Threads)
+	return fmt.Sprintf("argon2id m=%d KiB t=%d p=%d", p.Memory, p.Time, p.Threads)
 }
 
 // FloorParams is the least Latchkey ever writes: RFC 9106's second
@@ -42,18 +43,18 @@ const DefaultUnlockTime = time.Second
 // always uses strictLimits; tests use a lower floor to make a valid-looking
 // vault cheap to open (the narrow knob, as age's SetWorkFactor).
 type limits struct {
-	floor Params
+	floor, ceiling Params
 }
 
-var strictLimits = limits{floor: FloorParams}
+var strictLimits = limits{floor: FloorParams, ceiling: Params{Memory: MaxMemory, Time: MaxTime, Threads: MaxThreads}}
 
 // check refuses parameters outside [floor, caps]. Below the floor is refused
 // too: the header is authenticated, so such a slot was not written by
 // Latchkey, which never writes below the floor.
 func (l limits) check(p Params) error {
 	switch {
-	case p.Memory > MaxMemory || p.Time > MaxTime:
-		return fmt.Errorf("vault: file asks for %s, above the limit of %d MiB and t=%d: %w", p, MaxMemory>>10, MaxTime, ErrHostileParams)
+	case p.Memory > l.ceiling.Memory || p.Time > l.ceiling.Time || p.Threads > l.ceiling.Threads:
+		return fmt.Errorf("vault: file asks for %s, above the limit %s: %w", p, l.ceiling, ErrHostileParams)
 	case p.Threads == 0 || p.Time == 0 || p.Memory < 8*uint32(p.Threads):
 		return fmt.Errorf("vault: file asks for %s, which argon2id does not allow: %w", p, ErrHostileParams)
 	case p.Memory < l.floor.Memory || p.Time < l.floor.Time || p.Threads < l.floor.Threads:
@@ -62,8 +63,12 @@ func (l limits) check(p Params) error {
 	return nil
 }
 
+// kdfRuns counts Argon2id runs, so a test can prove Save runs none.
+var kdfRuns atomic.Int64
+
 // passwordKey derives a slot's 32-byte wrapping key from a password.
 func passwordKey(password, salt []byte, p Params) []byte {
+	kdfRuns.Add(1)
 	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, 32)
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -116,27 +117,19 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(c.slots, func(s slot) bool { return s.kind == passwordSlot })
-	if i < 0 {
-		v.Close()
-		return nil, fmt.Errorf("vault: %s has no password slot: %w", path, ErrWrongPassword)
-	}
-	s := &c.slots[i]
-	start := time.Now()
-	wk := passwordKey(password, s.salt[:], s.params)
-	elapsed := time.Since(start)
-	dataKey, err := s.unwrap(wk)
-	clear(wk)
+	dataKey, i, elapsed, err := c.unlockPassword(password)
 	if err != nil {
 		v.Close()
-		return nil, fmt.Errorf("vault: %s: %w", path, ErrWrongPassword)
+		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
 	if err := v.load(c, dataKey); err != nil {
 		v.Close()
 		return nil, err
 	}
+	v.sweepTemps()
 	if o.unlockTarget > 0 {
-		if better := scale(s.params, elapsed, o.unlockTarget); s.params.weaker(better) {
+		p := c.slots[i].params
+		if better := scale(p, elapsed, o.unlockTarget); p.weaker(better) {
 			if ns, err := newPasswordSlot(password, v.dataKey, better); err == nil {
 				v.slots[i] = ns
 				v.dirty = true
@@ -145,6 +138,77 @@ func open(path string, password []byte, o options) (*Vault, error) {
 		}
 	}
 	return v, nil
+}
+
+// unlockPassword unwraps the data key from the password slot, reporting the
+// slot's index and how long the KDF took.
+func (c *container) unlockPassword(password []byte) (dataKey []byte, i int, elapsed time.Duration, err error) {
+	i = slices.IndexFunc(c.slots, func(s slot) bool { return s.kind == passwordSlot })
+	if i < 0 {
+		return nil, -1, 0, fmt.Errorf("no password slot: %w", ErrWrongPassword)
+	}
+	s := &c.slots[i]
+	start := time.Now()
+	wk := passwordKey(password, s.salt[:], s.params)
+	elapsed = time.Since(start)
+	defer clear(wk)
+	dataKey, err = s.unwrap(wk)
+	if err != nil {
+		return nil, -1, 0, ErrWrongPassword
+	}
+	return dataKey, i, elapsed, nil
+}
+
+// unlockCode tries bits on every backup-code slot (cheap: HKDF each).
+func (c *container) unlockCode(bits []byte) (dataKey []byte, i int, err error) {
+	for i := range c.slots {
+		s := &c.slots[i]
+		if s.kind != codeSlot {
+			continue
+		}
+		wk, err := codeKey(bits, s.salt[:])
+		if err != nil {
+			return nil, -1, err
+		}
+		dataKey, err := s.unwrap(wk)
+		clear(wk)
+		if err == nil {
+			return dataKey, i, nil
+		}
+	}
+	return nil, -1, ErrWrongBackupCode
+}
+
+// decryptFile opens a whole vault file held in memory with its password:
+// the container without the file handling, for reading exports and backups.
+func decryptFile(b, password []byte, lim limits) ([]Account, Settings, error) {
+	c, err := parseContainer(b, lim)
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	dataKey, _, _, err := c.unlockPassword(password)
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	defer clear(dataKey)
+	pt, err := c.openPayload(dataKey)
+	if err != nil {
+		return nil, Settings{}, err
+	}
+	defer clear(pt)
+	return decodePayload(pt)
+}
+
+// sweepTemps removes temporary files a crashed save left beside the vault.
+// Only the lock holder may do this, since a live save owns its temp file.
+func (v *Vault) sweepTemps() {
+	dir := filepath.Dir(v.path)
+	names, _ := v.fs.ReadDir(dir)
+	for _, n := range names {
+		if strings.HasPrefix(n, tempPrefix(v.path)) {
+			v.fs.Remove(filepath.Join(dir, n))
+		}
+	}
 }
 
 // OpenWithBackupCode unlocks the vault with one of its backup codes. A code
@@ -167,31 +231,19 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range c.slots {
-		s := &c.slots[i]
-		if s.kind != codeSlot {
-			continue
-		}
-		wk, err := codeKey(bits, s.salt[:])
-		if err != nil {
-			v.Close()
-			return nil, err
-		}
-		dataKey, err := s.unwrap(wk)
-		clear(wk)
-		if err != nil {
-			continue
-		}
-		if err := v.load(c, dataKey); err != nil {
-			v.Close()
-			return nil, err
-		}
-		v.usedCodeSlot = i
-		v.needsPassword = true
-		return v, nil
+	dataKey, i, err := c.unlockCode(bits)
+	if err != nil {
+		v.Close()
+		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
-	v.Close()
-	return nil, fmt.Errorf("vault: %s: %w", path, ErrWrongBackupCode)
+	if err := v.load(c, dataKey); err != nil {
+		v.Close()
+		return nil, err
+	}
+	v.sweepTemps()
+	v.usedCodeSlot = i
+	v.needsPassword = true
+	return v, nil
 }
 
 // readLocked locks path and parses it; the returned Vault holds the lock.
@@ -289,7 +341,15 @@ func (v *Vault) save(checkDisk bool) error {
 		}
 	}
 	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
-	if err := writeAtomic(v.fs, v.path, data, verify); err != nil {
+	replaced, err := writeAtomic(v.fs, v.path, data, verify)
+	if replaced {
+		// The new file is in place (perhaps not yet durable): it is what a
+		// later save must find on disk.
+		v.diskSum = sha256.Sum256(data)
+		v.slots = slots
+		v.usedCodeSlot = -1
+	}
+	if err != nil {
 		return err
 	}
 	v.diskSum = sha256.Sum256(data)
@@ -331,7 +391,7 @@ func (v *Vault) backup(data []byte) error {
 	}
 	name := filepath.Join(dir, backupName(v.path, v.now()))
 	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
-	if err := writeAtomic(v.fs, name, data, verify); err != nil {
+	if _, err := writeAtomic(v.fs, name, data, verify); err != nil {
 		return err
 	}
 	return rotate(v.fs, dir, v.path, keep)

@@ -1,0 +1,315 @@
+package vault
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"latchkey/otp"
+)
+
+func TestRoundTrip(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	used := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	added := mustAdd(t, v,
+		Account{Key: rfcKey(), Tags: []string{"work", "mail"}, Pinned: true, Note: "the RFC key",
+			Icon:        []byte{0x89, 'P', 'N', 'G'},
+			BackupCodes: []ServiceCode{{Code: "1111-2222"}, {Code: "3333-4444", Used: true, UsedAt: used}}},
+		Account{Key: hotpKey()})
+	if added[0].ID == "" || added[0].ID == added[1].ID {
+		t.Fatalf("got ids %q and %q, want two distinct non-empty ids", added[0].ID, added[1].ID)
+	}
+	s := v.Settings()
+	s.Sort = SortIssuer
+	s.AutoLock = 90 * time.Second
+	if err := v.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, v)
+	want := v.Accounts()
+	v.Close()
+
+	v2, err := open(path, testPassword, testOptions())
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer v2.Close()
+	got := v2.Accounts()
+	if len(got) != 2 {
+		t.Fatalf("got %d accounts, want 2", len(got))
+	}
+	for i := range got {
+		if !accountsEqual(got[i], want[i]) {
+			t.Errorf("account %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if code := got[0].Key.Code(t59); code != "94287082" {
+		t.Errorf("code of the stored RFC 6238 key at t=59: got %s, want 94287082", code)
+	}
+	if gs := v2.Settings(); gs != s {
+		t.Errorf("settings: got %+v, want %+v", gs, s)
+	}
+	if v2.Dirty() {
+		t.Error("freshly opened vault: got Dirty true, want false")
+	}
+}
+
+func accountsEqual(a, b Account) bool {
+	codesEqual := slices.EqualFunc(a.BackupCodes, b.BackupCodes, func(x, y ServiceCode) bool {
+		return x.Code == y.Code && x.Used == y.Used && x.UsedAt.Equal(y.UsedAt)
+	})
+	return a.ID == b.ID && a.Key.Equal(b.Key) && slices.Equal(a.Tags, b.Tags) && a.Pinned == b.Pinned &&
+		a.Note == b.Note && bytes.Equal(a.Icon, b.Icon) && codesEqual &&
+		a.Created.Equal(b.Created) && a.Modified.Equal(b.Modified) && a.LastUsed.Equal(b.LastUsed)
+}
+
+func TestAccountsAreCopies(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	a := mustAdd(t, v, Account{Key: rfcKey(), Tags: []string{"x"}})[0]
+	list := v.Accounts()
+	list[0].Key.Secret[0] ^= 0xff
+	list[0].Tags[0] = "changed"
+	got, _ := v.Account(a.ID)
+	if got.Key.Secret[0] != '1' || got.Tags[0] != "x" {
+		t.Fatalf("editing a returned copy changed the vault: got secret[0]=%q tag %q", got.Key.Secret[0], got.Tags[0])
+	}
+}
+
+func TestOrderOperations(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	var ids []string
+	for _, n := range []string{"a", "b", "c", "d"} {
+		k := rfcKey()
+		k.Name = n
+		ids = append(ids, mustAdd(t, v, Account{Key: k})[0].ID)
+	}
+	names := func() string {
+		var s []string
+		for _, a := range v.Accounts() {
+			s = append(s, a.Key.Name)
+		}
+		return strings.Join(s, "")
+	}
+	if err := v.Move(ids[3], 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "dabc" {
+		t.Fatalf("after Move: got %s, want dabc", got)
+	}
+	del, err := v.Delete(ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "dbc" {
+		t.Fatalf("after Delete: got %s, want dbc", got)
+	}
+	if err := v.Restore(del, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(); got != "dabc" {
+		t.Fatalf("after Restore: got %s, want dabc", got)
+	}
+	wantErr(t, "Restore twice", v.Restore(del, 1), ErrExists)
+	_, err = v.Delete("nope")
+	wantErr(t, "Delete unknown", err, ErrNotFound)
+	wantErr(t, "Update unknown", v.Update(Account{ID: "nope", Key: rfcKey()}), ErrNotFound)
+	wantErr(t, "Move unknown", v.Move("nope", 0), ErrNotFound)
+}
+
+func TestAddValidates(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	bad := rfcKey()
+	bad.Digits = 3
+	big := Account{Key: rfcKey(), Icon: make([]byte, MaxIconSize+1)}
+	for _, a := range []Account{{Key: bad}, big, {Key: rfcKey(), Note: strings.Repeat("n", MaxTextLen+1)}} {
+		if _, err := v.Add(Account{Key: rfcKey()}, a); err == nil {
+			t.Errorf("Add(%v): got no error, want one", a.Key.Label())
+		}
+	}
+	if n := len(v.Accounts()); n != 0 {
+		t.Fatalf("a refused Add stored %d accounts, want 0 (all or none)", n)
+	}
+	_, err := v.Add(Account{Key: bad})
+	var pe *otp.ParseError
+	if !errors.As(err, &pe) || pe.Part != "digits" {
+		t.Fatalf("got %v, want an *otp.ParseError about digits", err)
+	}
+	_, err = v.Add(big)
+	wantErr(t, "oversized icon", err, ErrTooLarge)
+}
+
+func TestHOTPCounterAdvanceIsSaved(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	a := mustAdd(t, v, Account{Key: hotpKey()})[0]
+	mustSave(t, v)
+	a.Key.Counter++
+	if err := v.Update(a); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Dirty() {
+		t.Fatal("after a counter advance: got Dirty false, want true")
+	}
+	mustSave(t, v)
+	v.Close()
+	v2, err := open(path, testPassword, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v2.Close()
+	got, _ := v2.Account(a.ID)
+	if got.Key.Counter != 1 {
+		t.Fatalf("counter after reopening: got %d, want 1", got.Key.Counter)
+	}
+	// RFC 4226 appendix D: counter 1 gives 287082.
+	if code := got.Key.Code(time.Time{}); code != "287082" {
+		t.Fatalf("HOTP code at counter 1: got %s, want 287082", code)
+	}
+}
+
+func TestWrongPassword(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	v.Close()
+	before := mustRead(t, path)
+	_, err := open(path, []byte("Correct horse battery staple"), testOptions())
+	wantErr(t, "wrong password", err, ErrWrongPassword)
+	if errors.Is(err, ErrCorrupt) {
+		t.Fatalf("wrong password also reported as corrupt: %v", err)
+	}
+	if !bytes.Equal(mustRead(t, path), before) {
+		t.Fatal("a failed open changed the file")
+	}
+}
+
+func TestCreateRefusesToOverwrite(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	v.Close()
+	before := mustRead(t, path)
+	_, _, err := create(path, testPassword, testOptions())
+	wantErr(t, "create over a vault", err, ErrExists)
+	if !bytes.Equal(mustRead(t, path), before) {
+		t.Fatal("Create over an existing vault changed it")
+	}
+}
+
+func TestOpenMissing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.latchkey")
+	_, err := open(path, testPassword, testOptions())
+	wantErr(t, "open missing", err, ErrNotFound)
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("got %v, want it to wrap os.ErrNotExist too", err)
+	}
+	if Exists(path + ".lock") {
+		t.Fatal("opening a missing vault left a lock file")
+	}
+}
+
+func TestLockedInProcess(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	_, err := open(path, testPassword, testOptions())
+	wantErr(t, "second open", err, ErrLocked)
+	_, err = openWithBackupCode(path, "0000-0000-0000-0000-0000-0000-0000", testOptions())
+	if err == nil {
+		t.Fatal("backup-code open of a locked vault: got no error")
+	}
+	v.Close()
+	v2, err := open(path, testPassword, testOptions())
+	if err != nil {
+		t.Fatalf("open after Close: %v", err)
+	}
+	v2.Close()
+}
+
+func TestChangedOnDisk(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	mustAdd(t, v, Account{Key: rfcKey()})
+	// Another program (a sync tool, an older copy) replaces the file.
+	other := mustRead(t, path)
+	other[len(other)-1] ^= 1
+	if err := os.WriteFile(path, other, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, "save over a changed file", v.Save(), ErrChangedOnDisk)
+	if !bytes.Equal(mustRead(t, path), other) {
+		t.Fatal("refused save still changed the file")
+	}
+	if !v.Dirty() {
+		t.Fatal("refused save: got Dirty false, want true")
+	}
+}
+
+func TestSaveNeverRunsKDF(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	mustAdd(t, v, Account{Key: rfcKey()})
+	before := kdfRuns.Load()
+	for range 3 {
+		mustSave(t, v)
+	}
+	if got := kdfRuns.Load() - before; got != 0 {
+		t.Fatalf("Save ran the password KDF %d times, want 0", got)
+	}
+}
+
+func TestClosedVault(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	v.Close()
+	wantErr(t, "Save after Close", v.Save(), ErrClosed)
+	_, err := v.Add(Account{Key: rfcKey()})
+	wantErr(t, "Add after Close", err, ErrClosed)
+	if err := v.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+func TestErrorsHoldNoSecret(t *testing.T) {
+	v, path, codes := newTestVault(t)
+	k := rfcKey()
+	k.Digits = 99
+	_, err := v.Add(Account{Key: k})
+	if err == nil || strings.Contains(err.Error(), "1234567890") || strings.Contains(err.Error(), otp.EncodeSecret(k.Secret)) {
+		t.Fatalf("got %v, want an error without the secret", err)
+	}
+	v.Close()
+	typo := []byte(codes[0])
+	typo[0] = map[bool]byte{true: '1', false: '0'}[typo[0] == '0']
+	for _, err := range []error{
+		func() error { _, err := open(path, []byte("hunter2-secret"), testOptions()); return err }(),
+		func() error { _, err := openWithBackupCode(path, string(typo), testOptions()); return err }(),
+	} {
+		if err == nil || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), codes[0][5:]) {
+			t.Fatalf("got %v, want an error without password or code", err)
+		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			var err error
+			for i := 0; i < 20 && err == nil; i++ {
+				k := rfcKey()
+				k.Name = strings.Repeat("x", g+1)
+				_, err = v.Add(Account{Key: k})
+				if err == nil {
+					_ = v.Accounts()
+					err = v.Save()
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(v.Accounts()); n != 80 {
+		t.Fatalf("got %d accounts, want 80", n)
+	}
+}
