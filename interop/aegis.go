@@ -1,0 +1,347 @@
+package interop
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"latchkey/otp"
+)
+
+// The Aegis vault (docs/vault.md of the Aegis project): a JSON object with a
+// header and a db. Encrypted, db is base64 AES-256-GCM ciphertext under a
+// master key, which each password slot wraps under an scrypt-derived key.
+
+type aegisFile struct {
+	Version int             `json:"version"`
+	Header  aegisHeader     `json:"header"`
+	DB      json.RawMessage `json:"db"`
+}
+
+type aegisHeader struct {
+	Slots  []aegisSlot  `json:"slots"`
+	Params *aegisParams `json:"params"`
+}
+
+type aegisParams struct {
+	Nonce string `json:"nonce"`
+	Tag   string `json:"tag"`
+}
+
+type aegisSlot struct {
+	Type      int         `json:"type"`
+	Key       string      `json:"key"`
+	KeyParams aegisParams `json:"key_params"`
+	N         int         `json:"n"`
+	R         int         `json:"r"`
+	P         int         `json:"p"`
+	Salt      string      `json:"salt"`
+}
+
+type aegisDB struct {
+	Version int               `json:"version"`
+	Entries []json.RawMessage `json:"entries"`
+	Groups  []aegisGroup      `json:"groups,omitempty"`
+}
+
+type aegisGroup struct {
+	UUID string `json:"uuid"`
+	Name string `json:"name"`
+}
+
+type aegisEntry struct {
+	Type     string    `json:"type"`
+	UUID     string    `json:"uuid"`
+	Name     string    `json:"name"`
+	Issuer   string    `json:"issuer"`
+	Note     string    `json:"note"`
+	Favorite bool      `json:"favorite"`
+	Icon     *string   `json:"icon"`
+	IconMime *string   `json:"icon_mime,omitempty"`
+	IconHash string    `json:"icon_hash,omitempty"`
+	Info     aegisInfo `json:"info"`
+	Groups   []string  `json:"groups"`
+	Group    string    `json:"group,omitempty"` // before db version 3
+}
+
+type aegisInfo struct {
+	Secret  string  `json:"secret"`
+	Algo    string  `json:"algo"`
+	Digits  int     `json:"digits"`
+	Period  *uint32 `json:"period,omitempty"`
+	Counter *uint64 `json:"counter,omitempty"`
+}
+
+// aegisSlotPassword is the slot type wrapping the master key under a password.
+const aegisSlotPassword = 1
+
+func readAegis(c *collector, data, pw []byte) error {
+	var f aegisFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("bad JSON: %w", err)
+	}
+	if f.Version != 1 {
+		return fmt.Errorf("%w: vault version %d", ErrUnsupported, f.Version)
+	}
+	dbJSON := []byte(f.DB)
+	if isJSONString(f.DB) {
+		var err error
+		if dbJSON, err = decryptAegis(f, pw); err != nil {
+			return err
+		}
+	}
+	var db aegisDB
+	if err := json.Unmarshal(dbJSON, &db); err != nil {
+		return fmt.Errorf("bad entries: %w", err)
+	}
+	groups := make(map[string]string, len(db.Groups))
+	for _, g := range db.Groups {
+		groups[g.UUID] = g.Name
+	}
+	for i, raw := range db.Entries {
+		var e aegisEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			c.skipAt(i, "", "entry is not an Aegis entry")
+			continue
+		}
+		readAegisEntry(c, i, e, groups)
+	}
+	return nil
+}
+
+func readAegisEntry(c *collector, i int, e aegisEntry, groups map[string]string) {
+	lbl := label(e.Issuer, e.Name)
+	k := otp.Key{Issuer: strings.TrimSpace(e.Issuer), Name: strings.TrimSpace(e.Name), Digits: e.Info.Digits}
+	switch strings.ToLower(e.Type) {
+	case "totp":
+		k.Type = otp.TOTP
+	case "hotp":
+		k.Type = otp.HOTP
+	case "steam":
+		k.Type = otp.Steam
+	default:
+		c.skipAt(i, lbl, fmt.Sprintf("%s codes are not supported", typeName(e.Type)))
+		return
+	}
+	var err error
+	if k.Secret, err = otp.ParseSecret(e.Info.Secret); err != nil {
+		c.skipAt(i, lbl, err.Error())
+		return
+	}
+	if k.Algorithm, err = otp.ParseAlgorithm(e.Info.Algo); err != nil {
+		c.skipAt(i, lbl, err.Error())
+		return
+	}
+	if k.Type.TimeBased() {
+		k.Period = otp.DefaultPeriod
+		if e.Info.Period != nil {
+			k.Period = *e.Info.Period
+		}
+	} else {
+		if e.Info.Counter == nil {
+			c.skipAt(i, lbl, "hotp entry without a counter")
+			return
+		}
+		k.Counter = *e.Info.Counter
+	}
+	entry := Entry{Key: k, Note: e.Note, Pinned: e.Favorite}
+	for _, g := range e.Groups {
+		if name, ok := groups[g]; ok {
+			entry.Tags = append(entry.Tags, name)
+		}
+	}
+	if e.Group != "" {
+		entry.Tags = append(entry.Tags, e.Group)
+	}
+	if e.Icon != nil {
+		entry.Icon = decodeIcon(*e.Icon)
+	}
+	c.add(entry)
+}
+
+// typeName quotes an entry's type for a skip note, keeping odd input short.
+func typeName(t string) string {
+	if len(t) > 20 {
+		t = t[:20]
+	}
+	return fmt.Sprintf("%q", t)
+}
+
+// decodeIcon decodes a base64 icon, or gives nil when it is too large or
+// not base64; an icon is never worth losing the account over.
+func decodeIcon(s string) []byte {
+	if s == "" || base64.StdEncoding.DecodedLen(len(s)) > MaxIconSize+3 {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) > MaxIconSize {
+		return nil
+	}
+	return b
+}
+
+// decryptAegis unwraps the master key with the first password slot that
+// opens, then decrypts the db.
+func decryptAegis(f aegisFile, pw []byte) ([]byte, error) {
+	if f.Header.Params == nil {
+		return nil, errors.New("encrypted vault without its parameters")
+	}
+	nonce, err1 := hex.DecodeString(f.Header.Params.Nonce)
+	tag, err2 := hex.DecodeString(f.Header.Params.Tag)
+	var dbText string
+	err3 := json.Unmarshal(f.DB, &dbText)
+	ct, err4 := base64.StdEncoding.DecodeString(dbText)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return nil, fmt.Errorf("bad vault header: %w", err)
+	}
+	tried := false
+	for _, s := range f.Header.Slots {
+		if s.Type != aegisSlotPassword {
+			continue // biometric slots need the phone's key store
+		}
+		tried = true
+		master, err := openAegisSlot(s, pw)
+		if errors.Is(err, ErrWrongPassword) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return openGCM(master, nonce, append(ct, tag...))
+	}
+	if !tried {
+		return nil, fmt.Errorf("%w: no password slot", ErrUnsupported)
+	}
+	return nil, ErrWrongPassword
+}
+
+func openAegisSlot(s aegisSlot, pw []byte) ([]byte, error) {
+	salt, err1 := hex.DecodeString(s.Salt)
+	wrapped, err2 := hex.DecodeString(s.Key)
+	nonce, err3 := hex.DecodeString(s.KeyParams.Nonce)
+	tag, err4 := hex.DecodeString(s.KeyParams.Tag)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return nil, fmt.Errorf("bad password slot: %w", err)
+	}
+	key, err := deriveScrypt(pw, salt, s.N, s.R, s.P)
+	if err != nil {
+		return nil, err
+	}
+	master, err := openGCM(key, nonce, append(wrapped, tag...))
+	if err != nil {
+		return nil, err
+	}
+	if len(master) != 32 {
+		return nil, errors.New("master key of the wrong size")
+	}
+	return master, nil
+}
+
+// WriteAegis writes entries as a plain (unencrypted) Aegis vault, database
+// version 3: names, keys, notes, favourites, icons (PNG, JPEG or SVG) and
+// tags as Aegis groups. Every UUID is random. The output holds every secret
+// in clear: callers must confirm with the user before writing it.
+func WriteAegis(w io.Writer, entries []Entry) error {
+	db := struct {
+		Version        int          `json:"version"`
+		Entries        []aegisEntry `json:"entries"`
+		Groups         []aegisGroup `json:"groups"`
+		IconsOptimized bool         `json:"icons_optimized"`
+	}{Version: 3, Entries: []aegisEntry{}, Groups: []aegisGroup{}, IconsOptimized: true}
+	groupIDs := map[string]string{}
+	for i, e := range entries {
+		k := e.Key
+		if err := k.Validate(); err != nil {
+			return fmt.Errorf("interop: aegis export: entry %d (%s): %w", i+1, k.Label(), err)
+		}
+		id, err := newUUID()
+		if err != nil {
+			return err
+		}
+		ae := aegisEntry{
+			Type: k.Type.String(), UUID: id, Name: k.Name, Issuer: k.Issuer,
+			Note: e.Note, Favorite: e.Pinned, Groups: []string{},
+			Info: aegisInfo{Secret: otp.EncodeSecret(k.Secret), Algo: k.Algorithm.String(), Digits: k.Digits},
+		}
+		if k.Type.TimeBased() {
+			p := k.Period
+			ae.Info.Period = &p
+		} else {
+			ctr := k.Counter
+			ae.Info.Counter = &ctr
+		}
+		if mime := iconMime(e.Icon); mime != "" && len(e.Icon) <= MaxIconSize {
+			icon := base64.StdEncoding.EncodeToString(e.Icon)
+			sum := sha256.Sum256(e.Icon)
+			ae.Icon, ae.IconMime, ae.IconHash = &icon, &mime, hex.EncodeToString(sum[:])
+		}
+		for _, t := range cleanTags(e.Tags) {
+			gid, ok := groupIDs[t]
+			if !ok {
+				if gid, err = newUUID(); err != nil {
+					return err
+				}
+				groupIDs[t] = gid
+				db.Groups = append(db.Groups, aegisGroup{UUID: gid, Name: t})
+			}
+			ae.Groups = append(ae.Groups, gid)
+		}
+		db.Entries = append(db.Entries, ae)
+	}
+	dbJSON, err := json.Marshal(db)
+	if err != nil {
+		return fmt.Errorf("interop: aegis export: %w", err)
+	}
+	out := struct {
+		Version int             `json:"version"`
+		Header  aegisHeader     `json:"header"`
+		DB      json.RawMessage `json:"db"`
+	}{Version: 1, DB: dbJSON}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "    ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("interop: aegis export: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("interop: aegis export: %w", err)
+	}
+	return nil
+}
+
+// iconMime names the image types Aegis accepts, from their content.
+func iconMime(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return ""
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
+		return "image/jpeg"
+	}
+	head := b[:min(len(b), 512)]
+	if bytes.Contains(head, []byte("<svg")) {
+		return "image/svg+xml"
+	}
+	return ""
+}
+
+// newUUID is a random (version 4) UUID.
+func newUUID() (string, error) {
+	var u [16]byte
+	if _, err := rand.Read(u[:]); err != nil {
+		return "", fmt.Errorf("interop: random: %w", err)
+	}
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	h := hex.EncodeToString(u[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
+}

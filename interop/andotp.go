@@ -1,0 +1,117 @@
+package interop
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"latchkey/otp"
+)
+
+// andOTP backups: a JSON array of entries. The encrypted backup (.json.aes)
+// is iterations (4 bytes, big-endian) | salt (12) | nonce (12) | AES-256-GCM
+// ciphertext and tag, under PBKDF2-HMAC-SHA1. The older format is nonce |
+// ciphertext | tag under SHA-256 of the password; a file cannot say which it
+// is, so the new layout is tried first.
+
+type andOTPEntry struct {
+	Secret    string   `json:"secret"`
+	Issuer    *string  `json:"issuer"`
+	Label     string   `json:"label"`
+	Digits    int      `json:"digits"`
+	Type      string   `json:"type"`
+	Algorithm string   `json:"algorithm"`
+	Period    uint32   `json:"period"`
+	Counter   uint64   `json:"counter"`
+	Tags      []string `json:"tags"`
+}
+
+func readAndOTP(c *collector, data, _ []byte) error {
+	var list []json.RawMessage
+	if err := json.Unmarshal(data, &list); err != nil {
+		return fmt.Errorf("bad JSON: %w", err)
+	}
+	for i, raw := range list {
+		var e andOTPEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			c.skipAt(i, "", "entry is not an andOTP entry")
+			continue
+		}
+		readAndOTPEntry(c, i, e)
+	}
+	return nil
+}
+
+func readAndOTPEntry(c *collector, i int, e andOTPEntry) {
+	var issuer, name string
+	if e.Issuer != nil {
+		issuer, name = *e.Issuer, e.Label
+	} else if is, n, ok := strings.Cut(e.Label, " - "); ok {
+		// Before andOTP had an issuer field, labels read "Issuer - name".
+		issuer, name = is, n
+	} else {
+		name = e.Label
+	}
+	lbl := label(issuer, name)
+	k := otp.Key{Issuer: strings.TrimSpace(issuer), Name: strings.TrimSpace(name), Digits: e.Digits}
+	switch strings.ToUpper(e.Type) {
+	case "TOTP":
+		k.Type = otp.TOTP
+	case "HOTP":
+		k.Type = otp.HOTP
+	case "STEAM":
+		k.Type = otp.Steam
+	default:
+		c.skipAt(i, lbl, fmt.Sprintf("%s codes are not supported", typeName(e.Type)))
+		return
+	}
+	var err error
+	if k.Secret, err = otp.ParseSecret(e.Secret); err != nil {
+		c.skipAt(i, lbl, err.Error())
+		return
+	}
+	if k.Algorithm, err = otp.ParseAlgorithm(e.Algorithm); err != nil {
+		c.skipAt(i, lbl, err.Error())
+		return
+	}
+	if k.Type.TimeBased() {
+		k.Period = e.Period
+		if k.Period == 0 {
+			k.Period = otp.DefaultPeriod
+		}
+	} else {
+		k.Counter = e.Counter
+	}
+	c.add(Entry{Key: k, Tags: e.Tags})
+}
+
+func readAndOTPEncrypted(c *collector, data, pw []byte) error {
+	plain, err := decryptAndOTP(data, pw)
+	if err != nil {
+		return err
+	}
+	if !json.Valid(plain) {
+		return errors.New("decrypted backup is not JSON")
+	}
+	return readAndOTP(c, plain, nil)
+}
+
+func decryptAndOTP(data, pw []byte) ([]byte, error) {
+	iter := binary.BigEndian.Uint32(data)
+	if iter >= 1 && iter <= maxPBKDF2Iter {
+		salt, rest := data[4:16], data[16:]
+		key, err := derivePBKDF2(pbkdfSHA1, pw, salt, int(iter))
+		if err != nil {
+			return nil, err
+		}
+		plain, err := openGCM(key, rest[:12], rest[12:])
+		if !errors.Is(err, ErrWrongPassword) {
+			return plain, err
+		}
+	}
+	old := sha256.Sum256(pw)
+	return openGCM(old[:], data[:12], data[12:])
+}

@@ -1,0 +1,113 @@
+package interop
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/pbkdf2"
+	"crypto/sha1"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/scrypt"
+)
+
+// Caps on the key derivation parameters a file may ask for, so that a
+// hostile file cannot make Read allocate gigabytes or spin for minutes. Each
+// is well above what the apps write (noted beside it).
+const (
+	maxScryptMemory = 1 << 30 // bytes, 128·N·r; Aegis: N=2^15, r=8 (32 MiB)
+	maxScryptWork   = 1 << 22 // N·r·p; Aegis: 2^18
+	maxPBKDF2Iter   = 2_000_000
+	// Ente's sensitive profile: 1 GiB and 4 passes; lighter devices halve
+	// the memory and double the passes, keeping the product.
+	maxArgonMemory = 1 << 30 // bytes
+	maxArgonWork   = 4 << 30 // bytes·passes
+	minArgonMemory = 8 << 10 // bytes, libsodium's minimum
+	maxArgonOps    = 1 << 16
+)
+
+// errKDFLimit says a file asked for more work than Latchkey will do.
+var errKDFLimit = errors.New("key derivation parameters beyond the limits")
+
+func deriveScrypt(pw, salt []byte, n, r, p int) ([]byte, error) {
+	if n < 2 || n&(n-1) != 0 || r < 1 || p < 1 {
+		return nil, fmt.Errorf("%w: scrypt N=%d r=%d p=%d", ErrUnsupported, n, r, p)
+	}
+	if uint64(n)*uint64(r)*128 > maxScryptMemory || uint64(n)*uint64(r)*uint64(p) > maxScryptWork {
+		return nil, fmt.Errorf("%w: scrypt N=%d r=%d p=%d", errKDFLimit, n, r, p)
+	}
+	return scrypt.Key(pw, salt, n, r, p, 32)
+}
+
+func derivePBKDF2(h func() hash.Hash, pw, salt []byte, iter int) ([]byte, error) {
+	if iter < 1 || iter > maxPBKDF2Iter {
+		return nil, fmt.Errorf("%w: %d PBKDF2 iterations", errKDFLimit, iter)
+	}
+	return pbkdf2.Key(h, string(pw), salt, iter, 32)
+}
+
+var (
+	pbkdfSHA1   = sha1.New
+	pbkdfSHA256 = sha256.New
+)
+
+// deriveArgon2id maps libsodium's crypto_pwhash limits (memory in bytes,
+// passes) onto Argon2id with one lane, as libsodium does.
+func deriveArgon2id(pw, salt []byte, memLimit, opsLimit int64) ([]byte, error) {
+	if len(salt) != 16 {
+		return nil, fmt.Errorf("%w: Argon2 salt of %d bytes", ErrUnsupported, len(salt))
+	}
+	if memLimit < minArgonMemory || memLimit > maxArgonMemory || opsLimit < 1 || opsLimit > maxArgonOps ||
+		memLimit*opsLimit > maxArgonWork {
+		return nil, fmt.Errorf("%w: Argon2 memory %d bytes, %d passes", errKDFLimit, memLimit, opsLimit)
+	}
+	return argon2.IDKey(pw, salt, uint32(opsLimit), uint32(memLimit/1024), 1, 32), nil
+}
+
+// openGCM decrypts AES-GCM ciphertext with its tag appended. A failed
+// authentication is reported as ErrWrongPassword: with a password-derived
+// key the two cannot be told apart.
+func openGCM(key, nonce, sealed []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCMWithNonceSize(block, len(nonce))
+	if err != nil || len(nonce) == 0 {
+		return nil, fmt.Errorf("%w: nonce of %d bytes", ErrUnsupported, len(nonce))
+	}
+	if len(sealed) < gcm.Overhead() {
+		return nil, errors.New("ciphertext shorter than its tag")
+	}
+	plain, err := gcm.Open(nil, nonce, sealed, nil)
+	if err != nil {
+		return nil, ErrWrongPassword
+	}
+	return plain, nil
+}
+
+// openCBC decrypts AES-CBC with PKCS#7 padding. Bad padding means a wrong key.
+func openCBC(key, iv, ct []byte) ([]byte, error) {
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	if len(iv) != aes.BlockSize || len(ct) == 0 || len(ct)%aes.BlockSize != 0 {
+		return nil, errors.New("ciphertext is not whole AES blocks")
+	}
+	plain := make([]byte, len(ct))
+	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, ct)
+	pad := int(plain[len(plain)-1])
+	if pad == 0 || pad > aes.BlockSize {
+		return nil, ErrWrongPassword
+	}
+	for _, b := range plain[len(plain)-pad:] {
+		if int(b) != pad {
+			return nil, ErrWrongPassword
+		}
+	}
+	return plain[:len(plain)-pad], nil
+}

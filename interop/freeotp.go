@@ -1,0 +1,87 @@
+package interop
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"latchkey/otp"
+)
+
+// FreeOTP+ JSON export: {"tokenOrder": [...], "tokens": [...]}, each token's
+// secret a list of signed bytes (Java's byte[]). Counters are stored as the
+// next value to use, which is what otp.Key.Counter holds too.
+
+type freeOTPToken struct {
+	Algo      string  `json:"algo"`
+	Counter   uint64  `json:"counter"`
+	Digits    int     `json:"digits"`
+	IssuerExt string  `json:"issuerExt"`
+	IssuerInt string  `json:"issuerInt"`
+	Label     string  `json:"label"`
+	Period    uint32  `json:"period"`
+	Secret    []int16 `json:"secret"`
+	Type      string  `json:"type"`
+}
+
+func readFreeOTPPlus(c *collector, data, _ []byte) error {
+	var f struct {
+		Tokens []json.RawMessage `json:"tokens"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return fmt.Errorf("bad JSON: %w", err)
+	}
+	for i, raw := range f.Tokens {
+		var t freeOTPToken
+		if err := json.Unmarshal(raw, &t); err != nil {
+			c.skipAt(i, "", "entry is not a FreeOTP+ token")
+			continue
+		}
+		issuer := t.IssuerExt
+		if issuer == "" {
+			issuer = t.IssuerInt
+		}
+		lbl := label(issuer, t.Label)
+		k := otp.Key{Issuer: strings.TrimSpace(issuer), Name: strings.TrimSpace(t.Label), Digits: t.Digits, Algorithm: otp.SHA1}
+		switch strings.ToUpper(t.Type) {
+		case "TOTP":
+			k.Type, k.Period = otp.TOTP, t.Period
+		case "HOTP":
+			k.Type, k.Counter = otp.HOTP, t.Counter
+		case "STEAM":
+			k.Type, k.Period, k.Digits = otp.Steam, t.Period, otp.SteamDigits
+		default:
+			c.skipAt(i, lbl, fmt.Sprintf("%s codes are not supported", typeName(t.Type)))
+			continue
+		}
+		if k.Type.TimeBased() && k.Period == 0 {
+			k.Period = otp.DefaultPeriod
+		}
+		if t.Algo != "" {
+			a, err := otp.ParseAlgorithm(t.Algo)
+			if err != nil {
+				c.skipAt(i, lbl, err.Error())
+				continue
+			}
+			k.Algorithm = a
+		}
+		if len(t.Secret) > otp.MaxSecretLen {
+			c.skipAt(i, lbl, fmt.Sprintf("secret longer than %d bytes", otp.MaxSecretLen))
+			continue
+		}
+		bad := false
+		for _, b := range t.Secret {
+			if b < -128 || b > 255 {
+				bad = true
+				break
+			}
+			k.Secret = append(k.Secret, byte(b))
+		}
+		if bad {
+			c.skipAt(i, lbl, "secret holds a value that is not a byte")
+			continue
+		}
+		c.add(Entry{Key: k})
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+// Package interop reads the export files of other authenticator apps and
+// writes an Aegis-compatible export, so that accounts can move into Latchkey
+// and out of it.
+//
+// Read takes the whole file, detects its format from the content (never from
+// the file name) and returns every entry it could read, with the ones it could
+// not read set aside in Result.Skipped with a reason:
+//
+//	data, err := io.ReadAll(io.LimitReader(f, interop.MaxFileSize+1))
+//	res, err := interop.Read(data, askPassword)
+//	switch {
+//	case errors.Is(err, interop.ErrWrongPassword): // ask again and call Read again
+//	case errors.Is(err, interop.ErrUnknownFormat): // say so once
+//	}
+//	for _, e := range res.Entries { ... e.Key, e.Tags, e.Note, e.Pinned, e.Icon }
+//
+// The password callback is called at most once, and only for an encrypted
+// file. Read does no I/O: nothing it decrypts is ever written to disk, and its
+// errors and skip reasons never quote a secret (an issuer and account name at
+// most). Checking entries against the accounts already in the vault is the
+// caller's job (otp.Key.SameSecret); Read only drops exact repeats within one
+// file.
+//
+// Untrusted input is capped before anything is allocated or derived: the file
+// size (MaxFileSize), the number of entries (MaxEntries), icon sizes
+// (MaxIconSize) and the cost parameters of every key derivation.
+//
+// WriteAegis writes a plain (unencrypted) Aegis vault export, which Aegis and
+// most other open authenticators import.
+package interop
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"latchkey/otp"
+)
+
+// Limits on untrusted input.
+const (
+	// MaxFileSize caps the files Read accepts; callers cap their reads with it.
+	MaxFileSize = 16 << 20
+	// MaxEntries caps the accounts read from one file; the rest are skipped.
+	MaxEntries = 10000
+	// MaxIconSize caps an icon; a larger one is dropped and the entry kept.
+	MaxIconSize = 64 << 10
+	// maxText caps names, tags and notes, which are cut to it.
+	maxText = 4096
+	// maxTags caps the tags of one entry.
+	maxTags = 64
+)
+
+// Errors Read returns; branch on them with errors.Is.
+var (
+	ErrUnknownFormat    = errors.New("not an export file of a known authenticator")
+	ErrWrongPassword    = errors.New("wrong password, or the file is damaged")
+	ErrPasswordRequired = errors.New("the file is encrypted and needs its password")
+	ErrTooLarge         = fmt.Errorf("file larger than %d MiB", MaxFileSize>>20)
+	// ErrUnsupported is a known format in a variant Latchkey cannot read.
+	ErrUnsupported = errors.New("unsupported variant")
+)
+
+// Entry is one account read from a file, with what the source app keeps
+// beside the key.
+type Entry struct {
+	Key    otp.Key
+	Tags   []string // groups, folders, categories or tags of the source
+	Note   string
+	Pinned bool   // favourite, pinned or starred in the source
+	Icon   []byte // as the source stores it (PNG, JPEG or SVG), at most MaxIconSize
+}
+
+// Skipped is an entry that could not be read.
+type Skipped struct {
+	Label  string // "issuer: name" where known, else the entry's position; never the secret
+	Reason string
+}
+
+// Result is what Read found in one file.
+type Result struct {
+	Format  Format
+	Entries []Entry
+	Skipped []Skipped
+}
+
+// Read detects the format of data by its content and reads it. password is
+// called only when the file is encrypted, at most once; after
+// ErrWrongPassword the caller may ask again and call Read again.
+func Read(data []byte, password func() ([]byte, error)) (Result, error) {
+	f, encrypted, err := Detect(data)
+	if err != nil {
+		return Result{}, err
+	}
+	var pw []byte
+	if encrypted {
+		if password == nil {
+			return Result{}, fmt.Errorf("interop: %s: %w", f, ErrPasswordRequired)
+		}
+		if pw, err = password(); err != nil {
+			return Result{}, fmt.Errorf("interop: %s: password: %w", f, err)
+		}
+	}
+	c := &collector{res: Result{Format: f}}
+	if err := readers[f](c, data, pw); err != nil {
+		return Result{}, fmt.Errorf("interop: %s: %w", f, err)
+	}
+	return c.res, nil
+}
+
+// readers maps each format to the function that reads it into c. pw is nil
+// for plain formats.
+var readers map[Format]func(c *collector, data, pw []byte) error
+
+func init() {
+	readers = map[Format]func(*collector, []byte, []byte) error{
+		URIList:             readURIList,
+		EnteText:            readURIList,
+		EnteEncrypted:       readEnteEncrypted,
+		Aegis:               readAegis,
+		AegisEncrypted:      readAegis,
+		TwoFAS:              readTwoFAS,
+		TwoFASEncrypted:     readTwoFAS,
+		AndOTP:              readAndOTP,
+		AndOTPEncrypted:     readAndOTPEncrypted,
+		Bitwarden:           readBitwarden,
+		BitwardenCSV:        readBitwardenCSV,
+		FreeOTPPlus:         readFreeOTPPlus,
+		Stratum:             readStratum,
+		StratumEncrypted:    readStratumEncrypted,
+		StratumLegacy:       readStratumLegacy,
+		KeePassXC:           readKeePassXC,
+		SteamGuard:          readSteam,
+		ProtonAuthenticator: readProton,
+	}
+}
+
+// collector gathers entries, enforcing the limits and dropping exact repeats.
+type collector struct {
+	res  Result
+	full bool
+}
+
+// add validates e's key and keeps e, or records why not.
+func (c *collector) add(e Entry) {
+	if c.checkFull() {
+		return
+	}
+	label := e.Key.Label()
+	if err := e.Key.Validate(); err != nil {
+		c.skip(label, err.Error())
+		return
+	}
+	for _, prev := range c.res.Entries {
+		if prev.Key.Equal(e.Key) {
+			c.skip(label, "repeats an earlier entry of this file")
+			return
+		}
+	}
+	e.Key.Issuer = clip(e.Key.Issuer)
+	e.Key.Name = clip(e.Key.Name)
+	e.Note = clip(e.Note)
+	e.Tags = cleanTags(e.Tags)
+	if len(e.Icon) > MaxIconSize || len(e.Icon) == 0 {
+		e.Icon = nil
+	}
+	c.res.Entries = append(c.res.Entries, e)
+}
+
+// skip records an entry that could not be read.
+func (c *collector) skip(label, reason string) {
+	if c.checkFull() {
+		return
+	}
+	c.res.Skipped = append(c.res.Skipped, Skipped{Label: clip(label), Reason: reason})
+}
+
+// skipAt is skip for an entry known only by its position.
+func (c *collector) skipAt(i int, label, reason string) {
+	if strings.TrimSpace(label) == "" {
+		label = fmt.Sprintf("entry %d", i+1)
+	}
+	c.skip(label, reason)
+}
+
+func (c *collector) checkFull() bool {
+	if c.full {
+		return true
+	}
+	if len(c.res.Entries)+len(c.res.Skipped) >= MaxEntries {
+		c.full = true
+		c.res.Skipped = append(c.res.Skipped, Skipped{Reason: fmt.Sprintf("the file holds more than %d entries; the rest were not read", MaxEntries)})
+		return true
+	}
+	return false
+}
+
+// clip cuts s to at most maxText bytes, on a rune boundary.
+func clip(s string) string {
+	if len(s) <= maxText {
+		return s
+	}
+	i := maxText
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+// cleanTags trims tags, drops empty ones and repeats, and caps their number.
+func cleanTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		t = clip(strings.TrimSpace(t))
+		if t == "" || contains(out, t) {
+			continue
+		}
+		if len(out) == maxTags {
+			break
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// label names an entry from its raw fields, for skip notes.
+func label(issuer, name string) string {
+	return otp.Key{Issuer: strings.TrimSpace(issuer), Name: strings.TrimSpace(name)}.Label()
+}
+
+// trimBOM drops a UTF-8 byte order mark and surrounding white space.
+func trimBOM(data []byte) []byte {
+	return bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+}

@@ -1,0 +1,99 @@
+package interop
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"latchkey/otp"
+)
+
+// readURIList reads one otpauth:// (or steam://) URI per line, as most apps
+// export and as Ente Auth writes its plain export (with its own codeDisplay
+// parameter carrying pins, tags and notes). Blank lines and # comments are
+// ignored.
+func readURIList(c *collector, data, _ []byte) error {
+	lines := strings.Split(string(trimBOM(data)), "\n")
+	for i, line := range lines {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		readURILine(c, i, line)
+	}
+	return nil
+}
+
+// readURILine reads one URI into c; i is its line index, for skip notes.
+func readURILine(c *collector, i int, line string) {
+	where := fmt.Sprintf("line %d", i+1)
+	if strings.HasPrefix(strings.ToLower(line), "otpauth-migration://") {
+		c.skip(where, "a Google Authenticator export link: import the export's QR codes instead")
+		return
+	}
+	k, err := otp.ParseURI(line)
+	if err != nil {
+		if l := uriLabel(line); l != "" {
+			where += " (" + l + ")"
+		}
+		c.skip(where, err.Error())
+		return
+	}
+	e := Entry{Key: k}
+	if raw, ok := queryParam(line, "codeDisplay"); ok {
+		var d struct {
+			Pinned  bool     `json:"pinned"`
+			Trashed bool     `json:"trashed"`
+			Tags    []string `json:"tags"`
+			Note    string   `json:"note"`
+		}
+		if json.Unmarshal([]byte(raw), &d) == nil {
+			if d.Trashed {
+				c.skip(k.Label(), "in Ente Auth's trash")
+				return
+			}
+			e.Pinned, e.Tags, e.Note = d.Pinned, d.Tags, d.Note
+		}
+	}
+	c.add(e)
+}
+
+// queryParam finds one parameter of a URI without parsing the rest, so a
+// malformed secret elsewhere cannot hide it.
+func queryParam(uri, name string) (string, bool) {
+	_, query, ok := strings.Cut(uri, "?")
+	if !ok {
+		return "", false
+	}
+	for _, part := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if strings.EqualFold(k, name) {
+			v, err := url.QueryUnescape(v)
+			return v, err == nil
+		}
+	}
+	return "", false
+}
+
+// uriLabel is the unescaped label of a URI that failed to parse, for skip
+// notes. Only a label that is followed by a query is trusted not to be the
+// secret itself.
+func uriLabel(uri string) string {
+	_, rest, ok := strings.Cut(uri, "://")
+	if !ok {
+		return ""
+	}
+	rest, _, ok = strings.Cut(rest, "?")
+	if !ok {
+		return ""
+	}
+	_, l, _ := strings.Cut(rest, "/")
+	if u, err := url.PathUnescape(l); err == nil {
+		l = u
+	}
+	if len(l) > 200 {
+		return ""
+	}
+	return strings.TrimSpace(l)
+}
