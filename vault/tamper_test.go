@@ -1,0 +1,216 @@
+package vault
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"os"
+	"testing"
+)
+
+// smallVault is the bytes of a saved vault with one account and cheap
+// parameters, and the same vault as it would be read.
+func smallVault(t testing.TB) []byte {
+	t.Helper()
+	v, path, _ := newTestVault(t)
+	mustAdd(t, v, Account{Key: rfcKey(), Note: "n"})
+	mustSave(t, v)
+	v.Close()
+	return mustRead(t, path)
+}
+
+// Offsets in a file whose first slot is the password slot.
+const (
+	offVersion   = len(magic)
+	offCount     = prefixSize - 1
+	offPwSlot    = prefixSize
+	offPwSalt    = offPwSlot + 1
+	offPwParams  = offPwSalt + saltSize
+	offPwNonce   = offPwParams + 9
+	offCodeSlots = offPwSlot + passwordSlotSz
+)
+
+func fixChecksum(b []byte) {
+	sum := sha256.Sum256(b[:len(b)-checksumSize])
+	copy(b[len(b)-checksumSize:], sum[:])
+}
+
+var errKinds = []error{ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrWrongPassword}
+
+func kindOf(err error) error {
+	for _, k := range errKinds {
+		if errors.Is(err, k) {
+			return k
+		}
+	}
+	return err
+}
+
+func versionKind(b []byte) error {
+	if binary.BigEndian.Uint16(b[offVersion:]) > formatVersion {
+		return ErrNewerVersion
+	}
+	return ErrCorrupt
+}
+
+// Flip every bit of a small vault. With the checksum left as it is, every
+// flip outside the version is plain corruption, found before any KDF.
+func TestTamperEveryBitIsCorrupt(t *testing.T) {
+	orig := smallVault(t)
+	before := kdfRuns.Load()
+	b := make([]byte, len(orig))
+	for i := range orig {
+		for bit := range 8 {
+			copy(b, orig)
+			b[i] ^= 1 << bit
+			_, _, err := decryptFile(b, testPassword, testLimits)
+			want := ErrCorrupt
+			if i == offVersion || i == offVersion+1 {
+				want = versionKind(b)
+			}
+			if got := kindOf(err); got != want {
+				t.Fatalf("byte %d bit %d: got %v, want %v", i, bit, err, want)
+			}
+		}
+	}
+	if n := kdfRuns.Load() - before; n != 0 {
+		t.Fatalf("damaged files ran the KDF %d times, want 0: damage must be caught first", n)
+	}
+}
+
+// A deliberate edit recomputes the unkeyed checksum. Then the keyed checks
+// must catch it: slot fields fail to unwrap (wrong password), everything
+// else fails the payload's authentication, which covers the whole header.
+func TestTamperEveryBitWithChecksumFixed(t *testing.T) {
+	orig := smallVault(t)
+	b := make([]byte, len(orig))
+	body := len(orig) - checksumSize
+	for i := range body {
+		for bit := range 8 {
+			copy(b, orig)
+			b[i] ^= 1 << bit
+			fixChecksum(b)
+			_, _, err := decryptFile(b, testPassword, testLimits)
+			got := kindOf(err)
+			var ok bool
+			switch {
+			case i < offCount:
+				ok = got == versionKind(b) || i < offVersion && got == ErrCorrupt
+			case i == offCount, i == offPwSlot:
+				ok = got == ErrCorrupt
+			case i >= offPwParams && i < offPwNonce:
+				ok = got == ErrWrongPassword || got == ErrHostileParams
+			case i > offPwSlot && i < offCodeSlots:
+				ok = got == ErrWrongPassword
+			default: // backup-code slots and the payload
+				ok = got == ErrCorrupt
+			}
+			if !ok {
+				t.Fatalf("byte %d bit %d: got %v", i, bit, err)
+			}
+		}
+	}
+}
+
+func TestTruncateAtEveryLength(t *testing.T) {
+	orig := smallVault(t)
+	for n := range len(orig) {
+		_, _, err := decryptFile(orig[:n], testPassword, testLimits)
+		if got := kindOf(err); got != ErrCorrupt {
+			t.Fatalf("truncated to %d of %d bytes: got %v, want %v", n, len(orig), err, ErrCorrupt)
+		}
+	}
+	_, _, err := decryptFile(append(orig, 0), testPassword, testLimits)
+	wantErr(t, "one byte appended", err, ErrCorrupt)
+	if _, _, err := decryptFile(orig, testPassword, testLimits); err != nil {
+		t.Fatalf("the untouched file: %v", err)
+	}
+}
+
+// hostile returns orig with the password slot's parameters replaced and
+// the checksum fixed: a well-formed file asking for p.
+func hostile(orig []byte, p Params) []byte {
+	b := append([]byte(nil), orig...)
+	binary.BigEndian.PutUint32(b[offPwParams:], p.Memory)
+	binary.BigEndian.PutUint32(b[offPwParams+4:], p.Time)
+	b[offPwParams+8] = p.Threads
+	fixChecksum(b)
+	return b
+}
+
+var hostileCases = []Params{
+	{Memory: 0xffffffff, Time: 3, Threads: 4},       // 4 TiB
+	{Memory: MaxMemory + 1024, Time: 3, Threads: 4}, // just above the cap
+	{Memory: 64 << 10, Time: 0xffffffff, Threads: 4},
+	{Memory: 64 << 10, Time: MaxTime + 1, Threads: 4},
+	{Memory: 0xffffffff, Time: 0xffffffff, Threads: 255},
+	{Memory: 64 << 10, Time: 3, Threads: 0},
+	{Memory: 64 << 10, Time: 0, Threads: 4},
+	{Memory: 16, Time: 3, Threads: 4},       // below argon2's 8 KiB per lane
+	{Memory: 32 << 10, Time: 3, Threads: 4}, // below Latchkey's floor
+	{Memory: 64 << 10, Time: 2, Threads: 4},
+	{Memory: 64 << 10, Time: 3, Threads: 1},
+}
+
+// Through the exported Open, with the real limits: refused before the KDF.
+func TestHostileParamsRefused(t *testing.T) {
+	orig := smallVault(t)
+	path := t.TempDir() + "/hostile.latchkey"
+	before := kdfRuns.Load()
+	for _, p := range hostileCases {
+		b := hostile(orig, p)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(path, testPassword)
+		wantErr(t, p.String(), err, ErrHostileParams)
+	}
+	if n := kdfRuns.Load() - before; n != 0 {
+		t.Fatalf("hostile files ran the KDF %d times, want 0", n)
+	}
+}
+
+func TestLimitsAcceptTheFloorAndCaps(t *testing.T) {
+	for _, p := range []Params{FloorParams, {Memory: MaxMemory, Time: MaxTime, Threads: MaxThreads}} {
+		if err := strictLimits.check(p); err != nil {
+			t.Errorf("%v: got %v, want accepted", p, err)
+		}
+	}
+}
+
+func FuzzParseContainer(f *testing.F) {
+	orig := smallVault(f)
+	f.Add(orig)
+	f.Add(orig[:prefixSize+10])
+	f.Add(hostile(orig, Params{Memory: 0xffffffff, Time: 1, Threads: 1}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := parseContainer(b, testLimits)
+		if err != nil {
+			if k := kindOf(err); k != ErrCorrupt && k != ErrNewerVersion && k != ErrHostileParams {
+				t.Fatalf("got %v, want one of the sentinels", err)
+			}
+			return
+		}
+		// One encoding per container: no malleability.
+		if got := c.bytes(); string(got) != string(b) {
+			t.Fatalf("parse then encode: got %d bytes, want the %d read", len(got), len(b))
+		}
+	})
+}
+
+func FuzzDecrypt(f *testing.F) {
+	orig := smallVault(f)
+	f.Add(orig)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _, err := decryptFile(b, testPassword, testLimits)
+		if err != nil {
+			found := false
+			for _, k := range errKinds {
+				found = found || errors.Is(err, k)
+			}
+			if !found {
+				t.Fatalf("got %v, want one of the sentinels", err)
+			}
+		}
+	})
+}
