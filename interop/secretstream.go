@@ -17,7 +17,7 @@ import (
 // Poly1305, block 1 encrypts the tag byte (its other 63 bytes of key stream
 // are authenticated too), the message from block 2 on. The MAC covers the
 // 64-byte tag block and the ciphertext, padded and followed by the lengths,
-// as in the IETF AEAD with empty associated data. After each message, the
+// with libsodium's own padding rule. After each message, the
 // MAC's first 8 bytes are XORed into the nonce's last 8 and the counter
 // moves on; a REKEY tag or a counter wrap derives a new key.
 
@@ -74,8 +74,10 @@ func (s *streamState) mac(block *[64]byte, ct []byte) [poly1305.TagSize]byte {
 	m := poly1305.New(&polyKey)
 	m.Write(block[:])
 	m.Write(ct)
+	// libsodium pads with (16 - 64 + mlen) mod 16 zero bytes, which is not
+	// the IETF AEAD's padding to a multiple of 16: follow libsodium.
 	var pad [16]byte
-	m.Write(pad[:(16-(64+len(ct))%16)%16])
+	m.Write(pad[:(0x10-64+len(ct))&0xf])
 	var lens [16]byte
 	binary.LittleEndian.PutUint64(lens[:8], 0) // no associated data
 	binary.LittleEndian.PutUint64(lens[8:], uint64(64+len(ct)))
