@@ -1,16 +1,334 @@
-// Package ui is Latchkey's desktop window.
+// Package ui is Latchkey's desktop window: create or unlock a vault, then
+// read, copy, add and manage codes.
+//
+// Every screen is one file and one small struct holding its widgets and the
+// services it was given. Slow work (the KDF, saving, QR decoding) runs on
+// goroutines that reach widgets only through fyne.Do. One ticker, started on
+// unlock and stopped on lock, drives the codes, the clipboard clear and the
+// idle lock, all measured against an injectable clock.
 package ui
 
 import (
-	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+
+	"latchkey/vault"
 )
 
-// Run opens the window on the vault at vaultPath and returns when it closes.
+// AppID names the application to Fyne (preferences folder, desktop entry).
+const AppID = "app.latchkey.desktop"
+
+// Preference keys. Preferences hold only looks, never a secret.
+const (
+	prefTheme        = "theme"
+	prefWindowWidth  = "window.width"
+	prefWindowHeight = "window.height"
+)
+
+// The window's first size.
+const (
+	defaultWidth  = 460
+	defaultHeight = 640
+)
+
+// Run opens the window on the vault at vaultPath ("" means the default
+// path) and returns when it closes. The vault is saved and closed on exit.
 func Run(vaultPath string) error {
-	a := app.NewWithID("app.latchkey.desktop")
-	w := a.NewWindow("Latchkey")
-	w.SetContent(widget.NewLabel("Latchkey"))
-	w.ShowAndRun()
-	return nil
+	if vaultPath == "" {
+		p, err := vault.DefaultPath()
+		if err != nil {
+			return fmt.Errorf("finding the vault: %w", err)
+		}
+		vaultPath = p
+	}
+	fa := fyneapp.NewWithID(AppID)
+	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vaultOpener{}, time.Now)
+	a.installTray()
+	a.start()
+	a.win.ShowAndRun()
+	return a.shutdown()
 }
+
+// app is the window and the services its screens share.
+type app struct {
+	fyne   fyne.App
+	win    fyne.Window
+	path   string
+	vaults opener
+	now    func() time.Time
+	clip   *clipGuard
+	idle   idleTimer
+
+	busyDialog dialog.Dialog // shown while background work runs
+
+	// Present only while unlocked.
+	v        store
+	accounts *accountsScreen
+	ticker   *ticker
+	saves    *saver
+
+	// startTick starts the ticker; tests replace it with a no-op and call
+	// tick themselves.
+	startTick func(f func()) *ticker
+}
+
+func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.Time) *app {
+	a := &app{
+		fyne:      fa,
+		win:       w,
+		path:      path,
+		vaults:    o,
+		now:       now,
+		clip:      &clipGuard{board: fa.Clipboard(), now: now},
+		startTick: startTicker,
+	}
+	a.applyTheme(parseThemeChoice(fa.Preferences().StringWithFallback(prefTheme, themeSystem.String())))
+	w.SetIcon(iconResource())
+	w.SetMaster()
+	return a
+}
+
+// start shows the first screen: create when there is no vault yet, unlock
+// otherwise.
+func (a *app) start() {
+	width := float32(a.fyne.Preferences().FloatWithFallback(prefWindowWidth, defaultWidth))
+	height := float32(a.fyne.Preferences().FloatWithFallback(prefWindowHeight, defaultHeight))
+	a.win.Resize(fyne.NewSize(width, height))
+	a.win.SetCloseIntercept(a.onClose)
+	a.installShortcuts()
+	a.showLockedMenu()
+	if a.vaults.Exists(a.path) {
+		a.showUnlock()
+	} else {
+		a.showCreate()
+	}
+}
+
+func (a *app) showUnlock() {
+	a.win.SetTitle("Latchkey")
+	s := newUnlockScreen(a)
+	a.win.SetContent(s.content())
+	s.focus()
+}
+
+func (a *app) showCreate() {
+	a.win.SetTitle("Latchkey")
+	s := newCreateScreen(a)
+	a.win.SetContent(s.content())
+	s.focus()
+}
+
+func (a *app) showRecover() {
+	s := newRecoverScreen(a)
+	a.win.SetContent(s.content())
+	s.focus()
+}
+
+// unlocked takes over an open vault and shows the accounts.
+func (a *app) unlocked(v store) {
+	a.v = v
+	a.saves = newSaver(v, a.onSaveError)
+	a.idle.touch(a.now())
+	a.accounts = newAccountsScreen(a)
+	a.win.SetContent(a.accounts.content())
+	a.showUnlockedMenu()
+	a.accounts.focus()
+	a.ticker = a.startTick(a.tick)
+}
+
+// tick runs once a second while unlocked, on the UI goroutine.
+func (a *app) tick() {
+	if a.v == nil {
+		return
+	}
+	now := a.now()
+	a.clip.expire(now)
+	if d := a.settings().AutoLock; d > 0 && a.idle.idleFor(now) >= d {
+		a.lock()
+		return
+	}
+	a.accounts.tick(now)
+}
+
+// touch records that the person did something, postponing the idle lock.
+func (a *app) touch() { a.idle.touch(a.now()) }
+
+// settings are the vault's settings with defaults filled in.
+func (a *app) settings() vault.Settings {
+	if a.v == nil {
+		return vault.DefaultSettings()
+	}
+	return a.v.Settings()
+}
+
+// lock drops the decrypted data, clears a code we put on the clipboard and
+// shows the unlock screen. Saving and closing finish in the background.
+func (a *app) lock() {
+	if a.v == nil {
+		return
+	}
+	v, saves := a.dropVault()
+	go func() {
+		saves.stop()
+		if err := v.Close(); err != nil {
+			fyne.Do(func() { a.showError("Could not save the vault while locking", err) })
+		}
+	}()
+	a.showLockedMenu()
+	a.showUnlock()
+}
+
+// dropVault forgets the open vault and everything shown from it.
+func (a *app) dropVault() (store, *saver) {
+	v, saves := a.v, a.saves
+	if a.ticker != nil {
+		a.ticker.stop()
+		a.ticker = nil
+	}
+	a.clip.clearOurs()
+	if a.accounts != nil {
+		a.accounts.drop()
+		a.accounts = nil
+	}
+	a.v, a.saves = nil, nil
+	return v, saves
+}
+
+// onClose saves the window size, locks and quits.
+func (a *app) onClose() {
+	size := a.win.Canvas().Size()
+	a.fyne.Preferences().SetFloat(prefWindowWidth, float64(size.Width))
+	a.fyne.Preferences().SetFloat(prefWindowHeight, float64(size.Height))
+	a.quit()
+}
+
+func (a *app) quit() {
+	a.win.Hide()
+	a.fyne.Quit()
+}
+
+// shutdown runs after the window closed: save and close synchronously so
+// nothing is lost on exit.
+func (a *app) shutdown() error {
+	if a.v == nil {
+		return nil
+	}
+	v, saves := a.dropVault()
+	saves.stop()
+	return v.Close()
+}
+
+// save writes the vault in the background; errors surface in a dialog.
+func (a *app) save() {
+	if a.saves != nil {
+		a.saves.request()
+	}
+}
+
+func (a *app) onSaveError(err error) {
+	fyne.Do(func() { a.showError("Could not save the vault", err) })
+}
+
+// showError shows what went wrong and what to do about it.
+func (a *app) showError(title string, err error) {
+	d := dialog.NewError(errors.New(title+": "+advice(err)), a.win)
+	d.Show()
+}
+
+// showInfo shows a short message.
+func (a *app) showInfo(title, msg string) {
+	dialog.ShowInformation(title, msg, a.win)
+}
+
+// applyTheme sets the light, dark or system look.
+func (a *app) applyTheme(c themeChoice) {
+	a.fyne.Settings().SetTheme(newVariantTheme(theme.DefaultTheme(), c))
+}
+
+// saver serialises background saves and coalesces requests that arrive while
+// one is running.
+type saver struct {
+	v       store
+	onError func(error)
+	wake    chan struct{}
+	done    chan struct{}
+	once    sync.Once
+}
+
+func newSaver(v store, onError func(error)) *saver {
+	s := &saver{v: v, onError: onError, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go s.loop()
+	return s
+}
+
+func (s *saver) loop() {
+	defer close(s.done)
+	for range s.wake {
+		if err := s.v.Save(); err != nil {
+			s.onError(err)
+		}
+	}
+}
+
+func (s *saver) request() {
+	select {
+	case s.wake <- struct{}{}:
+	default: // a save is already queued; it will include this change
+	}
+}
+
+// stop waits for queued saves to finish.
+func (s *saver) stop() {
+	s.once.Do(func() { close(s.wake) })
+	<-s.done
+}
+
+// ticker calls f on the UI goroutine once a second until stopped.
+type ticker struct {
+	quit chan struct{}
+	once sync.Once
+}
+
+func startTicker(f func()) *ticker {
+	t := &ticker{quit: make(chan struct{})}
+	go func() {
+		// Fire just after each whole second, when codes change, rather than
+		// up to a second late.
+		tm := time.NewTimer(untilNextSecond(time.Now()))
+		defer tm.Stop()
+		for {
+			select {
+			case <-tm.C:
+				fyne.Do(f)
+				tm.Reset(untilNextSecond(time.Now()))
+			case <-t.quit:
+				return
+			}
+		}
+	}()
+	return t
+}
+
+func untilNextSecond(now time.Time) time.Duration {
+	return time.Second - time.Duration(now.Nanosecond()) + 10*time.Millisecond
+}
+
+func (t *ticker) stop() {
+	if t != nil {
+		t.once.Do(func() { close(t.quit) })
+	}
+}
+
+// idleTimer remembers the last time the person did something.
+type idleTimer struct{ last time.Time }
+
+func (i *idleTimer) touch(now time.Time) { i.last = now }
+
+func (i *idleTimer) idleFor(now time.Time) time.Duration { return now.Sub(i.last) }

@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/otp"
+	"latchkey/vault"
+)
+
+// warnBefore is when a code's bar turns to the warning colour and the next
+// code appears beside it.
+const warnBefore = 5 * time.Second
+
+// accountRow is one line of the account list. The list reuses rows: bind
+// gives a row its account, update moves its code and bar on.
+type accountRow struct {
+	widget.BaseWidget
+
+	issuer  *widget.Label
+	name    *widget.Label
+	pin     *widget.Icon
+	code    *canvas.Text
+	next    *canvas.Text
+	bar     *timeBar
+	advance *widget.Button // HOTP only: moves the counter on
+	more    *widget.Button // the account's menu
+
+	onAdvance func(id string)
+	onMore    func(id string, from fyne.CanvasObject)
+
+	id       string
+	key      otp.Key
+	step     uint64 // the step the shown code belongs to
+	shownFor uint64 // HOTP counter the shown code belongs to
+	warned   bool
+	bound    bool
+}
+
+func newAccountRow(onAdvance func(string), onMore func(string, fyne.CanvasObject)) *accountRow {
+	r := &accountRow{onAdvance: onAdvance, onMore: onMore}
+	r.issuer = widget.NewLabel("")
+	r.issuer.TextStyle.Bold = true
+	r.issuer.Truncation = fyne.TextTruncateEllipsis
+	r.name = widget.NewLabel("")
+	r.name.Importance = widget.LowImportance
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.name.SizeName = theme.SizeNameCaptionText
+	r.pin = widget.NewIcon(theme.RadioButtonCheckedIcon())
+	r.pin.Hide()
+	r.code = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
+	r.code.TextSize = theme.TextSize() * 1.7
+	r.code.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+	r.code.Alignment = fyne.TextAlignTrailing
+	r.next = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
+	r.next.TextSize = theme.CaptionTextSize()
+	r.next.TextStyle.Monospace = true
+	r.next.Alignment = fyne.TextAlignTrailing
+	r.bar = newTimeBar()
+	r.advance = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), r.onAdvanceTapped)
+	r.advance.Importance = widget.LowImportance
+	r.advance.Hide()
+	r.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), r.onMoreTapped)
+	r.more.Importance = widget.LowImportance
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
+	names := container.NewVBox(container.NewBorder(nil, nil, nil, r.pin, r.issuer), r.name)
+	codes := container.NewVBox(r.code, r.next)
+	right := container.NewHBox(codes, r.advance, r.more)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, r.bar, nil, container.NewCenter(right), names))
+}
+
+// bind shows account a in this row.
+func (r *accountRow) bind(a vault.Account, now time.Time) {
+	r.id = a.ID
+	r.key = a.Key
+	r.bound = true
+	r.issuer.SetText(issuerText(a.Key))
+	r.name.SetText(a.Key.Name)
+	if a.Pinned {
+		r.pin.Show()
+	} else {
+		r.pin.Hide()
+	}
+	if a.Key.Type == otp.HOTP {
+		r.advance.Show()
+		r.bar.Hide()
+	} else {
+		r.advance.Hide()
+		r.bar.Show()
+	}
+	r.step, r.shownFor = ^uint64(0), ^uint64(0)
+	r.update(now)
+}
+
+func issuerText(k otp.Key) string {
+	if k.Issuer == "" {
+		return k.Name
+	}
+	return k.Issuer
+}
+
+// update moves the code and the bar to now, refreshing only what changed.
+func (r *accountRow) update(now time.Time) {
+	if !r.bound {
+		return
+	}
+	if r.key.Type == otp.HOTP {
+		if r.shownFor != r.key.Counter {
+			r.shownFor = r.key.Counter
+			r.setCode(r.key.Code(now))
+		}
+		return
+	}
+	if step := r.key.Step(now); step != r.step {
+		r.step = step
+		r.setCode(r.key.Code(now))
+	}
+	left := r.key.Remaining(now)
+	warn := left <= warnBefore
+	r.bar.set(float32(left.Seconds())/float32(r.key.Period), warn)
+	if warn != r.warned {
+		r.warned = warn
+		if warn {
+			r.next.Text = "next " + groupCode(r.key.NextCode(now))
+			r.code.Color = theme.Color(theme.ColorNameWarning)
+		} else {
+			r.next.Text = ""
+			r.code.Color = theme.Color(theme.ColorNamePrimary)
+		}
+		r.next.Refresh()
+		r.code.Refresh()
+	}
+}
+
+func (r *accountRow) setCode(code string) {
+	r.code.Text = groupCode(code)
+	r.code.Refresh()
+	if r.warned {
+		r.warned = false
+		r.next.Text = ""
+		r.code.Color = theme.Color(theme.ColorNamePrimary)
+		r.next.Refresh()
+		r.code.Refresh()
+	}
+}
+
+func (r *accountRow) onAdvanceTapped() {
+	if r.onAdvance != nil {
+		r.onAdvance(r.id)
+	}
+}
+
+func (r *accountRow) onMoreTapped() {
+	if r.onMore != nil {
+		r.onMore(r.id, r.more)
+	}
+}
+
+// timeBar is a thin bar showing how much of a code's time is left.
+type timeBar struct {
+	widget.BaseWidget
+	fraction float32
+	warn     bool
+}
+
+func newTimeBar() *timeBar {
+	b := &timeBar{}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// set changes the bar, refreshing it only when it visibly changes.
+func (b *timeBar) set(fraction float32, warn bool) {
+	fraction = min(max(fraction, 0), 1)
+	if fraction == b.fraction && warn == b.warn {
+		return
+	}
+	b.fraction, b.warn = fraction, warn
+	b.Refresh()
+}
+
+func (b *timeBar) CreateRenderer() fyne.WidgetRenderer {
+	r := &timeBarRenderer{bar: b, track: canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder)), fill: canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))}
+	r.track.CornerRadius = 2
+	r.fill.CornerRadius = 2
+	return r
+}
+
+type timeBarRenderer struct {
+	bar         *timeBar
+	track, fill *canvas.Rectangle
+}
+
+func (r *timeBarRenderer) Layout(size fyne.Size) {
+	r.track.Resize(size)
+	r.fill.Resize(fyne.NewSize(size.Width*r.bar.fraction, size.Height))
+}
+
+func (r *timeBarRenderer) MinSize() fyne.Size { return fyne.NewSize(20, 4) }
+
+func (r *timeBarRenderer) Refresh() {
+	r.track.FillColor = theme.Color(theme.ColorNameInputBorder)
+	if r.bar.warn {
+		r.fill.FillColor = theme.Color(theme.ColorNameWarning)
+	} else {
+		r.fill.FillColor = theme.Color(theme.ColorNamePrimary)
+	}
+	r.Layout(r.bar.Size())
+	r.track.Refresh()
+	r.fill.Refresh()
+}
+
+func (r *timeBarRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.track, r.fill} }
+
+func (r *timeBarRenderer) Destroy() {}

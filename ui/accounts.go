@@ -1,0 +1,345 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/otp"
+	"latchkey/vault"
+)
+
+// How long the short notes under the list stay.
+const (
+	toastFor = 3 * time.Second
+	undoFor  = 10 * time.Second
+)
+
+// accountsScreen is the list of accounts with their codes, and the search
+// field that filters it.
+type accountsScreen struct {
+	app    *app
+	search *searchEntry
+	list   *accountList
+	empty  *widget.Label
+	addBtn *widget.Button
+	lock   *widget.Button
+
+	toast      *widget.Label
+	toastUntil time.Time
+	undoBar    *fyne.Container
+	undoText   *widget.Label
+	undoUntil  time.Time
+	undone     *deletedAccount
+
+	shown []vault.Account // what the list shows, in order
+	rows  []*accountRow   // every row the list created: the visible ones and a few spare
+}
+
+// deletedAccount is what Undo puts back.
+type deletedAccount struct {
+	account vault.Account
+	index   int
+}
+
+func newAccountsScreen(a *app) *accountsScreen {
+	s := &accountsScreen{app: a}
+	s.search = newSearchEntry(s.onSearchEscape)
+	s.search.SetPlaceHolder("Search accounts, tags, notes")
+	s.search.OnChanged = s.onSearch
+	s.search.OnSubmitted = s.onSearchSubmit
+	s.list = newAccountList()
+	s.list.Length = s.length
+	s.list.CreateItem = s.createRow
+	s.list.UpdateItem = s.updateRow
+	s.list.OnSelected = s.onSelected
+	s.empty = widget.NewLabel("")
+	s.empty.Alignment = fyne.TextAlignCenter
+	s.empty.Wrapping = fyne.TextWrapWord
+	s.empty.Importance = widget.LowImportance
+	s.addBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
+	s.addBtn.Importance = widget.HighImportance
+	s.lock = widget.NewButtonWithIcon("", theme.LogoutIcon(), s.onLock)
+	s.toast = widget.NewLabel("")
+	s.toast.Importance = widget.SuccessImportance
+	s.toast.Alignment = fyne.TextAlignCenter
+	s.toast.Hide()
+	s.undoText = widget.NewLabel("")
+	s.undoText.Truncation = fyne.TextTruncateEllipsis
+	s.undoBar = container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), s.onUndo), s.undoText)
+	s.undoBar.Hide()
+	s.reload()
+	return s
+}
+
+func (s *accountsScreen) content() fyne.CanvasObject {
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.addBtn, s.lock), s.search)
+	bottom := container.NewVBox(s.toast, s.undoBar)
+	middle := container.NewStack(s.list, container.NewCenter(container.New(&columnLayout{width: 300}, s.empty)))
+	return container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle)
+}
+
+func (s *accountsScreen) focus() { s.app.win.Canvas().Focus(s.search) }
+
+// reload reads the accounts from the vault and shows them again.
+func (s *accountsScreen) reload() {
+	s.shown = arrange(s.app.v.Accounts(), s.search.Text, parseSortOrder(s.app.settings().Sort))
+	s.list.UnselectAll()
+	s.list.Refresh()
+	switch {
+	case len(s.shown) > 0:
+		s.empty.Hide()
+	case s.search.Text != "":
+		s.empty.SetText(fmt.Sprintf("No account matches “%s”.\nEsc clears the search.", s.search.Text))
+		s.empty.Show()
+	default:
+		s.empty.SetText("No accounts yet.\nAdd one with + : scan a QR code on the screen, open an image, paste a link or type the key.")
+		s.empty.Show()
+	}
+}
+
+// tick moves every live row's code and bar on, and hides stale notes.
+func (s *accountsScreen) tick(now time.Time) {
+	for _, r := range s.rows {
+		if r.Visible() {
+			r.update(now)
+		}
+	}
+	if !s.toastUntil.IsZero() && !now.Before(s.toastUntil) {
+		s.toastUntil = time.Time{}
+		s.toast.Hide()
+	}
+	if !s.undoUntil.IsZero() && !now.Before(s.undoUntil) {
+		s.undoUntil = time.Time{}
+		s.undone = nil
+		s.undoBar.Hide()
+	}
+}
+
+// drop forgets every account shown, for the lock.
+func (s *accountsScreen) drop() {
+	s.shown = nil
+	s.undone = nil
+	for _, r := range s.rows {
+		r.key = otp.Key{}
+		r.bound = false
+	}
+	s.rows = nil
+}
+
+func (s *accountsScreen) length() int { return len(s.shown) }
+
+func (s *accountsScreen) createRow() fyne.CanvasObject {
+	r := newAccountRow(s.onAdvance, s.onMore)
+	s.rows = append(s.rows, r)
+	return r
+}
+
+func (s *accountsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id < 0 || id >= len(s.shown) {
+		return
+	}
+	o.(*accountRow).bind(s.shown[id], s.app.now())
+}
+
+func (s *accountsScreen) onSelected(id widget.ListItemID) {
+	s.list.Unselect(id)
+	if id >= 0 && id < len(s.shown) {
+		s.copyCode(s.shown[id].ID)
+	}
+}
+
+func (s *accountsScreen) onSearch(string) {
+	s.app.touch()
+	s.reload()
+	if len(s.shown) > 0 {
+		s.list.ScrollToTop()
+	}
+}
+
+// onSearchSubmit copies the top match: type a few letters, press Enter.
+func (s *accountsScreen) onSearchSubmit(string) {
+	if len(s.shown) > 0 {
+		s.copyCode(s.shown[0].ID)
+	}
+}
+
+func (s *accountsScreen) onSearchEscape() {
+	s.search.SetText("")
+}
+
+// copyCode puts the account's current code on the clipboard.
+func (s *accountsScreen) copyCode(id string) {
+	s.app.touch()
+	a, ok := s.app.v.Account(id)
+	if !ok {
+		return
+	}
+	now := s.app.now()
+	code := a.Key.Code(now)
+	clearAfter := s.app.settings().ClipboardClear
+	s.app.clip.copy(code, clearAfter)
+	msg := "Copied the " + issuerText(a.Key) + " code."
+	if clearAfter > 0 {
+		msg += fmt.Sprintf(" The clipboard clears in %d s.", int(clearAfter.Seconds()))
+	}
+	s.say(msg)
+	a.LastUsed = now
+	if err := s.app.v.Update(a); err == nil {
+		s.app.save()
+	}
+}
+
+// say shows a short note under the list.
+func (s *accountsScreen) say(msg string) {
+	s.toast.SetText(msg)
+	s.toast.Show()
+	s.toastUntil = s.app.now().Add(toastFor)
+}
+
+// onAdvance moves an HOTP counter on and saves it.
+func (s *accountsScreen) onAdvance(id string) {
+	s.app.touch()
+	a, ok := s.app.v.Account(id)
+	if !ok || a.Key.Type != otp.HOTP {
+		return
+	}
+	a.Key.Counter++
+	a.Modified = s.app.now()
+	if err := s.app.v.Update(a); err != nil {
+		s.app.showError("Could not move the counter on", err)
+		return
+	}
+	s.app.save()
+	s.reload()
+}
+
+// onMore opens an account's menu beside its button.
+func (s *accountsScreen) onMore(id string, from fyne.CanvasObject) {
+	s.app.touch()
+	a, ok := s.app.v.Account(id)
+	if !ok {
+		return
+	}
+	pin := "Pin to the top"
+	if a.Pinned {
+		pin = "Unpin"
+	}
+	menu := fyne.NewMenu("",
+		fyne.NewMenuItem("Copy code", func() { s.copyCode(id) }),
+		fyne.NewMenuItem("Edit…", func() { s.app.editAccount(id) }),
+		fyne.NewMenuItem(pin, func() { s.togglePin(id) }),
+		fyne.NewMenuItem("Show QR code…", func() { s.app.showKeyQR(id) }),
+		fyne.NewMenuItem("Service backup codes…", func() { s.app.showServiceCodes(id) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Delete", func() { s.deleteAccount(id) }),
+	)
+	widget.ShowPopUpMenuAtRelativePosition(menu, s.app.win.Canvas(), fyne.NewPos(0, from.Size().Height), from)
+}
+
+func (s *accountsScreen) togglePin(id string) {
+	a, ok := s.app.v.Account(id)
+	if !ok {
+		return
+	}
+	a.Pinned = !a.Pinned
+	if err := s.app.v.Update(a); err != nil {
+		s.app.showError("Could not pin the account", err)
+		return
+	}
+	s.app.save()
+	s.reload()
+}
+
+// deleteAccount removes an account at once and offers to undo it.
+func (s *accountsScreen) deleteAccount(id string) {
+	index := -1
+	for i, a := range s.app.v.Accounts() {
+		if a.ID == id {
+			index = i
+			break
+		}
+	}
+	a, err := s.app.v.Delete(id)
+	if err != nil {
+		s.app.showError("Could not delete the account", err)
+		return
+	}
+	s.app.save()
+	s.undone = &deletedAccount{account: a, index: index}
+	s.undoText.SetText("Deleted " + a.Key.Label() + ".")
+	s.undoBar.Show()
+	s.undoUntil = s.app.now().Add(undoFor)
+	s.reload()
+}
+
+func (s *accountsScreen) onUndo() {
+	if s.undone == nil {
+		return
+	}
+	d := s.undone
+	s.undone = nil
+	s.undoUntil = time.Time{}
+	s.undoBar.Hide()
+	if err := s.app.v.Restore(d.account, d.index); err != nil {
+		s.app.showError("Could not restore the account", err)
+		return
+	}
+	s.app.save()
+	s.reload()
+}
+
+func (s *accountsScreen) onAdd() {
+	s.app.touch()
+	widget.ShowPopUpMenuAtRelativePosition(s.app.addMenu(), s.app.win.Canvas(), fyne.NewPos(0, s.addBtn.Size().Height), s.addBtn)
+}
+
+func (s *accountsScreen) onLock() { s.app.lock() }
+
+// searchEntry is the search field: Esc clears it, Down moves to the list.
+type searchEntry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newSearchEntry(onEscape func()) *searchEntry {
+	e := &searchEntry{onEscape: onEscape}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyEscape:
+		e.onEscape()
+	case fyne.KeyDown:
+		if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+			c.FocusNext()
+		}
+	default:
+		e.Entry.TypedKey(k)
+	}
+}
+
+// accountList is the list widget with Enter as well as Space copying the
+// row under the keyboard focus.
+type accountList struct {
+	widget.List
+}
+
+func newAccountList() *accountList {
+	l := &accountList{}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *accountList) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+	}
+	l.List.TypedKey(k)
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+
+	"latchkey/otp"
+	"latchkey/qrimport"
+)
+
+// maxImageFile caps an image file read for QR codes.
+const maxImageFile = 64 << 20
+
+var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".PNG", ".JPG", ".JPEG"}
+
+// addMenu lists every way to add an account, with its shortcut.
+func (a *app) addMenu() *fyne.Menu {
+	return fyne.NewMenu("Add",
+		a.menuItem("Scan the screen for QR codes", a.onScanScreen, scScanScreen),
+		a.menuItem("Open a QR code image…", a.onAddFromImage, scOpenImage),
+		a.menuItem("Paste a link or image", a.onPaste, scPaste),
+		a.menuItem("Enter a key by hand…", a.onAddManual, scAddManual),
+		fyne.NewMenuItemSeparator(),
+		a.menuItem("Import from another app…", a.onImportFile, scImport),
+	)
+}
+
+// onAddFromImage lets the person pick an image file holding QR codes.
+func (a *app) onAddFromImage() {
+	if a.v == nil {
+		return
+	}
+	a.touch()
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			a.showError("Could not open the image", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		r.Close()
+		a.decodeImages([]imageSource{{name: r.URI().Name(), path: r.URI().Path()}})
+	}, a.win)
+	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	d.Show()
+}
+
+// onDropped reads QR codes from image files dropped on the window.
+func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
+	if a.v == nil {
+		return
+	}
+	a.touch()
+	var images []imageSource
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			images = append(images, imageSource{name: u.Name(), path: u.Path()})
+		}
+	}
+	if len(images) == 0 {
+		a.showInfo("Nothing to add", "Drop image files that show a QR code.")
+		return
+	}
+	a.decodeImages(images)
+}
+
+// imageSource is an image file (path) or one already in memory (data).
+type imageSource struct {
+	name string
+	path string
+	data []byte
+}
+
+// addTo adds the source's QR codes to c.
+func (s imageSource) addTo(c *qrimport.Collector) error {
+	if s.path != "" {
+		return c.AddFile(s.path)
+	}
+	img, err := decodeImage(s.data)
+	if err != nil {
+		return err
+	}
+	return c.AddImage(img)
+}
+
+// decodeImages reads QR codes from images in the background. One collector
+// sees them all, so a Google export split over several screenshots joins up.
+func (a *app) decodeImages(images []imageSource) {
+	a.busy("Looking for QR codes…")
+	go func() {
+		var c qrimport.Collector
+		var problems []string
+		for _, im := range images {
+			if err := im.addTo(&c); err != nil {
+				problems = append(problems, im.name+": "+advice(err))
+			}
+		}
+		found, more := fromQR(c.Result())
+		problems = append(problems, more...)
+		fyne.Do(func() {
+			a.idleAgain()
+			a.review(found, problems)
+		})
+	}()
+}
+
+// onPaste adds what the clipboard holds: an otpauth link as text, or an
+// image where the platform lets us read one.
+func (a *app) onPaste() {
+	if a.v == nil {
+		return
+	}
+	a.touch()
+	text := strings.TrimSpace(a.fyne.Clipboard().Content())
+	if text != "" {
+		res, err := qrimport.ReadText(text)
+		if err != nil {
+			a.showProblems([]string{"The clipboard: " + advice(err)})
+			return
+		}
+		a.review(fromQR(res))
+		return
+	}
+	go func() {
+		data, err := clipboardImage()
+		fyne.Do(func() {
+			if err != nil {
+				a.showError("Nothing to add from the clipboard", err)
+				return
+			}
+			a.decodeImages([]imageSource{{name: "the clipboard image", data: data}})
+		})
+	}()
+}
+
+// fromQR turns what qrimport found into accounts to review and sentences
+// about what went wrong.
+func fromQR(res qrimport.Result) ([]imported, []string) {
+	found := make([]imported, 0, len(res.Keys))
+	for _, k := range res.Keys {
+		found = append(found, imported{key: k})
+	}
+	var problems []string
+	for _, p := range res.Problems {
+		problems = append(problems, capitalise(advice(p)))
+	}
+	return found, problems
+}
+
+// imported is an account found by an import route, before it is added.
+type imported struct {
+	key    otp.Key
+	tags   []string
+	note   string
+	pinned bool
+	icon   []byte
+}

@@ -1,0 +1,61 @@
+package ui
+
+import (
+	"errors"
+
+	"latchkey/otp"
+	"latchkey/qrimport"
+	"latchkey/vault"
+)
+
+// advice turns an error into a sentence that says what went wrong and what
+// to do. Errors from our packages never hold a secret, so their text may be
+// shown as it is.
+func advice(err error) string {
+	var pe *otp.ParseError
+	var batch *qrimport.BatchError
+	var content *qrimport.ContentError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, vault.ErrWrongPassword):
+		return "wrong password. Check Caps Lock and try again, or use a backup code."
+	case errors.Is(err, vault.ErrLocked):
+		return "Latchkey is already open on this vault in another window. Switch to that window, or close it first."
+	case errors.Is(err, vault.ErrCorrupt):
+		return "the vault file is damaged. Restore it from a backup copy."
+	case errors.Is(err, vault.ErrNewerVersion):
+		return "the vault was written by a newer Latchkey. Update Latchkey to open it."
+	case errors.Is(err, vault.ErrChangedOnDisk):
+		return "the vault file was changed by another program. Lock and unlock to load the new version."
+	case errors.Is(err, vault.ErrExists):
+		return "a vault already exists there. Unlock it instead."
+	case errors.Is(err, vault.ErrBackupCodeTypo):
+		return "that backup code has a typo. Check each character and try again."
+	case errors.Is(err, vault.ErrWrongBackupCode):
+		return "that backup code does not open this vault, or it was already used."
+	case errors.Is(err, vault.ErrNotFound):
+		return "that account no longer exists."
+	case errors.As(err, &batch):
+		return batch.Error() + ". Add all the export's QR codes at once: select every screenshot, or show them all on the screen and scan."
+	case errors.As(err, &content) && content.Content == qrimport.ContentWebLink:
+		return "this QR code is a web link, not a key. Sign in to the service, open its two-factor settings and scan the setup QR code shown there."
+	case errors.As(err, &content):
+		return content.Error() + ". Look for the QR code on the service's two-factor setup page."
+	case errors.Is(err, qrimport.ErrNoQRCode):
+		return "no QR code found. Make sure the whole code is visible and sharp, or zoom in and try again."
+	case errors.Is(err, qrimport.ErrNotImage):
+		return qrimport.ErrNotImage.Error() + "."
+	case errors.As(err, &pe):
+		return pe.Error()
+	}
+	return err.Error()
+}
+
+// capitalise starts a sentence with a capital letter.
+func capitalise(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"fmt"
+	"html"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// backupCodesScreen shows the vault's backup codes once, with ways to keep
+// them, and goes on only when the person says they are stored.
+type backupCodesScreen struct {
+	app      *app
+	codes    []string
+	stored   *widget.Check
+	next     *widget.Button
+	onDone   func()
+	feedback *widget.Label
+}
+
+func newBackupCodesScreen(a *app, codes []string, onDone func()) *backupCodesScreen {
+	s := &backupCodesScreen{app: a, codes: codes, onDone: onDone}
+	s.stored = widget.NewCheck("I have stored these codes somewhere safe", s.onStored)
+	s.next = widget.NewButtonWithIcon("Continue", theme.NavigateNextIcon(), s.onContinue)
+	s.next.Importance = widget.HighImportance
+	s.next.Disable()
+	s.feedback = widget.NewLabel("")
+	s.feedback.Importance = widget.SuccessImportance
+	s.feedback.Hide()
+	return s
+}
+
+func (s *backupCodesScreen) content() fyne.CanvasObject {
+	intro := widget.NewLabel("Each code opens the vault once if you forget the password. They are shown only now: keep them away from this computer.")
+	intro.Wrapping = fyne.TextWrapWord
+	grid := container.NewGridWithColumns(2)
+	for _, c := range s.codes {
+		l := widget.NewLabel(c)
+		l.TextStyle.Monospace = true
+		l.Alignment = fyne.TextAlignCenter
+		l.Selectable = true
+		grid.Add(l)
+	}
+	actions := container.NewGridWithColumns(3,
+		widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), s.onCopy),
+		widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), s.onSaveText),
+		widget.NewButtonWithIcon("Print page…", theme.DocumentPrintIcon(), s.onSavePage),
+	)
+	return centredForm(heading("Your backup codes"), intro, widget.NewCard("", "", grid), actions, s.feedback, s.stored, s.next)
+}
+
+func (s *backupCodesScreen) onStored(on bool) {
+	if on {
+		s.next.Enable()
+	} else {
+		s.next.Disable()
+	}
+}
+
+func (s *backupCodesScreen) onContinue() {
+	if s.stored.Checked {
+		s.onDone()
+	}
+}
+
+func (s *backupCodesScreen) onCopy() {
+	s.app.clip.copy(strings.Join(s.codes, "\n"), s.app.settings().ClipboardClear)
+	s.say("Copied. The clipboard is cleared shortly.")
+}
+
+func (s *backupCodesScreen) onSaveText() {
+	s.saveAs("latchkey-backup-codes.txt", []byte(backupCodesText(s.app.path, s.codes)))
+}
+
+func (s *backupCodesScreen) onSavePage() {
+	s.saveAs("latchkey-backup-codes.html", []byte(backupCodesPage(s.app.path, s.codes)))
+}
+
+func (s *backupCodesScreen) saveAs(name string, data []byte) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.app.showError("Could not save the codes", err)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		if err := writePrivate(w, data); err != nil {
+			s.app.showError("Could not save the codes", err)
+			return
+		}
+		s.say("Saved to " + w.URI().Name() + ".")
+	}, s.app.win)
+	d.SetFileName(name)
+	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
+		d.SetLocation(home)
+	}
+	d.Show()
+}
+
+func (s *backupCodesScreen) say(msg string) {
+	s.feedback.SetText(msg)
+	s.feedback.Show()
+}
+
+func backupCodesText(vaultPath string, codes []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Latchkey backup codes\nVault: %s\n\nEach code unlocks the vault once.\n\n", vaultPath)
+	for _, c := range codes {
+		fmt.Fprintf(&b, "[ ] %s\n", c)
+	}
+	return b.String()
+}
+
+// backupCodesPage is a self-contained page laid out for printing.
+func backupCodesPage(vaultPath string, codes []string) string {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><meta charset="utf-8"><title>Latchkey backup codes</title>
+<style>body{font-family:sans-serif;max-width:40em;margin:2em auto}ol{columns:2;font:1.3em monospace}li{margin:.4em 0}
+p.small{color:#555;font-size:.9em}@media print{button{display:none}}</style></head><body>
+<h1>Latchkey backup codes</h1>
+<p class="small">Vault: `)
+	b.WriteString(html.EscapeString(vaultPath))
+	b.WriteString(`</p><p>Each code unlocks the vault once if the password is lost. Cross out a code once used. Keep this page somewhere safe, away from the computer.</p><ol>`)
+	for _, c := range codes {
+		b.WriteString("<li>" + html.EscapeString(c) + "</li>")
+	}
+	b.WriteString(`</ol><button onclick="print()">Print</button></body></html>` + "\n")
+	return b.String()
+}

@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// createScreen makes a new vault: a password typed twice, with a hint of
+// its strength.
+type createScreen struct {
+	app     *app
+	pw      *passwordPair
+	create  *widget.Button
+	working *widget.ProgressBarInfinite
+	problem *widget.Label
+}
+
+func newCreateScreen(a *app) *createScreen {
+	s := &createScreen{app: a}
+	s.create = widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), s.onCreate)
+	s.create.Importance = widget.HighImportance
+	s.pw = newPasswordPair(s.create, s.onCreate)
+	s.working = widget.NewProgressBarInfinite()
+	s.working.Stop()
+	s.working.Hide()
+	s.problem = widget.NewLabel("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem.Hide()
+	return s
+}
+
+func (s *createScreen) content() fyne.CanvasObject {
+	intro := widget.NewLabel("Your codes are kept in an encrypted vault. Choose its password: there is no way to recover it without the backup codes shown next.")
+	intro.Wrapping = fyne.TextWrapWord
+	return centredForm(
+		heading("Welcome to Latchkey"),
+		intro,
+		s.pw.first, s.pw.second, s.pw.hint,
+		s.working, s.problem,
+		s.create,
+		caption(s.app.path),
+	)
+}
+
+func (s *createScreen) focus() { s.app.win.Canvas().Focus(s.pw.first) }
+
+func (s *createScreen) onCreate() {
+	if !s.pw.ok() {
+		return
+	}
+	s.busy(true)
+	pw := s.pw.bytes()
+	go func() {
+		v, codes, err := s.app.vaults.Create(s.app.path, pw)
+		clear(pw)
+		fyne.Do(func() { s.created(v, codes, err) })
+	}()
+}
+
+func (s *createScreen) created(v store, codes []string, err error) {
+	s.busy(false)
+	if err != nil {
+		s.problem.SetText("Could not create the vault: " + advice(err))
+		s.problem.Show()
+		return
+	}
+	s.pw.reset()
+	show := newBackupCodesScreen(s.app, codes, func() { s.app.unlocked(v) })
+	s.app.win.SetContent(show.content())
+}
+
+func (s *createScreen) busy(on bool) {
+	if on {
+		s.problem.Hide()
+		s.create.Disable()
+		s.create.SetText("Creating…")
+		s.working.Show()
+		s.working.Start()
+		return
+	}
+	s.working.Stop()
+	s.working.Hide()
+	s.create.SetText("Create vault")
+	s.pw.refresh()
+}
+
+// passwordPair is a new password typed twice with a live strength hint. It
+// enables its submit button only when both match and are long enough.
+type passwordPair struct {
+	first, second *widget.Entry
+	hint          *widget.Label
+	submit        *widget.Button
+}
+
+func newPasswordPair(submit *widget.Button, onSubmit func()) *passwordPair {
+	p := &passwordPair{submit: submit}
+	p.first = widget.NewPasswordEntry()
+	p.first.SetPlaceHolder("New password")
+	p.second = widget.NewPasswordEntry()
+	p.second.SetPlaceHolder("Repeat the password")
+	p.hint = widget.NewLabel(strengthNone.hint())
+	p.hint.Wrapping = fyne.TextWrapWord
+	p.hint.SizeName = theme.SizeNameCaptionText
+	p.first.OnChanged = p.onChanged
+	p.second.OnChanged = p.onChanged
+	p.first.OnSubmitted = func(string) { fyne.CurrentApp().Driver().CanvasForObject(p.first).Focus(p.second) }
+	p.second.OnSubmitted = func(string) { onSubmit() }
+	p.refresh()
+	return p
+}
+
+func (p *passwordPair) onChanged(string) { p.refresh() }
+
+// refresh updates the hint and the submit button.
+func (p *passwordPair) refresh() {
+	st, _ := passwordStrength(p.first.Text)
+	msg := st.hint()
+	p.hint.Importance = widget.MediumImportance
+	switch {
+	case st == strengthWeak:
+		p.hint.Importance = widget.WarningImportance
+	case st >= strengthGood:
+		p.hint.Importance = widget.SuccessImportance
+	}
+	if p.second.Text != "" && p.second.Text != p.first.Text {
+		msg = "The two passwords differ."
+		p.hint.Importance = widget.DangerImportance
+	}
+	p.hint.SetText(msg)
+	if p.ok() {
+		p.submit.Enable()
+	} else {
+		p.submit.Disable()
+	}
+}
+
+func (p *passwordPair) ok() bool {
+	return len([]rune(p.first.Text)) >= minPasswordLen && p.first.Text == p.second.Text
+}
+
+func (p *passwordPair) bytes() []byte { return []byte(p.first.Text) }
+
+func (p *passwordPair) reset() {
+	p.first.SetText("")
+	p.second.SetText("")
+}

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // image formats people drop or paste
+	_ "image/jpeg" //
+	_ "image/png"  //
+	"io"
+	"os"
+
+	"fyne.io/fyne/v2"
+
+	"latchkey/qrimport"
+)
+
+// writePrivate writes data that must stay private through a file dialog's
+// writer: local files are made 0600 before anything is written to them.
+func writePrivate(w fyne.URIWriteCloser, data []byte) error {
+	if w.URI().Scheme() != "file" {
+		_, err := w.Write(data)
+		return errors.Join(err, w.Close())
+	}
+	path := w.URI().Path()
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("saving %s: %w", w.URI().Name(), err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("saving %s: %w", w.URI().Name(), err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return fmt.Errorf("saving %s: %w", w.URI().Name(), err)
+	}
+	return nil
+}
+
+// readCapped reads at most limit bytes; more is an error, found before the
+// whole input is read.
+func readCapped(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than %d MiB: %w", limit>>20, errTooLarge)
+	}
+	return data, nil
+}
+
+var errTooLarge = errors.New("too large")
+
+func homeDir() string {
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return "/"
+}
+
+// maxImagePixels caps a decoded image, as qrimport does for files.
+const maxImagePixels = qrimport.MaxPixels
+
+// decodeImage decodes an image after checking its size, so a hostile
+// header cannot make us allocate gigabytes.
+func decodeImage(data []byte) (image.Image, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not an image we can read: %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels {
+		return nil, fmt.Errorf("image of %d×%d pixels: %w", cfg.Width, cfg.Height, errTooLarge)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("decoding the image: %w", err)
+	}
+	return img, nil
+}

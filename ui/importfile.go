@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/interop"
+)
+
+// errCancelled is the password prompt closed without a password.
+var errCancelled = errors.New("cancelled")
+
+// onImportFile reads another authenticator's export file.
+func (a *app) onImportFile() {
+	if a.v == nil {
+		return
+	}
+	a.touch()
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			a.showError("Could not open the file", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		data, err := readCapped(r, interop.MaxFileSize)
+		r.Close()
+		if err != nil {
+			a.showError("Could not read "+r.URI().Name(), err)
+			return
+		}
+		a.importData(r.URI().Name(), data)
+	}, a.win)
+	d.Show()
+}
+
+// importData reads an export in the background, asking for its password
+// when it is encrypted, up to three times.
+func (a *app) importData(name string, data []byte) {
+	a.busy("Reading " + name + "…")
+	go func() {
+		var res interop.Result
+		var err error
+		for try := 0; try < 3; try++ {
+			res, err = interop.Read(data, a.askFilePassword(name, try > 0))
+			if !errors.Is(err, interop.ErrWrongPassword) {
+				break
+			}
+		}
+		clear(data)
+		fyne.Do(func() {
+			a.idleAgain()
+			a.imported(name, res, err)
+		})
+	}()
+}
+
+func (a *app) imported(name string, res interop.Result, err error) {
+	switch {
+	case errors.Is(err, errCancelled):
+		return
+	case errors.Is(err, interop.ErrUnknownFormat):
+		a.showProblems([]string{name + " is not an export file Latchkey knows. Export from the other app again as a JSON or text file, or scan its QR codes instead."})
+		return
+	case err != nil:
+		a.showProblems([]string{name + ": " + advice(err)})
+		return
+	}
+	found := make([]imported, 0, len(res.Entries))
+	for _, e := range res.Entries {
+		found = append(found, imported{key: e.Key, tags: e.Tags, note: e.Note, pinned: e.Pinned, icon: e.Icon})
+	}
+	var problems []string
+	for _, s := range res.Skipped {
+		problems = append(problems, fmt.Sprintf("Skipped %s: %s", s.Label, s.Reason))
+	}
+	if len(found) == 0 && len(problems) == 0 {
+		problems = append(problems, name+" holds no accounts.")
+	}
+	a.review(found, problems)
+}
+
+// askFilePassword returns a callback, run on the import goroutine, that
+// asks for the export's password on the UI goroutine and waits for it.
+func (a *app) askFilePassword(name string, again bool) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		answer := make(chan []byte, 1)
+		fyne.Do(func() {
+			a.idleAgain()
+			entry := widget.NewPasswordEntry()
+			msg := name + " is encrypted. Type the password it was exported with."
+			if again {
+				msg = "That password did not open " + name + ". Try again."
+			}
+			label := widget.NewLabel(msg)
+			label.Wrapping = fyne.TextWrapWord
+			items := []*widget.FormItem{widget.NewFormItem("", label), widget.NewFormItem("Password", entry)}
+			d := dialog.NewForm("Password for "+name, "Open", "Cancel", items, func(ok bool) {
+				if ok {
+					answer <- []byte(entry.Text)
+				} else {
+					answer <- nil
+				}
+				entry.SetText("")
+			}, a.win)
+			entry.OnSubmitted = func(string) { d.Submit() }
+			d.Resize(fyne.NewSize(400, 200))
+			d.Show()
+			a.win.Canvas().Focus(entry)
+		})
+		pw := <-answer
+		if pw == nil {
+			return nil, errCancelled
+		}
+		fyne.Do(func() { a.busy("Decrypting " + name + "…") })
+		return pw, nil
+	}
+}

@@ -1,0 +1,187 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/otp"
+)
+
+// manualForm adds an account from a key typed by hand, checking it as the
+// person types.
+type manualForm struct {
+	app       *app
+	issuer    *widget.Entry
+	name      *widget.Entry
+	secret    *widget.Entry
+	kind      *widget.RadioGroup
+	algorithm *widget.Select
+	digits    *widget.Select
+	period    *widget.Entry
+	counter   *widget.Entry
+	problem   *widget.Label
+	add       *widget.Button
+	dialog    dialog.Dialog
+}
+
+var kindLabels = map[string]otp.Type{"Time-based (TOTP)": otp.TOTP, "Counter-based (HOTP)": otp.HOTP, "Steam": otp.Steam}
+
+func newManualForm(a *app) *manualForm {
+	f := &manualForm{app: a}
+	f.issuer = widget.NewEntry()
+	f.issuer.SetPlaceHolder("e.g. GitHub")
+	f.name = widget.NewEntry()
+	f.name.SetPlaceHolder("e.g. alice@example.com")
+	f.secret = widget.NewPasswordEntry()
+	f.secret.SetPlaceHolder("the key, e.g. JBSW Y3DP EHPK 3PXP")
+	f.kind = widget.NewRadioGroup([]string{"Time-based (TOTP)", "Counter-based (HOTP)", "Steam"}, f.onChanged)
+	f.kind.Horizontal = false
+	f.kind.Required = true
+	f.algorithm = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, f.onChanged)
+	f.digits = widget.NewSelect([]string{"6", "7", "8", "9", "10"}, f.onChanged)
+	f.period = widget.NewEntry()
+	f.counter = widget.NewEntry()
+	for _, e := range []*widget.Entry{f.issuer, f.name, f.secret, f.period, f.counter} {
+		e.OnChanged = f.onChanged
+	}
+	f.problem = widget.NewLabel("")
+	f.problem.Wrapping = fyne.TextWrapWord
+	f.problem.Importance = widget.DangerImportance
+	f.add = widget.NewButton("Add account", f.onAdd)
+	f.add.Importance = widget.HighImportance
+	f.kind.SetSelected("Time-based (TOTP)")
+	f.algorithm.SetSelected("SHA1")
+	f.digits.SetSelected("6")
+	f.period.SetText(strconv.Itoa(otp.DefaultPeriod))
+	f.counter.SetText("0")
+	return f
+}
+
+func (f *manualForm) show() {
+	advanced := widget.NewForm(
+		widget.NewFormItem("Type", f.kind),
+		widget.NewFormItem("Algorithm", f.algorithm),
+		widget.NewFormItem("Digits", f.digits),
+		widget.NewFormItem("Period (s)", f.period),
+		widget.NewFormItem("Counter", f.counter),
+	)
+	form := widget.NewForm(
+		widget.NewFormItem("Issuer", f.issuer),
+		widget.NewFormItem("Account", f.name),
+		widget.NewFormItem("Key", f.secret),
+	)
+	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced options", advanced))
+	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
+	body := container.NewVBox(form, acc, f.problem, container.NewHBox(layoutSpacer(), cancel, f.add))
+	f.dialog = dialog.NewCustomWithoutButtons("Enter a key by hand", container.New(&minSizeLayout{size: fyne.NewSize(420, 0)}, body), f.app.win)
+	f.onChanged("")
+	f.dialog.Show()
+	f.app.win.Canvas().Focus(f.issuer)
+}
+
+// key builds the key from the form, or says what is wrong with it.
+func (f *manualForm) key() (otp.Key, string) {
+	k := otp.Key{
+		Type:   kindLabels[f.kind.Selected],
+		Issuer: strings.TrimSpace(f.issuer.Text),
+		Name:   strings.TrimSpace(f.name.Text),
+	}
+	if k.Issuer == "" && k.Name == "" {
+		return k, "Give an issuer or an account name."
+	}
+	if strings.TrimSpace(f.secret.Text) == "" {
+		return k, "Type the key the service showed (letters A-Z and digits 2-7)."
+	}
+	secret, err := otp.ParseSecret(f.secret.Text)
+	if err != nil {
+		return k, "The key is not valid: " + advice(err) + ". It uses letters A-Z and digits 2-7."
+	}
+	k.Secret = secret
+	alg, err := otp.ParseAlgorithm(f.algorithm.Selected)
+	if err != nil {
+		return k, advice(err)
+	}
+	k.Algorithm = alg
+	k.Digits, _ = strconv.Atoi(f.digits.Selected)
+	if k.Type == otp.Steam {
+		k.Digits = otp.SteamDigits
+	}
+	if k.Type.TimeBased() {
+		p, err := strconv.ParseUint(strings.TrimSpace(f.period.Text), 10, 32)
+		if err != nil {
+			return k, "The period is a whole number of seconds, usually 30."
+		}
+		k.Period = uint32(p)
+	}
+	if k.Type == otp.HOTP {
+		c, err := strconv.ParseUint(strings.TrimSpace(f.counter.Text), 10, 64)
+		if err != nil {
+			return k, "The counter is a whole number, usually 0."
+		}
+		k.Counter = c
+	}
+	if err := k.Validate(); err != nil {
+		return k, advice(err)
+	}
+	return k, ""
+}
+
+func (f *manualForm) onChanged(string) {
+	if f.add == nil {
+		return
+	}
+	kind := kindLabels[f.kind.Selected]
+	enable(f.period, kind.TimeBased())
+	enable(f.counter, kind == otp.HOTP)
+	enable(f.digits, kind != otp.Steam)
+	_, problem := f.key()
+	if problem == "" {
+		f.problem.Hide()
+		f.add.Enable()
+		return
+	}
+	// Say nothing while the form is still empty.
+	if f.issuer.Text == "" && f.name.Text == "" && f.secret.Text == "" {
+		f.problem.Hide()
+	} else {
+		f.problem.SetText(problem)
+		f.problem.Show()
+	}
+	f.add.Disable()
+}
+
+func (f *manualForm) onAdd() {
+	k, problem := f.key()
+	if problem != "" {
+		return
+	}
+	found := []imported{{key: k}}
+	if f.app.duplicates(found)[0] {
+		f.problem.SetText("This key is already in the vault.")
+		f.problem.Show()
+		return
+	}
+	f.dialog.Hide()
+	f.app.addImported(found)
+}
+
+func (a *app) onAddManual() {
+	if a.v == nil {
+		return
+	}
+	a.touch()
+	newManualForm(a).show()
+}
+
+func enable(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
+}

@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// recoverScreen opens the vault with a backup code, then has the person
+// choose a new password before showing the accounts.
+type recoverScreen struct {
+	app     *app
+	code    *widget.Entry
+	open    *widget.Button
+	back    *widget.Button
+	working *widget.ProgressBarInfinite
+	problem *widget.Label
+
+	opened store // the vault, once the code opened it
+	pw     *passwordPair
+	set    *widget.Button
+}
+
+func newRecoverScreen(a *app) *recoverScreen {
+	s := &recoverScreen{app: a}
+	s.code = widget.NewEntry()
+	s.code.SetPlaceHolder("Backup code")
+	s.code.TextStyle.Monospace = true
+	s.code.OnSubmitted = func(string) { s.onOpen() }
+	s.open = widget.NewButtonWithIcon("Open with this code", theme.LoginIcon(), s.onOpen)
+	s.open.Importance = widget.HighImportance
+	s.back = widget.NewButtonWithIcon("Back to the password", theme.NavigateBackIcon(), s.onBack)
+	s.back.Importance = widget.LowImportance
+	s.working = widget.NewProgressBarInfinite()
+	s.working.Stop()
+	s.working.Hide()
+	s.problem = widget.NewLabel("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem.Hide()
+	s.set = widget.NewButtonWithIcon("Set the new password", theme.ConfirmIcon(), s.onSetPassword)
+	s.set.Importance = widget.HighImportance
+	s.pw = newPasswordPair(s.set, s.onSetPassword)
+	return s
+}
+
+func (s *recoverScreen) content() fyne.CanvasObject {
+	intro := widget.NewLabel("Type one of the backup codes you saved when the vault was created. Each code works once.")
+	intro.Wrapping = fyne.TextWrapWord
+	return centredForm(heading("Recover with a backup code"), intro, s.code, s.working, s.problem, s.open, s.back)
+}
+
+func (s *recoverScreen) newPasswordContent() fyne.CanvasObject {
+	intro := widget.NewLabel("The vault is open. Choose a new password for it.")
+	intro.Wrapping = fyne.TextWrapWord
+	return centredForm(heading("Choose a new password"), intro, s.pw.first, s.pw.second, s.pw.hint, s.working, s.problem, s.set)
+}
+
+func (s *recoverScreen) focus() { s.app.win.Canvas().Focus(s.code) }
+
+func (s *recoverScreen) onBack() { s.app.showUnlock() }
+
+func (s *recoverScreen) onOpen() {
+	if s.code.Text == "" || s.code.Disabled() {
+		return
+	}
+	s.busy(true, s.open)
+	code := s.code.Text
+	go func() {
+		v, err := s.app.vaults.OpenWithBackupCode(s.app.path, code)
+		fyne.Do(func() { s.codeChecked(v, err) })
+	}()
+}
+
+func (s *recoverScreen) codeChecked(v store, err error) {
+	s.busy(false, s.open)
+	if err != nil {
+		s.problem.SetText(advice(err))
+		s.problem.Show()
+		s.focus()
+		return
+	}
+	s.opened = v
+	s.code.SetText("")
+	s.problem.Hide()
+	s.app.win.SetContent(s.newPasswordContent())
+	s.app.win.Canvas().Focus(s.pw.first)
+}
+
+func (s *recoverScreen) onSetPassword() {
+	if !s.pw.ok() || s.opened == nil {
+		return
+	}
+	s.busy(true, s.set)
+	pw := s.pw.bytes()
+	v := s.opened
+	go func() {
+		err := v.SetPassword(pw)
+		clear(pw)
+		if err == nil {
+			err = v.Save()
+		}
+		fyne.Do(func() { s.passwordSet(err) })
+	}()
+}
+
+func (s *recoverScreen) passwordSet(err error) {
+	s.busy(false, s.set)
+	if err != nil {
+		s.problem.SetText("Could not set the new password: " + advice(err))
+		s.problem.Show()
+		return
+	}
+	s.pw.reset()
+	v := s.opened
+	s.opened = nil
+	s.app.unlocked(v)
+	s.app.showInfo("New password set", "The backup code you used no longer works. "+backupCodesLeftText(v.BackupCodesLeft()))
+}
+
+func backupCodesLeftText(n int) string {
+	switch n {
+	case 0:
+		return "No backup codes are left: make new ones in Settings now."
+	case 1:
+		return "One backup code is left. Consider making new ones in Settings."
+	}
+	return "Backup codes left: " + strconv.Itoa(n) + "."
+}
+
+func (s *recoverScreen) busy(on bool, b *widget.Button) {
+	if on {
+		s.problem.Hide()
+		b.Disable()
+		s.working.Show()
+		s.working.Start()
+		return
+	}
+	s.working.Stop()
+	s.working.Hide()
+	b.Enable()
+	s.pw.refresh()
+}

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
+)
+
+// unlockScreen asks for the password and opens the vault.
+type unlockScreen struct {
+	app      *app
+	password *widget.Entry
+	unlock   *widget.Button
+	recover  *widget.Button
+	working  *widget.ProgressBarInfinite
+	problem  *widget.Label
+}
+
+func newUnlockScreen(a *app) *unlockScreen {
+	s := &unlockScreen{app: a}
+	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder("Password")
+	s.password.OnSubmitted = s.onSubmit
+	s.unlock = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), s.onUnlock)
+	s.unlock.Importance = widget.HighImportance
+	s.recover = widget.NewButton("Use a backup code", s.onRecover)
+	s.recover.Importance = widget.LowImportance
+	s.working = widget.NewProgressBarInfinite()
+	s.working.Stop()
+	s.working.Hide()
+	s.problem = widget.NewLabel("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem.Alignment = fyne.TextAlignCenter
+	s.problem.Hide()
+	return s
+}
+
+func (s *unlockScreen) content() fyne.CanvasObject {
+	return centredForm(
+		heading("Unlock Latchkey"),
+		caption(s.app.path),
+		s.password,
+		s.working,
+		s.problem,
+		s.unlock,
+		s.recover,
+	)
+}
+
+func (s *unlockScreen) focus() { s.app.win.Canvas().Focus(s.password) }
+
+func (s *unlockScreen) onSubmit(string) { s.onUnlock() }
+
+func (s *unlockScreen) onUnlock() {
+	if s.password.Text == "" || s.password.Disabled() {
+		return
+	}
+	s.busy(true)
+	pw := []byte(s.password.Text)
+	go func() {
+		v, err := s.app.vaults.Open(s.app.path, pw)
+		clear(pw)
+		fyne.Do(func() { s.opened(v, err) })
+	}()
+}
+
+func (s *unlockScreen) opened(v store, err error) {
+	s.busy(false)
+	if err != nil {
+		s.problem.SetText(unlockProblem(err))
+		s.problem.Show()
+		s.focus()
+		return
+	}
+	s.password.SetText("")
+	s.app.unlocked(v)
+}
+
+func unlockProblem(err error) string {
+	if errors.Is(err, vault.ErrWrongPassword) {
+		return "Wrong password. Check Caps Lock and try again."
+	}
+	return "Could not open the vault: " + advice(err)
+}
+
+func (s *unlockScreen) onRecover() { s.app.showRecover() }
+
+// busy shows that the key derivation is running and blocks a second try.
+func (s *unlockScreen) busy(on bool) {
+	if on {
+		s.problem.Hide()
+		s.password.Disable()
+		s.unlock.Disable()
+		s.unlock.SetText("Unlocking…")
+		s.working.Show()
+		s.working.Start()
+		return
+	}
+	s.working.Stop()
+	s.working.Hide()
+	s.password.Enable()
+	s.unlock.Enable()
+	s.unlock.SetText("Unlock")
+}
+
+// centredForm stacks objects in a narrow column in the middle of the window,
+// the layout of every screen before the account list.
+func centredForm(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	logo := canvas.NewImageFromResource(iconResource())
+	logo.FillMode = canvas.ImageFillContain
+	logo.SetMinSize(fyne.NewSize(72, 72))
+	col := container.NewVBox(append([]fyne.CanvasObject{container.NewCenter(logo)}, objs...)...)
+	sized := container.New(&columnLayout{width: 340}, col)
+	return container.NewVScroll(container.NewVBox(layout.NewSpacer(), container.NewCenter(sized), layout.NewSpacer()))
+}
+
+func heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.TextStyle.Bold = true
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Alignment = fyne.TextAlignCenter
+	return l
+}
+
+func caption(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Alignment = fyne.TextAlignCenter
+	l.Importance = widget.LowImportance
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
