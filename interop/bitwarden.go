@@ -121,10 +121,8 @@ func readTOTPField(c *collector, i int, field, title, user string, e Entry) {
 		e.Key = otp.Key{Type: otp.TOTP, Issuer: strings.TrimSpace(title), Name: strings.TrimSpace(user),
 			Secret: secret, Algorithm: otp.SHA1, Digits: 6, Period: otp.DefaultPeriod}
 	}
-	if strings.Contains(e.Key.Issuer, ":") {
-		// Titles may hold colons, which an issuer cannot.
-		e.Key.Issuer = strings.ReplaceAll(e.Key.Issuer, ":", " ")
-	}
+	// Titles may hold colons, which an issuer cannot.
+	e.Key.Issuer = strings.Join(strings.Fields(strings.ReplaceAll(e.Key.Issuer, ":", " ")), " ")
 	c.add(e)
 }
 
