@@ -199,16 +199,23 @@ func decryptFile(b, password []byte, lim limits) ([]Account, Settings, error) {
 	return decodePayload(pt)
 }
 
-// sweepTemps removes temporary files a crashed save left beside the vault.
-// Only the lock holder may do this, since a live save owns its temp file.
+// sweepTemps removes temporary files a crashed save left beside the vault
+// and in its backup folder. Only the lock holder may do this, since a live
+// save owns its temporary file.
 func (v *Vault) sweepTemps() {
-	dir := filepath.Dir(v.path)
-	names, _ := v.fs.ReadDir(dir)
-	for _, n := range names {
-		if strings.HasPrefix(n, tempPrefix(v.path)) {
-			v.fs.Remove(filepath.Join(dir, n))
+	base := filepath.Base(v.path)
+	sweep := func(dir string, match func(string) bool) {
+		names, _ := v.fs.ReadDir(dir)
+		for _, n := range names {
+			if match(n) {
+				v.fs.Remove(filepath.Join(dir, n))
+			}
 		}
 	}
+	sweep(filepath.Dir(v.path), func(n string) bool { return strings.HasPrefix(n, tempPrefix(v.path)) })
+	sweep(v.backupDir(), func(n string) bool {
+		return strings.HasPrefix(n, "."+base+".") && strings.Contains(n, ".bak.tmp-")
+	})
 }
 
 // OpenWithBackupCode unlocks the vault with one of its backup codes. A code
@@ -382,10 +389,7 @@ func (v *Vault) backup(data []byte) error {
 	if keep < 0 {
 		return nil
 	}
-	dir := v.settings.BackupDir
-	if dir == "" {
-		dir = BackupDirFor(v.path)
-	}
+	dir := v.backupDir()
 	if err := v.fs.MkdirAll(dir); err != nil {
 		return fmt.Errorf("vault: creating the backup folder: %w", err)
 	}
@@ -395,6 +399,13 @@ func (v *Vault) backup(data []byte) error {
 		return err
 	}
 	return rotate(v.fs, dir, v.path, keep)
+}
+
+func (v *Vault) backupDir() string {
+	if v.settings.BackupDir != "" {
+		return v.settings.BackupDir
+	}
+	return BackupDirFor(v.path)
 }
 
 // SetPassword replaces the password slot with one for pw, at parameters

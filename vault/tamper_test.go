@@ -182,18 +182,24 @@ func FuzzParseContainer(f *testing.F) {
 	orig := smallVault(f)
 	f.Add(orig)
 	f.Add(orig[:prefixSize+10])
+	f.Add(orig[:len(orig)-checksumSize])
 	f.Add(hostile(orig, Params{Memory: 0xffffffff, Time: 1, Threads: 1}))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := parseContainer(b, testLimits)
-		if err != nil {
-			if k := kindOf(err); k != ErrCorrupt && k != ErrNewerVersion && k != ErrHostileParams {
-				t.Fatalf("got %v, want one of the sentinels", err)
+		// As given, and with a valid checksum appended so the fuzzer gets
+		// past the checksum into the structure.
+		sum := sha256.Sum256(b)
+		for _, in := range [][]byte{b, append(b[:len(b):len(b)], sum[:]...)} {
+			c, err := parseContainer(in, testLimits)
+			if err != nil {
+				if k := kindOf(err); k != ErrCorrupt && k != ErrNewerVersion && k != ErrHostileParams {
+					t.Fatalf("got %v, want one of the sentinels", err)
+				}
+				continue
 			}
-			return
-		}
-		// One encoding per container: no malleability.
-		if got := c.bytes(); string(got) != string(b) {
-			t.Fatalf("parse then encode: got %d bytes, want the %d read", len(got), len(b))
+			// One encoding per container: no malleability.
+			if got := c.bytes(); string(got) != string(in) {
+				t.Fatalf("parse then encode: got %d bytes, want the %d read", len(got), len(in))
+			}
 		}
 	})
 }
