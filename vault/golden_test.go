@@ -1,0 +1,217 @@
+package vault
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Golden files of every released format version live in testdata/golden,
+// with the outcome each must give in expected.txt. They are never deleted
+// or regenerated: a format change that breaks one breaks users' vaults.
+// -golden writes the files of the current version that do not exist yet.
+var writeGolden = flag.Bool("golden", false, "write missing golden vault files of this format version")
+
+const goldenDir = "testdata/golden"
+
+var goldenPassword = "correct horse battery staple"
+
+func TestWriteGolden(t *testing.T) {
+	if !*writeGolden {
+		t.Skip("run with -golden to write missing golden files")
+	}
+	base := filepath.Join(goldenDir, "v1-floor.latchkey")
+	if Exists(base) {
+		t.Skip("golden files of version 1 exist; they are never rewritten")
+	}
+	if err := os.MkdirAll(goldenDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o := defaultOptions()
+	o.params = &FloorParams
+	o.unlockTarget = 0
+	fixed := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	o.now = func() time.Time { return fixed }
+	tmp := filepath.Join(t.TempDir(), "v.latchkey")
+	v, codes, err := create(tmp, []byte(goldenPassword), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := hotpKey()
+	h.Counter = 1
+	mustAdd(t, v, Account{Key: rfcKey(), Tags: []string{"rfc"}, Note: "RFC 6238 appendix B"},
+		Account{Key: h, BackupCodes: []ServiceCode{{Code: "1111-2222", Used: true, UsedAt: fixed}}})
+	mustSave(t, v)
+	v.Close()
+	good := mustRead(t, tmp)
+
+	write := func(name string, b []byte) {
+		if err := os.WriteFile(filepath.Join(goldenDir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("v1-floor.latchkey", good)
+	tampered := append([]byte(nil), good...)
+	tampered[len(tampered)-checksumSize-1] ^= 1
+	fixChecksum(tampered)
+	write("v1-tampered-payload.latchkey", tampered)
+	damaged := append([]byte(nil), good...)
+	damaged[len(damaged)/2] ^= 0x10
+	write("v1-damaged.latchkey", damaged)
+	write("v1-truncated.latchkey", good[:len(good)-100])
+	write("v1-hostile-memory.latchkey", hostile(good, Params{Memory: 0xffffffff, Time: 3, Threads: 4}))
+	newer := append([]byte(nil), good...)
+	binary.BigEndian.PutUint16(newer[offVersion:], formatVersion+1)
+	write("v1-newer-version.latchkey", newer)
+
+	exp := strings.Join([]string{
+		"# file\tsecret kind\tsecret\texpected outcome",
+		"v1-floor.latchkey\tpassword\t" + goldenPassword + "\tok",
+		"v1-floor.latchkey\tpassword\tcorrect horse battery stapler\twrong-password",
+		"v1-floor.latchkey\tcode\t" + codes[0] + "\tok",
+		"v1-floor.latchkey\tcode\t" + codes[9] + "\tok",
+		"v1-tampered-payload.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
+		"v1-damaged.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
+		"v1-truncated.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
+		"v1-hostile-memory.latchkey\tpassword\t" + goldenPassword + "\thostile-params",
+		"v1-newer-version.latchkey\tpassword\t" + goldenPassword + "\tnewer-version",
+	}, "\n") + "\n"
+	write("expected.txt", []byte(exp))
+}
+
+var goldenOutcomes = map[string]error{
+	"wrong-password": ErrWrongPassword,
+	"corrupt":        ErrCorrupt,
+	"hostile-params": ErrHostileParams,
+	"newer-version":  ErrNewerVersion,
+	"wrong-code":     ErrWrongBackupCode,
+	"code-typo":      ErrBackupCodeTypo,
+}
+
+func TestGolden(t *testing.T) {
+	f, err := os.Open(filepath.Join(goldenDir, "expected.txt"))
+	if err != nil {
+		t.Fatalf("golden files missing: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	cases := 0
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, "\t")
+		if len(parts) != 4 {
+			t.Fatalf("expected.txt: bad line %q", line)
+		}
+		name, kind, secret, outcome := parts[0], parts[1], parts[2], parts[3]
+		cases++
+		t.Run(name+"/"+kind+"/"+outcome, func(t *testing.T) {
+			// Work on a copy: opening may upgrade and save.
+			path := filepath.Join(t.TempDir(), name)
+			if err := os.WriteFile(path, mustRead(t, filepath.Join(goldenDir, name)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			o := defaultOptions()
+			o.unlockTarget = 0 // the exported limits, without the upgrade
+			var v *Vault
+			var err error
+			if kind == "code" {
+				v, err = openWithBackupCode(path, secret, o)
+			} else {
+				v, err = open(path, []byte(secret), o)
+			}
+			if outcome != "ok" {
+				want, known := goldenOutcomes[outcome]
+				if !known {
+					t.Fatalf("unknown outcome %q", outcome)
+				}
+				wantErr(t, name, err, want)
+				return
+			}
+			if err != nil {
+				t.Fatalf("got %v, want it to open", err)
+			}
+			defer v.Close()
+			checkGoldenContent(t, v)
+		})
+	}
+	if cases == 0 {
+		t.Fatal("expected.txt lists no cases")
+	}
+}
+
+// checkGoldenContent checks the accounts against the RFC test vectors they
+// were made from: an independent source of truth.
+func checkGoldenContent(t *testing.T, v *Vault) {
+	t.Helper()
+	a := v.Accounts()
+	if len(a) != 2 {
+		t.Fatalf("got %d accounts, want 2", len(a))
+	}
+	if got := a[0].Key.Code(t59); got != "94287082" {
+		t.Errorf("TOTP at t=59: got %s, want 94287082 (RFC 6238)", got)
+	}
+	if got := a[1].Key.Code(time.Time{}); got != "287082" {
+		t.Errorf("HOTP at counter 1: got %s, want 287082 (RFC 4226)", got)
+	}
+	if a[0].Key.Issuer != "Example" || a[0].Key.Name != "alice@example.com" || a[0].Note != "RFC 6238 appendix B" {
+		t.Errorf("account 0: got %q %q %q", a[0].Key.Issuer, a[0].Key.Name, a[0].Note)
+	}
+	if len(a[1].BackupCodes) != 1 || !a[1].BackupCodes[0].Used || a[1].BackupCodes[0].Code != "1111-2222" {
+		t.Errorf("service backup codes: got %+v", a[1].BackupCodes)
+	}
+	if s := v.Settings(); s != DefaultSettings() {
+		t.Errorf("settings: got %+v, want %+v", s, DefaultSettings())
+	}
+	if p := v.PasswordParams(); p != FloorParams {
+		t.Errorf("params: got %v, want %v", p, FloorParams)
+	}
+}
+
+// Opening with the exported Open raises parameters this machine can now
+// exceed by far, and the vault still opens with the same password after.
+func TestUnlockUpgradesWeakParams(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.latchkey")
+	if err := os.WriteFile(path, mustRead(t, filepath.Join(goldenDir, "v1-floor.latchkey")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	v, err := Open(path, []byte(goldenPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	p := v.PasswordParams()
+	dirty := v.Dirty()
+	v.Close()
+	floorTime := measure(FloorParams)
+	if floorTime*2 > DefaultUnlockTime {
+		t.Skipf("this machine needs %v for the floor parameters: no upgrade expected", floorTime)
+	}
+	if !FloorParams.weaker(p) {
+		t.Fatalf("got %v after opening, want at least twice the cost of %v", p, FloorParams)
+	}
+	if dirty {
+		t.Fatal("upgrade was not saved")
+	}
+	t.Logf("floor parameters take %v here; first Open upgraded to %v in %v", floorTime, p, took)
+	v, err = Open(path, []byte(goldenPassword))
+	if err != nil {
+		t.Fatalf("open after the upgrade: %v", err)
+	}
+	if got := v.PasswordParams(); got != p {
+		t.Errorf("second open changed parameters again: got %v, want %v", got, p)
+	}
+	v.Close()
+	if _, err := Open(path, []byte("wrong")); !errors.Is(err, ErrWrongPassword) {
+		t.Fatalf("wrong password after the upgrade: got %v", err)
+	}
+}
