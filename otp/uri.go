@@ -134,6 +134,10 @@ func ParseURI(s string) (Key, error) {
 		}
 	}
 	if enc, ok := params["encoder"]; ok && strings.EqualFold(enc, "steam") {
+		// Steam codes are time-based: a counter key cannot be one.
+		if k.Type == HOTP {
+			return Key{}, &ParseError{Part: "type", Msg: "hotp key with encoder=steam (Steam codes are time-based)"}
+		}
 		k.Type = Steam
 	}
 

@@ -178,6 +178,7 @@ var brokenURIs = []struct {
 	{"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=-30", "period", "not a number of seconds"},
 	{"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&period=4294967296", "period", "not a number of seconds"},
 	{"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP", "counter", "hotp key without a counter"},
+	{"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1&encoder=steam", "type", "encoder=steam"},
 	{"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=", "counter", "not a counter value"},
 	{"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=-1", "counter", "not a counter value"},
 	{"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=18446744073709551616", "counter", "not a counter value"},
