@@ -127,7 +127,7 @@ func readAegisEntry(c *collector, i int, e aegisEntry, groups map[string]string)
 	case "steam":
 		k.Type = otp.Steam
 	default:
-		c.skipAt(i, lbl, fmt.Sprintf("%s codes are not supported", typeName(e.Type)))
+		c.skipAt(i, lbl, unsupportedType(e.Type))
 		return
 	}
 	var err error
@@ -135,7 +135,7 @@ func readAegisEntry(c *collector, i int, e aegisEntry, groups map[string]string)
 		c.skipAt(i, lbl, err.Error())
 		return
 	}
-	if k.Algorithm, err = otp.ParseAlgorithm(e.Info.Algo); err != nil {
+	if k.Algorithm, err = parseAlgorithm(e.Info.Algo); err != nil {
 		c.skipAt(i, lbl, err.Error())
 		return
 	}
@@ -166,12 +166,18 @@ func readAegisEntry(c *collector, i int, e aegisEntry, groups map[string]string)
 	c.add(entry)
 }
 
-// typeName quotes an entry's type for a skip note, keeping odd input short.
-func typeName(t string) string {
-	if len(t) > 20 {
-		t = t[:20]
+// unsupportedType says why an entry of type t was skipped. The type is named
+// only when it is a known one: a value in the wrong field may be a secret.
+func unsupportedType(t string) string {
+	switch strings.ToLower(strings.TrimSpace(t)) {
+	case "motp":
+		return "mOTP codes are not supported"
+	case "yandex", "yaotp":
+		return "Yandex codes are not supported"
+	case "":
+		return "entry without a type"
 	}
-	return fmt.Sprintf("%q", t)
+	return "codes of an unknown type are not supported"
 }
 
 // decodeIcon decodes a base64 icon, or gives nil when it is too large or

@@ -65,7 +65,7 @@ func readAndOTPEntry(c *collector, i int, e andOTPEntry) {
 	case "STEAM":
 		k.Type = otp.Steam
 	default:
-		c.skipAt(i, lbl, fmt.Sprintf("%s codes are not supported", typeName(e.Type)))
+		c.skipAt(i, lbl, unsupportedType(e.Type))
 		return
 	}
 	var err error
@@ -73,7 +73,7 @@ func readAndOTPEntry(c *collector, i int, e andOTPEntry) {
 		c.skipAt(i, lbl, err.Error())
 		return
 	}
-	if k.Algorithm, err = otp.ParseAlgorithm(e.Algorithm); err != nil {
+	if k.Algorithm, err = parseAlgorithm(e.Algorithm); err != nil {
 		c.skipAt(i, lbl, err.Error())
 		return
 	}

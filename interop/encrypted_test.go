@@ -149,7 +149,7 @@ func TestEncryptedVariants(t *testing.T) {
 				t.Errorf("wrong password: got %v, want ErrWrongPassword", err)
 			}
 			// Cut anywhere, the file must fail cleanly, never panic.
-			for _, n := range []int{0, 1, 16, 17, 40, len(tt.file) / 2, len(tt.file) - 1} {
+			for _, n := range []int{0, 1, 17, 40, len(tt.file) - 1} {
 				if n > len(tt.file) {
 					continue
 				}

@@ -51,14 +51,14 @@ func readFreeOTPPlus(c *collector, data, _ []byte) error {
 		case "STEAM":
 			k.Type, k.Period, k.Digits = otp.Steam, t.Period, otp.SteamDigits
 		default:
-			c.skipAt(i, lbl, fmt.Sprintf("%s codes are not supported", typeName(t.Type)))
+			c.skipAt(i, lbl, unsupportedType(t.Type))
 			continue
 		}
 		if k.Type.TimeBased() && k.Period == 0 {
 			k.Period = otp.DefaultPeriod
 		}
 		if t.Algo != "" {
-			a, err := otp.ParseAlgorithm(t.Algo)
+			a, err := parseAlgorithm(t.Algo)
 			if err != nil {
 				c.skipAt(i, lbl, err.Error())
 				continue

@@ -141,6 +141,7 @@ func init() {
 type collector struct {
 	res  Result
 	full bool
+	seen map[string]bool // canonical URIs of the entries kept
 }
 
 // add validates e's key and keeps e, or records why not.
@@ -153,12 +154,16 @@ func (c *collector) add(e Entry) {
 		c.skip(label, err.Error())
 		return
 	}
-	for _, prev := range c.res.Entries {
-		if prev.Key.Equal(e.Key) {
-			c.skip(label, "repeats an earlier entry of this file")
-			return
-		}
+	// The canonical URI holds every field Key.Equal compares.
+	id := e.Key.URI()
+	if c.seen[id] {
+		c.skip(label, "repeats an earlier entry of this file")
+		return
 	}
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	c.seen[id] = true
 	e.Key.Issuer = clip(e.Key.Issuer)
 	e.Key.Name = clip(e.Key.Name)
 	e.Note = clip(e.Note)
@@ -242,4 +247,18 @@ func label(issuer, name string) string {
 // trimBOM drops a UTF-8 byte order mark and surrounding white space.
 func trimBOM(data []byte) []byte {
 	return bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+}
+
+// parseAlgorithm is otp.ParseAlgorithm with an error that never quotes the
+// value: in a shifted or hostile file it may be a secret.
+func parseAlgorithm(s string) (otp.Algorithm, error) {
+	a, err := otp.ParseAlgorithm(s)
+	if err != nil {
+		msg := "unknown algorithm (want SHA1, SHA256 or SHA512)"
+		if strings.EqualFold(strings.TrimSpace(s), "MD5") {
+			msg = "MD5 is not part of RFC 6238 and is not supported"
+		}
+		return 0, &otp.ParseError{Part: "algorithm", Msg: msg}
+	}
+	return a, nil
 }

@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -53,7 +52,7 @@ func parseKeeOTPSettings(s string) (otp.Key, error) {
 		case "step", "period":
 			p, err := strconv.ParseUint(value, 10, 32)
 			if err != nil {
-				return otp.Key{}, &otp.ParseError{Part: "period", Msg: fmt.Sprintf("%.20q is not a number of seconds", value)}
+				return otp.Key{}, &otp.ParseError{Part: "period", Msg: "not a number of seconds"}
 			}
 			k.Period = uint32(p)
 		case "size", "digits":
@@ -63,13 +62,13 @@ func parseKeeOTPSettings(s string) (otp.Key, error) {
 			}
 			d, err := strconv.Atoi(value)
 			if err != nil {
-				return otp.Key{}, &otp.ParseError{Part: "digits", Msg: fmt.Sprintf("%.20q is not a number", value)}
+				return otp.Key{}, &otp.ParseError{Part: "digits", Msg: "not a number"}
 			}
 			k.Digits = d
 		case "otphashmode", "algorithm":
-			a, err := otp.ParseAlgorithm(value)
+			a, err := parseAlgorithm(value)
 			if err != nil {
-				return otp.Key{}, &otp.ParseError{Part: "algorithm", Msg: "unknown algorithm"}
+				return otp.Key{}, err
 			}
 			k.Algorithm = a
 		}

@@ -93,7 +93,7 @@ func readTwoFASService(c *collector, i int, s twoFASService, groups map[string]s
 		k.Type = otp.Steam
 		k.Digits = otp.SteamDigits
 	default:
-		c.skipAt(i, lbl, fmt.Sprintf("%s codes are not supported", typeName(s.OTP.TokenType)))
+		c.skipAt(i, lbl, unsupportedType(s.OTP.TokenType))
 		return
 	}
 	var err error
@@ -102,7 +102,7 @@ func readTwoFASService(c *collector, i int, s twoFASService, groups map[string]s
 		return
 	}
 	if s.OTP.Algorithm != "" {
-		if k.Algorithm, err = otp.ParseAlgorithm(s.OTP.Algorithm); err != nil {
+		if k.Algorithm, err = parseAlgorithm(s.OTP.Algorithm); err != nil {
 			c.skipAt(i, lbl, err.Error())
 			return
 		}
