@@ -64,11 +64,10 @@ type slot struct {
 
 // container is a parsed file before any key is known.
 type container struct {
-	slots   []slot
-	nonce   [nonceSize]byte
-	sealed  []byte // payload ciphertext with tag
-	header  []byte // bytes from the magic to the payload length: the payload's associated data
-	encoded []byte // the whole file as read
+	slots  []slot
+	nonce  [nonceSize]byte
+	sealed []byte // payload ciphertext with tag
+	header []byte // bytes from the magic to the payload length: the payload's associated data
 }
 
 // corruptf wraps ErrCorrupt with what was wrong.
@@ -100,7 +99,7 @@ func parseContainer(b []byte, lim limits) (*container, error) {
 	if want := sha256.Sum256(body); !bytes.Equal(sum, want[:]) {
 		return nil, corruptf("checksum mismatch")
 	}
-	c := &container{encoded: b}
+	c := &container{}
 	n := int(b[prefixSize-1])
 	if n == 0 || n > MaxSlots {
 		return nil, corruptf("%d slots (want 1 to %d)", n, MaxSlots)

@@ -35,6 +35,8 @@ var (
 	ErrTooLarge = errors.New("vault: too large")
 	// ErrClosed: the vault was closed.
 	ErrClosed = errors.New("vault: closed")
+	// ErrEmptyPassword: a vault needs a non-empty password.
+	ErrEmptyPassword = errors.New("vault: the password is empty")
 	// ErrBackupFailed: the vault itself was saved, but writing or verifying a
 	// rotating backup failed.
 	ErrBackupFailed = errors.New("vault: saved, but the backup copy failed")

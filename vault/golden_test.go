@@ -3,7 +3,6 @@ package vault
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -176,42 +175,39 @@ func checkGoldenContent(t *testing.T, v *Vault) {
 	}
 }
 
-// Opening with the exported Open raises parameters this machine can now
-// exceed by far, and the vault still opens with the same password after.
+// An unlock that took half the target re-wraps the password slot at twice
+// the memory and saves it; the vault then opens with the same
+// password at the new parameters.
 func TestUnlockUpgradesWeakParams(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.latchkey")
 	if err := os.WriteFile(path, mustRead(t, filepath.Join(goldenDir, "v1-floor.latchkey")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
-	v, err := Open(path, []byte(goldenPassword))
+	o := defaultOptions()
+	o.unlockTime = func(time.Duration) time.Duration { return o.unlockTarget / 2 }
+	v, err := open(path, []byte(goldenPassword), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	took := time.Since(start)
-	p := v.PasswordParams()
-	dirty := v.Dirty()
+	p, dirty := v.PasswordParams(), v.Dirty()
 	v.Close()
-	floorTime := measure(FloorParams)
-	if floorTime*2 > DefaultUnlockTime {
-		t.Skipf("this machine needs %v for the floor parameters: no upgrade expected", floorTime)
-	}
-	if !FloorParams.weaker(p) {
-		t.Fatalf("got %v after opening, want at least twice the cost of %v", p, FloorParams)
+	want := Params{Memory: 2 * FloorParams.Memory, Time: FloorParams.Time, Threads: FloorParams.Threads}
+	if p != want {
+		t.Fatalf("got %v after opening, want %v", p, want)
 	}
 	if dirty {
-		t.Fatal("upgrade was not saved")
+		t.Fatal("upgrade was not saved: got Dirty true")
 	}
-	t.Logf("floor parameters take %v here; first Open upgraded to %v in %v", floorTime, p, took)
-	v, err = Open(path, []byte(goldenPassword))
+	// A fast enough unlock is left alone.
+	o.unlockTime = func(time.Duration) time.Duration { return o.unlockTarget * 3 / 4 }
+	v, err = open(path, []byte(goldenPassword), o)
 	if err != nil {
 		t.Fatalf("open after the upgrade: %v", err)
 	}
-	if got := v.PasswordParams(); got != p {
-		t.Errorf("second open changed parameters again: got %v, want %v", got, p)
+	if got := v.PasswordParams(); got != want {
+		t.Errorf("second open changed parameters again: got %v, want %v", got, want)
 	}
 	v.Close()
-	if _, err := Open(path, []byte("wrong")); !errors.Is(err, ErrWrongPassword) {
-		t.Fatalf("wrong password after the upgrade: got %v", err)
-	}
+	_, err = open(path, []byte("wrong"), o)
+	wantErr(t, "wrong password after the upgrade", err, ErrWrongPassword)
 }

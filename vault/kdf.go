@@ -80,12 +80,19 @@ func codeKey(codeBits, salt []byte) ([]byte, error) {
 }
 
 // Calibrate measures Argon2id on this machine and returns parameters that
-// take about target, never below FloorParams and never above 1 GiB. Passes
-// grow once memory reaches that ceiling.
+// take about target, never below FloorParams and never above 1 GiB (passes
+// grow beyond that). Argon2's time is not linear in memory (caches, page
+// faults), so it doubles memory until a run takes at least half the target
+// and extrapolates from there: it costs about one target's worth of time.
 func Calibrate(target time.Duration) Params {
 	p := FloorParams
-	elapsed := measure(p)
-	return scale(p, elapsed, target)
+	for {
+		elapsed := measure(p)
+		if elapsed*2 >= target || p.Memory*2 > calibrateMaxMemory {
+			return scale(p, elapsed, target)
+		}
+		p.Memory *= 2
+	}
 }
 
 func measure(p Params) time.Duration {

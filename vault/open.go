@@ -22,7 +22,10 @@ type options struct {
 	// unlockTarget is the unlock time Open upgrades weaker slots toward;
 	// 0 turns upgrading off.
 	unlockTarget time.Duration
-	now          func() time.Time
+	// unlockTime, when set, replaces the measured KDF time of an unlock,
+	// so a test can decide whether an upgrade is due.
+	unlockTime func(measured time.Duration) time.Duration
+	now        func() time.Time
 }
 
 func defaultOptions() options {
@@ -46,7 +49,7 @@ func Create(path string, password []byte) (v *Vault, backupCodes []string, err e
 
 func create(path string, password []byte, o options) (v *Vault, codes []string, err error) {
 	if len(password) == 0 {
-		return nil, nil, errors.New("vault: the password is empty")
+		return nil, nil, ErrEmptyPassword
 	}
 	if err := o.fs.MkdirAll(filepath.Dir(path)); err != nil {
 		return nil, nil, fmt.Errorf("vault: creating the vault's folder: %w", err)
@@ -127,6 +130,9 @@ func open(path string, password []byte, o options) (*Vault, error) {
 		return nil, err
 	}
 	v.sweepTemps()
+	if o.unlockTime != nil {
+		elapsed = o.unlockTime(elapsed)
+	}
 	if o.unlockTarget > 0 {
 		p := c.slots[i].params
 		if better := scale(p, elapsed, o.unlockTarget); p.weaker(better) {
@@ -415,7 +421,7 @@ func (v *Vault) backupDir() string {
 // fails, the new password is still set in memory and Dirty is true.
 func (v *Vault) SetPassword(pw []byte) error {
 	if len(pw) == 0 {
-		return errors.New("vault: the password is empty")
+		return ErrEmptyPassword
 	}
 	v.mu.Lock()
 	if v.closed {

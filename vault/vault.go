@@ -392,6 +392,9 @@ func (s Settings) validate() error {
 	if s.AutoLock < 0 || s.AutoLock > maxDurationCap || s.ClipboardClear < 0 || s.ClipboardClear > maxDurationCap {
 		return fmt.Errorf("vault: auto-lock and clipboard times must be between 0 and a year")
 	}
+	if s.BackupDir != "" && !filepath.IsAbs(s.BackupDir) {
+		return fmt.Errorf("vault: backup folder %q is not an absolute path", s.BackupDir)
+	}
 	if len(s.BackupDir) > MaxTextLen {
 		return fmt.Errorf("vault: backup folder path longer than %d bytes: %w", MaxTextLen, ErrTooLarge)
 	}

@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -311,5 +312,93 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if n := len(v.Accounts()); n != 80 {
 		t.Fatalf("got %d accounts, want 80", n)
+	}
+}
+
+func TestCalibrateNeverBelowFloor(t *testing.T) {
+	for _, target := range []time.Duration{time.Nanosecond, 50 * time.Millisecond} {
+		p := Calibrate(target)
+		if p.Memory < FloorParams.Memory || p.Time < FloorParams.Time || p.Threads < FloorParams.Threads {
+			t.Fatalf("Calibrate(%v) = %v, below the floor %v", target, p, FloorParams)
+		}
+		if err := strictLimits.check(p); err != nil {
+			t.Fatalf("Calibrate(%v) = %v, which Open would refuse: %v", target, p, err)
+		}
+	}
+}
+
+func TestScale(t *testing.T) {
+	cases := []struct {
+		elapsed, target time.Duration
+		want            Params
+	}{
+		{time.Second, time.Second, FloorParams},
+		{2 * time.Second, time.Second, FloorParams},
+		{250 * time.Millisecond, time.Second, Params{Memory: 256 << 10, Time: 3, Threads: 4}},
+		// 64 MiB in 10 ms: 6.4 GiB would be needed; 1 GiB and 6.4/1*3 passes.
+		{10 * time.Millisecond, time.Second, Params{Memory: 1 << 20, Time: 18, Threads: 4}},
+	}
+	for _, c := range cases {
+		if got := scale(FloorParams, c.elapsed, c.target); got != c.want {
+			t.Errorf("scale(floor, %v, %v): got %v, want %v", c.elapsed, c.target, got, c.want)
+		}
+	}
+}
+
+func TestOversizedFileRefusedBeforeReading(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.latchkey")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(magic + "\x00\x01")
+	f.Truncate(int64(MaxFileSize) + 1) // sparse: costs no disk
+	f.Close()
+	_, err = Open(path, testPassword)
+	wantErr(t, "oversized file", err, ErrCorrupt)
+}
+
+func TestSettingsValidate(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	for _, s := range []Settings{{Sort: "random"}, {BackupDir: "relative/dir"}, {AutoLock: -time.Second}, {BackupKeep: MaxBackupKeep + 1}} {
+		if err := v.SetSettings(s); err == nil {
+			t.Errorf("SetSettings(%+v): got no error, want one", s)
+		}
+	}
+}
+
+func TestBackupsRotateAndOpen(t *testing.T) {
+	v, path, codes := newTestVault(t)
+	s := v.Settings()
+	s.BackupKeep = 3
+	if err := v.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		k := rfcKey()
+		k.Name = fmt.Sprint(i)
+		mustAdd(t, v, Account{Key: k})
+		mustSave(t, v)
+	}
+	backups, err := Backups(BackupDirFor(path), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// All on one day: the newest 3 (the daily one is among them).
+	if len(backups) != 3 {
+		t.Fatalf("got %d backups, want 3", len(backups))
+	}
+	accounts, _, err := decryptFile(mustRead(t, backups[0]), testPassword, testLimits)
+	if err != nil {
+		t.Fatalf("newest backup: %v", err)
+	}
+	if got := names(accounts); got != "0,1,2,3,4,5" {
+		t.Fatalf("newest backup holds %s, want 0,1,2,3,4,5", got)
+	}
+	// A backup is a whole vault: it opens with a backup code too.
+	c, _ := parseContainer(mustRead(t, backups[2]), testLimits)
+	bits, _ := parseBackupCode(codes[0])
+	if _, _, err := c.unlockCode(bits); err != nil {
+		t.Fatalf("backup with a backup code: %v", err)
 	}
 }
