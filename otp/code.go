@@ -193,9 +193,10 @@ const MaxWindow = 100
 // counter (to Counter+offset+1). Every candidate is compared in constant time
 // and all are always computed, so timing reveals nothing about which matched.
 // Spaces in code are ignored; Steam codes compare case-insensitively. The
-// window is capped at MaxWindow; an invalid key (see Validate) matches nothing.
+// window is capped at MaxWindow; a key that gives no code matches nothing.
 func (k Key) Verify(code string, t time.Time, window int) (offset int, ok bool) {
-	if k.Validate() != nil {
+	// A key that gives no code must not match an empty one.
+	if !k.codeable() {
 		return 0, false
 	}
 	window = max(0, min(window, MaxWindow))

@@ -91,6 +91,9 @@ const (
 	MaxSecretLen = 1024
 	// MaxURILen caps the text ParseURI will look at.
 	MaxURILen = 8192
+	// MaxNameLen caps Issuer and Name, so that the URI of any valid key,
+	// percent-encoded, stays within MaxURILen.
+	MaxNameLen = 512
 	// DefaultPeriod is the TOTP step when a URI names none.
 	DefaultPeriod = 30
 )
@@ -140,6 +143,12 @@ func (k Key) Validate() error {
 	}
 	if strings.Contains(k.Issuer, ":") {
 		return &ParseError{Part: "issuer", Msg: "issuer contains a colon"}
+	}
+	if len(k.Issuer) > MaxNameLen {
+		return &ParseError{Part: "issuer", Msg: fmt.Sprintf("longer than %d bytes", MaxNameLen)}
+	}
+	if len(k.Name) > MaxNameLen {
+		return &ParseError{Part: "name", Msg: fmt.Sprintf("longer than %d bytes", MaxNameLen)}
 	}
 	return nil
 }

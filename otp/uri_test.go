@@ -2,6 +2,7 @@ package otp
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -183,6 +184,8 @@ var brokenURIs = []struct {
 	{"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=-1", "counter", "not a counter value"},
 	{"otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=18446744073709551616", "counter", "not a counter value"},
 	{"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=A:B", "issuer", "colon"},
+	{"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=" + strings.Repeat("i", MaxNameLen+1), "issuer", "longer than 512 bytes"},
+	{"otpauth://totp/" + strings.Repeat("n", MaxNameLen+1) + "?secret=JBSWY3DPEHPK3PXP", "name", "longer than 512 bytes"},
 	{"steam://", "secret", "missing secret"},
 	{"steam://JBSWY3DPEHPK3PX1", "secret", "not valid base32"},
 }
@@ -341,6 +344,8 @@ func TestValidate(t *testing.T) {
 		{func(k *Key) { k.Period = 0 }, "period"},
 		{func(k *Key) { k.Period = MaxPeriod + 1 }, "period"},
 		{func(k *Key) { k.Issuer = "a:b" }, "issuer"},
+		{func(k *Key) { k.Issuer = strings.Repeat("i", MaxNameLen+1) }, "issuer"},
+		{func(k *Key) { k.Name = strings.Repeat("n", MaxNameLen+1) }, "name"},
 	}
 	for i, tt := range tests {
 		k := good
@@ -427,10 +432,10 @@ func FuzzParseURI(f *testing.F) {
 		u := k.URI()
 		back, err := ParseURI(u)
 		if err != nil {
-			t.Fatalf("ParseURI(%q) -> %q: got error %v", s, u, err)
+			t.Fatalf("ParseURI(%.300q) -> %.300q: got error %v", s, u, err)
 		}
 		if !back.Equal(k) {
-			t.Fatalf("ParseURI(%q) -> %q:\ngot  %+v\nwant %+v", s, u, back, k)
+			t.Fatalf("ParseURI(%.300q) -> %.300q:\ngot  %+v\nwant %+v", s, u, back, k)
 		}
 		if again := back.URI(); again != u {
 			t.Fatalf("URI not canonical: got %q, want %q", again, u)
@@ -457,4 +462,18 @@ func FuzzParseSecret(f *testing.F) {
 			t.Fatalf("ParseSecret(EncodeSecret(%x)): got %x, %v", b, back, err)
 		}
 	})
+}
+
+// The largest valid key still formats to a URI ParseURI accepts.
+func TestURIOfLargestKey(t *testing.T) {
+	k := Key{Type: HOTP, Issuer: strings.Repeat("\xff", MaxNameLen), Name: strings.Repeat("%", MaxNameLen),
+		Secret: make([]byte, MaxSecretLen), Algorithm: SHA512, Digits: 10, Counter: math.MaxUint64}
+	u := k.URI()
+	if len(u) > MaxURILen {
+		t.Fatalf("URI of the largest key: got %d bytes, want at most %d", len(u), MaxURILen)
+	}
+	back, err := ParseURI(u)
+	if err != nil || !back.Equal(k) {
+		t.Errorf("ParseURI(URI of the largest key): got %v, want the key back", err)
+	}
 }
