@@ -316,9 +316,13 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 // and the changes stay in memory (Dirty stays true). It refuses to replace a
 // file that changed on disk since it was read (ErrChangedOnDisk). If only the
 // backup fails, the vault is saved and the error wraps ErrBackupFailed.
+// With nothing to save (Dirty is false) it does nothing.
 func (v *Vault) Save() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if !v.dirty && !v.closed && !v.needsPassword {
+		return nil
+	}
 	return v.save(true)
 }
 

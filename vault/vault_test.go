@@ -402,3 +402,12 @@ func TestBackupsRotateAndOpen(t *testing.T) {
 		t.Fatalf("backup with a backup code: %v", err)
 	}
 }
+
+func TestSaveWithoutChangesWritesNothing(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	before := mustRead(t, path)
+	mustSave(t, v)
+	if !bytes.Equal(mustRead(t, path), before) {
+		t.Fatal("a save with nothing to save rewrote the file")
+	}
+}
