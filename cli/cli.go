@@ -70,6 +70,8 @@ type command struct {
 type ctx struct {
 	Env
 	vaultPath string
+	pw        passwordSource
+	stdinUsed bool
 }
 
 var commands = map[string]*command{}

@@ -1,24 +1,387 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"strings"
 	"time"
+
+	"latchkey/otp"
+	"latchkey/vault"
 )
 
-const defaultVaultHint = "the per-user default"
+const defaultVaultHint = "the per-user default, see README"
 
-func addPasswordFlags(fs *flag.FlagSet, c *ctx) {}
+func init() {
+	register(&command{
+		name:    "init",
+		args:    "[--vault PATH] [--password-file FILE]",
+		summary: "Creates a new vault and prints its backup codes, one per line, on standard output.\nKeep them safe: each opens the vault once when the password is lost.",
+		setup:   func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
+		run:     runInit,
+	})
+	register(&command{
+		name:    "list",
+		args:    "[--json]",
+		summary: "Lists the vault's accounts, one per line: issuer<TAB>account name.\nWith --json, every field except secrets and backup codes.",
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.Bool("json", false, "print a JSON array with every non-secret field")
+			addPasswordFlags(fs, c)
+		},
+		run: runList,
+	})
+	register(&command{
+		name:    "passwd",
+		args:    "[--password-file FILE] [--new-password-file FILE]",
+		summary: "Sets a new vault password.",
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			addPasswordFlags(fs, c)
+			addNewPasswordFlag(fs, c)
+		},
+		run: runPasswd,
+	})
+	register(&command{
+		name:    "recover",
+		args:    "[--code CODE] [--new-password-file FILE]",
+		summary: "Opens the vault with one of its backup codes and sets a new password.\nThat code then stops working; the others still do.",
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.String("code", "", "the backup code (default: a prompt, or standard input)")
+			addNewPasswordFlag(fs, c)
+		},
+		run: runRecover,
+	})
+	register(&command{
+		name:    "backup-codes",
+		args:    "--regenerate",
+		summary: "Makes a new set of backup codes and prints them, one per line; the old set stops working.\nWithout --regenerate, says how many unused codes are left.",
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.Bool("regenerate", false, "replace every backup code with a new set")
+			addPasswordFlags(fs, c)
+		},
+		run: runBackupCodes,
+	})
+}
 
 func (c *ctx) resolveVaultPath() (string, error) {
 	if c.vaultPath != "" {
 		return c.vaultPath, nil
 	}
-	return c.getenv("LATCHKEY_VAULT"), nil
+	if p := c.getenv("LATCHKEY_VAULT"); p != "" {
+		return p, nil
+	}
+	p, err := vault.DefaultPath()
+	if err != nil {
+		return "", fmt.Errorf("finding the default vault: %w (give --vault PATH)", err)
+	}
+	return p, nil
 }
 
+// openVault opens the vault for a command, with a message that says what to
+// do when there is none.
+func (c *ctx) openVault() (*vault.Vault, error) {
+	path, err := c.resolveVaultPath()
+	if err != nil {
+		return nil, err
+	}
+	if !vault.Exists(path) {
+		return nil, fmt.Errorf("no vault at %s (create one with \"latchkey init\")", path)
+	}
+	pw, err := c.password()
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pw)
+	v, err := vault.Open(path, pw)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	return v, nil
+}
+
+// exitStatus gives scripts a status to branch on for the failures they can
+// do something about.
+func exitStatus(err error) int {
+	switch {
+	case errors.Is(err, vault.ErrWrongPassword), errors.Is(err, vault.ErrWrongBackupCode), errors.Is(err, vault.ErrBackupCodeTypo):
+		return ExitWrongPassword
+	case errors.Is(err, vault.ErrLocked):
+		return ExitLocked
+	}
+	return ExitFailure
+}
+
+func runInit(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return usageErrorf("init takes no arguments")
+	}
+	path, err := c.resolveVaultPath()
+	if err != nil {
+		return err
+	}
+	if vault.Exists(path) {
+		return fmt.Errorf("%s: %w; it was left as it is", path, vault.ErrExists)
+	}
+	var pw []byte
+	if c.pw.file != "" || c.getenv("LATCHKEY_PASSWORD_FILE") != "" {
+		pw, err = c.password()
+	} else {
+		pw, err = c.newPassword("New vault password: ")
+	}
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	if len(pw) == 0 {
+		return errors.New("the password is empty")
+	}
+	fmt.Fprintln(c.Stderr, "creating the vault (the key derivation takes about a second)...")
+	v, codes, err := vault.Create(path, pw)
+	if err != nil {
+		return fmt.Errorf("creating %s: %w", path, err)
+	}
+	defer v.Close()
+	for _, code := range codes {
+		fmt.Fprintln(c.Stdout, code)
+	}
+	fmt.Fprintf(c.Stderr, "created %s\nthe %d lines above are backup codes: store them apart from the computer; each opens the vault once if the password is lost\n", path, len(codes))
+	return nil
+}
+
+func runList(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return usageErrorf("list takes no arguments")
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	accounts := v.Accounts()
+	if fs.Lookup("json").Value.String() == "true" {
+		out := make([]accountJSON, len(accounts))
+		for i, a := range accounts {
+			out[i] = publicAccount(a)
+		}
+		enc := json.NewEncoder(c.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	for _, a := range accounts {
+		fmt.Fprintf(c.Stdout, "%s\t%s\n", oneLine(a.Key.Issuer), oneLine(a.Key.Name))
+	}
+	return nil
+}
+
+// oneLine keeps a name with a tab or newline from breaking the list format.
+func oneLine(s string) string {
+	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+// accountJSON is an account without its secret or its service backup codes.
+type accountJSON struct {
+	ID               string     `json:"id"`
+	Issuer           string     `json:"issuer"`
+	Name             string     `json:"name"`
+	Type             string     `json:"type"`
+	Algorithm        string     `json:"algorithm"`
+	Digits           int        `json:"digits"`
+	Period           uint32     `json:"period,omitempty"`
+	Counter          *uint64    `json:"counter,omitempty"`
+	Tags             []string   `json:"tags"`
+	Pinned           bool       `json:"pinned"`
+	Note             string     `json:"note"`
+	BackupCodesTotal int        `json:"backup_codes_total"`
+	BackupCodesUsed  int        `json:"backup_codes_used"`
+	Created          time.Time  `json:"created"`
+	Modified         time.Time  `json:"modified"`
+	LastUsed         *time.Time `json:"last_used,omitempty"`
+}
+
+func publicAccount(a vault.Account) accountJSON {
+	j := accountJSON{
+		ID: a.ID, Issuer: a.Key.Issuer, Name: a.Key.Name, Type: a.Key.Type.String(),
+		Algorithm: a.Key.Algorithm.String(), Digits: a.Key.Digits,
+		Tags: a.Tags, Pinned: a.Pinned, Note: a.Note,
+		BackupCodesTotal: len(a.BackupCodes), Created: a.Created, Modified: a.Modified,
+	}
+	if j.Tags == nil {
+		j.Tags = []string{}
+	}
+	if a.Key.Type.TimeBased() {
+		j.Period = a.Key.Period
+	} else {
+		counter := a.Key.Counter
+		j.Counter = &counter
+	}
+	for _, sc := range a.BackupCodes {
+		if sc.Used {
+			j.BackupCodesUsed++
+		}
+	}
+	if !a.LastUsed.IsZero() {
+		lu := a.LastUsed
+		j.LastUsed = &lu
+	}
+	return j
+}
+
+// codeFromVault prints the code of the one account matching query. An HOTP
+// code uses up its counter value, so the advance is saved before the code is
+// shown: a code is never printed twice.
 func codeFromVault(c *ctx, query string, at time.Time) error {
-	return errors.New("vault commands are not built yet")
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	a, err := findOne(v.Accounts(), query)
+	if err != nil {
+		return err
+	}
+	code := a.Key.Code(at)
+	a.LastUsed = at
+	if a.Key.Type == otp.HOTP {
+		a.Key.Counter++
+		if err := v.Update(a); err != nil {
+			return err
+		}
+		if err := v.Save(); err != nil {
+			return fmt.Errorf("saving the advanced HOTP counter: %w", err)
+		}
+	}
+	fmt.Fprintln(c.Stdout, code)
+	return nil
 }
 
-func exitStatus(err error) int { return ExitFailure }
+// findOne picks the account a query names: an exact label, issuer or name
+// match (case-insensitive) wins over a partial one; several matches are an
+// error that lists them.
+func findOne(accounts []vault.Account, query string) (vault.Account, error) {
+	matches := match(accounts, query)
+	switch len(matches) {
+	case 0:
+		return vault.Account{}, fmt.Errorf("no account matches %q (see \"latchkey list\")", query)
+	case 1:
+		return matches[0], nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d accounts match %q; be more precise:", len(matches), query)
+	for _, a := range matches {
+		fmt.Fprintf(&b, "\n  %s", a.Key.Label())
+	}
+	return vault.Account{}, errors.New(b.String())
+}
+
+func match(accounts []vault.Account, query string) []vault.Account {
+	q := strings.ToLower(strings.TrimSpace(query))
+	var exact, partial []vault.Account
+	for _, a := range accounts {
+		issuer, name := strings.ToLower(a.Key.Issuer), strings.ToLower(a.Key.Name)
+		label := strings.ToLower(a.Key.Label())
+		switch {
+		case a.ID == query || q == label || q == issuer+":"+name || q == issuer || q == name:
+			exact = append(exact, a)
+		case strings.Contains(label, q):
+			partial = append(partial, a)
+		}
+	}
+	if len(exact) > 0 {
+		return exact
+	}
+	return partial
+}
+
+func runPasswd(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return usageErrorf("passwd takes no arguments")
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	pw, err := c.newPassword("New vault password: ")
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	return c.setPasswordAndSave(v, pw)
+}
+
+func (c *ctx) setPasswordAndSave(v *vault.Vault, pw []byte) error {
+	fmt.Fprintln(c.Stderr, "deriving the new key (about a second)...")
+	if err := v.SetPassword(pw); err != nil {
+		return fmt.Errorf("setting the password: %w", err)
+	}
+	if err := v.Save(); err != nil {
+		return fmt.Errorf("saving %s: %w", v.Path(), err)
+	}
+	fmt.Fprintln(c.Stderr, "the password is changed")
+	return nil
+}
+
+func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return usageErrorf("recover takes no arguments")
+	}
+	path, err := c.resolveVaultPath()
+	if err != nil {
+		return err
+	}
+	if !vault.Exists(path) {
+		return fmt.Errorf("no vault at %s", path)
+	}
+	code := fs.Lookup("code").Value.String()
+	if code == "" {
+		b, err := c.promptOrStdin("Backup code: ", false)
+		if err != nil {
+			return err
+		}
+		code = string(b)
+	}
+	v, err := vault.OpenWithBackupCode(path, code)
+	if err != nil {
+		return fmt.Errorf("opening %s with a backup code: %w", path, err)
+	}
+	defer v.Close()
+	pw, err := c.newPassword("New vault password: ")
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	if err := c.setPasswordAndSave(v, pw); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "that backup code is used up; %d left (\"latchkey backup-codes --regenerate\" makes a new set)\n", v.BackupCodesLeft())
+	return nil
+}
+
+func runBackupCodes(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return usageErrorf("backup-codes takes no arguments")
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	if fs.Lookup("regenerate").Value.String() != "true" {
+		fmt.Fprintf(c.Stderr, "%d unused backup codes; --regenerate makes a new set\n", v.BackupCodesLeft())
+		return nil
+	}
+	codes, err := v.RegenerateBackupCodes()
+	if err != nil {
+		return err
+	}
+	if err := v.Save(); err != nil {
+		return fmt.Errorf("saving %s: %w", v.Path(), err)
+	}
+	for _, code := range codes {
+		fmt.Fprintln(c.Stdout, code)
+	}
+	fmt.Fprintln(c.Stderr, "the old backup codes no longer open this vault (backups made before now still accept them)")
+	return nil
+}
+

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// maxSecretInput caps a password or code read from a file or a pipe.
+const maxSecretInput = 64 << 10
+
+// passwordSource says where a command's passwords come from. Scripts use
+// files; people get a prompt with no echo.
+type passwordSource struct {
+	file    string // --password-file
+	newFile string // --new-password-file
+}
+
+func addPasswordFlags(fs *flag.FlagSet, c *ctx) {
+	fs.StringVar(&c.pw.file, "password-file", "", "read the vault password from this file (default: $LATCHKEY_PASSWORD_FILE, else standard input when it is not a terminal, else a prompt)")
+}
+
+func addNewPasswordFlag(fs *flag.FlagSet, c *ctx) {
+	fs.StringVar(&c.pw.newFile, "new-password-file", "", "read the new password from this file (default: a prompt, or standard input when it is not a terminal)")
+}
+
+// password reads the vault password from the first source that is set.
+func (c *ctx) password() ([]byte, error) {
+	if c.pw.file != "" {
+		return readSecretFile(c.pw.file, "password file")
+	}
+	if f := c.getenv("LATCHKEY_PASSWORD_FILE"); f != "" {
+		return readSecretFile(f, "$LATCHKEY_PASSWORD_FILE")
+	}
+	return c.promptOrStdin("Vault password: ", false)
+}
+
+// newPassword reads a password being set. At a terminal it asks twice.
+func (c *ctx) newPassword(prompt string) ([]byte, error) {
+	var pw []byte
+	var err error
+	if c.pw.newFile != "" {
+		pw, err = readSecretFile(c.pw.newFile, "new password file")
+	} else {
+		pw, err = c.promptOrStdin(prompt, true)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(pw) == 0 {
+		return nil, errors.New("the new password is empty")
+	}
+	return pw, nil
+}
+
+// stdinUsed stops two secrets from being read from one pipe, which would
+// silently hand the second prompt whatever follows the first line.
+func (c *ctx) promptOrStdin(prompt string, confirm bool) ([]byte, error) {
+	if f, ok := c.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		pw, err := promptNoEcho(f, c.Stderr, prompt)
+		if err != nil || !confirm {
+			return pw, err
+		}
+		again, err := promptNoEcho(f, c.Stderr, "Again: ")
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(pw, again) {
+			return nil, errors.New("the two passwords differ")
+		}
+		return pw, nil
+	}
+	if c.stdinUsed {
+		return nil, usageErrorf("standard input gives only one secret; give the other with a file flag")
+	}
+	c.stdinUsed = true
+	if c.Stdin == nil {
+		return nil, errors.New("no password given and no terminal to ask on")
+	}
+	line, err := readLine(c.Stdin)
+	if err != nil {
+		return nil, fmt.Errorf("reading the password from standard input: %w", err)
+	}
+	return line, nil
+}
+
+func promptNoEcho(f *os.File, w io.Writer, prompt string) ([]byte, error) {
+	fmt.Fprint(w, prompt)
+	pw, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(w)
+	if err != nil {
+		return nil, fmt.Errorf("reading the password: %w", err)
+	}
+	return pw, nil
+}
+
+func readSecretFile(path, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer f.Close()
+	line, err := readLine(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	return line, nil
+}
+
+// readLine reads up to the first newline (a trailing \r\n or \n is not part
+// of the secret), refusing more than maxSecretInput bytes.
+func readLine(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxSecretInput+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxSecretInput {
+		return nil, fmt.Errorf("longer than %d bytes", maxSecretInput)
+	}
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	return bytes.TrimSuffix(b, []byte("\r")), nil
+}
