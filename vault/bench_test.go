@@ -51,7 +51,7 @@ func BenchmarkSave1000(b *testing.B) {
 				k.Name = fmt.Sprintf("user%04d@example.com", i)
 				accounts[i] = Account{Key: k, Tags: []string{"work"}, Note: "a short note"}
 			}
-			mustAdd(b, v, accounts...)
+			id := mustAdd(b, v, accounts...)[0].ID
 			s := v.Settings()
 			s.BackupKeep = keep
 			if err := v.SetSettings(s); err != nil {
@@ -60,7 +60,10 @@ func BenchmarkSave1000(b *testing.B) {
 			mustSave(b, v)
 			kdf := kdfRuns.Load()
 			for b.Loop() {
-				v.MarkUsed(accounts[0].ID) // a real change, so every save writes
+				// A real change, so every save writes.
+				if err := v.MarkUsed(id); err != nil {
+					b.Fatal(err)
+				}
 				if err := v.Save(); err != nil {
 					b.Fatal(err)
 				}
