@@ -44,7 +44,7 @@ func readBitwarden(c *collector, data, _ []byte) error {
 		return fmt.Errorf("bad JSON: %w", err)
 	}
 	if f.Encrypted {
-		return fmt.Errorf("%w: encrypted export (export the vault from Bitwarden as unencrypted JSON)", ErrUnsupported)
+		return fmt.Errorf("%w: an account-restricted encrypted export opens only in Bitwarden (export as password-protected or unencrypted JSON)", ErrUnsupported)
 	}
 	folders := map[string]string{}
 	for _, fo := range f.Folders {

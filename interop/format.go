@@ -24,6 +24,7 @@ const (
 	AndOTPEncrypted
 	Bitwarden
 	BitwardenCSV
+	BitwardenEncrypted
 	FreeOTPPlus
 	Stratum
 	StratumEncrypted
@@ -46,6 +47,7 @@ var formatNames = [...]string{
 	AndOTPEncrypted:     "andOTP (encrypted)",
 	Bitwarden:           "Bitwarden",
 	BitwardenCSV:        "Bitwarden (CSV)",
+	BitwardenEncrypted:  "Bitwarden (password-protected)",
 	FreeOTPPlus:         "FreeOTP+",
 	Stratum:             "Stratum / Authenticator Pro",
 	StratumEncrypted:    "Stratum / Authenticator Pro (encrypted)",
@@ -65,7 +67,7 @@ func (f Format) String() string {
 // Encrypted reports whether files of this format need a password.
 func (f Format) Encrypted() bool {
 	switch f {
-	case EnteEncrypted, AegisEncrypted, TwoFASEncrypted, AndOTPEncrypted, StratumEncrypted, StratumLegacy:
+	case EnteEncrypted, AegisEncrypted, TwoFASEncrypted, AndOTPEncrypted, StratumEncrypted, StratumLegacy, BitwardenEncrypted:
 		return true
 	}
 	return false
@@ -167,7 +169,9 @@ func detectJSON(text []byte) Format {
 			return TwoFASEncrypted
 		}
 		return TwoFAS
-	case has(obj, "items") && has(obj, "encrypted"):
+	case has(obj, "encrypted") && has(obj, "passwordProtected") && has(obj, "data"):
+		return BitwardenEncrypted
+	case has(obj, "encrypted") && (has(obj, "items") || has(obj, "encKeyValidation_DO_NOT_EDIT")):
 		return Bitwarden
 	case has(obj, "tokens"):
 		return FreeOTPPlus

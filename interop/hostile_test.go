@@ -65,7 +65,7 @@ func TestLimits(t *testing.T) {
 	withIcon := strings.Replace(buf.String(), `"icon": null`, `"icon": "`+strings.Repeat("iVBO", MaxIconSize/3+8)+`"`, 1)
 	res, err = Read([]byte(withIcon), nil)
 	if err != nil || len(res.Entries) != 1 || res.Entries[0].Icon != nil {
-		t.Errorf("huge icon: got %d entries, icon %d bytes, %v; want 1 entry without icon", len(res.Entries), len(res.Entries[0].Icon), err)
+		t.Fatalf("huge icon: got %d entries, %v; want 1 entry without icon", len(res.Entries), err)
 	}
 
 	// Overlong names and notes are cut on a rune boundary; a flood of tags is capped.
@@ -77,9 +77,12 @@ func TestLimits(t *testing.T) {
 	c := &collector{}
 	k.Name = long
 	c.add(Entry{Key: k, Note: long, Tags: tags})
+	if len(c.res.Entries) != 1 {
+		t.Fatalf("overlong fields: got %d entries (skipped %v), want 1", len(c.res.Entries), c.res.Skipped)
+	}
 	e := c.res.Entries[0]
-	if len(e.Key.Name) > maxText || len(e.Note) > maxText || !strings.HasPrefix(long, e.Note) || len(e.Tags) != maxTags {
-		t.Errorf("got name %d bytes, note %d bytes, %d tags; want at most %d, %d, and %d tags", len(e.Key.Name), len(e.Note), len(e.Tags), maxText, maxText, maxTags)
+	if len(e.Key.Name) > otp.MaxNameLen || !strings.HasPrefix(long, e.Key.Name) || len(e.Note) > maxText || !strings.HasPrefix(long, e.Note) || len(e.Tags) != maxTags {
+		t.Errorf("got name %d bytes, note %d bytes, %d tags; want at most %d, %d, and %d tags", len(e.Key.Name), len(e.Note), len(e.Tags), otp.MaxNameLen, maxText, maxTags)
 	}
 }
 

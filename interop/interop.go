@@ -47,7 +47,8 @@ const (
 	MaxEntries = 10000
 	// MaxIconSize caps an icon; a larger one is dropped and the entry kept.
 	MaxIconSize = 64 << 10
-	// maxText caps names, tags and notes, which are cut to it.
+	// maxText caps tags and notes, which are cut to it (names are cut to
+	// otp.MaxNameLen).
 	maxText = 4096
 	// maxTags caps the tags of one entry.
 	maxTags = 64
@@ -127,6 +128,7 @@ func init() {
 		AndOTPEncrypted:     readAndOTPEncrypted,
 		Bitwarden:           readBitwarden,
 		BitwardenCSV:        readBitwardenCSV,
+		BitwardenEncrypted:  readBitwardenEncrypted,
 		FreeOTPPlus:         readFreeOTPPlus,
 		Stratum:             readStratum,
 		StratumEncrypted:    readStratumEncrypted,
@@ -144,11 +146,14 @@ type collector struct {
 	seen map[string]bool // canonical URIs of the entries kept
 }
 
-// add validates e's key and keeps e, or records why not.
+// add validates e's key and keeps e, or records why not. Overlong names are
+// cut rather than refused: the account matters more than its label.
 func (c *collector) add(e Entry) {
 	if c.checkFull() {
 		return
 	}
+	e.Key.Issuer = clip(e.Key.Issuer, otp.MaxNameLen)
+	e.Key.Name = clip(e.Key.Name, otp.MaxNameLen)
 	label := e.Key.Label()
 	if err := e.Key.Validate(); err != nil {
 		c.skip(label, err.Error())
@@ -164,9 +169,7 @@ func (c *collector) add(e Entry) {
 		c.seen = map[string]bool{}
 	}
 	c.seen[id] = true
-	e.Key.Issuer = clip(e.Key.Issuer)
-	e.Key.Name = clip(e.Key.Name)
-	e.Note = clip(e.Note)
+	e.Note = clip(e.Note, maxText)
 	e.Tags = cleanTags(e.Tags)
 	if len(e.Icon) > MaxIconSize || len(e.Icon) == 0 {
 		e.Icon = nil
@@ -179,7 +182,7 @@ func (c *collector) skip(label, reason string) {
 	if c.checkFull() {
 		return
 	}
-	c.res.Skipped = append(c.res.Skipped, Skipped{Label: clip(label), Reason: reason})
+	c.res.Skipped = append(c.res.Skipped, Skipped{Label: clip(label, 2*otp.MaxNameLen+2), Reason: reason})
 }
 
 // skipAt is skip for an entry known only by its position.
@@ -202,23 +205,22 @@ func (c *collector) checkFull() bool {
 	return false
 }
 
-// clip cuts s to at most maxText bytes, on a rune boundary.
-func clip(s string) string {
-	if len(s) <= maxText {
+// clip cuts s to at most n bytes, on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	i := maxText
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return s[:i]
+	return s[:n]
 }
 
 // cleanTags trims tags, drops empty ones and repeats, and caps their number.
 func cleanTags(tags []string) []string {
 	var out []string
 	for _, t := range tags {
-		t = clip(strings.TrimSpace(t))
+		t = clip(strings.TrimSpace(t), maxText)
 		if t == "" || contains(out, t) {
 			continue
 		}
