@@ -85,6 +85,10 @@ type Result struct {
 	Format  Format
 	Entries []Entry
 	Skipped []Skipped
+	// Migration holds the otpauth-migration:// links (Google Authenticator
+	// exports) found in a text file, for the caller to decode with
+	// qrimport.ReadText; Read does not decode them. They hold secrets.
+	Migration []string
 }
 
 // Read detects the format of data by its content and reads it. password is

@@ -129,7 +129,7 @@ func TestRichFiles(t *testing.T) {
 				{uri: "otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&algorithm=SHA512&digits=8&counter=7"},
 				{uri: "otpauth://steam/Steam:?secret=ONSWG4TFOQYTEMZU"},
 			},
-			skipped: []string{"Example: alice@example.com", "line 7 (Broken:frank)", "line 8", "line 9"},
+			skipped: []string{"Example: alice@example.com", "line 7 (Broken:frank)", "line 9"},
 		},
 	}
 	for _, tt := range tests {
@@ -146,6 +146,10 @@ func TestRichFiles(t *testing.T) {
 				t.Errorf("got format %v, want %v", res.Format, tt.format)
 			}
 			checkEntries(t, res.Entries, tt.entries)
+			if wantMigration := map[bool]int{true: 1}[tt.format == URIList]; len(res.Migration) != wantMigration ||
+				(wantMigration == 1 && !strings.HasPrefix(res.Migration[0], "otpauth-migration://offline?data=")) {
+				t.Errorf("got migration links %d, want %d", len(res.Migration), wantMigration)
+			}
 			checkSkipped(t, res.Skipped, tt.skipped)
 		})
 	}

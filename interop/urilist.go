@@ -29,7 +29,7 @@ func readURIList(c *collector, data, _ []byte) error {
 func readURILine(c *collector, i int, line string) {
 	where := fmt.Sprintf("line %d", i+1)
 	if strings.HasPrefix(strings.ToLower(line), "otpauth-migration://") {
-		c.skip(where, "a Google Authenticator export link: import the export's QR codes instead")
+		c.res.Migration = append(c.res.Migration, line)
 		return
 	}
 	k, err := otp.ParseURI(line)
