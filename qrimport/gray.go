@@ -1,0 +1,292 @@
+package qrimport
+
+import (
+	"errors"
+	"image"
+	"image/color"
+	"image/draw"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// gray is an 8-bit luminance picture. gozxing v0.1.1 reads every pixel
+// through image.At (an interface call and an allocation per pixel); building
+// this once is several times faster on 4K and 5K screenshots.
+type gray struct {
+	pix  []byte
+	w, h int
+	lv   *[3]byte // levels, once computed
+}
+
+// toGray flattens img onto white: transparent pixels become white, as they
+// look in an image viewer, so a dark code on a transparent background stays
+// readable.
+func toGray(img image.Image) *gray {
+	b := img.Bounds()
+	g := &gray{pix: make([]byte, b.Dx()*b.Dy()), w: b.Dx(), h: b.Dy()}
+	switch m := img.(type) {
+	case *image.Gray:
+		for y := 0; y < g.h; y++ {
+			off := m.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(g.pix[y*g.w:(y+1)*g.w], m.Pix[off:off+g.w])
+		}
+	case *image.NRGBA:
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			dst := g.pix[y*g.w : (y+1)*g.w]
+			for x := range dst {
+				p := row[x*4 : x*4+4 : x*4+4]
+				dst[x] = onWhite(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])), uint32(p[3]))
+			}
+		}
+	case *image.RGBA:
+		// Premultiplied: a colour channel is already scaled by alpha, so
+		// the white behind adds 255-alpha.
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			dst := g.pix[y*g.w : (y+1)*g.w]
+			for x := range dst {
+				p := row[x*4 : x*4+4 : x*4+4]
+				dst[x] = byte(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])) + 255 - uint32(p[3]))
+			}
+		}
+	case *image.YCbCr:
+		for y := 0; y < g.h; y++ {
+			off := m.YOffset(b.Min.X, b.Min.Y+y)
+			copy(g.pix[y*g.w:(y+1)*g.w], m.Y[off:off+g.w])
+		}
+	case *image.Paletted:
+		var lut [256]byte
+		for i, c := range m.Palette {
+			lut[i] = grayOf(c)
+		}
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			dst := g.pix[y*g.w : (y+1)*g.w]
+			for x := range dst {
+				dst[x] = lut[row[x]]
+			}
+		}
+	case *image.Gray16:
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			dst := g.pix[y*g.w : (y+1)*g.w]
+			for x := range dst {
+				dst[x] = row[x*2]
+			}
+		}
+	case *image.NRGBA64:
+		// 16-bit PNGs (ImageMagick writes them after resizing): the high
+		// bytes are all luminance needs.
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			dst := g.pix[y*g.w : (y+1)*g.w]
+			for x := range dst {
+				p := row[x*8 : x*8+8 : x*8+8]
+				dst[x] = onWhite(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])), uint32(p[6]))
+			}
+		}
+	case *image.RGBA64:
+		for y := 0; y < g.h; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
+			dst := g.pix[y*g.w : (y+1)*g.w]
+			for x := range dst {
+				p := row[x*8 : x*8+8 : x*8+8]
+				dst[x] = byte(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])) + 255 - uint32(p[6]))
+			}
+		}
+	default:
+		// Rare formats (16-bit, CMYK): convert through the standard
+		// library once, then take the fast path.
+		n := image.NewNRGBA(b)
+		draw.Draw(n, b, img, b.Min, draw.Src)
+		return toGray(n)
+	}
+	return g
+}
+
+// luma is ITU-R BT.601 luminance of 8-bit channels, in 0..255.
+func luma(r, g, b uint32) uint32 { return (299*r + 587*g + 114*b + 500) / 1000 }
+
+// onWhite composites luminance l with coverage a over white.
+func onWhite(l, a uint32) byte { return byte((l*a + 255*(255-a) + 127) / 255) }
+
+func grayOf(c color.Color) byte {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	return onWhite(luma(uint32(n.R), uint32(n.G), uint32(n.B)), uint32(n.A))
+}
+
+// invert gives the negative, for light-on-dark codes.
+func (g *gray) invert() *gray {
+	var lut [256]byte
+	for i := range lut {
+		lut[i] = byte(255 - i)
+	}
+	return g.mapped(&lut)
+}
+
+// pad surrounds g with a border of the given shade, giving a code cropped
+// tight to its modules the quiet zone the finder needs.
+func (g *gray) pad(border int, shade byte) *gray {
+	w, h := g.w+2*border, g.h+2*border
+	out := &gray{pix: make([]byte, w*h), w: w, h: h}
+	for i := range out.pix {
+		out.pix[i] = shade
+	}
+	for y := 0; y < g.h; y++ {
+		copy(out.pix[(y+border)*w+border:], g.pix[y*g.w:(y+1)*g.w])
+	}
+	return out
+}
+
+// scaleDown shrinks g by an integer factor, averaging each block: it removes
+// JPEG noise and makes huge images with big modules faster to search.
+func (g *gray) scaleDown(f int) *gray {
+	w, h := g.w/f, g.h/f
+	out := &gray{pix: make([]byte, w*h), w: w, h: h}
+	n := uint32(f * f)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var sum uint32
+			for dy := 0; dy < f; dy++ {
+				row := g.pix[(y*f+dy)*g.w+x*f:]
+				for dx := 0; dx < f; dx++ {
+					sum += uint32(row[dx])
+				}
+			}
+			out.pix[y*w+x] = byte(sum / n)
+		}
+	}
+	return out
+}
+
+// scaleUp doubles g with bilinear interpolation, so that modules of one or
+// two pixels (downscaled or tiny codes) span enough pixels for the finder.
+func (g *gray) scaleUp() *gray {
+	w, h := g.w*2, g.h*2
+	out := &gray{pix: make([]byte, w*h), w: w, h: h}
+	for y := 0; y < h; y++ {
+		sy := y / 2
+		sy2 := min(sy+y%2, g.h-1)
+		for x := 0; x < w; x++ {
+			sx := x / 2
+			sx2 := min(sx+x%2, g.w-1)
+			s := uint32(g.pix[sy*g.w+sx]) + uint32(g.pix[sy*g.w+sx2]) +
+				uint32(g.pix[sy2*g.w+sx]) + uint32(g.pix[sy2*g.w+sx2])
+			out.pix[y*w+x] = byte((s + 2) / 4)
+		}
+	}
+	return out
+}
+
+// levels gives the darkest, median and lightest shades, ignoring the
+// extreme 0.5% at each end so that a stray pixel cannot set the range.
+func (g *gray) levels() (lo, med, hi byte) {
+	if g.lv != nil {
+		return g.lv[0], g.lv[1], g.lv[2]
+	}
+	var hist [256]int
+	for _, v := range g.pix {
+		hist[v]++
+	}
+	n := len(g.pix)
+	at := func(rank int) byte {
+		acc := 0
+		for i, c := range hist {
+			acc += c
+			if acc > rank {
+				return byte(i)
+			}
+		}
+		return 255
+	}
+	g.lv = &[3]byte{at(n / 200), at(n / 2), at(n - 1 - n/200)}
+	return g.lv[0], g.lv[1], g.lv[2]
+}
+
+// stretch maps the darkest and lightest shades present to black and white,
+// for low-contrast codes (grey on grey).
+func (g *gray) stretch() *gray {
+	lo, _, hi := g.levels()
+	if int(hi)-int(lo) < 8 {
+		return g
+	}
+	var lut [256]byte
+	for i := range lut {
+		v := (i - int(lo)) * 255 / (int(hi) - int(lo))
+		lut[i] = byte(max(0, min(255, v)))
+	}
+	return g.mapped(&lut)
+}
+
+// threshold makes every shade at or below t black and the rest white.
+func (g *gray) threshold(t byte) *gray {
+	var lut [256]byte
+	for i := range lut {
+		if i > int(t) {
+			lut[i] = 255
+		}
+	}
+	return g.mapped(&lut)
+}
+
+func (g *gray) mapped(lut *[256]byte) *gray {
+	out := &gray{pix: make([]byte, len(g.pix)), w: g.w, h: g.h}
+	for i, v := range g.pix {
+		out.pix[i] = lut[v]
+	}
+	return out
+}
+
+// source adapts a gray (or a window of it) to gozxing.
+type source struct {
+	gozxing.LuminanceSourceBase
+	g         *gray
+	left, top int
+}
+
+var _ gozxing.LuminanceSource = (*source)(nil)
+
+func newSource(g *gray) *source {
+	return &source{LuminanceSourceBase: gozxing.LuminanceSourceBase{Width: g.w, Height: g.h}, g: g}
+}
+
+func (s *source) GetRow(y int, row []byte) ([]byte, error) {
+	if y < 0 || y >= s.Height {
+		return row, errors.New("row outside the image")
+	}
+	if len(row) < s.Width {
+		row = make([]byte, s.Width)
+	}
+	off := (y+s.top)*s.g.w + s.left
+	copy(row, s.g.pix[off:off+s.Width])
+	return row, nil
+}
+
+func (s *source) GetMatrix() []byte {
+	if s.Width == s.g.w && s.Height == s.g.h {
+		return s.g.pix
+	}
+	m := make([]byte, s.Width*s.Height)
+	for y := 0; y < s.Height; y++ {
+		off := (y+s.top)*s.g.w + s.left
+		copy(m[y*s.Width:], s.g.pix[off:off+s.Width])
+	}
+	return m
+}
+
+func (s *source) IsCropSupported() bool { return true }
+
+func (s *source) Crop(left, top, width, height int) (gozxing.LuminanceSource, error) {
+	if left < 0 || top < 0 || left+width > s.Width || top+height > s.Height {
+		return nil, errors.New("crop outside the image")
+	}
+	return &source{
+		LuminanceSourceBase: gozxing.LuminanceSourceBase{Width: width, Height: height},
+		g:                   s.g, left: s.left + left, top: s.top + top,
+	}, nil
+}
+
+func (s *source) Invert() gozxing.LuminanceSource { return gozxing.NewInvertedLuminanceSource(s) }
+
+func (s *source) String() string { return gozxing.LuminanceSourceString(s) }

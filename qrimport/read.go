@@ -1,0 +1,342 @@
+package qrimport
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif" // screenshots and pasted images come in every format
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/webp"
+
+	"latchkey/otp"
+)
+
+// Limits on untrusted input, checked before anything big is allocated.
+const (
+	// MaxFileSize caps an image file: a 5K screenshot PNG is a few MB.
+	MaxFileSize = 64 << 20
+	// MaxPixels caps the decoded size: an 8K screenshot (7680x4320) fits,
+	// a decompression bomb (a few KB declaring 50000x50000) does not.
+	MaxPixels = 40_000_000
+	// MaxSide caps either dimension.
+	MaxSide = 16384
+	// MaxTextSize caps a pasted text.
+	MaxTextSize = 1 << 20
+)
+
+var (
+	ErrNoQRCode = errors.New("no QR code found in the image")
+	ErrTooLarge = errors.New("too large")
+	ErrNotImage = errors.New("not an image Latchkey can read (PNG, JPEG, GIF, BMP or WebP)")
+	// ErrEmpty is returned for an empty text or file.
+	ErrEmpty = errors.New("nothing to read")
+	// ErrIncompleteBatch is wrapped by every BatchError.
+	ErrIncompleteBatch = errors.New("incomplete Google Authenticator export")
+)
+
+// Result is what a set of images and texts held.
+type Result struct {
+	Keys     []otp.Key // every account found, export batches expanded, in reading order
+	Problems []error   // one per QR code or text that held no usable key, saying what it was or what is missing
+	Raw      []string  // each QR code's text exactly as decoded (it holds secrets: never log it)
+}
+
+// BatchError names the parts missing from a Google Authenticator export that
+// the app split over several QR codes.
+type BatchError struct {
+	ID      int32
+	Size    int   // parts in the batch
+	Missing []int // 1-based part numbers, ascending
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("Google Authenticator export batch %d: %s of %d %s missing",
+		e.ID, partList(e.Missing), e.Size, map[bool]string{true: "is", false: "are"}[len(e.Missing) == 1])
+}
+
+func (e *BatchError) Unwrap() error { return ErrIncompleteBatch }
+
+// partList writes "part 2", "parts 2 and 3", "parts 2, 3 and 5".
+func partList(n []int) string {
+	s := make([]string, len(n))
+	for i, v := range n {
+		s[i] = fmt.Sprint(v)
+	}
+	if len(s) == 1 {
+		return "part " + s[0]
+	}
+	return "parts " + strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// ReadFile reads every QR code in an image file. Its error is only for a file
+// that cannot be used at all: missing, too big, not an image, or without any
+// QR code; codes that hold no usable key are Result.Problems.
+func ReadFile(path string) (Result, error) {
+	var c Collector
+	if err := c.AddFile(path); err != nil {
+		return Result{}, err
+	}
+	return c.Result(), nil
+}
+
+// ReadImage reads every QR code in an in-memory image: a clipboard paste or a
+// screen capture.
+func ReadImage(img image.Image) (Result, error) {
+	var c Collector
+	if err := c.AddImage(img); err != nil {
+		return Result{}, err
+	}
+	return c.Result(), nil
+}
+
+// ReadText reads pasted text: one otpauth://, steam:// or
+// otpauth-migration:// URI per line.
+func ReadText(text string) (Result, error) {
+	var c Collector
+	if err := c.AddText(text); err != nil {
+		return Result{}, err
+	}
+	return c.Result(), nil
+}
+
+// Collector gathers several images and texts so that a Google Authenticator
+// export spread over several screenshots is checked as a whole. The zero
+// value is ready to use. A code seen twice (the same screenshot added again)
+// counts once. A Collector is not safe for concurrent use.
+type Collector struct {
+	texts []string
+	seen  map[string]bool
+}
+
+// AddFile adds every QR code in an image file.
+func (c *Collector) AddFile(path string) error {
+	data, err := readCapped(path)
+	if err != nil {
+		return err
+	}
+	img, err := decodeImage(data)
+	if err != nil {
+		// A small text file holding a URI is as good as a paste.
+		if errors.Is(err, ErrNotImage) && looksLikeURI(data) {
+			return c.AddText(string(data))
+		}
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	if err := c.AddImage(img); err != nil {
+		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// AddImage adds every QR code in img.
+func (c *Collector) AddImage(img image.Image) error {
+	if img == nil {
+		return ErrEmpty
+	}
+	b := img.Bounds()
+	if err := checkSize(b.Dx(), b.Dy()); err != nil {
+		return err
+	}
+	if b.Empty() {
+		return ErrEmpty
+	}
+	codes, err := decodeImageCodes(img)
+	if err != nil {
+		return err
+	}
+	for _, cd := range codes {
+		c.add(cd.text)
+	}
+	return nil
+}
+
+// AddText adds pasted text, one URI per line.
+func (c *Collector) AddText(text string) error {
+	if len(text) > MaxTextSize {
+		return fmt.Errorf("text of %d bytes: %w (limit %d)", len(text), ErrTooLarge, MaxTextSize)
+	}
+	n := 0
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			c.add(line)
+			n++
+		}
+	}
+	if n == 0 {
+		return ErrEmpty
+	}
+	return nil
+}
+
+func (c *Collector) add(text string) {
+	if c.seen == nil {
+		c.seen = make(map[string]bool)
+	}
+	if c.seen[text] {
+		return
+	}
+	c.seen[text] = true
+	c.texts = append(c.texts, text)
+}
+
+// batch tracks the parts of one Google export seen so far.
+type batch struct {
+	size    int32
+	indices map[int32]bool
+	clash   bool // parts disagree on the batch size
+}
+
+// Result interprets everything added so far. It may be called again after
+// more is added.
+func (c *Collector) Result() Result {
+	var r Result
+	batches := map[int32]*batch{}
+	var order []int32
+	for _, t := range c.texts {
+		r.Raw = append(r.Raw, t)
+		switch kind := Classify(t); kind {
+		case ContentKey:
+			k, err := otp.ParseURI(t)
+			if err != nil {
+				r.Problems = append(r.Problems, &KeyError{Label: uriLabel(t), Err: err})
+				continue
+			}
+			r.Keys = append(r.Keys, k)
+		case ContentMigration:
+			m, err := parseMigrationURI(t)
+			if err != nil {
+				r.Problems = append(r.Problems, err)
+				continue
+			}
+			for _, a := range m.accounts {
+				if a.err != nil {
+					r.Problems = append(r.Problems, a.err)
+					continue
+				}
+				r.Keys = append(r.Keys, a.key)
+			}
+			if m.batchSize > 1 {
+				b := batches[m.batchID]
+				if b == nil {
+					b = &batch{size: m.batchSize, indices: map[int32]bool{}}
+					batches[m.batchID] = b
+					order = append(order, m.batchID)
+				}
+				if b.size != m.batchSize {
+					b.clash = true
+				}
+				b.indices[m.batchIndex] = true
+			}
+		default:
+			r.Problems = append(r.Problems, &ContentError{Content: kind})
+		}
+	}
+	for _, id := range order {
+		b := batches[id]
+		if b.clash {
+			r.Problems = append(r.Problems, migrationErr("the parts of batch %d disagree on how many parts there are", id))
+			continue
+		}
+		var missing []int
+		for i := int32(0); i < b.size; i++ {
+			if !b.indices[i] {
+				missing = append(missing, int(i)+1)
+			}
+		}
+		if len(missing) > 0 {
+			sort.Ints(missing)
+			r.Problems = append(r.Problems, &BatchError{ID: id, Size: int(b.size), Missing: missing})
+		}
+	}
+	return r
+}
+
+func looksLikeURI(data []byte) bool {
+	if len(data) > MaxTextSize {
+		return false
+	}
+	switch Classify(string(data)) {
+	case ContentKey, ContentMigration:
+		return true
+	}
+	return false
+}
+
+// readCapped reads a file, refusing one over MaxFileSize before reading it.
+func readCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err // *PathError: already names the file and the cause
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s is %d MB: %w (limit %d MB)", filepath.Base(path), st.Size()>>20, ErrTooLarge, MaxFileSize>>20)
+	}
+	// The stat may lie (a pipe, a growing file): the limit holds anyway.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s: %w (limit %d MB)", filepath.Base(path), ErrTooLarge, MaxFileSize>>20)
+	}
+	if len(data) == 0 {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), ErrEmpty)
+	}
+	return data, nil
+}
+
+func checkSize(w, h int) error {
+	if w > MaxSide || h > MaxSide || w*h > MaxPixels {
+		return fmt.Errorf("image of %dx%d pixels: %w (limit %d megapixels)", w, h, ErrTooLarge, MaxPixels/1_000_000)
+	}
+	return nil
+}
+
+// decodeImage checks the declared dimensions before decoding, so a
+// decompression bomb is refused before its pixels are allocated.
+func decodeImage(data []byte) (img image.Image, err error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, ErrNotImage
+	}
+	if err := checkSize(cfg.Width, cfg.Height); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			img, err = nil, fmt.Errorf("damaged %s image: %w", format, ErrNotImage)
+		}
+	}()
+	img, _, err = image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("damaged %s image: %w", format, ErrNotImage)
+	}
+	return img, nil
+}
+
+// decodeImageCodes finds every QR code in img, in reading order.
+func decodeImageCodes(img image.Image) (codes []code, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			codes, err = nil, errDecoderPanic
+		}
+	}()
+	codes, err = decodeGray(toGray(img))
+	if len(codes) == 0 {
+		if err != nil {
+			return nil, fmt.Errorf("%w (%w)", ErrNoQRCode, err)
+		}
+		return nil, ErrNoQRCode
+	}
+	return codes, nil
+}
