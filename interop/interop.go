@@ -14,6 +14,14 @@
 //	}
 //	for _, e := range res.Entries { ... e.Key, e.Tags, e.Note, e.Pinned, e.Icon }
 //
+// Formats read (see Format and README.md): otpauth URI lists, Aegis (plain
+// and encrypted), Ente Auth (plain text and encrypted), 2FAS (plain and
+// encrypted), andOTP (plain and encrypted, both layouts), Bitwarden (JSON,
+// CSV, password-protected JSON), FreeOTP+, Stratum / Authenticator Pro
+// (plain, encrypted and legacy encrypted), KeePassXC CSV, Steam Guard
+// maFiles and Proton Authenticator. Google Authenticator export links in a
+// text file are returned in Result.Migration for qrimport to decode.
+//
 // The password callback is called at most once, and only for an encrypted
 // file. Read does no I/O: nothing it decrypts is ever written to disk, and its
 // errors and skip reasons never quote a secret (an issuer and account name at
