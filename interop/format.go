@@ -73,6 +73,11 @@ func (f Format) Encrypted() bool {
 	return false
 }
 
+// binary reports whether files of this format are not text.
+func (f Format) binary() bool {
+	return f == AndOTPEncrypted || f == StratumEncrypted || f == StratumLegacy
+}
+
 const (
 	stratumHeader       = "AUTHENTICATORPRO"
 	stratumLegacyHeader = "AuthenticatorPro"

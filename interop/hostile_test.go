@@ -35,6 +35,23 @@ func TestDetectUnknown(t *testing.T) {
 	}
 }
 
+func TestByteOrderMark(t *testing.T) {
+	for _, file := range []string{"aegis_rich.json", "keepassxc.csv", "urilist.txt", "stratum_rich.json"} {
+		data, err := os.ReadFile("testdata/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, err := Read(data, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withBOM, err := Read(append([]byte("\xef\xbb\xbf"), data...), nil)
+		if err != nil || len(withBOM.Entries) != len(plain.Entries) {
+			t.Errorf("%s with a byte order mark: got %d entries, %v; want %d", file, len(withBOM.Entries), err, len(plain.Entries))
+		}
+	}
+}
+
 func TestLimits(t *testing.T) {
 	big := make([]byte, MaxFileSize+1)
 	if _, err := Read(big, nil); !errors.Is(err, ErrTooLarge) {

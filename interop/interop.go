@@ -116,6 +116,9 @@ func Read(data []byte, password func() ([]byte, error)) (Result, error) {
 			return Result{}, fmt.Errorf("interop: %s: password: %w", f, err)
 		}
 	}
+	if !f.binary() {
+		data = bytes.TrimPrefix(data, utf8BOM) // Windows editors add one; JSON forbids it
+	}
 	c := &collector{res: Result{Format: f}}
 	if err := readers[f](c, data, pw); err != nil {
 		return Result{}, fmt.Errorf("interop: %s: %w", f, err)
@@ -125,30 +128,26 @@ func Read(data []byte, password func() ([]byte, error)) (Result, error) {
 
 // readers maps each format to the function that reads it into c. pw is nil
 // for plain formats.
-var readers map[Format]func(c *collector, data, pw []byte) error
-
-func init() {
-	readers = map[Format]func(*collector, []byte, []byte) error{
-		URIList:             readURIList,
-		EnteText:            readURIList,
-		EnteEncrypted:       readEnteEncrypted,
-		Aegis:               readAegis,
-		AegisEncrypted:      readAegis,
-		TwoFAS:              readTwoFAS,
-		TwoFASEncrypted:     readTwoFAS,
-		AndOTP:              readAndOTP,
-		AndOTPEncrypted:     readAndOTPEncrypted,
-		Bitwarden:           readBitwarden,
-		BitwardenCSV:        readBitwardenCSV,
-		BitwardenEncrypted:  readBitwardenEncrypted,
-		FreeOTPPlus:         readFreeOTPPlus,
-		Stratum:             readStratum,
-		StratumEncrypted:    readStratumEncrypted,
-		StratumLegacy:       readStratumLegacy,
-		KeePassXC:           readKeePassXC,
-		SteamGuard:          readSteam,
-		ProtonAuthenticator: readProton,
-	}
+var readers = map[Format]func(c *collector, data, pw []byte) error{
+	URIList:             readURIList,
+	EnteText:            readURIList,
+	EnteEncrypted:       readEnteEncrypted,
+	Aegis:               readAegis,
+	AegisEncrypted:      readAegis,
+	TwoFAS:              readTwoFAS,
+	TwoFASEncrypted:     readTwoFAS,
+	AndOTP:              readAndOTP,
+	AndOTPEncrypted:     readAndOTPEncrypted,
+	Bitwarden:           readBitwarden,
+	BitwardenCSV:        readBitwardenCSV,
+	BitwardenEncrypted:  readBitwardenEncrypted,
+	FreeOTPPlus:         readFreeOTPPlus,
+	Stratum:             readStratum,
+	StratumEncrypted:    readStratumEncrypted,
+	StratumLegacy:       readStratumLegacy,
+	KeePassXC:           readKeePassXC,
+	SteamGuard:          readSteam,
+	ProtonAuthenticator: readProton,
 }
 
 // collector gathers entries, enforcing the limits and dropping exact repeats.
@@ -260,7 +259,7 @@ func label(issuer, name string) string {
 
 // trimBOM drops a UTF-8 byte order mark and surrounding white space.
 func trimBOM(data []byte) []byte {
-	return bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	return bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
 }
 
 // parseAlgorithm is otp.ParseAlgorithm with an error that never quotes the
@@ -276,3 +275,5 @@ func parseAlgorithm(s string) (otp.Algorithm, error) {
 	}
 	return a, nil
 }
+
+var utf8BOM = []byte("\xef\xbb\xbf")
