@@ -48,7 +48,6 @@ func newAccountRow(onAdvance func(string), onMore func(string, fyne.CanvasObject
 	r.issuer.TextStyle.Bold = true
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
 	r.name = widget.NewLabel("")
-	r.name.Importance = widget.LowImportance
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.name.SizeName = theme.SizeNameCaptionText
 	r.pin = widget.NewIcon(theme.RadioButtonCheckedIcon())

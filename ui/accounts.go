@@ -122,6 +122,14 @@ func (s *accountsScreen) tick(now time.Time) {
 
 // drop forgets every account shown, for the lock.
 func (s *accountsScreen) drop() {
+	// Our copies of the secrets: zero them (best effort, as Go may have
+	// copied them) rather than wait for the collector.
+	for _, a := range s.shown {
+		clear(a.Key.Secret)
+	}
+	if s.undone != nil {
+		clear(s.undone.account.Key.Secret)
+	}
 	s.shown = nil
 	s.undone = nil
 	for _, r := range s.rows {

@@ -91,7 +91,7 @@ func (s imageSource) addTo(c *qrimport.Collector) error {
 // sees them all, so a Google export split over several screenshots joins up.
 func (a *app) decodeImages(images []imageSource) {
 	a.busy("Looking for QR codes…")
-	go func() {
+	a.background(func() {
 		var c qrimport.Collector
 		var problems []string
 		for _, im := range images {
@@ -105,7 +105,7 @@ func (a *app) decodeImages(images []imageSource) {
 			a.idleAgain()
 			a.review(found, problems)
 		})
-	}()
+	})
 }
 
 // onPaste adds what the clipboard holds: an otpauth link as text, or an
@@ -125,7 +125,7 @@ func (a *app) onPaste() {
 		a.review(fromQR(res))
 		return
 	}
-	go func() {
+	a.background(func() {
 		data, err := clipboardImage()
 		fyne.Do(func() {
 			if err != nil {
@@ -134,7 +134,7 @@ func (a *app) onPaste() {
 			}
 			a.decodeImages([]imageSource{{name: "the clipboard image", data: data}})
 		})
-	}()
+	})
 }
 
 // fromQR turns what qrimport found into accounts to review and sentences

@@ -77,17 +77,20 @@ type app struct {
 	// startTick starts the ticker; tests replace it with a no-op and call
 	// tick themselves.
 	startTick func(f func()) *ticker
+	// background runs slow work off the UI goroutine; tests run it inline.
+	background func(f func())
 }
 
 func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.Time) *app {
 	a := &app{
-		fyne:      fa,
-		win:       w,
-		path:      path,
-		vaults:    o,
-		now:       now,
-		clip:      &clipGuard{board: fa.Clipboard(), now: now},
-		startTick: startTicker,
+		fyne:       fa,
+		win:        w,
+		path:       path,
+		vaults:     o,
+		now:        now,
+		clip:       &clipGuard{board: fa.Clipboard(), now: now},
+		startTick:  startTicker,
+		background: func(f func()) { go f() },
 	}
 	a.applyTheme(parseThemeChoice(fa.Preferences().StringWithFallback(prefTheme, themeSystem.String())))
 	w.SetIcon(iconResource())
@@ -175,12 +178,11 @@ func (a *app) lock() {
 		return
 	}
 	v, saves := a.dropVault()
-	go func() {
-		saves.stop()
-		if err := v.Close(); err != nil {
+	a.background(func() {
+		if err := closeVault(v, saves); err != nil {
 			fyne.Do(func() { a.showError("Could not save the vault while locking", err) })
 		}
-	}()
+	})
 	a.showLockedMenu()
 	a.showUnlock()
 }
@@ -221,8 +223,17 @@ func (a *app) shutdown() error {
 		return nil
 	}
 	v, saves := a.dropVault()
+	return closeVault(v, saves)
+}
+
+// closeVault finishes queued saves, saves what is left and closes v.
+func closeVault(v store, saves *saver) error {
 	saves.stop()
-	return v.Close()
+	var err error
+	if v.Dirty() {
+		err = v.Save()
+	}
+	return errors.Join(err, v.Close())
 }
 
 // save writes the vault in the background; errors surface in a dialog.

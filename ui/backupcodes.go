@@ -39,7 +39,7 @@ func newBackupCodesScreen(a *app, codes []string, onDone func()) *backupCodesScr
 func (s *backupCodesScreen) content() fyne.CanvasObject {
 	intro := widget.NewLabel("Each code opens the vault once if you forget the password. They are shown only now: keep them away from this computer.")
 	intro.Wrapping = fyne.TextWrapWord
-	grid := container.NewGridWithColumns(2)
+	grid := container.NewVBox()
 	for _, c := range s.codes {
 		l := widget.NewLabel(c)
 		l.TextStyle.Monospace = true

@@ -52,11 +52,11 @@ func (s *createScreen) onCreate() {
 	}
 	s.busy(true)
 	pw := s.pw.bytes()
-	go func() {
+	s.app.background(func() {
 		v, codes, err := s.app.vaults.Create(s.app.path, pw)
 		clear(pw)
 		fyne.Do(func() { s.created(v, codes, err) })
-	}()
+	})
 }
 
 func (s *createScreen) created(v store, codes []string, err error) {

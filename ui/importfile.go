@@ -43,7 +43,7 @@ func (a *app) onImportFile() {
 // when it is encrypted, up to three times.
 func (a *app) importData(name string, data []byte) {
 	a.busy("Reading " + name + "…")
-	go func() {
+	a.background(func() {
 		var res interop.Result
 		var err error
 		for try := 0; try < 3; try++ {
@@ -57,7 +57,7 @@ func (a *app) importData(name string, data []byte) {
 			a.idleAgain()
 			a.imported(name, res, err)
 		})
-	}()
+	})
 }
 
 func (a *app) imported(name string, res interop.Result, err error) {

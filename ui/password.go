@@ -44,14 +44,14 @@ func (d *passwordDialog) onSet() {
 	d.working.Start()
 	pw := d.pw.bytes()
 	v := d.app.v
-	go func() {
+	d.app.background(func() {
 		err := v.SetPassword(pw)
 		clear(pw)
 		if err == nil {
 			err = v.Save()
 		}
 		fyne.Do(func() { d.done(err) })
-	}()
+	})
 }
 
 func (d *passwordDialog) done(err error) {
@@ -82,7 +82,7 @@ func (a *app) onNewBackupCodesConfirmed(ok bool) {
 	}
 	v := a.v
 	a.busy("Making new backup codes…")
-	go func() {
+	a.background(func() {
 		codes, err := v.RegenerateBackupCodes()
 		if err == nil {
 			err = v.Save()
@@ -95,7 +95,7 @@ func (a *app) onNewBackupCodesConfirmed(ok bool) {
 			}
 			a.showBackupCodes(codes)
 		})
-	}()
+	})
 }
 
 // showBackupCodes shows new codes in place of the list until the person

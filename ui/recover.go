@@ -68,10 +68,10 @@ func (s *recoverScreen) onOpen() {
 	}
 	s.busy(true, s.open)
 	code := s.code.Text
-	go func() {
+	s.app.background(func() {
 		v, err := s.app.vaults.OpenWithBackupCode(s.app.path, code)
 		fyne.Do(func() { s.codeChecked(v, err) })
-	}()
+	})
 }
 
 func (s *recoverScreen) codeChecked(v store, err error) {
@@ -96,14 +96,14 @@ func (s *recoverScreen) onSetPassword() {
 	s.busy(true, s.set)
 	pw := s.pw.bytes()
 	v := s.opened
-	go func() {
+	s.app.background(func() {
 		err := v.SetPassword(pw)
 		clear(pw)
 		if err == nil {
 			err = v.Save()
 		}
 		fyne.Do(func() { s.passwordSet(err) })
-	}()
+	})
 }
 
 func (s *recoverScreen) passwordSet(err error) {

@@ -24,7 +24,7 @@ func (a *app) onScanScreen() {
 	}
 	a.touch()
 	a.busy("Scanning the screen for QR codes…")
-	go func() {
+	a.background(func() {
 		data, err := captureScreen()
 		fyne.Do(func() {
 			a.idleAgain()
@@ -34,7 +34,7 @@ func (a *app) onScanScreen() {
 			}
 			a.decodeImages([]imageSource{{name: "the screen", data: data}})
 		})
-	}()
+	})
 }
 
 // captureScreen returns a PNG of the X11 root window, which spans every

@@ -14,6 +14,7 @@ type store interface {
 	Restore(a vault.Account, index int) error
 	Settings() vault.Settings
 	SetSettings(vault.Settings) error
+	Dirty() bool
 	Save() error
 	SetPassword(pw []byte) error
 	RegenerateBackupCodes() ([]string, error)

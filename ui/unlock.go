@@ -65,11 +65,11 @@ func (s *unlockScreen) onUnlock() {
 	}
 	s.busy(true)
 	pw := []byte(s.password.Text)
-	go func() {
+	s.app.background(func() {
 		v, err := s.app.vaults.Open(s.app.path, pw)
 		clear(pw)
 		fyne.Do(func() { s.opened(v, err) })
-	}()
+	})
 }
 
 func (s *unlockScreen) opened(v store, err error) {

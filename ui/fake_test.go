@@ -1,0 +1,302 @@
+package ui
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/otp"
+	"latchkey/vault"
+)
+
+// fakeVault is an in-memory store: the UI tests need no KDF and no disk.
+type fakeVault struct {
+	mu        sync.Mutex
+	path      string
+	password  []byte
+	codes     []string
+	accounts  []vault.Account
+	settings  vault.Settings
+	dirty     bool
+	saves     int
+	closed    bool
+	nextID    int
+	saveError error
+}
+
+func (f *fakeVault) Path() string { return f.path }
+
+func (f *fakeVault) Accounts() []vault.Account {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]vault.Account, len(f.accounts))
+	for i, a := range f.accounts {
+		out[i] = cloneAccount(a)
+	}
+	return out
+}
+
+func cloneAccount(a vault.Account) vault.Account {
+	a.Key.Secret = slices.Clone(a.Key.Secret)
+	a.Tags = slices.Clone(a.Tags)
+	a.BackupCodes = slices.Clone(a.BackupCodes)
+	return a
+}
+
+func (f *fakeVault) index(id string) int {
+	return slices.IndexFunc(f.accounts, func(a vault.Account) bool { return a.ID == id })
+}
+
+func (f *fakeVault) Account(id string) (vault.Account, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.index(id)
+	if i < 0 {
+		return vault.Account{}, false
+	}
+	return cloneAccount(f.accounts[i]), true
+}
+
+func (f *fakeVault) Add(as ...vault.Account) ([]vault.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return nil, vault.ErrClosed
+	}
+	var out []vault.Account
+	for _, a := range as {
+		if err := a.Key.Validate(); err != nil {
+			return nil, err
+		}
+		f.nextID++
+		a.ID = fmt.Sprintf("id%d", f.nextID)
+		f.accounts = append(f.accounts, cloneAccount(a))
+		out = append(out, a)
+	}
+	f.dirty = true
+	return out, nil
+}
+
+func (f *fakeVault) Update(a vault.Account) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.index(a.ID)
+	if i < 0 {
+		return vault.ErrNotFound
+	}
+	f.accounts[i] = cloneAccount(a)
+	f.dirty = true
+	return nil
+}
+
+func (f *fakeVault) Delete(id string) (vault.Account, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.index(id)
+	if i < 0 {
+		return vault.Account{}, vault.ErrNotFound
+	}
+	a := f.accounts[i]
+	f.accounts = slices.Delete(f.accounts, i, i+1)
+	f.dirty = true
+	return a, nil
+}
+
+func (f *fakeVault) Restore(a vault.Account, index int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	index = min(max(index, 0), len(f.accounts))
+	f.accounts = slices.Insert(f.accounts, index, a)
+	f.dirty = true
+	return nil
+}
+
+func (f *fakeVault) Settings() vault.Settings {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.settings
+}
+
+func (f *fakeVault) SetSettings(s vault.Settings) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.settings = s
+	f.dirty = true
+	return nil
+}
+
+func (f *fakeVault) Dirty() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.dirty
+}
+
+func (f *fakeVault) Save() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.saveError != nil {
+		return f.saveError
+	}
+	f.saves++
+	f.dirty = false
+	return nil
+}
+
+func (f *fakeVault) SetPassword(pw []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.password = slices.Clone(pw)
+	f.dirty = true
+	return nil
+}
+
+func (f *fakeVault) RegenerateBackupCodes() ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.codes = []string{"NEW1-AAAA", "NEW2-BBBB"}
+	return slices.Clone(f.codes), nil
+}
+
+func (f *fakeVault) BackupCodesLeft() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.codes)
+}
+
+func (f *fakeVault) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closed = true
+	return nil
+}
+
+func (f *fakeVault) isClosed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.closed
+}
+
+// fakeOpener hands out one fakeVault and checks passwords in constant time.
+type fakeOpener struct {
+	v      *fakeVault // nil: no vault yet
+	opened int
+}
+
+func (o *fakeOpener) Exists(string) bool { return o.v != nil }
+
+func (o *fakeOpener) Create(path string, pw []byte) (store, []string, error) {
+	if o.v != nil {
+		return nil, nil, vault.ErrExists
+	}
+	o.v = &fakeVault{path: path, password: slices.Clone(pw), codes: []string{"AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF"}, settings: vault.DefaultSettings()}
+	return o.v, slices.Clone(o.v.codes), nil
+}
+
+func (o *fakeOpener) Open(path string, pw []byte) (store, error) {
+	if o.v == nil {
+		return nil, vault.ErrNotFound
+	}
+	if subtle.ConstantTimeCompare(pw, o.v.password) != 1 {
+		return nil, fmt.Errorf("opening %s: %w", path, vault.ErrWrongPassword)
+	}
+	o.v.mu.Lock()
+	o.v.closed = false
+	o.v.mu.Unlock()
+	o.opened++
+	return o.v, nil
+}
+
+func (o *fakeOpener) OpenWithBackupCode(path, code string) (store, error) {
+	if o.v == nil {
+		return nil, vault.ErrNotFound
+	}
+	for i, c := range o.v.codes {
+		if subtle.ConstantTimeCompare([]byte(c), []byte(code)) == 1 {
+			o.v.codes = slices.Delete(o.v.codes, i, i+1)
+			o.v.closed = false
+			return o.v, nil
+		}
+	}
+	return nil, vault.ErrWrongBackupCode
+}
+
+// fakeClock is a settable now.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time            { return c.t }
+func (c *fakeClock) advance(d time.Duration)   { c.t = c.t.Add(d) }
+func newFakeClock() *fakeClock                 { return &fakeClock{t: time.Unix(1_800_000_010, 0)} }
+func mustKey(t *testing.T, uri string) otp.Key { t.Helper(); k, err := otp.ParseURI(uri); must(t, err); return k }
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// harness is an app on the test driver with a fake vault and clock.
+type harness struct {
+	t     *testing.T
+	app   *app
+	fa    fyne.App
+	win   fyne.Window
+	open  *fakeOpener
+	clock *fakeClock
+}
+
+const testPassword = "correct horse battery"
+
+// newHarness starts the app. With accounts non-nil a vault exists holding
+// them (password testPassword); with nil there is no vault yet.
+func newHarness(t *testing.T, accounts []vault.Account) *harness {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	w := fa.NewWindow("Latchkey")
+	t.Cleanup(w.Close)
+	h := &harness{t: t, fa: fa, win: w, open: &fakeOpener{}, clock: newFakeClock()}
+	if accounts != nil {
+		h.open.v = &fakeVault{path: "/test/vault", password: []byte(testPassword), codes: []string{"AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF"}, settings: vault.DefaultSettings()}
+		_, err := h.open.v.Add(accounts...)
+		must(t, err)
+		h.open.v.dirty = false
+	}
+	h.app = newApp(fa, w, "/test/vault", h.open, h.clock.now)
+	h.app.startTick = func(func()) *ticker { return nil }
+	h.app.background = func(f func()) { f() }
+	h.app.start()
+	w.Resize(fyne.NewSize(460, 640))
+	return h
+}
+
+// unlock types the password and presses Enter on the unlock screen.
+func (h *harness) unlock() {
+	h.t.Helper()
+	c := h.win.Canvas()
+	e, ok := c.Focused().(*widget.Entry)
+	if !ok {
+		h.t.Fatalf("got focus on %T, want the password entry", c.Focused())
+	}
+	test.Type(e, testPassword)
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.app.accounts == nil {
+		h.t.Fatal("the account list is not showing after unlocking")
+	}
+}
+
+func (h *harness) clipboard() string { return h.fa.Clipboard().Content() }
+
+func account(t *testing.T, uri string, mod func(*vault.Account)) vault.Account {
+	a := vault.Account{Key: mustKey(t, uri)}
+	if mod != nil {
+		mod(&a)
+	}
+	return a
+}

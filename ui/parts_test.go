@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestGroupCode(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"123456", "123 456"}, {"1234567", "123 4567"}, {"12345678", "1234 5678"},
+		{"1234567890", "12345 67890"}, {"BCDFG", "BCDFG"}, {"", ""},
+	} {
+		if got := groupCode(c.in); got != c.want {
+			t.Errorf("groupCode(%q): got %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestPasswordStrength(t *testing.T) {
+	for _, c := range []struct {
+		pw   string
+		want strength
+	}{
+		{"", strengthNone},
+		{"abc", strengthWeak},
+		{"aaaaaaaaaaaaaaaa", strengthWeak},
+		{"password", strengthWeak},
+		{"Tr0ub4dor", strengthFair},
+		{"correct horse battery", strengthGood},
+		{"correct horse battery staple glue", strengthStrong},
+	} {
+		if got, bits := passwordStrength(c.pw); got != c.want {
+			t.Errorf("passwordStrength(%q): got %v (%.0f bits), want %v", c.pw, got, bits, c.want)
+		}
+	}
+}
+
+func TestDurationLabels(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{{0, "Never"}, {time.Second, "1 second"}, {30 * time.Second, "30 seconds"}, {time.Minute, "1 minute"}, {90 * time.Minute, "90 minutes"}, {2 * time.Hour, "2 hours"}} {
+		if got := durationLabel(c.d); got != c.want {
+			t.Errorf("durationLabel(%v): got %q, want %q", c.d, got, c.want)
+		}
+		if got := parseDurationLabel(c.want, []time.Duration{c.d}, -1); got != c.d {
+			t.Errorf("parseDurationLabel(%q): got %v, want %v", c.want, got, c.d)
+		}
+	}
+}
+
+func TestEnumStrings(t *testing.T) {
+	for _, c := range themeChoices {
+		if parseThemeChoice(c.String()) != c {
+			t.Errorf("theme %v does not round-trip", c)
+		}
+	}
+	for _, o := range sortOrders {
+		if parseSortOrder(o.String()) != o {
+			t.Errorf("sort %v does not round-trip", o)
+		}
+	}
+	if got := parseThemeChoice("purple"); got != themeSystem {
+		t.Errorf("got %v for an unknown theme, want system", got)
+	}
+}
+
+// The window's icon is a copy of the one FyneApp.toml names.
+func TestIconMatchesAssets(t *testing.T) {
+	want, err := os.ReadFile("../assets/icon.png")
+	if err != nil {
+		t.Skipf("no ../assets/icon.png: %v", err)
+	}
+	if !bytes.Equal(iconPNG, want) {
+		t.Error("ui/icon.png differs from assets/icon.png; copy it again")
+	}
+}
+
+// Only ui and main may import Fyne.
+func TestOnlyUIImportsFyne(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	for _, pkg := range []string{"latchkey/otp", "latchkey/vault", "latchkey/qrimport", "latchkey/interop", "latchkey/cli"} {
+		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
+		if err != nil {
+			t.Logf("go list %s: %v (skipped)", pkg, err)
+			continue
+		}
+		if strings.Contains(string(out), "fyne.io/") {
+			t.Errorf("%s depends on Fyne", pkg)
+		}
+	}
+}
+
+func TestDecodeImageRefusesHugeHeaders(t *testing.T) {
+	// A valid PNG header declaring 100000×100000 pixels, and nothing else.
+	var b bytes.Buffer
+	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1))))
+	data := b.Bytes()
+	// Patch the IHDR width and height (bytes 16-23); the CRC no longer
+	// matches, but DecodeConfig reads the size before checking it.
+	copy(data[16:24], []byte{0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0})
+	if _, err := decodeImage(data); err == nil {
+		t.Error("got no error for a 100000×100000 image")
+	}
+}
+
+func FuzzDecodeImage(f *testing.F) {
+	var b bytes.Buffer
+	must(&testing.T{}, png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4))))
+	f.Add(b.Bytes())
+	f.Add([]byte("GIF89a"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		img, err := decodeImage(data)
+		if err == nil && img.Bounds().Dx()*img.Bounds().Dy() > maxImagePixels {
+			t.Errorf("decoded %v, over the cap", img.Bounds())
+		}
+	})
+}
+
+func FuzzSplitTags(f *testing.F) {
+	f.Add("work, home")
+	f.Add(",,, ,")
+	f.Fuzz(func(t *testing.T, s string) {
+		seen := map[string]bool{}
+		for _, tag := range splitTags(s) {
+			if tag == "" || strings.TrimSpace(tag) != tag || strings.Contains(tag, ",") {
+				t.Errorf("got tag %q from %q", tag, s)
+			}
+			if seen[strings.ToLower(tag)] {
+				t.Errorf("got tag %q twice from %q", tag, s)
+			}
+			seen[strings.ToLower(tag)] = true
+		}
+	})
+}
+
+func FuzzPasswordStrength(f *testing.F) {
+	f.Add("correct horse")
+	f.Fuzz(func(t *testing.T, pw string) {
+		st, bits := passwordStrength(pw)
+		if pw != "" && utf8.RuneCountInString(pw) < minPasswordLen && st > strengthWeak {
+			t.Errorf("got %v for a %d-character password", st, utf8.RuneCountInString(pw))
+		}
+		if bits < 0 {
+			t.Errorf("got %f bits", bits)
+		}
+	})
+}

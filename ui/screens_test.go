@@ -1,0 +1,581 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/pquerna/otp/hotp"
+	"github.com/pquerna/otp/totp"
+	pq "github.com/pquerna/otp"
+
+	"latchkey/otp"
+	"latchkey/vault"
+)
+
+const (
+	githubURI  = "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+	githubB32  = "JBSWY3DPEHPK3PXP"
+	gitlabURI  = "otpauth://totp/GitLab:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitLab"
+	exampleURI = "otpauth://hotp/Example:bob?secret=GEZDGNBVGY3TQOJQ&counter=3&issuer=Example"
+)
+
+// oracleTOTP is the code an independent implementation gives.
+func oracleTOTP(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	code, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: pq.DigitsSix, Algorithm: pq.AlgorithmSHA1})
+	must(t, err)
+	return code
+}
+
+func threeAccounts(t *testing.T) []vault.Account {
+	return []vault.Account{
+		account(t, githubURI, func(a *vault.Account) { a.Tags = []string{"work"} }),
+		account(t, gitlabURI, func(a *vault.Account) { a.Note = "the personal one" }),
+		account(t, exampleURI, nil),
+	}
+}
+
+func TestTitleAndFirstScreen(t *testing.T) {
+	h := newHarness(t, nil)
+	if got := h.win.Title(); got != "Latchkey" {
+		t.Errorf("got title %q, want Latchkey", got)
+	}
+	if _, ok := h.win.Canvas().Focused().(*widget.Entry); !ok {
+		t.Errorf("got focus on %T, want the new password entry", h.win.Canvas().Focused())
+	}
+}
+
+func TestCreateVault(t *testing.T) {
+	h := newHarness(t, nil)
+	s := newCreateScreen(h.app)
+	h.win.SetContent(s.content())
+	test.Type(s.pw.first, "short")
+	test.Type(s.pw.second, "short")
+	if !s.create.Disabled() {
+		t.Error("got Create enabled for a 5-character password, want disabled")
+	}
+	if got := s.pw.hint.Text; !strings.HasPrefix(got, "Weak") {
+		t.Errorf("got hint %q, want a weak warning", got)
+	}
+	s.pw.first.SetText(testPassword)
+	s.pw.second.SetText(testPassword + "x")
+	if !s.create.Disabled() || !strings.Contains(s.pw.hint.Text, "differ") {
+		t.Errorf("got enabled=%v hint %q for different passwords, want disabled and a warning", !s.create.Disabled(), s.pw.hint.Text)
+	}
+	s.pw.second.SetText(testPassword)
+	if s.create.Disabled() {
+		t.Fatal("got Create disabled for matching long passwords, want enabled")
+	}
+	test.Tap(s.create)
+	if h.open.v == nil || string(h.open.v.password) != testPassword {
+		t.Fatal("the vault was not created with the typed password")
+	}
+	// The backup codes screen: Continue only after confirming.
+	markup := test.RenderObjectToMarkup(h.win.Content())
+	for _, c := range h.open.v.codes {
+		if !strings.Contains(markup, c) {
+			t.Errorf("backup code %q is not shown", c)
+		}
+	}
+	if h.app.accounts != nil {
+		t.Fatal("got the account list before the codes were confirmed")
+	}
+	bc := findBackupCodes(t, h)
+	test.Tap(bc.next)
+	if h.app.accounts != nil {
+		t.Fatal("Continue worked without confirming the codes were stored")
+	}
+	test.Tap(bc.stored)
+	test.Tap(bc.next)
+	if h.app.accounts == nil {
+		t.Fatal("got no account list after confirming the codes")
+	}
+}
+
+// findBackupCodes rebuilds the screen the create flow showed, via the same
+// constructor, so the test can reach its widgets.
+func findBackupCodes(t *testing.T, h *harness) *backupCodesScreen {
+	t.Helper()
+	var bc *backupCodesScreen
+	bc = newBackupCodesScreen(h.app, h.open.v.codes, func() { h.app.unlocked(h.open.v) })
+	h.win.SetContent(bc.content())
+	return bc
+}
+
+func TestBackupCodesCopyAndPage(t *testing.T) {
+	h := newHarness(t, nil)
+	codes := []string{"AAAA-1111", "BBBB-2222"}
+	bc := newBackupCodesScreen(h.app, codes, func() {})
+	h.win.SetContent(bc.content())
+	bc.onCopy()
+	if got := h.clipboard(); got != "AAAA-1111\nBBBB-2222" {
+		t.Errorf("got clipboard %q, want both codes", got)
+	}
+	page := backupCodesPage("/v<x>", codes)
+	for _, want := range []string{"<li>AAAA-1111</li>", "<li>BBBB-2222</li>", "/v&lt;x&gt;", "print()"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("printable page lacks %q", want)
+		}
+	}
+}
+
+func TestUnlockWrongPasswordThenRight(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	s := newUnlockScreen(h.app)
+	h.win.SetContent(s.content())
+	s.focus()
+	test.Type(s.password, "wrong")
+	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.app.accounts != nil {
+		t.Fatal("a wrong password opened the vault")
+	}
+	if !s.problem.Visible() || !strings.Contains(s.problem.Text, "Wrong password") {
+		t.Errorf("got problem %q (visible %v), want it to say Wrong password", s.problem.Text, s.problem.Visible())
+	}
+	if s.password.Text != "wrong" || h.win.Canvas().Focused() != s.password {
+		t.Errorf("got field %q focused=%v, want the typed text kept and focused", s.password.Text, h.win.Canvas().Focused() == s.password)
+	}
+	if s.password.Disabled() || s.unlock.Disabled() {
+		t.Error("the form stayed disabled after the attempt")
+	}
+	s.password.SetText(testPassword)
+	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.app.accounts == nil {
+		t.Fatal("the right password did not show the list")
+	}
+	if s.password.Text != "" {
+		t.Error("the password stayed in the field after unlocking")
+	}
+}
+
+func TestUnlockAnotherInstance(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	s := newUnlockScreen(h.app)
+	s.opened(nil, errors.Join(errors.New("opening"), vault.ErrLocked))
+	if !strings.Contains(s.problem.Text, "already open") {
+		t.Errorf("got %q, want a message that another Latchkey has the vault", s.problem.Text)
+	}
+}
+
+func TestListShowsCodesAndCopies(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	if got := s.length(); got != 3 {
+		t.Fatalf("got %d rows, want 3", got)
+	}
+	if h.win.Canvas().Focused() != s.search {
+		t.Errorf("got focus on %T, want the search field", h.win.Canvas().Focused())
+	}
+	want := oracleTOTP(t, githubB32, h.clock.now())
+	markup := test.RenderObjectToMarkup(h.win.Content())
+	if !strings.Contains(markup, want[:3]+" "+want[3:]) {
+		t.Errorf("the GitHub code %s is not shown grouped", want)
+	}
+	s.list.Select(0)
+	if got := h.clipboard(); got != want {
+		t.Errorf("got clipboard %q, want %q", got, want)
+	}
+	if !s.toast.Visible() || !strings.Contains(s.toast.Text, "GitHub") {
+		t.Errorf("got note %q, want a confirmation naming GitHub", s.toast.Text)
+	}
+	// Clicking the same row again copies again.
+	h.fa.Clipboard().SetContent("")
+	s.list.Select(0)
+	if got := h.clipboard(); got != want {
+		t.Errorf("second click: got clipboard %q, want %q", got, want)
+	}
+}
+
+func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	s.copyCode(s.shown[0].ID)
+	code := h.clipboard()
+	h.clock.advance(29 * time.Second)
+	h.app.tick()
+	if got := h.clipboard(); got != code {
+		t.Fatalf("after 29 s: got clipboard %q, want the code still there", got)
+	}
+	h.clock.advance(time.Second)
+	h.app.tick()
+	if got := h.clipboard(); got != "" {
+		t.Errorf("after 30 s: got clipboard %q, want it cleared", got)
+	}
+	// Something the person copied since is left alone.
+	s.copyCode(s.shown[0].ID)
+	h.fa.Clipboard().SetContent("my own text")
+	h.clock.advance(time.Minute)
+	h.app.tick()
+	if got := h.clipboard(); got != "my own text" {
+		t.Errorf("got clipboard %q, want the person's own text kept", got)
+	}
+}
+
+func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	for _, c := range []struct {
+		query string
+		want  int
+	}{{"git", 2}, {"work", 1}, {"PERSONAL", 1}, {"alice git", 2}, {"bob", 1}, {"nothing", 0}, {"", 3}} {
+		s.search.SetText(c.query)
+		if got := s.length(); got != c.want {
+			t.Errorf("search %q: got %d rows, want %d", c.query, got, c.want)
+		}
+	}
+	test.Type(s.search, "lab")
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	want := oracleTOTP(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", h.clock.now())
+	if got := h.clipboard(); got != want {
+		t.Errorf("Enter on %q: got clipboard %q, want the GitLab code %q", s.search.Text, got, want)
+	}
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.search.Text != "" || s.length() != 3 {
+		t.Errorf("Esc: got search %q and %d rows, want empty and 3", s.search.Text, s.length())
+	}
+	s.search.SetText("zzz")
+	if !s.empty.Visible() || !strings.Contains(s.empty.Text, "zzz") {
+		t.Errorf("got empty note %q, want it to name the search", s.empty.Text)
+	}
+}
+
+func TestEnterOnListCopiesFocusedRow(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	h.win.Canvas().Focus(s.list)
+	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	want := oracleTOTP(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", h.clock.now())
+	if got := h.clipboard(); got != want {
+		t.Errorf("got clipboard %q, want the second row's code %q", got, want)
+	}
+}
+
+func TestPinnedFirstAndSort(t *testing.T) {
+	accts := []vault.Account{
+		account(t, "otpauth://totp/Zeta:z?secret=JBSWY3DPEHPK3PXP", nil),
+		account(t, "otpauth://totp/Beta:b?secret=GEZDGNBVGY3TQOJQ", nil),
+		account(t, "otpauth://totp/Alpha:a?secret=GEZDGNBVGY3TQOJR", func(a *vault.Account) {}),
+		account(t, "otpauth://totp/Mid:m?secret=GEZDGNBVGY3TQOJS", func(a *vault.Account) { a.Pinned = true }),
+	}
+	issuers := func(as []vault.Account) string {
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Key.Issuer)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct {
+		order sortOrder
+		want  string
+	}{
+		{sortManual, "Mid,Zeta,Beta,Alpha"},
+		{sortIssuer, "Mid,Alpha,Beta,Zeta"},
+		{sortName, "Mid,Alpha,Beta,Zeta"},
+	} {
+		if got := issuers(arrange(accts, "", c.order)); got != c.want {
+			t.Errorf("%v: got %s, want %s", c.order, got, c.want)
+		}
+	}
+	accts[1].LastUsed = time.Unix(200, 0)
+	accts[0].LastUsed = time.Unix(100, 0)
+	if got, want := issuers(arrange(accts, "", sortRecent)), "Mid,Beta,Zeta,Alpha"; got != want {
+		t.Errorf("recent: got %s, want %s", got, want)
+	}
+}
+
+func TestHOTPAdvanceSaves(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	id := s.shown[2].ID
+	s.onAdvance(id)
+	a, _ := h.open.v.Account(id)
+	if a.Key.Counter != 4 {
+		t.Fatalf("got counter %d, want 4", a.Key.Counter)
+	}
+	waitSaved(t, h)
+	s.copyCode(id)
+	want, err := hotp.GenerateCode("GEZDGNBVGY3TQOJQ", 4)
+	must(t, err)
+	if got := h.clipboard(); got != want {
+		t.Errorf("got clipboard %q, want the counter-4 code %q", got, want)
+	}
+}
+
+// waitSaved waits for the background saver to write the vault.
+func waitSaved(t *testing.T, h *harness) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for h.open.v.Dirty() {
+		if time.Now().After(deadline) {
+			t.Fatal("the change was not saved within 5 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestEditAccount(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	id := h.app.accounts.shown[1].ID
+	a, _ := h.open.v.Account(id)
+	f := newEditForm(h.app, a)
+	f.show()
+	f.issuer.SetText("GitLab.com")
+	f.tags.SetText("home, Home, code ,")
+	f.note.SetText("new note")
+	f.pinned.SetChecked(true)
+	f.onDone(true)
+	got, _ := h.open.v.Account(id)
+	if got.Key.Issuer != "GitLab.com" || strings.Join(got.Tags, "|") != "home|code" || got.Note != "new note" || !got.Pinned {
+		t.Errorf("got issuer %q tags %q note %q pinned %v, want GitLab.com, home|code, new note, true", got.Key.Issuer, got.Tags, got.Note, got.Pinned)
+	}
+	if !got.Key.SameSecret(a.Key) {
+		t.Error("editing changed the key")
+	}
+	if first := h.app.accounts.shown[0].ID; first != id {
+		t.Errorf("got %s first, want the pinned account %s", first, id)
+	}
+	if err := validIssuer("a:b"); err == nil {
+		t.Error("got no error for an issuer with a colon")
+	}
+}
+
+func TestDeleteAndUndo(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	id := s.shown[1].ID
+	s.deleteAccount(id)
+	if _, ok := h.open.v.Account(id); ok || s.length() != 2 {
+		t.Fatalf("got account present=%v rows %d, want it gone and 2 rows", ok, s.length())
+	}
+	if !s.undoBar.Visible() {
+		t.Fatal("no undo offered")
+	}
+	s.onUndo()
+	if s.length() != 3 || s.shown[1].ID != id {
+		t.Errorf("after undo: got %d rows, second %q; want 3 rows with %q back in place", s.length(), s.shown[1].ID, id)
+	}
+	// The offer goes away after a while.
+	s.deleteAccount(id)
+	h.clock.advance(undoFor)
+	h.app.tick()
+	if s.undoBar.Visible() || s.undone != nil {
+		t.Error("the undo offer stayed after its time")
+	}
+}
+
+func TestLockDropsDataAndClearsClipboard(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	s.copyCode(s.shown[0].ID)
+	secret := s.shown[0].Key.Secret
+	h.app.lock()
+	if h.app.v != nil || h.app.accounts != nil {
+		t.Error("the vault or list is still held after locking")
+	}
+	if got := h.clipboard(); got != "" {
+		t.Errorf("got clipboard %q after locking, want it cleared", got)
+	}
+	for _, b := range secret {
+		if b != 0 {
+			t.Error("the list's copy of a secret was not wiped")
+			break
+		}
+	}
+	if !h.open.v.isClosed() {
+		t.Error("the vault was not closed")
+	}
+	if _, ok := h.win.Canvas().Focused().(*widget.Entry); !ok {
+		t.Errorf("got focus on %T after locking, want the password field", h.win.Canvas().Focused())
+	}
+}
+
+func TestAutoLockAfterIdle(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	must(t, h.open.v.SetSettings(vault.Settings{AutoLock: time.Minute, ClipboardClear: 30 * time.Second}))
+	h.clock.advance(50 * time.Second)
+	h.app.tick()
+	h.app.accounts.onSearch("") // activity postpones the lock
+	h.clock.advance(50 * time.Second)
+	h.app.tick()
+	if h.app.v == nil {
+		t.Fatal("locked although the person was active 50 s ago")
+	}
+	h.clock.advance(10 * time.Second)
+	h.app.tick()
+	if h.app.v != nil {
+		t.Error("not locked after a minute idle")
+	}
+}
+
+func TestTickMovesCodesOn(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	var row *accountRow
+	for _, r := range s.rows {
+		if r.id == s.shown[0].ID {
+			row = r
+		}
+	}
+	if row == nil {
+		t.Fatal("no row bound to the first account")
+	}
+	// Step to 3 s before the change: warning colour and the next code.
+	left := row.key.Remaining(h.clock.now())
+	h.clock.advance(left - 3*time.Second)
+	h.app.tick()
+	next := oracleTOTP(t, githubB32, h.clock.now().Add(30*time.Second))
+	if !row.bar.warn || !strings.Contains(row.next.Text, next[:3]+" "+next[3:]) {
+		t.Errorf("3 s before the change: got warn=%v next %q, want warn and %s", row.bar.warn, row.next.Text, next)
+	}
+	h.clock.advance(3 * time.Second)
+	h.app.tick()
+	now := oracleTOTP(t, githubB32, h.clock.now())
+	if got := strings.ReplaceAll(row.code.Text, " ", ""); got != now || row.bar.warn || row.next.Text != "" {
+		t.Errorf("after the change: got %q warn=%v next %q, want %s, no warning, no next", got, row.bar.warn, row.next.Text, now)
+	}
+}
+
+func TestAddByPasteAndDuplicates(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	h.fa.Clipboard().SetContent("otpauth://totp/New:carol?secret=MFRGGZDFMZTWQ2LK&issuer=New")
+	h.app.onPaste()
+	if got := len(h.open.v.Accounts()); got != 4 {
+		t.Fatalf("got %d accounts after pasting a new key, want 4", got)
+	}
+	// The same key again is a duplicate: it goes to review, unticked.
+	h.app.onPaste()
+	if got := len(h.open.v.Accounts()); got != 4 {
+		t.Errorf("got %d accounts after pasting a duplicate, want 4", got)
+	}
+	found := []imported{{key: mustKey(t, githubURI)}, {key: mustKey(t, "otpauth://totp/X:y?secret=MFRGGZDFMZTWQ2LL")}}
+	r := newReviewDialog(h.app, found, h.app.duplicates(found), nil)
+	r.show()
+	if r.checks[0].Checked || !strings.Contains(r.checks[0].Text, "already") || !r.checks[1].Checked {
+		t.Errorf("got checks %v/%q and %v, want the duplicate unticked and marked, the new one ticked", r.checks[0].Checked, r.checks[0].Text, r.checks[1].Checked)
+	}
+	test.Tap(r.add)
+	if got := len(h.open.v.Accounts()); got != 5 {
+		t.Errorf("got %d accounts after review, want 5", got)
+	}
+}
+
+func TestPasteProblemsSayWhatToDo(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"https://example.com/login", "web link"},
+		{"otpauth-migration://offline?data=", "Google"},
+		{"hello", "not an authenticator key"},
+	} {
+		h := newHarness(t, threeAccounts(t))
+		h.unlock()
+		h.fa.Clipboard().SetContent(c.text)
+		h.app.onPaste()
+		got := test.RenderToMarkup(h.win.Canvas())
+		if !strings.Contains(got, c.want) {
+			t.Errorf("paste %q: the message does not mention %q", c.text, c.want)
+		}
+		if n := len(h.open.v.Accounts()); n != 3 {
+			t.Errorf("paste %q: got %d accounts, want 3", c.text, n)
+		}
+	}
+}
+
+func TestManualFormValidatesAsYouType(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	f := newManualForm(h.app)
+	f.show()
+	if !f.add.Disabled() {
+		t.Error("got Add enabled on an empty form")
+	}
+	test.Type(f.issuer, "Acme")
+	test.Type(f.secret, "not base32!")
+	if !f.add.Disabled() || !f.problem.Visible() || !strings.Contains(f.problem.Text, "not valid") {
+		t.Errorf("bad key: got enabled=%v problem %q, want disabled and a reason", !f.add.Disabled(), f.problem.Text)
+	}
+	f.secret.SetText("mfrg gzdf mztw q2lk")
+	f.period.SetText("0")
+	if !f.add.Disabled() {
+		t.Error("got Add enabled with period 0")
+	}
+	f.period.SetText("60")
+	f.digits.SetSelected("8")
+	f.algorithm.SetSelected("SHA256")
+	if f.add.Disabled() {
+		t.Fatalf("got Add disabled for a valid key: %q", f.problem.Text)
+	}
+	test.Tap(f.add)
+	all := h.open.v.Accounts()
+	k := all[len(all)-1].Key
+	if k.Issuer != "Acme" || k.Period != 60 || k.Digits != 8 || k.Algorithm != otp.SHA256 || otp.EncodeSecret(k.Secret) != "MFRGGZDFMZTWQ2LK" {
+		t.Errorf("got key %s/%d s/%d digits/%v/%s, want Acme/60/8/SHA256/MFRGGZDFMZTWQ2LK", k.Issuer, k.Period, k.Digits, k.Algorithm, otp.EncodeSecret(k.Secret))
+	}
+}
+
+func TestRecoverWithBackupCode(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	s := newRecoverScreen(h.app)
+	h.win.SetContent(s.content())
+	test.Type(s.code, "ZZZZ-ZZZZ-ZZZZ")
+	test.Tap(s.open)
+	if !s.problem.Visible() || s.opened != nil {
+		t.Fatal("a wrong backup code was accepted")
+	}
+	s.code.SetText("AAAA-BBBB-CCCC")
+	test.Tap(s.open)
+	if s.opened == nil {
+		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
+	}
+	s.pw.first.SetText("a new long password")
+	s.pw.second.SetText("a new long password")
+	test.Tap(s.set)
+	if string(h.open.v.password) != "a new long password" || h.app.accounts == nil {
+		t.Error("the new password was not set, or the list not shown")
+	}
+}
+
+func TestSettingsChangeTimersAndTheme(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	f := newSettingsForm(h.app)
+	f.show()
+	f.autoLock.SetSelected("10 minutes")
+	f.clipClear.SetSelected("Never")
+	f.theme.SetSelected(themeDark.label())
+	f.sort.SetSelected(sortIssuer.label())
+	f.backupKeep.SetText("3")
+	f.onDone(true)
+	got := h.open.v.Settings()
+	if got.AutoLock != 10*time.Minute || got.ClipboardClear != 0 || got.Sort != "issuer" || got.BackupKeep != 3 {
+		t.Errorf("got %+v, want 10m auto-lock, no clear, issuer sort, keep 3", got)
+	}
+	if p := h.fa.Preferences().String(prefTheme); p != "dark" {
+		t.Errorf("got theme preference %q, want dark", p)
+	}
+}
+
+func TestQuitSavesAndCloses(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	h.app.accounts.togglePin(h.app.accounts.shown[2].ID)
+	must(t, h.app.shutdown())
+	if !h.open.v.isClosed() || h.open.v.Dirty() {
+		t.Errorf("got closed=%v dirty=%v after shutdown, want closed and saved", h.open.v.isClosed(), h.open.v.Dirty())
+	}
+}
