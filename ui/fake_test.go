@@ -230,10 +230,15 @@ func (o *fakeOpener) OpenWithBackupCode(path, code string) (store, error) {
 // fakeClock is a settable now.
 type fakeClock struct{ t time.Time }
 
-func (c *fakeClock) now() time.Time            { return c.t }
-func (c *fakeClock) advance(d time.Duration)   { c.t = c.t.Add(d) }
-func newFakeClock() *fakeClock                 { return &fakeClock{t: time.Unix(1_800_000_010, 0)} }
-func mustKey(t *testing.T, uri string) otp.Key { t.Helper(); k, err := otp.ParseURI(uri); must(t, err); return k }
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func newFakeClock() *fakeClock               { return &fakeClock{t: time.Unix(1_800_000_010, 0)} }
+func mustKey(t *testing.T, uri string) otp.Key {
+	t.Helper()
+	k, err := otp.ParseURI(uri)
+	must(t, err)
+	return k
+}
 
 func must(t *testing.T, err error) {
 	t.Helper()
