@@ -384,4 +384,3 @@ func runBackupCodes(c *ctx, fs *flag.FlagSet, args []string) error {
 	fmt.Fprintln(c.Stderr, "the old backup codes no longer open this vault (backups made before now still accept them)")
 	return nil
 }
-

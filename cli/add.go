@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"latchkey/otp"
+	"latchkey/qrimport"
+	"latchkey/vault"
+)
+
+func init() {
+	register(&command{
+		name:    "add",
+		args:    "URI|IMAGE...",
+		summary: "Adds accounts from otpauth:// URIs and from images of QR codes (every code in\neach image; Google Authenticator exports too). Accounts already in the vault\n(the same secret) are reported and skipped.",
+		setup:   func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
+		run:     runAdd,
+	})
+	register(&command{
+		name: "export",
+		args: "--format uri|google-qr|aegis|backup [--out FILE|DIR]",
+		summary: `Writes the vault's accounts out.
+  uri        otpauth:// URIs, one per line (standard output unless --out); NOT encrypted
+  google-qr  Google Authenticator export QR codes, PNG files in the folder --out; NOT encrypted
+  aegis      an Aegis plain JSON vault (--out FILE); NOT encrypted
+  backup     an encrypted backup in Latchkey's own format (--out FILE)`,
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.String("format", "", "uri, google-qr, aegis or backup (required)")
+			fs.String("out", "", "the file (or folder, for google-qr) to write")
+			addPasswordFlags(fs, c)
+		},
+		run: runExport,
+	})
+}
+
+func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) == 0 {
+		return usageErrorf("add needs otpauth:// URIs or images; see \"latchkey add -h\"")
+	}
+	var keys []otp.Key
+	var images []string
+	ok := true
+	for _, a := range args {
+		if looksLikeURI(a) {
+			res, err := qrimport.ReadText(a)
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", len(keys)+1, err)
+				ok = false
+				continue
+			}
+			keys = append(keys, res.Keys...)
+			for _, p := range res.Problems {
+				fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)
+				ok = false
+			}
+			continue
+		}
+		images = append(images, a)
+	}
+	if len(images) > 0 {
+		res, imagesOK := c.readImages(images)
+		keys = append(keys, res.Keys...)
+		for _, p := range res.Problems {
+			fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)
+		}
+		ok = ok && imagesOK && len(res.Problems) == 0
+	}
+	if len(keys) == 0 {
+		return errors.New("nothing to add")
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	added, dups, err := addNew(v, keys)
+	if err != nil {
+		return err
+	}
+	for _, d := range dups {
+		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", d.Label())
+	}
+	for _, a := range added {
+		fmt.Fprintf(c.Stderr, "added %s\n", a.Key.Label())
+	}
+	if !ok {
+		return &exitError{code: ExitFailure, err: fmt.Errorf("added %d accounts, but some input could not be read (see above)", len(added))}
+	}
+	return nil
+}
+
+// addNew adds the keys that are not in the vault yet (the same secret,
+// type and parameters) and saves once.
+func addNew(v *vault.Vault, keys []otp.Key) (added []vault.Account, dups []otp.Key, err error) {
+	existing := v.Accounts()
+	var fresh []vault.Account
+	for _, k := range keys {
+		if isDuplicate(existing, fresh, k) {
+			dups = append(dups, k)
+			continue
+		}
+		fresh = append(fresh, vault.Account{Key: k})
+	}
+	if len(fresh) == 0 {
+		return nil, dups, nil
+	}
+	added, err = v.Add(fresh...)
+	if err != nil {
+		return nil, dups, err
+	}
+	if err := v.Save(); err != nil {
+		return nil, dups, fmt.Errorf("saving %s: %w", v.Path(), err)
+	}
+	return added, dups, nil
+}
+
+func isDuplicate(existing, fresh []vault.Account, k otp.Key) bool {
+	for _, list := range [][]vault.Account{existing, fresh} {
+		for _, a := range list {
+			if a.Key.SameSecret(k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
+	format := fs.Lookup("format").Value.String()
+	out := fs.Lookup("out").Value.String()
+	if len(args) != 0 || format == "" {
+		return usageErrorf("export takes --format and no arguments; see \"latchkey export -h\"")
+	}
+	switch format {
+	case "uri", "google-qr", "aegis", "backup":
+	default:
+		return usageErrorf("unknown export format %q (want uri, google-qr, aegis or backup)", format)
+	}
+	if (format == "google-qr" || format == "backup" || format == "aegis") && out == "" {
+		return usageErrorf("--format %s needs --out", format)
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	accounts := v.Accounts()
+	switch format {
+	case "uri":
+		fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
+		var b strings.Builder
+		for _, a := range accounts {
+			b.WriteString(a.Key.URI())
+			b.WriteByte('\n')
+		}
+		if out == "" {
+			_, err := fmt.Fprint(c.Stdout, b.String())
+			return err
+		}
+		if err := writeNewFile(out, []byte(b.String())); err != nil {
+			return err
+		}
+	case "google-qr":
+		return c.exportGoogleQR(accounts, out)
+	case "aegis":
+		return c.exportAegis(accounts, out)
+	case "backup":
+		return errors.New("encrypted backups are not built yet")
+	}
+	fmt.Fprintf(c.Stderr, "exported %d accounts\n", len(accounts))
+	return nil
+}
+
+func (c *ctx) exportGoogleQR(accounts []vault.Account, out string) error {
+	return errors.New("Google Authenticator QR export is not built yet")
+}

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"latchkey/interop"
+	"latchkey/qrimport"
+	"latchkey/vault"
+)
+
+func init() {
+	register(&command{
+		name: "import",
+		args: "[--import-password-file FILE] [--duplicates] FILE...",
+		summary: `Adds the accounts of other authenticators' export files (and of Latchkey
+backups) to the vault. The format is found from the content: otpauth:// URI
+lists, Google Authenticator export links, Aegis, Ente Auth, 2FAS, andOTP,
+Bitwarden, FreeOTP+, Stratum / Authenticator Pro, KeePassXC CSV, Steam and
+Proton Authenticator, plain or encrypted. Accounts already in the vault are
+reported and skipped unless --duplicates is given. Nothing is written to
+disk unencrypted.`,
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.String("import-password-file", "", "read the export file's password from this file (default: a prompt, or standard input)")
+			fs.Bool("duplicates", false, "add accounts even when the vault already has the same key")
+			addPasswordFlags(fs, c)
+		},
+		run: runImport,
+	})
+}
+
+func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) == 0 {
+		return usageErrorf("import needs at least one file; see \"latchkey import -h\"")
+	}
+	var entries []interop.Entry
+	ok := true
+	for _, path := range args {
+		got, err := c.readExport(fs, path)
+		if err != nil {
+			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", path, err)
+			ok = false
+			continue
+		}
+		entries = append(entries, got...)
+	}
+	if len(entries) == 0 {
+		return errors.New("nothing to import")
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	keepDups := fs.Lookup("duplicates").Value.String() == "true"
+	existing := v.Accounts()
+	var fresh []vault.Account
+	for _, e := range entries {
+		if !keepDups && isDuplicate(existing, fresh, e.Key) {
+			fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", e.Key.Label())
+			continue
+		}
+		fresh = append(fresh, vault.Account{Key: e.Key, Tags: e.Tags, Note: e.Note, Pinned: e.Pinned, Icon: e.Icon})
+	}
+	if len(fresh) > 0 {
+		added, err := v.Add(fresh...)
+		if err != nil {
+			return err
+		}
+		if err := v.Save(); err != nil {
+			return fmt.Errorf("saving %s: %w", v.Path(), err)
+		}
+		for _, a := range added {
+			fmt.Fprintf(c.Stderr, "added %s\n", a.Key.Label())
+		}
+	}
+	if !ok {
+		return fmt.Errorf("imported %d accounts, but some files could not be read (see above)", len(fresh))
+	}
+	fmt.Fprintf(c.Stderr, "imported %d accounts\n", len(fresh))
+	return nil
+}
+
+// readExport reads one file of another app: every entry it can, with the
+// ones it cannot reported by label and reason.
+func (c *ctx) readExport(fs *flag.FlagSet, path string) ([]interop.Entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, interop.MaxFileSize+1))
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > interop.MaxFileSize {
+		return nil, interop.ErrTooLarge
+	}
+	defer clear(data)
+	res, err := interop.Read(data, func() ([]byte, error) {
+		if file := fs.Lookup("import-password-file").Value.String(); file != "" {
+			return readSecretFile(file, "import password file")
+		}
+		return c.promptOrStdin("Password of "+path+": ", false)
+	})
+	if err != nil {
+		if errors.Is(err, interop.ErrWrongPassword) {
+			return nil, &exitError{code: ExitWrongPassword, err: err}
+		}
+		return nil, err
+	}
+	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, res.Format, len(res.Entries))
+	for _, s := range res.Skipped {
+		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", s.Label, s.Reason)
+	}
+	entries := res.Entries
+	if len(res.Migration) > 0 {
+		var col qrimport.Collector
+		for _, m := range res.Migration {
+			col.AddText(m)
+		}
+		mres := col.Result()
+		for _, k := range mres.Keys {
+			entries = append(entries, interop.Entry{Key: k})
+		}
+		for _, p := range mres.Problems {
+			fmt.Fprintf(c.Stderr, "  not imported: %v\n", p)
+		}
+	}
+	return entries, nil
+}
+
+// exportAegis writes the accounts as a plain Aegis vault, the format most
+// open authenticators import.
+func (c *ctx) exportAegis(accounts []vault.Account, out string) error {
+	fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
+	entries := make([]interop.Entry, len(accounts))
+	for i, a := range accounts {
+		entries[i] = interop.Entry{Key: a.Key, Tags: a.Tags, Note: a.Note, Pinned: a.Pinned, Icon: a.Icon}
+	}
+	var b bytes.Buffer
+	if err := interop.WriteAegis(&b, entries); err != nil {
+		return err
+	}
+	defer clear(b.Bytes())
+	if err := writeNewFile(out, b.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "exported %d accounts to %s\n", len(accounts), out)
+	return nil
+}

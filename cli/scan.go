@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"latchkey/qrimport"
+)
+
+func init() {
+	register(&command{
+		name:    "scan",
+		args:    "[--raw] IMAGE...",
+		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead.",
+		setup:   func(fs *flag.FlagSet, c *ctx) { fs.Bool("raw", false, "print each code's text as decoded") },
+		run:     runScan,
+	})
+}
+
+// readImages reads every image, reporting unreadable ones on stderr and
+// going on; a Google export spread over several images is checked as a whole.
+func (c *ctx) readImages(paths []string) (qrimport.Result, bool) {
+	var col qrimport.Collector
+	ok := true
+	for _, p := range paths {
+		if err := col.AddFile(p); err != nil {
+			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", p, err)
+			ok = false
+		}
+	}
+	return col.Result(), ok
+}
+
+func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) == 0 {
+		return usageErrorf("scan needs at least one image; see \"latchkey scan -h\"")
+	}
+	res, ok := c.readImages(args)
+	if fs.Lookup("raw").Value.String() == "true" {
+		for _, r := range res.Raw {
+			fmt.Fprintln(c.Stdout, r)
+		}
+	} else {
+		for _, k := range res.Keys {
+			fmt.Fprintln(c.Stdout, k.URI())
+		}
+		for _, p := range res.Problems {
+			fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)
+			ok = false
+		}
+	}
+	if !ok {
+		return errors.New("some images could not be read fully (see above)")
+	}
+	return nil
+}
+
+// writeNewFile writes output that holds secrets, readable by the user alone,
+// durably.
+func writeNewFile(path string, data []byte) error {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
