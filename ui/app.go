@@ -51,6 +51,7 @@ func Run(vaultPath string) error {
 	fa := fyneapp.NewWithID(AppID)
 	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vaultOpener{}, time.Now)
 	a.installTray()
+	fa.Lifecycle().SetOnStarted(func() { trace("started") })
 	a.start()
 	a.win.ShowAndRun()
 	return a.shutdown()
@@ -144,6 +145,7 @@ func (a *app) unlocked(v store) {
 	a.showUnlockedMenu()
 	a.accounts.focus()
 	a.ticker = a.startTick(a.tick)
+	trace("list shown")
 }
 
 // tick runs once a second while unlocked, on the UI goroutine.
@@ -152,7 +154,12 @@ func (a *app) tick() {
 		return
 	}
 	now := a.now()
-	a.clip.expire(now)
+	if a.clip.pending() {
+		a.clip.expire(now)
+		if !a.clip.pending() {
+			trace("clipboard cleared")
+		}
+	}
 	if d := a.settings().AutoLock; d > 0 && a.idle.idleFor(now) >= d {
 		a.lock()
 		return
@@ -177,7 +184,7 @@ func (a *app) lock() {
 	if a.v == nil {
 		return
 	}
-	v, saves := a.dropVault()
+	v, saves := a.dropVault(true)
 	a.background(func() {
 		if err := closeVault(v, saves); err != nil {
 			fyne.Do(func() { a.showError("Could not save the vault while locking", err) })
@@ -187,14 +194,19 @@ func (a *app) lock() {
 	a.showUnlock()
 }
 
-// dropVault forgets the open vault and everything shown from it.
-func (a *app) dropVault() (store, *saver) {
+// dropVault forgets the open vault and everything shown from it, and
+// clears a code we put on the clipboard when the clipboard is still there.
+func (a *app) dropVault(clearClipboard bool) (store, *saver) {
 	v, saves := a.v, a.saves
 	if a.ticker != nil {
 		a.ticker.stop()
 		a.ticker = nil
 	}
-	a.clip.clearOurs()
+	if clearClipboard {
+		a.clip.clearOurs()
+	} else {
+		a.clip.forget()
+	}
 	if a.accounts != nil {
 		a.accounts.drop()
 		a.accounts = nil
@@ -211,18 +223,22 @@ func (a *app) onClose() {
 	a.quit()
 }
 
+// quit clears our code from the clipboard while the window system is still
+// there, then ends the event loop; Run saves and closes the vault after.
 func (a *app) quit() {
+	a.clip.clearOurs()
 	a.win.Hide()
 	a.fyne.Quit()
 }
 
-// shutdown runs after the window closed: save and close synchronously so
-// nothing is lost on exit.
+// shutdown runs after the event loop ended: save and close synchronously so
+// nothing is lost on exit. The clipboard is gone by now (quit cleared it;
+// on X11 it also dies with its owner).
 func (a *app) shutdown() error {
 	if a.v == nil {
 		return nil
 	}
-	v, saves := a.dropVault()
+	v, saves := a.dropVault(false)
 	return closeVault(v, saves)
 }
 

@@ -22,6 +22,7 @@ type clipGuard struct {
 // when clearAfter <= 0).
 func (c *clipGuard) copy(code string, clearAfter time.Duration) {
 	c.board.SetContent(code)
+	trace("copied")
 	c.code = code
 	c.deadline = time.Time{}
 	if clearAfter > 0 {
@@ -45,6 +46,13 @@ func (c *clipGuard) clearOurs() {
 	if holds(c.board.Content(), c.code) {
 		c.board.SetContent("")
 	}
+	c.code = ""
+	c.deadline = time.Time{}
+}
+
+// forget drops our record without touching the clipboard, for when the
+// window system is already gone.
+func (c *clipGuard) forget() {
 	c.code = ""
 	c.deadline = time.Time{}
 }

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"os"
+	"runtime"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 )
@@ -9,7 +12,7 @@ import (
 // window, lock, quit.
 func (a *app) installTray() {
 	d, ok := a.fyne.(desktop.App)
-	if !ok {
+	if !ok || !trayReachable() {
 		return
 	}
 	d.SetSystemTrayIcon(iconResource())
@@ -20,6 +23,16 @@ func (a *app) installTray() {
 		// the same lock-and-save path as the window's close button.
 	))
 	d.SetSystemTrayWindow(a.win)
+}
+
+// trayReachable reports whether a tray can work. On Linux the tray speaks
+// D-Bus; without a session bus, Fyne's systray fails to connect and then
+// crashes on Quit (fyne.io/systray nativeEnd closes a nil connection).
+func trayReachable() bool {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" && runtime.GOOS != "openbsd" && runtime.GOOS != "netbsd" {
+		return true
+	}
+	return os.Getenv("DBUS_SESSION_BUS_ADDRESS") != ""
 }
 
 func (a *app) onTrayShow() {

@@ -64,6 +64,7 @@ func (s *unlockScreen) onUnlock() {
 		return
 	}
 	s.busy(true)
+	trace("unlocking")
 	pw := []byte(s.password.Text)
 	s.app.background(func() {
 		v, err := s.app.vaults.Open(s.app.path, pw)
@@ -75,6 +76,7 @@ func (s *unlockScreen) onUnlock() {
 func (s *unlockScreen) opened(v store, err error) {
 	s.busy(false)
 	if err != nil {
+		trace("unlock failed")
 		s.problem.SetText(unlockProblem(err))
 		s.problem.Show()
 		s.focus()
