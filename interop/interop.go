@@ -163,8 +163,8 @@ func (c *collector) add(e Entry) {
 	if c.checkFull() {
 		return
 	}
-	e.Key.Issuer = clip(e.Key.Issuer, otp.MaxNameLen)
-	e.Key.Name = clip(e.Key.Name, otp.MaxNameLen)
+	e.Key.Issuer = clip(text(e.Key.Issuer), otp.MaxNameLen)
+	e.Key.Name = clip(text(e.Key.Name), otp.MaxNameLen)
 	label := e.Key.Label()
 	if err := e.Key.Validate(); err != nil {
 		c.skip(label, err.Error())
@@ -180,7 +180,7 @@ func (c *collector) add(e Entry) {
 		c.seen = map[string]bool{}
 	}
 	c.seen[id] = true
-	e.Note = clip(e.Note, maxText)
+	e.Note = clip(text(e.Note), maxText)
 	e.Tags = cleanTags(e.Tags)
 	if len(e.Icon) > MaxIconSize || len(e.Icon) == 0 {
 		e.Icon = nil
@@ -193,7 +193,7 @@ func (c *collector) skip(label, reason string) {
 	if c.checkFull() {
 		return
 	}
-	c.res.Skipped = append(c.res.Skipped, Skipped{Label: clip(label, 2*otp.MaxNameLen+2), Reason: reason})
+	c.res.Skipped = append(c.res.Skipped, Skipped{Label: clip(text(label), 2*otp.MaxNameLen+2), Reason: text(reason)})
 }
 
 // skipAt is skip for an entry known only by its position.
@@ -216,6 +216,10 @@ func (c *collector) checkFull() bool {
 	return false
 }
 
+// text makes s valid UTF-8, as every name shown or exported must be: a
+// percent-escaped byte in a URI label may not be.
+func text(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
 // clip cuts s to at most n bytes, on a rune boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
@@ -231,7 +235,7 @@ func clip(s string, n int) string {
 func cleanTags(tags []string) []string {
 	var out []string
 	for _, t := range tags {
-		t = clip(strings.TrimSpace(t), maxText)
+		t = clip(strings.TrimSpace(text(t)), maxText)
 		if t == "" || contains(out, t) {
 			continue
 		}
