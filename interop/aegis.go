@@ -106,6 +106,9 @@ func readAegis(c *collector, data, pw []byte) error {
 		groups[g.UUID] = g.Name
 	}
 	for i, raw := range db.Entries {
+		if c.checkFull() {
+			break
+		}
 		var e aegisEntry
 		if err := json.Unmarshal(raw, &e); err != nil {
 			c.skipAt(i, "", "entry is not an Aegis entry")

@@ -35,6 +35,9 @@ func readAndOTP(c *collector, data, _ []byte) error {
 		return fmt.Errorf("bad JSON: %w", err)
 	}
 	for i, raw := range list {
+		if c.checkFull() {
+			break
+		}
 		var e andOTPEntry
 		if err := json.Unmarshal(raw, &e); err != nil {
 			c.skipAt(i, "", "entry is not an andOTP entry")

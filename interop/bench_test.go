@@ -110,3 +110,39 @@ func BenchmarkDecrypt(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReadMaxSize reads hostile files of the largest size accepted:
+// what one dropped file can cost at most.
+func BenchmarkReadMaxSize(b *testing.B) {
+	fill := func(head, item, sep, tail string) []byte {
+		var sb strings.Builder
+		sb.WriteString(head)
+		for sb.Len()+len(item)+len(sep)+len(tail) < MaxFileSize {
+			if sb.Len() > len(head) {
+				sb.WriteString(sep)
+			}
+			sb.WriteString(item)
+		}
+		sb.WriteString(tail)
+		return []byte(sb.String())
+	}
+	for name, data := range map[string][]byte{
+		"URI list of bad lines": fill("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\n", "otpauth://totp/x?secret=1", "\n", ""),
+		"andOTP array":          fill("[", `{"secret":"JBSWY3DPEHPK3PXP","type":"TOTP","algorithm":"SHA1","digits":6,"period":30,"label":"x"}`, ",", "]"),
+		"Aegis entries": fill(`{"version":1,"header":{"slots":null,"params":null},"db":{"version":3,"entries":[`,
+			`{"type":"totp","name":"x","issuer":"y","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}`, ",", "]}}"),
+		"one huge note": fill(`[{"secret":"JBSWY3DPEHPK3PXP","type":"TOTP","algorithm":"SHA1","digits":6,"period":30,"label":"`, "x", "", `"}]`),
+	} {
+		if len(data) > MaxFileSize {
+			b.Fatalf("%s: %d bytes, over the cap", name, len(data))
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := Read(data, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

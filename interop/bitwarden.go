@@ -51,6 +51,9 @@ func readBitwarden(c *collector, data, _ []byte) error {
 		folders[fo.ID] = fo.Name
 	}
 	for i, raw := range f.Items {
+		if c.checkFull() {
+			break
+		}
 		var it bitwardenItem
 		if err := json.Unmarshal(raw, &it); err != nil {
 			c.skipAt(i, "", "item is not a Bitwarden item")

@@ -32,6 +32,9 @@ func readFreeOTPPlus(c *collector, data, _ []byte) error {
 		return fmt.Errorf("bad JSON: %w", err)
 	}
 	for i, raw := range f.Tokens {
+		if c.checkFull() {
+			break
+		}
 		var t freeOTPToken
 		if err := json.Unmarshal(raw, &t); err != nil {
 			c.skipAt(i, "", "entry is not a FreeOTP+ token")

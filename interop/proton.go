@@ -16,6 +16,9 @@ func readProton(c *collector, data, _ []byte) error {
 		return fmt.Errorf("bad JSON: %w", err)
 	}
 	for i, raw := range f.Entries {
+		if c.checkFull() {
+			break
+		}
 		var e struct {
 			Content struct {
 				URI  string `json:"uri"`

@@ -36,6 +36,9 @@ func readSteam(c *collector, data, _ []byte) error {
 	}
 	sort.Strings(ids) // a map has no order; keep the result stable
 	for i, id := range ids {
+		if c.checkFull() {
+			break
+		}
 		var a steamAccount
 		if err := json.Unmarshal(f.Accounts[id], &a); err != nil {
 			c.skipAt(i, "", "entry is not a Steam account")

@@ -69,6 +69,9 @@ func readStratum(c *collector, data, _ []byte) error {
 		icons[ic.ID] = ic.Data
 	}
 	for i, raw := range f.Authenticators {
+		if c.checkFull() {
+			break
+		}
 		var a stratumAuth
 		if err := json.Unmarshal(raw, &a); err != nil {
 			c.skipAt(i, "", "entry is not an authenticator")

@@ -63,6 +63,9 @@ func readTwoFAS(c *collector, data, pw []byte) error {
 		groups[g.ID] = g.Name
 	}
 	for i, raw := range services {
+		if c.checkFull() {
+			break
+		}
 		var s twoFASService
 		if err := json.Unmarshal(raw, &s); err != nil {
 			c.skipAt(i, "", "entry is not a 2FAS service")

@@ -16,6 +16,9 @@ import (
 func readURIList(c *collector, data, _ []byte) error {
 	lines := strings.Split(string(trimBOM(data)), "\n")
 	for i, line := range lines {
+		if c.checkFull() {
+			break
+		}
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
