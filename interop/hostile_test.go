@@ -52,6 +52,16 @@ func TestByteOrderMark(t *testing.T) {
 	}
 }
 
+func TestLineNumbers(t *testing.T) {
+	res, err := Read([]byte("\n\n  \notpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\r\n\r\nnot a uri\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Label != "line 6" {
+		t.Errorf("got skipped %v, want line 6", res.Skipped)
+	}
+}
+
 func TestLimits(t *testing.T) {
 	big := make([]byte, MaxFileSize+1)
 	if _, err := Read(big, nil); !errors.Is(err, ErrTooLarge) {

@@ -1,6 +1,7 @@
 package interop
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -14,7 +15,7 @@ import (
 // parameter carrying pins, tags and notes). Blank lines and # comments are
 // ignored.
 func readURIList(c *collector, data, _ []byte) error {
-	lines := strings.Split(string(trimBOM(data)), "\n")
+	lines := strings.Split(string(bytes.TrimPrefix(data, utf8BOM)), "\n")
 	for i, line := range lines {
 		if c.checkFull() {
 			break
