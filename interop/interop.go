@@ -163,6 +163,13 @@ func (c *collector) add(e Entry) {
 	if c.checkFull() {
 		return
 	}
+	// A field of the other kind is noise some apps write (2FAS keeps a
+	// counter on TOTP keys): drop it so equal keys compare equal.
+	if e.Key.Type.TimeBased() {
+		e.Key.Counter = 0
+	} else {
+		e.Key.Period = 0
+	}
 	e.Key.Issuer = clip(text(e.Key.Issuer), otp.MaxNameLen)
 	e.Key.Name = clip(text(e.Key.Name), otp.MaxNameLen)
 	label := e.Key.Label()
