@@ -32,6 +32,7 @@ const (
 	KeePassXC
 	SteamGuard
 	ProtonAuthenticator
+	HTMLLinks
 )
 
 var formatNames = [...]string{
@@ -55,6 +56,7 @@ var formatNames = [...]string{
 	KeePassXC:           "KeePassXC (CSV)",
 	SteamGuard:          "Steam Guard",
 	ProtonAuthenticator: "Proton Authenticator",
+	HTMLLinks:           "HTML page of otpauth links",
 }
 
 func (f Format) String() string {
@@ -202,6 +204,10 @@ func isJSONString(raw json.RawMessage) bool {
 // detectText recognises the CSV exports by their header and URI lists by
 // their first meaningful line.
 func detectText(text string) Format {
+	if head := strings.ToLower(text[:min(len(text), 512)]); (strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")) &&
+		htmlLink.MatchString(text) {
+		return HTMLLinks
+	}
 	first, _, _ := strings.Cut(text, "\n")
 	first = strings.TrimSpace(first)
 	lower := strings.ToLower(first)

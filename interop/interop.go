@@ -18,7 +18,7 @@
 // and encrypted), Ente Auth (plain text and encrypted), 2FAS (plain and
 // encrypted), andOTP (plain and encrypted, both layouts), Bitwarden (JSON,
 // CSV, password-protected JSON), FreeOTP+, Stratum / Authenticator Pro
-// (plain, encrypted and legacy encrypted), KeePassXC CSV, Steam Guard
+// (plain, encrypted, legacy encrypted and HTML), KeePassXC CSV, Steam Guard
 // maFiles and Proton Authenticator. Google Authenticator export links in a
 // text file are returned in Result.Migration for qrimport to decode.
 //
@@ -148,6 +148,7 @@ var readers = map[Format]func(c *collector, data, pw []byte) error{
 	KeePassXC:           readKeePassXC,
 	SteamGuard:          readSteam,
 	ProtonAuthenticator: readProton,
+	HTMLLinks:           readHTML,
 }
 
 // collector gathers entries, enforcing the limits and dropping exact repeats.

@@ -123,6 +123,14 @@ func TestRichFiles(t *testing.T) {
 			skipped: []string{"Broken: erin"},
 		},
 		{
+			file: "stratum_export.html", format: HTMLLinks,
+			entries: []wantEntry{
+				{uri: "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP"},
+				{uri: "otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&algorithm=SHA512&digits=8&counter=7"},
+			},
+			skipped: []string{"link 3 (Broken:frank)"},
+		},
+		{
 			file: "urilist.txt", format: URIList,
 			entries: []wantEntry{
 				{uri: "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP"},

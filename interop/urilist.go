@@ -24,14 +24,13 @@ func readURIList(c *collector, data, _ []byte) error {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		readURILine(c, i, line)
+		readURILine(c, fmt.Sprintf("line %d", i+1), line)
 	}
 	return nil
 }
 
-// readURILine reads one URI into c; i is its line index, for skip notes.
-func readURILine(c *collector, i int, line string) {
-	where := fmt.Sprintf("line %d", i+1)
+// readURILine reads one URI into c; where names it in skip notes.
+func readURILine(c *collector, where, line string) {
 	if strings.HasPrefix(strings.ToLower(line), "otpauth-migration://") {
 		c.res.Migration = append(c.res.Migration, line)
 		return
