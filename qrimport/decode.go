@@ -3,7 +3,9 @@ package qrimport
 import (
 	"errors"
 	"math"
+	"runtime"
 	"sort"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
@@ -34,34 +36,72 @@ type pass struct {
 	name string
 	// prepare derives the picture to search; nil when the pass does not
 	// apply to this image. scale and offset map found points back.
-	prepare func(g *gray) (p *gray, scale float64, offset float64)
-	multi   bool // the multi reader finds every code; the single reader is more forgiving
-	global  bool // global histogram binarizer instead of the hybrid one
+	prepare  func(g *gray) (p *gray, scale float64, offset float64)
+	multi    bool // the multi reader finds every code; the single reader is more forgiving
+	global   bool // global histogram binarizer instead of the hybrid one
+	inverted bool // looks for light-on-dark codes
 }
 
-// The passes, cheapest and most fruitful first. decodeGray swaps the first
-// two on a mostly dark image, where a light-on-dark code is likely.
+// The passes, cheapest and most fruitful first; passOrder adapts the order
+// to the image.
 var passes = []pass{
 	{name: "plain", prepare: same, multi: true},
-	{name: "inverted", prepare: inverted, multi: true},
+	{name: "inverted", prepare: inverted, multi: true, inverted: true},
 	// Grey on grey: spread the shades over the whole range.
 	{name: "stretched", prepare: stretched, multi: true, global: true},
-	{name: "stretched-inverted", prepare: stretchedInverted, multi: true, global: true},
+	{name: "stretched-inverted", prepare: stretchedInverted, multi: true, global: true, inverted: true},
 	// Tiny or blurred modules: double the pixels.
 	{name: "up", prepare: up, multi: true},
 	// A code cropped tight to its modules: give it a quiet zone.
 	{name: "padded", prepare: padWhite, multi: true},
-	{name: "padded-inverted", prepare: padInverted, multi: true},
+	{name: "padded-inverted", prepare: padInverted, multi: true, inverted: true},
 	// JPEG noise and big modules: average it away.
 	{name: "down", prepare: down, multi: true},
-	// A code without margin on a mid-grey page: only its darkest shades
-	// are modules.
+	// A code without margin on a mid-grey page: only its darkest (or
+	// lightest) shades are modules.
 	{name: "dark-threshold", prepare: darkThreshold, multi: true},
-	{name: "light-threshold", prepare: lightThreshold, multi: true},
-	{name: "up-inverted", prepare: upInverted, multi: true},
+	{name: "light-threshold", prepare: lightThreshold, multi: true, inverted: true},
+	{name: "up-inverted", prepare: upInverted, multi: true, inverted: true},
 	// The single reader's finder is more forgiving of odd finder triples.
 	{name: "single", prepare: same},
-	{name: "single-inverted", prepare: inverted},
+	{name: "single-inverted", prepare: inverted, inverted: true},
+}
+
+// passOrder puts first the passes an image's shades make likely: inverted
+// ones on a mostly dark image, stretched ones on a low-contrast one,
+// thresholds on a mid-grey page.
+func passOrder(g *gray) []pass {
+	_, med, _ := g.levels()
+	rank := func(p pass) int {
+		switch {
+		case g.span() < 128 && (p.name == "stretched" || p.name == "stretched-inverted"):
+			return 0
+		case med < 100 && p.name == "inverted", med >= 100 && p.name == "plain":
+			return 1
+		case med >= 40 && med <= 215 && (p.name == "dark-threshold" || p.name == "light-threshold"):
+			return 2
+		}
+		return 3
+	}
+	order := append([]pass(nil), passes...)
+	sort.SliceStable(order, func(i, j int) bool { return rank(order[i]) < rank(order[j]) })
+	return order
+}
+
+// focus reorders the passes still to run once a pass has located a code it
+// could not read: the code's polarity is then known, and doubling the
+// pixels is what most often reads it (blur, small modules).
+func focus(rest []pass, inverted bool) {
+	rank := func(p pass) int {
+		switch {
+		case p.inverted != inverted:
+			return 2
+		case p.name == "up" || p.name == "up-inverted":
+			return 0
+		}
+		return 1
+	}
+	sort.SliceStable(rest, func(i, j int) bool { return rank(rest[i]) < rank(rest[j]) })
 }
 
 func same(g *gray) (*gray, float64, float64)     { return g, 1, 0 }
@@ -137,26 +177,31 @@ func down(g *gray) (*gray, float64, float64) {
 // some candidate failed away from every code read (a page of several codes,
 // one of them harder), later passes add what they find.
 func decodeGray(g *gray) ([]code, error) {
-	order := passes
-	if _, med, _ := g.levels(); med < 100 {
-		order = append([]pass{passes[1], passes[0]}, passes[2:]...)
-	}
+	order := passOrder(g)
 	var (
 		firstErr error
 		st       state
+		focused  bool
 	)
 	st.seen = map[string]bool{}
 	extra := 0
-	for _, p := range order {
+	for i, p := range order {
+		start := time.Now()
 		err := st.run(g, p)
+		if trace != nil {
+			trace(p.name, time.Since(start), len(st.found), len(st.pending))
+		}
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
+		if len(st.pending) > 0 && !focused {
+			focus(order[i+1:], p.inverted)
+			focused = true
+		}
 		if len(st.found) > 0 {
-			unexplained := len(st.pending) > 0
 			// A busy page can leave false candidates (text, icons) that
 			// no pass will ever read: look a little further, not forever.
-			if !unexplained || extra == maxExtraPasses {
+			if len(st.pending) == 0 || extra == maxExtraPasses {
 				break
 			}
 			extra++
@@ -168,6 +213,9 @@ func decodeGray(g *gray) ([]code, error) {
 	return dedupe(st.found), nil
 }
 
+// trace, when set (by tests and benchmarks), hears about every pass run.
+var trace func(pass string, took time.Duration, found, pending int)
+
 // maxExtraPasses bounds the passes run after codes were found, looking for
 // the ones a failed candidate suggests are there.
 const maxExtraPasses = 4
@@ -176,7 +224,7 @@ const maxExtraPasses = 4
 type state struct {
 	found   []code
 	seen    map[string]bool
-	finders []point // finder pattern centres of the codes read
+	finders []point // finder pattern centres of the codes read, in triples
 	pending []point // finder patterns of candidates no pass could read yet
 }
 
@@ -187,13 +235,39 @@ type point struct{ x, y float64 }
 // still be taken for a mix of that code's patterns with another's.
 const explainDistance = 12
 
+// explained reports whether a candidate's finder pattern p belongs to a code
+// already read: it is one of that code's finder patterns, or lies inside the
+// code (data modules can look like a finder pattern).
 func (st *state) explained(p point) bool {
 	for _, f := range st.finders {
 		if math.Hypot(f.x-p.x, f.y-p.y) < explainDistance {
 			return true
 		}
 	}
+	for i := 0; i+2 < len(st.finders); i += 3 {
+		if inside(p, st.finders[i], st.finders[i+1], st.finders[i+2]) {
+			return true
+		}
+	}
 	return false
+}
+
+// inside reports whether p lies within the code whose finder centres are
+// bl (bottom-left), tl and tr, with a margin for the finder patterns'
+// own size.
+func inside(p, bl, tl, tr point) bool {
+	// Solve p - tl = a*(tr - tl) + b*(bl - tl).
+	ux, uy := tr.x-tl.x, tr.y-tl.y
+	vx, vy := bl.x-tl.x, bl.y-tl.y
+	det := ux*vy - uy*vx
+	if math.Abs(det) < 1 {
+		return false
+	}
+	dx, dy := p.x-tl.x, p.y-tl.y
+	a := (dx*vy - dy*vx) / det
+	b := (ux*dy - uy*dx) / det
+	const m = 0.2
+	return a > -m && a < 1+m && b > -m && b < 1+m
 }
 
 // run runs one pass, containing any panic of the decoder. Candidate codes
@@ -208,16 +282,6 @@ func (st *state) run(g *gray, p pass) (err error) {
 	if img == nil {
 		return nil
 	}
-	var bin gozxing.Binarizer
-	if p.global {
-		bin = gozxing.NewGlobalHistgramBinarizer(newSource(img))
-	} else {
-		bin = gozxing.NewHybridBinarizer(newSource(img))
-	}
-	bmp, err := gozxing.NewBinaryBitmap(bin)
-	if err != nil {
-		return nil
-	}
 	orig := func(pt gozxing.ResultPoint) point {
 		return point{(pt.GetX() - offset) / scale, (pt.GetY() - offset) / scale}
 	}
@@ -226,9 +290,11 @@ func (st *state) run(g *gray, p pass) (err error) {
 		n := min(len(pts), 3) // bottom-left, top-left, top-right; then alignment
 		for _, pt := range pts[:n] {
 			o := orig(pt)
-			st.finders = append(st.finders, o)
 			c.x += o.x / float64(n)
 			c.y += o.y / float64(n)
+			if n == 3 { // finders holds whole triples
+				st.finders = append(st.finders, o)
+			}
 		}
 		if !st.seen[text] {
 			st.seen[text] = true
@@ -236,12 +302,21 @@ func (st *state) run(g *gray, p pass) (err error) {
 		}
 	}
 	if !p.multi {
+		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newSource(img)))
+		if err != nil {
+			return nil
+		}
 		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
 			add(r.GetText(), r.GetResultPoints())
 		}
 		return nil
 	}
-	matrix, err := bmp.GetBlackMatrix()
+	var matrix *gozxing.BitMatrix
+	if p.global {
+		matrix, err = gozxing.NewGlobalHistgramBinarizer(newSource(img)).GetBlackMatrix()
+	} else {
+		matrix, err = hybridMatrix(img)
+	}
 	if err != nil {
 		return nil
 	}
@@ -310,4 +385,49 @@ func passNames() []string {
 		names[i] = p.name
 	}
 	return names
+}
+
+// bandOverlap is how far each half reaches into the other when a big image
+// is binarized in two bands. gozxing's hybrid binarizer thresholds 8-pixel
+// blocks from their 5x5 neighbourhood, so rows more than 3 blocks from a
+// band's cut edge come out exactly as they would from the whole image.
+const bandOverlap = 64
+
+// hybridMatrix binarizes g exactly as gozxing's HybridBinarizer does, in two
+// bands on two cores when g is big: it is the costliest step on 4K and 5K
+// screenshots.
+func hybridMatrix(g *gray) (*gozxing.BitMatrix, error) {
+	if g.h < 1024 || g.w*g.h < 1<<21 || runtime.GOMAXPROCS(0) < 2 {
+		return gozxing.NewHybridBinarizer(newSource(g)).GetBlackMatrix()
+	}
+	mid := (g.h / 2) &^ 7 // block-aligned, so both bands share the image's block grid
+	top := &gray{pix: g.pix[:(mid+bandOverlap)*g.w], w: g.w, h: mid + bandOverlap}
+	bottomStart := mid - bandOverlap
+	bottom := &gray{pix: g.pix[bottomStart*g.w:], w: g.w, h: g.h - bottomStart}
+	var tm, bm *gozxing.BitMatrix
+	var terr, berr error
+	parallel(
+		func() { tm, terr = gozxing.NewHybridBinarizer(newSource(top)).GetBlackMatrix() },
+		func() { bm, berr = gozxing.NewHybridBinarizer(newSource(bottom)).GetBlackMatrix() },
+	)
+	if terr != nil {
+		return nil, terr
+	}
+	if berr != nil {
+		return nil, berr
+	}
+	m, err := gozxing.NewBitMatrix(g.w, g.h)
+	if err != nil {
+		return nil, err
+	}
+	var row *gozxing.BitArray
+	for y := 0; y < mid; y++ {
+		row = tm.GetRow(y, row)
+		m.SetRow(y, row)
+	}
+	for y := mid; y < g.h; y++ {
+		row = bm.GetRow(y-bottomStart, row)
+		m.SetRow(y, row)
+	}
+	return m, nil
 }

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"sync"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -15,7 +16,7 @@ import (
 type gray struct {
 	pix  []byte
 	w, h int
-	lv   *[3]byte // levels, once computed
+	lv   *[5]byte // levels, then the extremes, once computed
 }
 
 // toGray flattens img onto white: transparent pixels become white, as they
@@ -23,15 +24,57 @@ type gray struct {
 // readable.
 func toGray(img image.Image) *gray {
 	b := img.Bounds()
+	switch img.(type) {
+	case *image.Gray, *image.NRGBA, *image.RGBA, *image.YCbCr, *image.Paletted,
+		*image.Gray16, *image.NRGBA64, *image.RGBA64:
+	default:
+		// Rare formats (CMYK, custom types): convert through the
+		// standard library once, then take a fast path.
+		n := image.NewNRGBA(b)
+		draw.Draw(n, b, img, b.Min, draw.Src)
+		img = n
+	}
 	g := &gray{pix: make([]byte, b.Dx()*b.Dy()), w: b.Dx(), h: b.Dy()}
+	// Two cores halve the time on big screenshots.
+	if g.w*g.h < 1<<20 {
+		grayRows(g, img, 0, g.h)
+		return g
+	}
+	parallel(func() { grayRows(g, img, 0, g.h/2) }, func() { grayRows(g, img, g.h/2, g.h) })
+	return g
+}
+
+// parallel runs a and b at once. A panic in b is raised again here, where
+// the caller's recover can contain it (a goroutine's panic would end the
+// program).
+func parallel(a, b func()) {
+	var wg sync.WaitGroup
+	var panicked any
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() { panicked = recover() }()
+		b()
+	}()
+	a()
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// grayRows fills rows y0 to y1 of g from img, one of the types toGray
+// lets through.
+func grayRows(g *gray, img image.Image, y0, y1 int) {
+	b := img.Bounds()
 	switch m := img.(type) {
 	case *image.Gray:
-		for y := 0; y < g.h; y++ {
+		for y := y0; y < y1; y++ {
 			off := m.PixOffset(b.Min.X, b.Min.Y+y)
 			copy(g.pix[y*g.w:(y+1)*g.w], m.Pix[off:off+g.w])
 		}
 	case *image.NRGBA:
-		for y := 0; y < g.h; y++ {
+		for y := y0; y < y1; y++ {
 			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			dst := g.pix[y*g.w : (y+1)*g.w]
 			for x := range dst {
@@ -42,7 +85,7 @@ func toGray(img image.Image) *gray {
 	case *image.RGBA:
 		// Premultiplied: a colour channel is already scaled by alpha, so
 		// the white behind adds 255-alpha.
-		for y := 0; y < g.h; y++ {
+		for y := y0; y < y1; y++ {
 			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			dst := g.pix[y*g.w : (y+1)*g.w]
 			for x := range dst {
@@ -51,7 +94,7 @@ func toGray(img image.Image) *gray {
 			}
 		}
 	case *image.YCbCr:
-		for y := 0; y < g.h; y++ {
+		for y := y0; y < y1; y++ {
 			off := m.YOffset(b.Min.X, b.Min.Y+y)
 			copy(g.pix[y*g.w:(y+1)*g.w], m.Y[off:off+g.w])
 		}
@@ -60,7 +103,7 @@ func toGray(img image.Image) *gray {
 		for i, c := range m.Palette {
 			lut[i] = grayOf(c)
 		}
-		for y := 0; y < g.h; y++ {
+		for y := y0; y < y1; y++ {
 			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			dst := g.pix[y*g.w : (y+1)*g.w]
 			for x := range dst {
@@ -68,7 +111,7 @@ func toGray(img image.Image) *gray {
 			}
 		}
 	case *image.Gray16:
-		for y := 0; y < g.h; y++ {
+		for y := y0; y < y1; y++ {
 			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			dst := g.pix[y*g.w : (y+1)*g.w]
 			for x := range dst {
@@ -76,9 +119,8 @@ func toGray(img image.Image) *gray {
 			}
 		}
 	case *image.NRGBA64:
-		// 16-bit PNGs (ImageMagick writes them after resizing): the high
-		// bytes are all luminance needs.
-		for y := 0; y < g.h; y++ {
+		// 16-bit PNGs: the high bytes are all luminance needs.
+		for y := y0; y < y1; y++ {
 			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			dst := g.pix[y*g.w : (y+1)*g.w]
 			for x := range dst {
@@ -87,7 +129,7 @@ func toGray(img image.Image) *gray {
 			}
 		}
 	case *image.RGBA64:
-		for y := 0; y < g.h; y++ {
+		for y := y0; y < y1; y++ {
 			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
 			dst := g.pix[y*g.w : (y+1)*g.w]
 			for x := range dst {
@@ -95,14 +137,7 @@ func toGray(img image.Image) *gray {
 				dst[x] = byte(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])) + 255 - uint32(p[6]))
 			}
 		}
-	default:
-		// Rare formats (16-bit, CMYK): convert through the standard
-		// library once, then take the fast path.
-		n := image.NewNRGBA(b)
-		draw.Draw(n, b, img, b.Min, draw.Src)
-		return toGray(n)
 	}
-	return g
 }
 
 // luma is ITU-R BT.601 luminance of 8-bit channels, in 0..255.
@@ -186,10 +221,12 @@ func (g *gray) levels() (lo, med, hi byte) {
 		return g.lv[0], g.lv[1], g.lv[2]
 	}
 	var hist [256]int
-	for _, v := range g.pix {
-		hist[v]++
+	// Every third pixel is plenty for percentiles, and faster on 5K.
+	n := 0
+	for i := 0; i < len(g.pix); i += 3 {
+		hist[g.pix[i]]++
+		n++
 	}
-	n := len(g.pix)
 	at := func(rank int) byte {
 		acc := 0
 		for i, c := range hist {
@@ -200,8 +237,15 @@ func (g *gray) levels() (lo, med, hi byte) {
 		}
 		return 255
 	}
-	g.lv = &[3]byte{at(n / 200), at(n / 2), at(n - 1 - n/200)}
+	g.lv = &[5]byte{at(n / 200), at(n / 2), at(n - 1 - n/200), at(0), at(n - 1)}
 	return g.lv[0], g.lv[1], g.lv[2]
+}
+
+// span is the difference between the darkest and the lightest shade
+// present: small only when the whole image, code included, is low-contrast.
+func (g *gray) span() int {
+	g.levels()
+	return int(g.lv[4]) - int(g.lv[3])
 }
 
 // stretch maps the darkest and lightest shades present to black and white,
