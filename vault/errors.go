@@ -40,4 +40,7 @@ var (
 	// ErrBackupFailed: the vault itself was saved, but writing or verifying a
 	// rotating backup failed.
 	ErrBackupFailed = errors.New("vault: saved, but the backup copy failed")
+	// ErrReadOnly: the vault was opened with OpenReadOnly, which takes no
+	// lock, so it may not change anything.
+	ErrReadOnly = errors.New("vault: opened read-only; nothing can be changed")
 )

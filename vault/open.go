@@ -320,6 +320,9 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 func (v *Vault) Save() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.readOnly {
+		return ErrReadOnly
+	}
 	if !v.dirty && !v.closed && !v.needsPassword {
 		return nil
 	}
@@ -327,8 +330,8 @@ func (v *Vault) Save() error {
 }
 
 func (v *Vault) save(checkDisk bool) error {
-	if v.closed {
-		return ErrClosed
+	if err := v.writable(); err != nil {
+		return err
 	}
 	if v.needsPassword {
 		return ErrNeedsPassword
@@ -373,8 +376,9 @@ func (v *Vault) save(checkDisk bool) error {
 	v.slots = slots
 	v.usedCodeSlot = -1
 	v.dirty = false
-	if err := v.backup(data); err != nil {
-		return fmt.Errorf("%w: %w", ErrBackupFailed, err)
+	v.backupErr = v.backup(data)
+	if v.backupErr != nil {
+		return fmt.Errorf("%w: %w", ErrBackupFailed, v.backupErr)
 	}
 	return nil
 }
@@ -428,9 +432,9 @@ func (v *Vault) SetPassword(pw []byte) error {
 		return ErrEmptyPassword
 	}
 	v.mu.Lock()
-	if v.closed {
+	if err := v.writable(); err != nil {
 		v.mu.Unlock()
-		return ErrClosed
+		return err
 	}
 	dataKey := slices.Clone(v.dataKey)
 	v.mu.Unlock()
@@ -441,8 +445,8 @@ func (v *Vault) SetPassword(pw []byte) error {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return ErrClosed
+	if err := v.writable(); err != nil {
+		return err
 	}
 	if i := slices.IndexFunc(v.slots, func(s slot) bool { return s.kind == passwordSlot }); i >= 0 {
 		v.slots[i] = ns
@@ -463,8 +467,8 @@ func (v *Vault) SetPassword(pw []byte) error {
 func (v *Vault) RegenerateBackupCodes() ([]string, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return nil, ErrClosed
+	if err := v.writable(); err != nil {
+		return nil, err
 	}
 	if v.needsPassword {
 		return nil, ErrNeedsPassword
@@ -520,8 +524,8 @@ func (v *Vault) PasswordParams() Params {
 func (v *Vault) MarkUsed(id string) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return ErrClosed
+	if err := v.writable(); err != nil {
+		return err
 	}
 	i := v.index(id)
 	if i < 0 {

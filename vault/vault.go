@@ -115,6 +115,11 @@ type Vault struct {
 	needsPassword bool
 	now           func() time.Time
 	opts          options
+	// readOnly: opened by OpenReadOnly, without the lock; nothing may change.
+	readOnly bool
+	// backupErr is why the last rotating backup failed, nil once one
+	// succeeds (see LastBackup).
+	backupErr error
 }
 
 // DefaultPath is os.UserConfigDir()/latchkey/vault.latchkey.
@@ -162,8 +167,8 @@ func (v *Vault) Account(id string) (Account, bool) {
 func (v *Vault) Add(accounts ...Account) ([]Account, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return nil, ErrClosed
+	if err := v.writable(); err != nil {
+		return nil, err
 	}
 	if len(v.accounts)+len(accounts) > MaxAccounts {
 		return nil, fmt.Errorf("vault: more than %d accounts: %w", MaxAccounts, ErrTooLarge)
@@ -203,8 +208,8 @@ func (v *Vault) Add(accounts ...Account) ([]Account, error) {
 func (v *Vault) Update(a Account) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return ErrClosed
+	if err := v.writable(); err != nil {
+		return err
 	}
 	i := v.index(a.ID)
 	if i < 0 {
@@ -226,8 +231,8 @@ func (v *Vault) Update(a Account) error {
 func (v *Vault) Delete(id string) (Account, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return Account{}, ErrClosed
+	if err := v.writable(); err != nil {
+		return Account{}, err
 	}
 	i := v.index(id)
 	if i < 0 {
@@ -243,8 +248,8 @@ func (v *Vault) Delete(id string) (Account, error) {
 func (v *Vault) Restore(a Account, index int) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return ErrClosed
+	if err := v.writable(); err != nil {
+		return err
 	}
 	if a.ID == "" {
 		return fmt.Errorf("vault: restore an account without an id: %w", ErrNotFound)
@@ -269,8 +274,8 @@ func (v *Vault) Restore(a Account, index int) error {
 func (v *Vault) Move(id string, index int) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return ErrClosed
+	if err := v.writable(); err != nil {
+		return err
 	}
 	i := v.index(id)
 	if i < 0 {
@@ -298,8 +303,8 @@ func (v *Vault) SetSettings(s Settings) error {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.closed {
-		return ErrClosed
+	if err := v.writable(); err != nil {
+		return err
 	}
 	v.settings = s
 	v.dirty = true

@@ -1,0 +1,555 @@
+package vault
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"latchkey/otp"
+)
+
+// A backup is a vault file: the same container, payload and sentinels (see
+// FORMAT.md), so a rotating backup, an exported backup and a copy of the
+// vault itself all restore the same way.
+//
+// An exported backup (WriteBackup) is sealed under the vault's own data key
+// and carries one password slot: a copy of the vault's, or a new one for a
+// separate backup password. Backup-code slots go in only when asked for,
+// since anyone holding the file and one unused code could then open it.
+
+// BackupOptions say what opens an exported backup.
+type BackupOptions struct {
+	// Password protects the backup; nil copies the vault's password slot, so
+	// the vault's password (as it is now) opens the backup.
+	Password []byte
+	// WithBackupCodes copies the vault's backup-code slots, so each of its
+	// unused backup codes opens the backup too.
+	WithBackupCodes bool
+}
+
+// WriteBackup writes an encrypted backup of the vault as it is in memory
+// (saved or not) to path: atomically, mode 0600, read back and fully
+// decrypted before it replaces anything at path. A separate password runs
+// the calibrated key derivation once (about a second). It refuses to write
+// over the vault's own file. WriteBackup works on a read-only vault.
+func (v *Vault) WriteBackup(path string, o BackupOptions) error {
+	v.mu.Lock()
+	if v.closed {
+		v.mu.Unlock()
+		return ErrClosed
+	}
+	if o.Password == nil && v.needsPassword {
+		// The password slot still holds the forgotten password.
+		v.mu.Unlock()
+		return fmt.Errorf("vault: a backup under the vault password: %w", ErrNeedsPassword)
+	}
+	vaultPath := v.path
+	dataKey := slices.Clone(v.dataKey)
+	pt, err := encodePayload(v.accounts, v.settings)
+	var slots []slot
+	for i, s := range v.slots {
+		switch {
+		case s.kind == passwordSlot && o.Password == nil:
+			slots = slices.Insert(slots, 0, s)
+		case s.kind == codeSlot && o.WithBackupCodes && i != v.usedCodeSlot:
+			slots = append(slots, s)
+		}
+	}
+	fsys, lim, params := v.fs, v.opts.limits, v.opts.kdfParams
+	v.mu.Unlock()
+	defer clear(dataKey)
+	defer clear(pt)
+	if err != nil {
+		return err
+	}
+	if sameFile(path, vaultPath) {
+		return fmt.Errorf("vault: %s is the vault itself: %w", path, ErrExists)
+	}
+	// wk is kept to check the written slot without a second KDF run.
+	var wk []byte
+	if o.Password != nil {
+		if len(o.Password) == 0 {
+			return ErrEmptyPassword
+		}
+		s := slot{kind: passwordSlot, params: params()}
+		rand.Read(s.salt[:])
+		wk = passwordKey(o.Password, s.salt[:], s.params)
+		defer clear(wk)
+		if err := s.wrap(wk, dataKey); err != nil {
+			return err
+		}
+		slots = slices.Insert(slots, 0, s)
+	}
+	if len(slots) == 0 || slots[0].kind != passwordSlot {
+		return fmt.Errorf("vault: the vault has no password slot to copy: %w", ErrNeedsPassword)
+	}
+	data, err := marshalContainer(slots, dataKey, pt)
+	if err != nil {
+		return err
+	}
+	verify := func(b []byte) error {
+		c, err := parseContainer(b, lim)
+		if err != nil {
+			return err
+		}
+		if len(c.slots) != len(slots) {
+			return corruptf("backup has %d slots, want %d", len(c.slots), len(slots))
+		}
+		if wk != nil {
+			k, err := c.slots[0].unwrap(wk)
+			if err != nil || !bytes.Equal(k, dataKey) {
+				return corruptf("backup password slot does not open")
+			}
+			clear(k)
+		}
+		return verifyFile(b, dataKey, lim)
+	}
+	if _, err := writeAtomic(fsys, path, data, verify); err != nil {
+		return err
+	}
+	return nil
+}
+
+// sameFile reports whether a and b name one existing file.
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
+}
+
+// Backup is what a backup file holds, read-only. Wipe it when done.
+type Backup struct {
+	Path     string
+	Accounts []Account
+	Settings Settings
+	// Created is when the backup was written: the time in a rotating
+	// backup's name, else the file's modification time (the format itself
+	// holds no date).
+	Created time.Time
+	// BackupCodes is how many backup-code slots the file carries.
+	BackupCodes int
+}
+
+// Wipe zeroes the secrets (best effort: Go may have copied them).
+func (b *Backup) Wipe() {
+	for i := range b.Accounts {
+		b.Accounts[i].wipe()
+	}
+}
+
+// IsVaultFile reports whether data starts like a Latchkey vault or backup of
+// any version, so an importer can hand every other file to other readers.
+func IsVaultFile(data []byte) bool { return bytes.HasPrefix(data, []byte(magic)) }
+
+// OpenBackup decrypts the backup (or vault) file at path with its password.
+// Errors: ErrWrongPassword, ErrCorrupt (also for a file that is no Latchkey
+// file at all), ErrNewerVersion, ErrHostileParams, ErrNotFound.
+func OpenBackup(path string, password []byte) (*Backup, error) {
+	return openBackup(path, password, defaultOptions())
+}
+
+func openBackup(path string, password []byte, o options) (*Backup, error) {
+	data, err := readBackupFile(o.fs, path)
+	if err != nil {
+		return nil, err
+	}
+	b, err := readBackup(data, password, o.limits)
+	if err != nil {
+		return nil, fmt.Errorf("vault: backup %s: %w", path, err)
+	}
+	b.Path = path
+	b.Created = backupTime(path)
+	return b, nil
+}
+
+// ReadBackup decrypts a backup already read into memory (at most
+// MaxFileSize bytes); Path and Created are left empty.
+func ReadBackup(data, password []byte) (*Backup, error) {
+	return readBackup(data, password, strictLimits)
+}
+
+func readBackup(data, password []byte, lim limits) (*Backup, error) {
+	c, err := parseContainer(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	dataKey, _, _, err := c.unlockPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(dataKey)
+	pt, err := c.openPayload(dataKey)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pt)
+	accounts, settings, err := decodePayload(pt)
+	if err != nil {
+		return nil, err
+	}
+	b := &Backup{Accounts: accounts, Settings: settings}
+	for _, s := range c.slots {
+		if s.kind == codeSlot {
+			b.BackupCodes++
+		}
+	}
+	return b, nil
+}
+
+func readBackupFile(fsys fileSystem, path string) ([]byte, error) {
+	data, err := fsys.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("vault: backup %s: %w (%w)", path, ErrNotFound, err)
+		}
+		return nil, fmt.Errorf("vault: reading backup %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// backupTime is the time in a rotating backup's name, else the file's
+// modification time.
+func backupTime(path string) time.Time {
+	if t, ok := stampOf(path); ok {
+		return t
+	}
+	if st, err := os.Stat(path); err == nil {
+		return st.ModTime()
+	}
+	return time.Time{}
+}
+
+// stampOf reads the time out of "<name>.<stamp>.bak".
+func stampOf(path string) (time.Time, bool) {
+	base, ok := strings.CutSuffix(filepath.Base(path), ".bak")
+	if !ok || len(base) < len(backupStamp) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(backupStamp, base[len(base)-len(backupStamp):])
+	return t, err == nil
+}
+
+// MergeReport names, by label, what Merge did with each incoming account.
+type MergeReport struct {
+	Added      []string
+	Duplicates []string // the same credential is already in the vault; skipped
+	Replaced   []string // a duplicate that replace said to take over
+}
+
+// Merge adds accounts (from a backup or an import) that are not in the vault
+// yet. A duplicate is the same credential (otp.Key.SameSecret), whatever its
+// names; it is skipped unless replace (which may be nil) returns true, when
+// the incoming account takes the existing one's place and id. Accounts keep
+// their ids unless one is taken. All or nothing: on error the vault is
+// unchanged. replace runs without the vault held, so it may call the vault.
+// Merge does not save; call Save.
+func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Account) bool) (MergeReport, error) {
+	v.mu.Lock()
+	if err := v.writable(); err != nil {
+		v.mu.Unlock()
+		return MergeReport{}, err
+	}
+	current := make([]Account, len(v.accounts))
+	for i, a := range v.accounts {
+		current[i] = a.clone()
+	}
+	v.mu.Unlock()
+
+	// Decide first, on a copy, so replace can ask the user without the vault
+	// held; then apply what still holds.
+	type decision struct {
+		incoming Account
+		target   string // existing id to replace; "" to add
+	}
+	var plan []decision
+	var report MergeReport
+	// Accounts bucketed by secret make finding duplicates linear; SameSecret
+	// has the last word.
+	bySecret := make(map[string][]int, len(current))
+	for i, a := range current {
+		bySecret[string(a.Key.Secret)] = append(bySecret[string(a.Key.Secret)], i)
+	}
+	find := func(k otp.Key, from []Account, idx []int) int {
+		for _, i := range idx {
+			if from[i].Key.SameSecret(k) {
+				return i
+			}
+		}
+		return -1
+	}
+	var fresh []Account
+	freshBySecret := map[string][]int{}
+	targeted := map[string]bool{} // existing ids already being replaced
+	for _, in := range accounts {
+		in = in.clone()
+		if i := find(in.Key, current, bySecret[string(in.Key.Secret)]); i >= 0 {
+			if !targeted[current[i].ID] && replace != nil && replace(current[i].clone(), in.clone()) {
+				targeted[current[i].ID] = true
+				plan = append(plan, decision{incoming: in, target: current[i].ID})
+				report.Replaced = append(report.Replaced, label(in))
+				continue
+			}
+			report.Duplicates = append(report.Duplicates, label(in))
+			continue
+		}
+		if find(in.Key, fresh, freshBySecret[string(in.Key.Secret)]) >= 0 {
+			report.Duplicates = append(report.Duplicates, label(in))
+			continue
+		}
+		freshBySecret[string(in.Key.Secret)] = append(freshBySecret[string(in.Key.Secret)], len(fresh))
+		fresh = append(fresh, in)
+		plan = append(plan, decision{incoming: in})
+		report.Added = append(report.Added, label(in))
+	}
+
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if err := v.writable(); err != nil {
+		return MergeReport{}, err
+	}
+	if len(v.accounts)+len(fresh) > MaxAccounts {
+		return MergeReport{}, fmt.Errorf("vault: more than %d accounts: %w", MaxAccounts, ErrTooLarge)
+	}
+	now := v.now()
+	ids := make(map[string]bool, len(v.accounts)+len(plan))
+	for _, a := range v.accounts {
+		ids[a.ID] = true
+	}
+	next := slices.Clone(v.accounts)
+	for _, d := range plan {
+		a := d.incoming
+		if a.Created.IsZero() {
+			a.Created = now
+		}
+		if a.Modified.IsZero() {
+			a.Modified = now
+		}
+		if d.target != "" {
+			i := slices.IndexFunc(next, func(e Account) bool { return e.ID == d.target })
+			if i < 0 {
+				return MergeReport{}, fmt.Errorf("vault: account %q was deleted during the merge: %w", label(a), ErrNotFound)
+			}
+			a.ID = d.target
+			if err := a.validate(); err != nil {
+				return MergeReport{}, err
+			}
+			next[i] = a
+			continue
+		}
+		if a.ID == "" || ids[a.ID] {
+			a.ID = newID()
+		}
+		ids[a.ID] = true
+		if err := a.validate(); err != nil {
+			return MergeReport{}, err
+		}
+		next = append(next, a)
+	}
+	for _, d := range plan {
+		if d.target != "" {
+			if i := v.index(d.target); i >= 0 {
+				v.accounts[i].wipe()
+			}
+		}
+	}
+	v.accounts = next
+	if len(plan) > 0 {
+		v.dirty = true
+	}
+	return report, nil
+}
+
+// label names an account in reports; never empty.
+func label(a Account) string {
+	if l := a.Key.Label(); l != "" {
+		return l
+	}
+	return "(unnamed account)"
+}
+
+// RestoreAsNew makes a new vault at newPath from the backup (or vault copy)
+// at backupPath, opened with password: the way to carry everything to a new
+// machine. It refuses to replace an existing file (ErrExists).
+//
+// The new vault is the backup's vault continued: the same data key, the
+// same password slot (the password that opened the backup now opens the
+// vault; change it with SetPassword) and the backup's code slots, so codes
+// printed for it keep working. A backup without code slots gets a fresh
+// set, returned once for the user to keep (nil otherwise). Settings come
+// along, except a backup folder that does not exist on this machine, which
+// falls back to the default beside the new vault.
+func RestoreAsNew(backupPath string, password []byte, newPath string) (*Vault, []string, error) {
+	return restoreAsNew(backupPath, password, newPath, defaultOptions())
+}
+
+func restoreAsNew(backupPath string, password []byte, newPath string, o options) (*Vault, []string, error) {
+	data, err := readBackupFile(o.fs, backupPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := parseContainer(data, o.limits)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
+	}
+	dataKey, _, _, err := c.unlockPassword(password)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
+	}
+	// Everything that can fail about the backup fails before anything is
+	// made at newPath.
+	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1}
+	if err := v.load(c, dataKey); err != nil {
+		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
+	}
+	codes, err := v.restoreAt(newPath)
+	if err != nil {
+		v.Close()
+		return nil, nil, err
+	}
+	return v, codes, nil
+}
+
+// restoreAt writes the loaded v as a new vault file at newPath, holding its
+// lock, and gives it backup codes if it has none.
+func (v *Vault) restoreAt(newPath string) (codes []string, err error) {
+	if Exists(newPath) {
+		return nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
+	}
+	if err := v.fs.MkdirAll(filepath.Dir(newPath)); err != nil {
+		return nil, fmt.Errorf("vault: creating the vault's folder: %w", err)
+	}
+	if v.lock, err = lockFile(newPath); err != nil {
+		return nil, err
+	}
+	if Exists(newPath) { // again, under the lock
+		return nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
+	}
+	if !slices.ContainsFunc(v.slots, func(s slot) bool { return s.kind == codeSlot }) {
+		var codeSlots []slot
+		codeSlots, codes, err = makeCodeSlots(v.dataKey)
+		if err != nil {
+			return nil, err
+		}
+		v.slots = append(v.slots, codeSlots...)
+	}
+	if d := v.settings.BackupDir; d != "" {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			v.settings.BackupDir = ""
+		}
+	}
+	v.dirty = true
+	// A failed rotating backup leaves the vault saved; LastBackup reports it.
+	if err := v.save(false); err != nil && !errors.Is(err, ErrBackupFailed) {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// BackupStatus is what the app shows about automatic backups.
+type BackupStatus struct {
+	Dir     string // where the rotating backups go
+	Enabled bool   // false when Settings.BackupKeep < 0
+	// Last is when the newest backup that verifies (it decrypts with the
+	// vault's key) was written; zero when there is none. Path is that file.
+	Last time.Time
+	Path string
+	// Pending: the vault file holds changes that no verified backup has,
+	// because a backup failed or the folder was unreachable.
+	Pending bool
+	// Err is why the last backup attempt of this session failed; nil if it
+	// did not.
+	Err error
+	// Kept is how many backups of this vault the folder holds.
+	Kept int
+}
+
+// LastBackup reports the newest verified automatic backup and whether the
+// saved vault has changes it lacks, so the app can show when the vault was
+// last backed up and remind the user. It reads and decrypts backups (no
+// KDF), newest first, until one verifies.
+func (v *Vault) LastBackup() (BackupStatus, error) {
+	v.mu.Lock()
+	if v.closed {
+		v.mu.Unlock()
+		return BackupStatus{}, ErrClosed
+	}
+	st := BackupStatus{Dir: v.backupDir(), Enabled: v.settings.BackupKeep >= 0, Err: v.backupErr}
+	dataKey, diskSum, path, fsys, lim := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits
+	v.mu.Unlock()
+	defer clear(dataKey)
+	all, err := listBackups(fsys, st.Dir, path)
+	if err != nil {
+		st.Pending = st.Enabled
+		return st, err
+	}
+	st.Kept = len(all)
+	for _, p := range all {
+		b, err := fsys.ReadFile(p)
+		if err != nil || verifyFile(b, dataKey, lim) != nil {
+			continue
+		}
+		st.Last, _ = stampOf(p)
+		st.Path = p
+		st.Pending = st.Enabled && sha256.Sum256(b) != diskSum
+		return st, nil
+	}
+	st.Pending = st.Enabled
+	return st, nil
+}
+
+// BackupInterval is how old the newest backup may grow before BackupNow
+// writes a fresh copy even without changes.
+const BackupInterval = 24 * time.Hour
+
+// BackupNow writes a verified rotating backup of the saved vault file when
+// no verified backup holds it (an earlier backup failed, or the folder was
+// unreachable) or the newest is older than BackupInterval. The app calls it
+// at start, daily, and when a backup folder may be back. It needs the lock:
+// a read-only vault gets ErrReadOnly.
+func (v *Vault) BackupNow() (BackupStatus, error) {
+	v.mu.Lock()
+	if err := v.writable(); err != nil {
+		v.mu.Unlock()
+		return BackupStatus{}, err
+	}
+	v.mu.Unlock()
+	// A folder that cannot be listed is tried anyway: writing says why.
+	st, _ := v.LastBackup()
+	if !st.Enabled || (!st.Pending && v.now().Sub(st.Last) < BackupInterval) {
+		return st, nil
+	}
+	v.mu.Lock()
+	if err := v.writable(); err != nil {
+		v.mu.Unlock()
+		return st, err
+	}
+	data, err := v.fs.ReadFile(v.path)
+	switch {
+	case err != nil:
+		err = fmt.Errorf("vault: reading %s to back it up: %w", v.path, err)
+	case sha256.Sum256(data) != v.diskSum:
+		err = fmt.Errorf("vault: %s: %w", v.path, ErrChangedOnDisk)
+	default:
+		v.backupErr = v.backup(data)
+		err = v.backupErr
+		if err != nil {
+			err = fmt.Errorf("%w: %w", ErrBackupFailed, err)
+		}
+	}
+	v.mu.Unlock()
+	if err != nil {
+		return st, err
+	}
+	return v.LastBackup()
+}

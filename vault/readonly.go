@@ -1,0 +1,63 @@
+package vault
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// OpenReadOnly unlocks the vault at path without taking its lock, so a
+// command can list accounts or show a code while the desktop app has the
+// vault open. Every method that would change the vault or its file returns
+// ErrReadOnly; reading methods, WriteBackup and LastBackup work. It neither
+// upgrades weak parameters nor sweeps temporary files, which only the lock
+// holder may do. Errors are those of Open, without ErrLocked.
+//
+// What it shows is the file as it was when read: a save by the app after
+// that is not seen.
+func OpenReadOnly(path string, password []byte) (*Vault, error) {
+	return openReadOnly(path, password, defaultOptions())
+}
+
+func openReadOnly(path string, password []byte, o options) (*Vault, error) {
+	b, err := o.fs.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+		}
+		return nil, fmt.Errorf("vault: reading %s: %w", path, err)
+	}
+	c, err := parseContainer(b, o.limits)
+	if err != nil {
+		return nil, err
+	}
+	dataKey, _, _, err := c.unlockPassword(password)
+	if err != nil {
+		return nil, fmt.Errorf("vault: %s: %w", path, err)
+	}
+	v := &Vault{path: path, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1, readOnly: true}
+	v.diskSum = sha256.Sum256(b)
+	if err := v.load(c, dataKey); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// ReadOnly reports whether the vault was opened with OpenReadOnly.
+func (v *Vault) ReadOnly() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.readOnly
+}
+
+// writable is the check every change makes first.
+func (v *Vault) writable() error {
+	switch {
+	case v.closed:
+		return ErrClosed
+	case v.readOnly:
+		return fmt.Errorf("vault: %s: %w", v.path, ErrReadOnly)
+	}
+	return nil
+}
