@@ -241,10 +241,16 @@ func parseAccount(b []byte) (account, error) {
 	}
 
 	k := otp.Key{Name: strings.TrimSpace(name), Issuer: strings.TrimSpace(issuer), Secret: secret, Period: otp.DefaultPeriod}
-	// Older exports leave the issuer empty and write "Issuer:Account".
-	if k.Issuer == "" {
-		if is, acct, ok := strings.Cut(k.Name, ":"); ok {
-			k.Issuer, k.Name = strings.TrimSpace(is), strings.TrimSpace(acct)
+	// The app writes the name as "Issuer:Account", with the issuer field
+	// set or (older exports) empty.
+	if is, acct, ok := strings.Cut(k.Name, ":"); ok {
+		switch strings.TrimSpace(is) {
+		case k.Issuer:
+			k.Name = strings.TrimSpace(acct)
+		default:
+			if k.Issuer == "" {
+				k.Issuer, k.Name = strings.TrimSpace(is), strings.TrimSpace(acct)
+			}
 		}
 	}
 	fail := func(err error) (account, error) {
