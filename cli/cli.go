@@ -72,6 +72,7 @@ type ctx struct {
 	vaultPath string
 	pw        passwordSource
 	stdinUsed bool
+	backup    backupFlags // backup.go: --backup-password-file, --with-backup-codes, --import-password-file
 }
 
 var commands = map[string]*command{}
@@ -97,6 +98,7 @@ func Main(args []string, env Env) int {
 
 func run(args []string, env Env) error {
 	c := &ctx{Env: env}
+	defer func() { clear(c.pw.cached) }()
 	// "latchkey", "latchkey --vault F": the window.
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelpFlag(args[0]) {
 		fs := newFlagSet(c, "latchkey", "[--vault PATH]", "Opens the desktop window.")

@@ -19,6 +19,7 @@ const maxSecretInput = 64 << 10
 type passwordSource struct {
 	file    string // --password-file
 	newFile string // --new-password-file
+	cached  []byte // the vault password once read; cleared when the run ends
 }
 
 func addPasswordFlags(fs *flag.FlagSet, c *ctx) {
@@ -29,15 +30,27 @@ func addNewPasswordFlag(fs *flag.FlagSet, c *ctx) {
 	fs.StringVar(&c.pw.newFile, "new-password-file", "", "read the new password from this file (default: a prompt, or standard input when it is not a terminal)")
 }
 
-// password reads the vault password from the first source that is set.
+// password reads the vault password from the first source that is set. It
+// is read once per run (a pipe cannot be read twice); callers get a copy
+// they may clear.
 func (c *ctx) password() ([]byte, error) {
-	if c.pw.file != "" {
-		return readSecretFile(c.pw.file, "password file")
+	if c.pw.cached == nil {
+		var pw []byte
+		var err error
+		switch {
+		case c.pw.file != "":
+			pw, err = readSecretFile(c.pw.file, "password file")
+		case c.getenv("LATCHKEY_PASSWORD_FILE") != "":
+			pw, err = readSecretFile(c.getenv("LATCHKEY_PASSWORD_FILE"), "$LATCHKEY_PASSWORD_FILE")
+		default:
+			pw, err = c.promptOrStdin("Vault password: ", false)
+		}
+		if err != nil {
+			return nil, err
+		}
+		c.pw.cached = pw
 	}
-	if f := c.getenv("LATCHKEY_PASSWORD_FILE"); f != "" {
-		return readSecretFile(f, "$LATCHKEY_PASSWORD_FILE")
-	}
-	return c.promptOrStdin("Vault password: ", false)
+	return append([]byte(nil), c.pw.cached...), nil
 }
 
 // newPassword reads a password being set. At a terminal it asks twice.

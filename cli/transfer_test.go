@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"latchkey/otp"
+	"latchkey/vault"
 )
 
 // qrImage draws text as a QR code with qrencode, an encoder independent of
@@ -160,5 +161,63 @@ func TestImportFixtures(t *testing.T) {
 	r = runCLI(t, "", env, "import", junk)
 	if r.status == 0 || !strings.Contains(r.stderr, "junk.json") || !strings.Contains(r.stderr, "known authenticator") {
 		t.Errorf("unknown file: status %d, stderr %q", r.status, r.stderr)
+	}
+}
+
+// While the desktop app holds the vault, reading commands still work; a
+// command that must change the vault says why it cannot.
+func TestReadWhileAppHasVaultOpen(t *testing.T) {
+	path, env, _ := newVault(t)
+	addKeys(t, path, "otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8",
+		"otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0")
+	app, err := vault.Open(path, []byte("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	if r := runCLI(t, "", env, "list"); r.status != 0 || !strings.Contains(r.stdout, "GitHub\talice") {
+		t.Errorf("list while open elsewhere: status %d, stderr %q", r.status, r.stderr)
+	}
+	if r := runCLI(t, "", env, "code", "github", "--at", "59"); r.status != 0 || r.stdout != "94287082\n" {
+		t.Errorf("totp code while open elsewhere: status %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, "", env, "code", "bank"); r.status != ExitLocked || r.stdout != "" || !strings.Contains(r.stderr, "HOTP") {
+		t.Errorf("hotp code while open elsewhere: status %d, stdout %q, stderr %q; want %d and no code", r.status, r.stdout, r.stderr, ExitLocked)
+	}
+	if r := runCLI(t, "", env, "add", exampleURI); r.status != ExitLocked {
+		t.Errorf("add while open elsewhere: status %d, want %d", r.status, ExitLocked)
+	}
+}
+
+func TestQRAndGoogleExport(t *testing.T) {
+	path, env, _ := newVault(t)
+	addKeys(t, path, exampleURI,
+		"otpauth://totp/SHA512:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA512",
+		"otpauth://hotp/Bank:bob?secret=MFRGGZDFMZTWQ2LK&counter=7")
+	dir := t.TempDir()
+	png := filepath.Join(dir, "gh.png")
+	if r := runCLI(t, "", env, "qr", "example", "--out", png); r.status != 0 {
+		t.Fatalf("qr: status %d, stderr %q", r.status, r.stderr)
+	}
+	want, _ := otp.ParseURI(exampleURI)
+	if r := runCLI(t, "", nil, "scan", png); r.stdout != want.URI()+"\n" {
+		t.Errorf("scan of qr output: got %q, want %q", r.stdout, want.URI())
+	}
+	out := filepath.Join(dir, "google")
+	r := runCLI(t, "", env, "export", "--format", "google-qr", "--out", out)
+	if r.status != 0 || !strings.Contains(r.stderr, "not exported: SHA512: x") {
+		t.Fatalf("export google-qr: status %d, stderr %q; want the SHA512 account named", r.status, r.stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	r = runCLI(t, "", nil, append([]string{"scan"}, files...)...)
+	got := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.status != 0 || len(got) != 2 {
+		t.Fatalf("scan of the google export: status %d, %d accounts, want 2 (stderr %q)", r.status, len(got), r.stderr)
+	}
+	for _, l := range got {
+		k, err := otp.ParseURI(l)
+		if err != nil || (k.Issuer != "Example" && k.Issuer != "Bank") {
+			t.Errorf("google export read back %v %v", k.Label(), err)
+		}
 	}
 }

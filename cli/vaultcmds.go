@@ -78,9 +78,15 @@ func (c *ctx) resolveVaultPath() (string, error) {
 	return p, nil
 }
 
-// openVault opens the vault for a command, with a message that says what to
-// do when there is none.
-func (c *ctx) openVault() (*vault.Vault, error) {
+// openVault opens the vault for a command that changes it, with a message
+// that says what to do when there is none.
+func (c *ctx) openVault() (*vault.Vault, error) { return c.open(vault.Open) }
+
+// openVaultReadOnly opens the vault without its lock, so commands that only
+// read work while the desktop app has the vault open.
+func (c *ctx) openVaultReadOnly() (*vault.Vault, error) { return c.open(vault.OpenReadOnly) }
+
+func (c *ctx) open(opener func(string, []byte) (*vault.Vault, error)) (*vault.Vault, error) {
 	path, err := c.resolveVaultPath()
 	if err != nil {
 		return nil, err
@@ -93,7 +99,7 @@ func (c *ctx) openVault() (*vault.Vault, error) {
 		return nil, err
 	}
 	defer clear(pw)
-	v, err := vault.Open(path, pw)
+	v, err := opener(path, pw)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -153,7 +159,7 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 0 {
 		return usageErrorf("list takes no arguments")
 	}
-	v, err := c.openVault()
+	v, err := c.openVaultReadOnly()
 	if err != nil {
 		return err
 	}
@@ -231,28 +237,54 @@ func publicAccount(a vault.Account) accountJSON {
 // code uses up its counter value, so the advance is saved before the code is
 // shown: a code is never printed twice.
 func codeFromVault(c *ctx, query string, at time.Time) error {
-	v, err := c.openVault()
+	ro, err := c.openVaultReadOnly()
+	if err != nil {
+		return err
+	}
+	a, err := findOne(ro.Accounts(), query)
+	path := ro.Path()
+	ro.Close()
+	if err != nil {
+		return err
+	}
+	if a.Key.Type != otp.HOTP {
+		fmt.Fprintln(c.Stdout, a.Key.Code(at))
+		return nil
+	}
+	// Advancing the counter is a change: take the vault and its lock.
+	v, err := c.reopenLocked(path)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	a, err := findOne(v.Accounts(), query)
-	if err != nil {
-		return err
+	a, ok := v.Account(a.ID)
+	if !ok {
+		return fmt.Errorf("%s was removed from the vault meanwhile", a.Key.Label())
 	}
 	code := a.Key.Code(at)
-	a.LastUsed = at
-	if a.Key.Type == otp.HOTP {
-		a.Key.Counter++
-		if err := v.Update(a); err != nil {
-			return err
-		}
-		if err := v.Save(); err != nil {
-			return fmt.Errorf("saving the advanced HOTP counter: %w", err)
-		}
+	a.Key.Counter++
+	if err := v.Update(a); err != nil {
+		return err
+	}
+	if err := v.Save(); err != nil {
+		return fmt.Errorf("saving the advanced HOTP counter: %w", err)
 	}
 	fmt.Fprintln(c.Stdout, code)
 	return nil
+}
+
+// reopenLocked opens the vault for writing with the password already given.
+func (c *ctx) reopenLocked(path string) (*vault.Vault, error) {
+	pw, err := c.password()
+	if err != nil {
+		return nil, err
+	}
+	defer clear(pw)
+	v, err := vault.Open(path, pw)
+	if errors.Is(err, vault.ErrLocked) {
+		return nil, fmt.Errorf("HOTP codes advance a counter, and Latchkey has the vault open: take the code there (%w)", err)
+	}
+	return v, err
 }
 
 // findOne picks the account a query names: an exact label, issuer or name

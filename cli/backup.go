@@ -1,0 +1,212 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"latchkey/vault"
+)
+
+func init() {
+	register(&command{
+		name: "restore",
+		args: "BACKUP [--vault NEWPATH] [--password-file FILE]",
+		summary: `Makes a new vault from an encrypted backup (an exported backup, an automatic
+backup, or a copy of a vault file): the way to carry everything to a new
+machine. The backup's password opens it and becomes the new vault's password.
+Backup codes the backup carries keep working; a backup without them gets a
+new set, printed on standard output. It never replaces an existing vault:
+to add a backup's accounts to the vault you have, use "latchkey import BACKUP".`,
+		setup: func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
+		run:   runRestore,
+	})
+}
+
+// backupFlags hold the flags of the commands that write and read backups;
+// ctx.backup is one.
+type backupFlags struct {
+	passwordFile       string // --backup-password-file
+	askPassword        bool   // --backup-password: prompt for one
+	withCodes          bool   // --with-backup-codes
+	importPasswordFile string // --import-password-file
+}
+
+// addBackupFlags adds the flags of "export --format backup".
+func addBackupFlags(fs *flag.FlagSet, c *ctx) {
+	fs.StringVar(&c.backup.passwordFile, "backup-password-file", "", "backup: protect the backup with the password in this file instead of the vault password")
+	fs.BoolVar(&c.backup.askPassword, "backup-password", false, "backup: ask for a separate password for the backup instead of using the vault password")
+	fs.BoolVar(&c.backup.withCodes, "with-backup-codes", false, "backup: let the vault's unused backup codes open the backup too")
+}
+
+// addImportPasswordFlag adds --import-password-file, the password of a file
+// being imported (a Latchkey backup or another app's encrypted export).
+func addImportPasswordFlag(fs *flag.FlagSet, c *ctx) {
+	fs.StringVar(&c.backup.importPasswordFile, "import-password-file", "", "read the password of the file being imported from this file (default: a prompt, or standard input)")
+}
+
+// importPassword reads the password of a file being imported: from
+// --import-password-file (looked up on fs when given, else as set by
+// addImportPasswordFlag), else a prompt or standard input.
+func (c *ctx) importPassword(fs *flag.FlagSet) ([]byte, error) {
+	return c.importPasswordFor(fs, "the file")
+}
+
+func (c *ctx) importPasswordFor(fs *flag.FlagSet, what string) ([]byte, error) {
+	file := c.backup.importPasswordFile
+	if fs != nil {
+		if f := fs.Lookup("import-password-file"); f != nil && f.Value.String() != "" {
+			file = f.Value.String()
+		}
+	}
+	if file != "" {
+		return readSecretFile(file, "import password file")
+	}
+	return c.promptOrStdin("Password of "+what+": ", false)
+}
+
+// exportBackup writes an encrypted backup of v to out, under the vault
+// password unless a backup password was given. It replaces out only when
+// out is itself a Latchkey file (an older backup), never any other file.
+func (c *ctx) exportBackup(v *vault.Vault, out string) error {
+	if err := checkReplaceable(out); err != nil {
+		return err
+	}
+	var o vault.BackupOptions
+	switch {
+	case c.backup.passwordFile != "":
+		pw, err := readSecretFile(c.backup.passwordFile, "backup password file")
+		if err != nil {
+			return err
+		}
+		if len(pw) == 0 {
+			return errors.New("the backup password file is empty")
+		}
+		o.Password = pw
+	case c.backup.askPassword:
+		pw, err := c.newPassword("Backup password: ")
+		if err != nil {
+			return err
+		}
+		o.Password = pw
+	}
+	defer clear(o.Password)
+	o.WithBackupCodes = c.backup.withCodes
+	if o.Password != nil {
+		fmt.Fprintln(c.Stderr, "deriving the backup's key (about a second)...")
+	}
+	if err := v.WriteBackup(out, o); err != nil {
+		return fmt.Errorf("writing the backup %s: %w", out, err)
+	}
+	opens := "the vault password"
+	if o.Password != nil {
+		opens = "the backup password"
+	}
+	if o.WithBackupCodes {
+		opens += fmt.Sprintf(" or one of the vault's %d unused backup codes", v.BackupCodesLeft())
+	}
+	fmt.Fprintf(c.Stderr, "wrote an encrypted, verified backup of %d accounts to %s; it opens with %s\n", len(v.Accounts()), out, opens)
+	return nil
+}
+
+// checkReplaceable refuses to write over anything but an older Latchkey file.
+func checkReplaceable(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() || !vault.IsVaultFile(head[:n]) {
+		return fmt.Errorf("%s already exists and is not a latchkey backup; it was left as it is (choose another name)", path)
+	}
+	return nil
+}
+
+// importBackup merges a Latchkey backup (or vault file) into the vault.
+// handled is false when data is not a Latchkey file, so the caller tries
+// other apps' formats. Duplicates (the same credential) are skipped and
+// named; nothing in the vault is overwritten.
+func (c *ctx) importBackup(path string, data []byte) (handled bool, err error) {
+	if !vault.IsVaultFile(data) {
+		return false, nil
+	}
+	pw, err := c.importPasswordFor(nil, "the backup "+path)
+	if err != nil {
+		return true, err
+	}
+	defer clear(pw)
+	b, err := vault.ReadBackup(data, pw)
+	if err != nil {
+		return true, fmt.Errorf("%s: %w", path, err)
+	}
+	defer b.Wipe()
+	v, err := c.openVault()
+	if err != nil {
+		return true, err
+	}
+	defer v.Close()
+	r, err := v.Merge(b.Accounts, nil)
+	if err != nil {
+		return true, err
+	}
+	if len(r.Added) > 0 {
+		if err := v.Save(); err != nil {
+			return true, fmt.Errorf("saving %s: %w", v.Path(), err)
+		}
+	}
+	for _, l := range r.Duplicates {
+		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", l)
+	}
+	for _, l := range r.Added {
+		fmt.Fprintf(c.Stderr, "added %s\n", l)
+	}
+	fmt.Fprintf(c.Stderr, "%s: latchkey backup, %d accounts: %d added, %d already in the vault\n", path, len(b.Accounts), len(r.Added), len(r.Duplicates))
+	return true, nil
+}
+
+func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return usageErrorf("restore takes one backup file; see \"latchkey restore -h\"")
+	}
+	backup := args[0]
+	path, err := c.resolveVaultPath()
+	if err != nil {
+		return err
+	}
+	if vault.Exists(path) {
+		return fmt.Errorf("there is already a vault at %s; it was left as it is (give --vault NEWPATH to restore beside it, or merge with \"latchkey import %s\")", path, backup)
+	}
+	if !vault.Exists(backup) {
+		return fmt.Errorf("no backup at %s", backup)
+	}
+	pw, err := c.password()
+	if err != nil {
+		return err
+	}
+	defer clear(pw)
+	v, codes, err := vault.RestoreAsNew(backup, pw, path)
+	if err != nil {
+		return fmt.Errorf("restoring %s: %w", backup, err)
+	}
+	defer v.Close()
+	for _, code := range codes {
+		fmt.Fprintln(c.Stdout, code)
+	}
+	fmt.Fprintf(c.Stderr, "restored %d accounts from %s into a new vault at %s; it opens with the backup's password\n", len(v.Accounts()), backup, path)
+	if len(codes) > 0 {
+		fmt.Fprintf(c.Stderr, "the backup had no backup codes: the %d lines above are new ones; store them apart from the computer\n", len(codes))
+	} else {
+		fmt.Fprintf(c.Stderr, "the backup codes that opened the backup open this vault (%d unused)\n", v.BackupCodesLeft())
+	}
+	if st, err := v.LastBackup(); err == nil && st.Pending {
+		fmt.Fprintf(c.Stderr, "warning: no automatic backup could be written to %s\n", st.Dir)
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+
+	"latchkey/qrimport"
+)
+
+func init() {
+	register(&command{
+		name:    "qr",
+		args:    "QUERY --out FILE.png [--size PIXELS]",
+		summary: "Writes the matching account as a QR code image, for moving it to a phone.\nThe image holds the secret: keep it as safe as the vault, and delete it after use.",
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.String("out", "", "the PNG file to write (required)")
+			fs.Int("size", 512, "the image's width and height in pixels")
+			addPasswordFlags(fs, c)
+		},
+		run: runQR,
+	})
+}
+
+func runQR(c *ctx, fs *flag.FlagSet, args []string) error {
+	out := fs.Lookup("out").Value.String()
+	if len(args) != 1 || out == "" {
+		return usageErrorf("qr takes one query and --out FILE.png")
+	}
+	size, _ := strconv.Atoi(fs.Lookup("size").Value.String())
+	if size < 64 || size > 4096 {
+		return usageErrorf("--size must be 64 to 4096 pixels")
+	}
+	v, err := c.openVaultReadOnly()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	a, err := findOne(v.Accounts(), args[0])
+	if err != nil {
+		return err
+	}
+	png, err := qrimport.KeyPNG(a.Key, size)
+	if err != nil {
+		return fmt.Errorf("making the QR code of %s: %w", a.Key.Label(), err)
+	}
+	if err := writeNewFile(out, png); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "wrote %s: it holds the secret of %s\n", out, a.Key.Label())
+	return nil
+}
