@@ -5,7 +5,6 @@ import (
 	"math"
 	"runtime"
 	"sort"
-	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
@@ -21,6 +20,7 @@ var errDecoderPanic = errors.New("the QR decoder failed on this image")
 type code struct {
 	text string
 	x, y float64
+	size float64 // distance between the top finder patterns' centres
 }
 
 var hints = map[gozxing.DecodeHintType]interface{}{
@@ -186,11 +186,7 @@ func decodeGray(g *gray) ([]code, error) {
 	st.seen = map[string]bool{}
 	extra := 0
 	for i, p := range order {
-		start := time.Now()
 		err := st.run(g, p)
-		if trace != nil {
-			trace(p.name, time.Since(start), len(st.found), len(st.pending))
-		}
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
@@ -210,11 +206,8 @@ func decodeGray(g *gray) ([]code, error) {
 	if len(st.found) == 0 {
 		return nil, firstErr
 	}
-	return dedupe(st.found), nil
+	return readingOrder(st.found), nil
 }
-
-// trace, when set (by tests and benchmarks), hears about every pass run.
-var trace func(pass string, took time.Duration, found, pending int)
 
 // maxExtraPasses bounds the passes run after codes were found, looking for
 // the ones a failed candidate suggests are there.
@@ -288,13 +281,15 @@ func (st *state) run(g *gray, p pass) (err error) {
 	add := func(text string, pts []gozxing.ResultPoint) {
 		c := code{text: text}
 		n := min(len(pts), 3) // bottom-left, top-left, top-right; then alignment
-		for _, pt := range pts[:n] {
-			o := orig(pt)
-			c.x += o.x / float64(n)
-			c.y += o.y / float64(n)
-			if n == 3 { // finders holds whole triples
-				st.finders = append(st.finders, o)
-			}
+		var o [3]point
+		for i, pt := range pts[:n] {
+			o[i] = orig(pt)
+			c.x += o[i].x / float64(n)
+			c.y += o[i].y / float64(n)
+		}
+		if n == 3 { // finders holds whole triples
+			st.finders = append(st.finders, o[:]...)
+			c.size = math.Hypot(o[2].x-o[1].x, o[2].y-o[1].y)
 		}
 		if !st.seen[text] {
 			st.seen[text] = true
@@ -351,40 +346,24 @@ func (st *state) run(g *gray, p pass) (err error) {
 	return nil
 }
 
-// dedupe drops a code found twice at the same place (the multi reader can
-// report one symbol from two finder triples) and sorts into reading order:
-// rows top to bottom, left to right within a row.
-func dedupe(codes []code) []code {
-	out := codes[:0]
-	for _, c := range codes {
-		dup := false
-		for _, o := range out {
-			if o.text == c.text && math.Hypot(o.x-c.x, o.y-c.y) < 20 {
-				dup = true
-				break
-			}
+// readingOrder sorts codes as a person reads a page: rows top to bottom,
+// left to right within a row. A code belongs to the row of the first code
+// whose height its centre falls within.
+func readingOrder(codes []code) []code {
+	sort.SliceStable(codes, func(i, j int) bool { return codes[i].y < codes[j].y })
+	var out []code
+	for start := 0; start < len(codes); {
+		first := codes[start]
+		end := start + 1
+		for end < len(codes) && codes[end].y-first.y <= max(first.size, 1)/2 {
+			end++
 		}
-		if !dup {
-			out = append(out, c)
-		}
+		row := codes[start:end]
+		sort.SliceStable(row, func(i, j int) bool { return row[i].x < row[j].x })
+		out = append(out, row...)
+		start = end
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		// Codes whose centres are within 40 px vertically share a row.
-		if math.Abs(out[i].y-out[j].y) > 40 {
-			return out[i].y < out[j].y
-		}
-		return out[i].x < out[j].x
-	})
 	return out
-}
-
-// passNames lists the passes, for benchmarks and debugging.
-func passNames() []string {
-	names := make([]string, len(passes))
-	for i, p := range passes {
-		names[i] = p.name
-	}
-	return names
 }
 
 // bandOverlap is how far each half reaches into the other when a big image

@@ -128,6 +128,13 @@ func TestScenes(t *testing.T) {
 			t.Errorf("%s (%s): got %d codes %.80q, want %d %.80q", s.file, s.kind, len(got), got, len(want), want)
 			continue
 		}
+		// Sheets are laid out row by row, export pages left to right, in
+		// manifest order: the order a person reads them in.
+		if s.kind == "sheet" || s.kind == "google-page" {
+			if strings.Join(r.Raw, "\n") != strings.Join(s.want, "\n") {
+				t.Errorf("%s: codes not in reading order", s.file)
+			}
+		}
 		// A page holding a whole export batch leaves nothing missing.
 		if s.kind == "google-page" {
 			for _, p := range r.Problems {
