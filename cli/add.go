@@ -2,10 +2,10 @@ package cli
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"latchkey/otp"
@@ -33,6 +33,7 @@ func init() {
 			fs.String("format", "", "uri, google-qr, aegis or backup (required)")
 			fs.String("out", "", "the file (or folder, for google-qr) to write")
 			addPasswordFlags(fs, c)
+			addBackupFlags(fs, c)
 		},
 		run: runExport,
 	})
@@ -144,7 +145,12 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 	if (format == "google-qr" || format == "backup" || format == "aegis") && out == "" {
 		return usageErrorf("--format %s needs --out", format)
 	}
-	v, err := c.openVault()
+	// Plain exports only read: they work while the app has the vault open.
+	open := c.openVaultReadOnly
+	if format == "backup" {
+		open = c.openVault
+	}
+	v, err := open()
 	if err != nil {
 		return err
 	}
@@ -170,7 +176,7 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 	case "aegis":
 		return c.exportAegis(accounts, out)
 	case "backup":
-		return errors.New("encrypted backups are not built yet")
+		return c.exportBackup(v, out)
 	}
 	fmt.Fprintf(c.Stderr, "exported %d accounts\n", len(accounts))
 	return nil

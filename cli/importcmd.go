@@ -25,7 +25,7 @@ Proton Authenticator, plain or encrypted. Accounts already in the vault are
 reported and skipped unless --duplicates is given. Nothing is written to
 disk unencrypted.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("import-password-file", "", "read the export file's password from this file (default: a prompt, or standard input)")
+			addImportPasswordFlag(fs, c)
 			fs.Bool("duplicates", false, "add accounts even when the vault already has the same key")
 			addPasswordFlags(fs, c)
 		},
@@ -38,17 +38,23 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 		return usageErrorf("import needs at least one file; see \"latchkey import -h\"")
 	}
 	var entries []interop.Entry
-	ok := true
+	ok, backups := true, 0
 	for _, path := range args {
-		got, err := c.readExport(fs, path)
+		got, wasBackup, err := c.readExport(fs, path)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", path, err)
 			ok = false
 			continue
 		}
+		if wasBackup {
+			backups++
+		}
 		entries = append(entries, got...)
 	}
 	if len(entries) == 0 {
+		if ok && backups > 0 {
+			return nil
+		}
 		return errors.New("nothing to import")
 	}
 	v, err := c.openVault()
@@ -86,38 +92,37 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 }
 
 // readExport reads one file of another app: every entry it can, with the
-// ones it cannot reported by label and reason.
-func (c *ctx) readExport(fs *flag.FlagSet, path string) ([]interop.Entry, error) {
+// ones it cannot reported by label and reason. A Latchkey backup is merged
+// into the vault there and then (backup is true).
+func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry, backup bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	data, err := io.ReadAll(io.LimitReader(f, interop.MaxFileSize+1))
 	f.Close()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(data) > interop.MaxFileSize {
-		return nil, interop.ErrTooLarge
+		return nil, false, interop.ErrTooLarge
 	}
 	defer clear(data)
-	res, err := interop.Read(data, func() ([]byte, error) {
-		if file := fs.Lookup("import-password-file").Value.String(); file != "" {
-			return readSecretFile(file, "import password file")
-		}
-		return c.promptOrStdin("Password of "+path+": ", false)
-	})
+	if handled, err := c.importBackup(path, data); handled {
+		return nil, true, err
+	}
+	res, err := interop.Read(data, func() ([]byte, error) { return c.importPasswordFor(fs, path) })
 	if err != nil {
 		if errors.Is(err, interop.ErrWrongPassword) {
-			return nil, &exitError{code: ExitWrongPassword, err: err}
+			return nil, false, &exitError{code: ExitWrongPassword, err: err}
 		}
-		return nil, err
+		return nil, false, err
 	}
 	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, res.Format, len(res.Entries))
 	for _, s := range res.Skipped {
 		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", s.Label, s.Reason)
 	}
-	entries := res.Entries
+	entries = res.Entries
 	if len(res.Migration) > 0 {
 		var col qrimport.Collector
 		for _, m := range res.Migration {
@@ -131,7 +136,7 @@ func (c *ctx) readExport(fs *flag.FlagSet, path string) ([]interop.Entry, error)
 			fmt.Fprintf(c.Stderr, "  not imported: %v\n", p)
 		}
 	}
-	return entries, nil
+	return entries, false, nil
 }
 
 // exportAegis writes the accounts as a plain Aegis vault, the format most
