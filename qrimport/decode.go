@@ -377,7 +377,7 @@ const bandOverlap = 64
 // screenshots.
 func hybridMatrix(g *gray) (*gozxing.BitMatrix, error) {
 	if g.h < 1024 || g.w*g.h < 1<<21 || runtime.GOMAXPROCS(0) < 2 {
-		return gozxing.NewHybridBinarizer(newSource(g)).GetBlackMatrix()
+		return hybridBits(g)
 	}
 	mid := (g.h / 2) &^ 7 // block-aligned, so both bands share the image's block grid
 	top := &gray{pix: g.pix[:(mid+bandOverlap)*g.w], w: g.w, h: mid + bandOverlap}
@@ -386,8 +386,8 @@ func hybridMatrix(g *gray) (*gozxing.BitMatrix, error) {
 	var tm, bm *gozxing.BitMatrix
 	var terr, berr error
 	parallel(
-		func() { tm, terr = gozxing.NewHybridBinarizer(newSource(top)).GetBlackMatrix() },
-		func() { bm, berr = gozxing.NewHybridBinarizer(newSource(bottom)).GetBlackMatrix() },
+		func() { tm, terr = hybridBits(top) },
+		func() { bm, berr = hybridBits(bottom) },
 	)
 	if terr != nil {
 		return nil, terr
