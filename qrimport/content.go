@@ -146,6 +146,11 @@ func uriLabel(s string) string {
 	if l, err := url.PathUnescape(label); err == nil {
 		label = l
 	}
+	// A URI missing its '?' has its parameters in the path: the secret
+	// would be quoted.
+	if strings.ContainsAny(label, "=&?") {
+		return ""
+	}
 	if len(label) > 100 {
 		label = label[:100]
 	}
