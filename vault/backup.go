@@ -394,6 +394,9 @@ func RestoreAsNew(backupPath string, password []byte, newPath string) (*Vault, [
 }
 
 func restoreAsNew(backupPath string, password []byte, newPath string, o options) (*Vault, []string, error) {
+	if Exists(newPath) { // before any key derivation; checked again under the lock
+		return nil, nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
+	}
 	data, err := readBackupFile(o.fs, backupPath)
 	if err != nil {
 		return nil, nil, err
@@ -412,6 +415,63 @@ func restoreAsNew(backupPath string, password []byte, newPath string, o options)
 	if err := v.load(c, dataKey); err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
+	codes, err := v.restoreAt(newPath)
+	if err != nil {
+		v.Close()
+		return nil, nil, err
+	}
+	return v, codes, nil
+}
+
+// RestoreWithBackupCode is RestoreAsNew for someone who lost the password
+// too: one of the backup's backup codes opens it, newPassword becomes the
+// new vault's password (calibrated key derivation, about a second), and that
+// code's slot is left out, so it does not open the new vault. The other
+// codes keep working; when none is left a fresh set is returned.
+func RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (*Vault, []string, error) {
+	return restoreWithBackupCode(backupPath, code, newPath, newPassword, defaultOptions())
+}
+
+func restoreWithBackupCode(backupPath, code, newPath string, newPassword []byte, o options) (*Vault, []string, error) {
+	if len(newPassword) == 0 {
+		return nil, nil, ErrEmptyPassword
+	}
+	bits, err := parseBackupCode(code)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer clear(bits)
+	if Exists(newPath) { // before any key derivation; checked again under the lock
+		return nil, nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
+	}
+	data, err := readBackupFile(o.fs, backupPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := parseContainer(data, o.limits)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
+	}
+	dataKey, used, err := c.unlockCode(bits)
+	if err != nil {
+		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
+	}
+	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1}
+	if err := v.load(c, dataKey); err != nil {
+		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
+	}
+	ps, err := newPasswordSlot(newPassword, v.dataKey, o.kdfParams())
+	if err != nil {
+		v.Close()
+		return nil, nil, err
+	}
+	slots := []slot{ps}
+	for i, s := range v.slots {
+		if s.kind == codeSlot && i != used {
+			slots = append(slots, s)
+		}
+	}
+	v.slots = slots
 	codes, err := v.restoreAt(newPath)
 	if err != nil {
 		v.Close()

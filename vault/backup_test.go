@@ -728,3 +728,58 @@ func FuzzReadBackup(f *testing.F) {
 }
 
 var _ = errors.Is
+
+// Password and machine both lost: a backup code opens an automatic backup
+// (they carry every code slot) and sets a new password.
+func TestRestoreWithBackupCode(t *testing.T) {
+	v, path, codes := richVault(t)
+	backups, err := Backups(BackupDirFor(path), path)
+	if err != nil || len(backups) == 0 {
+		t.Fatalf("no automatic backup: %v", err)
+	}
+	newPath := filepath.Join(t.TempDir(), "v.latchkey")
+	newPw := []byte("a brand new password")
+
+	_, _, err = restoreWithBackupCode(backups[0], "0000-0000", newPath, newPw, testOptions())
+	wantErr(t, "a mistyped code", err, ErrBackupCodeTypo)
+	_, _, otherCodes := newTestVault(t)
+	_, _, err = restoreWithBackupCode(backups[0], otherCodes[0], newPath, newPw, testOptions())
+	wantErr(t, "another vault's code", err, ErrWrongBackupCode)
+	_, _, err = restoreWithBackupCode(backups[0], codes[0], newPath, nil, testOptions())
+	wantErr(t, "no new password", err, ErrEmptyPassword)
+	noCodes := filepath.Join(t.TempDir(), "b")
+	if err := v.WriteBackup(noCodes, BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = restoreWithBackupCode(noCodes, codes[0], newPath, newPw, testOptions())
+	wantErr(t, "a code on a backup without code slots", err, ErrWrongBackupCode)
+	if Exists(newPath) {
+		t.Fatal("a failed restore left a vault")
+	}
+
+	nv, fresh, err := restoreWithBackupCode(backups[0], codes[2], newPath, newPw, testOptions())
+	if err != nil {
+		t.Fatalf("restore with a backup code: %v", err)
+	}
+	wantSameAccounts(t, "restored with a code", nv.Accounts(), richAccounts())
+	if fresh != nil || nv.BackupCodesLeft() != BackupCodeCount-1 || nv.NeedsPassword() {
+		t.Errorf("got %d fresh codes, %d left, needs password %v; want none, %d, false", len(fresh), nv.BackupCodesLeft(), nv.NeedsPassword(), BackupCodeCount-1)
+	}
+	nv.Close()
+	nv, err = open(newPath, newPw, testOptions())
+	if err != nil {
+		t.Fatalf("the new password: %v", err)
+	}
+	nv.Close()
+	_, err = open(newPath, testPassword, testOptions())
+	wantErr(t, "the old password on the restored vault", err, ErrWrongPassword)
+	_, err = openWithBackupCode(newPath, codes[2], testOptions())
+	wantErr(t, "the code used to restore", err, ErrWrongBackupCode)
+	nv, err = openWithBackupCode(newPath, codes[3], testOptions())
+	if err != nil {
+		t.Fatalf("another code on the restored vault: %v", err)
+	}
+	nv.Close()
+	_, _, err = restoreWithBackupCode(backups[0], codes[3], newPath, newPw, testOptions())
+	wantErr(t, "restore over the new vault", err, ErrExists)
+}
