@@ -34,13 +34,16 @@ images=$(cut -f1 "$dir/manifest.tsv" | uniq)
 readers=(latchkey zxing zbar)
 declare -A ok total secs
 for r in "${readers[@]}"; do mkdir -p "$tmp/out-$r"; secs[$r]=0; done
+declare -A kindms
 # Readers take turns on each image, so a busy machine slows all of them alike.
 for f in $images; do
+	kind=$(awk -F'\t' -v f="$f" '$1 == f { print $2; exit }' "$dir/manifest.tsv")
 	for r in "${readers[@]}"; do
 		start=$EPOCHREALTIME
 		read_$r "$dir/$f" >"$tmp/out-$r/$f.txt"
 		end=$EPOCHREALTIME
 		secs[$r]=$(echo "${secs[$r]} + $end - $start" | bc)
+		kindms[$r,$kind]=$(echo "${kindms[$r,$kind]:-0} + ($end - $start) * 1000" | bc)
 	done
 done
 
@@ -60,13 +63,14 @@ for f in $images; do
 done
 
 status=0
-printf '%-13s %6s %9s %12s %8s\n' kind images latchkey ZXingReader zbarimg
+printf '%-13s %6s %9s %12s %8s   %s\n' kind images latchkey ZXingReader zbarimg "time (ms): latchkey ZXingReader zbarimg"
 declare -A sum
 for kind in $(printf '%s\n' "${!total[@]}" | sort); do
 	l=${ok[latchkey,$kind]:-0} z=${ok[zxing,$kind]:-0} b=${ok[zbar,$kind]:-0}
 	mark=""
 	if ((l < z || l < b)); then mark="  <- behind a peer"; status=1; fi
-	printf '%-13s %6d %9d %12d %8d%s\n' "$kind" "${total[$kind]}" "$l" "$z" "$b" "$mark"
+	printf '%-13s %6d %9d %12d %8d   %8.0f %8.0f %8.0f%s\n' "$kind" "${total[$kind]}" "$l" "$z" "$b" \
+		"${kindms[latchkey,$kind]}" "${kindms[zxing,$kind]}" "${kindms[zbar,$kind]}" "$mark"
 	sum[n]=$((${sum[n]:-0} + total[$kind])); sum[l]=$((${sum[l]:-0} + l)); sum[z]=$((${sum[z]:-0} + z)); sum[b]=$((${sum[b]:-0} + b))
 done
 printf '%-13s %6d %9d %12d %8d\n' total "${sum[n]}" "${sum[l]}" "${sum[z]}" "${sum[b]}"
