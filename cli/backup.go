@@ -13,14 +13,21 @@ import (
 func init() {
 	register(&command{
 		name: "restore",
-		args: "BACKUP [--vault NEWPATH] [--password-file FILE]",
+		args: "BACKUP [--vault NEWPATH] [--password-file FILE | --code CODE [--new-password-file FILE]]",
 		summary: `Makes a new vault from an encrypted backup (an exported backup, an automatic
 backup, or a copy of a vault file): the way to carry everything to a new
 machine. The backup's password opens it and becomes the new vault's password.
 Backup codes the backup carries keep working; a backup without them gets a
-new set, printed on standard output. It never replaces an existing vault:
-to add a backup's accounts to the vault you have, use "latchkey import BACKUP".`,
-		setup: func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
+new set, printed on standard output. Password lost too: --code opens the
+backup with one of its backup codes (automatic backups carry them all) and
+asks for a new password; that code then no longer opens the new vault.
+It never replaces an existing vault: to add a backup's accounts to the vault
+you have, use "latchkey import BACKUP".`,
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			addPasswordFlags(fs, c)
+			fs.String("code", "", "open the backup with this backup code instead of its password (\"-\": ask for it)")
+			addNewPasswordFlag(fs, c)
+		},
 		run:   runRestore,
 	})
 }
@@ -186,24 +193,48 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 	if !vault.Exists(backup) {
 		return fmt.Errorf("no backup at %s", backup)
 	}
-	pw, err := c.password()
-	if err != nil {
-		return err
-	}
-	defer clear(pw)
-	v, codes, err := vault.RestoreAsNew(backup, pw, path)
-	if err != nil {
-		return fmt.Errorf("restoring %s: %w", backup, err)
+	var v *vault.Vault
+	var codes []string
+	opens := "the backup's password"
+	if code := fs.Lookup("code").Value.String(); code != "" {
+		if code == "-" {
+			b, err := c.promptOrStdin("Backup code: ", false)
+			if err != nil {
+				return err
+			}
+			code = string(b)
+		}
+		pw, err := c.newPassword("New vault password: ")
+		if err != nil {
+			return err
+		}
+		defer clear(pw)
+		fmt.Fprintln(c.Stderr, "deriving the new password's key (about a second)...")
+		v, codes, err = vault.RestoreWithBackupCode(backup, code, path, pw)
+		if err != nil {
+			return fmt.Errorf("restoring %s with a backup code: %w", backup, err)
+		}
+		opens = "the new password"
+	} else {
+		pw, err := c.password()
+		if err != nil {
+			return err
+		}
+		defer clear(pw)
+		v, codes, err = vault.RestoreAsNew(backup, pw, path)
+		if err != nil {
+			return fmt.Errorf("restoring %s: %w", backup, err)
+		}
 	}
 	defer v.Close()
 	for _, code := range codes {
 		fmt.Fprintln(c.Stdout, code)
 	}
-	fmt.Fprintf(c.Stderr, "restored %d accounts from %s into a new vault at %s; it opens with the backup's password\n", len(v.Accounts()), backup, path)
+	fmt.Fprintf(c.Stderr, "restored %d accounts from %s into a new vault at %s; it opens with %s\n", len(v.Accounts()), backup, path, opens)
 	if len(codes) > 0 {
 		fmt.Fprintf(c.Stderr, "the backup had no backup codes: the %d lines above are new ones; store them apart from the computer\n", len(codes))
 	} else {
-		fmt.Fprintf(c.Stderr, "the backup codes that opened the backup open this vault (%d unused)\n", v.BackupCodesLeft())
+		fmt.Fprintf(c.Stderr, "the backup's backup codes open this vault (%d unused)\n", v.BackupCodesLeft())
 	}
 	if st, err := v.LastBackup(); err == nil && st.Pending {
 		fmt.Fprintf(c.Stderr, "warning: no automatic backup could be written to %s\n", st.Dir)

@@ -210,6 +210,25 @@ func TestRestore(t *testing.T) {
 	}
 	v.Close()
 
+	// Password lost as well: a backup code and a new password.
+	newPath3 := filepath.Join(t.TempDir(), "vault.latchkey")
+	newPw := writeFile(t, dir, "newpw", "a new password\n")
+	r = runCLI(t, "", nil, "restore", withCodes, "--vault", newPath3, "--code", codes[5], "--new-password-file", newPw)
+	if r.status != 0 || !strings.Contains(r.stderr, "opens with the new password") || !strings.Contains(r.stderr, "(9 unused)") {
+		t.Fatalf("restore --code: status %d, stderr %q", r.status, r.stderr)
+	}
+	if r := runCLI(t, "", map[string]string{"LATCHKEY_VAULT": newPath3, "LATCHKEY_PASSWORD_FILE": newPw}, "list"); r.status != 0 || !strings.Contains(r.stdout, "GitHub") {
+		t.Errorf("list with the new password: status %d, stderr %q", r.status, r.stderr)
+	}
+	if v, err := vault.OpenWithBackupCode(newPath3, codes[5]); err == nil {
+		v.Close()
+		t.Error("the code used to restore still opens the new vault")
+	}
+	r = runCLI(t, "", nil, "restore", withoutCodes, "--vault", filepath.Join(t.TempDir(), "v"), "--code", codes[6], "--new-password-file", newPw)
+	if r.status != ExitWrongPassword || !strings.Contains(r.stderr, "backup code does not open") {
+		t.Errorf("restore --code on a backup without codes: status %d, stderr %q", r.status, r.stderr)
+	}
+
 	// Failures: wrong password, damage, newer version, no file.
 	wrong := writeFile(t, dir, "wrong", "nope\n")
 	data, _ := os.ReadFile(withCodes)
@@ -240,7 +259,7 @@ func TestRestore(t *testing.T) {
 		t.Errorf("restore without a file: status %d, want %d", r.status, ExitUsage)
 	}
 	// Backups, restored vaults and their automatic backups: all encrypted.
-	assertNoPlaintext(t, withCodes, withoutCodes, filepath.Dir(path), filepath.Dir(newPath), filepath.Dir(newPath2))
+	assertNoPlaintext(t, withCodes, withoutCodes, filepath.Dir(path), filepath.Dir(newPath), filepath.Dir(newPath2), filepath.Dir(newPath3))
 }
 
 func TestRecoveryKit(t *testing.T) {
