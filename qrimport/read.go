@@ -59,8 +59,11 @@ type BatchError struct {
 }
 
 func (e *BatchError) Error() string {
-	return fmt.Sprintf("Google Authenticator export batch %d: %s of %d %s missing",
-		e.ID, partList(e.Missing), e.Size, map[bool]string{true: "is", false: "are"}[len(e.Missing) == 1])
+	verb := "are"
+	if len(e.Missing) == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("Google Authenticator export batch %d: %s of %d %s missing", e.ID, partList(e.Missing), e.Size, verb)
 }
 
 func (e *BatchError) Unwrap() error { return ErrIncompleteBatch }

@@ -42,8 +42,8 @@ for f in $images; do
 		start=$EPOCHREALTIME
 		read_$r "$dir/$f" >"$tmp/out-$r/$f.txt"
 		end=$EPOCHREALTIME
-		secs[$r]=$(echo "${secs[$r]} + $end - $start" | bc)
-		kindms[$r,$kind]=$(echo "${kindms[$r,$kind]:-0} + ($end - $start) * 1000" | bc)
+		secs[$r]=$(awk -v a="${secs[$r]}" -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", a + e - s }')
+		kindms[$r,$kind]=$(awk -v a="${kindms[$r,$kind]:-0}" -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", a + (e - s) * 1000 }')
 	done
 done
 
@@ -75,7 +75,7 @@ for kind in $(printf '%s\n' "${!total[@]}" | sort); do
 done
 printf '%-13s %6d %9d %12d %8d\n' total "${sum[n]}" "${sum[l]}" "${sum[z]}" "${sum[b]}"
 printf '%-13s %6s %8.2fs %11.2fs %7.2fs\n' time "" "${secs[latchkey]}" "${secs[zxing]}" "${secs[zbar]}"
-if (($(echo "${secs[latchkey]} > ${secs[zxing]}" | bc))); then
+if awk -v l="${secs[latchkey]}" -v z="${secs[zxing]}" 'BEGIN { exit !(l > z) }'; then
 	echo "qr-bench: Latchkey took longer than ZXingReader" >&2
 	status=1
 fi
