@@ -18,18 +18,12 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-	"github.com/makiuchi-d/gozxing/qrcode/decoder"
-
 	"latchkey/otp"
+	"latchkey/qrimport"
 	"latchkey/vault"
 )
 
@@ -87,7 +81,7 @@ type entry struct {
 
 func entryOf(k otp.Key) entry {
 	e := entry{Issuer: k.Issuer, Name: k.Name, Details: details(k), Secret: groups(otp.EncodeSecret(k.Secret))}
-	if png, err := qrPNG(k.URI()); err == nil {
+	if png, err := qrimport.KeyPNG(k, qrSize); err == nil {
 		e.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 	}
 	return e
@@ -116,42 +110,9 @@ func groups(s string) string {
 	return b.String()
 }
 
-// qrScale is pixels per module: with the page's 45 mm width a version-10 code
-// prints at about 0.8 mm a module, which phone cameras read well.
-const qrScale = 6
-
-// qrPNG encodes text as a QR code (error correction M, the standard 4-module
-// quiet zone) in a two-colour PNG, deterministic for golden files.
-func qrPNG(text string) ([]byte, error) {
-	hints := map[gozxing.EncodeHintType]any{
-		gozxing.EncodeHintType_ERROR_CORRECTION: decoder.ErrorCorrectionLevel_M,
-		gozxing.EncodeHintType_MARGIN:           4,
-	}
-	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0, hints)
-	if err != nil {
-		return nil, fmt.Errorf("kit: making a QR code: %w", err)
-	}
-	w, h := m.GetWidth(), m.GetHeight()
-	img := image.NewPaletted(image.Rect(0, 0, w*qrScale, h*qrScale), color.Palette{color.White, color.Black})
-	for y := range h {
-		for x := range w {
-			if !m.Get(x, y) {
-				continue
-			}
-			for dy := range qrScale {
-				row := img.Pix[(y*qrScale+dy)*img.Stride:]
-				for dx := range qrScale {
-					row[x*qrScale+dx] = 1
-				}
-			}
-		}
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return nil, fmt.Errorf("kit: encoding a QR code: %w", err)
-	}
-	return b.Bytes(), nil
-}
+// qrSize is the QR image's side in pixels; printed 45 mm wide, a
+// long-named account's code still has modules near 0.8 mm.
+const qrSize = 320
 
 var pageTemplate = template.Must(template.New("kit").Parse(pageHTML))
 
