@@ -28,7 +28,7 @@ you have, use "latchkey import BACKUP".`,
 			fs.String("code", "", "open the backup with this backup code instead of its password (\"-\": ask for it)")
 			addNewPasswordFlag(fs, c)
 		},
-		run:   runRestore,
+		run: runRestore,
 	})
 }
 
