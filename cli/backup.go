@@ -151,7 +151,7 @@ func (c *ctx) importBackup(path string, data []byte) (handled bool, err error) {
 	defer clear(pw)
 	b, err := vault.ReadBackup(data, pw)
 	if err != nil {
-		return true, fmt.Errorf("%s: %w", path, err)
+		return true, fmt.Errorf("latchkey backup: %w", err)
 	}
 	defer b.Wipe()
 	v, err := c.openVault()
@@ -212,7 +212,7 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintln(c.Stderr, "deriving the new password's key (about a second)...")
 		v, codes, err = vault.RestoreWithBackupCode(backup, code, path, pw)
 		if err != nil {
-			return fmt.Errorf("restoring %s with a backup code: %w", backup, err)
+			return fmt.Errorf("restore with a backup code: %w", err)
 		}
 		opens = "the new password"
 	} else {
@@ -223,7 +223,7 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 		defer clear(pw)
 		v, codes, err = vault.RestoreAsNew(backup, pw, path)
 		if err != nil {
-			return fmt.Errorf("restoring %s: %w", backup, err)
+			return fmt.Errorf("restore: %w", err)
 		}
 	}
 	defer v.Close()
