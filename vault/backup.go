@@ -553,19 +553,59 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 		st.Pending = st.Enabled
 		return st, err
 	}
-	st.Kept = len(all)
+	// The newest that fully verifies; Kept counts every backup that opens
+	// with the vault's key (another vault's backups may share the folder).
 	for _, p := range all {
 		b, err := fsys.ReadFile(p)
-		if err != nil || verifyFile(b, dataKey, lim) != nil {
+		if err != nil || !sealedWith(b, dataKey, lim) {
 			continue
 		}
-		st.Last, _ = stampOf(p)
-		st.Path = p
-		st.Pending = st.Enabled && sha256.Sum256(b) != diskSum
-		return st, nil
+		st.Kept++
+		if st.Path == "" && verifyFile(b, dataKey, lim) == nil {
+			st.Last, _ = stampOf(p)
+			st.Path = p
+			st.Pending = st.Enabled && sha256.Sum256(b) != diskSum
+		}
 	}
-	st.Pending = st.Enabled
+	if st.Path == "" {
+		st.Pending = st.Enabled
+	}
 	return st, nil
+}
+
+// ownsBackup reports whether the backup at p was made from this vault: it
+// decrypts with the vault's data key (no JSON decoding, so it is cheap),
+// and remembers the answer. A file that cannot be read now is not counted
+// and not remembered. Called with v.mu held.
+func (v *Vault) ownsBackup(p string) bool {
+	if owned, ok := v.backupOwners[p]; ok {
+		return owned
+	}
+	b, err := v.fs.ReadFile(p)
+	if err != nil {
+		return false
+	}
+	owned := sealedWith(b, v.dataKey, v.opts.limits)
+	v.rememberBackup(p, owned)
+	return owned
+}
+
+func (v *Vault) rememberBackup(p string, owned bool) {
+	if v.backupOwners == nil {
+		v.backupOwners = map[string]bool{}
+	}
+	v.backupOwners[p] = owned
+}
+
+// sealedWith reports whether the vault file b opens with dataKey.
+func sealedWith(b, dataKey []byte, lim limits) bool {
+	c, err := parseContainer(b, lim)
+	if err != nil {
+		return false
+	}
+	pt, err := c.openPayload(dataKey)
+	clear(pt)
+	return err == nil
 }
 
 // BackupInterval is how old the newest backup may grow before BackupNow

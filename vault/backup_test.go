@@ -783,3 +783,56 @@ func TestRestoreWithBackupCode(t *testing.T) {
 	_, _, err = restoreWithBackupCode(backups[0], codes[3], newPath, newPw, testOptions())
 	wantErr(t, "restore over the new vault", err, ErrExists)
 }
+
+// Two vaults of the same file name back up into one synced folder: each
+// rotates only its own backups and counts only its own.
+func TestSharedBackupFolder(t *testing.T) {
+	c := &clock{t: day0}
+	o := testOptions()
+	o.now = c.now
+	shared := filepath.Join(t.TempDir(), "Sync", "latchkey")
+	var vaults []*Vault
+	for _, machine := range []string{"home", "work"} {
+		v, _, err := create(filepath.Join(t.TempDir(), machine, "vault.latchkey"), testPassword, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		s := v.Settings()
+		s.BackupDir, s.BackupKeep = shared, 2
+		if err := v.SetSettings(s); err != nil {
+			t.Fatal(err)
+		}
+		vaults = append(vaults, v)
+	}
+	// Same day, alternating saves: 5 each.
+	for i := range 10 {
+		c.t = c.t.Add(time.Minute)
+		v := vaults[i%2]
+		k := rfcKey()
+		k.Name = fmt.Sprint(i)
+		mustAdd(t, v, Account{Key: k})
+		mustSave(t, v)
+	}
+	all, err := Backups(shared, vaults[0].Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each keeps its newest 2 (the day's newest is among them): 4 in all.
+	if len(all) != 4 {
+		t.Errorf("got %d backups in the shared folder, want 4 (2 of each)", len(all))
+	}
+	for i, v := range vaults {
+		st, err := v.LastBackup()
+		if err != nil || st.Kept != 2 || st.Pending {
+			t.Errorf("vault %d: got %+v, %v; want 2 of its own kept, nothing pending", i, st, err)
+		}
+		b, err := openBackup(st.Path, testPassword, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprint(8 + i); b.Accounts[len(b.Accounts)-1].Key.Name != want {
+			t.Errorf("vault %d: newest backup ends with %q, want %q", i, b.Accounts[len(b.Accounts)-1].Key.Name, want)
+		}
+	}
+}

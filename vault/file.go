@@ -256,11 +256,16 @@ func listBackups(fsys fileSystem, dir, path string) ([]string, error) {
 const rotationDays = 7
 
 // rotate keeps the newest keep backups plus the newest one of each of the
-// last rotationDays days that have one, and deletes the rest.
-func rotate(fsys fileSystem, dir, path string, keep int) error {
+// last rotationDays days that have one, and deletes the rest. Only backups
+// mine accepts count or are deleted (nil: all), so another vault of the same
+// name sharing the folder keeps its own.
+func rotate(fsys fileSystem, dir, path string, keep int, mine func(string) bool) error {
 	all, err := listBackups(fsys, dir, path)
 	if err != nil {
 		return err
+	}
+	if mine != nil {
+		all = slices.DeleteFunc(all, func(p string) bool { return !mine(p) })
 	}
 	prefix := filepath.Base(path) + "."
 	days := map[string]bool{}

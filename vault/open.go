@@ -412,7 +412,8 @@ func (v *Vault) backup(data []byte) error {
 	if _, err := writeAtomic(v.fs, name, data, verify); err != nil {
 		return err
 	}
-	return rotate(v.fs, dir, v.path, keep)
+	v.rememberBackup(name, true)
+	return rotate(v.fs, dir, v.path, keep, v.ownsBackup)
 }
 
 func (v *Vault) backupDir() string {

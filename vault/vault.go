@@ -120,6 +120,9 @@ type Vault struct {
 	// backupErr is why the last rotating backup failed, nil once one
 	// succeeds (see LastBackup).
 	backupErr error
+	// backupOwners caches which backup files decrypt with this vault's key
+	// (a name is never reused, so the answer never changes).
+	backupOwners map[string]bool
 }
 
 // DefaultPath is os.UserConfigDir()/latchkey/vault.latchkey.
