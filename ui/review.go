@@ -73,6 +73,7 @@ func (a *app) addImported(found []imported) {
 		return
 	}
 	a.save()
+	trace("added")
 	if a.accounts != nil {
 		a.accounts.reload()
 		if len(added) == 1 {

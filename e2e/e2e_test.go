@@ -1,0 +1,289 @@
+// Package e2e drives the real latchkey binary in a real (virtual) X display:
+// the command line makes a vault, xdotool types into the window, xclip reads
+// the clipboard. It needs DISPLAY (./test.sh runs it under xvfb-run) and
+// skips without it.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const (
+	password   = "correct horse battery staple"
+	githubURI  = "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"
+	clearAfter = 30 * time.Second // the vault's default clipboard clear time
+)
+
+// binary is LATCHKEY_BIN, or a fresh build of the repository.
+func binary(t *testing.T) string {
+	t.Helper()
+	if b := os.Getenv("LATCHKEY_BIN"); b != "" {
+		return b
+	}
+	out := filepath.Join(t.TempDir(), "latchkey")
+	cmd := exec.Command("go", "build", "-o", out, "..")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building latchkey: %v\n%s", err, msg)
+	}
+	return out
+}
+
+func needDisplay(t *testing.T) {
+	t.Helper()
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no DISPLAY: run under xvfb-run (./test.sh does)")
+	}
+	for _, tool := range []string{"xdotool", "xclip"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (scripts/deps.sh test installs it)", tool)
+		}
+	}
+}
+
+// env is a private home, so the test neither reads nor writes the real
+// user's preferences, and no D-Bus.
+func env(home string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "HOME=") || strings.HasPrefix(kv, "XDG_") || strings.HasPrefix(kv, "DBUS_") || strings.HasPrefix(kv, "LATCHKEY_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "LATCHKEY_TRACE=1", "LANG=C.UTF-8")
+}
+
+// window is a running latchkey with its trace milestones.
+type window struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	events map[string][]int64 // milestone -> Unix ms, in order
+	log    bytes.Buffer
+	exited chan error
+}
+
+func start(t *testing.T, bin, home string, args ...string) *window {
+	t.Helper()
+	w := &window{t: t, events: map[string][]int64{}, exited: make(chan error, 1)}
+	w.cmd = exec.Command(bin, args...)
+	w.cmd.Env = env(home)
+	stderr, err := w.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go w.read(stderr)
+	t.Cleanup(func() {
+		if w.cmd.ProcessState == nil {
+			w.cmd.Process.Kill()
+			<-w.exited
+		}
+		if t.Failed() {
+			t.Logf("latchkey stderr:\n%s", w.logText())
+		}
+	})
+	return w
+}
+
+func (w *window) read(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line := sc.Text()
+		w.mu.Lock()
+		w.log.WriteString(line + "\n")
+		if rest, ok := strings.CutPrefix(line, "latchkey-trace "); ok {
+			ms, event, _ := strings.Cut(rest, " ")
+			if n, err := strconv.ParseInt(ms, 10, 64); err == nil {
+				w.events[event] = append(w.events[event], n)
+			}
+		}
+		w.mu.Unlock()
+	}
+	w.exited <- w.cmd.Wait()
+}
+
+func (w *window) logText() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.log.String()
+}
+
+// has reports how many times a milestone happened.
+func (w *window) has(event string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.events[event])
+}
+
+// unlock types the password and Enter, again if the keys were lost (a
+// window just mapped can miss the first synthetic events).
+func (w *window) unlock() {
+	w.t.Helper()
+	for try := 0; try < 3; try++ {
+		w.focus()
+		key(w.t, "ctrl+a")
+		key(w.t, "BackSpace")
+		typeText(w.t, password)
+		key(w.t, "Return")
+		deadline := time.Now().Add(3 * time.Second)
+		for time.Now().Before(deadline) && w.has("unlocking") == 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if w.has("unlocking") > 0 {
+			break
+		}
+		w.t.Logf("the window missed the password; typing it again")
+	}
+	w.await("list shown", 1, 20*time.Second)
+}
+
+// await waits for the n-th occurrence of a milestone and returns its time.
+func (w *window) await(event string, n int, timeout time.Duration) int64 {
+	w.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		w.mu.Lock()
+		got := w.events[event]
+		w.mu.Unlock()
+		if len(got) >= n {
+			return got[n-1]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	w.t.Fatalf("no %q (#%d) within %v", event, n, timeout)
+	return 0
+}
+
+// focus waits for the event loop, finds the window by the process id and
+// gives it the keyboard. Keys typed before the loop runs would be lost.
+func (w *window) focus() {
+	w.t.Helper()
+	w.await("started", 1, 20*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--pid", strconv.Itoa(w.cmd.Process.Pid), "--name", "^Latchkey$").Output()
+		if id := strings.TrimSpace(string(out)); err == nil && id != "" {
+			id = strings.Fields(id)[0]
+			run(w.t, "xdotool", "windowfocus", "--sync", id)
+			time.Sleep(300 * time.Millisecond) // the first frames
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	w.t.Fatal("the Latchkey window did not appear within 20 s")
+}
+
+func (w *window) quit() {
+	w.t.Helper()
+	run(w.t, "xdotool", "key", "ctrl+q")
+	select {
+	case err := <-w.exited:
+		if err != nil {
+			w.t.Errorf("latchkey exited with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		w.t.Fatal("latchkey did not quit within 10 s of Ctrl+Q")
+	}
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func typeText(t *testing.T, s string) { run(t, "xdotool", "type", "--delay", "15", s) }
+func key(t *testing.T, k string)      { run(t, "xdotool", "key", k) }
+
+// clipboard is what xclip reads; "" when nobody owns the clipboard or it is empty.
+func clipboard() string {
+	out, err := exec.Command("xclip", "-selection", "clipboard", "-o").Output()
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+// setClipboard hands s to xclip, which forks to serve it until another
+// program takes the clipboard. Its output is not captured: the fork would
+// hold the pipe open and the read would never end.
+func setClipboard(t *testing.T, s string) {
+	cmd := exec.Command("xclip", "-selection", "clipboard", "-i")
+	cmd.Stdin = strings.NewReader(s)
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("xclip: %v", err)
+	}
+}
+
+func TestCopyFromSearchAndClear(t *testing.T) {
+	needDisplay(t)
+	bin := binary(t)
+	dir := t.TempDir()
+	home := filepath.Join(dir, "home")
+	vaultPath := filepath.Join(dir, "vault.latchkey")
+	pwFile := filepath.Join(dir, "password")
+	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env(home)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("latchkey %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+		}
+		return stdout.String()
+	}
+	codes := strings.Fields(cli("init", "--vault", vaultPath, "--password-file", pwFile))
+	if len(codes) == 0 {
+		t.Fatal("latchkey init printed no backup codes")
+	}
+
+	// First run: unlock and add an account by pasting its link.
+	w := start(t, bin, home, "--vault", vaultPath)
+	w.unlock()
+	setClipboard(t, githubURI)
+	key(t, "ctrl+shift+v")
+	w.await("added", 1, 10*time.Second)
+	w.quit()
+	if got := cli("list", "--vault", vaultPath, "--password-file", pwFile); !strings.Contains(got, "GitHub") {
+		t.Fatalf("after the first run the vault lists %q, want the pasted GitHub account", got)
+	}
+
+	// Second run: the daily use. Unlock, search, Enter, paste.
+	w = start(t, bin, home, "--vault", vaultPath)
+	w.unlock()
+	typeText(t, "git")
+	key(t, "Return")
+	copiedAt := w.await("copied", 1, 10*time.Second)
+	got := strings.TrimSpace(clipboard())
+
+	w.await("clipboard cleared", 1, clearAfter+10*time.Second)
+	if left := clipboard(); left != "" {
+		t.Errorf("got clipboard %q after the clear time, want it empty", left)
+	}
+	w.quit()
+
+	want := strings.TrimSpace(cli("code", "GitHub", "--vault", vaultPath, "--password-file", pwFile, "--at", strconv.FormatInt(copiedAt/1000, 10)))
+	if got != want {
+		t.Errorf("got clipboard %q, want %q (latchkey code at the copy time)", got, want)
+	}
+}
