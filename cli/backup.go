@@ -30,6 +30,19 @@ you have, use "latchkey import BACKUP".`,
 		},
 		run: runRestore,
 	})
+	register(&command{
+		name: "backups",
+		args: "[--now]",
+		summary: `Says where automatic backups go, when the newest verified one was written,
+and whether the vault has changes no backup holds (exit status 1 then).
+--now writes a verified backup when one is missing or a day old, as the app
+does daily (for a cron job or after a backup folder comes back).`,
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.Bool("now", false, "write a backup now if the newest is missing, out of date or a day old")
+			addPasswordFlags(fs, c)
+		},
+		run: runBackups,
+	})
 }
 
 // backupFlags hold the flags of the commands that write and read backups;
@@ -239,5 +252,49 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 	if st, err := v.LastBackup(); err == nil && st.Pending {
 		fmt.Fprintf(c.Stderr, "warning: no automatic backup could be written to %s\n", st.Dir)
 	}
+	return nil
+}
+
+func runBackups(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) != 0 {
+		return usageErrorf("backups takes no arguments")
+	}
+	now := fs.Lookup("now").Value.String() == "true"
+	open := c.openVaultReadOnly
+	if now {
+		open = c.openVault
+	}
+	v, err := open()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	var st vault.BackupStatus
+	if now {
+		st, err = v.BackupNow()
+	} else {
+		st, err = v.LastBackup()
+	}
+	if !st.Enabled {
+		fmt.Fprintln(c.Stdout, "automatic backups are off")
+		return err
+	}
+	fmt.Fprintf(c.Stdout, "folder:\t%s\n", st.Dir)
+	fmt.Fprintf(c.Stdout, "kept:\t%d\n", st.Kept)
+	if st.Last.IsZero() {
+		fmt.Fprintln(c.Stdout, "last:\tnone that verifies")
+	} else {
+		fmt.Fprintf(c.Stdout, "last:\t%s (%s)\n", st.Last.Local().Format("2006-01-02 15:04:05"), st.Path)
+	}
+	if err != nil {
+		return fmt.Errorf("backing up: %w", err)
+	}
+	if st.Err != nil {
+		fmt.Fprintf(c.Stdout, "problem:\t%v\n", st.Err)
+	}
+	if st.Pending {
+		return errors.New("the vault has changes no verified backup holds (\"latchkey backups --now\" writes one)")
+	}
+	fmt.Fprintln(c.Stdout, "status:\tup to date")
 	return nil
 }

@@ -364,3 +364,42 @@ func assertNoPlaintext(t *testing.T, roots ...string) {
 		t.Error("no files to check")
 	}
 }
+
+func TestBackupsCommand(t *testing.T) {
+	path, env, _ := newVault(t)
+	r := runCLI(t, "", env, "backups")
+	if r.status != 0 || !strings.Contains(r.stdout, "kept:\t1\n") || !strings.Contains(r.stdout, "up to date") || !strings.Contains(r.stdout, vault.BackupDirFor(path)) {
+		t.Errorf("backups after init: status %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
+	}
+	// The backup folder goes away (a file stands where it was) and a change
+	// is saved: the vault is ahead of every backup.
+	stick := filepath.Join(t.TempDir(), "stick")
+	if err := os.WriteFile(stick, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.Open(path, []byte("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := v.Settings()
+	s.BackupDir = filepath.Join(stick, "backups")
+	if err := v.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); !errors.Is(err, vault.ErrBackupFailed) {
+		t.Fatalf("save with the folder gone: got %v, want ErrBackupFailed", err)
+	}
+	v.Close()
+	r = runCLI(t, "", env, "backups")
+	if r.status != ExitFailure || !strings.Contains(r.stdout, "none that verifies") || !strings.Contains(r.stderr, "no verified backup holds") {
+		t.Errorf("backups with the folder gone: status %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, "", env, "backups", "--now"); r.status != ExitFailure {
+		t.Errorf("backups --now with the folder gone: status %d, want %d", r.status, ExitFailure)
+	}
+	os.Remove(stick)
+	r = runCLI(t, "", env, "backups", "--now")
+	if r.status != 0 || !strings.Contains(r.stdout, "up to date") || !strings.Contains(r.stdout, "kept:\t1\n") {
+		t.Errorf("backups --now with the folder back: status %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)
+	}
+}

@@ -527,8 +527,8 @@ type BackupStatus struct {
 	// Pending: the vault file holds changes that no verified backup has,
 	// because a backup failed or the folder was unreachable.
 	Pending bool
-	// Err is why the last backup attempt of this session failed; nil if it
-	// did not.
+	// Err is why the last backup attempt of this session failed, or why
+	// the folder cannot be listed; nil otherwise.
 	Err error
 	// Kept is how many backups of this vault the folder holds.
 	Kept int
@@ -537,7 +537,8 @@ type BackupStatus struct {
 // LastBackup reports the newest verified automatic backup and whether the
 // saved vault has changes it lacks, so the app can show when the vault was
 // last backed up and remind the user. It reads and decrypts backups (no
-// KDF), newest first, until one verifies.
+// KDF). Its only error is ErrClosed: an unreachable folder is reported in
+// the status (Pending, Err).
 func (v *Vault) LastBackup() (BackupStatus, error) {
 	v.mu.Lock()
 	if v.closed {
@@ -550,8 +551,12 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 	defer clear(dataKey)
 	all, err := listBackups(fsys, st.Dir, path)
 	if err != nil {
+		// The folder is unreachable: as good as no backup.
 		st.Pending = st.Enabled
-		return st, err
+		if st.Err == nil {
+			st.Err = err
+		}
+		return st, nil
 	}
 	// The newest that fully verifies; Kept counts every backup that opens
 	// with the vault's key (another vault's backups may share the folder).

@@ -562,9 +562,9 @@ func TestLastBackupAndBackupNow(t *testing.T) {
 	c.t = day0.Add(time.Hour)
 	err = v.Save()
 	wantErr(t, "save with the backup folder gone", err, ErrBackupFailed)
-	st, _ = v.LastBackup()
-	if !st.Pending || st.Err == nil || !st.Last.IsZero() {
-		t.Errorf("folder gone: got %+v, want pending, an error, no last backup", st)
+	st, err = v.LastBackup()
+	if err != nil || !st.Pending || st.Err == nil || !st.Last.IsZero() {
+		t.Errorf("folder gone: got %+v, %v; want pending, the error in the status, no last backup", st, err)
 	}
 	_, err = v.BackupNow()
 	wantErr(t, "BackupNow with the folder gone", err, ErrBackupFailed)
