@@ -2,7 +2,6 @@ package vault
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -79,11 +78,10 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 		if len(o.Password) == 0 {
 			return ErrEmptyPassword
 		}
-		s := slot{kind: passwordSlot, params: params()}
-		rand.Read(s.salt[:])
-		wk = passwordKey(o.Password, s.salt[:], s.params)
+		s, key, err := newPasswordSlotKey(o.Password, dataKey, params())
+		wk = key
 		defer clear(wk)
-		if err := s.wrap(wk, dataKey); err != nil {
+		if err != nil {
 			return err
 		}
 		slots = slices.Insert(slots, 0, s)
@@ -205,6 +203,19 @@ func readBackup(data, password []byte, lim limits) (*Backup, error) {
 		}
 	}
 	return b, nil
+}
+
+// readBackupContainer reads and parses the backup at path.
+func readBackupContainer(path string, o options) (*container, error) {
+	data, err := readBackupFile(o.fs, path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseContainer(data, o.limits)
+	if err != nil {
+		return nil, fmt.Errorf("vault: backup %s: %w", path, err)
+	}
+	return c, nil
 }
 
 func readBackupFile(fsys fileSystem, path string) ([]byte, error) {
@@ -397,13 +408,9 @@ func restoreAsNew(backupPath string, password []byte, newPath string, o options)
 	if Exists(newPath) { // before any key derivation; checked again under the lock
 		return nil, nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
 	}
-	data, err := readBackupFile(o.fs, backupPath)
+	c, err := readBackupContainer(backupPath, o)
 	if err != nil {
 		return nil, nil, err
-	}
-	c, err := parseContainer(data, o.limits)
-	if err != nil {
-		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
 	dataKey, _, _, err := c.unlockPassword(password)
 	if err != nil {
@@ -444,13 +451,9 @@ func restoreWithBackupCode(backupPath, code, newPath string, newPassword []byte,
 	if Exists(newPath) { // before any key derivation; checked again under the lock
 		return nil, nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
 	}
-	data, err := readBackupFile(o.fs, backupPath)
+	c, err := readBackupContainer(backupPath, o)
 	if err != nil {
 		return nil, nil, err
-	}
-	c, err := parseContainer(data, o.limits)
-	if err != nil {
-		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
 	dataKey, used, err := c.unlockCode(bits)
 	if err != nil {

@@ -276,11 +276,19 @@ func (s *slot) unwrap(wrapKey []byte) ([]byte, error) {
 // newPasswordSlot derives a wrapping key from password at p (the slow part)
 // and wraps dataKey in a fresh slot.
 func newPasswordSlot(password, dataKey []byte, p Params) (slot, error) {
+	s, wk, err := newPasswordSlotKey(password, dataKey, p)
+	clear(wk)
+	return s, err
+}
+
+// newPasswordSlotKey is newPasswordSlot that also returns the wrapping key,
+// so a written slot can be checked without a second KDF run. The caller
+// clears it.
+func newPasswordSlotKey(password, dataKey []byte, p Params) (slot, []byte, error) {
 	s := slot{kind: passwordSlot, params: p}
 	rand.Read(s.salt[:])
 	wk := passwordKey(password, s.salt[:], p)
-	defer clear(wk)
-	return s, s.wrap(wk, dataKey)
+	return s, wk, s.wrap(wk, dataKey)
 }
 
 func newCodeSlot(codeBits, dataKey []byte) (slot, error) {

@@ -186,23 +186,13 @@ func (c *container) unlockCode(bits []byte) (dataKey []byte, i int, err error) {
 }
 
 // decryptFile opens a whole vault file held in memory with its password:
-// the container without the file handling, for reading exports and backups.
+// the container without the file handling (see readBackup).
 func decryptFile(b, password []byte, lim limits) ([]Account, Settings, error) {
-	c, err := parseContainer(b, lim)
+	bk, err := readBackup(b, password, lim)
 	if err != nil {
 		return nil, Settings{}, err
 	}
-	dataKey, _, _, err := c.unlockPassword(password)
-	if err != nil {
-		return nil, Settings{}, err
-	}
-	defer clear(dataKey)
-	pt, err := c.openPayload(dataKey)
-	if err != nil {
-		return nil, Settings{}, err
-	}
-	defer clear(pt)
-	return decodePayload(pt)
+	return bk.Accounts, bk.Settings, nil
 }
 
 // sweepTemps removes temporary files a crashed save left beside the vault
