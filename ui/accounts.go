@@ -17,6 +17,10 @@ import (
 const (
 	toastFor = 3 * time.Second
 	undoFor  = 10 * time.Second
+	// searchRestAfter is when an untouched search field gives up the focus:
+	// its blinking cursor redraws the window many times a second, the main
+	// idle cost. Typing still goes to it (see onTypedRune).
+	searchRestAfter = 10 * time.Second
 )
 
 // accountsScreen is the list of accounts with their codes, and the search
@@ -83,7 +87,26 @@ func (s *accountsScreen) content() fyne.CanvasObject {
 	return container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle)
 }
 
-func (s *accountsScreen) focus() { s.app.win.Canvas().Focus(s.search) }
+func (s *accountsScreen) focus() {
+	c := s.app.win.Canvas()
+	c.SetOnTypedRune(s.onTypedRune)
+	c.SetOnTypedKey(s.onTypedKey)
+	c.Focus(s.search)
+}
+
+// onTypedRune takes keys typed while nothing has the focus to the search.
+func (s *accountsScreen) onTypedRune(r rune) {
+	s.app.win.Canvas().Focus(s.search)
+	s.search.TypedRune(r)
+}
+
+func (s *accountsScreen) onTypedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape, fyne.KeyBackspace:
+		s.app.win.Canvas().Focus(s.search)
+		s.search.TypedKey(k)
+	}
+}
 
 // reload reads the accounts from the vault and shows them again.
 func (s *accountsScreen) reload() {
@@ -118,6 +141,9 @@ func (s *accountsScreen) tick(now time.Time) {
 		s.undone = nil
 		s.undoBar.Hide()
 	}
+	if c := s.app.win.Canvas(); c.Focused() == s.search && s.app.idle.idleFor(now) >= searchRestAfter {
+		c.Unfocus()
+	}
 }
 
 // drop forgets every account shown, for the lock.
@@ -132,6 +158,9 @@ func (s *accountsScreen) drop() {
 	}
 	s.shown = nil
 	s.undone = nil
+	c := s.app.win.Canvas()
+	c.SetOnTypedRune(nil)
+	c.SetOnTypedKey(nil)
 	for _, r := range s.rows {
 		r.key = otp.Key{}
 		r.bound = false

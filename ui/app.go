@@ -68,6 +68,7 @@ type app struct {
 	idle   idleTimer
 
 	busyDialog dialog.Dialog // shown while background work runs
+	busyBar    *workIndicator
 
 	// Present only while unlocked.
 	v        store

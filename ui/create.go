@@ -12,7 +12,7 @@ type createScreen struct {
 	app     *app
 	pw      *passwordPair
 	create  *widget.Button
-	working *widget.ProgressBarInfinite
+	working *workIndicator
 	problem *widget.Label
 }
 
@@ -21,9 +21,7 @@ func newCreateScreen(a *app) *createScreen {
 	s.create = widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), s.onCreate)
 	s.create.Importance = widget.HighImportance
 	s.pw = newPasswordPair(s.create, s.onCreate)
-	s.working = widget.NewProgressBarInfinite()
-	s.working.Stop()
-	s.working.Hide()
+	s.working = newWorkIndicator()
 	s.problem = widget.NewLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
@@ -38,7 +36,7 @@ func (s *createScreen) content() fyne.CanvasObject {
 		heading("Welcome to Latchkey"),
 		intro,
 		s.pw.first, s.pw.second, s.pw.hint,
-		s.working, s.problem,
+		s.working.box, s.problem,
 		s.create,
 		caption(s.app.path),
 	)
@@ -55,6 +53,7 @@ func (s *createScreen) onCreate() {
 	s.app.background(func() {
 		v, codes, err := s.app.vaults.Create(s.app.path, pw)
 		clear(pw)
+		releaseKDFMemory()
 		fyne.Do(func() { s.created(v, codes, err) })
 	})
 }
@@ -76,12 +75,10 @@ func (s *createScreen) busy(on bool) {
 		s.problem.Hide()
 		s.create.Disable()
 		s.create.SetText("Creating…")
-		s.working.Show()
-		s.working.Start()
+		s.working.start()
 		return
 	}
-	s.working.Stop()
-	s.working.Hide()
+	s.working.stop()
 	s.create.SetText("Create vault")
 	s.pw.refresh()
 }

@@ -240,7 +240,7 @@ func mustKey(t *testing.T, uri string) otp.Key {
 	return k
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +249,7 @@ func must(t *testing.T, err error) {
 
 // harness is an app on the test driver with a fake vault and clock.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app
 	fa    fyne.App
 	win   fyne.Window
@@ -261,7 +261,7 @@ const testPassword = "correct horse battery"
 
 // newHarness starts the app. With accounts non-nil a vault exists holding
 // them (password testPassword); with nil there is no vault yet.
-func newHarness(t *testing.T, accounts []vault.Account) *harness {
+func newHarness(t testing.TB, accounts []vault.Account) *harness {
 	t.Helper()
 	fa := test.NewTempApp(t)
 	w := fa.NewWindow("Latchkey")

@@ -12,7 +12,7 @@ type passwordDialog struct {
 	app     *app
 	pw      *passwordPair
 	set     *widget.Button
-	working *widget.ProgressBarInfinite
+	working *workIndicator
 	dialog  dialog.Dialog
 }
 
@@ -25,11 +25,9 @@ func (a *app) onChangePassword() {
 	d.set = widget.NewButton("Change password", d.onSet)
 	d.set.Importance = widget.HighImportance
 	d.pw = newPasswordPair(d.set, d.onSet)
-	d.working = widget.NewProgressBarInfinite()
-	d.working.Stop()
-	d.working.Hide()
+	d.working = newWorkIndicator()
 	cancel := widget.NewButton("Cancel", func() { d.dialog.Hide() })
-	body := container.NewVBox(d.pw.first, d.pw.second, d.pw.hint, d.working, container.NewHBox(layoutSpacer(), cancel, d.set))
+	body := container.NewVBox(d.pw.first, d.pw.second, d.pw.hint, d.working.box, container.NewHBox(layoutSpacer(), cancel, d.set))
 	d.dialog = dialog.NewCustomWithoutButtons("Change password", container.New(&columnLayout{width: 360}, body), a.win)
 	d.dialog.Show()
 	a.win.Canvas().Focus(d.pw.first)
@@ -40,13 +38,13 @@ func (d *passwordDialog) onSet() {
 		return
 	}
 	d.set.Disable()
-	d.working.Show()
-	d.working.Start()
+	d.working.start()
 	pw := d.pw.bytes()
 	v := d.app.v
 	d.app.background(func() {
 		err := v.SetPassword(pw)
 		clear(pw)
+		releaseKDFMemory()
 		if err == nil {
 			err = v.Save()
 		}
@@ -55,8 +53,7 @@ func (d *passwordDialog) onSet() {
 }
 
 func (d *passwordDialog) done(err error) {
-	d.working.Stop()
-	d.working.Hide()
+	d.working.stop()
 	d.dialog.Hide()
 	d.pw.reset()
 	if err != nil {

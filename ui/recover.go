@@ -15,7 +15,7 @@ type recoverScreen struct {
 	code    *widget.Entry
 	open    *widget.Button
 	back    *widget.Button
-	working *widget.ProgressBarInfinite
+	working *workIndicator
 	problem *widget.Label
 
 	opened store // the vault, once the code opened it
@@ -33,9 +33,7 @@ func newRecoverScreen(a *app) *recoverScreen {
 	s.open.Importance = widget.HighImportance
 	s.back = widget.NewButtonWithIcon("Back to the password", theme.NavigateBackIcon(), s.onBack)
 	s.back.Importance = widget.LowImportance
-	s.working = widget.NewProgressBarInfinite()
-	s.working.Stop()
-	s.working.Hide()
+	s.working = newWorkIndicator()
 	s.problem = widget.NewLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
@@ -49,13 +47,13 @@ func newRecoverScreen(a *app) *recoverScreen {
 func (s *recoverScreen) content() fyne.CanvasObject {
 	intro := widget.NewLabel("Type one of the backup codes you saved when the vault was created. Each code works once.")
 	intro.Wrapping = fyne.TextWrapWord
-	return centredForm(heading("Recover with a backup code"), intro, s.code, s.working, s.problem, s.open, s.back)
+	return centredForm(heading("Recover with a backup code"), intro, s.code, s.working.box, s.problem, s.open, s.back)
 }
 
 func (s *recoverScreen) newPasswordContent() fyne.CanvasObject {
 	intro := widget.NewLabel("The vault is open. Choose a new password for it.")
 	intro.Wrapping = fyne.TextWrapWord
-	return centredForm(heading("Choose a new password"), intro, s.pw.first, s.pw.second, s.pw.hint, s.working, s.problem, s.set)
+	return centredForm(heading("Choose a new password"), intro, s.pw.first, s.pw.second, s.pw.hint, s.working.box, s.problem, s.set)
 }
 
 func (s *recoverScreen) focus() { s.app.win.Canvas().Focus(s.code) }
@@ -70,6 +68,7 @@ func (s *recoverScreen) onOpen() {
 	code := s.code.Text
 	s.app.background(func() {
 		v, err := s.app.vaults.OpenWithBackupCode(s.app.path, code)
+		releaseKDFMemory()
 		fyne.Do(func() { s.codeChecked(v, err) })
 	})
 }
@@ -99,6 +98,7 @@ func (s *recoverScreen) onSetPassword() {
 	s.app.background(func() {
 		err := v.SetPassword(pw)
 		clear(pw)
+		releaseKDFMemory()
 		if err == nil {
 			err = v.Save()
 		}
@@ -134,12 +134,10 @@ func (s *recoverScreen) busy(on bool, b *widget.Button) {
 	if on {
 		s.problem.Hide()
 		b.Disable()
-		s.working.Show()
-		s.working.Start()
+		s.working.start()
 		return
 	}
-	s.working.Stop()
-	s.working.Hide()
+	s.working.stop()
 	b.Enable()
 	s.pw.refresh()
 }

@@ -579,3 +579,25 @@ func TestQuitSavesAndCloses(t *testing.T) {
 		t.Errorf("got closed=%v dirty=%v after shutdown, want closed and saved", h.open.v.isClosed(), h.open.v.Dirty())
 	}
 }
+
+func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	h.clock.advance(searchRestAfter)
+	h.app.tick()
+	c := h.win.Canvas()
+	if c.Focused() != nil {
+		t.Fatalf("got focus on %T after %v idle, want none", c.Focused(), searchRestAfter)
+	}
+	test.TypeOnCanvas(c, "lab")
+	if s.search.Text != "lab" || s.length() != 1 || c.Focused() != s.search {
+		t.Errorf("got search %q, %d rows, focus %T; want lab, 1 row, the search field", s.search.Text, s.length(), c.Focused())
+	}
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	want := oracleTOTP(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", h.clock.now())
+	if got := h.clipboard(); got != want {
+		t.Errorf("Enter with nothing focused: got clipboard %q, want %q", got, want)
+	}
+}

@@ -19,7 +19,7 @@ type unlockScreen struct {
 	password *widget.Entry
 	unlock   *widget.Button
 	recover  *widget.Button
-	working  *widget.ProgressBarInfinite
+	working  *workIndicator
 	problem  *widget.Label
 }
 
@@ -32,9 +32,7 @@ func newUnlockScreen(a *app) *unlockScreen {
 	s.unlock.Importance = widget.HighImportance
 	s.recover = widget.NewButton("Use a backup code", s.onRecover)
 	s.recover.Importance = widget.LowImportance
-	s.working = widget.NewProgressBarInfinite()
-	s.working.Stop()
-	s.working.Hide()
+	s.working = newWorkIndicator()
 	s.problem = widget.NewLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
@@ -48,7 +46,7 @@ func (s *unlockScreen) content() fyne.CanvasObject {
 		heading("Unlock Latchkey"),
 		caption(s.app.path),
 		s.password,
-		s.working,
+		s.working.box,
 		s.problem,
 		s.unlock,
 		s.recover,
@@ -69,6 +67,7 @@ func (s *unlockScreen) onUnlock() {
 	s.app.background(func() {
 		v, err := s.app.vaults.Open(s.app.path, pw)
 		clear(pw)
+		releaseKDFMemory()
 		fyne.Do(func() { s.opened(v, err) })
 	})
 }
@@ -102,12 +101,10 @@ func (s *unlockScreen) busy(on bool) {
 		s.password.Disable()
 		s.unlock.Disable()
 		s.unlock.SetText("Unlocking…")
-		s.working.Show()
-		s.working.Start()
+		s.working.start()
 		return
 	}
-	s.working.Stop()
-	s.working.Hide()
+	s.working.stop()
 	s.password.Enable()
 	s.unlock.Enable()
 	s.unlock.SetText("Unlock")
