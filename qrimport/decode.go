@@ -36,16 +36,22 @@ type pass struct {
 	name string
 	// prepare derives the picture to search; nil when the pass does not
 	// apply to this image. scale and offset map found points back.
-	prepare  func(g *gray) (p *gray, scale float64, offset float64)
-	multi    bool // the multi reader finds every code; the single reader is more forgiving
-	global   bool // global histogram binarizer instead of the hybrid one
-	inverted bool // looks for light-on-dark codes
+	prepare func(g *gray) (p *gray, scale float64, offset float64)
+	multi   bool // the multi reader finds every code; the single reader is more forgiving
+	global  bool // global histogram binarizer instead of the hybrid one
+	tiles   bool // doubles a big image tile by tile instead of prepare
+	// candidates looks closely at the codes earlier passes located but
+	// could not read, instead of prepare.
+	candidates bool
+	inverted   bool // looks for light-on-dark codes
 }
 
 // The passes, cheapest and most fruitful first; passOrder adapts the order
 // to the image.
 var passes = []pass{
 	{name: "plain", prepare: same, multi: true},
+	// Runs only once a pass has located a code it could not read.
+	{name: "candidates", candidates: true},
 	{name: "inverted", prepare: inverted, multi: true, inverted: true},
 	// Grey on grey: spread the shades over the whole range.
 	{name: "stretched", prepare: stretched, multi: true, global: true},
@@ -62,6 +68,9 @@ var passes = []pass{
 	{name: "dark-threshold", prepare: darkThreshold, multi: true},
 	{name: "light-threshold", prepare: lightThreshold, multi: true, inverted: true},
 	{name: "up-inverted", prepare: upInverted, multi: true, inverted: true},
+	// Modules under two pixels in a big screenshot.
+	{name: "up-tiles", tiles: true, multi: true},
+	{name: "up-tiles-inverted", tiles: true, multi: true, inverted: true},
 	// The single reader's finder is more forgiving of odd finder triples.
 	{name: "single", prepare: same},
 	{name: "single-inverted", prepare: inverted, inverted: true},
@@ -91,15 +100,23 @@ func passOrder(g *gray) []pass {
 // focus reorders the passes still to run once a pass has located a code it
 // could not read: the code's polarity is then known, and doubling the
 // pixels is what most often reads it (blur, small modules).
-func focus(rest []pass, inverted bool) {
+//
+// On an image small enough to double whole, doubling comes first: it also
+// finds codes no pass has located yet (a page of several). On a bigger one,
+// the close look at each located code comes first.
+func focus(rest []pass, inverted, big bool) {
 	rank := func(p pass) int {
 		switch {
+		case p.candidates && big:
+			return -1
+		case p.candidates:
+			return 1
 		case p.inverted != inverted:
-			return 2
+			return 3
 		case p.name == "up" || p.name == "up-inverted":
 			return 0
 		}
-		return 1
+		return 2
 	}
 	sort.SliceStable(rest, func(i, j int) bool { return rank(rest[i]) < rank(rest[j]) })
 }
@@ -191,7 +208,7 @@ func decodeGray(g *gray) ([]code, error) {
 			firstErr = err
 		}
 		if len(st.pending) > 0 && !focused {
-			focus(order[i+1:], p.inverted)
+			focus(order[i+1:], p.inverted, g.w*g.h*4 > maxUpPixels)
 			focused = true
 		}
 		if len(st.found) > 0 {
@@ -217,8 +234,8 @@ const maxExtraPasses = 4
 type state struct {
 	found   []code
 	seen    map[string]bool
-	finders []point // finder pattern centres of the codes read, in triples
-	pending []point // finder patterns of candidates no pass could read yet
+	finders []point    // finder pattern centres of the codes read, in triples
+	pending [][3]point // finder patterns of candidates no pass could read yet
 }
 
 type point struct{ x, y float64 }
@@ -271,13 +288,109 @@ func (st *state) run(g *gray, p pass) (err error) {
 			err = errDecoderPanic
 		}
 	}()
-	img, scale, offset := p.prepare(g)
-	if img == nil {
-		return nil
+	if p.candidates {
+		st.runCandidates(g)
+	} else if p.tiles {
+		st.runTiles(g, p)
+	} else if img, scale, offset := p.prepare(g); img != nil {
+		st.look(img, p, func(x, y float64) point { return point{(x - offset) / scale, (y - offset) / scale} })
 	}
-	orig := func(pt gozxing.ResultPoint) point {
-		return point{(pt.GetX() - offset) / scale, (pt.GetY() - offset) / scale}
+	// A candidate stays pending until some pass reads a code there.
+	left := st.pending[:0]
+	for _, tri := range st.pending {
+		if !st.explained(tri[0]) || !st.explained(tri[1]) || !st.explained(tri[2]) {
+			left = append(left, tri)
+		}
 	}
+	st.pending = left
+	return nil
+}
+
+// maxCandidates bounds the located-but-unread codes looked at closely.
+const maxCandidates = 8
+
+// runCandidates looks closely at each code located but not read: cropped
+// to it, doubled, and binarized at several fixed thresholds. Blurred small
+// modules defeat a local threshold, but their finder patterns still show
+// where the code is, and one of the thresholds usually reads it.
+func (st *state) runCandidates(g *gray) {
+	for i, tri := range st.pending {
+		if i == maxCandidates {
+			break
+		}
+		x0, y0 := min(tri[0].x, tri[1].x, tri[2].x), min(tri[0].y, tri[1].y, tri[2].y)
+		x1, y1 := max(tri[0].x, tri[1].x, tri[2].x), max(tri[0].y, tri[1].y, tri[2].y)
+		// Finder centres sit 3.5 modules inside the code; the margin also
+		// leaves a quiet zone.
+		m := 0.4*max(x1-x0, y1-y0) + 8
+		left, top := max(int(x0-m), 0), max(int(y0-m), 0)
+		right, bottom := min(int(x1+m)+1, g.w), min(int(y1+m)+1, g.h)
+		if right-left < 21 || bottom-top < 21 || (right-left)*(bottom-top) > 1<<20 {
+			continue
+		}
+		c := g.crop(left, top, right-left, bottom-top)
+		lo, _, hi := c.levels()
+		ox, oy := float64(left), float64(top)
+		before := len(st.found)
+		// Both polarities: the candidate may come from an inverted pass.
+		for k := 2; k <= 6 && len(st.found) == before; k++ {
+			t := c.threshold(byte(int(lo) + (int(hi)-int(lo))*k/8)).scaleUp()
+			for _, im := range []*gray{t, t.invert()} {
+				if len(st.found) == before {
+					st.look(im, pass{}, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
+				}
+			}
+		}
+	}
+}
+
+// Tiles for doubling big images: codes with modules under two pixels are
+// small (a few hundred pixels at most), so each fits whole in some tile.
+const (
+	tileSize    = 1024
+	tileOverlap = 384
+)
+
+// runTiles doubles a big image tile by tile, skipping flat tiles (most of
+// a screenshot), where doubling the whole would be too slow.
+func (st *state) runTiles(g *gray, p pass) {
+	if g.w*g.h*4 <= maxUpPixels {
+		return // the whole-image pass covered it
+	}
+	for _, y0 := range tileStarts(g.h) {
+		for _, x0 := range tileStarts(g.w) {
+			t := g.crop(x0, y0, min(tileSize, g.w-x0), min(tileSize, g.h-y0))
+			if t.span() < minDynamicRange {
+				continue
+			}
+			up := t.scaleUp()
+			if p.inverted {
+				up = up.invert()
+			}
+			ox, oy := float64(x0), float64(y0)
+			st.look(up, p, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
+		}
+	}
+}
+
+// tileStarts gives where tiles start along a side of n pixels: every
+// tileSize-tileOverlap pixels, the last one flush with the end.
+func tileStarts(n int) []int {
+	if n <= tileSize {
+		return []int{0}
+	}
+	var starts []int
+	for s := 0; ; s += tileSize - tileOverlap {
+		if s+tileSize >= n {
+			return append(starts, n-tileSize)
+		}
+		starts = append(starts, s)
+	}
+}
+
+// look decodes every code in img; toOrig maps img's points to the image's.
+func (st *state) look(img *gray, p pass, toOrig func(x, y float64) point) {
+	orig := func(pt gozxing.ResultPoint) point { return toOrig(pt.GetX(), pt.GetY()) }
 	add := func(text string, pts []gozxing.ResultPoint) {
 		c := code{text: text}
 		n := min(len(pts), 3) // bottom-left, top-left, top-right; then alignment
@@ -299,51 +412,39 @@ func (st *state) run(g *gray, p pass) (err error) {
 	if !p.multi {
 		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newSource(img)))
 		if err != nil {
-			return nil
+			return
 		}
 		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
 			add(r.GetText(), r.GetResultPoints())
 		}
-		return nil
+		return
 	}
 	var matrix *gozxing.BitMatrix
+	var err error
 	if p.global {
 		matrix, err = gozxing.NewGlobalHistgramBinarizer(newSource(img)).GetBlackMatrix()
 	} else {
 		matrix, err = hybridMatrix(img)
 	}
 	if err != nil {
-		return nil
+		return
 	}
 	// The multi reader's loop, keeping the candidates that fail.
 	dets, err := multidetector.NewMultiDetector(matrix).DetectMulti(hints)
 	if err != nil {
-		return nil
+		return
 	}
 	dec := decoder.NewDecoder()
-	var failed [][]gozxing.ResultPoint
 	for _, d := range dets {
 		r, err := dec.Decode(d.GetBits(), hints)
 		if err != nil {
-			failed = append(failed, d.GetPoints())
+			if pts := d.GetPoints(); len(pts) >= 3 {
+				st.pending = append(st.pending, [3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])})
+			}
 			continue
 		}
 		add(r.GetText(), d.GetPoints())
 	}
-	for _, pts := range failed {
-		for _, pt := range pts[:min(len(pts), 3)] {
-			st.pending = append(st.pending, orig(pt))
-		}
-	}
-	// A candidate stays pending until some pass reads a code there.
-	left := st.pending[:0]
-	for _, pt := range st.pending {
-		if !st.explained(pt) {
-			left = append(left, pt)
-		}
-	}
-	st.pending = left
-	return nil
 }
 
 // readingOrder sorts codes as a person reads a page: rows top to bottom,

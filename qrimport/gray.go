@@ -214,6 +214,15 @@ func (g *gray) scaleUp() *gray {
 	return out
 }
 
+// crop copies a rectangle of g.
+func (g *gray) crop(x0, y0, w, h int) *gray {
+	out := &gray{pix: make([]byte, w*h), w: w, h: h}
+	for y := 0; y < h; y++ {
+		copy(out.pix[y*w:(y+1)*w], g.pix[(y0+y)*g.w+x0:])
+	}
+	return out
+}
+
 // levels gives the darkest, median and lightest shades, ignoring the
 // extreme 0.5% at each end so that a stray pixel cannot set the range.
 func (g *gray) levels() (lo, med, hi byte) {

@@ -148,6 +148,16 @@ k_tiny() { # tiny modules in 4K and 5K screenshots
 	done
 }
 
+k_tinyblur() { # 2-pixel modules in a 4K screenshot, softened by scaling or compression
+	local i t r=(0.6 0.8 0.7 0.5)
+	for i in 0 1 2 3; do
+		t=$(uri $((280 + i)))
+		qr "$work/tb$i.png" 2 4 "$t"
+		post="-blur 0x${r[$i]}" place "$out/4k-blur-$i.png" 3840 2160 '#f3f3f3' '#e1e1e1' -- "$work/tb$i.png" $((1200 + i * 211)) $((500 + i * 143))
+		man "4k-blur-$i.png" 4k-blur "$t"
+	done
+}
+
 k_hidpi() { # a 1x layout scaled by the desktop: 2x, 1.5x, 1.25x, 1.75x
 	local i t scales=(200 150 125 175 200 150)
 	for i in 0 1 2 3 4 5; do
@@ -345,6 +355,7 @@ k_blur & k_pointer & wait
 k_rotated & k_multi & wait
 k_sheet & k_google & wait
 k_formats & k_combined & wait
+k_tinyblur
 
 cat "$out"/*.man | LC_ALL=C sort -s -t$'\t' -k1,1 >"$out/manifest.tsv"
 rm -f "$out"/*.man
