@@ -79,56 +79,48 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer v.Close()
-	added, dups, err := addNew(v, keys)
+	accounts := make([]vault.Account, len(keys))
+	for i, k := range keys {
+		accounts[i] = vault.Account{Key: k}
+	}
+	added, err := c.store(v, accounts, false)
 	if err != nil {
 		return err
 	}
-	for _, d := range dups {
-		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", d.Label())
-	}
-	for _, a := range added {
-		fmt.Fprintf(c.Stderr, "added %s\n", a.Key.Label())
-	}
 	if !ok {
-		return &exitError{code: ExitFailure, err: fmt.Errorf("added %d accounts, but some input could not be read (see above)", len(added))}
+		return &exitError{code: ExitFailure, err: fmt.Errorf("added %d accounts, but some input could not be read (see above)", added)}
 	}
 	return nil
 }
 
-// addNew adds the keys that are not in the vault yet (the same secret,
-// type and parameters) and saves once.
-func addNew(v *vault.Vault, keys []otp.Key) (added []vault.Account, dups []otp.Key, err error) {
-	existing := v.Accounts()
-	var fresh []vault.Account
-	for _, k := range keys {
-		if isDuplicate(existing, fresh, k) {
-			dups = append(dups, k)
-			continue
+// store adds accounts to the vault and saves once. Unless keepDups, the
+// ones the vault already has (the same credential) are skipped; every
+// account is reported by label on stderr.
+func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (added int, err error) {
+	var r vault.MergeReport
+	if keepDups {
+		stored, err := v.Add(accounts...)
+		if err != nil {
+			return 0, err
 		}
-		fresh = append(fresh, vault.Account{Key: k})
+		for _, a := range stored {
+			r.Added = append(r.Added, a.Key.Label())
+		}
+	} else if r, err = v.Merge(accounts, nil); err != nil {
+		return 0, err
 	}
-	if len(fresh) == 0 {
-		return nil, dups, nil
-	}
-	added, err = v.Add(fresh...)
-	if err != nil {
-		return nil, dups, err
-	}
-	if err := v.Save(); err != nil {
-		return nil, dups, fmt.Errorf("saving %s: %w", v.Path(), err)
-	}
-	return added, dups, nil
-}
-
-func isDuplicate(existing, fresh []vault.Account, k otp.Key) bool {
-	for _, list := range [][]vault.Account{existing, fresh} {
-		for _, a := range list {
-			if a.Key.SameSecret(k) {
-				return true
-			}
+	if len(r.Added) > 0 {
+		if err := v.Save(); err != nil {
+			return 0, fmt.Errorf("saving %s: %w", v.Path(), err)
 		}
 	}
-	return false
+	for _, l := range r.Duplicates {
+		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", l)
+	}
+	for _, l := range r.Added {
+		fmt.Fprintf(c.Stderr, "added %s\n", l)
+	}
+	return len(r.Added), nil
 }
 
 func runExport(c *ctx, fs *flag.FlagSet, args []string) error {

@@ -39,10 +39,17 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	var entries []interop.Entry
 	ok, backups := true, 0
+	// A wrong password anywhere gives the wrong-password status at the end,
+	// after the other files are read.
+	status := ExitFailure
+	failed := func(err error) error { return &exitError{code: status, err: err} }
 	for _, path := range args {
 		got, wasBackup, err := c.readExport(fs, path)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", path, err)
+			if exitStatus(err) == ExitWrongPassword || errors.Is(err, interop.ErrWrongPassword) {
+				status = ExitWrongPassword
+			}
 			ok = false
 			continue
 		}
@@ -55,39 +62,25 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 		if ok && backups > 0 {
 			return nil
 		}
-		return errors.New("nothing to import")
+		return failed(errors.New("nothing to import"))
 	}
 	v, err := c.openVault()
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	keepDups := fs.Lookup("duplicates").Value.String() == "true"
-	existing := v.Accounts()
-	var fresh []vault.Account
-	for _, e := range entries {
-		if !keepDups && isDuplicate(existing, fresh, e.Key) {
-			fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", e.Key.Label())
-			continue
-		}
-		fresh = append(fresh, vault.Account{Key: e.Key, Tags: e.Tags, Note: e.Note, Pinned: e.Pinned, Icon: e.Icon})
+	accounts := make([]vault.Account, len(entries))
+	for i, e := range entries {
+		accounts[i] = vault.Account{Key: e.Key, Tags: e.Tags, Note: e.Note, Pinned: e.Pinned, Icon: e.Icon}
 	}
-	if len(fresh) > 0 {
-		added, err := v.Add(fresh...)
-		if err != nil {
-			return err
-		}
-		if err := v.Save(); err != nil {
-			return fmt.Errorf("saving %s: %w", v.Path(), err)
-		}
-		for _, a := range added {
-			fmt.Fprintf(c.Stderr, "added %s\n", a.Key.Label())
-		}
+	added, err := c.store(v, accounts, fs.Lookup("duplicates").Value.String() == "true")
+	if err != nil {
+		return err
 	}
 	if !ok {
-		return fmt.Errorf("imported %d accounts, but some files could not be read (see above)", len(fresh))
+		return failed(fmt.Errorf("imported %d accounts, but some files could not be read (see above)", added))
 	}
-	fmt.Fprintf(c.Stderr, "imported %d accounts\n", len(fresh))
+	fmt.Fprintf(c.Stderr, "imported %d accounts\n", added)
 	return nil
 }
 
@@ -113,9 +106,6 @@ func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry
 	}
 	res, err := interop.Read(data, func() ([]byte, error) { return c.importPasswordFor(fs, path) })
 	if err != nil {
-		if errors.Is(err, interop.ErrWrongPassword) {
-			return nil, false, &exitError{code: ExitWrongPassword, err: err}
-		}
 		return nil, false, err
 	}
 	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, res.Format, len(res.Entries))

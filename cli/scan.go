@@ -70,7 +70,12 @@ func writeNewFile(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err = f.Write(data); err == nil {
+	// An existing file keeps its mode through O_TRUNC: narrow it before
+	// any secret goes in.
+	if err = f.Chmod(0o600); err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

@@ -92,6 +92,15 @@ func TestAddExportImport(t *testing.T) {
 		}
 	}
 
+	// A file the user names is narrowed to 0600 before secrets go in.
+	uris := writeFile(t, dir, "uris.txt", "")
+	os.Chmod(uris, 0o644)
+	if r := runCLI(t, "", env, "export", "--format", "uri", "--out", uris); r.status != 0 {
+		t.Fatalf("export uri --out: status %d, stderr %q", r.status, r.stderr)
+	}
+	if fi, _ := os.Stat(uris); fi.Mode().Perm() != 0o600 {
+		t.Errorf("export over a 0644 file left mode %v, want 0600", fi.Mode().Perm())
+	}
 	aegis := filepath.Join(dir, "out", "aegis.json")
 	if r := runCLI(t, "", env, "export", "--format", "aegis", "--out", aegis); r.status != 0 {
 		t.Fatalf("export aegis: status %d, stderr %q", r.status, r.stderr)
@@ -154,8 +163,8 @@ func TestImportFixtures(t *testing.T) {
 	}
 	bad := writeFile(t, t.TempDir(), "pw", "nope\n")
 	r = runCLI(t, "", env, "import", "--import-password-file", bad, filepath.Join(fixtures, "aegis_encrypted.json"))
-	if r.status == 0 || !strings.Contains(r.stderr, "wrong password") {
-		t.Errorf("wrong import password: status %d, stderr %q", r.status, r.stderr)
+	if r.status != ExitWrongPassword || !strings.Contains(r.stderr, "wrong password") {
+		t.Errorf("wrong import password: status %d, stderr %q; want %d", r.status, r.stderr, ExitWrongPassword)
 	}
 	junk := writeFile(t, t.TempDir(), "junk.json", `{"hello": "world"}`)
 	r = runCLI(t, "", env, "import", junk)
