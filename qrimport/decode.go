@@ -101,13 +101,13 @@ func passOrder(g *gray) []pass {
 // could not read: the code's polarity is then known, and doubling the
 // pixels is what most often reads it (blur, small modules).
 //
-// On an image small enough to double whole, doubling comes first: it also
-// finds codes no pass has located yet (a page of several). On a bigger one,
-// the close look at each located code comes first.
-func focus(rest []pass, inverted, big bool) {
+// closeFirst puts the close look at each located code first; otherwise
+// doubling the whole image comes first, as it also finds codes no pass has
+// located yet.
+func focus(rest []pass, inverted, closeFirst bool) {
 	rank := func(p pass) int {
 		switch {
-		case p.candidates && big:
+		case p.candidates && closeFirst:
 			return -1
 		case p.candidates:
 			return 1
@@ -208,7 +208,10 @@ func decodeGray(g *gray) ([]code, error) {
 			firstErr = err
 		}
 		if len(st.pending) > 0 && !focused {
-			focus(order[i+1:], p.inverted, g.w*g.h*4 > maxUpPixels)
+			// Nothing read yet: likely one hard code, looked at closely
+			// first. Some read: a page of several, where doubling the
+			// whole also finds the codes no pass has located.
+			focus(order[i+1:], p.inverted, g.w*g.h*4 > maxUpPixels || len(st.found) == 0)
 			focused = true
 		}
 		if len(st.found) > 0 {
