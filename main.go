@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"latchkey/cli"
+	_ "latchkey/internal/cleanlocale" // before Fyne reads the locale
 	"latchkey/ui"
 )
 

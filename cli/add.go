@@ -16,14 +16,16 @@ import (
 func init() {
 	register(&command{
 		name:    "add",
+		brief:   "add accounts from otpauth:// URIs or QR code images",
 		args:    "URI|IMAGE...",
 		summary: "Adds accounts from otpauth:// URIs and from images of QR codes (every code in\neach image; Google Authenticator exports too). Accounts already in the vault\n(the same secret) are reported and skipped.",
 		setup:   func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
 		run:     runAdd,
 	})
 	register(&command{
-		name: "export",
-		args: "--format uri|google-qr|aegis|backup [--out FILE|DIR]",
+		name:  "export",
+		brief: "write the accounts out: encrypted backup, URIs, Google or Aegis",
+		args:  "--format uri|google-qr|aegis|backup [--out FILE|DIR]",
 		summary: `Writes the vault's accounts out.
   uri        otpauth:// URIs, one per line (standard output unless --out); NOT encrypted
   google-qr  Google Authenticator export QR codes, PNG files in the folder --out; NOT encrypted

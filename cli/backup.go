@@ -12,8 +12,9 @@ import (
 
 func init() {
 	register(&command{
-		name: "restore",
-		args: "BACKUP [--vault NEWPATH] [--password-file FILE | --code CODE [--new-password-file FILE]]",
+		name:  "restore",
+		brief: "make a new vault from a backup (a new machine)",
+		args:  "BACKUP [--vault NEWPATH] [--password-file FILE | --code CODE [--new-password-file FILE]]",
 		summary: `Makes a new vault from an encrypted backup (an exported backup, an automatic
 backup, or a copy of a vault file): the way to carry everything to a new
 machine. The backup's password opens it and becomes the new vault's password.
@@ -31,8 +32,9 @@ you have, use "latchkey import BACKUP".`,
 		run: runRestore,
 	})
 	register(&command{
-		name: "backups",
-		args: "[--now]",
+		name:  "backups",
+		brief: "show the automatic backups; --now writes one",
+		args:  "[--now]",
 		summary: `Says where automatic backups go, when the newest verified one was written,
 and whether the vault has changes no backup holds (exit status 1 then).
 --now writes a verified backup when one is missing or a day old, as the app

@@ -58,6 +58,7 @@ func usageErrorf(format string, a ...any) error {
 // command is one verb of the command line.
 type command struct {
 	name    string
+	brief   string // one line for "latchkey help"
 	args    string // argument synopsis for help
 	summary string
 	// run parses its own flags from fs (already holding the shared ones)
@@ -213,7 +214,7 @@ commands:
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-14s %s\n", n, firstLine(commands[n].summary))
+		fmt.Fprintf(w, "  %-14s %s\n", n, commands[n].brief)
 	}
 	fmt.Fprint(w, `
 "latchkey COMMAND -h" explains a command and its flags.

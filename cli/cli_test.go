@@ -85,8 +85,8 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("help: status %d", r.status)
 	}
 	for name, cmd := range commands {
-		if !strings.Contains(r.stdout, "  "+name+" ") {
-			t.Errorf("help does not list %q", name)
+		if cmd.brief == "" || !strings.Contains(r.stdout, "  "+name+" ") || !strings.Contains(r.stdout, cmd.brief) {
+			t.Errorf("help does not list %q with a one-line description", name)
 		}
 		h := runCLI(t, "", nil, name, "-h")
 		if h.status != 0 || !strings.Contains(h.stderr+h.stdout, "usage: latchkey "+name) || !strings.Contains(h.stderr+h.stdout, firstLine(cmd.summary)) {

@@ -12,8 +12,9 @@ import (
 
 func init() {
 	register(&command{
-		name: "code",
-		args: "URI|QUERY [--at UNIX_SECONDS]",
+		name:  "code",
+		brief: "print the current code of a URI or of an account",
+		args:  "URI|QUERY [--at UNIX_SECONDS]",
 		summary: `Prints the current code of an otpauth:// URI, or of the vault's one account
 matching QUERY (issuer or account name). For HOTP the URI's counter is used.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {

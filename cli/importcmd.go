@@ -15,8 +15,9 @@ import (
 
 func init() {
 	register(&command{
-		name: "import",
-		args: "[--import-password-file FILE] [--duplicates] FILE...",
+		name:  "import",
+		brief: "add accounts from other apps' exports and Latchkey backups",
+		args:  "[--import-password-file FILE] [--duplicates] FILE...",
 		summary: `Adds the accounts of other authenticators' export files (and of Latchkey
 backups) to the vault. The format is found from the content: otpauth:// URI
 lists, Google Authenticator export links, Aegis, Ente Auth, 2FAS, andOTP,

@@ -14,8 +14,9 @@ import (
 
 func init() {
 	register(&command{
-		name: "recovery-kit",
-		args: "--out FILE.html [--regenerate-codes] [--with-accounts]",
+		name:  "recovery-kit",
+		brief: "write the printable recovery page (HTML, marked SECRET)",
+		args:  "--out FILE.html [--regenerate-codes] [--with-accounts]",
 		summary: `Writes the recovery kit: one HTML page to print or keep offline, marked SECRET,
 with where the vault and its backups live and how to recover.
 The vault keeps its backup codes only encrypted, so a kit can list them only

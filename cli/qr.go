@@ -11,6 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:    "qr",
+		brief:   "write an account as a QR code image",
 		args:    "QUERY --out FILE.png [--size PIXELS]",
 		summary: "Writes the matching account as a QR code image, for moving it to a phone.\nThe image holds the secret: keep it as safe as the vault, and delete it after use.",
 		setup: func(fs *flag.FlagSet, c *ctx) {

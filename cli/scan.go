@@ -13,6 +13,7 @@ import (
 func init() {
 	register(&command{
 		name:    "scan",
+		brief:   "print the accounts in QR code images",
 		args:    "[--raw] IMAGE...",
 		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead.",
 		setup:   func(fs *flag.FlagSet, c *ctx) { fs.Bool("raw", false, "print each code's text as decoded") },

@@ -17,6 +17,7 @@ const defaultVaultHint = "the per-user default, see README"
 func init() {
 	register(&command{
 		name:    "init",
+		brief:   "create a vault; prints its backup codes",
 		args:    "[--vault PATH] [--password-file FILE]",
 		summary: "Creates a new vault and prints its backup codes, one per line, on standard output.\nKeep them safe: each opens the vault once when the password is lost.",
 		setup:   func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
@@ -24,6 +25,7 @@ func init() {
 	})
 	register(&command{
 		name:    "list",
+		brief:   "list the accounts (issuer, name); --json for details",
 		args:    "[--json]",
 		summary: "Lists the vault's accounts, one per line: issuer<TAB>account name.\nWith --json, every field except secrets and backup codes.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
@@ -34,6 +36,7 @@ func init() {
 	})
 	register(&command{
 		name:    "passwd",
+		brief:   "set a new vault password",
 		args:    "[--password-file FILE] [--new-password-file FILE]",
 		summary: "Sets a new vault password.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
@@ -44,6 +47,7 @@ func init() {
 	})
 	register(&command{
 		name:    "recover",
+		brief:   "open with a backup code and set a new password",
 		args:    "[--code CODE] [--new-password-file FILE]",
 		summary: "Opens the vault with one of its backup codes and sets a new password.\nThat code then stops working; the others still do.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
@@ -54,6 +58,7 @@ func init() {
 	})
 	register(&command{
 		name:    "backup-codes",
+		brief:   "make a new set of backup codes (--regenerate)",
 		args:    "--regenerate",
 		summary: "Makes a new set of backup codes and prints them, one per line; the old set stops working.\nWithout --regenerate, says how many unused codes are left.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
