@@ -39,7 +39,9 @@ func TestFigures(t *testing.T) {
 			w.unlock()
 			enter := w.await("unlocking", 1, time.Second)
 			list := w.await("list shown", 1, time.Second)
-			time.Sleep(2 * time.Second)
+			// Idle means the person stopped: past the 10 s after which
+			// the search field rests.
+			time.Sleep(12 * time.Second)
 			cpu := cpuShare(t, w.cmd.Process.Pid, idle)
 			rss := rssMiB(t, w.cmd.Process.Pid)
 			t.Logf("FIGURE latchkey accounts=%d start_to_window=%v enter_to_list=%dms rss=%.1fMiB idle_cpu=%.2f%%",

@@ -125,7 +125,7 @@ func (r *accountRow) update(now time.Time) {
 	}
 	left := r.key.Remaining(now)
 	warn := left <= warnBefore
-	r.bar.set(float32(left.Seconds())/float32(r.key.Period), warn)
+	r.bar.set(barFraction(left, r.key.Period, warn), warn)
 	if warn != r.warned {
 		r.warned = warn
 		if warn {
@@ -138,6 +138,20 @@ func (r *accountRow) update(now time.Time) {
 		r.next.Refresh()
 		r.code.Refresh()
 	}
+}
+
+// barFraction is how full the bar is drawn. Outside the warning time it
+// moves in tenths of the period rather than every second: each move redraws
+// the window, which is most of the idle cost.
+func barFraction(left time.Duration, period uint32, warn bool) float32 {
+	if period == 0 {
+		return 0
+	}
+	if !warn {
+		step := max(time.Duration(period)*time.Second/10, time.Second)
+		left = (left + step - 1) / step * step
+	}
+	return min(float32(left.Seconds())/float32(period), 1)
 }
 
 func (r *accountRow) setCode(code string) {

@@ -116,23 +116,31 @@ func (a *app) start() {
 	}
 }
 
+// setContent switches screens. The focused widget is told it lost the focus
+// first: a new content gets a new focus manager, so otherwise an entry keeps
+// its cursor blinking (and the window redrawing) after it left the screen.
+func (a *app) setContent(o fyne.CanvasObject) {
+	a.win.Canvas().Unfocus()
+	a.win.SetContent(o)
+}
+
 func (a *app) showUnlock() {
 	a.win.SetTitle("Latchkey")
 	s := newUnlockScreen(a)
-	a.win.SetContent(s.content())
+	a.setContent(s.content())
 	s.focus()
 }
 
 func (a *app) showCreate() {
 	a.win.SetTitle("Latchkey")
 	s := newCreateScreen(a)
-	a.win.SetContent(s.content())
+	a.setContent(s.content())
 	s.focus()
 }
 
 func (a *app) showRecover() {
 	s := newRecoverScreen(a)
-	a.win.SetContent(s.content())
+	a.setContent(s.content())
 	s.focus()
 }
 
@@ -142,7 +150,7 @@ func (a *app) unlocked(v store) {
 	a.saves = newSaver(v, a.onSaveError)
 	a.idle.touch(a.now())
 	a.accounts = newAccountsScreen(a)
-	a.win.SetContent(a.accounts.content())
+	a.setContent(a.accounts.content())
 	a.showUnlockedMenu()
 	a.accounts.focus()
 	a.ticker = a.startTick(a.tick)

@@ -67,7 +67,7 @@ func (s *createScreen) created(v store, codes []string, err error) {
 	}
 	s.pw.reset()
 	show := newBackupCodesScreen(s.app, codes, func() { s.app.unlocked(v) })
-	s.app.win.SetContent(show.content())
+	s.app.setContent(show.content())
 }
 
 func (s *createScreen) busy(on bool) {

@@ -99,12 +99,12 @@ func (a *app) onNewBackupCodesConfirmed(ok bool) {
 // says they are stored.
 func (a *app) showBackupCodes(codes []string) {
 	s := newBackupCodesScreen(a, codes, a.backToList)
-	a.win.SetContent(s.content())
+	a.setContent(s.content())
 }
 
 func (a *app) backToList() {
 	if a.accounts != nil {
-		a.win.SetContent(a.accounts.content())
+		a.setContent(a.accounts.content())
 		a.accounts.focus()
 	}
 }

@@ -84,7 +84,7 @@ func (s *recoverScreen) codeChecked(v store, err error) {
 	s.opened = v
 	s.code.SetText("")
 	s.problem.Hide()
-	s.app.win.SetContent(s.newPasswordContent())
+	s.app.setContent(s.newPasswordContent())
 	s.app.win.Canvas().Focus(s.pw.first)
 }
 
