@@ -2,6 +2,10 @@ package ui
 
 import (
 	"errors"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -599,5 +603,30 @@ func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
 	want := oracleTOTP(t, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", h.clock.now())
 	if got := h.clipboard(); got != want {
 		t.Errorf("Enter with nothing focused: got clipboard %q, want %q", got, want)
+	}
+}
+
+// The QR code shown decodes, by the independent zbarimg, to the account.
+func TestShowKeyQRDecodes(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	h.app.showKeyQR(h.app.accounts.shown[0].ID)
+	img := h.win.Canvas().Capture()
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip("zbarimg (zbar-tools) is not installed")
+	}
+	path := filepath.Join(t.TempDir(), "qr.png")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
+	must(t, err)
+	must(t, png.Encode(f, img))
+	must(t, f.Close())
+	out, err := exec.Command("zbarimg", "-q", "--raw", "--nodbus", path).Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no QR code in the window: %v", err)
+	}
+	k, err := otp.ParseURI(strings.TrimSpace(string(out)))
+	must(t, err)
+	if !k.SameSecret(mustKey(t, githubURI)) || k.Issuer != "GitHub" {
+		t.Errorf("got %s, want the GitHub key", k.Label())
 	}
 }
