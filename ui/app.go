@@ -221,6 +221,12 @@ func (a *app) dropVault(clearClipboard bool) (store, *saver) {
 		a.accounts = nil
 	}
 	a.v, a.saves = nil, nil
+	// Dialogs over the list (edit, QR code, backup codes) show vault data.
+	a.busyDialog, a.busyBar = nil, nil
+	overlays := a.win.Canvas().Overlays()
+	for o := overlays.Top(); o != nil; o = overlays.Top() {
+		overlays.Remove(o)
+	}
 	return v, saves
 }
 

@@ -386,6 +386,7 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 	s := h.app.accounts
 	s.copyCode(s.shown[0].ID)
 	secret := s.shown[0].Key.Secret
+	h.app.showKeyQR(s.shown[0].ID) // a dialog showing vault data
 	h.app.lock()
 	if h.app.v != nil || h.app.accounts != nil {
 		t.Error("the vault or list is still held after locking")
@@ -401,6 +402,9 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 	}
 	if !h.open.v.isClosed() {
 		t.Error("the vault was not closed")
+	}
+	if top := h.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("got overlay %T after locking, want none", top)
 	}
 	if _, ok := h.win.Canvas().Focused().(*widget.Entry); !ok {
 		t.Errorf("got focus on %T after locking, want the password field", h.win.Canvas().Focused())
