@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -71,8 +72,9 @@ func newAccountRow(onAdvance func(string), onMore func(string, fyne.CanvasObject
 }
 
 func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
-	names := container.NewVBox(container.NewBorder(nil, nil, nil, r.pin, r.issuer), r.name)
-	codes := container.NewVBox(r.code, r.next)
+	tight := layout.NewCustomPaddedVBoxLayout(-theme.Padding() * 1.5)
+	names := container.New(tight, container.NewBorder(nil, nil, nil, r.pin, r.issuer), r.name)
+	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), r.code, r.next)
 	right := container.NewHBox(codes, r.advance, r.more)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, r.bar, nil, container.NewCenter(right), names))
 }

@@ -230,17 +230,16 @@ func (a *app) dropVault(clearClipboard bool) (store, *saver) {
 	return v, saves
 }
 
-// onClose saves the window size, locks and quits.
-func (a *app) onClose() {
+// onClose is the window's close button: quit, as the menu does.
+func (a *app) onClose() { a.quit() }
+
+// quit remembers the window size, clears our code from the clipboard while
+// the window system is still there, then ends the event loop; Run saves and
+// closes the vault after.
+func (a *app) quit() {
 	size := a.win.Canvas().Size()
 	a.fyne.Preferences().SetFloat(prefWindowWidth, float64(size.Width))
 	a.fyne.Preferences().SetFloat(prefWindowHeight, float64(size.Height))
-	a.quit()
-}
-
-// quit clears our code from the clipboard while the window system is still
-// there, then ends the event loop; Run saves and closes the vault after.
-func (a *app) quit() {
 	a.clip.clearOurs()
 	a.win.Hide()
 	a.fyne.Quit()
