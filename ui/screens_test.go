@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	pq "github.com/pquerna/otp"
@@ -632,5 +635,74 @@ func TestShowKeyQRDecodes(t *testing.T) {
 	must(t, err)
 	if !k.SameSecret(mustKey(t, githubURI)) || k.Issuer != "GitHub" {
 		t.Errorf("got %s, want the GitHub key", k.Label())
+	}
+}
+
+func TestAddFromImageFileAndDrop(t *testing.T) {
+	if _, err := exec.LookPath("qrencode"); err != nil {
+		t.Skip("qrencode is not installed")
+	}
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.png")
+	two := filepath.Join(dir, "two.png")
+	if out, err := exec.Command("qrencode", "-o", one, "-s", "6", "otpauth://totp/Img:one?secret=MFRGGZDFMZTWQ2LK&issuer=Img").CombinedOutput(); err != nil {
+		t.Fatalf("qrencode: %v %s", err, out)
+	}
+	if out, err := exec.Command("qrencode", "-o", two, "-s", "6", "otpauth://totp/Img:two?secret=MFRGGZDFMZTWQ2LL&issuer=Img").CombinedOutput(); err != nil {
+		t.Fatalf("qrencode: %v %s", err, out)
+	}
+	// The file dialog's route: one image, one new account, added at once.
+	h.app.decodeImages([]imageSource{{name: "one.png", path: one}})
+	if got := len(h.open.v.Accounts()); got != 4 {
+		t.Fatalf("got %d accounts after opening one image, want 4", got)
+	}
+	// Dropping both: one is now a duplicate, so they go to review.
+	h.app.onDropped(fyne.NewPos(0, 0), []fyne.URI{storage.NewFileURI(one), storage.NewFileURI(two)})
+	markup := test.RenderToMarkup(h.win.Canvas())
+	if !strings.Contains(markup, "Img: one  (already in the vault)") || !strings.Contains(markup, "Add 1") {
+		t.Error("the review list does not mark the duplicate and offer to add the other one")
+	}
+}
+
+func TestImageWithoutQRCodeSaysSo(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	var b bytes.Buffer
+	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
+	h.app.decodeImages([]imageSource{{name: "blank.png", data: b.Bytes()}})
+	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "no QR code found") {
+		t.Error("a blank image did not say no QR code was found")
+	}
+}
+
+func TestImportAegisFixture(t *testing.T) {
+	data, err := os.ReadFile("../../shared/fixtures/aegis-importers/aegis_plain.json")
+	if err != nil {
+		t.Skipf("fixtures not found (../shared/fixtures relative to the repo): %v", err)
+	}
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.app.importData("aegis_plain.json", data)
+	r := test.RenderToMarkup(h.win.Canvas())
+	if !strings.Contains(r, "Choose the ones to add") {
+		t.Fatal("importing an Aegis export showed no review list")
+	}
+}
+
+func TestScreenCaptureUnderX(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		t.Skip("no DISPLAY")
+	}
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick's import is not installed")
+	}
+	data, err := captureScreen()
+	must(t, err)
+	img, err := decodeImage(data)
+	must(t, err)
+	if img.Bounds().Dx() < 100 || img.Bounds().Dy() < 100 {
+		t.Errorf("got a %v capture, want the whole screen", img.Bounds())
 	}
 }
