@@ -106,9 +106,17 @@ func (c *ctx) open(opener func(string, []byte) (*vault.Vault, error)) (*vault.Va
 	defer clear(pw)
 	v, err := opener(path, pw)
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", path, err)
+		return nil, withPath(path, err)
 	}
 	return v, nil
+}
+
+// withPath names the vault file in err unless the vault already did.
+func withPath(path string, err error) error {
+	if strings.Contains(err.Error(), path) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // exitStatus gives scripts a status to branch on for the failures they can
@@ -380,7 +388,7 @@ func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	v, err := vault.OpenWithBackupCode(path, code)
 	if err != nil {
-		return fmt.Errorf("opening %s with a backup code: %w", path, err)
+		return fmt.Errorf("opening with a backup code: %w", withPath(path, err))
 	}
 	defer v.Close()
 	pw, err := c.newPassword("New vault password: ")
