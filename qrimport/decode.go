@@ -43,7 +43,10 @@ type pass struct {
 	// candidates looks closely at the codes earlier passes located but
 	// could not read, instead of prepare.
 	candidates bool
-	inverted   bool // looks for light-on-dark codes
+	// regions enlarges the areas that look like small codes, instead of
+	// prepare.
+	regions  bool
+	inverted bool // looks for light-on-dark codes
 }
 
 // The passes, cheapest and most fruitful first; passOrder adapts the order
@@ -52,6 +55,8 @@ var passes = []pass{
 	{name: "plain", prepare: same, multi: true},
 	// Runs only once a pass has located a code it could not read.
 	{name: "candidates", candidates: true},
+	// Modules of 1.3-2 pixels: enlarge the areas that look like codes.
+	{name: "regions", regions: true},
 	{name: "inverted", prepare: inverted, multi: true, inverted: true},
 	// Grey on grey: spread the shades over the whole range.
 	{name: "stretched", prepare: stretched, multi: true, global: true},
@@ -223,6 +228,13 @@ func decodeGray(g *gray) ([]code, error) {
 			extra++
 		}
 	}
+	if len(st.found) > 0 && !st.regionsDone {
+		// Fewer codes read than areas that look like codes: a tiny one
+		// may sit beside a big one.
+		if err := st.run(g, pass{name: "regions", regions: true}); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
 	if len(st.found) == 0 {
 		return nil, firstErr
 	}
@@ -239,6 +251,8 @@ type state struct {
 	seen    map[string]bool
 	finders []point    // finder pattern centres of the codes read, in triples
 	pending [][3]point // finder patterns of candidates no pass could read yet
+	// regionsDone is set once the areas that look like codes were tried.
+	regionsDone bool
 }
 
 type point struct{ x, y float64 }
@@ -293,6 +307,8 @@ func (st *state) run(g *gray, p pass) (err error) {
 	}()
 	if p.candidates {
 		st.runCandidates(g)
+	} else if p.regions {
+		st.runRegions(g)
 	} else if p.tiles {
 		st.runTiles(g, p)
 	} else if img, scale, offset := p.prepare(g); img != nil {

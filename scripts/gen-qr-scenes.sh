@@ -346,6 +346,17 @@ k_combined() { # several hard cases at once: 4K, dark, JPEG, small modules
 	done
 }
 
+k_downtiny() { # 4K and 5K screenshots shrunk by a viewer or a chat app: modules of 1.3-2 pixels
+	local i t w=(5120 3840 3840 5120 5120 3840) h=(2880 2160 2160 2880 2880 2160) m=(3 3 2 4 2 3) pct=(50 50 75 40 67 60)
+	local f=(Lanczos Triangle Lanczos Triangle Lanczos Catrom)
+	for i in 0 1 2 3 4 5; do
+		t=$(uri $((1800 + i)))
+		qr "$work/dt$i.png" "${m[$i]}" 4 "$t"
+		post="-filter ${f[$i]} -resize ${pct[$i]}%" place "$out/tiny-$i.png" "${w[$i]}" "${h[$i]}" '#f3f3f3' '#e1e1e1' -- "$work/dt$i.png" $((w[i] / 3 + i * 157)) $((h[i] / 4 + i * 113))
+		man "tiny-$i.png" tiny "$t"
+	done
+}
+
 k_plain & k_tiny 4k 3840 2160 200 & wait
 k_tiny 5k 5120 2880 250 & k_hidpi & wait
 k_downscaled & k_dark & wait
@@ -355,7 +366,7 @@ k_blur & k_pointer & wait
 k_rotated & k_multi & wait
 k_sheet & k_google & wait
 k_formats & k_combined & wait
-k_tinyblur
+k_tinyblur & k_downtiny & wait
 
 cat "$out"/*.man | LC_ALL=C sort -s -t$'\t' -k1,1 >"$out/manifest.tsv"
 rm -f "$out"/*.man
