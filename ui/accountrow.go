@@ -23,6 +23,7 @@ const warnBefore = 5 * time.Second
 type accountRow struct {
 	widget.BaseWidget
 
+	icon    *canvas.Image // the account's own icon, when it has one
 	issuer  *widget.Label
 	name    *widget.Label
 	pin     *widget.Icon
@@ -45,6 +46,10 @@ type accountRow struct {
 
 func newAccountRow(onAdvance func(string), onMore func(string, fyne.CanvasObject)) *accountRow {
 	r := &accountRow{onAdvance: onAdvance, onMore: onMore}
+	r.icon = canvas.NewImageFromResource(nil)
+	r.icon.FillMode = canvas.ImageFillContain
+	r.icon.SetMinSize(fyne.NewSize(28, 28))
+	r.icon.Hide()
 	r.issuer = widget.NewLabel("")
 	r.issuer.TextStyle.Bold = true
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
@@ -76,11 +81,16 @@ func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
 	names := container.New(tight, container.NewBorder(nil, nil, nil, r.pin, r.issuer), r.name)
 	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), r.code, r.next)
 	right := container.NewHBox(codes, r.advance, r.more)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, r.bar, nil, container.NewCenter(right), names))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, r.bar, container.NewCenter(r.icon), container.NewCenter(right), names))
 }
 
-// bind shows account a in this row.
-func (r *accountRow) bind(a vault.Account, now time.Time) {
+// bind shows account a, with its decoded icon (nil: none), in this row.
+func (r *accountRow) bind(a vault.Account, icon *accountIcon, now time.Time) {
+	if icon.showIn(r.icon) {
+		r.icon.Show()
+	} else {
+		r.icon.Hide()
+	}
 	r.id = a.ID
 	r.key = a.Key
 	r.bound = true

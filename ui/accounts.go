@@ -40,8 +40,14 @@ type accountsScreen struct {
 	undoUntil  time.Time
 	undone     *deletedAccount
 
-	shown []vault.Account // what the list shows, in order
-	rows  []*accountRow   // every row the list created: the visible ones and a few spare
+	backupText *widget.Label
+	backupNow  *widget.Button
+	backupBar  *fyne.Container
+
+	shown   []vault.Account         // what the list shows, in order
+	rows    []*accountRow           // every row the list created: the visible ones and a few spare
+	icons   map[string]*accountIcon // decoded icons by account id
+	current string                  // the account last copied or opened: what Move up/down move
 }
 
 // deletedAccount is what Undo puts back.
@@ -76,15 +82,43 @@ func newAccountsScreen(a *app) *accountsScreen {
 	s.undoText.Truncation = fyne.TextTruncateEllipsis
 	s.undoBar = container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), s.onUndo), s.undoText)
 	s.undoBar.Hide()
+	s.backupText = widget.NewLabel("")
+	s.backupText.SizeName = theme.SizeNameCaptionText
+	s.backupText.Wrapping = fyne.TextWrapWord
+	s.backupNow = widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), a.onBackupNow)
+	s.backupNow.Importance = widget.LowImportance
+	s.backupBar = container.NewBorder(nil, nil, nil, container.NewCenter(s.backupNow), s.backupText)
+	s.backupBar.Hide()
 	s.reload()
 	return s
 }
 
+// showBackupLine says when the vault was last backed up, and reminds when
+// changes are not.
+func (s *accountsScreen) showBackupLine() {
+	if !s.app.backupState.known {
+		s.backupBar.Hide()
+		return
+	}
+	text, warn := backupLine(s.app.backupState.status, s.app.now())
+	s.backupText.SetText(text)
+	if warn {
+		s.backupText.Importance = widget.WarningImportance
+		s.backupNow.Show()
+	} else {
+		s.backupText.Importance = widget.LowImportance
+		s.backupNow.Hide()
+	}
+	s.backupText.Refresh()
+	s.backupBar.Show()
+}
+
 func (s *accountsScreen) content() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.addBtn, s.lock), s.search)
-	bottom := container.NewVBox(s.toast, s.undoBar)
+	bottom := container.NewVBox(s.toast, s.undoBar, container.NewPadded(s.backupBar))
 	middle := container.NewStack(s.list, container.NewCenter(container.New(&columnLayout{width: 300}, s.empty)))
-	return container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle)
+	// The catcher under everything counts mouse movement as activity.
+	return container.NewStack(newActivityCatcher(s.app.touch), container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle))
 }
 
 func (s *accountsScreen) focus() {
@@ -158,6 +192,7 @@ func (s *accountsScreen) drop() {
 	}
 	s.shown = nil
 	s.undone = nil
+	s.icons = nil
 	c := s.app.win.Canvas()
 	c.SetOnTypedRune(nil)
 	c.SetOnTypedKey(nil)
@@ -180,7 +215,7 @@ func (s *accountsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id < 0 || id >= len(s.shown) {
 		return
 	}
-	o.(*accountRow).bind(s.shown[id], s.app.now())
+	o.(*accountRow).bind(s.shown[id], s.iconFor(s.shown[id]), s.app.now())
 }
 
 func (s *accountsScreen) onSelected(id widget.ListItemID) {
@@ -216,6 +251,7 @@ func (s *accountsScreen) copyCode(id string) {
 	if !ok {
 		return
 	}
+	s.current = id
 	now := s.app.now()
 	code := a.Key.Code(now)
 	clearAfter := s.app.settings().ClipboardClear
@@ -262,20 +298,95 @@ func (s *accountsScreen) onMore(id string, from fyne.CanvasObject) {
 	if !ok {
 		return
 	}
+	s.current = id
+	widget.ShowPopUpMenuAtRelativePosition(s.rowMenu(a), s.app.win.Canvas(), fyne.NewPos(0, from.Size().Height), from)
+}
+
+// rowMenu is an account's ⋯ menu.
+func (s *accountsScreen) rowMenu(a vault.Account) *fyne.Menu {
+	id := a.ID
 	pin := "Pin to the top"
 	if a.Pinned {
 		pin = "Unpin"
 	}
-	menu := fyne.NewMenu("",
+	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Copy code", func() { s.copyCode(id) }),
 		fyne.NewMenuItem("Edit…", func() { s.app.editAccount(id) }),
 		fyne.NewMenuItem(pin, func() { s.togglePin(id) }),
+	}
+	if parseSortOrder(s.app.settings().Sort) == sortManual {
+		up := s.app.menuItem("Move up", func() { s.move(id, -1) }, scMoveUp)
+		up.Disabled = !s.canMove(id, -1)
+		down := s.app.menuItem("Move down", func() { s.move(id, 1) }, scMoveDown)
+		down.Disabled = !s.canMove(id, 1)
+		items = append(items, up, down)
+	}
+	items = append(items,
 		fyne.NewMenuItem("Show QR code…", func() { s.app.showKeyQR(id) }),
 		fyne.NewMenuItem("Service backup codes…", func() { s.app.showServiceCodes(id) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Delete", func() { s.deleteAccount(id) }),
 	)
-	widget.ShowPopUpMenuAtRelativePosition(menu, s.app.win.Canvas(), fyne.NewPos(0, from.Size().Height), from)
+	return fyne.NewMenu("", items...)
+}
+
+// shownIndex is where the account is in the list as shown; -1 if hidden.
+func (s *accountsScreen) shownIndex(id string) int {
+	for i, a := range s.shown {
+		if a.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *accountsScreen) canMove(id string, delta int) bool {
+	i := s.shownIndex(id)
+	return i >= 0 && i+delta >= 0 && i+delta < len(s.shown)
+}
+
+// move swaps the account with its neighbour in the list as shown, in the
+// vault's manual order.
+func (s *accountsScreen) move(id string, delta int) {
+	s.app.touch()
+	if parseSortOrder(s.app.settings().Sort) != sortManual {
+		s.say("Accounts move only when sorted As added (Settings).")
+		return
+	}
+	if !s.canMove(id, delta) {
+		return
+	}
+	neighbour := s.shown[s.shownIndex(id)+delta].ID
+	target := -1
+	for i, a := range s.app.v.Accounts() {
+		if a.ID == neighbour {
+			target = i
+		}
+	}
+	if err := s.app.v.Move(id, target); err != nil {
+		s.app.showError("Could not move the account", err)
+		return
+	}
+	s.app.save()
+	s.reload()
+	if i := s.shownIndex(id); i >= 0 {
+		s.list.ScrollTo(i)
+	}
+}
+
+func (a *app) onMoveUp()   { a.moveCurrent(-1) }
+func (a *app) onMoveDown() { a.moveCurrent(1) }
+
+// moveCurrent moves the account last copied or opened.
+func (a *app) moveCurrent(delta int) {
+	if a.accounts == nil {
+		return
+	}
+	if a.accounts.current == "" {
+		a.say("Copy an account's code or open its ⋯ menu first, then move it.")
+		return
+	}
+	a.accounts.move(a.accounts.current, delta)
 }
 
 func (s *accountsScreen) togglePin(id string) {

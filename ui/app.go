@@ -81,6 +81,12 @@ type app struct {
 	startTick func(f func()) *ticker
 	// background runs slow work off the UI goroutine; tests run it inline.
 	background func(f func())
+	// asked, when set, runs on the UI goroutine after a worker showed a
+	// question (askAndWait); tests answer it there.
+	asked func()
+
+	backupState  backupState // what the status line says about backups
+	backupTried  time.Time   // when BackupNow last ran this session
 }
 
 func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.Time) *app {
@@ -147,7 +153,9 @@ func (a *app) showRecover() {
 // unlocked takes over an open vault and shows the accounts.
 func (a *app) unlocked(v store) {
 	a.v = v
-	a.saves = newSaver(v, a.onSaveError)
+	a.saves = newSaver(v, a.onSaveError, a.onSaved)
+	a.backupState = backupState{}
+	a.backupTried = time.Time{}
 	a.idle.touch(a.now())
 	a.accounts = newAccountsScreen(a)
 	a.setContent(a.accounts.content())
@@ -155,6 +163,7 @@ func (a *app) unlocked(v store) {
 	a.accounts.focus()
 	a.ticker = a.startTick(a.tick)
 	trace("list shown")
+	a.catchUpBackups()
 }
 
 // tick runs once a second while unlocked, on the UI goroutine.
@@ -172,6 +181,9 @@ func (a *app) tick() {
 	if d := a.settings().AutoLock; d > 0 && a.idle.idleFor(now) >= d {
 		a.lock()
 		return
+	}
+	if now.Sub(a.backupTried) >= vault.BackupInterval {
+		a.catchUpBackups()
 	}
 	a.accounts.tick(now)
 }
@@ -273,7 +285,13 @@ func (a *app) save() {
 	}
 }
 
-func (a *app) onSaveError(err error) {
+// onSaveError runs on the saver's goroutine. A failed automatic backup is
+// no reason for a dialog after every change: the status line reminds.
+func (a *app) onSaveError(v store, err error) {
+	if errors.Is(err, vault.ErrBackupFailed) {
+		a.onSaved(v)
+		return
+	}
 	fyne.Do(func() { a.showError("Could not save the vault", err) })
 }
 
@@ -297,14 +315,15 @@ func (a *app) applyTheme(c themeChoice) {
 // one is running.
 type saver struct {
 	v       store
-	onError func(error)
+	onError func(store, error)
+	onSaved func(store) // after each save that wrote the vault
 	wake    chan struct{}
 	done    chan struct{}
 	once    sync.Once
 }
 
-func newSaver(v store, onError func(error)) *saver {
-	s := &saver{v: v, onError: onError, wake: make(chan struct{}, 1), done: make(chan struct{})}
+func newSaver(v store, onError func(store, error), onSaved func(store)) *saver {
+	s := &saver{v: v, onError: onError, onSaved: onSaved, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go s.loop()
 	return s
 }
@@ -313,7 +332,9 @@ func (s *saver) loop() {
 	defer close(s.done)
 	for range s.wake {
 		if err := s.v.Save(); err != nil {
-			s.onError(err)
+			s.onError(s.v, err)
+		} else if s.onSaved != nil {
+			s.onSaved(s.v)
 		}
 	}
 }

@@ -3,7 +3,9 @@ package ui
 import (
 	"crypto/subtle"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +31,16 @@ type fakeVault struct {
 	closed    bool
 	nextID    int
 	saveError error
+
+	backups    []fakeBackupWrite  // what WriteBackup was asked to write
+	status     vault.BackupStatus // what LastBackup reports
+	backupNows int                // BackupNow calls
+}
+
+// fakeBackupWrite is one WriteBackup call.
+type fakeBackupWrite struct {
+	path string
+	opts vault.BackupOptions
 }
 
 func (f *fakeVault) Path() string { return f.path }
@@ -183,6 +195,74 @@ func (f *fakeVault) isClosed() bool {
 	return f.closed
 }
 
+func (f *fakeVault) Move(id string, index int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.index(id)
+	if i < 0 {
+		return vault.ErrNotFound
+	}
+	a := f.accounts[i]
+	f.accounts = slices.Delete(f.accounts, i, i+1)
+	index = min(max(index, 0), len(f.accounts))
+	f.accounts = slices.Insert(f.accounts, index, a)
+	f.dirty = true
+	return nil
+}
+
+// Merge is vault.Merge's contract: duplicates by SameSecret, replace asked
+// without the lock held.
+func (f *fakeVault) Merge(as []vault.Account, replace func(existing, incoming vault.Account) bool) (vault.MergeReport, error) {
+	var rep vault.MergeReport
+	for _, in := range as {
+		existing := -1
+		for i, h := range f.Accounts() {
+			if h.Key.SameSecret(in.Key) {
+				existing = i
+				break
+			}
+		}
+		switch {
+		case existing < 0:
+			if _, err := f.Add(in); err != nil {
+				return rep, err
+			}
+			rep.Added = append(rep.Added, in.Key.Label())
+		case replace != nil && replace(f.Accounts()[existing], in):
+			f.mu.Lock()
+			in.ID = f.accounts[existing].ID
+			f.accounts[existing] = cloneAccount(in)
+			f.dirty = true
+			f.mu.Unlock()
+			rep.Replaced = append(rep.Replaced, in.Key.Label())
+		default:
+			rep.Duplicates = append(rep.Duplicates, in.Key.Label())
+		}
+	}
+	return rep, nil
+}
+
+func (f *fakeVault) WriteBackup(path string, o vault.BackupOptions) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o.Password = slices.Clone(o.Password)
+	f.backups = append(f.backups, fakeBackupWrite{path: path, opts: o})
+	return nil
+}
+
+func (f *fakeVault) LastBackup() (vault.BackupStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.status, nil
+}
+
+func (f *fakeVault) BackupNow() (vault.BackupStatus, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.backupNows++
+	return f.status, f.status.Err
+}
+
 // fakeOpener hands out one fakeVault and checks passwords in constant time.
 type fakeOpener struct {
 	v      *fakeVault // nil: no vault yet
@@ -225,6 +305,87 @@ func (o *fakeOpener) OpenWithBackupCode(path, code string) (store, error) {
 		}
 	}
 	return nil, vault.ErrWrongBackupCode
+}
+
+func (o *fakeOpener) CheckPassword(path string, pw []byte) error {
+	if o.v == nil {
+		return vault.ErrNotFound
+	}
+	if subtle.ConstantTimeCompare(pw, o.v.password) != 1 {
+		return fmt.Errorf("opening %s: %w", path, vault.ErrWrongPassword)
+	}
+	return nil
+}
+
+// A fake backup file is fakeBackupMagic, its password, a newline, then one
+// otpauth URI a line.
+const fakeBackupMagic = "fake-latchkey-backup:"
+
+func fakeBackupFile(t testing.TB, pw string, uris ...string) []byte {
+	t.Helper()
+	return []byte(fakeBackupMagic + pw + "\n" + strings.Join(uris, "\n"))
+}
+
+func (o *fakeOpener) ReadBackup(data, pw []byte) (*vault.Backup, error) {
+	head, body, ok := strings.Cut(string(data), "\n")
+	want, isBackup := strings.CutPrefix(head, fakeBackupMagic)
+	if !ok || !isBackup {
+		return nil, vault.ErrCorrupt
+	}
+	if subtle.ConstantTimeCompare(pw, []byte(want)) != 1 {
+		return nil, vault.ErrWrongPassword
+	}
+	b := &vault.Backup{Settings: vault.DefaultSettings()}
+	for _, line := range strings.Split(body, "\n") {
+		if line == "" {
+			continue
+		}
+		k, err := otp.ParseURI(line)
+		if err != nil {
+			return nil, vault.ErrCorrupt
+		}
+		b.Accounts = append(b.Accounts, vault.Account{Key: k})
+	}
+	return b, nil
+}
+
+func (o *fakeOpener) RestoreAsNew(backupPath string, pw []byte, newPath string) (store, []string, error) {
+	if o.v != nil {
+		return nil, nil, vault.ErrExists
+	}
+	data, err := os.ReadFile(backupPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := o.ReadBackup(data, pw)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.v = &fakeVault{path: newPath, password: slices.Clone(pw), settings: b.Settings}
+	if _, err := o.v.Add(b.Accounts...); err != nil {
+		return nil, nil, err
+	}
+	o.v.codes = []string{"REST-0001", "REST-0002"}
+	return o.v, slices.Clone(o.v.codes), nil
+}
+
+// RestoreWithBackupCode accepts the code "GOOD-CODE" for any fake backup.
+func (o *fakeOpener) RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (store, []string, error) {
+	if code != "GOOD-CODE" {
+		return nil, nil, vault.ErrWrongBackupCode
+	}
+	data, err := os.ReadFile(backupPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	head, _, _ := strings.Cut(string(data), "\n")
+	pw, _ := strings.CutPrefix(head, fakeBackupMagic)
+	v, _, err := o.RestoreAsNew(backupPath, []byte(pw), newPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	o.v.password = slices.Clone(newPassword)
+	return v, nil, nil
 }
 
 // fakeClock is a settable now.

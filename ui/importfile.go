@@ -3,12 +3,14 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/widget"
 
 	"latchkey/interop"
+	"latchkey/qrimport"
+	"latchkey/vault"
 )
 
 // errCancelled is the password prompt closed without a password.
@@ -40,8 +42,13 @@ func (a *app) onImportFile() {
 }
 
 // importData reads an export in the background, asking for its password
-// when it is encrypted, up to three times.
+// when it is encrypted, up to three times. A Latchkey backup goes to the
+// restore flow instead.
 func (a *app) importData(name string, data []byte) {
+	if vault.IsVaultFile(data) {
+		a.mergeBackup(name, data)
+		return
+	}
 	a.busy("Reading " + name + "…")
 	a.background(func() {
 		var res interop.Result
@@ -53,14 +60,19 @@ func (a *app) importData(name string, data []byte) {
 			}
 		}
 		clear(data)
+		// Google Authenticator export links in a text file.
+		var google qrimport.Result
+		if err == nil && len(res.Migration) > 0 {
+			google, err = qrimport.ReadText(strings.Join(res.Migration, "\n"))
+		}
 		fyne.Do(func() {
 			a.idleAgain()
-			a.imported(name, res, err)
+			a.imported(name, res, google, err)
 		})
 	})
 }
 
-func (a *app) imported(name string, res interop.Result, err error) {
+func (a *app) imported(name string, res interop.Result, google qrimport.Result, err error) {
 	switch {
 	case errors.Is(err, errCancelled):
 		return
@@ -75,7 +87,13 @@ func (a *app) imported(name string, res interop.Result, err error) {
 	for _, e := range res.Entries {
 		found = append(found, imported{key: e.Key, tags: e.Tags, note: e.Note, pinned: e.Pinned, icon: e.Icon})
 	}
+	for _, k := range google.Keys {
+		found = append(found, imported{key: k})
+	}
 	var problems []string
+	for _, p := range google.Problems {
+		problems = append(problems, "Skipped a Google Authenticator entry: "+advice(p))
+	}
 	for _, s := range res.Skipped {
 		problems = append(problems, fmt.Sprintf("Skipped %s: %s", s.Label, s.Reason))
 	}
@@ -89,31 +107,13 @@ func (a *app) imported(name string, res interop.Result, err error) {
 // asks for the export's password on the UI goroutine and waits for it.
 func (a *app) askFilePassword(name string, again bool) func() ([]byte, error) {
 	return func() ([]byte, error) {
-		answer := make(chan []byte, 1)
-		fyne.Do(func() {
-			a.idleAgain()
-			entry := widget.NewPasswordEntry()
-			msg := name + " is encrypted. Type the password it was exported with."
-			if again {
-				msg = "That password did not open " + name + ". Try again."
-			}
-			label := widget.NewLabel(msg)
-			label.Wrapping = fyne.TextWrapWord
-			items := []*widget.FormItem{widget.NewFormItem("", label), widget.NewFormItem("Password", entry)}
-			d := dialog.NewForm("Password for "+name, "Open", "Cancel", items, func(ok bool) {
-				if ok {
-					answer <- []byte(entry.Text)
-				} else {
-					answer <- nil
-				}
-				entry.SetText("")
-			}, a.win)
-			entry.OnSubmitted = func(string) { d.Submit() }
-			d.Resize(fyne.NewSize(400, 200))
-			d.Show()
-			a.win.Canvas().Focus(entry)
+		msg := name + " is encrypted. Type the password it was exported with."
+		if again {
+			msg = "That password did not open " + name + ". Try again."
+		}
+		pw := askAndWait(a, func(answer func([]byte)) {
+			a.showSecretPrompt("Password for "+name, msg, answer)
 		})
-		pw := <-answer
 		if pw == nil {
 			return nil, errCancelled
 		}

@@ -20,6 +20,16 @@ type store interface {
 	RegenerateBackupCodes() ([]string, error)
 	BackupCodesLeft() int
 	Close() error
+
+	// Order and merging.
+	Move(id string, index int) error
+	Merge(accounts []vault.Account, replace func(existing, incoming vault.Account) bool) (vault.MergeReport, error)
+
+	// Backups. All three are slow (file I/O, decryption; WriteBackup with
+	// a separate password runs the KDF): call them off the UI goroutine.
+	WriteBackup(path string, o vault.BackupOptions) error
+	LastBackup() (vault.BackupStatus, error)
+	BackupNow() (vault.BackupStatus, error)
 }
 
 var _ store = (*vault.Vault)(nil)
@@ -31,6 +41,15 @@ type opener interface {
 	Create(path string, password []byte) (store, []string, error)
 	Open(path string, password []byte) (store, error)
 	OpenWithBackupCode(path, code string) (store, error)
+	// CheckPassword reports whether pw opens the saved vault file at path,
+	// without taking the vault's lock (vault.ErrWrongPassword if not).
+	CheckPassword(path string, pw []byte) error
+	// ReadBackup decrypts a backup file already read into memory.
+	ReadBackup(data, pw []byte) (*vault.Backup, error)
+	// RestoreAsNew and RestoreWithBackupCode make a new vault at newPath
+	// from a backup (a new machine).
+	RestoreAsNew(backupPath string, pw []byte, newPath string) (store, []string, error)
+	RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (store, []string, error)
 }
 
 // vaultOpener is the real vault package.
@@ -60,4 +79,33 @@ func (vaultOpener) OpenWithBackupCode(path, code string) (store, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+func (vaultOpener) CheckPassword(path string, pw []byte) error {
+	b, err := vault.OpenBackup(path, pw)
+	if err != nil {
+		return err
+	}
+	b.Wipe()
+	return nil
+}
+
+func (vaultOpener) ReadBackup(data, pw []byte) (*vault.Backup, error) {
+	return vault.ReadBackup(data, pw)
+}
+
+func (vaultOpener) RestoreAsNew(backupPath string, pw []byte, newPath string) (store, []string, error) {
+	v, codes, err := vault.RestoreAsNew(backupPath, pw, newPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, codes, nil
+}
+
+func (vaultOpener) RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (store, []string, error) {
+	v, codes, err := vault.RestoreWithBackupCode(backupPath, code, newPath, newPassword)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, codes, nil
 }

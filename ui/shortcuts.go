@@ -18,6 +18,11 @@ var (
 	scSettings   = shortcut(fyne.KeyComma, 0)
 	scQuit       = shortcut(fyne.KeyQ, 0)
 	scPassword   = shortcut(fyne.KeyP, fyne.KeyModifierShift)
+	scBackupFile = shortcut(fyne.KeyB, 0)
+	scBackupNow  = shortcut(fyne.KeyB, fyne.KeyModifierShift)
+	scRestore    = shortcut(fyne.KeyR, fyne.KeyModifierShift)
+	scMoveUp     = shortcut(fyne.KeyUp, fyne.KeyModifierShift)
+	scMoveDown   = shortcut(fyne.KeyDown, fyne.KeyModifierShift)
 )
 
 // shortcut is Ctrl (Cmd on macOS) plus extra modifiers and a key.
@@ -46,12 +51,16 @@ func (a *app) showUnlockedMenu() {
 			a.menuItem("Search", a.onFocusSearch, scSearch),
 			a.menuItem("Lock", a.lock, scLock),
 			fyne.NewMenuItemSeparator(),
+			a.menuItem("Move account up", a.onMoveUp, scMoveUp),
+			a.menuItem("Move account down", a.onMoveDown, scMoveDown),
+			fyne.NewMenuItemSeparator(),
 			a.menuItem("Settings…", a.onSettings, scSettings),
 			a.menuItem("Change password…", a.onChangePassword, scPassword),
 			fyne.NewMenuItem("New backup codes…", a.onNewBackupCodes),
 			fyne.NewMenuItemSeparator(),
 			a.quitItem(),
 		),
+		a.fileMenu(),
 		a.addMenu(),
 	))
 }

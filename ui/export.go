@@ -1,0 +1,283 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/interop"
+	"latchkey/kit"
+	"latchkey/otp"
+	"latchkey/qrimport"
+)
+
+// plainWarning is said before any export that is not encrypted.
+const plainWarning = "The result is NOT encrypted: anyone who sees it can make your codes. Use it only to move to another app, then delete it. For a copy to keep, use Back up to a file instead."
+
+// confirmPlain asks before a plain export.
+func (a *app) confirmPlain(title string, then func()) {
+	if a.v == nil {
+		return
+	}
+	a.touch()
+	d := dialog.NewConfirm(title, plainWarning, func(ok bool) {
+		if ok && a.v != nil {
+			then()
+		}
+	}, a.win)
+	d.SetConfirmText("Export")
+	d.Show()
+}
+
+func (a *app) onExportLinks() {
+	a.confirmPlain("Export links?", func() {
+		var b strings.Builder
+		for _, acct := range a.v.Accounts() {
+			b.WriteString(acct.Key.URI() + "\n")
+			clear(acct.Key.Secret)
+		}
+		a.savePrivate("latchkey-accounts.txt", []byte(b.String()), "links")
+	})
+}
+
+func (a *app) onExportAegis() {
+	a.confirmPlain("Export an Aegis file?", func() {
+		var entries []interop.Entry
+		for _, acct := range a.v.Accounts() {
+			entries = append(entries, interop.Entry{Key: acct.Key, Tags: acct.Tags, Note: acct.Note, Pinned: acct.Pinned, Icon: acct.Icon})
+		}
+		var buf bytes.Buffer
+		if err := interop.WriteAegis(&buf, entries); err != nil {
+			a.showError("Could not export", err)
+			return
+		}
+		a.savePrivate("aegis-export-plain.json", buf.Bytes(), "Aegis file")
+	})
+}
+
+// savePrivate lets the person pick a file and writes data to it, 0600.
+func (a *app) savePrivate(name string, data []byte, what string) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		defer clear(data)
+		if err != nil {
+			a.showError("Could not save the "+what, err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		if err := writePrivate(w, data); err != nil {
+			a.showError("Could not save the "+what, err)
+			return
+		}
+		a.say("Saved the " + what + " to " + w.URI().Name() + ". It is not encrypted: delete it once used.")
+	}, a.win)
+	d.SetFileName(name)
+	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
+		d.SetLocation(home)
+	}
+	d.Show()
+}
+
+// onExportGoogle shows the accounts as Google Authenticator export QR
+// codes, for the phone to scan off the screen.
+func (a *app) onExportGoogle() {
+	a.confirmPlain("Show Google Authenticator QR codes?", func() {
+		var keys []otp.Key
+		for _, acct := range a.v.Accounts() {
+			keys = append(keys, acct.Key)
+		}
+		pngs, skipped, err := qrimport.MigrationPNGs(keys, 560)
+		if err != nil {
+			a.showError("Could not make the QR codes", err)
+			return
+		}
+		newGoogleExport(a, pngs, skipped).show()
+	})
+}
+
+// googleExport pages through the export's QR codes.
+type googleExport struct {
+	app     *app
+	pngs    [][]byte
+	at      int
+	image   *canvas.Image
+	counter *widget.Label
+	prev    *widget.Button
+	next    *widget.Button
+	skipped []otp.Key
+}
+
+func newGoogleExport(a *app, pngs [][]byte, skipped []otp.Key) *googleExport {
+	g := &googleExport{app: a, pngs: pngs, skipped: skipped}
+	g.image = canvas.NewImageFromResource(nil)
+	g.image.FillMode = canvas.ImageFillContain
+	g.image.ScaleMode = canvas.ImageScalePixels
+	g.image.SetMinSize(fyne.NewSize(320, 320))
+	g.counter = widget.NewLabel("")
+	g.counter.Alignment = fyne.TextAlignCenter
+	g.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), g.onPrev)
+	g.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), g.onNext)
+	g.showPage()
+	return g
+}
+
+// skippedText names the accounts the export cannot carry.
+func skippedText(skipped []otp.Key) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	var names []string
+	for _, k := range skipped {
+		names = append(names, k.Label())
+	}
+	return "Not in these codes (Google Authenticator cannot hold them; move them by hand): " + strings.Join(names, ", ") + "."
+}
+
+func (g *googleExport) show() {
+	intro := widget.NewLabel("In Google Authenticator choose Transfer accounts, Import accounts, and scan each code in turn.")
+	intro.Wrapping = fyne.TextWrapWord
+	parts := []fyne.CanvasObject{intro, g.image, container.NewBorder(nil, nil, g.prev, g.next, g.counter)}
+	if t := skippedText(g.skipped); t != "" {
+		l := widget.NewLabel(t)
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		parts = append(parts, l)
+	}
+	d := dialog.NewCustom("Google Authenticator export", "Done", container.New(&columnLayout{width: 380}, container.NewVBox(parts...)), g.app.win)
+	d.SetOnClosed(func() {
+		for _, p := range g.pngs {
+			clear(p)
+		}
+	})
+	d.Show()
+}
+
+func (g *googleExport) showPage() {
+	if len(g.pngs) == 0 {
+		g.counter.SetText("No account can go into a Google Authenticator export.")
+		g.prev.Disable()
+		g.next.Disable()
+		return
+	}
+	g.image.Resource = fyne.NewStaticResource(fmt.Sprintf("google-export-%d.png", g.at+1), g.pngs[g.at])
+	g.image.Refresh()
+	g.counter.SetText(fmt.Sprintf("Code %d of %d", g.at+1, len(g.pngs)))
+	enable(g.prev, g.at > 0)
+	enable(g.next, g.at < len(g.pngs)-1)
+}
+
+func (g *googleExport) onPrev() {
+	if g.at > 0 {
+		g.at--
+		g.showPage()
+	}
+}
+
+func (g *googleExport) onNext() {
+	if g.at < len(g.pngs)-1 {
+		g.at++
+		g.showPage()
+	}
+}
+
+// kitForm makes the recovery kit: new backup codes (the old ones stop
+// working) and, when asked, every account as a QR code.
+type kitForm struct {
+	app      *app
+	accounts *widget.Check
+}
+
+func (a *app) onRecoveryKit() {
+	if a.v == nil {
+		return
+	}
+	a.touch()
+	f := &kitForm{app: a}
+	f.accounts = widget.NewCheck("Also print every account as a QR code (the page is then as secret as the vault)", nil)
+	intro := widget.NewLabel("The recovery kit is a page to print or keep offline, marked SECRET. It holds NEW backup codes: making it stops the old ones working. " + backupCodesLeftText(a.v.BackupCodesLeft()))
+	intro.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Make a recovery kit?", "Make new codes and save…", "Cancel",
+		container.New(&columnLayout{width: 400}, container.NewVBox(intro, f.accounts)), f.onConfirmed, a.win)
+	d.Show()
+}
+
+func (f *kitForm) onConfirmed(ok bool) {
+	if !ok || f.app.v == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			f.app.showError("Could not save the recovery kit", err)
+			return
+		}
+		if w == nil {
+			return // cancelled: the old codes still work
+		}
+		f.write(w)
+	}, f.app.win)
+	d.SetFileName("latchkey-recovery-kit.html")
+	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
+		d.SetLocation(home)
+	}
+	d.Show()
+}
+
+// write makes the new codes and the page in the background, then writes it.
+func (f *kitForm) write(w fyne.URIWriteCloser) {
+	a := f.app
+	v := a.v
+	if v == nil {
+		w.Close()
+		return
+	}
+	withAccounts := f.accounts.Checked
+	a.busy("Making the recovery kit…")
+	a.background(func() {
+		codes, err := v.RegenerateBackupCodes()
+		if err == nil {
+			err = v.Save()
+		}
+		var page bytes.Buffer
+		if err == nil {
+			k := kit.Kit{VaultPath: v.Path(), BackupCodes: codes, Created: a.now()}
+			if st, e := v.LastBackup(); e == nil && st.Enabled {
+				k.BackupDir = st.Dir
+			}
+			if withAccounts {
+				k.Accounts = v.Accounts()
+			}
+			err = kit.Write(&page, k)
+			for _, acct := range k.Accounts {
+				clear(acct.Key.Secret)
+			}
+		}
+		fyne.Do(func() {
+			a.idleAgain()
+			if err == nil {
+				err = writePrivate(w, page.Bytes())
+			} else {
+				w.Close()
+			}
+			clear(page.Bytes())
+			switch {
+			case err != nil && codes != nil:
+				// The old codes are gone: show the new ones rather than lose them.
+				a.showError("Could not save the recovery kit; write down the new codes shown instead", err)
+				a.showBackupCodes(codes)
+			case err != nil:
+				a.showError("Could not make the recovery kit", err)
+			default:
+				a.say("Saved the recovery kit to " + w.URI().Name() + ". The old backup codes no longer work.")
+			}
+		})
+	})
+}
