@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"strings"
+	"sync"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -149,6 +151,22 @@ func batchID() (int32, error) {
 	return int32(binary.LittleEndian.Uint32(b[:])), nil
 }
 
+// qrPalette holds a code's two colours: dark modules, then light.
+var qrPalette = color.Palette{color.Gray{Y: 0}, color.Gray{Y: 0xff}}
+
+// pngBuffers lets a kit of many codes reuse the compressor's state, most
+// of each code's allocations.
+var pngBuffers = &bufferPool{}
+
+type bufferPool struct{ p sync.Pool }
+
+func (b *bufferPool) Get() *png.EncoderBuffer {
+	e, _ := b.p.Get().(*png.EncoderBuffer)
+	return e
+}
+
+func (b *bufferPool) Put(e *png.EncoderBuffer) { b.p.Put(e) }
+
 // textPNG encodes text as a QR code PNG. Error correction M survives a
 // phone camera's blur and moiré on a screen without making the code dense.
 func textPNG(text string, size int) (_ []byte, err error) {
@@ -169,16 +187,19 @@ func textPNG(text string, size int) (_ []byte, err error) {
 		// gozxing's message may quote the text, which holds the secret.
 		return nil, errors.New("the text does not fit in a QR code")
 	}
-	img := image.NewGray(image.Rect(0, 0, m.GetWidth(), m.GetHeight()))
+	// Two colours make a 1-bit PNG: an eighth of the pixels to compress,
+	// so default compression is both fast and small.
+	img := image.NewPaletted(image.Rect(0, 0, m.GetWidth(), m.GetHeight()), qrPalette)
 	for y := 0; y < m.GetHeight(); y++ {
-		for x := 0; x < m.GetWidth(); x++ {
+		row := img.Pix[y*img.Stride : y*img.Stride+m.GetWidth()]
+		for x := range row {
 			if !m.Get(x, y) {
-				img.Pix[y*img.Stride+x] = 0xff
+				row[x] = 1
 			}
 		}
 	}
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+	if err := (&png.Encoder{BufferPool: pngBuffers}).Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -3,6 +3,7 @@ package qrimport
 import (
 	"bytes"
 	"errors"
+	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
@@ -44,6 +45,40 @@ func TestKeyPNGRoundTrip(t *testing.T) {
 		if len(r.Keys) != 1 || !r.Keys[0].Equal(k) {
 			t.Errorf("%s: got %+v, want %+v", k.Label(), r.Keys, k)
 		}
+	}
+}
+
+// TestKeyPNGIsOneBit: a code is written as a 1-bit PNG, eight times less
+// to compress than grey levels, which made big recovery kits slow.
+func TestKeyPNGIsOneBit(t *testing.T) {
+	data, err := KeyPNG(roundTripKeys()[0], 320)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// IHDR: 8-byte signature, length, "IHDR", width, height, then bit
+	// depth and colour type (3: paletted).
+	if len(data) < 26 || string(data[12:16]) != "IHDR" {
+		t.Fatalf("got %d bytes without an IHDR chunk first, want a PNG", len(data))
+	}
+	if depth, ctype := data[24], data[25]; depth != 1 || ctype != 3 {
+		t.Errorf("got bit depth %d, colour type %d; want 1 and 3", depth, ctype)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The quiet zone's corner is white, the top-left finder's corner black.
+	b := img.Bounds()
+	corner := color.GrayModel.Convert(img.At(b.Min.X, b.Min.Y)).(color.Gray).Y
+	if corner != 0xff {
+		t.Errorf("got corner shade %d, want 255", corner)
+	}
+	var finder uint8 = 0xff
+	for i := b.Min.X; i < b.Max.X/2 && finder == 0xff; i++ {
+		finder = color.GrayModel.Convert(img.At(i, i)).(color.Gray).Y
+	}
+	if finder != 0 {
+		t.Errorf("got shade %d on the diagonal's first module, want 0", finder)
 	}
 }
 
@@ -193,4 +228,19 @@ func TestPeersReadOurCodes(t *testing.T) {
 	if found == 0 {
 		t.Skip("neither zbarimg nor ZXingReader is installed")
 	}
+}
+
+// BenchmarkKeyPNG draws one account as the recovery kit does: a kit of
+// 1,000 accounts draws 1,000 of these.
+func BenchmarkKeyPNG(b *testing.B) {
+	k := roundTripKeys()[1]
+	n := 0
+	for i := 0; i < b.N; i++ {
+		p, err := KeyPNG(k, 320)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(p)
+	}
+	b.ReportMetric(float64(n), "png-bytes")
 }
