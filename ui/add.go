@@ -1,14 +1,19 @@
 package ui
 
 import (
+	"bytes"
+	"io"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 
+	"latchkey/interop"
 	"latchkey/otp"
 	"latchkey/qrimport"
+	"latchkey/vault"
 )
 
 // maxImageFile caps an image file read for QR codes.
@@ -49,23 +54,90 @@ func (a *app) onAddFromImage() {
 	d.Show()
 }
 
-// onDropped reads QR codes from image files dropped on the window.
+// onDropped adds what files dropped on the window hold: QR codes in
+// images, accounts in other apps' export files, a Latchkey backup to merge.
+// What a file is comes from its first bytes, not its name.
 func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
 	if a.v == nil {
 		return
 	}
 	a.touch()
-	var images []imageSource
+	var images, others []imageSource
 	for _, u := range uris {
-		if u.Scheme() == "file" {
-			images = append(images, imageSource{name: u.Name(), path: u.Path()})
+		if u.Scheme() != "file" {
+			continue
+		}
+		src := imageSource{name: u.Name(), path: u.Path()}
+		if looksLikeImage(u.Path()) {
+			images = append(images, src)
+		} else {
+			others = append(others, src)
 		}
 	}
-	if len(images) == 0 {
-		a.showInfo("Nothing to add", "Drop image files that show a QR code.")
-		return
+	switch {
+	case len(images) > 0:
+		a.decodeImages(images)
+		if len(others) > 0 {
+			a.showInfo("One kind at a time", "Drop export files on their own, after the images are read.")
+		}
+	case len(others) == 1:
+		a.importFile(others[0])
+	case len(others) > 1:
+		a.showInfo("One file at a time", "Drop one export file at a time: each may ask for its own password.")
+	default:
+		a.showInfo("Nothing to add", "Drop image files that show a QR code, or an export file of another authenticator app.")
 	}
-	a.decodeImages(images)
+}
+
+// importFile reads a dropped export file (size-capped) and imports it.
+func (a *app) importFile(src imageSource) {
+	a.busy("Reading " + src.name + "…")
+	a.background(func() {
+		data, err := readFileCapped(src.path, maxImportFile)
+		fyne.Do(func() {
+			a.idleAgain()
+			if err != nil {
+				a.showError("Could not read "+src.name, err)
+				return
+			}
+			a.importData(src.name, data)
+		})
+	})
+}
+
+// maxImportFile caps a file read for import: the larger of an export's
+// and a Latchkey backup's caps.
+const maxImportFile = max(int64(interop.MaxFileSize), int64(vault.MaxFileSize))
+
+func readFileCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readCapped(f, limit)
+}
+
+// looksLikeImage reports whether the file starts like an image format
+// people drop: PNG, JPEG, GIF, BMP or WebP.
+func looksLikeImage(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")),
+		bytes.HasPrefix(head, []byte{0xff, 0xd8, 0xff}),
+		bytes.HasPrefix(head, []byte("GIF8")),
+		len(head) >= 10 && bytes.HasPrefix(head, []byte("BM")) && bytes.Equal(head[6:10], []byte{0, 0, 0, 0}),
+		len(head) >= 12 && bytes.HasPrefix(head, []byte("RIFF")) && string(head[8:12]) == "WEBP":
+		return true
+	}
+	return false
 }
 
 // imageSource is an image file (path) or one already in memory (data).

@@ -85,8 +85,8 @@ type app struct {
 	// question (askAndWait); tests answer it there.
 	asked func()
 
-	backupState  backupState // what the status line says about backups
-	backupTried  time.Time   // when BackupNow last ran this session
+	backupState backupState // what the status line says about backups
+	backupTried time.Time   // when BackupNow last ran this session
 }
 
 func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.Time) *app {

@@ -14,6 +14,7 @@ type createScreen struct {
 	create  *widget.Button
 	working *workIndicator
 	problem *widget.Label
+	restore *widget.Button
 }
 
 func newCreateScreen(a *app) *createScreen {
@@ -26,6 +27,8 @@ func newCreateScreen(a *app) *createScreen {
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
 	s.problem.Hide()
+	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), a.showRestore)
+	s.restore.Importance = widget.LowImportance
 	return s
 }
 
@@ -38,6 +41,7 @@ func (s *createScreen) content() fyne.CanvasObject {
 		s.pw.first, s.pw.second, s.pw.hint,
 		s.working.box, s.problem,
 		s.create,
+		s.restore,
 		caption(s.app.path),
 	)
 }

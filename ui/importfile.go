@@ -30,7 +30,7 @@ func (a *app) onImportFile() {
 		if r == nil {
 			return
 		}
-		data, err := readCapped(r, interop.MaxFileSize)
+		data, err := readCapped(r, maxImportFile)
 		r.Close()
 		if err != nil {
 			a.showError("Could not read "+r.URI().Name(), err)

@@ -1,18 +1,25 @@
 package ui
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
 )
 
-// passwordDialog changes the vault's password.
+// passwordDialog changes the vault's password after checking the current
+// one: an unlocked window left alone must not let anyone lock its owner out.
 type passwordDialog struct {
 	app     *app
+	current *widget.Entry
 	pw      *passwordPair
 	set     *widget.Button
 	working *workIndicator
+	problem *widget.Label
 	dialog  dialog.Dialog
 }
 
@@ -25,38 +32,75 @@ func (a *app) onChangePassword() {
 	d.set = widget.NewButton("Change password", d.onSet)
 	d.set.Importance = widget.HighImportance
 	d.pw = newPasswordPair(d.set, d.onSet)
+	d.current = widget.NewPasswordEntry()
+	d.current.SetPlaceHolder("Current password")
+	d.current.OnSubmitted = func(string) { a.win.Canvas().Focus(d.pw.first) }
 	d.working = newWorkIndicator()
-	cancel := widget.NewButton("Cancel", func() { d.dialog.Hide() })
-	body := container.NewVBox(d.pw.first, d.pw.second, d.pw.hint, d.working.box, container.NewHBox(layoutSpacer(), cancel, d.set))
+	d.problem = widget.NewLabel("")
+	d.problem.Importance = widget.DangerImportance
+	d.problem.Wrapping = fyne.TextWrapWord
+	d.problem.Hide()
+	cancel := widget.NewButton("Cancel", d.onCancel)
+	body := container.NewVBox(d.current, d.pw.first, d.pw.second, d.pw.hint, d.problem, d.working.box, container.NewHBox(layoutSpacer(), cancel, d.set))
 	d.dialog = dialog.NewCustomWithoutButtons("Change password", container.New(&columnLayout{width: 360}, body), a.win)
 	d.dialog.Show()
-	a.win.Canvas().Focus(d.pw.first)
+	a.win.Canvas().Focus(d.current)
+}
+
+func (d *passwordDialog) onCancel() {
+	d.current.SetText("")
+	d.pw.reset()
+	d.dialog.Hide()
 }
 
 func (d *passwordDialog) onSet() {
-	if !d.pw.ok() || d.app.v == nil {
+	if !d.pw.ok() || d.app.v == nil || d.working.bar != nil { // bar: a change is running
 		return
 	}
+	if d.current.Text == "" {
+		d.fail("Type the current password first.")
+		return
+	}
+	d.problem.Hide()
 	d.set.Disable()
 	d.working.start()
-	pw := d.pw.bytes()
-	v := d.app.v
+	cur, pw := []byte(d.current.Text), d.pw.bytes()
+	v, vaults := d.app.v, d.app.vaults
 	d.app.background(func() {
-		err := v.SetPassword(pw)
+		// The saved file holds the current password's slot: opening it
+		// proves the password without taking the vault's lock.
+		err := vaults.CheckPassword(v.Path(), cur)
+		clear(cur)
+		if err == nil {
+			err = v.SetPassword(pw)
+			if err == nil {
+				err = v.Save()
+			}
+		}
 		clear(pw)
 		releaseKDFMemory()
-		if err == nil {
-			err = v.Save()
-		}
 		fyne.Do(func() { d.done(err) })
 	})
 }
 
+func (d *passwordDialog) fail(msg string) {
+	d.problem.SetText(msg)
+	d.problem.Show()
+	d.app.win.Canvas().Focus(d.current)
+}
+
 func (d *passwordDialog) done(err error) {
 	d.working.stop()
+	d.pw.refresh()
+	if errors.Is(err, vault.ErrWrongPassword) {
+		d.current.SetText("")
+		d.fail("That is not the current password. The password was not changed.")
+		return
+	}
+	d.current.SetText("")
 	d.dialog.Hide()
 	d.pw.reset()
-	if err != nil {
+	if err != nil && !errors.Is(err, vault.ErrBackupFailed) {
 		d.app.showError("Could not change the password", err)
 		return
 	}

@@ -1,0 +1,207 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// restoreScreen makes this computer's vault from a backup: the first-run
+// way to carry a vault to a new machine. The backup opens with its password,
+// or with one of its backup codes and a new password.
+type restoreScreen struct {
+	app      *app
+	path     string // the chosen backup file
+	file     *widget.Label
+	choose   *widget.Button
+	how      *widget.RadioGroup
+	password *widget.Entry
+	code     *widget.Entry
+	pw       *passwordPair
+	restore  *widget.Button
+	back     *widget.Button
+	working  *workIndicator
+	problem  *widget.Label
+}
+
+const (
+	restoreWithPassword = "I know its password"
+	restoreWithCode     = "I have one of its backup codes"
+)
+
+func (a *app) showRestore() {
+	s := newRestoreScreen(a)
+	a.setContent(s.content())
+	a.win.Canvas().Focus(s.choose)
+}
+
+func newRestoreScreen(a *app) *restoreScreen {
+	s := &restoreScreen{app: a}
+	s.file = widget.NewLabel("No file chosen")
+	s.file.Truncation = fyne.TextTruncateEllipsis
+	s.file.Importance = widget.LowImportance
+	s.choose = widget.NewButtonWithIcon("Choose the backup file…", theme.FolderOpenIcon(), s.onChoose)
+	s.restore = widget.NewButtonWithIcon("Restore", theme.ConfirmIcon(), s.onRestore)
+	s.restore.Importance = widget.HighImportance
+	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder("The backup's password")
+	s.password.OnSubmitted = func(string) { s.onRestore() }
+	s.code = widget.NewEntry()
+	s.code.SetPlaceHolder("Backup code")
+	s.code.TextStyle.Monospace = true
+	s.pw = newPasswordPair(s.restore, s.onRestore)
+	s.how = widget.NewRadioGroup([]string{restoreWithPassword, restoreWithCode}, s.onHow)
+	s.how.Required = true
+	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBack)
+	s.back.Importance = widget.LowImportance
+	s.working = newWorkIndicator()
+	s.problem = widget.NewLabel("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem.Hide()
+	s.how.SetSelected(restoreWithPassword)
+	return s
+}
+
+func (s *restoreScreen) content() fyne.CanvasObject {
+	intro := widget.NewLabel("Open a Latchkey backup: a file from the backup folder, or one written with Back up to a file. It becomes the vault on this computer.")
+	intro.Wrapping = fyne.TextWrapWord
+	return centredForm(heading("Restore from a backup"), intro, s.choose, s.file, s.how,
+		s.password, s.code, s.pw.first, s.pw.second, s.pw.hint,
+		s.working.box, s.problem, s.restore, s.back, caption(s.app.path))
+}
+
+func (s *restoreScreen) withCode() bool { return s.how.Selected == restoreWithCode }
+
+func (s *restoreScreen) onHow(string) {
+	code := s.withCode()
+	for _, o := range []fyne.CanvasObject{s.code, s.pw.first, s.pw.second, s.pw.hint} {
+		if code {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+	if code {
+		s.password.Hide()
+		s.pw.refresh()
+	} else {
+		s.password.Show()
+		s.restore.Enable()
+	}
+}
+
+func (s *restoreScreen) onBack() { s.app.showCreate() }
+
+func (s *restoreScreen) onChoose() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.fail(advice(err))
+			return
+		}
+		if r == nil {
+			return
+		}
+		r.Close()
+		s.chose(r.URI().Path())
+	}, s.app.win)
+	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
+		d.SetLocation(home)
+	}
+	d.Show()
+}
+
+// chose takes the backup file at path.
+func (s *restoreScreen) chose(path string) {
+	s.path = path
+	s.file.SetText(path)
+	s.file.Importance = widget.MediumImportance
+	s.file.Refresh()
+	s.problem.Hide()
+	if s.withCode() {
+		s.app.win.Canvas().Focus(s.code)
+	} else {
+		s.app.win.Canvas().Focus(s.password)
+	}
+}
+
+func (s *restoreScreen) fail(msg string) {
+	s.problem.SetText(msg)
+	s.problem.Show()
+}
+
+func (s *restoreScreen) onRestore() {
+	switch {
+	case s.working.bar != nil:
+		return // a restore is running
+	case s.path == "":
+		s.fail("Choose the backup file first.")
+		return
+	case !s.withCode() && s.password.Text == "":
+		s.fail("Type the backup's password.")
+		return
+	case s.withCode() && (s.code.Text == "" || !s.pw.ok()):
+		s.fail("Type a backup code, and a new password twice.")
+		return
+	}
+	s.busy(true)
+	path, vaultPath, vaults := s.path, s.app.path, s.app.vaults
+	withCode, code := s.withCode(), s.code.Text
+	pw := []byte(s.password.Text)
+	if withCode {
+		pw = s.pw.bytes()
+	}
+	s.app.background(func() {
+		var v store
+		var codes []string
+		var err error
+		if withCode {
+			v, codes, err = vaults.RestoreWithBackupCode(path, code, vaultPath, pw)
+		} else {
+			v, codes, err = vaults.RestoreAsNew(path, pw, vaultPath)
+		}
+		clear(pw)
+		releaseKDFMemory()
+		fyne.Do(func() { s.restored(v, codes, err) })
+	})
+}
+
+func (s *restoreScreen) restored(v store, codes []string, err error) {
+	s.busy(false)
+	if err != nil {
+		s.fail("Could not restore: " + backupAdvice(err))
+		return
+	}
+	s.password.SetText("")
+	s.code.SetText("")
+	s.pw.reset()
+	n := len(v.Accounts())
+	done := func() {
+		s.app.unlocked(v)
+		s.app.say("Restored " + countText(n, "account") + ".")
+	}
+	if codes != nil {
+		// The backup carried no codes (or its last was used): new ones.
+		show := newBackupCodesScreen(s.app, codes, done)
+		s.app.setContent(show.content())
+		return
+	}
+	done()
+}
+
+func (s *restoreScreen) busy(on bool) {
+	if on {
+		s.problem.Hide()
+		s.restore.Disable()
+		s.choose.Disable()
+		s.restore.SetText("Restoring…")
+		s.working.start()
+		return
+	}
+	s.working.stop()
+	s.restore.SetText("Restore")
+	s.restore.Enable()
+	s.choose.Enable()
+}
