@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"hash/fnv"
+	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +26,10 @@ const warnBefore = 5 * time.Second
 type accountRow struct {
 	widget.BaseWidget
 
-	icon    *canvas.Image // the account's own icon, when it has one
+	icon    *canvas.Image   // the account's own icon, when it has one
+	letter  *fyne.Container // the issuer's initial, for rows beside others' icons
+	initial *canvas.Text
+	disc    *canvas.Circle
 	issuer  *widget.Label
 	name    *widget.Label
 	pin     *widget.Icon
@@ -50,6 +56,12 @@ func newAccountRow(onAdvance func(string), onMore func(string, fyne.CanvasObject
 	r.icon.FillMode = canvas.ImageFillContain
 	r.icon.SetMinSize(fyne.NewSize(28, 28))
 	r.icon.Hide()
+	r.disc = canvas.NewCircle(color.Gray{Y: 0x80})
+	r.initial = canvas.NewText("", color.White)
+	r.initial.TextStyle.Bold = true
+	r.initial.Alignment = fyne.TextAlignCenter
+	r.letter = container.New(&minSizeLayout{size: fyne.NewSize(28, 28)}, r.disc, container.NewCenter(r.initial))
+	r.letter.Hide()
 	r.issuer = widget.NewLabel("")
 	r.issuer.TextStyle.Bold = true
 	r.issuer.Truncation = fyne.TextTruncateEllipsis
@@ -81,15 +93,28 @@ func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
 	names := container.New(tight, container.NewBorder(nil, nil, nil, r.pin, r.issuer), r.name)
 	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), r.code, r.next)
 	right := container.NewHBox(codes, r.advance, r.more)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, r.bar, container.NewCenter(r.icon), container.NewCenter(right), names))
+	return widget.NewSimpleRenderer(container.NewBorder(nil, r.bar, container.NewCenter(container.NewStack(r.icon, r.letter)), container.NewCenter(right), names))
 }
 
 // bind shows account a, with its decoded icon (nil: none), in this row.
-func (r *accountRow) bind(a vault.Account, icon *accountIcon, now time.Time) {
-	if icon.showIn(r.icon) {
+// Without an icon, letter says whether to show the issuer's initial, to
+// keep the names lined up with rows that have icons.
+func (r *accountRow) bind(a vault.Account, icon *accountIcon, letter bool, now time.Time) {
+	r.icon.Hide()
+	r.letter.Hide()
+	switch {
+	case icon.showIn(r.icon):
 		r.icon.Show()
-	} else {
-		r.icon.Hide()
+	case letter:
+		name := []rune(strings.ToUpper(issuerText(a.Key)))
+		r.initial.Text = ""
+		if len(name) > 0 {
+			r.initial.Text = string(name[0])
+		}
+		r.disc.FillColor = avatarColour(issuerText(a.Key))
+		r.initial.Refresh()
+		r.disc.Refresh()
+		r.letter.Show()
 	}
 	r.id = a.ID
 	r.key = a.Key
@@ -110,6 +135,19 @@ func (r *accountRow) bind(a vault.Account, icon *accountIcon, now time.Time) {
 	}
 	r.step, r.shownFor = ^uint64(0), ^uint64(0)
 	r.update(now)
+}
+
+// avatarColours are calm colours that carry white letters in either theme.
+var avatarColours = []color.NRGBA{
+	{0x1e, 0x88, 0xe5, 0xff}, {0x43, 0xa0, 0x47, 0xff}, {0xe5, 0x39, 0x35, 0xff}, {0x8e, 0x24, 0xaa, 0xff},
+	{0xf4, 0x51, 0x1e, 0xff}, {0x00, 0x89, 0x7b, 0xff}, {0x5e, 0x35, 0xb1, 0xff}, {0x6d, 0x4c, 0x41, 0xff},
+}
+
+// avatarColour picks one by the name, so an issuer keeps its colour.
+func avatarColour(name string) color.Color {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return avatarColours[h.Sum32()%uint32(len(avatarColours))]
 }
 
 func issuerText(k otp.Key) string {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,6 +49,7 @@ type accountsScreen struct {
 	rows    []*accountRow           // every row the list created: the visible ones and a few spare
 	icons   map[string]*accountIcon // decoded icons by account id
 	current string                  // the account last copied or opened: what Move up/down move
+	anyIcon bool                    // some account shown has an icon: the others show their initial
 }
 
 // deletedAccount is what Undo puts back.
@@ -77,6 +79,7 @@ func newAccountsScreen(a *app) *accountsScreen {
 	s.toast = widget.NewLabel("")
 	s.toast.Importance = widget.SuccessImportance
 	s.toast.Alignment = fyne.TextAlignCenter
+	s.toast.Wrapping = fyne.TextWrapWord
 	s.toast.Hide()
 	s.undoText = widget.NewLabel("")
 	s.undoText.Truncation = fyne.TextTruncateEllipsis
@@ -145,6 +148,7 @@ func (s *accountsScreen) onTypedKey(k *fyne.KeyEvent) {
 // reload reads the accounts from the vault and shows them again.
 func (s *accountsScreen) reload() {
 	s.shown = arrange(s.app.v.Accounts(), s.search.Text, parseSortOrder(s.app.settings().Sort))
+	s.anyIcon = slices.ContainsFunc(s.shown, func(a vault.Account) bool { return len(a.Icon) > 0 })
 	s.list.UnselectAll()
 	s.list.Refresh()
 	switch {
@@ -215,7 +219,7 @@ func (s *accountsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id < 0 || id >= len(s.shown) {
 		return
 	}
-	o.(*accountRow).bind(s.shown[id], s.iconFor(s.shown[id]), s.app.now())
+	o.(*accountRow).bind(s.shown[id], s.iconFor(s.shown[id]), s.anyIcon, s.app.now())
 }
 
 func (s *accountsScreen) onSelected(id widget.ListItemID) {

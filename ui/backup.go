@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ import (
 
 // fileMenu holds backups, restore, the recovery kit and the plain exports.
 func (a *app) fileMenu() *fyne.Menu {
-	export := fyne.NewMenuItem("Export, not encrypted", nil)
+	export := fyne.NewMenuItem("Export", nil)
 	export.ChildMenu = fyne.NewMenu("",
 		fyne.NewMenuItem("Links (otpauth:// list)…", a.onExportLinks),
 		fyne.NewMenuItem("Google Authenticator QR codes…", a.onExportGoogle),
@@ -277,7 +278,7 @@ func (f *backupFileForm) write(path string) {
 				f.app.showError("Could not write the backup", err)
 				return
 			}
-			f.app.say("Backup written to " + path + ".")
+			f.app.say("Backup written to " + filepath.Base(path) + ".")
 		})
 	})
 }
