@@ -317,9 +317,9 @@ func (o *fakeOpener) CheckPassword(path string, pw []byte) error {
 	return nil
 }
 
-// A fake backup file is fakeBackupMagic, its password, a newline, then one
+// A fake backup file (vault.IsVaultFile says yes) is fakeBackupMagic, its password, a newline, then one
 // otpauth URI a line.
-const fakeBackupMagic = "fake-latchkey-backup:"
+const fakeBackupMagic = "LATCHKEY-fake:"
 
 func fakeBackupFile(t testing.TB, pw string, uris ...string) []byte {
 	t.Helper()

@@ -28,6 +28,10 @@ func (a *app) onChangePassword() {
 		return
 	}
 	a.touch()
+	newPasswordDialog(a).show()
+}
+
+func newPasswordDialog(a *app) *passwordDialog {
 	d := &passwordDialog{app: a}
 	d.set = widget.NewButton("Change password", d.onSet)
 	d.set.Importance = widget.HighImportance
@@ -40,11 +44,15 @@ func (a *app) onChangePassword() {
 	d.problem.Importance = widget.DangerImportance
 	d.problem.Wrapping = fyne.TextWrapWord
 	d.problem.Hide()
+	return d
+}
+
+func (d *passwordDialog) show() {
 	cancel := widget.NewButton("Cancel", d.onCancel)
 	body := container.NewVBox(d.current, d.pw.first, d.pw.second, d.pw.hint, d.problem, d.working.box, container.NewHBox(layoutSpacer(), cancel, d.set))
-	d.dialog = dialog.NewCustomWithoutButtons("Change password", container.New(&columnLayout{width: 360}, body), a.win)
+	d.dialog = dialog.NewCustomWithoutButtons("Change password", container.New(&columnLayout{width: 360}, body), d.app.win)
 	d.dialog.Show()
-	a.win.Canvas().Focus(d.current)
+	d.app.win.Canvas().Focus(d.current)
 }
 
 func (d *passwordDialog) onCancel() {
