@@ -371,3 +371,6 @@ func TestChangePasswordAsksForTheCurrentOne(t *testing.T) {
 		t.Error("passwords stayed in the dialog's fields")
 	}
 }
+
+// testObjects is every object under o, laid out.
+func testObjects(o fyne.CanvasObject) []fyne.CanvasObject { return test.LaidOutObjects(o) }

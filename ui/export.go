@@ -17,6 +17,7 @@ import (
 	"latchkey/kit"
 	"latchkey/otp"
 	"latchkey/qrimport"
+	"latchkey/vault"
 )
 
 // plainWarning is said before any export that is not encrypted.
@@ -39,28 +40,43 @@ func (a *app) confirmPlain(title string, then func()) {
 
 func (a *app) onExportLinks() {
 	a.confirmPlain("Export links?", func() {
-		var b strings.Builder
-		for _, acct := range a.v.Accounts() {
-			b.WriteString(acct.Key.URI() + "\n")
-			clear(acct.Key.Secret)
-		}
-		a.savePrivate("latchkey-accounts.txt", []byte(b.String()), "links")
+		a.savePrivate("latchkey-accounts.txt", linksExport(a.v.Accounts()), "links")
 	})
+}
+
+// linksExport is one otpauth:// URI a line.
+func linksExport(accounts []vault.Account) []byte {
+	var b bytes.Buffer
+	for _, acct := range accounts {
+		b.WriteString(acct.Key.URI() + "\n")
+		clear(acct.Key.Secret)
+	}
+	return b.Bytes()
 }
 
 func (a *app) onExportAegis() {
 	a.confirmPlain("Export an Aegis file?", func() {
-		var entries []interop.Entry
-		for _, acct := range a.v.Accounts() {
-			entries = append(entries, interop.Entry{Key: acct.Key, Tags: acct.Tags, Note: acct.Note, Pinned: acct.Pinned, Icon: acct.Icon})
-		}
-		var buf bytes.Buffer
-		if err := interop.WriteAegis(&buf, entries); err != nil {
+		data, err := aegisExport(a.v.Accounts())
+		if err != nil {
 			a.showError("Could not export", err)
 			return
 		}
-		a.savePrivate("aegis-export-plain.json", buf.Bytes(), "Aegis file")
+		a.savePrivate("aegis-export-plain.json", data, "Aegis file")
 	})
+}
+
+// aegisExport is a plain Aegis vault with what Latchkey keeps beside keys.
+func aegisExport(accounts []vault.Account) ([]byte, error) {
+	entries := make([]interop.Entry, 0, len(accounts))
+	for _, acct := range accounts {
+		entries = append(entries, interop.Entry{Key: acct.Key, Tags: acct.Tags, Note: acct.Note, Pinned: acct.Pinned, Icon: acct.Icon})
+	}
+	var buf bytes.Buffer
+	err := interop.WriteAegis(&buf, entries)
+	for _, acct := range accounts {
+		clear(acct.Key.Secret)
+	}
+	return buf.Bytes(), err
 }
 
 // savePrivate lets the person pick a file and writes data to it, 0600.

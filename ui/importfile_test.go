@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/interop"
+	"latchkey/otp"
+	"latchkey/qrimport"
+	"latchkey/vault"
+)
+
+const fixtures = "../../shared/fixtures/aegis-importers"
+
+// reviewChecks is the review list's rows, by label.
+func reviewChecks(h *harness) []*widget.Check {
+	var out []*widget.Check
+	for _, o := range h.win.Canvas().Overlays().List() {
+		for _, c := range testObjects(o) {
+			if ch, ok := c.(*widget.Check); ok {
+				out = append(out, ch)
+			}
+		}
+	}
+	return out
+}
+
+func dropFile(h *harness, path string) {
+	h.app.onDropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(path)})
+}
+
+// TestDropEveryFixture drops each real export file of another app on the
+// window: every account is listed for review, the ones already in the
+// vault are marked and unticked, encrypted files ask for the password.
+func TestDropEveryFixture(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*"))
+	if len(files) == 0 {
+		t.Skipf("no fixtures in %s (../shared relative to the repo)", fixtures)
+	}
+	have := account(t, "otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno", nil)
+	for _, f := range files {
+		if strings.HasSuffix(f, ".md") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			must(t, err)
+			_, encrypted, _ := interop.Detect(data)
+			want, err := interop.Read(data, func() ([]byte, error) { return []byte("test"), nil })
+			must(t, err)
+			wantDup := 0
+			for _, e := range want.Entries {
+				if e.Key.SameSecret(have.Key) {
+					wantDup++
+				}
+			}
+
+			h := newHarness(t, []vault.Account{have})
+			h.unlock()
+			prompts := 0
+			h.app.asked = func() {
+				prompts++
+				if prompts == 1 {
+					answerPassword(t, h, "not the password")
+					return
+				}
+				if !strings.Contains(shown(h), "did not open") {
+					t.Error("the second prompt does not say the password was wrong")
+				}
+				answerPassword(t, h, "test")
+			}
+			dropFile(h, f)
+			if encrypted && prompts != 2 {
+				t.Errorf("got %d password prompts for an encrypted file after a wrong password, want 2", prompts)
+			}
+			if !encrypted && prompts != 0 {
+				t.Errorf("got %d password prompts for a plain file, want 0", prompts)
+			}
+			if len(want.Entries) == 1 && wantDup == 0 {
+				if got := len(h.open.v.Accounts()); got != 2 {
+					t.Errorf("got %d accounts, want the one new account added at once", got)
+				}
+				return
+			}
+			checks := reviewChecks(h)
+			if len(checks) != len(want.Entries) {
+				t.Fatalf("got %d rows in the review list, want %d", len(checks), len(want.Entries))
+			}
+			dups := 0
+			for _, c := range checks {
+				if strings.HasSuffix(c.Text, "(already in the vault)") {
+					dups++
+					if c.Checked {
+						t.Errorf("duplicate %q is ticked, want it unticked", c.Text)
+					}
+				}
+			}
+			if dups != wantDup {
+				t.Errorf("got %d rows marked already in the vault, want %d", dups, wantDup)
+			}
+		})
+	}
+}
+
+func TestDropTextWithSkippedLineAndGoogleLink(t *testing.T) {
+	google := mustKey(t, gitlabURI)
+	links, _, err := qrimport.MigrationURIs([]otp.Key{google})
+	must(t, err)
+	text := githubURI + "\n" + "otpauth://totp/Broken:bob?secret=&issuer=Broken\n" + links[0] + "\n"
+	path := filepath.Join(t.TempDir(), "export.txt")
+	must(t, os.WriteFile(path, []byte(text), 0o600))
+
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	dropFile(h, path)
+	checks := reviewChecks(h)
+	var labels []string
+	for _, c := range checks {
+		labels = append(labels, c.Text)
+	}
+	joined := strings.Join(labels, "|")
+	if len(checks) != 2 || !strings.Contains(joined, "GitHub: alice@example.com") || !strings.Contains(joined, "GitLab: alice") {
+		t.Errorf("got review rows %q, want GitHub from the link and GitLab from the Google export", labels)
+	}
+	if m := shown(h); !strings.Contains(m, "Skipped") || !strings.Contains(m, "Broken") {
+		t.Errorf("the broken line is not listed as skipped with its reason:\n%s", m)
+	}
+}
+
+func TestDropUnknownFileSaysSo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	must(t, os.WriteFile(path, []byte("just some notes\n"), 0o600))
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	dropFile(h, path)
+	if m := shown(h); !strings.Contains(m, "not an export file Latchkey knows") {
+		t.Errorf("an unknown file did not say so:\n%s", m)
+	}
+}
+
+func TestImportIsInTheMenus(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	found := map[string]bool{}
+	for _, m := range h.win.MainMenu().Items {
+		for _, it := range m.Items {
+			found[m.Label+"/"+it.Label] = true
+		}
+	}
+	for _, want := range []string{"File/Import from another app…", "Add/Import from another app…", "File/Back up to a file…", "File/Restore from a backup…", "File/Recovery kit…", "File/Back up now"} {
+		if !found[want] {
+			t.Errorf("no menu item %s", want)
+		}
+	}
+}
+
+func TestLooksLikeImage(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct {
+		data []byte
+		want bool
+	}{
+		"png":  {[]byte("\x89PNG\r\n\x1a\n0000"), true},
+		"jpeg": {[]byte{0xff, 0xd8, 0xff, 0xe0}, true},
+		"gif":  {[]byte("GIF89a"), true},
+		"webp": {[]byte("RIFF\x00\x00\x00\x00WEBPVP8 "), true},
+		"json": {[]byte(`{"version":1}`), false},
+		"bm":   {[]byte("BMW,Alice,secret"), false},
+		"tiny": {[]byte("x"), false},
+	} {
+		p := filepath.Join(dir, name)
+		must(t, os.WriteFile(p, c.data, 0o600))
+		if got := looksLikeImage(p); got != c.want {
+			t.Errorf("looksLikeImage(%s): got %v, want %v", name, got, c.want)
+		}
+	}
+}
