@@ -26,6 +26,8 @@ const (
 	// maxRegions bounds the crops decoded per image: text blocks and
 	// icons can look dense too.
 	maxRegions = 6
+	// maxErosions bounds the rounds that cut text away from a code.
+	maxErosions = 3
 )
 
 // rect is a rectangle of pixels in the original image.
@@ -36,11 +38,13 @@ func (r rect) contains(p point) bool {
 }
 
 // regions finds the areas of g that look like small QR codes: connected
-// squares of cells dense with strong edges, most likely first.
-func (g *gray) regions() []rect {
+// squares of cells dense with strong edges, most likely first. Split ones
+// were cut from a bigger dense area: a code with a caption close above it,
+// or a block of text.
+func (g *gray) regions() (clear, split []rect) {
 	gw, gh := g.w/cellSize, g.h/cellSize
 	if gw < minRegionCells || gh < minRegionCells {
-		return nil
+		return nil, nil
 	}
 	lo, _, hi := g.levels()
 	// A module edge, softened by scaling, still spans a good part of the
@@ -106,27 +110,121 @@ type candidateRegion struct {
 
 // denseSquares groups dense cells into regions, bridging one-cell gaps
 // (a finder pattern's solid centre), and keeps the square, well-filled ones
-// of a plausible size.
-func denseSquares(dense []bool, gw, gh int) []rect {
+// of a plausible size: clear ones, standing alone, and ones split from a
+// bigger dense area, less likely codes.
+func denseSquares(dense []bool, gw, gh int) (clear, split []rect) {
+	at := func(m []bool, x, y int) bool { return x >= 0 && y >= 0 && x < gw && y < gh && m[y*gw+x] }
 	// Closing by one cell: a cell joins when dense cells lie on both
 	// sides of it, horizontally or vertically.
-	at := func(x, y int) bool { return x >= 0 && y >= 0 && x < gw && y < gh && dense[y*gw+x] }
 	joined := make([]bool, len(dense))
 	for y := 0; y < gh; y++ {
 		for x := 0; x < gw; x++ {
-			joined[y*gw+x] = dense[y*gw+x] || (at(x-1, y) && at(x+1, y)) || (at(x, y-1) && at(x, y+1))
+			joined[y*gw+x] = dense[y*gw+x] || (at(dense, x-1, y) && at(dense, x+1, y)) || (at(dense, x, y-1) && at(dense, x, y+1))
 		}
 	}
-	label := make([]int32, len(joined))
+	var keep, rejected []candidateRegion
+	for _, r := range components(joined, gw, gh) {
+		if r.plausible() {
+			keep = append(keep, r)
+		} else if r.x1-r.x0 >= minRegionCells && r.y1-r.y0 >= minRegionCells {
+			rejected = append(rejected, r)
+		}
+	}
+	sortByFill(keep)
+	clear = boxes(keep)
+	if len(rejected) == 0 {
+		return clear, nil
+	}
+	// A caption close above a code merges with it. The dense cells
+	// before bridging may still keep them apart; otherwise eroding cuts
+	// the thin text lines away and leaves the code's core, grown back
+	// after. The more lines, the more rounds it takes.
+	var cores []candidateRegion
+	core := dense
+	for round := 0; round <= maxErosions; round++ {
+		if round == 1 {
+			core = joined
+		}
+		if round > 0 {
+			prev := core
+			core = make([]bool, len(prev))
+			for y := 0; y < gh; y++ {
+				for x := 0; x < gw; x++ {
+					core[y*gw+x] = prev[y*gw+x] && at(prev, x-1, y) && at(prev, x+1, y) && at(prev, x, y-1) && at(prev, x, y+1)
+				}
+			}
+		}
+		for _, r := range components(core, gw, gh) {
+			grown := candidateRegion{max(r.x0-round, 0), max(r.y0-round, 0), min(r.x1+round, gw), min(r.y1+round, gh), r.cells}
+			// The core itself must look like a code, but for its size.
+			if r.x1-r.x0 >= minRegionCells && r.y1-r.y0 >= minRegionCells && r.square() && r.full() &&
+				grown.sized() && inAny(rejected, r) && !inAny(cores, r) {
+				cores = append(cores, grown)
+			}
+		}
+	}
+	sortByFill(cores)
+	return clear, boxes(cores)
+}
+
+// sortByFill puts the fullest first: a code's square is nearly all dense
+// cells.
+func sortByFill(rs []candidateRegion) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, b := rs[i], rs[j]
+		return a.cells*(b.x1-b.x0)*(b.y1-b.y0) > b.cells*(a.x1-a.x0)*(a.y1-a.y0)
+	})
+}
+
+// boxes gives the pixel rectangles of at most maxRegions regions.
+func boxes(rs []candidateRegion) []rect {
+	rs = rs[:min(len(rs), maxRegions)]
+	out := make([]rect, len(rs))
+	for i, r := range rs {
+		out[i] = rect{r.x0 * cellSize, r.y0 * cellSize, r.x1 * cellSize, r.y1 * cellSize}
+	}
+	return out
+}
+
+func (r candidateRegion) sized() bool {
+	w, h := r.x1-r.x0, r.y1-r.y0
+	return w >= minRegionCells && h >= minRegionCells && w <= maxRegionCells && h <= maxRegionCells
+}
+
+// square rules out text lines and toolbars.
+func (r candidateRegion) square() bool {
+	w, h := r.x1-r.x0, r.y1-r.y0
+	return 3*w <= 4*h && 3*h <= 4*w
+}
+
+// full rules out sparse outlines: a code's box is mostly dense cells.
+func (r candidateRegion) full() bool {
+	return 10*r.cells >= 6*(r.x1-r.x0)*(r.y1-r.y0)
+}
+
+func (r candidateRegion) plausible() bool { return r.sized() && r.square() && r.full() }
+
+// inAny reports whether r lies within one of rs.
+func inAny(rs []candidateRegion, r candidateRegion) bool {
+	for _, o := range rs {
+		if r.x0 >= o.x0 && r.y0 >= o.y0 && r.x1 <= o.x1 && r.y1 <= o.y1 {
+			return true
+		}
+	}
+	return false
+}
+
+// components labels the 4-connected areas of m, a grid gw cells wide.
+func components(m []bool, gw, gh int) []candidateRegion {
+	label := make([]bool, len(m))
 	var found []candidateRegion
 	stack := make([]int, 0, 64)
-	for start, on := range joined {
-		if !on || label[start] != 0 {
+	for start, on := range m {
+		if !on || label[start] {
 			continue
 		}
-		id := int32(len(found) + 1)
 		r := candidateRegion{x0: gw, y0: gh}
-		label[start] = id
+		label[start] = true
 		stack = append(stack[:0], start)
 		for len(stack) > 0 {
 			i := stack[len(stack)-1]
@@ -136,45 +234,19 @@ func denseSquares(dense []bool, gw, gh int) []rect {
 			r.x1, r.y1 = max(r.x1, x+1), max(r.y1, y+1)
 			r.cells++
 			for _, n := range [4]int{i - 1, i + 1, i - gw, i + gw} {
-				if n < 0 || n >= len(joined) || !joined[n] || label[n] != 0 {
+				if n < 0 || n >= len(m) || !m[n] || label[n] {
 					continue
 				}
 				if (n == i-1 && x == 0) || (n == i+1 && x == gw-1) {
 					continue
 				}
-				label[n] = id
+				label[n] = true
 				stack = append(stack, n)
 			}
 		}
 		found = append(found, r)
 	}
-	var keep []candidateRegion
-	for _, r := range found {
-		w, h := r.x1-r.x0, r.y1-r.y0
-		if w < minRegionCells || h < minRegionCells || w > maxRegionCells || h > maxRegionCells {
-			continue
-		}
-		if 3*w > 4*h || 3*h > 4*w {
-			continue // text lines, toolbars
-		}
-		if 10*r.cells < 6*w*h {
-			continue // a sparse outline, not a field of modules
-		}
-		keep = append(keep, r)
-	}
-	// Fullest first: a code's square is nearly all dense cells.
-	sort.SliceStable(keep, func(i, j int) bool {
-		a, b := keep[i], keep[j]
-		return a.cells*(b.x1-b.x0)*(b.y1-b.y0) > b.cells*(a.x1-a.x0)*(a.y1-a.y0)
-	})
-	if len(keep) > maxRegions {
-		keep = keep[:maxRegions]
-	}
-	out := make([]rect, len(keep))
-	for i, r := range keep {
-		out[i] = rect{r.x0 * cellSize, r.y0 * cellSize, r.x1 * cellSize, r.y1 * cellSize}
-	}
-	return out
+	return found
 }
 
 // enlarge scales g up by an integer factor with a Catmull-Rom cubic: unlike
@@ -253,11 +325,20 @@ func catmullRom(t float64) [4]float64 {
 // regionScales are the enlargements tried on each likely code, in order.
 var regionScales = []int{2, 4, 3}
 
+// maxEnlarged bounds an enlarged crop's side: a code of 2-pixel modules
+// and version 20 needs no more.
+const maxEnlarged = 1200
+
 // runRegions enlarges each area that looks like a code but holds none of
-// the codes read so far, and decodes it.
+// the codes read so far, and decodes it. Areas split from text are only
+// worth their cost while no code has been read.
 func (st *state) runRegions(g *gray) {
 	st.regionsDone = true
-	for _, r := range g.regions() {
+	rs, split := g.regions()
+	if len(st.found) == 0 {
+		rs = append(rs, split...)
+	}
+	for _, r := range rs {
 		if st.holdsCode(r) {
 			continue
 		}
@@ -273,7 +354,7 @@ func (st *state) runRegions(g *gray) {
 		// No one factor suits every blur and module size; small crops
 		// make each try cheap.
 		for _, k := range regionScales {
-			if len(st.found) > before {
+			if len(st.found) > before || max(c.w, c.h)*k > maxEnlarged {
 				break
 			}
 			e := c.enlarge(k)
@@ -297,6 +378,13 @@ func (st *state) runRegions(g *gray) {
 func (st *state) holdsCode(r rect) bool {
 	for _, c := range st.found {
 		if r.contains(point{c.x, c.y}) {
+			return true
+		}
+		// A big code can leave several dense areas, none around its
+		// centre. Its finder centres are 7 modules short of its side:
+		// the code reaches at most 0.75 of that from its centre.
+		e := 0.75 * c.size
+		if float64(r.x0) < c.x+e && float64(r.x1) > c.x-e && float64(r.y0) < c.y+e && float64(r.y1) > c.y-e {
 			return true
 		}
 	}

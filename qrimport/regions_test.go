@@ -84,8 +84,8 @@ func tinyScene(t testing.TB) (*gray, rect) {
 
 func TestRegionsFindTinyCode(t *testing.T) {
 	g, code := tinyScene(t)
-	rs := g.regions()
-	if len(rs) != 1 {
+	rs, split := g.regions()
+	if len(rs) != 1 || len(split) != 0 {
 		t.Fatalf("got regions %v, want one, around %v", rs, code)
 	}
 	r := rs[0]
@@ -101,11 +101,50 @@ func TestRegionsFindTinyCode(t *testing.T) {
 }
 
 func TestRegionsIgnoreFlatAndText(t *testing.T) {
-	if rs := desktopGray(1920, 1080).regions(); len(rs) != 0 {
-		t.Errorf("got regions %v on a page without codes, want none", rs)
+	if rs, split := desktopGray(1920, 1080).regions(); len(rs)+len(split) != 0 {
+		t.Errorf("got regions %v and %v on a page without codes, want none", rs, split)
 	}
-	if rs := (&gray{pix: make([]byte, 20*20), w: 20, h: 20}).regions(); len(rs) != 0 {
-		t.Errorf("got regions %v on a tiny picture, want none", rs)
+	if rs, split := (&gray{pix: make([]byte, 20*20), w: 20, h: 20}).regions(); len(rs)+len(split) != 0 {
+		t.Errorf("got regions %v and %v on a tiny picture, want none", rs, split)
+	}
+}
+
+// TestRegionsSplitCaption: a caption right above a code merges with it
+// into one wide dense area; the code must still come out as a region.
+func TestRegionsSplitCaption(t *testing.T) {
+	grid := qrModules(t, tinyText)
+	g := desktopGray(5120, 2880)
+	const x, y, s = 2011, 1203, 3
+	drawCode(g, grid, x, y, s)
+	// Two lines of "text", 30 pixels tall, wider than the code, the
+	// second ending where the code's quiet zone begins.
+	for _, top := range []int{y - 70, y - 30} {
+		for py := top; py < top+30; py++ {
+			for px := x - 100; px < x+700; px++ {
+				if (px/2+py/3)%3 == 0 {
+					g.pix[py*g.w+px] = 20
+				}
+			}
+		}
+	}
+	g = g.scaleDown(2)
+	n := len(grid)
+	code := rect{(x + 4*s) / 2, (y + 4*s) / 2, (x + (n-4)*s) / 2, (y + (n-4)*s) / 2}
+	clear, split := g.regions()
+	found := false
+	for _, r := range append(clear, split...) {
+		found = found || r.contains(point{float64(code.x0+code.x1) / 2, float64(code.y0+code.y1) / 2}) &&
+			r.y0 > code.y0-2*cellSize && r.x1-r.x0 < 2*(code.x1-code.x0)
+	}
+	if !found {
+		t.Fatalf("got regions %v and %v, want one around the code at %v, without the caption", clear, split, code)
+	}
+	codes, err := decodeGray(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) != 1 || codes[0].text != tinyText {
+		t.Errorf("got %d codes %.60q, want the tiny one", len(codes), texts(codes))
 	}
 }
 

@@ -347,12 +347,17 @@ k_combined() { # several hard cases at once: 4K, dark, JPEG, small modules
 }
 
 k_downtiny() { # 4K and 5K screenshots shrunk by a viewer or a chat app: modules of 1.3-2 pixels
-	local i t w=(5120 3840 3840 5120 5120 3840) h=(2880 2160 2160 2880 2880 2160) m=(3 3 2 4 2 3) pct=(50 50 75 40 67 60)
-	local f=(Lanczos Triangle Lanczos Triangle Lanczos Catrom)
-	for i in 0 1 2 3 4 5; do
+	local i t x y w=(5120 3840 3840 5120 5120 3840 5120 3840) h=(2880 2160 2160 2880 2880 2160 2880 2160)
+	local m=(3 3 2 4 2 3 3 2) pct=(50 50 75 40 67 60 50 67) f=(Lanczos Triangle Lanczos Triangle Lanczos Catrom Lanczos Triangle)
+	local cap=""
+	for i in 0 1 2 3 4 5 6 7; do
 		t=$(uri $((1800 + i)))
 		qr "$work/dt$i.png" "${m[$i]}" 4 "$t"
-		post="-filter ${f[$i]} -resize ${pct[$i]}%" place "$out/tiny-$i.png" "${w[$i]}" "${h[$i]}" '#f3f3f3' '#e1e1e1' -- "$work/dt$i.png" $((w[i] / 3 + i * 157)) $((h[i] / 4 + i * 113))
+		x=$((w[i] / 3 + i * 157)); y=$((h[i] / 4 + i * 113))
+		# The last two have a caption right above the code, as set-up
+		# pages do: two lines of text touching the quiet zone.
+		((i >= 6)) && cap="-fill '#202020' -pointsize 26 -annotate +$x+$((y - 36)) 'Set up two-factor authentication' -annotate +$x+$((y - 2)) 'Scan this code with your app'"
+		post="$cap -filter ${f[$i]} -resize ${pct[$i]}%" place "$out/tiny-$i.png" "${w[$i]}" "${h[$i]}" '#f3f3f3' '#e1e1e1' -- "$work/dt$i.png" "$x" "$y"
 		man "tiny-$i.png" tiny "$t"
 	done
 }
