@@ -59,6 +59,7 @@ func (a *app) onAddFromImage() {
 // What a file is comes from its first bytes, not its name.
 func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
 	if a.v == nil {
+		a.onDroppedLocked(uris)
 		return
 	}
 	a.touch()
@@ -87,6 +88,19 @@ func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
 	default:
 		a.showInfo("Nothing to add", "Drop image files that show a QR code, or an export file of another authenticator app.")
 	}
+}
+
+// onDroppedLocked takes a backup dropped on the first-run screen to the
+// restore screen: the new machine's first step. Locked, nothing is read.
+func (a *app) onDroppedLocked(uris []fyne.URI) {
+	if len(uris) != 1 || uris[0].Scheme() != "file" || a.vaults.Exists(a.path) {
+		return
+	}
+	head, err := readFileHead(uris[0].Path())
+	if err != nil || !vault.IsVaultFile(head) {
+		return
+	}
+	a.showRestore().chose(uris[0].Path())
 }
 
 // importFile reads a dropped export file (size-capped) and imports it.
@@ -118,17 +132,28 @@ func readFileCapped(path string, limit int64) ([]byte, error) {
 	return readCapped(f, limit)
 }
 
-// looksLikeImage reports whether the file starts like an image format
-// people drop: PNG, JPEG, GIF, BMP or WebP.
-func looksLikeImage(path string) bool {
+// readFileHead reads a file's first 16 bytes, enough to tell formats apart.
+func readFileHead(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false
+		return nil, err
 	}
 	defer f.Close()
 	head := make([]byte, 16)
-	n, _ := io.ReadFull(f, head)
-	head = head[:n]
+	n, err := io.ReadFull(f, head)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return head[:n], err
+}
+
+// looksLikeImage reports whether the file starts like an image format
+// people drop: PNG, JPEG, GIF, BMP or WebP.
+func looksLikeImage(path string) bool {
+	head, err := readFileHead(path)
+	if err != nil {
+		return false
+	}
 	switch {
 	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")),
 		bytes.HasPrefix(head, []byte{0xff, 0xd8, 0xff}),

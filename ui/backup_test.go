@@ -374,3 +374,19 @@ func TestChangePasswordAsksForTheCurrentOne(t *testing.T) {
 
 // testObjects is every object under o, laid out.
 func testObjects(o fyne.CanvasObject) []fyne.CanvasObject { return test.LaidOutObjects(o) }
+
+func TestDroppedBackupOnFirstRunOpensRestore(t *testing.T) {
+	h := newHarness(t, nil)
+	path := filepath.Join(t.TempDir(), "b.latchkey")
+	must(t, os.WriteFile(path, fakeBackupFile(t, "pw", githubURI), 0o600))
+	other := filepath.Join(t.TempDir(), "notes.txt")
+	must(t, os.WriteFile(other, []byte("notes"), 0o600))
+	h.app.onDropped(fyne.NewPos(0, 0), []fyne.URI{storage.NewFileURI(other)})
+	if strings.Contains(shown(h), "Restore from a backup\n") {
+		t.Fatal("a text file dropped on the first-run screen opened the restore screen")
+	}
+	h.app.onDropped(fyne.NewPos(0, 0), []fyne.URI{storage.NewFileURI(path)})
+	if m := shown(h); !strings.Contains(m, path) || !strings.Contains(m, "I know its password") {
+		t.Errorf("a backup dropped on the first-run screen did not open the restore screen with it chosen:\n%s", m)
+	}
+}

@@ -27,7 +27,7 @@ func newCreateScreen(a *app) *createScreen {
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
 	s.problem.Hide()
-	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), a.showRestore)
+	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestore)
 	s.restore.Importance = widget.LowImportance
 	return s
 }
@@ -45,6 +45,8 @@ func (s *createScreen) content() fyne.CanvasObject {
 		caption(s.app.path),
 	)
 }
+
+func (s *createScreen) onRestore() { s.app.showRestore() }
 
 func (s *createScreen) focus() { s.app.win.Canvas().Focus(s.pw.first) }
 

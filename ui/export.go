@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -292,8 +293,27 @@ func (f *kitForm) write(w fyne.URIWriteCloser) {
 			case err != nil:
 				a.showError("Could not make the recovery kit", err)
 			default:
-				a.say("Saved the recovery kit to " + w.URI().Name() + ". The old backup codes no longer work.")
+				a.kitSaved(w.URI())
 			}
 		})
 	})
+}
+
+// kitSaved offers to open the saved kit in the browser, to print it.
+func (a *app) kitSaved(u fyne.URI) {
+	a.say("Saved the recovery kit. The old backup codes no longer work.")
+	msg := "Saved to " + u.Name() + ". The old backup codes no longer work: the kit has the new ones.\n\nOpen it in the web browser to print it?"
+	d := dialog.NewConfirm("Recovery kit saved", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		if link, err := url.Parse(u.String()); err == nil {
+			if err := a.fyne.OpenURL(link); err != nil {
+				a.showError("Could not open the kit", err)
+			}
+		}
+	}, a.win)
+	d.SetConfirmText("Open to print")
+	d.SetDismissText("Not now")
+	d.Show()
 }

@@ -31,10 +31,11 @@ const (
 	restoreWithCode     = "I have one of its backup codes"
 )
 
-func (a *app) showRestore() {
+func (a *app) showRestore() *restoreScreen {
 	s := newRestoreScreen(a)
 	a.setContent(s.content())
 	a.win.Canvas().Focus(s.choose)
+	return s
 }
 
 func newRestoreScreen(a *app) *restoreScreen {
