@@ -386,7 +386,7 @@ func TestDroppedBackupOnFirstRunOpensRestore(t *testing.T) {
 		t.Fatal("a text file dropped on the first-run screen opened the restore screen")
 	}
 	h.app.onDropped(fyne.NewPos(0, 0), []fyne.URI{storage.NewFileURI(path)})
-	if m := shown(h); !strings.Contains(m, path) || !strings.Contains(m, "I know its password") {
+	if m := shown(h); !strings.Contains(m, path) || !strings.Contains(m, "Choose the backup file") {
 		t.Errorf("a backup dropped on the first-run screen did not open the restore screen with it chosen:\n%s", m)
 	}
 }
