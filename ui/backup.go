@@ -58,7 +58,7 @@ func (a *app) catchUpBackups() {
 	a.backupTried = a.now()
 	a.background(func() {
 		st, err := v.BackupNow()
-		if err != nil && !errors.Is(err, vault.ErrBackupFailed) && st.Err == nil {
+		if err != nil && st.Err == nil {
 			st.Err = err
 		}
 		fyne.Do(func() { a.showBackupStatus(v, st) })
@@ -155,10 +155,14 @@ func (a *app) onBackupNow() {
 				return
 			}
 		}
+		st, e := v.LastBackup()
+		if e == nil && st.Err != nil {
+			err = errors.New(backupProblem(st) + ".")
+		}
 		fyne.Do(func() {
 			a.idleAgain()
 			a.showError("Could not back up", err)
-			if st, e := v.LastBackup(); e == nil {
+			if e == nil {
 				a.showBackupStatus(v, st)
 			}
 		})

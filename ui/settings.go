@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/vault"
@@ -84,6 +85,16 @@ func (f *settingsForm) show() {
 		widget.NewFormItem("Sort accounts", f.sort),
 		widget.NewFormItem("Backup folder", container.NewBorder(nil, nil, nil, browse, f.backupDir)),
 		widget.NewFormItem("Backups to keep", f.backupKeep),
+	}
+	if st := f.app.backupState; st.known {
+		text, warn := backupLine(st.status, f.app.now())
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		l.SizeName = theme.SizeNameCaptionText
+		if warn {
+			l.Importance = widget.WarningImportance
+		}
+		items = append(items, widget.NewFormItem("", l))
 	}
 	d := dialog.NewForm("Settings", "Save", "Cancel", items, f.onDone, f.app.win)
 	d.Resize(fyne.NewSize(480, 400))
