@@ -219,11 +219,15 @@ func (a *app) onRecoveryKit() {
 	}
 	a.touch()
 	f := &kitForm{app: a}
-	f.accounts = widget.NewCheck("Also print every account as a QR code (the page is then as secret as the vault)", nil)
-	intro := widget.NewLabel("The recovery kit is a page to print or keep offline, marked SECRET. It holds NEW backup codes: making it stops the old ones working. " + backupCodesLeftText(a.v.BackupCodesLeft()))
+	f.accounts = widget.NewCheck("Include every account as a QR code", nil)
+	intro := widget.NewLabel("A page to print or keep offline, marked SECRET, with NEW backup codes: making it stops the old ones working. " + backupCodesLeftText(a.v.BackupCodesLeft()))
 	intro.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Make a recovery kit?", "Make new codes and save…", "Cancel",
-		container.New(&columnLayout{width: 400}, container.NewVBox(intro, f.accounts)), f.onConfirmed, a.win)
+	warn := widget.NewLabel("With the accounts, anyone who sees the page can make your codes.")
+	warn.Wrapping = fyne.TextWrapWord
+	warn.Importance = widget.WarningImportance
+	warn.SizeName = theme.SizeNameCaptionText
+	d := dialog.NewCustomConfirm("Make a recovery kit?", "Make the kit…", "Cancel",
+		container.New(&columnLayout{width: 360}, container.NewVBox(intro, f.accounts, warn)), f.onConfirmed, a.win)
 	d.Show()
 }
 
