@@ -1,6 +1,8 @@
 package qrimport
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
@@ -32,13 +34,19 @@ func hybridBits(g *gray) (*gozxing.BitMatrix, error) {
 		for bx := 0; bx < subW; bx++ {
 			xo := min(bx*blockSize, maxX)
 			sum, lo, hi := 0, 255, 0
-			for y := yo; y < yo+blockSize; y++ {
-				row := g.pix[y*w+xo : y*w+xo+blockSize : y*w+xo+blockSize]
-				for _, p := range row {
-					v := int(p)
-					sum += v
-					lo = min(lo, v)
-					hi = max(hi, v)
+			if v, ok := uniformBlock(g.pix, yo*w+xo, w); ok {
+				// Most of a screenshot is one shade: eight loads
+				// instead of 64 pixels.
+				sum, lo, hi = int(v)*blockSize*blockSize, int(v), int(v)
+			} else {
+				for y := yo; y < yo+blockSize; y++ {
+					row := g.pix[y*w+xo : y*w+xo+blockSize : y*w+xo+blockSize]
+					for _, p := range row {
+						v := int(p)
+						sum += v
+						lo = min(lo, v)
+						hi = max(hi, v)
+					}
 				}
 			}
 			avg := sum >> 6
@@ -86,8 +94,25 @@ func hybridBits(g *gray) (*gozxing.BitMatrix, error) {
 		for y := yo; y < yo+blockSize; y++ {
 			row := g.pix[y*w : y*w+w]
 			out := bits[y*rowWords : (y+1)*rowWords]
-			for x, p := range row {
-				if int(p) <= thr[x] {
+			x := 0
+			// Eight pixels of one shade under one threshold (away from
+			// the right edge, where blocks overlap) take one comparison.
+			for ; x+2*blockSize <= w; x += blockSize {
+				c := binary.LittleEndian.Uint64(row[x : x+blockSize])
+				if p := c & 0xff; c == p*0x0101010101010101 {
+					if int(p) <= thr[x] {
+						out[x>>5] |= 0xff << uint(x&31)
+					}
+					continue
+				}
+				for i, p := range row[x : x+blockSize] {
+					if int(p) <= thr[x+i] {
+						out[(x+i)>>5] |= 1 << uint((x+i)&31)
+					}
+				}
+			}
+			for ; x < w; x++ {
+				if int(row[x]) <= thr[x] {
 					out[x>>5] |= 1 << uint(x&31)
 				}
 			}
@@ -106,4 +131,20 @@ func hybridBits(g *gray) (*gozxing.BitMatrix, error) {
 		m.SetRow(y, row)
 	}
 	return m, nil
+}
+
+// uniformBlock reports whether the 8x8 block at offset off of pix, a
+// picture w pixels wide, is all one shade, and which.
+func uniformBlock(pix []byte, off, w int) (byte, bool) {
+	first := binary.LittleEndian.Uint64(pix[off : off+blockSize])
+	if first != (first&0xff)*0x0101010101010101 {
+		return 0, false
+	}
+	for y := 1; y < blockSize; y++ {
+		o := off + y*w
+		if binary.LittleEndian.Uint64(pix[o:o+blockSize]) != first {
+			return 0, false
+		}
+	}
+	return byte(first), true
 }

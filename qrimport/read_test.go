@@ -295,29 +295,53 @@ func copyInto[T interface {
 // leave partial blocks at the edges.
 func TestHybridBits(t *testing.T) {
 	for _, sz := range [][2]int{{40, 40}, {41, 47}, {100, 100}, {333, 257}, {39, 200}, {640, 481}} {
-		g := &gray{pix: make([]byte, sz[0]*sz[1]), w: sz[0], h: sz[1]}
-		s := uint32(sz[0]*7 + sz[1])
-		for i := range g.pix {
-			s = s*1664525 + 1013904223
-			g.pix[i] = byte(s >> 24)
-			switch (i/g.w/11 + i%g.w/13) % 4 {
-			case 0:
-				g.pix[i] /= 3
-			case 1:
-				g.pix[i] = 200 + g.pix[i]%10 // flat blocks
+		for _, uniform := range []bool{false, true} {
+			g := &gray{pix: make([]byte, sz[0]*sz[1]), w: sz[0], h: sz[1]}
+			s := uint32(sz[0]*7 + sz[1])
+			for i := range g.pix {
+				s = s*1664525 + 1013904223
+				g.pix[i] = byte(s >> 24)
+				switch (i/g.w/11 + i%g.w/13) % 4 {
+				case 0:
+					g.pix[i] /= 3
+				case 1:
+					g.pix[i] = 200 + g.pix[i]%10 // flat blocks
+				case 2:
+					if uniform { // one shade: the binarizer's fast paths
+						g.pix[i] = 40
+					}
+				case 3:
+					if uniform {
+						g.pix[i] = 250
+					}
+				}
+			}
+			want, err := newHybrid(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := hybridBits(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("%dx%d (uniform areas %v): matrix differs from gozxing's", sz[0], sz[1], uniform)
 			}
 		}
-		want, err := newHybrid(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := hybridBits(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.String() != want.String() {
-			t.Errorf("%dx%d: matrix differs from gozxing's", sz[0], sz[1])
-		}
+	}
+	// A screenshot: mostly one shade, with a code.
+	g := desktopGray(1001, 803)
+	drawCode(g, qrModules(t, tinyText), 301, 203, 3)
+	want, err := newHybrid(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := hybridBits(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Errorf("screenshot: matrix differs from gozxing's")
 	}
 }
 
