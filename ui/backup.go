@@ -336,7 +336,7 @@ func (a *app) mergeBackup(name string, data []byte) {
 		var err error
 		for try := 0; try < 3; try++ {
 			var pw []byte
-			pw, err = a.askFilePassword(name, try > 0)()
+			pw, err = a.askPasswordFor(name, "Type the password of this Latchkey backup: the vault's password when the backup was made, or the separate password chosen for it.", try > 0)()
 			if err != nil {
 				break
 			}

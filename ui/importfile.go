@@ -106,8 +106,13 @@ func (a *app) imported(name string, res interop.Result, google qrimport.Result, 
 // askFilePassword returns a callback, run on the import goroutine, that
 // asks for the export's password on the UI goroutine and waits for it.
 func (a *app) askFilePassword(name string, again bool) func() ([]byte, error) {
+	return a.askPasswordFor(name, name+" is encrypted. Type the password it was exported with.", again)
+}
+
+// askPasswordFor asks for a file's password with msg, or says the last one
+// was wrong.
+func (a *app) askPasswordFor(name, msg string, again bool) func() ([]byte, error) {
 	return func() ([]byte, error) {
-		msg := name + " is encrypted. Type the password it was exported with."
 		if again {
 			msg = "That password did not open " + name + ". Try again."
 		}
