@@ -8,7 +8,9 @@
 //	r, err := qrimport.ReadText(pasted)           // otpauth://, steam://, otpauth-migration://
 //
 // Every QR code in the image is read, not just the first, including the
-// hard cases of real screenshots: tiny modules in 4K and 5K screens, HiDPI
+// hard cases of real screenshots: tiny modules in 4K and 5K screens, such
+// screenshots shown at half size (modules of 1.3-2 pixels, found as small
+// squares dense with edges and enlarged, even under a caption), HiDPI
 // scaling, downscaled images, light-on-dark codes, transparent backgrounds,
 // no quiet zone, JPEG artefacts, low contrast, blur, a mouse pointer over
 // the code, slight rotation. scripts/qr-bench.sh measures this against
@@ -48,7 +50,8 @@
 //
 // Export batches hold at most MaxBatchKeys accounts each. Google's app only
 // computes SHA-1, 6- or 8-digit, 30-second TOTP and HOTP codes correctly;
-// other keys come back in skipped, to be named to the user. Every code
+// other keys come back in skipped, to be named to the user. Codes are
+// 1-bit PNGs, about 2 ms each (a kit of 1,000 accounts in 2 s). Every code
 // written is readable by zbarimg, ZXingReader and this package (tested).
 //
 // Decoding is safe to run from several goroutines at once; a Collector is
