@@ -179,6 +179,12 @@ func (s *accountsScreen) tick(now time.Time) {
 		s.undone = nil
 		s.undoBar.Hide()
 	}
+	// "today at" becomes "yesterday at" without a new backup.
+	if st := s.app.backupState; st.known {
+		if text, _ := backupLine(st.status, now); text != s.backupText.Text {
+			s.showBackupLine()
+		}
+	}
 	if c := s.app.win.Canvas(); c.Focused() == s.search && s.app.idle.idleFor(now) >= searchRestAfter {
 		c.Unfocus()
 	}

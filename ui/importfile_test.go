@@ -181,3 +181,27 @@ func TestLooksLikeImage(t *testing.T) {
 		}
 	}
 }
+
+func TestThreeWrongExportPasswords(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixtures, "aegis_encrypted.json"))
+	if err != nil {
+		t.Skipf("fixtures not found: %v", err)
+	}
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	prompts := 0
+	h.app.asked = func() {
+		prompts++
+		answerPassword(t, h, "wrong")
+	}
+	h.app.importData("aegis_encrypted.json", data)
+	if prompts != 3 {
+		t.Errorf("got %d password prompts, want 3", prompts)
+	}
+	if m := shown(h); !strings.Contains(m, "three wrong passwords") {
+		t.Errorf("three wrong passwords did not say so:\n%s", m)
+	}
+	if got := len(h.open.v.Accounts()); got != 0 {
+		t.Errorf("got %d accounts, want none", got)
+	}
+}
