@@ -21,26 +21,30 @@ import (
 	"latchkey/vault"
 )
 
-// plainWarning is said before any export that is not encrypted.
-const plainWarning = "The result is NOT encrypted: anyone who sees it can make your codes. Use it only to move to another app, then delete it. For a copy to keep, use Back up to a file instead."
+// What is said before an export that is not encrypted.
+const (
+	plainFileWarning = "The file is NOT encrypted: anyone who reads it can make your codes. Use it only to move to another app, then delete it. For a copy to keep, use Back up to a file instead."
+	plainQRWarning   = "The QR codes are NOT encrypted: anyone who sees or photographs them can make your codes. Show them only to your own phone, with nobody looking."
+)
 
 // confirmPlain asks before a plain export.
-func (a *app) confirmPlain(title string, then func()) {
+func (a *app) confirmPlain(title, warning string, then func()) {
 	if a.v == nil {
 		return
 	}
 	a.touch()
-	d := dialog.NewConfirm(title, plainWarning, func(ok bool) {
+	d := dialog.NewConfirm(title, warning, func(ok bool) {
 		if ok && a.v != nil {
 			then()
 		}
 	}, a.win)
 	d.SetConfirmText("Export")
+	d.SetDismissText("Cancel")
 	d.Show()
 }
 
 func (a *app) onExportLinks() {
-	a.confirmPlain("Export links?", func() {
+	a.confirmPlain("Export links?", plainFileWarning, func() {
 		a.savePrivate("latchkey-accounts.txt", linksExport(a.v.Accounts()), "links")
 	})
 }
@@ -56,7 +60,7 @@ func linksExport(accounts []vault.Account) []byte {
 }
 
 func (a *app) onExportAegis() {
-	a.confirmPlain("Export an Aegis file?", func() {
+	a.confirmPlain("Export an Aegis file?", plainFileWarning, func() {
 		data, err := aegisExport(a.v.Accounts())
 		if err != nil {
 			a.showError("Could not export", err)
@@ -107,7 +111,7 @@ func (a *app) savePrivate(name string, data []byte, what string) {
 // onExportGoogle shows the accounts as Google Authenticator export QR
 // codes, for the phone to scan off the screen.
 func (a *app) onExportGoogle() {
-	a.confirmPlain("Show Google Authenticator QR codes?", func() {
+	a.confirmPlain("Show Google Authenticator QR codes?", plainQRWarning, func() {
 		var keys []otp.Key
 		for _, acct := range a.v.Accounts() {
 			keys = append(keys, acct.Key)
