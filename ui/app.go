@@ -84,6 +84,10 @@ type app struct {
 	// asked, when set, runs on the UI goroutine after a worker showed a
 	// question (askAndWait); tests answer it there.
 	asked func()
+	// afterSave runs on the saver's goroutine after each save (onSaved).
+	// Tests turn it off: the test driver runs fyne.Do on the calling
+	// goroutine, which would race the test's own.
+	afterSave func(store)
 
 	backupState backupState // what the status line says about backups
 	backupTried time.Time   // when BackupNow last ran this session
@@ -100,6 +104,7 @@ func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.T
 		startTick:  startTicker,
 		background: func(f func()) { go f() },
 	}
+	a.afterSave = a.onSaved
 	a.applyTheme(parseThemeChoice(fa.Preferences().StringWithFallback(prefTheme, themeSystem.String())))
 	w.SetIcon(iconResource())
 	w.SetMaster()
@@ -153,7 +158,7 @@ func (a *app) showRecover() {
 // unlocked takes over an open vault and shows the accounts.
 func (a *app) unlocked(v store) {
 	a.v = v
-	a.saves = newSaver(v, a.onSaveError, a.onSaved)
+	a.saves = newSaver(v, a.onSaveError, a.afterSave)
 	a.backupState = backupState{}
 	a.backupTried = time.Time{}
 	a.idle.touch(a.now())
@@ -289,7 +294,9 @@ func (a *app) save() {
 // no reason for a dialog after every change: the status line reminds.
 func (a *app) onSaveError(v store, err error) {
 	if errors.Is(err, vault.ErrBackupFailed) {
-		a.onSaved(v)
+		if a.afterSave != nil {
+			a.afterSave(v)
+		}
 		return
 	}
 	fyne.Do(func() { a.showError("Could not save the vault", err) })

@@ -437,6 +437,7 @@ func newHarness(t testing.TB, accounts []vault.Account) *harness {
 	h.app = newApp(fa, w, "/test/vault", h.open, h.clock.now)
 	h.app.startTick = func(func()) *ticker { return nil }
 	h.app.background = func(f func()) { f() }
+	h.app.afterSave = nil
 	h.app.start()
 	w.Resize(fyne.NewSize(460, 640))
 	return h

@@ -35,6 +35,7 @@ func TestRealVaultBackupFlows(t *testing.T) {
 	a := newApp(fa, w, path, vaultOpener{}, time.Now)
 	a.startTick = func(func()) *ticker { return nil }
 	a.background = func(f func()) { f() }
+	a.afterSave = nil
 	a.start()
 	h := &harness{t: t, app: a, fa: fa, win: w}
 	h.unlock()
