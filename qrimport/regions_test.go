@@ -41,7 +41,7 @@ func desktopGray(w, h int) *gray {
 		}
 	}
 	for y := h / 8; y < h/8+32; y++ {
-		for x := w / 4; x < w/4+600; x++ {
+		for x := w / 4; x < min(w/4+600, w); x++ {
 			if (x/2+y/3)%3 == 0 {
 				g.pix[y*w+x] = 30
 			}
@@ -226,4 +226,31 @@ func BenchmarkRegions(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		g.regions()
 	}
+}
+
+// FuzzRegions: any picture, of any shape, goes through the search for
+// likely codes and their close look without panicking (the decode passes
+// would contain a panic, and hide a bug with it).
+func FuzzRegions(f *testing.F) {
+	// A small seed keeps the fuzzer's minimizing quick.
+	g := desktopGray(200, 180)
+	drawCode(g, qrModules(f, tinyText), 21, 23, 3)
+	c := g.scaleDown(2)
+	f.Add(c.pix, uint16(c.w))
+	f.Add(make([]byte, 64*64), uint16(64))
+	f.Fuzz(func(t *testing.T, pix []byte, w uint16) {
+		if w == 0 || int(w) > len(pix) {
+			return
+		}
+		h := len(pix) / int(w)
+		g := &gray{pix: pix[:int(w)*h], w: int(w), h: h}
+		clear, split := g.regions()
+		for _, r := range append(clear, split...) {
+			if r.x0 < 0 || r.y0 < 0 || r.x1 > g.w || r.y1 > g.h || r.x0 >= r.x1 || r.y0 >= r.y1 {
+				t.Fatalf("got region %v outside the %dx%d picture", r, g.w, g.h)
+			}
+		}
+		st := state{seen: map[string]bool{}}
+		st.runRegions(g)
+	})
 }
