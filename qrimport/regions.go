@@ -41,7 +41,7 @@ func (r rect) contains(p point) bool {
 // squares of cells dense with strong edges, most likely first. Split ones
 // were cut from a bigger dense area: a code with a caption close above it,
 // or a block of text.
-func (g *gray) regions() (clear, split []rect) {
+func (g *gray) regions() (alone, split []rect) {
 	gw, gh := g.w/cellSize, g.h/cellSize
 	if gw < minRegionCells || gh < minRegionCells {
 		return nil, nil
@@ -110,9 +110,9 @@ type candidateRegion struct {
 
 // denseSquares groups dense cells into regions, bridging one-cell gaps
 // (a finder pattern's solid centre), and keeps the square, well-filled ones
-// of a plausible size: clear ones, standing alone, and ones split from a
+// of a plausible size: ones standing alone, and ones split from a
 // bigger dense area, less likely codes.
-func denseSquares(dense []bool, gw, gh int) (clear, split []rect) {
+func denseSquares(dense []bool, gw, gh int) (alone, split []rect) {
 	at := func(m []bool, x, y int) bool { return x >= 0 && y >= 0 && x < gw && y < gh && m[y*gw+x] }
 	// Closing by one cell: a cell joins when dense cells lie on both
 	// sides of it, horizontally or vertically.
@@ -131,9 +131,9 @@ func denseSquares(dense []bool, gw, gh int) (clear, split []rect) {
 		}
 	}
 	sortByFill(keep)
-	clear = boxes(keep)
+	alone = boxes(keep)
 	if len(rejected) == 0 {
-		return clear, nil
+		return alone, nil
 	}
 	// A caption close above a code merges with it. The dense cells
 	// before bridging may still keep them apart; otherwise eroding cuts
@@ -164,7 +164,7 @@ func denseSquares(dense []bool, gw, gh int) (clear, split []rect) {
 		}
 	}
 	sortByFill(cores)
-	return clear, boxes(cores)
+	return alone, boxes(cores)
 }
 
 // sortByFill puts the fullest first: a code's square is nearly all dense

@@ -130,14 +130,14 @@ func TestRegionsSplitCaption(t *testing.T) {
 	g = g.scaleDown(2)
 	n := len(grid)
 	code := rect{(x + 4*s) / 2, (y + 4*s) / 2, (x + (n-4)*s) / 2, (y + (n-4)*s) / 2}
-	clear, split := g.regions()
+	alone, split := g.regions()
 	found := false
-	for _, r := range append(clear, split...) {
+	for _, r := range append(alone, split...) {
 		found = found || r.contains(point{float64(code.x0+code.x1) / 2, float64(code.y0+code.y1) / 2}) &&
 			r.y0 > code.y0-2*cellSize && r.x1-r.x0 < 2*(code.x1-code.x0)
 	}
 	if !found {
-		t.Fatalf("got regions %v and %v, want one around the code at %v, without the caption", clear, split, code)
+		t.Fatalf("got regions %v and %v, want one around the code at %v, without the caption", alone, split, code)
 	}
 	codes, err := decodeGray(g)
 	if err != nil {
@@ -244,8 +244,8 @@ func FuzzRegions(f *testing.F) {
 		}
 		h := len(pix) / int(w)
 		g := &gray{pix: pix[:int(w)*h], w: int(w), h: h}
-		clear, split := g.regions()
-		for _, r := range append(clear, split...) {
+		alone, split := g.regions()
+		for _, r := range append(alone, split...) {
 			if r.x0 < 0 || r.y0 < 0 || r.x1 > g.w || r.y1 > g.h || r.x0 >= r.x1 || r.y0 >= r.y1 {
 				t.Fatalf("got region %v outside the %dx%d picture", r, g.w, g.h)
 			}
