@@ -89,6 +89,10 @@ type app struct {
 	// goroutine, which would race the test's own.
 	afterSave func(store)
 
+	// Questions workers wait on (askAndWait), by number; UI goroutine only.
+	openQuestions map[int]func()
+	questions     int
+
 	backupState backupState // what the status line says about backups
 	backupTried time.Time   // when BackupNow last ran this session
 }
@@ -244,6 +248,7 @@ func (a *app) dropVault(clearClipboard bool) (store, *saver) {
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
 		overlays.Remove(o)
 	}
+	a.cancelQuestions()
 	return v, saves
 }
 

@@ -8,21 +8,42 @@ import (
 
 // askAndWait shows a question from a worker goroutine and waits for the
 // person's answer. show runs on the UI goroutine and must call answer once.
+// Locking answers every open question with T's zero value (a cancel), so
+// the worker does not wait forever for a dialog the lock took away.
 func askAndWait[T any](a *app, show func(answer func(T))) T {
 	ch := make(chan T, 1)
+	answer := func(v T) {
+		select {
+		case ch <- v:
+		default: // answered already
+		}
+	}
 	fyne.DoAndWait(func() {
 		a.idleAgain()
+		a.questions++
+		id := a.questions
+		if a.openQuestions == nil {
+			a.openQuestions = map[int]func(){}
+		}
+		var zero T
+		a.openQuestions[id] = func() { answer(zero) }
 		show(func(v T) {
-			select {
-			case ch <- v:
-			default: // answered already
-			}
+			delete(a.openQuestions, id)
+			answer(v)
 		})
 		if a.asked != nil {
 			a.asked()
 		}
 	})
 	return <-ch
+}
+
+// cancelQuestions answers every open question with a cancel.
+func (a *app) cancelQuestions() {
+	for id, cancel := range a.openQuestions {
+		delete(a.openQuestions, id)
+		cancel()
+	}
 }
 
 // showSecretPrompt asks for a password in a dialog; answer gets nil when

@@ -390,3 +390,24 @@ func TestDroppedBackupOnFirstRunOpensRestore(t *testing.T) {
 		t.Errorf("a backup dropped on the first-run screen did not open the restore screen with it chosen:\n%s", m)
 	}
 }
+
+func TestLockingCancelsAnOpenQuestion(t *testing.T) {
+	h, data := mergeHarness(t)
+	h.app.asked = func() { h.app.lock() }
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.app.mergeBackup("backup.latchkey", data)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the merge still waits for a password prompt the lock closed")
+	}
+	if h.app.accounts != nil {
+		t.Error("the list is showing after the lock")
+	}
+	if len(h.app.openQuestions) != 0 {
+		t.Errorf("got %d open questions after the lock, want none", len(h.app.openQuestions))
+	}
+}
