@@ -411,3 +411,39 @@ func TestLockingCancelsAnOpenQuestion(t *testing.T) {
 		t.Errorf("got %d open questions after the lock, want none", len(h.app.openQuestions))
 	}
 }
+
+func TestBackupFileRefusesTheVaultItselfAndAsksBeforeReplacing(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	dir := t.TempDir()
+	vaultFile := filepath.Join(dir, "vault.latchkey")
+	must(t, os.WriteFile(vaultFile, []byte("the vault"), 0o600))
+	h.open.v.path = vaultFile
+	f := newBackupFileForm(h.app)
+	f.show()
+	f.folder.SetText(dir)
+	f.name.SetText("vault.latchkey")
+	test.Tap(f.next)
+	if len(h.open.v.backups) != 0 || !strings.Contains(f.problem.Text, "the vault itself") {
+		t.Fatalf("got %d backups and %q naming the vault file, want none and a refusal", len(h.open.v.backups), f.problem.Text)
+	}
+	if data, _ := os.ReadFile(vaultFile); string(data) != "the vault" {
+		t.Fatal("the vault file was touched")
+	}
+	f.name.SetText("../x.latchkey")
+	test.Tap(f.next)
+	if !strings.Contains(f.problem.Text, "without a folder") {
+		t.Errorf("got %q for a name with a folder, want a refusal", f.problem.Text)
+	}
+	existing := filepath.Join(dir, "old.latchkey")
+	must(t, os.WriteFile(existing, []byte("old"), 0o600))
+	f.name.SetText("old.latchkey")
+	test.Tap(f.next)
+	if len(h.open.v.backups) != 0 {
+		t.Fatal("an existing file was replaced without asking")
+	}
+	test.Tap(findButton(t, h.win, "Replace"))
+	if len(h.open.v.backups) != 1 || h.open.v.backups[0].path != existing {
+		t.Errorf("got backups %+v after confirming, want one to %s", h.open.v.backups, existing)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,12 +15,18 @@ import (
 	"latchkey/vault"
 )
 
-// backupFileForm writes an encrypted backup to a file the person picks.
+// backupFileForm writes an encrypted backup to a file the person names.
+// It asks for a folder and a name rather than using Fyne's save dialog,
+// which opens (and so empties) the chosen file before we see it: picking
+// the vault itself by mistake would wipe it.
 type backupFileForm struct {
 	app       *app
 	which     *widget.RadioGroup
 	pw        *passwordPair
 	withCodes *widget.Check
+	folder    *widget.Entry
+	name      *widget.Entry
+	problem   *widget.Label
 	next      *widget.Button
 	dialog    dialog.Dialog
 }
@@ -39,12 +46,20 @@ func (a *app) onBackupFile() {
 
 func newBackupFileForm(a *app) *backupFileForm {
 	f := &backupFileForm{app: a}
-	f.next = widget.NewButtonWithIcon("Choose where to save…", theme.DocumentSaveIcon(), f.onNext)
+	f.next = widget.NewButtonWithIcon("Save backup", theme.DocumentSaveIcon(), f.onNext)
 	f.next.Importance = widget.HighImportance
 	f.pw = newPasswordPair(f.next, f.onNext)
 	f.which = widget.NewRadioGroup([]string{backupWithVaultPassword, backupWithOwnPassword}, f.onWhich)
 	f.which.Required = true
 	f.withCodes = widget.NewCheck("The vault's backup codes open it too", nil)
+	f.folder = widget.NewEntry()
+	f.folder.SetText(homeDir())
+	f.name = widget.NewEntry()
+	f.name.SetText("latchkey-backup-" + a.now().Format("2006-01-02") + ".latchkey")
+	f.problem = widget.NewLabel("")
+	f.problem.Importance = widget.DangerImportance
+	f.problem.Wrapping = fyne.TextWrapWord
+	f.problem.Hide()
 	f.which.SetSelected(backupWithVaultPassword)
 	return f
 }
@@ -53,8 +68,13 @@ func (f *backupFileForm) show() {
 	intro := widget.NewLabel("The backup file is encrypted and holds every account and setting. Keep it on another disk or computer.")
 	intro.Wrapping = fyne.TextWrapWord
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
+	browse := widget.NewButton("Choose…", f.onBrowse)
+	where := widget.NewForm(
+		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, browse, f.folder)),
+		widget.NewFormItem("File name", f.name),
+	)
 	body := container.NewVBox(intro, widget.NewLabel("Protected by"), f.which, f.pw.first, f.pw.second, f.pw.hint, f.withCodes,
-		container.NewHBox(layoutSpacer(), cancel, f.next))
+		where, f.problem, container.NewHBox(layoutSpacer(), cancel, f.next))
 	f.dialog = dialog.NewCustomWithoutButtons("Back up to a file", container.New(&columnLayout{width: 400}, body), f.app.win)
 	f.dialog.Show()
 }
@@ -76,26 +96,66 @@ func (f *backupFileForm) onWhich(string) {
 	f.next.Enable()
 }
 
-func (f *backupFileForm) onNext() {
-	if f.ownPassword() && !f.pw.ok() {
-		return
-	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			f.app.showError("Could not save the backup", err)
-			return
+func (f *backupFileForm) onBrowse() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err == nil && u != nil {
+			f.folder.SetText(u.Path())
 		}
-		if w == nil {
-			return
-		}
-		w.Close()
-		f.write(w.URI().Path())
 	}, f.app.win)
-	d.SetFileName("latchkey-backup-" + f.app.now().Format("2006-01-02") + ".latchkey")
-	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
-		d.SetLocation(home)
+	if l, err := storage.ListerForURI(storage.NewFileURI(f.folder.Text)); err == nil {
+		d.SetLocation(l)
 	}
 	d.Show()
+}
+
+func (f *backupFileForm) fail(msg string) {
+	f.problem.SetText(msg)
+	f.problem.Show()
+}
+
+// onNext checks where the backup goes, asks before replacing a file, and
+// writes it.
+func (f *backupFileForm) onNext() {
+	if f.ownPassword() && !f.pw.ok() || f.app.v == nil {
+		return
+	}
+	name := strings.TrimSpace(f.name.Text)
+	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
+		f.fail("Type a file name (without a folder).")
+		return
+	}
+	if st, err := os.Stat(f.folder.Text); err != nil || !st.IsDir() {
+		f.fail("The folder " + f.folder.Text + " does not exist. Choose another one.")
+		return
+	}
+	path := filepath.Join(f.folder.Text, name)
+	if sameFile(path, f.app.v.Path()) {
+		f.fail("That is the vault itself. Choose another name or folder.")
+		return
+	}
+	f.problem.Hide()
+	if _, err := os.Stat(path); err == nil {
+		d := dialog.NewConfirm("Replace "+name+"?", "A file with that name is already there. The backup replaces it.", func(ok bool) {
+			if ok {
+				f.write(path)
+			}
+		}, f.app.win)
+		d.SetConfirmText("Replace")
+		d.Show()
+		return
+	}
+	f.write(path)
+}
+
+// sameFile reports whether a and b name the same file, or the same path
+// when b does not exist yet.
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
 }
 
 // write writes the backup to path in the background.
@@ -115,12 +175,6 @@ func (f *backupFileForm) write(path string) {
 		err := v.WriteBackup(path, o)
 		clear(o.Password)
 		releaseKDFMemory()
-		if err != nil {
-			// The save dialog made an empty file; do not leave it behind.
-			if st, e := os.Stat(path); e == nil && st.Size() == 0 {
-				os.Remove(path)
-			}
-		}
 		fyne.Do(func() {
 			f.app.idleAgain()
 			if err != nil {
