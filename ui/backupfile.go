@@ -141,6 +141,7 @@ func (f *backupFileForm) onNext() {
 			}
 		}, f.app.win)
 		d.SetConfirmText("Replace")
+		d.SetDismissText("Cancel")
 		d.Show()
 		return
 	}
