@@ -3,12 +3,11 @@ package ui
 import (
 	"fmt"
 	"html"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -83,25 +82,13 @@ func (s *backupCodesScreen) onSavePage() {
 }
 
 func (s *backupCodesScreen) saveAs(name string, data []byte) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
+	s.app.chooseSaveFile("Save the backup codes", "Anyone with these codes can open the vault: keep the file away from this computer, on a USB stick or printed.", name, func(path string) {
+		if err := writeFilePrivate(path, data); err != nil {
 			s.app.showError("Could not save the codes", err)
 			return
 		}
-		if w == nil {
-			return // cancelled
-		}
-		if err := writePrivate(w, data); err != nil {
-			s.app.showError("Could not save the codes", err)
-			return
-		}
-		s.say("Saved to " + w.URI().Name() + ".")
-	}, s.app.win)
-	d.SetFileName(name)
-	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
-		d.SetLocation(home)
-	}
-	d.Show()
+		s.say("Saved to " + filepath.Base(path) + ".")
+	})
 }
 
 func (s *backupCodesScreen) say(msg string) {

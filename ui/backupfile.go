@@ -1,14 +1,11 @@
 package ui
 
 import (
-	"os"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -52,14 +49,8 @@ func newBackupFileForm(a *app) *backupFileForm {
 	f.which = widget.NewRadioGroup([]string{backupWithVaultPassword, backupWithOwnPassword}, f.onWhich)
 	f.which.Required = true
 	f.withCodes = widget.NewCheck("The vault's backup codes open it too", nil)
-	f.folder = widget.NewEntry()
-	f.folder.SetText(homeDir())
-	f.name = widget.NewEntry()
-	f.name.SetText("latchkey-backup-" + a.now().Format("2006-01-02") + ".latchkey")
-	f.problem = widget.NewLabel("")
-	f.problem.Importance = widget.DangerImportance
-	f.problem.Wrapping = fyne.TextWrapWord
-	f.problem.Hide()
+	f.folder, f.name = newPlaceEntries("latchkey-backup-" + a.now().Format("2006-01-02") + ".latchkey")
+	f.problem = problemLabel()
 	f.which.SetSelected(backupWithVaultPassword)
 	return f
 }
@@ -68,11 +59,7 @@ func (f *backupFileForm) show() {
 	intro := widget.NewLabel("The backup file is encrypted and holds every account and setting. Keep it on another disk or computer.")
 	intro.Wrapping = fyne.TextWrapWord
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
-	browse := widget.NewButton("Choose…", f.onBrowse)
-	where := widget.NewForm(
-		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, browse, f.folder)),
-		widget.NewFormItem("File name", f.name),
-	)
+	where := placeForm(f.app, f.folder, f.name)
 	body := container.NewVBox(intro, widget.NewLabel("Protected by"), f.which, f.pw.first, f.pw.second, f.pw.hint, f.withCodes,
 		where, f.problem, container.NewHBox(layoutSpacer(), cancel, f.next))
 	f.dialog = dialog.NewCustomWithoutButtons("Back up to a file", container.New(&columnLayout{width: 400}, body), f.app.win)
@@ -96,67 +83,20 @@ func (f *backupFileForm) onWhich(string) {
 	f.next.Enable()
 }
 
-func (f *backupFileForm) onBrowse() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err == nil && u != nil {
-			f.folder.SetText(u.Path())
-		}
-	}, f.app.win)
-	if l, err := storage.ListerForURI(storage.NewFileURI(f.folder.Text)); err == nil {
-		d.SetLocation(l)
-	}
-	d.Show()
-}
-
-func (f *backupFileForm) fail(msg string) {
-	f.problem.SetText(msg)
-	f.problem.Show()
-}
-
 // onNext checks where the backup goes, asks before replacing a file, and
 // writes it.
 func (f *backupFileForm) onNext() {
 	if f.ownPassword() && !f.pw.ok() || f.app.v == nil {
 		return
 	}
-	name := strings.TrimSpace(f.name.Text)
-	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
-		f.fail("Type a file name (without a folder).")
-		return
-	}
-	if st, err := os.Stat(f.folder.Text); err != nil || !st.IsDir() {
-		f.fail("The folder " + f.folder.Text + " does not exist. Choose another one.")
-		return
-	}
-	path := filepath.Join(f.folder.Text, name)
-	if sameFile(path, f.app.v.Path()) {
-		f.fail("That is the vault itself. Choose another name or folder.")
+	path, err := savePath(f.folder.Text, f.name.Text, f.app.v.Path())
+	if err != nil {
+		f.problem.SetText(capitalise(err.Error()) + ".")
+		f.problem.Show()
 		return
 	}
 	f.problem.Hide()
-	if _, err := os.Stat(path); err == nil {
-		d := dialog.NewConfirm("Replace "+name+"?", "A file with that name is already there. The backup replaces it.", func(ok bool) {
-			if ok {
-				f.write(path)
-			}
-		}, f.app.win)
-		d.SetConfirmText("Replace")
-		d.SetDismissText("Cancel")
-		d.Show()
-		return
-	}
-	f.write(path)
-}
-
-// sameFile reports whether a and b name the same file, or the same path
-// when b does not exist yet.
-func sameFile(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(sa, sb)
-	}
-	return filepath.Clean(a) == filepath.Clean(b)
+	confirmReplace(f.app, path, func() { f.write(path) })
 }
 
 // write writes the backup to path in the background.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -84,28 +85,18 @@ func aegisExport(accounts []vault.Account) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// savePrivate lets the person pick a file and writes data to it, 0600.
+// savePrivate asks where to save data that is not encrypted and writes it
+// there, 0600.
 func (a *app) savePrivate(name string, data []byte, what string) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		defer clear(data)
+	a.chooseSaveFile("Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string) {
+		err := writeFilePrivate(path, data)
+		clear(data)
 		if err != nil {
 			a.showError("Could not save the "+what, err)
 			return
 		}
-		if w == nil {
-			return
-		}
-		if err := writePrivate(w, data); err != nil {
-			a.showError("Could not save the "+what, err)
-			return
-		}
-		a.say("Saved the " + what + " to " + w.URI().Name() + ". It is not encrypted: delete it once used.")
-	}, a.win)
-	d.SetFileName(name)
-	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
-		d.SetLocation(home)
-	}
-	d.Show()
+		a.say("Saved the " + what + " to " + filepath.Base(path) + ". It is not encrypted: delete it once used.")
+	})
 }
 
 // onExportGoogle shows the accounts as Google Authenticator export QR
@@ -239,29 +230,15 @@ func (f *kitForm) onConfirmed(ok bool) {
 	if !ok || f.app.v == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			f.app.showError("Could not save the recovery kit", err)
-			return
-		}
-		if w == nil {
-			return // cancelled: the old codes still work
-		}
-		f.write(w)
-	}, f.app.win)
-	d.SetFileName("latchkey-recovery-kit.html")
-	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
-		d.SetLocation(home)
-	}
-	d.Show()
+	intro := "The kit is saved only once you choose where: until then the old backup codes keep working."
+	f.app.chooseSaveFile("Save the recovery kit", intro, "latchkey-recovery-kit.html", f.write)
 }
 
 // write makes the new codes and the page in the background, then writes it.
-func (f *kitForm) write(w fyne.URIWriteCloser) {
+func (f *kitForm) write(path string) {
 	a := f.app
 	v := a.v
 	if v == nil {
-		w.Close()
 		return
 	}
 	withAccounts := f.accounts.Checked
@@ -288,9 +265,7 @@ func (f *kitForm) write(w fyne.URIWriteCloser) {
 		fyne.Do(func() {
 			a.idleAgain()
 			if err == nil {
-				err = writePrivate(w, page.Bytes())
-			} else {
-				w.Close()
+				err = writeFilePrivate(path, page.Bytes())
 			}
 			clear(page.Bytes())
 			switch {
@@ -301,14 +276,15 @@ func (f *kitForm) write(w fyne.URIWriteCloser) {
 			case err != nil:
 				a.showError("Could not make the recovery kit", err)
 			default:
-				a.kitSaved(w.URI())
+				a.kitSaved(path)
 			}
 		})
 	})
 }
 
 // kitSaved offers to open the saved kit in the browser, to print it.
-func (a *app) kitSaved(u fyne.URI) {
+func (a *app) kitSaved(path string) {
+	u := storage.NewFileURI(path)
 	a.say("Saved the recovery kit. The old backup codes no longer work.")
 	msg := "Saved to " + u.Name() + ". The old backup codes no longer work: the kit has the new ones.\n\nOpen it in the web browser to print it?"
 	d := dialog.NewConfirm("Recovery kit saved", msg, func(ok bool) {

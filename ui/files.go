@@ -11,30 +11,8 @@ import (
 	"io"
 	"os"
 
-	"fyne.io/fyne/v2"
-
 	"latchkey/qrimport"
 )
-
-// writePrivate writes data that must stay private through a file dialog's
-// writer: local files are made 0600 before anything is written to them.
-func writePrivate(w fyne.URIWriteCloser, data []byte) error {
-	if w.URI().Scheme() != "file" {
-		_, err := w.Write(data)
-		return errors.Join(err, w.Close())
-	}
-	path := w.URI().Path()
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("saving %s: %w", w.URI().Name(), err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		return fmt.Errorf("saving %s: %w", w.URI().Name(), err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return fmt.Errorf("saving %s: %w", w.URI().Name(), err)
-	}
-	return nil
-}
 
 // readCapped reads at most limit bytes; more is an error, found before the
 // whole input is read.
