@@ -122,14 +122,8 @@ func readAegis(c *collector, data, pw []byte) error {
 func readAegisEntry(c *collector, i int, e aegisEntry, groups map[string]string) {
 	lbl := label(e.Issuer, e.Name)
 	k := otp.Key{Issuer: strings.TrimSpace(e.Issuer), Name: strings.TrimSpace(e.Name), Digits: e.Info.Digits}
-	switch strings.ToLower(e.Type) {
-	case "totp":
-		k.Type = otp.TOTP
-	case "hotp":
-		k.Type = otp.HOTP
-	case "steam":
-		k.Type = otp.Steam
-	default:
+	var ok bool
+	if k.Type, ok = parseType(e.Type); !ok {
 		c.skipAt(i, lbl, unsupportedType(e.Type))
 		return
 	}

@@ -60,14 +60,8 @@ func readAndOTPEntry(c *collector, i int, e andOTPEntry) {
 	}
 	lbl := label(issuer, name)
 	k := otp.Key{Issuer: strings.TrimSpace(issuer), Name: strings.TrimSpace(name), Digits: e.Digits}
-	switch strings.ToUpper(e.Type) {
-	case "TOTP":
-		k.Type = otp.TOTP
-	case "HOTP":
-		k.Type = otp.HOTP
-	case "STEAM":
-		k.Type = otp.Steam
-	default:
+	var ok bool
+	if k.Type, ok = parseType(e.Type); !ok {
 		c.skipAt(i, lbl, unsupportedType(e.Type))
 		return
 	}

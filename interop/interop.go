@@ -288,4 +288,17 @@ func parseAlgorithm(s string) (otp.Algorithm, error) {
 	return a, nil
 }
 
+// parseType reads the type names the apps write, in any case.
+func parseType(s string) (otp.Type, bool) {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "TOTP":
+		return otp.TOTP, true
+	case "HOTP":
+		return otp.HOTP, true
+	case "STEAM":
+		return otp.Steam, true
+	}
+	return 0, false
+}
+
 var utf8BOM = []byte("\xef\xbb\xbf")

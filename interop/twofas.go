@@ -87,17 +87,16 @@ func readTwoFASService(c *collector, i int, s twoFASService, groups map[string]s
 	}
 	lbl := label(issuer, name)
 	k := otp.Key{Issuer: strings.TrimSpace(issuer), Name: strings.TrimSpace(name), Digits: s.OTP.Digits, Algorithm: otp.SHA1}
-	switch strings.ToUpper(s.OTP.TokenType) {
-	case "", "TOTP":
-		k.Type = otp.TOTP
-	case "HOTP":
-		k.Type = otp.HOTP
-	case "STEAM":
-		k.Type = otp.Steam
-		k.Digits = otp.SteamDigits
-	default:
+	var ok bool
+	if k.Type, ok = parseType(s.OTP.TokenType); strings.TrimSpace(s.OTP.TokenType) == "" {
+		k.Type, ok = otp.TOTP, true // older files leave TOTP unnamed
+	}
+	if !ok {
 		c.skipAt(i, lbl, unsupportedType(s.OTP.TokenType))
 		return
+	}
+	if k.Type == otp.Steam {
+		k.Digits = otp.SteamDigits
 	}
 	var err error
 	if k.Secret, err = otp.ParseSecret(s.Secret); err != nil {
