@@ -397,7 +397,10 @@ func TestBackupsCommand(t *testing.T) {
 	if r := runCLI(t, "", env, "backups", "--now"); r.status != ExitFailure {
 		t.Errorf("backups --now with the folder gone: status %d, want %d", r.status, ExitFailure)
 	}
-	os.Remove(stick)
+	os.Remove(stick) // the stick comes back, with its folder
+	if err := os.MkdirAll(s.BackupDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	r = runCLI(t, "", env, "backups", "--now")
 	if r.status != 0 || !strings.Contains(r.stdout, "up to date") || !strings.Contains(r.stdout, "kept:\t1\n") {
 		t.Errorf("backups --now with the folder back: status %d, stdout %q, stderr %q", r.status, r.stdout, r.stderr)

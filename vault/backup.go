@@ -657,6 +657,7 @@ func (v *Vault) BackupNow() (BackupStatus, error) {
 	}
 	v.mu.Unlock()
 	if err != nil {
+		st.Pending, st.Err = true, err
 		return st, err
 	}
 	return v.LastBackup()

@@ -569,8 +569,19 @@ func TestLastBackupAndBackupNow(t *testing.T) {
 	_, err = v.BackupNow()
 	wantErr(t, "BackupNow with the folder gone", err, ErrBackupFailed)
 
-	// It comes back: BackupNow catches up without any change.
+	// Unmounted, the stick's folder is simply missing: it must not be made
+	// on the local disk, where it would only look like a backup.
 	os.Remove(stick)
+	_, err = v.BackupNow()
+	wantErr(t, "BackupNow with the folder missing", err, ErrBackupFailed)
+	if _, err := os.Stat(s.BackupDir); !os.IsNotExist(err) {
+		t.Errorf("a missing chosen backup folder was created (stat: %v)", err)
+	}
+
+	// It comes back: BackupNow catches up without any change.
+	if err := os.MkdirAll(s.BackupDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	c.t = day0.Add(2 * time.Hour)
 	st, err = v.BackupNow()
 	if err != nil || st.Pending || !st.Last.Equal(c.t) || st.Err != nil {
@@ -791,6 +802,9 @@ func TestSharedBackupFolder(t *testing.T) {
 	o := testOptions()
 	o.now = c.now
 	shared := filepath.Join(t.TempDir(), "Sync", "latchkey")
+	if err := os.MkdirAll(shared, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	var vaults []*Vault
 	for _, machine := range []string{"home", "work"} {
 		v, _, err := create(filepath.Join(t.TempDir(), machine, "vault.latchkey"), testPassword, o)

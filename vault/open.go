@@ -394,8 +394,15 @@ func (v *Vault) backup(data []byte) error {
 		return nil
 	}
 	dir := v.backupDir()
-	if err := v.fs.MkdirAll(dir); err != nil {
-		return fmt.Errorf("vault: creating the backup folder: %w", err)
+	if v.settings.BackupDir == "" {
+		if err := v.fs.MkdirAll(dir); err != nil {
+			return fmt.Errorf("vault: creating the backup folder: %w", err)
+		}
+	} else if _, err := v.fs.ReadDir(dir); err != nil {
+		// A folder the user chose (a USB stick, a synced folder) is never
+		// created: a missing one is most likely unmounted, and a copy on the
+		// local disk in its place would only look like a backup.
+		return fmt.Errorf("vault: the backup folder %s is not reachable: %w", dir, err)
 	}
 	name := filepath.Join(dir, backupName(v.path, v.now()))
 	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
