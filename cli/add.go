@@ -139,12 +139,8 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 	if (format == "google-qr" || format == "backup" || format == "aegis") && out == "" {
 		return usageErrorf("--format %s needs --out", format)
 	}
-	// Plain exports only read: they work while the app has the vault open.
-	open := c.openVaultReadOnly
-	if format == "backup" {
-		open = c.openVault
-	}
-	v, err := open()
+	// Exports only read: they work while the app has the vault open.
+	v, err := c.openVaultReadOnly()
 	if err != nil {
 		return err
 	}

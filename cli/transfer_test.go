@@ -193,6 +193,10 @@ func TestReadWhileAppHasVaultOpen(t *testing.T) {
 	if r := runCLI(t, "", env, "code", "bank"); r.status != ExitLocked || r.stdout != "" || !strings.Contains(r.stderr, "HOTP") {
 		t.Errorf("hotp code while open elsewhere: status %d, stdout %q, stderr %q; want %d and no code", r.status, r.stdout, r.stderr, ExitLocked)
 	}
+	backup := filepath.Join(t.TempDir(), "b.latchkey")
+	if r := runCLI(t, "", env, "export", "--format", "backup", "--out", backup); r.status != 0 {
+		t.Errorf("backup while open elsewhere: status %d, stderr %q", r.status, r.stderr)
+	}
 	if r := runCLI(t, "", env, "add", exampleURI); r.status != ExitLocked {
 		t.Errorf("add while open elsewhere: status %d, want %d", r.status, ExitLocked)
 	}
