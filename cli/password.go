@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -65,10 +66,22 @@ func (c *ctx) newPassword(prompt string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(pw) == 0 {
-		return nil, errors.New("the new password is empty")
+	if err := checkNewPassword(pw); err != nil {
+		clear(pw)
+		return nil, err
 	}
 	return pw, nil
+}
+
+// minPasswordLen matches what the app's create screen accepts: the vault's
+// KDF slows guessing, but cannot save a password of a few characters.
+const minPasswordLen = 8
+
+func checkNewPassword(pw []byte) error {
+	if n := utf8.RuneCount(pw); n < minPasswordLen {
+		return fmt.Errorf("the new password has %d characters; use at least %d (a few unrelated words are best)", n, minPasswordLen)
+	}
+	return nil
 }
 
 // stdinUsed stops two secrets from being read from one pipe, which would

@@ -185,3 +185,16 @@ func TestPasswdRecoverBackupCodes(t *testing.T) {
 		t.Errorf("an old-set code after regenerating: status %d, want %d", r.status, ExitWrongPassword)
 	}
 }
+
+func TestInitRefusesShortPassword(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "vault.latchkey")
+	env := map[string]string{"LATCHKEY_VAULT": path, "LATCHKEY_PASSWORD_FILE": writeFile(t, dir, "pw", "hunter2\n")}
+	r := runCLI(t, "", env, "init")
+	if r.status != ExitFailure || !strings.Contains(r.stderr, "at least 8") || r.stdout != "" {
+		t.Errorf("init with a 7-character password: status %d, stdout %q, stderr %q; want a refusal", r.status, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("a refused init left a file (stat: %v)", err)
+	}
+}

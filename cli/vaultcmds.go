@@ -152,8 +152,8 @@ func runInit(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer clear(pw)
-	if len(pw) == 0 {
-		return errors.New("the password is empty")
+	if err := checkNewPassword(pw); err != nil {
+		return err
 	}
 	fmt.Fprintln(c.Stderr, "creating the vault (the key derivation takes about a second)...")
 	v, codes, err := vault.Create(path, pw)
