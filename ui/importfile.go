@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"latchkey/interop"
 	"latchkey/qrimport"
@@ -16,29 +15,14 @@ import (
 // errCancelled is the password prompt closed without a password.
 var errCancelled = errors.New("cancelled")
 
-// onImportFile reads another authenticator's export file.
+// onImportFile reads another authenticator's export file (or a Latchkey
+// backup, which importData sends to the merge).
 func (a *app) onImportFile() {
 	if a.v == nil {
 		return
 	}
 	a.touch()
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			a.showError("Could not open the file", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		data, err := readCapped(r, maxImportFile)
-		r.Close()
-		if err != nil {
-			a.showError("Could not read "+r.URI().Name(), err)
-			return
-		}
-		a.importData(r.URI().Name(), data)
-	}, a.win)
-	d.Show()
+	a.openFile("", a.importData)
 }
 
 // importData reads an export in the background, asking for its password

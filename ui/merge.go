@@ -9,45 +9,19 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/vault"
 )
 
-// onRestoreBackup merges a backup file into the open vault.
+// onRestoreBackup merges a backup file into the open vault; it starts in
+// the backup folder. Another app's export picked here is imported instead.
 func (a *app) onRestoreBackup() {
 	if a.v == nil {
 		return
 	}
 	a.touch()
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			a.showError("Could not open the file", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		data, err := readCapped(r, int64(vault.MaxFileSize))
-		r.Close()
-		if err != nil {
-			a.showError("Could not read "+r.URI().Name(), err)
-			return
-		}
-		if !vault.IsVaultFile(data) {
-			// Another app's export: the import route reads it.
-			a.importData(r.URI().Name(), data)
-			return
-		}
-		a.mergeBackup(r.URI().Name(), data)
-	}, a.win)
-	if dir := a.settings().BackupDir; dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Show()
+	a.openFile(a.settings().BackupDir, a.importData)
 }
 
 // mergeBackup opens a backup with its password (asking again after a
