@@ -80,8 +80,16 @@ var commands = map[string]*command{}
 
 func register(c *command) { commands[c.name] = c }
 
-// Main runs the command line and returns the exit status.
-func Main(args []string, env Env) int {
+// Main runs the command line and returns the exit status. A panic (a bug)
+// becomes one line and a failure status, never a stack trace, which could
+// show values from memory.
+func Main(args []string, env Env) (status int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(env.Stderr, "latchkey: internal error (%T); please report it\n", p)
+			status = ExitFailure
+		}
+	}()
 	err := run(args, env)
 	if err == nil {
 		return ExitOK

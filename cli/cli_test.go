@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,5 +96,19 @@ func TestHelp(t *testing.T) {
 	}
 	if r := runCLI(t, "", nil, "frobnicate"); r.status != ExitUsage {
 		t.Errorf("unknown command: got status %d, want %d", r.status, ExitUsage)
+	}
+}
+
+func TestPanicBecomesOneLine(t *testing.T) {
+	register(&command{name: "boom-test", brief: "test", run: func(*ctx, *flag.FlagSet, []string) error {
+		panic("secret JBSWY3DPEHPK3PXP")
+	}})
+	defer delete(commands, "boom-test")
+	r := runCLI(t, "", nil, "boom-test")
+	if r.status != ExitFailure || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "internal error") {
+		t.Errorf("a panicking command: status %d, stderr %q; want one line and status %d", r.status, r.stderr, ExitFailure)
+	}
+	if strings.Contains(r.stderr, "JBSWY3DP") {
+		t.Errorf("the panic value reached the user: %q", r.stderr)
 	}
 }
