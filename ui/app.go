@@ -99,15 +99,15 @@ type app struct {
 
 func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.Time) *app {
 	a := &app{
-		fyne:       fa,
-		win:        w,
-		path:       path,
-		vaults:     o,
-		now:        now,
-		clip:       &clipGuard{board: fa.Clipboard(), now: now},
-		startTick:  startTicker,
-		background: func(f func()) { go f() },
+		fyne:      fa,
+		win:       w,
+		path:      path,
+		vaults:    o,
+		now:       now,
+		clip:      &clipGuard{board: fa.Clipboard(), now: now},
+		startTick: startTicker,
 	}
+	a.background = func(f func()) { go a.contained(f) }
 	a.afterSave = a.onSaved
 	a.applyTheme(parseThemeChoice(fa.Preferences().StringWithFallback(prefTheme, themeSystem.String())))
 	w.SetIcon(iconResource())
@@ -308,6 +308,19 @@ func (a *app) onSaveError(v store, err error) {
 }
 
 // showError shows what went wrong and what to do about it.
+// contained runs background work and turns a panic (a bug) into an error
+// dialog instead of a crash that would take the window, and the unsaved
+// state in it, down. A save it interrupts leaves the old vault file whole.
+func (a *app) contained(f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := fmt.Errorf("internal error (%T); please report it", p)
+			fyne.Do(func() { a.showError("Something went wrong inside Latchkey", err) })
+		}
+	}()
+	f()
+}
+
 func (a *app) showError(title string, err error) {
 	d := dialog.NewError(errors.New(title+": "+advice(err)), a.win)
 	d.Show()

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"latchkey/vault"
 )
 
 func TestGroupCode(t *testing.T) {
@@ -168,5 +170,14 @@ func TestBarFractionSteps(t *testing.T) {
 		if got := barFraction(c.left, 30, c.warn); got < c.want-1e-6 || got > c.want+1e-6 {
 			t.Errorf("barFraction(%v, 30, %v): got %v, want %v", c.left, c.warn, got, c.want)
 		}
+	}
+}
+
+// A panic in background work becomes an error dialog, not a crash.
+func TestBackgroundPanicIsContained(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.app.contained(func() { panic("a bug") })
+	if m := shown(h); !strings.Contains(m, "internal error") {
+		t.Errorf("after a panic in background work the window shows:\n%s\nwant the internal error", m)
 	}
 }
