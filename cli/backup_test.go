@@ -42,6 +42,7 @@ func exportBackupFile(t *testing.T, env map[string]string, out string, flags bac
 }
 
 func TestExportBackup(t *testing.T) {
+	t.Parallel()
 	path, env, codes := newVault(t)
 	addKeys(t, path, exampleURI, githubURI)
 	dir := t.TempDir()
@@ -98,6 +99,7 @@ func TestExportBackup(t *testing.T) {
 }
 
 func TestImportBackup(t *testing.T) {
+	t.Parallel()
 	path, env, _ := newVault(t)
 	addKeys(t, path, exampleURI, githubURI, bankURI)
 	dir := t.TempDir()
@@ -161,6 +163,7 @@ func TestImportBackup(t *testing.T) {
 }
 
 func TestRestore(t *testing.T) {
+	t.Parallel()
 	path, env, codes := newVault(t)
 	addKeys(t, path, exampleURI, githubURI)
 	dir := t.TempDir()
@@ -263,6 +266,7 @@ func TestRestore(t *testing.T) {
 }
 
 func TestRecoveryKit(t *testing.T) {
+	t.Parallel()
 	path, env, codes := newVault(t)
 	addKeys(t, path, exampleURI, githubURI)
 	dir := t.TempDir()
@@ -366,6 +370,7 @@ func assertNoPlaintext(t *testing.T, roots ...string) {
 }
 
 func TestBackupsCommand(t *testing.T) {
+	t.Parallel()
 	path, env, _ := newVault(t)
 	r := runCLI(t, "", env, "backups")
 	if r.status != 0 || !strings.Contains(r.stdout, "kept:\t1\n") || !strings.Contains(r.stdout, "up to date") || !strings.Contains(r.stdout, vault.BackupDirFor(path)) {

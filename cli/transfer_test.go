@@ -27,6 +27,7 @@ func qrImage(t *testing.T, dir, name, text string) string {
 }
 
 func TestScan(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	img := qrImage(t, dir, "a.png", "otpauth://totp/ACME%20Co:john?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&digits=8")
 	link := qrImage(t, dir, "web.png", "https://example.com/login")
@@ -60,6 +61,7 @@ func TestScan(t *testing.T) {
 }
 
 func TestAddExportImport(t *testing.T) {
+	t.Parallel()
 	_, env, _ := newVault(t)
 	dir := t.TempDir()
 	img := qrImage(t, dir, "gh.png", "otpauth://totp/GitHub:octo?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
@@ -132,6 +134,7 @@ func sortLines(s string) string {
 
 // The shared fixtures are real files written by other apps.
 func TestImportFixtures(t *testing.T) {
+	t.Parallel()
 	fixtures := filepath.Join("..", "..", "shared", "fixtures", "aegis-importers")
 	if _, err := os.Stat(fixtures); err != nil {
 		t.Skipf("no shared fixtures at %s", fixtures)
@@ -176,6 +179,7 @@ func TestImportFixtures(t *testing.T) {
 // While the desktop app holds the vault, reading commands still work; a
 // command that must change the vault says why it cannot.
 func TestReadWhileAppHasVaultOpen(t *testing.T) {
+	t.Parallel()
 	path, env, _ := newVault(t)
 	addKeys(t, path, "otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8",
 		"otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0")
@@ -203,6 +207,7 @@ func TestReadWhileAppHasVaultOpen(t *testing.T) {
 }
 
 func TestQRAndGoogleExport(t *testing.T) {
+	t.Parallel()
 	path, env, _ := newVault(t)
 	addKeys(t, path, exampleURI,
 		"otpauth://totp/SHA512:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA512",

@@ -10,6 +10,9 @@ import (
 	"latchkey/vault"
 )
 
+// Tests that make vaults run in parallel: each has its own, and the real
+// Argon2id calibration (about 2 s a vault) is most of their time.
+
 // newVault creates a vault through "latchkey init" and returns its path,
 // the environment that finds it, and the backup codes init printed.
 func newVault(t *testing.T) (path string, env map[string]string, codes []string) {
@@ -51,6 +54,7 @@ func addKeys(t *testing.T, path string, uris ...string) {
 }
 
 func TestInitListCode(t *testing.T) {
+	t.Parallel()
 	path, env, _ := newVault(t)
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -99,6 +103,7 @@ func TestInitListCode(t *testing.T) {
 }
 
 func TestWrongPasswordAndCorruptVault(t *testing.T) {
+	t.Parallel()
 	path, env, _ := newVault(t)
 	before, _ := os.ReadFile(path)
 	bad := map[string]string{"LATCHKEY_VAULT": path, "LATCHKEY_PASSWORD_FILE": writeFile(t, t.TempDir(), "pw", "wrong\n")}
@@ -131,6 +136,7 @@ func TestWrongPasswordAndCorruptVault(t *testing.T) {
 }
 
 func TestPasswdRecoverBackupCodes(t *testing.T) {
+	t.Parallel()
 	path, env, codes := newVault(t)
 	addKeys(t, path, exampleURI)
 	dir := t.TempDir()
@@ -187,6 +193,7 @@ func TestPasswdRecoverBackupCodes(t *testing.T) {
 }
 
 func TestInitRefusesShortPassword(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "vault.latchkey")
 	env := map[string]string{"LATCHKEY_VAULT": path, "LATCHKEY_PASSWORD_FILE": writeFile(t, dir, "pw", "hunter2\n")}
