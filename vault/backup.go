@@ -32,13 +32,19 @@ type BackupOptions struct {
 	// WithBackupCodes copies the vault's backup-code slots, so each of its
 	// unused backup codes opens the backup too.
 	WithBackupCodes bool
+	// Replace lets the backup replace an existing file: an earlier
+	// exported backup, or any other regular file the user chose to replace.
+	// A vault, a lock or an automatic backup is never replaced.
+	Replace bool
 }
 
 // WriteBackup writes an encrypted backup of the vault as it is in memory
 // (saved or not) to path: atomically, mode 0600, read back and fully
-// decrypted before it replaces anything at path. A separate password runs
-// the calibrated key derivation once (about a second). It refuses to write
-// over the vault's own file. WriteBackup works on a read-only vault.
+// decrypted before it is moved to path. A separate password runs the
+// calibrated key derivation once (about a second). Where it may write is
+// WriteFile's rule (an existing file only with o.Replace; never a vault, a
+// lock, an automatic backup or a symbolic link), checked before the key
+// derivation. WriteBackup works on a read-only vault.
 func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	v.mu.Lock()
 	if v.closed {
@@ -69,8 +75,9 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	if err != nil {
 		return err
 	}
-	if sameFile(path, vaultPath) {
-		return fmt.Errorf("vault: %s is the vault itself: %w", path, ErrExists)
+	wo := WriteOptions{Replace: o.Replace, Vault: vaultPath, Backup: true}
+	if err := CheckWrite(path, wo); err != nil {
+		return err
 	}
 	// wk is kept to check the written slot without a second KDF run.
 	var wk []byte
@@ -110,20 +117,7 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 		}
 		return verifyFile(b, dataKey, lim)
 	}
-	if _, err := writeAtomic(fsys, path, data, verify); err != nil {
-		return err
-	}
-	return nil
-}
-
-// sameFile reports whether a and b name one existing file.
-func sameFile(a, b string) bool {
-	fa, err := os.Stat(a)
-	if err != nil {
-		return false
-	}
-	fb, err := os.Stat(b)
-	return err == nil && os.SameFile(fa, fb)
+	return writeFile(fsys, path, data, verify, wo)
 }
 
 // Backup is what a backup file holds, read-only. Wipe it when done.
@@ -486,6 +480,10 @@ func restoreWithBackupCode(backupPath, code, newPath string, newPassword []byte,
 // restoreAt writes the loaded v as a new vault file at newPath, holding its
 // lock, and gives it backup codes if it has none.
 func (v *Vault) restoreAt(newPath string) (codes []string, err error) {
+	if newPath, _, err = resolvePath(newPath); err != nil {
+		return nil, err
+	}
+	v.path = newPath
 	if Exists(newPath) {
 		return nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
 	}

@@ -51,6 +51,10 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	if len(password) == 0 {
 		return nil, nil, ErrEmptyPassword
 	}
+	path, _, err = resolvePath(path)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := o.fs.MkdirAll(filepath.Dir(path)); err != nil {
 		return nil, nil, fmt.Errorf("vault: creating the vault's folder: %w", err)
 	}
@@ -104,8 +108,11 @@ func makeCodeSlots(dataKey []byte) ([]slot, []string, error) {
 
 // Open unlocks the vault at path with its password. Errors: ErrWrongPassword,
 // ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNotFound
-// (wrapping fs.ErrNotExist) when there is no file. The file is never written
-// on failure.
+// (wrapping fs.ErrNotExist) when there is no file, ErrNotRegular for a
+// folder, FIFO or device (refused before it is opened or a lock made). The
+// file is never written on failure. A symbolic link is followed: the real
+// file is locked and saved, and the link stays a link (Path is the real
+// file).
 //
 // When the password slot's parameters cost less than half of what this
 // machine now affords in DefaultUnlockTime, Open re-wraps the data key at
@@ -251,8 +258,13 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 
 // readLocked locks path and parses it; the returned Vault holds the lock.
 func readLocked(path string, o options) (*Vault, *container, error) {
-	if !Exists(path) {
-		// Checked first so a mistyped path leaves no stray lock file.
+	// Resolved and checked first, so a mistyped path leaves no stray lock
+	// file and the lock is the real file's whatever name was given.
+	path, exists, err := resolvePath(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !exists {
 		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, fs.ErrNotExist)
 	}
 	lock, err := lockFile(path)
