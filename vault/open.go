@@ -42,7 +42,9 @@ func (o options) kdfParams() Params {
 // Create makes a new vault at path (its folder gets mode 0700), protected by
 // password, and returns it open together with BackupCodeCount backup codes
 // to show the user once. It calibrates Argon2id to about a second on this
-// machine. It refuses to replace an existing file (ErrExists).
+// machine. It refuses to replace an existing file (ErrExists), a link
+// included. When only the first automatic backup fails, the vault is made
+// all the same and LastBackup says why the backup failed.
 func Create(path string, password []byte) (v *Vault, backupCodes []string, err error) {
 	return create(path, password, defaultOptions())
 }
@@ -84,7 +86,9 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	}
 	v.slots = append(v.slots, codeSlots...)
 	v.dirty = true
-	if err := v.save(false); err != nil {
+	// The vault is made even when its first automatic backup fails: the
+	// codes must reach the user. LastBackup reports the failure.
+	if err := v.save(false); err != nil && !errors.Is(err, ErrBackupFailed) {
 		return nil, nil, err
 	}
 	return v, codes, nil
