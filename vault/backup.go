@@ -56,7 +56,7 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 		v.mu.Unlock()
 		return fmt.Errorf("vault: a backup under the vault password: %w", ErrNeedsPassword)
 	}
-	vaultPath := v.path
+	vaultPath, seq := v.path, v.seq
 	dataKey := slices.Clone(v.dataKey)
 	pt, err := encodePayload(v.accounts, v.settings)
 	var slots []slot
@@ -96,7 +96,7 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	if len(slots) == 0 || slots[0].kind != passwordSlot {
 		return fmt.Errorf("vault: the vault has no password slot to copy: %w", ErrNeedsPassword)
 	}
-	data, err := marshalContainer(slots, dataKey, pt)
+	data, err := marshalContainerSeq(slots, dataKey, pt, seq)
 	if err != nil {
 		return err
 	}
@@ -533,6 +533,12 @@ type BackupStatus struct {
 	Err error
 	// Kept is how many backups of this vault the folder holds.
 	Kept int
+	// Newer is set when the vault file is older than one of its backups:
+	// it was replaced by an older copy (or rolled back by a sync or a
+	// restored disk). Newer is that backup (the latest save among them),
+	// NewerTime when it was written. Restoring it brings the vault back.
+	Newer     string
+	NewerTime time.Time
 }
 
 // LastBackup reports the newest verified automatic backup and whether the
@@ -540,6 +546,11 @@ type BackupStatus struct {
 // last backed up and remind the user. It reads and decrypts backups (no
 // KDF). Its only error is ErrClosed: an unreachable folder is reported in
 // the status (Pending, Err).
+//
+// It also tells a vault file older than its backups (Newer): a backup
+// holding a later save than the vault file (the save sequence, FORMAT.md),
+// or, for files without one, a vault file that is byte for byte an older
+// backup while a newer backup exists.
 func (v *Vault) LastBackup() (BackupStatus, error) {
 	v.mu.Lock()
 	if v.closed {
@@ -547,7 +558,7 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 		return BackupStatus{}, ErrClosed
 	}
 	st := BackupStatus{Dir: v.backupDir(), Enabled: v.settings.BackupKeep >= 0, Err: v.backupErr}
-	dataKey, diskSum, path, fsys, lim := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits
+	dataKey, diskSum, path, fsys, lim, seq := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits, v.seq
 	v.mu.Unlock()
 	defer clear(dataKey)
 	all, err := listBackups(fsys, st.Dir, path)
@@ -561,17 +572,43 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 	}
 	// The newest that fully verifies; Kept counts every backup that opens
 	// with the vault's key (another vault's backups may share the folder).
+	var newest string    // the newest of this vault's backups, by name
+	var newestSeq uint64 // its save sequence number; 0: none
+	var newerSeq uint64  // the highest sequence above the vault's
+	sameAsOlder := false // the vault file is a backup other than the newest
 	for _, p := range all {
 		b, err := fsys.ReadFile(p)
-		if err != nil || !sealedWith(b, dataKey, lim) {
+		if err != nil {
+			continue
+		}
+		c, err := parseContainer(b, lim)
+		if err != nil || !c.opensWith(dataKey) {
 			continue
 		}
 		st.Kept++
+		bseq, _ := c.seq()
+		if newest == "" {
+			newest, newestSeq = p, bseq
+		} else if sha256.Sum256(b) == diskSum {
+			sameAsOlder = true
+		}
+		if seq > 0 && bseq > seq && bseq > newerSeq {
+			newerSeq, st.Newer = bseq, p
+		}
 		if st.Path == "" && verifyFile(b, dataKey, lim) == nil {
 			st.Last, _ = stampOf(p)
 			st.Path = p
 			st.Pending = st.Enabled && sha256.Sum256(b) != diskSum
 		}
+	}
+	if st.Newer == "" && sameAsOlder && (seq == 0 || newestSeq == 0) {
+		// No sequence numbers to compare (files of an older Latchkey):
+		// only a copy can make the vault equal an older backup again, as
+		// every save seals with a fresh nonce.
+		st.Newer = newest
+	}
+	if st.Newer != "" {
+		st.NewerTime, _ = stampOf(st.Newer)
 	}
 	if st.Path == "" {
 		st.Pending = st.Enabled
@@ -606,9 +643,10 @@ func (v *Vault) rememberBackup(p string, owned bool) {
 // sealedWith reports whether the vault file b opens with dataKey.
 func sealedWith(b, dataKey []byte, lim limits) bool {
 	c, err := parseContainer(b, lim)
-	if err != nil {
-		return false
-	}
+	return err == nil && c.opensWith(dataKey)
+}
+
+func (c *container) opensWith(dataKey []byte) bool {
 	pt, err := c.openPayload(dataKey)
 	clear(pt)
 	return err == nil
@@ -622,7 +660,9 @@ const BackupInterval = 24 * time.Hour
 // no verified backup holds it (an earlier backup failed, or the folder was
 // unreachable) or the newest is older than BackupInterval. The app calls it
 // at start, daily, and when a backup folder may be back. It needs the lock:
-// a read-only vault gets ErrReadOnly.
+// a read-only vault gets ErrReadOnly. It writes nothing while the vault file
+// is older than a backup (Newer): a copy of the old file would only look
+// like the latest backup and push the newer ones out.
 func (v *Vault) BackupNow() (BackupStatus, error) {
 	v.mu.Lock()
 	if err := v.writable(); err != nil {
@@ -632,7 +672,7 @@ func (v *Vault) BackupNow() (BackupStatus, error) {
 	v.mu.Unlock()
 	// A folder that cannot be listed is tried anyway: writing says why.
 	st, _ := v.LastBackup()
-	if !st.Enabled || (!st.Pending && v.now().Sub(st.Last) < BackupInterval) {
+	if !st.Enabled || st.Newer != "" || (!st.Pending && v.now().Sub(st.Last) < BackupInterval) {
 		return st, nil
 	}
 	v.mu.Lock()

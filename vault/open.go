@@ -313,6 +313,7 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 	v.slots = c.slots
 	v.accounts = accounts
 	v.settings = settings
+	v.seq, _ = c.seq()
 	return nil
 }
 
@@ -350,7 +351,7 @@ func (v *Vault) save(checkDisk bool) error {
 	if err != nil {
 		return err
 	}
-	data, err := marshalContainer(slots, v.dataKey, pt)
+	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
 	clear(pt)
 	if err != nil {
 		return err
@@ -374,6 +375,7 @@ func (v *Vault) save(checkDisk bool) error {
 		v.diskSum = sha256.Sum256(data)
 		v.slots = slots
 		v.usedCodeSlot = -1
+		v.seq++
 	}
 	if err != nil {
 		return err
