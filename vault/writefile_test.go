@@ -145,8 +145,19 @@ func TestWriteBackupReplaces(t *testing.T) {
 		t.Fatal("a refused backup changed the earlier one")
 	}
 	must(t, v.WriteBackup(out, BackupOptions{Replace: true}))
-	if bytes.Equal(mustRead(t, out), first) {
+	second := mustRead(t, out)
+	if bytes.Equal(second, first) {
 		t.Error("Replace left the earlier backup in place")
+	}
+	// Plain data does not pass for a backup to replace one.
+	if err := WriteFile(out, []byte("plain export"), WriteOptions{Replace: true, Backup: true}); err == nil {
+		t.Error("plain data written as a backup over an earlier backup: got no error")
+	}
+	if err := WriteFile(out, []byte("plain export"), WriteOptions{Replace: true}); !errors.Is(err, ErrProtected) {
+		t.Errorf("a plain export over an earlier backup: got %v, want ErrProtected", err)
+	}
+	if !bytes.Equal(mustRead(t, out), second) {
+		t.Fatal("a refused write changed the backup")
 	}
 	backups, _ := Backups(BackupDirFor(path), path)
 	for _, p := range []string{path, path + ".lock", backups[0]} {
