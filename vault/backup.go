@@ -549,8 +549,9 @@ type BackupStatus struct {
 //
 // It also tells a vault file older than its backups (Newer): a backup
 // holding a later save than the vault file (the save sequence, FORMAT.md),
-// or, for files without one, a vault file that is byte for byte an older
-// backup while a newer backup exists.
+// unless the vault was saved since and holds every account of that backup
+// as new (it was merged back); or, for files without a sequence, a vault
+// file that is byte for byte an older backup while a newer one exists.
 func (v *Vault) LastBackup() (BackupStatus, error) {
 	v.mu.Lock()
 	if v.closed {
@@ -559,6 +560,10 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 	}
 	st := BackupStatus{Dir: v.backupDir(), Enabled: v.settings.BackupKeep >= 0, Err: v.backupErr}
 	dataKey, diskSum, path, fsys, lim, seq := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits, v.seq
+	held := make(map[string]time.Time, len(v.accounts)) // id: last modified
+	for _, a := range v.accounts {
+		held[a.ID] = a.Modified
+	}
 	v.mu.Unlock()
 	defer clear(dataKey)
 	all, err := listBackups(fsys, st.Dir, path)
@@ -575,6 +580,7 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 	var newest string    // the newest of this vault's backups, by name
 	var newestSeq uint64 // its save sequence number; 0: none
 	var newerSeq uint64  // the highest sequence above the vault's
+	var newer *container // that backup
 	sameAsOlder := false // the vault file is a backup other than the newest
 	for _, p := range all {
 		b, err := fsys.ReadFile(p)
@@ -593,13 +599,18 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 			sameAsOlder = true
 		}
 		if seq > 0 && bseq > seq && bseq > newerSeq {
-			newerSeq, st.Newer = bseq, p
+			newerSeq, st.Newer, newer = bseq, p, c
 		}
 		if st.Path == "" && verifyFile(b, dataKey, lim) == nil {
 			st.Last, _ = stampOf(p)
 			st.Path = p
 			st.Pending = st.Enabled && sha256.Sum256(b) != diskSum
 		}
+	}
+	if newer != nil && !sameAsOlder && holdsAll(held, newer, dataKey) {
+		// Not a copy of an older backup, and every account of the newer
+		// backup is here, as new (merged back since): nothing is missing.
+		st.Newer = ""
 	}
 	if st.Newer == "" && sameAsOlder && (seq == 0 || newestSeq == 0) {
 		// No sequence numbers to compare (files of an older Latchkey):
@@ -614,6 +625,31 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 		st.Pending = st.Enabled
 	}
 	return st, nil
+}
+
+// holdsAll reports whether every account of the backup c is in held (by
+// id) and modified no earlier there.
+func holdsAll(held map[string]time.Time, c *container, dataKey []byte) bool {
+	pt, err := c.openPayload(dataKey)
+	if err != nil {
+		return false
+	}
+	defer clear(pt)
+	accounts, _, err := decodePayload(pt)
+	if err != nil {
+		return false
+	}
+	defer func() {
+		for i := range accounts {
+			accounts[i].wipe()
+		}
+	}()
+	for _, a := range accounts {
+		if m, ok := held[a.ID]; !ok || m.Before(a.Modified) {
+			return false
+		}
+	}
+	return true
 }
 
 // ownsBackup reports whether the backup at p was made from this vault: it

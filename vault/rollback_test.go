@@ -16,13 +16,14 @@ func TestRollbackToOlderCopy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v", "vault.latchkey")
 	v, _, err := create(path, testPassword, o)
 	must(t, err)
-	a := rfcKey()
-	for _, name := range []string{"one", "two", "three"} {
+	for i, name := range []string{"one", "two", "three", "four", "five", "six"} {
 		c.t = c.t.Add(time.Hour)
+		a := rfcKey()
 		a.Name = name
+		a.Secret = []byte("a secret of its own: " + name)
 		mustAdd(t, v, Account{Key: a})
 		mustSave(t, v)
-		if name == "one" {
+		if i == 0 {
 			// A copy taken here, as a sync tool or a restored disk keeps.
 			must(t, os.WriteFile(path+".copy", mustRead(t, path), 0o600))
 		}
@@ -44,8 +45,8 @@ func TestRollbackToOlderCopy(t *testing.T) {
 	}
 	st, err = v.LastBackup()
 	must(t, err)
-	if st.Newer != newest || !st.NewerTime.Equal(day0.Add(3*time.Hour)) {
-		t.Errorf("after the rollback: got Newer %q at %v, want %q at %v", st.Newer, st.NewerTime, newest, day0.Add(3*time.Hour))
+	if st.Newer != newest || !st.NewerTime.Equal(day0.Add(6*time.Hour)) {
+		t.Errorf("after the rollback: got Newer %q at %v, want %q at %v", st.Newer, st.NewerTime, newest, day0.Add(6*time.Hour))
 	}
 	// Backing up now would only push the newer backups out.
 	before, _ := Backups(st.Dir, path)
@@ -56,11 +57,32 @@ func TestRollbackToOlderCopy(t *testing.T) {
 	if len(after) != len(before) || st.Newer != newest {
 		t.Errorf("BackupNow on a rolled-back vault: %d backups, then %d, Newer %q; want none written and %q", len(before), len(after), st.Newer, newest)
 	}
-	// The backup brings the latest save back.
-	b, err := openBackup(st.Newer, testPassword, testOptions())
+	// A save of the old copy (a code copied in the window) does not hide
+	// what it lacks.
+	must(t, v.MarkUsed(v.Accounts()[0].ID))
+	mustSave(t, v)
+	if st, _ := v.LastBackup(); st.Newer != newest {
+		t.Errorf("after a save of the old copy: got Newer %q, want still %q", st.Newer, newest)
+	}
+	// Merged back from the newer backup, it lacks nothing.
+	b, err := openBackup(newest, testPassword, testOptions())
 	must(t, err)
-	if len(b.Accounts) != 3 {
-		t.Errorf("the newer backup holds %d accounts, want 3", len(b.Accounts))
+	if len(b.Accounts) != 6 {
+		t.Fatalf("the newer backup holds %d accounts, want 6", len(b.Accounts))
+	}
+	if _, err := v.Merge(b.Accounts[:5], nil); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, v)
+	if st, _ := v.LastBackup(); st.Newer != newest {
+		t.Errorf("with one account still missing: got Newer %q, want still %q", st.Newer, newest)
+	}
+	if _, err := v.Merge(b.Accounts, func(_, _ Account) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, v)
+	if st, _ := v.LastBackup(); st.Newer != "" {
+		t.Errorf("after merging the newer backup back: got Newer %q, want none", st.Newer)
 	}
 }
 
