@@ -25,15 +25,17 @@ func init() {
 	register(&command{
 		name:  "export",
 		brief: "write the accounts out: encrypted backup, URIs, Google or Aegis",
-		args:  "--format uri|google-qr|aegis|backup [--out FILE|DIR]",
+		args:  "--format uri|google-qr|aegis|backup [--out FILE|DIR] [--force]",
 		summary: `Writes the vault's accounts out.
   uri        otpauth:// URIs, one per line (standard output unless --out); NOT encrypted
   google-qr  Google Authenticator export QR codes, PNG files in the folder --out; NOT encrypted
   aegis      an Aegis plain JSON vault (--out FILE); NOT encrypted
-  backup     an encrypted backup in Latchkey's own format (--out FILE)`,
+  backup     an encrypted backup in Latchkey's own format (--out FILE)
+An existing file is replaced only with --force; the vault, its lock and its
+backups never are, and a symbolic link is never written through.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			fs.String("format", "", "uri, google-qr, aegis or backup (required)")
-			fs.String("out", "", "the file (or folder, for google-qr) to write")
+			addOutFlags(fs, c, "the file (or folder, for google-qr) to write")
 			addPasswordFlags(fs, c)
 			addBackupFlags(fs, c)
 		},
@@ -112,7 +114,7 @@ func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (ad
 		return 0, err
 	}
 	if len(r.Added) > 0 {
-		if err := v.Save(); err != nil {
+		if err := c.saved(v, v.Save()); err != nil {
 			return 0, fmt.Errorf("saving %s: %w", v.Path(), err)
 		}
 	}
@@ -139,6 +141,14 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 	if (format == "google-qr" || format == "backup" || format == "aegis") && out == "" {
 		return usageErrorf("--format %s needs --out", format)
 	}
+	// A file that cannot be written is refused before the key derivation.
+	if out != "" && format != "google-qr" {
+		o := c.outOptions()
+		o.Backup = format == "backup"
+		if err := outError(out, vault.CheckWrite(out, o)); err != nil {
+			return err
+		}
+	}
 	// Exports only read: they work while the app has the vault open.
 	v, err := c.openVaultReadOnly()
 	if err != nil {
@@ -158,7 +168,7 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 			_, err := fmt.Fprint(c.Stdout, b.String())
 			return err
 		}
-		if err := writeNewFile(out, []byte(b.String())); err != nil {
+		if err := c.writeOut(out, []byte(b.String())); err != nil {
 			return err
 		}
 	case "google-qr":
@@ -187,9 +197,16 @@ func (c *ctx) exportGoogleQR(accounts []vault.Account, out string) error {
 	if err := os.MkdirAll(out, 0o700); err != nil {
 		return err
 	}
+	names := make([]string, len(pngs))
+	for i := range pngs {
+		names[i] = filepath.Join(out, fmt.Sprintf("google-export-%d-of-%d.png", i+1, len(pngs)))
+		// All are checked before any is written: no half export.
+		if err := c.checkOut(names[i]); err != nil {
+			return err
+		}
+	}
 	for i, png := range pngs {
-		name := filepath.Join(out, fmt.Sprintf("google-export-%d-of-%d.png", i+1, len(pngs)))
-		if err := writeNewFile(name, png); err != nil {
+		if err := c.writeOut(names[i], png); err != nil {
 			return err
 		}
 	}

@@ -74,6 +74,7 @@ type ctx struct {
 	pw        passwordSource
 	stdinUsed bool
 	backup    backupFlags // backup.go: --backup-password-file, --with-backup-codes, --import-password-file
+	force     bool        // --force: an --out file may replace an existing one (write.go)
 }
 
 var commands = map[string]*command{}

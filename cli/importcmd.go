@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"latchkey/interop"
 	"latchkey/qrimport"
@@ -89,7 +88,7 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 // ones it cannot reported by label and reason. A Latchkey backup is merged
 // into the vault there and then (backup is true).
 func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry, backup bool, err error) {
-	f, err := os.Open(path)
+	f, err := openInput(path)
 	if err != nil {
 		return nil, false, err
 	}
@@ -143,7 +142,7 @@ func (c *ctx) exportAegis(accounts []vault.Account, out string) error {
 		return err
 	}
 	defer clear(b.Bytes())
-	if err := writeNewFile(out, b.Bytes()); err != nil {
+	if err := c.writeOut(out, b.Bytes()); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "exported %d accounts to %s\n", len(accounts), out)

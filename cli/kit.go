@@ -2,10 +2,8 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -16,17 +14,18 @@ func init() {
 	register(&command{
 		name:  "recovery-kit",
 		brief: "write the printable recovery page (HTML, marked SECRET)",
-		args:  "--out FILE.html [--regenerate-codes] [--with-accounts]",
+		args:  "--out FILE.html [--force] [--regenerate-codes] [--with-accounts]",
 		summary: `Writes the recovery kit: one HTML page to print or keep offline, marked SECRET,
 with where the vault and its backups live and how to recover.
 The vault keeps its backup codes only encrypted, so a kit can list them only
 as they are made: --regenerate-codes makes a new set for the kit (the old set
 stops working). Without it the kit holds no codes and says how to add them.
 --with-accounts adds every account as a QR code with its secret: anyone who
-reads that page can make your codes. The file is made new (never replaced),
-readable by you alone, and written nowhere else.`,
+reads that page can make your codes. The file is made new (--force replaces
+an existing one; never the vault, its lock or its backups), readable by you
+alone, and written nowhere else.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("out", "", "the HTML file to write (required; must not exist)")
+			addOutFlags(fs, c, "the HTML file to write (required)")
 			fs.Bool("regenerate-codes", false, "make a new set of backup codes and put them in the kit; the old set stops working")
 			fs.Bool("with-accounts", false, "add every account as a QR code and its secret (NOT encrypted)")
 			addPasswordFlags(fs, c)
@@ -42,27 +41,16 @@ func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 0 || out == "" {
 		return usageErrorf("recovery-kit takes --out FILE and no arguments; see \"latchkey recovery-kit -h\"")
 	}
+	// Checked before the vault is opened and before any new codes, so
+	// codes are never made for a kit that cannot be written.
+	if err := c.checkOut(out); err != nil {
+		return err
+	}
 	v, err := c.openVault()
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	// The file is made before any new codes, so codes are never made for
-	// a kit that cannot be written.
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("%s already exists; it was left as it is (choose another name)", out)
-	}
-	if err != nil {
-		return err
-	}
-	written := false
-	defer func() {
-		if !written {
-			f.Close()
-			os.Remove(out)
-		}
-	}()
 	k := kit.Kit{VaultPath: absPath(v.Path()), Created: time.Now()}
 	if st, err := v.LastBackup(); err == nil && st.Enabled {
 		k.BackupDir = absPath(st.Dir)
@@ -77,18 +65,13 @@ func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
 			return fmt.Errorf("making new backup codes: %w", err)
 		}
 		k.BackupCodes = codes
+		c.warnIfBackupFailed(v)
 	}
 	var page bytes.Buffer
 	defer func() { clear(page.Bytes()) }()
 	err = kit.Write(&page, k)
 	if err == nil {
-		_, err = f.Write(page.Bytes())
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+		err = c.writeOut(out, page.Bytes())
 	}
 	if err != nil {
 		if len(k.BackupCodes) > 0 {
@@ -100,7 +83,6 @@ func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
 		}
 		return fmt.Errorf("writing %s: %w", out, err)
 	}
-	written = true
 	switch {
 	case len(k.BackupCodes) > 0:
 		fmt.Fprintf(c.Stderr, "wrote the recovery kit to %s with %d new backup codes; the old codes no longer open the vault (backups made before now still accept them)\n", out, len(k.BackupCodes))

@@ -12,10 +12,10 @@ func init() {
 	register(&command{
 		name:    "qr",
 		brief:   "write an account as a QR code image",
-		args:    "QUERY --out FILE.png [--size PIXELS]",
+		args:    "QUERY --out FILE.png [--force] [--size PIXELS]",
 		summary: "Writes the matching account as a QR code image, for moving it to a phone.\nThe image holds the secret: keep it as safe as the vault, and delete it after use.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("out", "", "the PNG file to write (required)")
+			addOutFlags(fs, c, "the PNG file to write (required)")
 			fs.Int("size", 512, "the image's width and height in pixels")
 			addPasswordFlags(fs, c)
 		},
@@ -32,6 +32,9 @@ func runQR(c *ctx, fs *flag.FlagSet, args []string) error {
 	if size < 64 || size > 4096 {
 		return usageErrorf("--size must be 64 to 4096 pixels")
 	}
+	if err := c.checkOut(out); err != nil {
+		return err
+	}
 	v, err := c.openVaultReadOnly()
 	if err != nil {
 		return err
@@ -45,7 +48,7 @@ func runQR(c *ctx, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return fmt.Errorf("making the QR code of %s: %w", a.Key.Label(), err)
 	}
-	if err := writeNewFile(out, png); err != nil {
+	if err := c.writeOut(out, png); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "wrote %s: it holds the secret of %s\n", out, a.Key.Label())

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"latchkey/qrimport"
 )
@@ -55,35 +53,6 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	if !ok {
 		return errors.New("some images could not be read fully (see above)")
-	}
-	return nil
-}
-
-// writeNewFile writes output that holds secrets, readable by the user alone,
-// durably.
-func writeNewFile(path string, data []byte) error {
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
-		}
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	// An existing file keeps its mode through O_TRUNC: narrow it before
-	// any secret goes in.
-	if err = f.Chmod(0o600); err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }

@@ -94,10 +94,10 @@ func TestAddExportImport(t *testing.T) {
 		}
 	}
 
-	// A file the user names is narrowed to 0600 before secrets go in.
+	// A file the user names to replace (--force) comes out 0600.
 	uris := writeFile(t, dir, "uris.txt", "")
 	os.Chmod(uris, 0o644)
-	if r := runCLI(t, "", env, "export", "--format", "uri", "--out", uris); r.status != 0 {
+	if r := runCLI(t, "", env, "export", "--format", "uri", "--out", uris, "--force"); r.status != 0 {
 		t.Fatalf("export uri --out: status %d, stderr %q", r.status, r.stderr)
 	}
 	if fi, _ := os.Stat(uris); fi.Mode().Perm() != 0o600 {

@@ -164,6 +164,7 @@ func runInit(c *ctx, fs *flag.FlagSet, args []string) error {
 	for _, code := range codes {
 		fmt.Fprintln(c.Stdout, code)
 	}
+	c.warnIfBackupFailed(v)
 	fmt.Fprintf(c.Stderr, "created %s\nthe %d lines above are backup codes: store them apart from the computer; each opens the vault once if the password is lost\n", path, len(codes))
 	return nil
 }
@@ -279,7 +280,7 @@ func codeFromVault(c *ctx, query string, at time.Time) error {
 	if err := v.Update(a); err != nil {
 		return err
 	}
-	if err := v.Save(); err != nil {
+	if err := c.saved(v, v.Save()); err != nil {
 		return fmt.Errorf("saving the advanced HOTP counter: %w", err)
 	}
 	fmt.Fprintln(c.Stdout, code)
@@ -357,10 +358,10 @@ func runPasswd(c *ctx, fs *flag.FlagSet, args []string) error {
 
 func (c *ctx) setPasswordAndSave(v *vault.Vault, pw []byte) error {
 	fmt.Fprintln(c.Stderr, "deriving the new key (about a second)...")
-	if err := v.SetPassword(pw); err != nil {
+	if err := c.saved(v, v.SetPassword(pw)); err != nil {
 		return fmt.Errorf("setting the password: %w", err)
 	}
-	if err := v.Save(); err != nil {
+	if err := c.saved(v, v.Save()); err != nil {
 		return fmt.Errorf("saving %s: %w", v.Path(), err)
 	}
 	fmt.Fprintln(c.Stderr, "the password is changed")
@@ -420,9 +421,10 @@ func runBackupCodes(c *ctx, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := v.Save(); err != nil {
+	if err := c.saved(v, v.Save()); err != nil {
 		return fmt.Errorf("saving %s: %w", v.Path(), err)
 	}
+	c.warnIfBackupFailed(v)
 	for _, code := range codes {
 		fmt.Fprintln(c.Stdout, code)
 	}

@@ -88,8 +88,8 @@ func aegisExport(accounts []vault.Account) ([]byte, error) {
 // savePrivate asks where to save data that is not encrypted and writes it
 // there, 0600.
 func (a *app) savePrivate(name string, data []byte, what string) {
-	a.chooseSaveFile("Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string) {
-		err := writeFilePrivate(path, data)
+	a.chooseSaveFile("Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string, replace bool) {
+		err := a.writePrivate(path, data, replace)
 		clear(data)
 		if err != nil {
 			a.showError("Could not save the "+what, err)
@@ -235,7 +235,7 @@ func (f *kitForm) onConfirmed(ok bool) {
 }
 
 // write makes the new codes and the page in the background, then writes it.
-func (f *kitForm) write(path string) {
+func (f *kitForm) write(path string, replace bool) {
 	a := f.app
 	v := a.v
 	if v == nil {
@@ -265,7 +265,7 @@ func (f *kitForm) write(path string) {
 		fyne.Do(func() {
 			a.idleAgain()
 			if err == nil {
-				err = writeFilePrivate(path, page.Bytes())
+				err = a.writePrivate(path, page.Bytes(), replace)
 			}
 			clear(page.Bytes())
 			switch {

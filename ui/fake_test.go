@@ -31,6 +31,9 @@ type fakeVault struct {
 	closed    bool
 	nextID    int
 	saveError error
+	// setPasswordError is what SetPassword returns after setting it (as
+	// the real one does when only the automatic backup fails).
+	setPasswordError error
 
 	backups    []fakeBackupWrite  // what WriteBackup was asked to write
 	status     vault.BackupStatus // what LastBackup reports
@@ -166,7 +169,7 @@ func (f *fakeVault) SetPassword(pw []byte) error {
 	defer f.mu.Unlock()
 	f.password = slices.Clone(pw)
 	f.dirty = true
-	return nil
+	return f.setPasswordError
 }
 
 func (f *fakeVault) RegenerateBackupCodes() ([]string, error) {

@@ -42,7 +42,9 @@ func (o options) kdfParams() Params {
 // Create makes a new vault at path (its folder gets mode 0700), protected by
 // password, and returns it open together with BackupCodeCount backup codes
 // to show the user once. It calibrates Argon2id to about a second on this
-// machine. It refuses to replace an existing file (ErrExists).
+// machine. It refuses to replace an existing file (ErrExists), a link
+// included. When only the first automatic backup fails, the vault is made
+// all the same and LastBackup says why the backup failed.
 func Create(path string, password []byte) (v *Vault, backupCodes []string, err error) {
 	return create(path, password, defaultOptions())
 }
@@ -50,6 +52,10 @@ func Create(path string, password []byte) (v *Vault, backupCodes []string, err e
 func create(path string, password []byte, o options) (v *Vault, codes []string, err error) {
 	if len(password) == 0 {
 		return nil, nil, ErrEmptyPassword
+	}
+	path, _, err = resolvePath(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := o.fs.MkdirAll(filepath.Dir(path)); err != nil {
 		return nil, nil, fmt.Errorf("vault: creating the vault's folder: %w", err)
@@ -80,7 +86,9 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	}
 	v.slots = append(v.slots, codeSlots...)
 	v.dirty = true
-	if err := v.save(false); err != nil {
+	// The vault is made even when its first automatic backup fails: the
+	// codes must reach the user. LastBackup reports the failure.
+	if err := v.save(false); err != nil && !errors.Is(err, ErrBackupFailed) {
 		return nil, nil, err
 	}
 	return v, codes, nil
@@ -104,8 +112,11 @@ func makeCodeSlots(dataKey []byte) ([]slot, []string, error) {
 
 // Open unlocks the vault at path with its password. Errors: ErrWrongPassword,
 // ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNotFound
-// (wrapping fs.ErrNotExist) when there is no file. The file is never written
-// on failure.
+// (wrapping fs.ErrNotExist) when there is no file, ErrNotRegular for a
+// folder, FIFO or device (refused before it is opened or a lock made). The
+// file is never written on failure. A symbolic link is followed: the real
+// file is locked and saved, and the link stays a link (Path is the real
+// file).
 //
 // When the password slot's parameters cost less than half of what this
 // machine now affords in DefaultUnlockTime, Open re-wraps the data key at
@@ -251,8 +262,13 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 
 // readLocked locks path and parses it; the returned Vault holds the lock.
 func readLocked(path string, o options) (*Vault, *container, error) {
-	if !Exists(path) {
-		// Checked first so a mistyped path leaves no stray lock file.
+	// Resolved and checked first, so a mistyped path leaves no stray lock
+	// file and the lock is the real file's whatever name was given.
+	path, exists, err := resolvePath(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !exists {
 		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, fs.ErrNotExist)
 	}
 	lock, err := lockFile(path)
@@ -297,6 +313,7 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 	v.slots = c.slots
 	v.accounts = accounts
 	v.settings = settings
+	v.seq, _ = c.seq()
 	return nil
 }
 
@@ -334,7 +351,7 @@ func (v *Vault) save(checkDisk bool) error {
 	if err != nil {
 		return err
 	}
-	data, err := marshalContainer(slots, v.dataKey, pt)
+	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
 	clear(pt)
 	if err != nil {
 		return err
@@ -358,6 +375,7 @@ func (v *Vault) save(checkDisk bool) error {
 		v.diskSum = sha256.Sum256(data)
 		v.slots = slots
 		v.usedCodeSlot = -1
+		v.seq++
 	}
 	if err != nil {
 		return err
