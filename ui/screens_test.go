@@ -620,7 +620,7 @@ func TestShowKeyQRDecodes(t *testing.T) {
 	h.app.showKeyQR(h.app.accounts.shown[0].ID)
 	img := h.win.Canvas().Capture()
 	if _, err := exec.LookPath("zbarimg"); err != nil {
-		t.Skip("zbarimg (zbar-tools) is not installed")
+		t.Fatalf("zbarimg (zbar-tools) is not installed; ./test.sh installs it: %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "qr.png")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
@@ -640,7 +640,7 @@ func TestShowKeyQRDecodes(t *testing.T) {
 
 func TestAddFromImageFileAndDrop(t *testing.T) {
 	if _, err := exec.LookPath("qrencode"); err != nil {
-		t.Skip("qrencode is not installed")
+		t.Fatalf("qrencode is not installed; ./test.sh installs it: %v", err)
 	}
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
@@ -678,7 +678,7 @@ func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 }
 
 func TestImportAegisFixture(t *testing.T) {
-	data, err := os.ReadFile("../../shared/fixtures/aegis-importers/aegis_plain.json")
+	data, err := os.ReadFile(filepath.Join(fixtures, "aegis_plain.json"))
 	if err != nil {
 		t.Skipf("fixtures not found (../shared/fixtures relative to the repo): %v", err)
 	}
@@ -696,7 +696,7 @@ func TestScreenCaptureUnderX(t *testing.T) {
 		t.Skip("no DISPLAY")
 	}
 	if _, err := exec.LookPath("import"); err != nil {
-		t.Skip("ImageMagick's import is not installed")
+		t.Fatalf("ImageMagick's import is not installed; ./test.sh installs it: %v", err)
 	}
 	data, err := captureScreen()
 	must(t, err)
