@@ -73,6 +73,7 @@ type ctx struct {
 	vaultPath string
 	pw        passwordSource
 	stdinUsed bool
+	warned    bool        // the argv warning was given (stdin.go)
 	backup    backupFlags // backup.go: --backup-password-file, --with-backup-codes, --import-password-file
 }
 
@@ -84,6 +85,7 @@ func register(c *command) { commands[c.name] = c }
 // becomes one line and a failure status, never a stack trace, which could
 // show values from memory.
 func Main(args []string, env Env) (status int) {
+	env.Stderr = messageWriter{env.Stderr}
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(env.Stderr, "latchkey: internal error (%T); please report it\n", p)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"latchkey/internal/safetext"
 	"latchkey/interop"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -47,7 +48,7 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	for _, path := range args {
 		got, wasBackup, err := c.readExport(fs, path)
 		if err != nil {
-			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", path, err)
+			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(path), err)
 			if exitStatus(err) == ExitWrongPassword || errors.Is(err, interop.ErrWrongPassword) {
 				status = ExitWrongPassword
 			}
@@ -109,9 +110,9 @@ func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry
 	if err != nil {
 		return nil, false, err
 	}
-	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, res.Format, len(res.Entries))
+	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", safetext.Escape(path), res.Format, len(res.Entries))
 	for _, s := range res.Skipped {
-		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", s.Label, s.Reason)
+		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", safetext.Escape(s.Label), safetext.Message(s.Reason))
 	}
 	entries = res.Entries
 	if len(res.Migration) > 0 {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"latchkey/internal/safetext"
 	"latchkey/qrimport"
 )
 
@@ -15,7 +16,7 @@ func init() {
 		name:    "scan",
 		brief:   "print the accounts in QR code images",
 		args:    "[--raw] IMAGE...",
-		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead.",
+		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead (on a terminal,\nwith control characters shown escaped).",
 		setup:   func(fs *flag.FlagSet, c *ctx) { fs.Bool("raw", false, "print each code's text as decoded") },
 		run:     runScan,
 	})
@@ -28,7 +29,7 @@ func (c *ctx) readImages(paths []string) (qrimport.Result, bool) {
 	ok := true
 	for _, p := range paths {
 		if err := col.AddFile(p); err != nil {
-			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", p, err)
+			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(p), err)
 			ok = false
 		}
 	}
@@ -41,7 +42,13 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	res, ok := c.readImages(args)
 	if fs.Lookup("raw").Value.String() == "true" {
+		// Exact into a pipe or file; on a terminal a hostile code's
+		// control characters are shown escaped instead of acting.
+		tty := isTerminal(c.Stdout)
 		for _, r := range res.Raw {
+			if tty {
+				r = safetext.Escape(r)
+			}
 			fmt.Fprintln(c.Stdout, r)
 		}
 	} else {
