@@ -24,10 +24,11 @@ func init() {
 each image; Google Authenticator exports too). Accounts already in the vault
 (the same secret) are reported and skipped.
 
-Give - to read the URIs from standard input, one per line: a URI given as an
-argument shows its secret to other users of the computer in the process list.
-With -, the vault password comes from --password-file, $LATCHKEY_PASSWORD_FILE
-or a prompt on the terminal, never from standard input:
+Give - to read the URIs from standard input, one per line (blank lines and
+# comments skipped): a URI given as an argument shows its secret to other
+users of the computer in the process list. With -, the vault password comes
+from --password-file or $LATCHKEY_PASSWORD_FILE (or, when standard input is
+a terminal, a prompt after the URIs), never from the same pipe:
   latchkey add - --password-file pw.txt < uris.txt`,
 		setup: func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
 		run:   runAdd,
