@@ -117,7 +117,7 @@ func run(args []string, env Env) error {
 			return err
 		}
 		if fs.NArg() > 0 {
-			return usageErrorf("unexpected %q; see \"latchkey help\"", fs.Arg(0))
+			return usageErrorf("unexpected %s; see \"latchkey help\"", quoteArg(fs.Arg(0)))
 		}
 		if env.OpenUI == nil {
 			return errors.New("this build has no window")
@@ -140,14 +140,14 @@ func run(args []string, env Env) error {
 				fs.Usage()
 				return nil
 			}
-			return usageErrorf("no command %q; see \"latchkey help\"", args[1])
+			return usageErrorf("no command %s; see \"latchkey help\"", quoteArg(args[1]))
 		}
 		printHelp(env.Stdout)
 		return nil
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usageErrorf("no command %q; see \"latchkey help\"", name)
+		return usageErrorf("no command %s; see \"latchkey help\"", quoteArg(name))
 	}
 	fs := newFlagSet(c, cmd.name, cmd.args, cmd.summary)
 	if cmd.setup != nil {

@@ -197,6 +197,14 @@ func TestBrokenURIsAreNeverEchoed(t *testing.T) {
 	if !strings.Contains(r.stderr, `"://" is missing after the scheme`) {
 		t.Errorf("add %q: stderr %q, want it to say the :// is missing", leakyURIs[0], r.stderr)
 	}
+	// Without a command, or after one that takes none.
+	for _, args := range [][]string{{leakyURIs[0]}, {"help", leakyURIs[1]}, {"--vault", "x", leakyURIs[2]}} {
+		r := runCLI(t, "", env, args...)
+		noLeak(t, "latchkey", r, args[len(args)-1])
+		if r.status != ExitUsage {
+			t.Errorf("latchkey %q: got status %d, want %d", args, r.status, ExitUsage)
+		}
+	}
 	r = runCLI(t, "", env, "code", leakSecret)
 	if !strings.Contains(r.stderr, "no account matches the query") && !strings.Contains(r.stderr, "no vault") {
 		t.Errorf("code SECRET: stderr %q, want no account matching the query", r.stderr)

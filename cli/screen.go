@@ -3,6 +3,7 @@ package cli
 import (
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -47,6 +48,15 @@ func screenSafeJSON(b []byte) []byte {
 		i += n
 	}
 	return out
+}
+
+// quoteArg quotes an argument in a message, unless it may hold a secret
+// (a URI given where a command or query was expected).
+func quoteArg(s string) string {
+	if mayHoldSecret(s) {
+		return "that argument (it looks like a URI or a secret, so it is not repeated)"
+	}
+	return strconv.Quote(s)
 }
 
 // mayHoldSecret reports whether text someone typed as a query could be a

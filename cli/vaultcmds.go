@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -310,7 +309,7 @@ func findOne(accounts []vault.Account, query string) (vault.Account, error) {
 	// A query that could be a secret or a mangled URI is not repeated.
 	quoted := "the query"
 	if !mayHoldSecret(query) {
-		quoted = strconv.Quote(query)
+		quoted = quoteArg(query)
 	}
 	switch len(matches) {
 	case 0:
