@@ -45,7 +45,12 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	// after the other files are read.
 	status := ExitFailure
 	failed := func(err error) error { return &exitError{code: status, err: err} }
-	for _, path := range args {
+	for i, path := range args {
+		if missingSecret(path) {
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, errNotAFile)
+			ok = false
+			continue
+		}
 		got, wasBackup, err := c.readExport(fs, path)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(path), err)

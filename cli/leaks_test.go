@@ -191,6 +191,9 @@ func TestBrokenURIsAreNeverEchoed(t *testing.T) {
 		img := filepath.Join(dir, "code"+string(rune('a'+i))+".png")
 		writeQR(t, img, uri)
 		noLeak(t, "scan", runCLI(t, "", env, "scan", img), uri)
+		// The URI where a file was expected.
+		noLeak(t, "import URI", runCLI(t, "", env, "import", uri), uri)
+		noLeak(t, "scan URI", runCLI(t, "", env, "scan", uri), uri)
 	}
 	// The name of the part that is wrong, instead.
 	r := runCLI(t, "", env, "add", leakyURIs[0])
@@ -308,4 +311,29 @@ func writeQR(t *testing.T, path, text string) {
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// list --json: the same value read back, and nothing that acts on a screen.
+func FuzzScreenSafeJSON(f *testing.F) {
+	for _, s := range []string{"", "GitHub", hostileIssuer, hostileName, "\u0085\u2028\x7f", "\xff", `\u202e`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, err := json.Marshal(accountJSON{Issuer: s, Tags: []string{s}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := screenSafeJSON(b)
+		screenSafe(t, "JSON", string(out))
+		var plain, safe accountJSON
+		if err := json.Unmarshal(b, &plain); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(out, &safe); err != nil {
+			t.Fatalf("%q: the escaped JSON %q does not parse: %v", s, out, err)
+		}
+		if safe.Issuer != plain.Issuer || safe.Tags[0] != plain.Tags[0] {
+			t.Fatalf("%q: got %q back, want %q", s, safe.Issuer, plain.Issuer)
+		}
+	})
 }

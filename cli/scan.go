@@ -27,7 +27,12 @@ func init() {
 func (c *ctx) readImages(paths []string) (qrimport.Result, bool) {
 	var col qrimport.Collector
 	ok := true
-	for _, p := range paths {
+	for i, p := range paths {
+		if missingSecret(p) {
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, errNotAFile)
+			ok = false
+			continue
+		}
 		if err := col.AddFile(p); err != nil {
 			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(p), err)
 			ok = false

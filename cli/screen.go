@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"os"
 	"strconv"
@@ -58,6 +59,15 @@ func quoteArg(s string) string {
 	}
 	return strconv.Quote(s)
 }
+
+// errNotAFile is said of a file argument that names no file and looks like
+// a URI or a secret: repeating it (as "open PATH: no such file" would) could
+// show the secret.
+var errNotAFile = errors.New("no such file, and it looks like a URI or a secret: give URIs to \"latchkey add -\" on standard input")
+
+// missingSecret reports whether a file argument is no file and may hold a
+// secret.
+func missingSecret(path string) bool { return !fileExists(path) && mayHoldSecret(path) }
 
 // mayHoldSecret reports whether text someone typed as a query could be a
 // secret or a mangled URI, which no message may repeat.
