@@ -39,7 +39,7 @@ func lockMemory(b []byte) (unlock func()) {
 	if err := mlock(b); err != nil {
 		if !pinned.warned {
 			pinned.warned = true
-			fmt.Fprintf(memlockWarnings, "latchkey: warning: the vault's keys may be written to swap: locking memory failed (%v); raise the locked-memory limit (ulimit -l)\n", err)
+			fmt.Fprintf(memlockWarnings, "latchkey: warning: the decrypted vault may be written to swap: locking memory failed (%v); raise the locked-memory limit (ulimit -l)\n", err)
 		}
 		return func() {}
 	}
