@@ -95,8 +95,8 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, p)
 				ok = false
 			}
-		case fileExists(a):
-			images = append(images, a)
+		case fileExists(a) || !mayHoldSecret(a):
+			images = append(images, a) // named in any error
 		case uriLike(a):
 			// A mistyped URI: say what is wrong, never echo it.
 			c.warnArgv()
