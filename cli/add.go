@@ -67,7 +67,7 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 	for i, a := range args {
 		switch {
 		case a == stdinArg:
-			text, err := c.readStdin(qrimport.MaxTextSize)
+			text, err := c.readStdin(qrimport.MaxTextSize, "the otpauth:// URIs, one per line")
 			if err != nil {
 				return err
 			}

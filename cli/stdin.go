@@ -62,8 +62,9 @@ func (c *ctx) passwordBesideStdin(cmd string) error {
 	return usageErrorf("%s -: standard input holds the URIs, so it cannot give the vault password too; give it with --password-file FILE or $LATCHKEY_PASSWORD_FILE", cmd)
 }
 
-// readStdin reads all of standard input for "-", once.
-func (c *ctx) readStdin(limit int) (string, error) {
+// readStdin reads all of standard input for "-", once; at a terminal it
+// first says what to paste.
+func (c *ctx) readStdin(limit int, what string) (string, error) {
 	if c.stdinUsed {
 		return "", usageErrorf("standard input can be read only once: give - once")
 	}
@@ -72,7 +73,7 @@ func (c *ctx) readStdin(limit int) (string, error) {
 		return "", errors.New("no standard input to read URIs from")
 	}
 	if isTerminal(c.Stdin) {
-		fmt.Fprintln(c.Stderr, "paste the otpauth:// URIs, one per line, then press Ctrl-D:")
+		fmt.Fprintf(c.Stderr, "paste %s, then press Ctrl-D:\n", what)
 	}
 	b, err := io.ReadAll(io.LimitReader(c.Stdin, int64(limit)+1))
 	if err != nil {
@@ -106,7 +107,7 @@ func (c *ctx) uriLines(text string, col *qrimport.Collector) (n int, ok bool) {
 
 // stdinURI reads the one URI of "code -".
 func (c *ctx) stdinURI() (otp.Key, error) {
-	text, err := c.readStdin(otp.MaxURILen)
+	text, err := c.readStdin(otp.MaxURILen, "the otpauth:// URI")
 	if err != nil {
 		return otp.Key{}, err
 	}
