@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -15,12 +17,21 @@ import (
 
 func init() {
 	register(&command{
-		name:    "add",
-		brief:   "add accounts from otpauth:// URIs or QR code images",
-		args:    "URI|IMAGE...",
-		summary: "Adds accounts from otpauth:// URIs and from images of QR codes (every code in\neach image; Google Authenticator exports too). Accounts already in the vault\n(the same secret) are reported and skipped.",
-		setup:   func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
-		run:     runAdd,
+		name:  "add",
+		brief: "add accounts from otpauth:// URIs or QR code images",
+		args:  "-|URI|IMAGE...",
+		summary: `Adds accounts from otpauth:// URIs and from images of QR codes (every code in
+each image; Google Authenticator exports too). Accounts already in the vault
+(the same secret) are reported and skipped.
+
+Give - to read the URIs from standard input, one per line (blank lines and
+# comments skipped): a URI given as an argument shows its secret to other
+users of the computer in the process list. With -, the vault password comes
+from --password-file or $LATCHKEY_PASSWORD_FILE (or, when standard input is
+a terminal, a prompt after the URIs), never from the same pipe:
+  latchkey add - --password-file pw.txt < uris.txt`,
+		setup: func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
+		run:   runAdd,
 	})
 	register(&command{
 		name:  "export",
@@ -45,27 +56,59 @@ backups never are, and a symbolic link is never written through.`,
 
 func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) == 0 {
-		return usageErrorf("add needs otpauth:// URIs or images; see \"latchkey add -h\"")
+		return usageErrorf("add needs otpauth:// URIs, images or -; see \"latchkey add -h\"")
+	}
+	if slices.Contains(args, stdinArg) {
+		if err := c.passwordBesideStdin("add"); err != nil {
+			return err
+		}
 	}
 	var keys []otp.Key
 	var images []string
 	ok := true
-	for _, a := range args {
-		if looksLikeURI(a) {
+	for i, a := range args {
+		switch {
+		case a == stdinArg:
+			text, err := c.readStdin(qrimport.MaxTextSize, "the otpauth:// URIs, one per line")
+			if err != nil {
+				return err
+			}
+			var col qrimport.Collector
+			n, linesOK := c.uriLines(text, &col)
+			if n == 0 && linesOK {
+				fmt.Fprintln(c.Stderr, "latchkey: standard input holds no URIs")
+			}
+			res := col.Result()
+			keys = append(keys, res.Keys...)
+			for _, p := range res.Problems {
+				fmt.Fprintf(c.Stderr, "latchkey: standard input: %v\n", p)
+			}
+			ok = ok && n > 0 && linesOK && len(res.Problems) == 0
+		case readableURI(a):
+			c.warnArgv()
 			res, err := qrimport.ReadText(a)
 			if err != nil {
-				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", len(keys)+1, err)
+				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, err)
 				ok = false
 				continue
 			}
 			keys = append(keys, res.Keys...)
 			for _, p := range res.Problems {
-				fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)
+				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, p)
 				ok = false
 			}
-			continue
+		case fileExists(a) || !mayHoldSecret(a):
+			images = append(images, a) // named in any error
+		case uriLike(a):
+			// A mistyped URI: say what is wrong, never echo it.
+			c.warnArgv()
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, uriError(a))
+			ok = false
+		default:
+			// Not quoted: it may be a secret pasted without its URI.
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: no such file, and not an otpauth:// URI\n", i+1)
+			ok = false
 		}
-		images = append(images, a)
 	}
 	if len(images) > 0 {
 		res, imagesOK := c.readImages(images)
@@ -97,6 +140,11 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // store adds accounts to the vault and saves once. Unless keepDups, the
 // ones the vault already has (the same credential) are skipped; every
 // account is reported by label on stderr.
@@ -119,10 +167,10 @@ func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (ad
 		}
 	}
 	for _, l := range r.Duplicates {
-		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", l)
+		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", safetext.Escape(l))
 	}
 	for _, l := range r.Added {
-		fmt.Fprintf(c.Stderr, "added %s\n", l)
+		fmt.Fprintf(c.Stderr, "added %s\n", safetext.Escape(l))
 	}
 	return len(r.Added), nil
 }
@@ -211,7 +259,7 @@ func (c *ctx) exportGoogleQR(accounts []vault.Account, out string) error {
 		}
 	}
 	for _, k := range skipped {
-		fmt.Fprintf(c.Stderr, "not exported: %s (Google Authenticator takes only SHA1, 6 or 8 digits and 30 s)\n", k.Label())
+		fmt.Fprintf(c.Stderr, "not exported: %s (Google Authenticator takes only SHA1, 6 or 8 digits and 30 s)\n", safetext.Escape(k.Label()))
 	}
 	fmt.Fprintf(c.Stderr, "wrote %d QR codes with %d accounts to %s\n", len(pngs), len(keys)-len(skipped), out)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -167,10 +168,10 @@ func (c *ctx) importBackup(path string, data []byte) (handled bool, err error) {
 		}
 	}
 	for _, l := range r.Duplicates {
-		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", l)
+		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", safetext.Escape(l))
 	}
 	for _, l := range r.Added {
-		fmt.Fprintf(c.Stderr, "added %s\n", l)
+		fmt.Fprintf(c.Stderr, "added %s\n", safetext.Escape(l))
 	}
 	fmt.Fprintf(c.Stderr, "%s: latchkey backup, %d accounts: %d added, %d already in the vault\n", path, len(b.Accounts), len(r.Added), len(r.Duplicates))
 	return true, nil

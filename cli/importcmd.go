@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"latchkey/internal/safetext"
 	"latchkey/interop"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -43,10 +44,15 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	// after the other files are read.
 	status := ExitFailure
 	failed := func(err error) error { return &exitError{code: status, err: err} }
-	for _, path := range args {
+	for i, path := range args {
+		if missingSecret(path) {
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, errNotAFile)
+			ok = false
+			continue
+		}
 		got, wasBackup, err := c.readExport(fs, path)
 		if err != nil {
-			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", path, err)
+			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(path), err)
 			if exitStatus(err) == ExitWrongPassword || errors.Is(err, interop.ErrWrongPassword) {
 				status = ExitWrongPassword
 			}
@@ -108,9 +114,9 @@ func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry
 	if err != nil {
 		return nil, false, err
 	}
-	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, res.Format, len(res.Entries))
+	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", safetext.Escape(path), res.Format, len(res.Entries))
 	for _, s := range res.Skipped {
-		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", s.Label, s.Reason)
+		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", safetext.Escape(s.Label), safetext.Message(s.Reason))
 	}
 	entries = res.Entries
 	if len(res.Migration) > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"latchkey/internal/safetext"
 	"latchkey/qrimport"
 )
 
@@ -46,11 +47,11 @@ func runQR(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	png, err := qrimport.KeyPNG(a.Key, size)
 	if err != nil {
-		return fmt.Errorf("making the QR code of %s: %w", a.Key.Label(), err)
+		return fmt.Errorf("making the QR code of %s: %w", safetext.Escape(a.Key.Label()), err)
 	}
 	if err := c.writeOut(out, png); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "wrote %s: it holds the secret of %s\n", out, a.Key.Label())
+	fmt.Fprintf(c.Stderr, "wrote %s: it holds the secret of %s\n", out, safetext.Escape(a.Key.Label()))
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"latchkey/internal/safetext"
 	"latchkey/qrimport"
 )
 
@@ -13,7 +14,7 @@ func init() {
 		name:    "scan",
 		brief:   "print the accounts in QR code images",
 		args:    "[--raw] IMAGE...",
-		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead.",
+		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead (on a terminal,\nwith control characters shown escaped).",
 		setup:   func(fs *flag.FlagSet, c *ctx) { fs.Bool("raw", false, "print each code's text as decoded") },
 		run:     runScan,
 	})
@@ -24,9 +25,14 @@ func init() {
 func (c *ctx) readImages(paths []string) (qrimport.Result, bool) {
 	var col qrimport.Collector
 	ok := true
-	for _, p := range paths {
+	for i, p := range paths {
+		if missingSecret(p) {
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, errNotAFile)
+			ok = false
+			continue
+		}
 		if err := col.AddFile(p); err != nil {
-			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", p, err)
+			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(p), err)
 			ok = false
 		}
 	}
@@ -39,7 +45,13 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	res, ok := c.readImages(args)
 	if fs.Lookup("raw").Value.String() == "true" {
+		// Exact into a pipe or file; on a terminal a hostile code's
+		// control characters are shown escaped instead of acting.
+		tty := isTerminal(c.Stdout)
 		for _, r := range res.Raw {
+			if tty {
+				r = safetext.Escape(r)
+			}
 			fmt.Fprintln(c.Stdout, r)
 		}
 	} else {

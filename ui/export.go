@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/interop"
 	"latchkey/kit"
 	"latchkey/otp"
@@ -149,7 +150,7 @@ func skippedText(skipped []otp.Key) string {
 	}
 	var names []string
 	for _, k := range skipped {
-		names = append(names, k.Label())
+		names = append(names, safetext.Escape(k.Label()))
 	}
 	return "Not in these codes (Google Authenticator cannot hold them; move them by hand): " + strings.Join(names, ", ") + "."
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"latchkey/internal/safetext"
 	"latchkey/interop"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -79,7 +80,7 @@ func (a *app) imported(name string, res interop.Result, google qrimport.Result, 
 		problems = append(problems, "Skipped a Google Authenticator entry: "+advice(p))
 	}
 	for _, s := range res.Skipped {
-		problems = append(problems, fmt.Sprintf("Skipped %s: %s", s.Label, s.Reason))
+		problems = append(problems, fmt.Sprintf("Skipped %s: %s", safetext.Escape(s.Label), s.Reason))
 	}
 	if len(found) == 0 && len(problems) == 0 {
 		problems = append(problems, name+" holds no accounts.")

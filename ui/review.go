@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -51,7 +52,7 @@ func (a *app) showProblems(problems []string) {
 	if len(problems) == 0 {
 		return
 	}
-	msg := widget.NewLabel(strings.Join(problems, "\n\n"))
+	msg := widget.NewLabel(safetext.Message(strings.Join(problems, "\n\n")))
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), a.win)
 	d.Show()
@@ -77,7 +78,7 @@ func (a *app) addImported(found []imported) {
 	if a.accounts != nil {
 		a.accounts.reload()
 		if len(added) == 1 {
-			a.accounts.say("Added " + added[0].Key.Label() + ".")
+			a.accounts.say("Added " + safetext.Escape(added[0].Key.Label()) + ".")
 		} else {
 			a.accounts.say(fmt.Sprintf("Added %d accounts.", len(added)))
 		}
@@ -97,7 +98,7 @@ type reviewDialog struct {
 func newReviewDialog(a *app, found []imported, dup []bool, problems []string) *reviewDialog {
 	r := &reviewDialog{app: a, found: found, problems: problems}
 	for i, f := range found {
-		label := f.key.Label()
+		label := safetext.Escape(f.key.Label())
 		if label == "" {
 			label = "(unnamed account)"
 		}
@@ -138,7 +139,7 @@ func (r *reviewDialog) problemsBox() fyne.CanvasObject {
 	if len(r.problems) == 0 {
 		return container.NewVBox()
 	}
-	l := widget.NewLabel(strings.Join(r.problems, "\n"))
+	l := widget.NewLabel(safetext.Message(strings.Join(r.problems, "\n")))
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.WarningImportance
 	return l

@@ -75,6 +75,7 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
 	v.dataKey = make([]byte, keySize)
 	rand.Read(v.dataKey)
+	v.pinKey()
 	ps, err := newPasswordSlot(password, v.dataKey, o.kdfParams())
 	if err != nil {
 		return nil, nil, err
@@ -303,13 +304,15 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 		clear(dataKey)
 		return err
 	}
-	defer clear(pt)
+	unlockPT := lockMemory(pt)
+	defer func() { clear(pt); unlockPT() }()
 	accounts, settings, err := decodePayload(pt)
 	if err != nil {
 		clear(dataKey)
 		return err
 	}
 	v.dataKey = dataKey
+	v.pinKey()
 	v.slots = c.slots
 	v.accounts = accounts
 	v.settings = settings
@@ -351,8 +354,10 @@ func (v *Vault) save(checkDisk bool) error {
 	if err != nil {
 		return err
 	}
+	unlockPT := lockMemory(pt)
 	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
 	clear(pt)
+	unlockPT()
 	if err != nil {
 		return err
 	}
@@ -563,6 +568,7 @@ func (v *Vault) Close() error {
 	}
 	v.closed = true
 	clear(v.dataKey)
+	v.unpinKey()
 	v.dataKey = nil
 	for i := range v.accounts {
 		v.accounts[i].wipe()

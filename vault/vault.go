@@ -126,6 +126,8 @@ type Vault struct {
 	// backupOwners caches which backup files decrypt with this vault's key
 	// (a name is never reused, so the answer never changes).
 	backupOwners map[string]bool
+	// keyUnlock releases the memory lock on dataKey (memlock.go).
+	keyUnlock func()
 }
 
 // DefaultPath is os.UserConfigDir()/latchkey/vault.latchkey.
