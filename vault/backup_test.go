@@ -190,7 +190,7 @@ func TestBackupFailures(t *testing.T) {
 		{"edited payload", write("edited", edited), backupPassword, ErrCorrupt, "corrupt"},
 		{"newer format", write("newer", newer), backupPassword, ErrNewerVersion, "newer version"},
 		{"not a backup", write("plain.json", []byte(`{"db":{"entries":[]}}`)), backupPassword, ErrCorrupt, "not a latchkey vault"},
-		{"hostile parameters", write("hostile", hostile(orig, Params{Memory: 0xffffffff, Time: 3, Threads: 4})), backupPassword, ErrHostileParams, "out of bounds"},
+		{"hostile parameters", write("hostile", hostile(orig, Params{Memory: 0xffffffff, Time: 3, Threads: 4})), backupPassword, ErrHostileParams, "made by something else"},
 		{"missing", filepath.Join(dir, "none"), backupPassword, ErrNotFound, "not found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,14 +26,17 @@ func (p Params) String() string {
 var FloorParams = Params{Memory: 64 << 10, Time: 3, Threads: 4}
 
 // Caps on parameters read from a file, checked before the KDF runs so a
-// hostile file cannot exhaust memory or time. Calibrate stays below them.
+// hostile file cannot exhaust memory or time. They are the most Calibrate
+// ever chooses, on however fast a machine: a file asking for more was not
+// written by Latchkey. Passes are capped as well as memory, since 1 GiB at
+// 64 passes costs as much as 64 GiB at one.
 const (
-	MaxMemory  = 4 << 20 // KiB: 4 GiB
-	MaxTime    = 64
-	MaxThreads = 255
+	MaxMemory  = 1 << 20 // KiB: 1 GiB, where Calibrate stops adding memory
+	MaxTime    = 16      // passes: Calibrate adds passes beyond 1 GiB, up to this
+	MaxThreads = 4       // lanes: Latchkey always writes FloorParams.Threads
 	// calibrateMaxMemory keeps calibration from claiming more than 1 GiB on
 	// a fast machine; time is better spent on passes beyond that.
-	calibrateMaxMemory = 1 << 20
+	calibrateMaxMemory = MaxMemory
 )
 
 // DefaultUnlockTime is the unlock delay Create calibrates toward.
@@ -116,7 +119,7 @@ func scale(p Params, elapsed, target time.Duration) Params {
 	} else {
 		out.Memory = calibrateMaxMemory
 		passes := float64(p.Time) * mem / calibrateMaxMemory
-		out.Time = uint32(min(passes, MaxTime/2))
+		out.Time = uint32(min(passes, MaxTime))
 	}
 	out.Memory = max(out.Memory, FloorParams.Memory)
 	out.Time = max(out.Time, FloorParams.Time)
