@@ -153,7 +153,7 @@ var hostileCases = []Params{
 	{Memory: 32 << 10, Time: 3, Threads: 4}, // below Latchkey's floor
 	{Memory: 64 << 10, Time: 2, Threads: 4},
 	{Memory: 64 << 10, Time: 3, Threads: 1},
-	{Memory: 4 << 20, Time: 64, Threads: 4},     // issue 11: once 221 s, then "wrong password"
+	{Memory: 4 << 20, Time: 64, Threads: 4},      // issue 11: once 221 s, then "wrong password"
 	{Memory: 2 * MaxMemory, Time: 3, Threads: 4}, // more memory than Calibrate ever takes
 	{Memory: 64 << 10, Time: 3, Threads: 5},      // more lanes than Latchkey writes
 }
