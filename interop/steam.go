@@ -2,9 +2,8 @@ package interop
 
 import (
 	"encoding/base64"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"latchkey/otp"
@@ -19,33 +18,40 @@ type steamAccount struct {
 	AccountName  string `json:"account_name"`
 }
 
+// readSteam reads a Steam Guard file; data is valid JSON (Detect checked).
+// Accounts in an "accounts" map are read in the order the file lists them.
 func readSteam(c *collector, data, _ []byte) error {
-	var f struct {
-		steamAccount
-		Accounts map[string]json.RawMessage `json:"accounts"`
+	if kindOf(trimJSON(data)) != jsonObject {
+		return errors.New("bad JSON: not an object")
 	}
-	if err := json.Unmarshal(data, &f); err != nil {
+	var top steamAccount
+	if err := decodeMember(data, "shared_secret", &top.SharedSecret); err != nil {
 		return fmt.Errorf("bad JSON: %w", err)
 	}
-	if f.SharedSecret != "" {
-		readSteamAccount(c, 0, f.steamAccount)
+	if err := decodeMember(data, "account_name", &top.AccountName); err != nil {
+		return fmt.Errorf("bad JSON: %w", err)
 	}
-	ids := make([]string, 0, len(f.Accounts))
-	for id := range f.Accounts {
-		ids = append(ids, id)
+	if top.SharedSecret != "" {
+		readSteamAccount(c, 0, top)
 	}
-	sort.Strings(ids) // a map has no order; keep the result stable
-	for i, id := range ids {
+	accounts := member(data, "accounts")
+	if k := kindOf(trimJSON(accounts)); accounts != nil && k != jsonObject && k != jsonNull {
+		return errors.New("bad JSON: accounts are not a map")
+	}
+	var a steamAccount
+	i := 0
+	eachMember(accounts, func(_, raw []byte) bool {
 		if c.checkFull() {
-			break
+			return false
 		}
-		var a steamAccount
-		if err := json.Unmarshal(f.Accounts[id], &a); err != nil {
+		if err := decodeEntry(raw, &a); err != nil {
 			c.skipAt(i, "", "entry is not a Steam account")
-			continue
+		} else {
+			readSteamAccount(c, i, a)
 		}
-		readSteamAccount(c, i, a)
-	}
+		i++
+		return true
+	})
 	return nil
 }
 
