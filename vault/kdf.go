@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"crypto/ecdh"
 	"crypto/hkdf"
 	"crypto/sha256"
 	"fmt"
@@ -75,11 +76,30 @@ func passwordKey(password, salt []byte, p Params) []byte {
 	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, 32)
 }
 
-// codeKey derives a backup-code slot's wrapping key. A code carries 128
-// random bits, so no stretching is needed: HKDF is enough and keeps opening
-// with a code fast however many slots there are (see FORMAT.md).
-func codeKey(codeBits, salt []byte) ([]byte, error) {
+// codeKeyV1 derives a version-1 backup-code slot's wrapping key. A code
+// carries 128 random bits, so no stretching is needed: HKDF is enough and
+// keeps opening with a code fast however many slots there are (see
+// FORMAT.md).
+func codeKeyV1(codeBits, salt []byte) ([]byte, error) {
 	return hkdf.Key(sha256.New, codeBits, salt, "latchkey vault v1 backup code", 32)
+}
+
+// codePrivateKey derives a version-2 backup-code slot's X25519 private key
+// from the code's random bits and the slot's salt.
+func codePrivateKey(codeBits, salt []byte) (*ecdh.PrivateKey, error) {
+	seed, err := hkdf.Key(sha256.New, codeBits, salt, "latchkey vault v2 backup code key", 32)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(seed)
+	return ecdh.X25519().NewPrivateKey(seed)
+}
+
+// codeWrapKey derives a version-2 code slot's wrapping key from the X25519
+// shared secret, bound to both public keys.
+func codeWrapKey(shared, ephemeral, codePub []byte) ([]byte, error) {
+	salt := append(append(make([]byte, 0, 2*pubSize), ephemeral...), codePub...)
+	return hkdf.Key(sha256.New, shared, salt, "latchkey vault v2 backup code wrap", 32)
 }
 
 // Calibrate measures Argon2id on this machine and returns parameters that
