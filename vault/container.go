@@ -18,16 +18,16 @@ import (
 // FORMAT.md is its specification; parse and marshal are exact inverses.
 
 const (
-	magic         = "LATCHKEY"
-	formatVersion = 2 // written; versions 1 and 2 are read
-	saltSize      = 16
-	keySize       = chacha20poly1305.KeySize
-	nonceSize     = chacha20poly1305.NonceSizeX
-	tagSize       = chacha20poly1305.Overhead
-	wrappedSize   = keySize + tagSize
-	pubSize       = 32 // an X25519 public key
-	checksumSize  = sha256.Size
-	prefixSize    = len(magic) + 2 + 1 // magic, version, slot count
+	magic          = "LATCHKEY"
+	formatVersion  = 2 // written; versions 1 and 2 are read
+	saltSize       = 16
+	keySize        = chacha20poly1305.KeySize
+	nonceSize      = chacha20poly1305.NonceSizeX
+	tagSize        = chacha20poly1305.Overhead
+	wrappedSize    = keySize + tagSize
+	pubSize        = 32 // an X25519 public key
+	checksumSize   = sha256.Size
+	prefixSize     = len(magic) + 2 + 1 // magic, version, slot count
 	passwordSlotSz = 1 + saltSize + 4 + 4 + 1 + nonceSize + wrappedSize
 	codeSlotV1Sz   = 1 + saltSize + nonceSize + wrappedSize
 	codeSlotSz     = 1 + saltSize + pubSize + pubSize + nonceSize + wrappedSize
@@ -107,9 +107,9 @@ type slot struct {
 type container struct {
 	version uint16
 	slots   []slot
-	nonce  [nonceSize]byte
-	sealed []byte // payload ciphertext with tag
-	header []byte // bytes from the magic to the payload length: the payload's associated data
+	nonce   [nonceSize]byte
+	sealed  []byte // payload ciphertext with tag
+	header  []byte // bytes from the magic to the payload length: the payload's associated data
 }
 
 // corruptf wraps ErrCorrupt with what was wrong.

@@ -78,7 +78,7 @@ func timeOf(p *time.Time) time.Time {
 func encodePayload(accounts []Account, s Settings, earlier [][]byte) ([]byte, error) {
 	w := wirePayload{
 		EarlierKeys: earlier,
-		Accounts: make([]wireAccount, len(accounts)),
+		Accounts:    make([]wireAccount, len(accounts)),
 		Settings: wireSettings{
 			AutoLockMS:       s.AutoLock.Milliseconds(),
 			ClipboardClearMS: s.ClipboardClear.Milliseconds(),

@@ -99,11 +99,11 @@ const (
 
 // Vault is an open, unlocked vault file.
 type Vault struct {
-	mu       sync.Mutex
-	path     string
-	fs       fileSystem
-	lock     *os.File
-	dataKey  []byte
+	mu      sync.Mutex
+	path    string
+	fs      fileSystem
+	lock    *os.File
+	dataKey []byte
 	// passwordKEK is the password slot's wrapping key (the Argon2id
 	// output), kept in memory so a new data key can be wrapped for the
 	// same password without asking for it; nil when opened with a code.
@@ -112,10 +112,10 @@ type Vault struct {
 	// first (saved in the payload; see rekey.go).
 	earlierKeys [][]byte
 	slots       []slot // as read or as they will be written
-	accounts []Account
-	settings Settings
-	dirty    bool
-	closed   bool
+	accounts    []Account
+	settings    Settings
+	dirty       bool
+	closed      bool
 	// diskSum is the checksum of the file as last read or written; Save
 	// refuses to replace a file whose checksum differs.
 	diskSum [32]byte
