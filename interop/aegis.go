@@ -85,17 +85,20 @@ func readAegis(c *collector, data, pw []byte) error {
 	if kindOf(trimJSON(data)) != jsonObject {
 		return errors.New("bad JSON: not an object")
 	}
+	top := lookup(data, keyIs, "version", "db", "header")
 	var version int
-	if err := decodeMember(data, "version", &version); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	if top[0] != nil {
+		if err := json.Unmarshal(top[0], &version); err != nil {
+			return fmt.Errorf("bad JSON: %w", err)
+		}
 	}
 	if version != 1 {
 		return fmt.Errorf("%w: vault version %d", ErrUnsupported, version)
 	}
-	db := trimJSON(member(data, "db"))
+	db := trimJSON(top[1])
 	if kindOf(db) == jsonString {
 		var err error
-		if db, err = decryptAegis(member(data, "header"), db, pw); err != nil {
+		if db, err = decryptAegis(top[2], db, pw); err != nil {
 			return err
 		}
 		if !json.Valid(db) {
@@ -106,14 +109,16 @@ func readAegis(c *collector, data, pw []byte) error {
 	if k := kindOf(db); k != jsonObject && k != jsonNull {
 		return errors.New("bad entries: the vault's db is not an object")
 	}
-	entries := member(db, "entries")
+	lists := lookup(db, keyIs, "entries", "groups")
+	entries := lists[0]
 	if k := kindOf(trimJSON(entries)); entries != nil && k != jsonArray && k != jsonNull {
 		return errors.New("bad entries: not a list")
 	}
 	groups := map[string]string{}
-	readSideTable(c, "groups", member(db, "groups"), func(g []byte) {
-		id, _ := jsonText(member(g, "uuid"))
-		name, _ := jsonText(member(g, "name"))
+	readSideTable(c, "groups", lists[1], func(g []byte) {
+		f := lookup(g, keyIs, "uuid", "name")
+		id, _ := jsonText(f[0])
+		name, _ := jsonText(f[1])
 		groups[id] = name
 	})
 	var e aegisEntry
@@ -206,8 +211,9 @@ func decodeIcon(s string) []byte {
 // opens, then decrypts the db (a JSON string of base64). Every slot's cost
 // is checked before the first key derivation runs.
 func decryptAegis(header, db, pw []byte) ([]byte, error) {
+	h := lookup(header, keyIs, "params", "slots")
 	var params aegisParams
-	if p := member(header, "params"); kindOf(trimJSON(p)) != jsonObject || json.Unmarshal(p, &params) != nil {
+	if p := h[0]; kindOf(trimJSON(p)) != jsonObject || json.Unmarshal(p, &params) != nil {
 		return nil, errors.New("encrypted vault without its parameters")
 	}
 	nonce, err1 := hex.DecodeString(params.Nonce)
@@ -220,7 +226,7 @@ func decryptAegis(header, db, pw []byte) ([]byte, error) {
 	var slots []aegisSlot
 	var err error
 	count := 0
-	eachElement(member(header, "slots"), func(i int, raw []byte) bool {
+	eachElement(h[1], func(i int, raw []byte) bool {
 		if count++; count > maxAegisSlots {
 			return false
 		}

@@ -3,6 +3,7 @@ package interop
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,21 +33,25 @@ func readBitwarden(c *collector, data, _ []byte) error {
 	if kindOf(trimJSON(data)) != jsonObject {
 		return errors.New("bad JSON: not an object")
 	}
+	top := lookup(data, keyIs, "encrypted", "items", "folders")
 	var encrypted bool
-	if err := decodeMember(data, "encrypted", &encrypted); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	if top[0] != nil {
+		if err := json.Unmarshal(top[0], &encrypted); err != nil {
+			return fmt.Errorf("bad JSON: %w", err)
+		}
 	}
 	if encrypted {
 		return fmt.Errorf("%w: an account-restricted encrypted export opens only in Bitwarden (export as password-protected or unencrypted JSON)", ErrUnsupported)
 	}
-	items := member(data, "items")
+	items := top[1]
 	if k := kindOf(trimJSON(items)); items != nil && k != jsonArray && k != jsonNull {
 		return errors.New("bad JSON: items are not a list")
 	}
 	folders := map[string]string{}
-	readSideTable(c, "folders", member(data, "folders"), func(f []byte) {
-		id, _ := jsonText(member(f, "id"))
-		name, _ := jsonText(member(f, "name"))
+	readSideTable(c, "folders", top[2], func(f []byte) {
+		m := lookup(f, keyIs, "id", "name")
+		id, _ := jsonText(m[0])
+		name, _ := jsonText(m[1])
 		folders[id] = name
 	})
 	var it bitwardenItem

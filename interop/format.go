@@ -185,30 +185,38 @@ func detectJSON(text []byte) Format {
 		})
 		return f
 	}
+	m := map[string][]byte{}
+	names := []string{"header", "db", "kdfParams", "encryptedData", "schemaVersion", "services", "servicesEncrypted",
+		"encrypted", "passwordProtected", "data", "items", "encKeyValidation_DO_NOT_EDIT", "tokens", "Authenticators",
+		"accounts", "shared_secret", "entries", "version"}
+	for i, v := range lookup(text, keyIsExactly, names...) {
+		m[names[i]] = v
+	}
+	has := func(key string) bool { return m[key] != nil && kindOf(m[key]) != jsonNull }
 	switch {
-	case has(text, "header") && has(text, "db"):
-		if kindOf(exactMember(text, "db")) == jsonString {
+	case has("header") && has("db"):
+		if kindOf(m["db"]) == jsonString {
 			return AegisEncrypted
 		}
 		return Aegis
-	case has(text, "kdfParams") && has(text, "encryptedData"):
+	case has("kdfParams") && has("encryptedData"):
 		return EnteEncrypted
-	case has(text, "schemaVersion") && (has(text, "services") || has(text, "servicesEncrypted")):
-		if enc := exactMember(text, "servicesEncrypted"); kindOf(enc) == jsonString && string(enc) != `""` {
+	case has("schemaVersion") && (has("services") || has("servicesEncrypted")):
+		if enc := m["servicesEncrypted"]; kindOf(enc) == jsonString && string(enc) != `""` {
 			return TwoFASEncrypted
 		}
 		return TwoFAS
-	case has(text, "encrypted") && has(text, "passwordProtected") && has(text, "data"):
+	case has("encrypted") && has("passwordProtected") && has("data"):
 		return BitwardenEncrypted
-	case has(text, "encrypted") && (has(text, "items") || has(text, "encKeyValidation_DO_NOT_EDIT")):
+	case has("encrypted") && (has("items") || has("encKeyValidation_DO_NOT_EDIT")):
 		return Bitwarden
-	case has(text, "tokens"):
+	case has("tokens"):
 		return FreeOTPPlus
-	case has(text, "Authenticators"):
+	case has("Authenticators"):
 		return Stratum
-	case has(text, "accounts") || has(text, "shared_secret"):
+	case has("accounts") || has("shared_secret"):
 		return SteamGuard
-	case has(text, "entries") && has(text, "version"):
+	case has("entries") && has("version"):
 		return ProtonAuthenticator
 	}
 	return Unknown

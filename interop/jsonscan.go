@@ -181,10 +181,19 @@ func plainKey(key []byte) bool {
 // member returns the value of the last member of object v whose key is
 // name (as json.Unmarshal into a struct would take it), or nil.
 func member(v []byte, name string) []byte {
-	var found []byte
+	return lookup(v, keyIs, name)[0]
+}
+
+// lookup returns, for each of names, the value of the last member of
+// object v whose key matches it (by keyIs or keyIsExactly), or nil: one
+// pass over v, however many names.
+func lookup(v []byte, match func(key []byte, name string) bool, names ...string) [][]byte {
+	found := make([][]byte, len(names))
 	eachMember(v, func(key, value []byte) bool {
-		if keyIs(key, name) {
-			found = value
+		for i, n := range names {
+			if match(key, n) {
+				found[i] = value
+			}
 		}
 		return true
 	})
@@ -322,15 +331,6 @@ func (l *textList) UnmarshalJSON(b []byte) error {
 		return true
 	})
 	return err
-}
-
-// decodeMember decodes the member name of the object obj into v; a missing
-// member leaves v as it is.
-func decodeMember(obj []byte, name string, v any) error {
-	if m := member(obj, name); m != nil {
-		return json.Unmarshal(m, v)
-	}
-	return nil
 }
 
 // maxSideEntries caps what a file lists beside its entries (groups,

@@ -2,6 +2,7 @@ package interop
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,17 +25,19 @@ func readSteam(c *collector, data, _ []byte) error {
 	if kindOf(trimJSON(data)) != jsonObject {
 		return errors.New("bad JSON: not an object")
 	}
+	m := lookup(data, keyIs, "shared_secret", "account_name", "accounts")
 	var top steamAccount
-	if err := decodeMember(data, "shared_secret", &top.SharedSecret); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
-	}
-	if err := decodeMember(data, "account_name", &top.AccountName); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	for i, dst := range []*string{&top.SharedSecret, &top.AccountName} {
+		if m[i] != nil {
+			if err := json.Unmarshal(m[i], dst); err != nil {
+				return fmt.Errorf("bad JSON: %w", err)
+			}
+		}
 	}
 	if top.SharedSecret != "" {
 		readSteamAccount(c, 0, top)
 	}
-	accounts := member(data, "accounts")
+	accounts := m[2]
 	if k := kindOf(trimJSON(accounts)); accounts != nil && k != jsonObject && k != jsonNull {
 		return errors.New("bad JSON: accounts are not a map")
 	}

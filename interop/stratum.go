@@ -39,30 +39,36 @@ func readStratum(c *collector, data, _ []byte) error {
 	if kindOf(trimJSON(data)) != jsonObject {
 		return errors.New("bad JSON: not an object")
 	}
-	auths := member(data, "Authenticators")
+	top := lookup(data, keyIs, "Authenticators", "Categories", "AuthenticatorCategories", "CustomIcons")
+	auths := top[0]
 	if k := kindOf(trimJSON(auths)); auths != nil && k != jsonArray && k != jsonNull {
 		return errors.New("bad JSON: Authenticators are not a list")
 	}
 	categories := map[string]string{}
-	readSideTable(c, "categories", member(data, "Categories"), func(cat []byte) {
-		id, _ := jsonText(member(cat, "Id"))
-		name, _ := jsonText(member(cat, "Name"))
+	readSideTable(c, "categories", top[1], func(cat []byte) {
+		m := lookup(cat, keyIs, "Id", "Name")
+		id, _ := jsonText(m[0])
+		name, _ := jsonText(m[1])
 		categories[id] = name
 	})
 	tags := map[string][]string{} // by secret, as the file links them
-	readSideTable(c, "category links", member(data, "AuthenticatorCategories"), func(link []byte) {
-		id, _ := jsonText(member(link, "CategoryId"))
+	readSideTable(c, "category links", top[2], func(link []byte) {
+		m := lookup(link, keyIs, "CategoryId", "AuthenticatorSecret")
+		id, _ := jsonText(m[0])
 		if name, ok := categories[id]; ok {
-			secret, _ := jsonText(member(link, "AuthenticatorSecret"))
+			secret, _ := jsonText(m[1])
 			if len(tags[secret]) < maxTags {
 				tags[secret] = append(tags[secret], name)
 			}
 		}
 	})
 	icons := map[string]string{}
-	readSideTable(c, "custom icons", member(data, "CustomIcons"), func(icon []byte) {
-		id, _ := jsonText(member(icon, "Id"))
-		if d := member(icon, "Data"); kindOf(trimJSON(d)) == jsonString && len(d) <= 2*MaxIconSize {
+	readSideTable(c, "custom icons", top[3], func(icon []byte) {
+		m := lookup(icon, keyIs, "Id", "Data")
+		id, _ := jsonText(m[0])
+		// Base64 of an icon within MaxIconSize, with room for escapes;
+		// a larger one would be dropped anyway.
+		if d := m[1]; kindOf(trimJSON(d)) == jsonString && len(d) <= 2*MaxIconSize {
 			icons[id], _ = jsonText(d)
 		}
 	})

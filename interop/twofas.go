@@ -38,8 +38,9 @@ func readTwoFAS(c *collector, data, pw []byte) error {
 	if kindOf(trimJSON(data)) != jsonObject {
 		return errors.New("bad JSON: not an object")
 	}
-	services := member(data, "services")
-	if enc := member(data, "servicesEncrypted"); kindOf(trimJSON(enc)) == jsonString && string(trimJSON(enc)) != `""` {
+	top := lookup(data, keyIs, "services", "servicesEncrypted", "groups")
+	services := top[0]
+	if enc := top[1]; kindOf(trimJSON(enc)) == jsonString && string(trimJSON(enc)) != `""` {
 		text, _ := jsonText(enc)
 		plain, err := decryptTwoFAS(text, pw)
 		if err != nil {
@@ -54,9 +55,10 @@ func readTwoFAS(c *collector, data, pw []byte) error {
 		return errors.New("bad services: not a list")
 	}
 	groups := map[string]string{}
-	readSideTable(c, "groups", member(data, "groups"), func(g []byte) {
-		id, _ := jsonText(member(g, "id"))
-		name, _ := jsonText(member(g, "name"))
+	readSideTable(c, "groups", top[2], func(g []byte) {
+		m := lookup(g, keyIs, "id", "name")
+		id, _ := jsonText(m[0])
+		name, _ := jsonText(m[1])
 		groups[id] = name
 	})
 	var s twoFASService
