@@ -591,8 +591,8 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 
 // ownsBackup reports whether the backup at p was made from this vault: it
 // decrypts with the vault's data key or one of its earlier keys (no JSON
-// decoding, so it is cheap), and remembers the answer. A file that cannot be read now is not counted
-// and not remembered. Called with v.mu held.
+// decoding, so it is cheap), and remembers the answer. A file that cannot
+// be read now is not counted and not remembered. Called with v.mu held.
 func (v *Vault) ownsBackup(p string) bool {
 	if owned, ok := v.backupOwners[p]; ok {
 		return owned

@@ -324,15 +324,8 @@ func (s *slot) unwrap(wrapKey []byte) ([]byte, error) {
 	return k, nil
 }
 
-// newPasswordSlot derives a wrapping key from password at p (the slow part)
-// and wraps dataKey in a fresh slot.
-func newPasswordSlot(password, dataKey []byte, p Params) (slot, error) {
-	s, wk, err := newPasswordSlotKey(password, dataKey, p)
-	clear(wk)
-	return s, err
-}
-
-// newPasswordSlotKey is newPasswordSlot that also returns the wrapping key,
+// newPasswordSlotKey derives a wrapping key from password at p (the slow
+// part) and wraps dataKey in a fresh slot. It returns the wrapping key too,
 // so the slot can later wrap a new data key, or a written slot be checked,
 // without another KDF run. The caller clears it.
 func newPasswordSlotKey(password, dataKey []byte, p Params) (slot, []byte, error) {
