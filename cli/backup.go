@@ -33,14 +33,21 @@ you have, use "latchkey import BACKUP".`,
 	register(&command{
 		name:  "backups",
 		brief: "show the automatic backups; --now writes one",
-		args:  "[--now]",
+		args:  "[--now | --reencrypt | --remove]",
 		summary: `Says where automatic backups go, when the newest verified one was written,
 and whether the vault has changes no backup holds (exit status 1 then), or
 is older than one of its backups: replaced by an older copy (exit status 1).
 --now writes a verified backup when one is missing or a day old, as the app
-does daily (for a cron job or after a backup folder comes back).`,
+does daily (for a cron job or after a backup folder comes back).
+After a password change, a recovery or new backup codes, the automatic
+backups made before still open with the old password and codes:
+--reencrypt rewrites each of them under the vault's current key (verified,
+replaced atomically), --remove deletes them. Only the vault's own backups
+in its backup folder are touched.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			fs.Bool("now", false, "write a backup now if the newest is missing, out of date or a day old")
+			fs.Bool("reencrypt", false, "re-encrypt the automatic backups made under an earlier password or backup codes")
+			fs.Bool("remove", false, "delete the automatic backups made under an earlier password or backup codes")
 			addPasswordFlags(fs, c)
 		},
 		run: runBackups,
@@ -231,7 +238,7 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	fmt.Fprintf(c.Stderr, "restored %d accounts from %s into a new vault at %s; it opens with %s\n", len(v.Accounts()), backup, path, opens)
 	if len(codes) > 0 {
-		fmt.Fprintf(c.Stderr, "the backup had no backup codes: the %d lines above are new ones; store them apart from the computer\n", len(codes))
+		fmt.Fprintf(c.Stderr, "the backup had no backup codes that could open the new vault: the %d lines above are new ones; store them apart from the computer\n", len(codes))
 	} else {
 		fmt.Fprintf(c.Stderr, "the backup's backup codes open this vault (%d unused)\n", v.BackupCodesLeft())
 	}
@@ -244,6 +251,9 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 func runBackups(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 0 {
 		return usageErrorf("backups takes no arguments")
+	}
+	if reencrypt, remove := fs.Lookup("reencrypt").Value.String() == "true", fs.Lookup("remove").Value.String() == "true"; reencrypt || remove {
+		return runBackupsEarlier(c, fs, remove)
 	}
 	now := fs.Lookup("now").Value.String() == "true"
 	open := c.openVaultReadOnly
@@ -287,5 +297,44 @@ func runBackups(c *ctx, fs *flag.FlagSet, args []string) error {
 		return errors.New("the vault has changes no verified backup holds (\"latchkey backups --now\" writes one)")
 	}
 	fmt.Fprintln(c.Stdout, "status:\tup to date")
+	return nil
+}
+
+// runBackupsEarlier re-encrypts under the vault's current key, or with
+// remove deletes, the automatic backups made under an earlier one.
+func runBackupsEarlier(c *ctx, fs *flag.FlagSet, remove bool) error {
+	if fs.Lookup("now").Value.String() == "true" || remove && fs.Lookup("reencrypt").Value.String() == "true" {
+		return usageErrorf("give one of --now, --reencrypt and --remove")
+	}
+	v, err := c.openVault()
+	if err != nil {
+		return err
+	}
+	defer v.Close()
+	deal, did := v.ReencryptBackups, "re-encrypted"
+	if remove {
+		deal, did = v.RemoveEarlierBackups, "removed"
+	}
+	done, err := deal()
+	for _, p := range done {
+		fmt.Fprintf(c.Stderr, "%s %s\n", did, p)
+	}
+	switch {
+	case errors.Is(err, vault.ErrBackupFailed):
+		// Every old backup was dealt with and the vault saved; only the
+		// fresh automatic backup of that save failed.
+		fmt.Fprintf(c.Stderr, "warning: %v\n", err)
+	case err != nil:
+		return fmt.Errorf("%d backups %s, then: %w; the others were left as they were", len(done), did, err)
+	}
+	if len(done) == 0 {
+		fmt.Fprintln(c.Stderr, "no automatic backup was made under an earlier password or backup codes")
+		return nil
+	}
+	if remove {
+		fmt.Fprintf(c.Stderr, "%d automatic backups made under an earlier password or backup codes were deleted\n", len(done))
+	} else {
+		fmt.Fprintf(c.Stderr, "%d automatic backups now open with the current password and backup codes only\n", len(done))
+	}
 	return nil
 }

@@ -98,11 +98,23 @@ func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry
 	if err != nil {
 		return nil, false, err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, interop.MaxFileSize+1))
+	// A file over the cap is refused before it is read; one under it is
+	// read into a buffer of its size, not grown by doubling.
+	size := int64(0)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if st.Size() > interop.MaxFileSize {
+			f.Close()
+			return nil, false, interop.ErrTooLarge
+		}
+		size = st.Size()
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err = buf.ReadFrom(io.LimitReader(f, interop.MaxFileSize+1))
 	f.Close()
 	if err != nil {
 		return nil, false, err
 	}
+	data := buf.Bytes()
 	if len(data) > interop.MaxFileSize {
 		return nil, false, interop.ErrTooLarge
 	}

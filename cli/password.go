@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"unicode/utf8"
 
 	"golang.org/x/term"
+
+	"latchkey/vault"
 )
 
 // maxSecretInput caps a password or code read from a file or a pipe.
@@ -152,4 +155,28 @@ func readLine(r io.Reader) ([]byte, error) {
 		b = b[:i]
 	}
 	return bytes.TrimSuffix(b, []byte("\r")), nil
+}
+
+// sayKeyChanged tells the user what a key change (a new password, a
+// recovery, new backup codes) means for copies of the vault made before:
+// they still open with what opened them then (before, e.g. "the old
+// password"), and the vault's own automatic backups can be re-encrypted or
+// removed. codes, when the old codes could not follow the new key, are
+// printed as the new set.
+func (c *ctx) sayKeyChanged(v *vault.Vault, codes []string, before string) {
+	for _, code := range codes {
+		fmt.Fprintln(c.Stdout, code)
+	}
+	fmt.Fprintln(c.Stderr, "the accounts are now encrypted under a new key: copies of the vault made before now do not open what is saved from now on")
+	if len(codes) > 0 {
+		fmt.Fprintf(c.Stderr, "the vault's backup codes were made by an older latchkey and could not follow the new key: the %d lines above are new backup codes and the old ones no longer open the vault; store these apart from the computer\n", len(codes))
+	}
+	earlier, err := v.EarlierBackups()
+	switch {
+	case err != nil:
+		fmt.Fprintf(c.Stderr, "warning: could not look for the automatic backups made before now: %v\n", err)
+	case len(earlier) > 0:
+		fmt.Fprintf(c.Stderr, "%d automatic backups made before now (in %s) still open with %s: \"latchkey backups --reencrypt\" re-encrypts them under the new key, \"latchkey backups --remove\" deletes them\n", len(earlier), filepath.Dir(earlier[0]), before)
+	}
+	fmt.Fprintf(c.Stderr, "copies made before now (exported backups, copies on other disks) still open with %s\n", before)
 }

@@ -39,7 +39,7 @@ func init() {
 		name:    "passwd",
 		brief:   "set a new vault password",
 		args:    "[--password-file FILE] [--new-password-file FILE]",
-		summary: "Sets a new vault password.",
+		summary: "Sets a new vault password. The accounts are encrypted under a new key, so copies\nof the vault made before (backups included) open only with the old password;\n\"latchkey backups --reencrypt\" moves the automatic backups to the new one.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			addPasswordFlags(fs, c)
 			addNewPasswordFlag(fs, c)
@@ -50,7 +50,7 @@ func init() {
 		name:    "recover",
 		brief:   "open with a backup code and set a new password",
 		args:    "[--code CODE] [--new-password-file FILE]",
-		summary: "Opens the vault with one of its backup codes and sets a new password.\nThat code then stops working; the others still do.",
+		summary: "Opens the vault with one of its backup codes and sets a new password.\nThat code then stops working; the others still do. The accounts are encrypted\nunder a new key, as by \"latchkey passwd\".",
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			fs.String("code", "", "the backup code (default: a prompt, or standard input)")
 			addNewPasswordFlag(fs, c)
@@ -359,18 +359,28 @@ func runPasswd(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer clear(pw)
-	return c.setPasswordAndSave(v, pw)
+	return c.setPasswordAndSave(v, pw, "the old password")
 }
 
-func (c *ctx) setPasswordAndSave(v *vault.Vault, pw []byte) error {
+// setPasswordAndSave sets pw, which also puts the vault under a new data
+// key, and says what that means for copies made before; before names what
+// opened those copies ("the old password").
+func (c *ctx) setPasswordAndSave(v *vault.Vault, pw []byte, before string) error {
 	fmt.Fprintln(c.Stderr, "deriving the new key (about a second)...")
-	if err := c.saved(v, v.SetPassword(pw)); err != nil {
+	codes, err := v.SetPassword(pw)
+	saved := err == nil || errors.Is(err, vault.ErrBackupFailed)
+	if !saved && codes == nil {
 		return fmt.Errorf("setting the password: %w", err)
 	}
-	if err := c.saved(v, v.Save()); err != nil {
+	fmt.Fprintln(c.Stderr, "the password is changed")
+	c.sayKeyChanged(v, codes, before)
+	switch {
+	case saved && err != nil:
+		// The vault is saved; only its automatic backup failed.
+		c.saved(v, err)
+	case err != nil:
 		return fmt.Errorf("saving %s: %w", v.Path(), err)
 	}
-	fmt.Fprintln(c.Stderr, "the password is changed")
 	return nil
 }
 
@@ -403,7 +413,7 @@ func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer clear(pw)
-	if err := c.setPasswordAndSave(v, pw); err != nil {
+	if err := c.setPasswordAndSave(v, pw, "the old password and the backup code you used"); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "that backup code is used up; %d left (\"latchkey backup-codes --regenerate\" makes a new set)\n", v.BackupCodesLeft())
@@ -424,16 +434,15 @@ func runBackupCodes(c *ctx, fs *flag.FlagSet, args []string) error {
 		return nil
 	}
 	codes, err := v.RegenerateBackupCodes()
-	if err != nil {
-		return err
-	}
-	if err := c.saved(v, v.Save()); err != nil {
-		return fmt.Errorf("saving %s: %w", v.Path(), err)
-	}
-	c.warnIfBackupFailed(v)
+	// Codes that reached the file are printed even with an error: they are
+	// the only ones that open it now.
 	for _, code := range codes {
 		fmt.Fprintln(c.Stdout, code)
 	}
-	fmt.Fprintln(c.Stderr, "the old backup codes no longer open this vault (backups made before now still accept them)")
+	if err := c.saved(v, err); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "the %d lines above are the new backup codes: store them apart from the computer; the old ones no longer open this vault\n", len(codes))
+	c.sayKeyChanged(v, nil, "the old backup codes")
 	return nil
 }

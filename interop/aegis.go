@@ -19,12 +19,6 @@ import (
 // header and a db. Encrypted, db is base64 AES-256-GCM ciphertext under a
 // master key, which each password slot wraps under an scrypt-derived key.
 
-type aegisFile struct {
-	Version int             `json:"version"`
-	Header  aegisHeader     `json:"header"`
-	DB      json.RawMessage `json:"db"`
-}
-
 type aegisHeader struct {
 	Slots  []aegisSlot  `json:"slots"`
 	Params *aegisParams `json:"params"`
@@ -45,12 +39,6 @@ type aegisSlot struct {
 	Salt      string      `json:"salt"`
 }
 
-type aegisDB struct {
-	Version int               `json:"version"`
-	Entries []json.RawMessage `json:"entries"`
-	Groups  []aegisGroup      `json:"groups,omitempty"`
-}
-
 type aegisGroup struct {
 	UUID string `json:"uuid"`
 	Name string `json:"name"`
@@ -67,7 +55,7 @@ type aegisEntry struct {
 	IconMime *string   `json:"icon_mime,omitempty"`
 	IconHash string    `json:"icon_hash,omitempty"`
 	Info     aegisInfo `json:"info"`
-	Groups   []string  `json:"groups"`
+	Groups   textList  `json:"groups"`
 	Group    string    `json:"group,omitempty"` // before db version 3
 }
 
@@ -82,40 +70,69 @@ type aegisInfo struct {
 // aegisSlotPassword is the slot type wrapping the master key under a password.
 const aegisSlotPassword = 1
 
+// Caps on an encrypted Aegis header, checked before any key derivation:
+// Aegis writes one password slot, plus one per fingerprint unlock set up.
+// Each password slot costs a full scrypt run, so a file with thousands of
+// them once took seconds per slot.
+const (
+	maxAegisSlots         = 32
+	maxAegisPasswordSlots = 8
+)
+
+// readAegis reads an Aegis vault; data is valid JSON (Detect checked). It
+// walks the file rather than decoding it whole (see jsonscan.go).
 func readAegis(c *collector, data, pw []byte) error {
-	var f aegisFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	if kindOf(trimJSON(data)) != jsonObject {
+		return errors.New("bad JSON: not an object")
 	}
-	if f.Version != 1 {
-		return fmt.Errorf("%w: vault version %d", ErrUnsupported, f.Version)
+	top := lookup(data, keyIs, "version", "db", "header")
+	var version int
+	if top[0] != nil {
+		if err := json.Unmarshal(top[0], &version); err != nil {
+			return fmt.Errorf("bad JSON: %w", err)
+		}
 	}
-	dbJSON := []byte(f.DB)
-	if isJSONString(f.DB) {
+	if version != 1 {
+		return fmt.Errorf("%w: vault version %d", ErrUnsupported, version)
+	}
+	db := trimJSON(top[1])
+	if kindOf(db) == jsonString {
 		var err error
-		if dbJSON, err = decryptAegis(f, pw); err != nil {
+		if db, err = decryptAegis(top[2], db, pw); err != nil {
 			return err
 		}
-	}
-	var db aegisDB
-	if err := json.Unmarshal(dbJSON, &db); err != nil {
-		return fmt.Errorf("bad entries: %w", err)
-	}
-	groups := make(map[string]string, len(db.Groups))
-	for _, g := range db.Groups {
-		groups[g.UUID] = g.Name
-	}
-	for i, raw := range db.Entries {
-		if c.checkFull() {
-			break
+		if !json.Valid(db) {
+			return errors.New("bad entries: the decrypted vault is not JSON")
 		}
-		var e aegisEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
+		db = trimJSON(db)
+	}
+	if k := kindOf(db); k != jsonObject && k != jsonNull {
+		return errors.New("bad entries: the vault's db is not an object")
+	}
+	lists := lookup(db, keyIs, "entries", "groups")
+	entries := lists[0]
+	if k := kindOf(trimJSON(entries)); entries != nil && k != jsonArray && k != jsonNull {
+		return errors.New("bad entries: not a list")
+	}
+	groups := map[string]string{}
+	readSideTable(c, "groups", lists[1], func(g []byte) {
+		f := lookup(g, keyIs, "uuid", "name")
+		id, _ := jsonText(f[0])
+		name, _ := jsonText(f[1])
+		groups[id] = name
+	})
+	var e aegisEntry
+	eachElement(entries, func(i int, raw []byte) bool {
+		if c.checkFull() {
+			return false
+		}
+		if err := decodeEntry(raw, &e); err != nil {
 			c.skipAt(i, "", "entry is not an Aegis entry")
-			continue
+			return true
 		}
 		readAegisEntry(c, i, e, groups)
-	}
+		return true
+	})
 	return nil
 }
 
@@ -191,25 +208,60 @@ func decodeIcon(s string) []byte {
 }
 
 // decryptAegis unwraps the master key with the first password slot that
-// opens, then decrypts the db.
-func decryptAegis(f aegisFile, pw []byte) ([]byte, error) {
-	if f.Header.Params == nil {
+// opens, then decrypts the db (a JSON string of base64). Every slot's cost
+// is checked before the first key derivation runs.
+func decryptAegis(header, db, pw []byte) ([]byte, error) {
+	h := lookup(header, keyIs, "params", "slots")
+	var params aegisParams
+	if p := h[0]; kindOf(trimJSON(p)) != jsonObject || json.Unmarshal(p, &params) != nil {
 		return nil, errors.New("encrypted vault without its parameters")
 	}
-	nonce, err1 := hex.DecodeString(f.Header.Params.Nonce)
-	tag, err2 := hex.DecodeString(f.Header.Params.Tag)
-	var dbText string
-	err3 := json.Unmarshal(f.DB, &dbText)
-	ct, err4 := base64.StdEncoding.DecodeString(dbText)
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
+	nonce, err1 := hex.DecodeString(params.Nonce)
+	tag, err2 := hex.DecodeString(params.Tag)
+	dbText, _ := jsonText(db)
+	ct, err3 := base64.StdEncoding.DecodeString(dbText)
+	if err := errors.Join(err1, err2, err3); err != nil {
 		return nil, fmt.Errorf("bad vault header: %w", err)
 	}
-	tried := false
-	for _, s := range f.Header.Slots {
-		if s.Type != aegisSlotPassword {
-			continue // biometric slots need the phone's key store
+	var slots []aegisSlot
+	var err error
+	count := 0
+	eachElement(h[1], func(i int, raw []byte) bool {
+		if count++; count > maxAegisSlots {
+			return false
 		}
-		tried = true
+		var s aegisSlot
+		if e := decodeEntry(raw, &s); e != nil {
+			err = fmt.Errorf("bad vault header: slot %d: %w", i+1, e)
+			return false
+		}
+		if s.Type == aegisSlotPassword {
+			slots = append(slots, s)
+		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case count > maxAegisSlots:
+		return nil, fmt.Errorf("%w: more than %d key slots (Aegis writes one per password or fingerprint)", errKDFLimit, maxAegisSlots)
+	case len(slots) > maxAegisPasswordSlots:
+		return nil, fmt.Errorf("%w: %d password slots (Aegis writes one)", errKDFLimit, len(slots))
+	case len(slots) == 0:
+		// Biometric slots need the phone's key store.
+		return nil, fmt.Errorf("%w: no password slot", ErrUnsupported)
+	}
+	work := 0
+	for _, s := range slots {
+		w, err := scryptWork(s.N, s.R, s.P)
+		if err != nil {
+			return nil, err
+		}
+		if work += w; work > maxScryptWork {
+			return nil, fmt.Errorf("%w: %d password slots asking for scrypt work %d in all", errKDFLimit, len(slots), work)
+		}
+	}
+	for _, s := range slots {
 		master, err := openAegisSlot(s, pw)
 		if errors.Is(err, ErrWrongPassword) {
 			continue
@@ -218,9 +270,6 @@ func decryptAegis(f aegisFile, pw []byte) ([]byte, error) {
 			return nil, err
 		}
 		return openGCM(master, nonce, append(ct, tag...))
-	}
-	if !tried {
-		return nil, fmt.Errorf("%w: no password slot", ErrUnsupported)
 	}
 	return nil, ErrWrongPassword
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"latchkey/otp"
@@ -26,25 +25,26 @@ type andOTPEntry struct {
 	Algorithm string   `json:"algorithm"`
 	Period    uint32   `json:"period"`
 	Counter   uint64   `json:"counter"`
-	Tags      []string `json:"tags"`
+	Tags      textList `json:"tags"`
 }
 
+// readAndOTP reads a list of entries; data is valid JSON (Detect checked).
 func readAndOTP(c *collector, data, _ []byte) error {
-	var list []json.RawMessage
-	if err := json.Unmarshal(data, &list); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	if kindOf(trimJSON(data)) != jsonArray {
+		return errors.New("bad JSON: not a list of entries")
 	}
-	for i, raw := range list {
+	var e andOTPEntry
+	eachElement(data, func(i int, raw []byte) bool {
 		if c.checkFull() {
-			break
+			return false
 		}
-		var e andOTPEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
+		if err := decodeEntry(raw, &e); err != nil {
 			c.skipAt(i, "", "entry is not an andOTP entry")
-			continue
+			return true
 		}
 		readAndOTPEntry(c, i, e)
-	}
+		return true
+	})
 	return nil
 }
 

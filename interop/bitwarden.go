@@ -1,6 +1,7 @@
 package interop
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -15,18 +16,6 @@ import (
 // login's totp field holds an otpauth:// URI, a steam:// URI or a bare base32
 // secret. Items without one are passwords, not accounts: not listed.
 
-type bitwardenFile struct {
-	Encrypted         bool              `json:"encrypted"`
-	PasswordProtected bool              `json:"passwordProtected"`
-	Folders           []bitwardenFolder `json:"folders"`
-	Items             []json.RawMessage `json:"items"`
-}
-
-type bitwardenFolder struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
 type bitwardenItem struct {
 	Name     string  `json:"name"`
 	Notes    *string `json:"notes"`
@@ -38,29 +27,49 @@ type bitwardenItem struct {
 	} `json:"login"`
 }
 
+// readBitwarden reads a plain JSON export; data is valid JSON (Detect, or
+// the decryption of a password-protected export, checked).
 func readBitwarden(c *collector, data, _ []byte) error {
-	var f bitwardenFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	if kindOf(trimJSON(data)) != jsonObject {
+		return errors.New("bad JSON: not an object")
 	}
-	if f.Encrypted {
+	top := lookup(data, keyIs, "encrypted", "items", "folders")
+	var encrypted bool
+	if top[0] != nil {
+		if err := json.Unmarshal(top[0], &encrypted); err != nil {
+			return fmt.Errorf("bad JSON: %w", err)
+		}
+	}
+	if encrypted {
 		return fmt.Errorf("%w: an account-restricted encrypted export opens only in Bitwarden (export as password-protected or unencrypted JSON)", ErrUnsupported)
 	}
-	folders := map[string]string{}
-	for _, fo := range f.Folders {
-		folders[fo.ID] = fo.Name
+	items := top[1]
+	if k := kindOf(trimJSON(items)); items != nil && k != jsonArray && k != jsonNull {
+		return errors.New("bad JSON: items are not a list")
 	}
-	for i, raw := range f.Items {
+	folders := map[string]string{}
+	readSideTable(c, "folders", top[2], func(f []byte) {
+		m := lookup(f, keyIs, "id", "name")
+		id, _ := jsonText(m[0])
+		name, _ := jsonText(m[1])
+		folders[id] = name
+	})
+	var it bitwardenItem
+	eachElement(items, func(i int, raw []byte) bool {
 		if c.checkFull() {
-			break
+			return false
 		}
-		var it bitwardenItem
-		if err := json.Unmarshal(raw, &it); err != nil {
+		// Most items of a password manager are passwords: pass over them
+		// without decoding, since they do not count toward MaxEntries.
+		if !mayHaveTOTP(raw) {
+			return true
+		}
+		if err := decodeEntry(raw, &it); err != nil {
 			c.skipAt(i, "", "item is not a Bitwarden item")
-			continue
+			return true
 		}
 		if it.Login == nil || it.Login.TOTP == nil || strings.TrimSpace(*it.Login.TOTP) == "" {
-			continue
+			return true
 		}
 		e := Entry{Pinned: it.Favorite, Note: deref(it.Notes)}
 		if it.FolderID != nil {
@@ -69,8 +78,48 @@ func readBitwarden(c *collector, data, _ []byte) error {
 			}
 		}
 		readTOTPField(c, i, *it.Login.TOTP, it.Name, deref(it.Login.Username), e)
-	}
+		return true
+	})
 	return nil
+}
+
+// mayHaveTOTP reports whether an item must be decoded: it has a login with
+// a totp field that is not blank, or is not an object (so decoding says
+// what is wrong with it).
+func mayHaveTOTP(item []byte) bool {
+	switch kindOf(trimJSON(item)) {
+	case jsonNull:
+		return false
+	case jsonObject:
+	default:
+		return true
+	}
+	may := false
+	eachMember(item, func(key, login []byte) bool {
+		if !keyIs(key, "login") {
+			return true
+		}
+		switch kindOf(trimJSON(login)) {
+		case jsonNull:
+		case jsonObject:
+			eachMember(login, func(key, totp []byte) bool {
+				if keyIs(key, "totp") {
+					switch kindOf(trimJSON(totp)) {
+					case jsonNull:
+					case jsonString:
+						may = may || len(bytes.TrimSpace(totp[1:len(totp)-1])) > 0
+					default:
+						may = true
+					}
+				}
+				return true
+			})
+		default:
+			may = true
+		}
+		return true
+	})
+	return may
 }
 
 func deref(s *string) string {
@@ -146,9 +195,11 @@ func readBitwardenCSV(c *collector, data, _ []byte) error {
 // readCSV reads a CSV with a header row naming its columns (case-insensitive)
 // and calls row for each record; need lists the columns that must exist.
 func readCSV(c *collector, data []byte, need []string, row func(i int, field func(string) string)) error {
-	r := csv.NewReader(strings.NewReader(string(trimBOM(data))))
+	// Straight from data, reusing the record: rows without a key (most of
+	// a password manager's) then cost no more than their text.
+	r := csv.NewReader(bytes.NewReader(trimBOM(data)))
 	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
+	r.ReuseRecord = true
 	header, err := r.Read()
 	if err != nil {
 		return fmt.Errorf("bad CSV header: %w", err)
@@ -162,8 +213,17 @@ func readCSV(c *collector, data []byte, need []string, row func(i int, field fun
 			return fmt.Errorf("CSV without a %q column", n)
 		}
 	}
+	// One accessor for every row: a closure per row would cost more than
+	// a short row's text.
+	var rec []string
+	field := func(name string) string {
+		if j, ok := cols[name]; ok && j < len(rec) {
+			return rec[j]
+		}
+		return ""
+	}
 	for i := 0; ; i++ {
-		rec, err := r.Read()
+		rec, err = r.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
@@ -179,11 +239,6 @@ func readCSV(c *collector, data []byte, need []string, row func(i int, field fun
 		if c.checkFull() {
 			return nil
 		}
-		row(i, func(name string) string {
-			if j, ok := cols[name]; ok && j < len(rec) {
-				return rec[j]
-			}
-			return ""
-		})
+		row(i, field)
 	}
 }

@@ -16,11 +16,18 @@ import (
 
 // Caps on the key derivation parameters a file may ask for, so that a
 // hostile file cannot make Read allocate gigabytes or spin for minutes. Each
-// is well above what the apps write (noted beside it).
+// is checked before anything is derived and sits at or a little above what
+// the app itself ever writes (noted beside it): more means the file is
+// damaged or was not made by that app.
 const (
-	maxScryptMemory = 1 << 30 // bytes, 128·N·r; Aegis: N=2^15, r=8 (32 MiB)
-	maxScryptWork   = 1 << 22 // N·r·p; Aegis: 2^18
-	maxPBKDF2Iter   = 2_000_000
+	// Aegis always writes scrypt N=2^15, r=8, p=1: 32 MiB and work N·r·p =
+	// 2^18. A file may ask for 8 times that per slot, and 16 times in all
+	// over its password slots.
+	maxScryptMemory = 256 << 20 // bytes, 128·N·r
+	maxScryptWork   = 1 << 22   // N·r·p, per file
+	// Bitwarden allows up to 2,000,000 PBKDF2 iterations; andOTP writes
+	// 140,000 to 160,000, 2FAS 10,000, Authenticator Pro 64,000.
+	maxPBKDF2Iter = 2_000_000
 	// Ente's sensitive profile: 1 GiB and 4 passes; lighter devices halve
 	// the memory and double the passes, keeping the product.
 	maxArgonMemory = 1 << 30 // bytes
@@ -29,15 +36,24 @@ const (
 	maxArgonOps    = 1 << 16
 )
 
-// errKDFLimit says a file asked for more work than Latchkey will do.
-var errKDFLimit = errors.New("key derivation parameters beyond the limits")
+// errKDFLimit says a file asked for more work than its app ever writes.
+var errKDFLimit = errors.New("the file asks for more key-derivation work than its app ever writes: it is damaged or was made by something else")
 
-func deriveScrypt(pw, salt []byte, n, r, p int) ([]byte, error) {
+// scryptWork checks scrypt's parameters against the caps and returns the
+// work N·r·p they ask for.
+func scryptWork(n, r, p int) (int, error) {
 	if n < 2 || n&(n-1) != 0 || r < 1 || p < 1 {
-		return nil, fmt.Errorf("%w: scrypt N=%d r=%d p=%d", ErrUnsupported, n, r, p)
+		return 0, fmt.Errorf("%w: scrypt N=%d r=%d p=%d", ErrUnsupported, n, r, p)
 	}
 	if uint64(n)*uint64(r)*128 > maxScryptMemory || uint64(n)*uint64(r)*uint64(p) > maxScryptWork {
-		return nil, fmt.Errorf("%w: scrypt N=%d r=%d p=%d", errKDFLimit, n, r, p)
+		return 0, fmt.Errorf("%w: scrypt N=%d r=%d p=%d", errKDFLimit, n, r, p)
+	}
+	return n * r * p, nil
+}
+
+func deriveScrypt(pw, salt []byte, n, r, p int) ([]byte, error) {
+	if _, err := scryptWork(n, r, p); err != nil {
+		return nil, err
 	}
 	return scrypt.Key(pw, salt, n, r, p, 32)
 }

@@ -102,9 +102,14 @@ func Detect(data []byte) (Format, bool, error) {
 		return Unknown, false, fmt.Errorf("interop: %w: %s", ErrUnknownFormat, hint)
 	}
 	if !utf8.Valid(data) {
-		// andOTP's encrypted backup has no magic number: binary that is
-		// nothing else may be one, which only its password can tell.
-		if len(data) >= andOTPMinSize {
+		switch {
+		case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+			return Unknown, false, fmt.Errorf("interop: %w: UTF-16 text (save it as UTF-8 and import it again)", ErrUnknownFormat)
+		case latin1Text(data):
+			return Unknown, false, fmt.Errorf("interop: %w: text that is not UTF-8 (save it as UTF-8 and import it again)", ErrUnknownFormat)
+		case len(data) >= andOTPMinSize:
+			// andOTP's encrypted backup has no magic number: binary that
+			// is nothing else may be one, which only its password can tell.
 			return AndOTPEncrypted, true, nil
 		}
 		return Unknown, false, fmt.Errorf("interop: %w", ErrUnknownFormat)
@@ -116,7 +121,7 @@ func Detect(data []byte) (Format, bool, error) {
 		}
 		return Unknown, false, fmt.Errorf("interop: %w: JSON of an unknown kind", ErrUnknownFormat)
 	}
-	if f := detectText(string(text)); f != Unknown {
+	if f := detectText(text); f != Unknown {
 		return f, false, nil
 	}
 	return Unknown, false, fmt.Errorf("interop: %w", ErrUnknownFormat)
@@ -124,6 +129,26 @@ func Detect(data []byte) (Format, bool, error) {
 
 // andOTPMinSize is the smallest andOTP backup: iterations, salt, nonce, tag.
 const andOTPMinSize = 4 + 12 + 12 + 16
+
+// latin1Text reports whether data reads as text in an 8-bit encoding
+// (Latin-1 or Windows-1252): only printable bytes, tabs and line breaks, at
+// least half of them ASCII. An encrypted andOTP backup of the current layout
+// starts with its iteration count, whose first byte is zero, so it never
+// matches; one of the old layout (2018 and before) is random bytes, which
+// match with a chance below (221/256)^n: 4e-7 for a 100-byte backup, 2e-13
+// for 200 bytes.
+func latin1Text(data []byte) bool {
+	ascii := 0
+	for _, c := range data {
+		switch {
+		case c >= 0x20 && c < 0x7f, c == '\t', c == '\n', c == '\r':
+			ascii++
+		case c < 0x80, c == 0x81, c == 0x8d, c == 0x8f, c == 0x90, c == 0x9d:
+			return false // control characters, and bytes Windows-1252 leaves unused
+		}
+	}
+	return ascii*2 >= len(data)
+}
 
 // foreignFile names files that users drop by mistake, so the error can say
 // what they are.
@@ -145,88 +170,105 @@ func foreignFile(data []byte) string {
 }
 
 // detectJSON tells the JSON formats apart by the fields each one must have.
+// It walks the text without decoding it: telling a format must not cost
+// more than reading it.
 func detectJSON(text []byte) Format {
-	if text[0] == '[' {
-		var arr []map[string]json.RawMessage
-		if json.Unmarshal(text, &arr) != nil {
-			return Unknown
-		}
-		if len(arr) == 0 {
-			return AndOTP
-		}
-		if has(arr[0], "secret") && has(arr[0], "type") {
-			return AndOTP
-		}
-		return Unknown
+	if kindOf(text) == jsonArray {
+		// andOTP: a list of entries, each with a secret and a type. The
+		// first decides; an empty list is an empty andOTP backup.
+		f := AndOTP
+		eachElement(text, func(_ int, first []byte) bool {
+			if !has(first, "secret") || !has(first, "type") {
+				f = Unknown
+			}
+			return false
+		})
+		return f
 	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(text, &obj) != nil {
-		return Unknown
+	m := map[string][]byte{}
+	names := []string{"header", "db", "kdfParams", "encryptedData", "schemaVersion", "services", "servicesEncrypted",
+		"encrypted", "passwordProtected", "data", "items", "encKeyValidation_DO_NOT_EDIT", "tokens", "Authenticators",
+		"accounts", "shared_secret", "entries", "version"}
+	for i, v := range lookup(text, keyIsExactly, names...) {
+		m[names[i]] = v
 	}
+	has := func(key string) bool { return m[key] != nil && kindOf(m[key]) != jsonNull }
 	switch {
-	case has(obj, "header") && has(obj, "db"):
-		if isJSONString(obj["db"]) {
+	case has("header") && has("db"):
+		if kindOf(m["db"]) == jsonString {
 			return AegisEncrypted
 		}
 		return Aegis
-	case has(obj, "kdfParams") && has(obj, "encryptedData"):
+	case has("kdfParams") && has("encryptedData"):
 		return EnteEncrypted
-	case has(obj, "schemaVersion") && (has(obj, "services") || has(obj, "servicesEncrypted")):
-		if enc, ok := obj["servicesEncrypted"]; ok && isJSONString(enc) && string(enc) != `""` {
+	case has("schemaVersion") && (has("services") || has("servicesEncrypted")):
+		if enc := m["servicesEncrypted"]; kindOf(enc) == jsonString && string(enc) != `""` {
 			return TwoFASEncrypted
 		}
 		return TwoFAS
-	case has(obj, "encrypted") && has(obj, "passwordProtected") && has(obj, "data"):
+	case has("encrypted") && has("passwordProtected") && has("data"):
 		return BitwardenEncrypted
-	case has(obj, "encrypted") && (has(obj, "items") || has(obj, "encKeyValidation_DO_NOT_EDIT")):
+	case has("encrypted") && (has("items") || has("encKeyValidation_DO_NOT_EDIT")):
 		return Bitwarden
-	case has(obj, "tokens"):
+	case has("tokens"):
 		return FreeOTPPlus
-	case has(obj, "Authenticators"):
+	case has("Authenticators"):
 		return Stratum
-	case has(obj, "accounts") || has(obj, "shared_secret"):
+	case has("accounts") || has("shared_secret"):
 		return SteamGuard
-	case has(obj, "entries") && has(obj, "version"):
+	case has("entries") && has("version"):
 		return ProtonAuthenticator
 	}
 	return Unknown
 }
 
-func has(obj map[string]json.RawMessage, key string) bool {
-	v, ok := obj[key]
-	return ok && string(v) != "null"
+// exactMember is the value of the object's last member named exactly key
+// (a repeated key counts once, as the last one), or nil.
+func exactMember(obj []byte, key string) []byte {
+	var found []byte
+	eachMember(obj, func(k, v []byte) bool {
+		if keyIsExactly(k, key) {
+			found = v
+		}
+		return true
+	})
+	return found
 }
 
-func isJSONString(raw json.RawMessage) bool {
-	return len(raw) > 0 && raw[0] == '"'
+// has reports whether obj has a member named exactly key that is not null.
+func has(obj []byte, key string) bool {
+	v := exactMember(obj, key)
+	return v != nil && kindOf(v) != jsonNull
 }
 
 // detectText recognises the CSV exports by their header and URI lists by
-// their first meaningful line.
-func detectText(text string) Format {
-	if head := strings.ToLower(text[:min(len(text), 512)]); (strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html")) &&
-		htmlLink.MatchString(text) {
+// their first meaningful line. It reads text in place: a copy, or a list of
+// its lines, would cost as much as the file again.
+func detectText(text []byte) Format {
+	if head := bytes.ToLower(text[:min(len(text), 512)]); (bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))) &&
+		htmlLink.Match(text) {
 		return HTMLLinks
 	}
-	first, _, _ := strings.Cut(text, "\n")
-	first = strings.TrimSpace(first)
-	lower := strings.ToLower(first)
+	first, _, _ := bytes.Cut(text, []byte("\n"))
+	lower := string(bytes.ToLower(bytes.TrimSpace(first[:min(len(first), 4096)])))
 	switch {
 	case strings.Contains(lower, "login_totp") && strings.Contains(lower, "name"):
 		return BitwardenCSV
 	case strings.Contains(lower, `"title"`) && strings.Contains(lower, `"totp"`):
 		return KeePassXC
 	}
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+	for rest := text; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		l := strings.ToLower(line)
-		if !strings.HasPrefix(l, "otpauth://") && !strings.HasPrefix(l, "steam://") && !strings.HasPrefix(l, "otpauth-migration://") {
+		l := bytes.ToLower(line[:min(len(line), 32)])
+		if !bytes.HasPrefix(l, []byte("otpauth://")) && !bytes.HasPrefix(l, []byte("steam://")) && !bytes.HasPrefix(l, []byte("otpauth-migration://")) {
 			return Unknown
 		}
-		if strings.Contains(text, "codeDisplay=") {
+		if bytes.Contains(text, []byte("codeDisplay=")) {
 			return EnteText
 		}
 		return URIList

@@ -1,7 +1,7 @@
 package interop
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,67 +24,72 @@ type freeOTPToken struct {
 	Type      string  `json:"type"`
 }
 
+// readFreeOTPPlus reads a FreeOTP+ backup; data is valid JSON (Detect
+// checked).
 func readFreeOTPPlus(c *collector, data, _ []byte) error {
-	var f struct {
-		Tokens []json.RawMessage `json:"tokens"`
+	tokens := member(data, "tokens")
+	if k := kindOf(trimJSON(tokens)); tokens != nil && k != jsonArray && k != jsonNull {
+		return errors.New("bad JSON: tokens are not a list")
 	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
-	}
-	for i, raw := range f.Tokens {
+	var t freeOTPToken
+	eachElement(tokens, func(i int, raw []byte) bool {
 		if c.checkFull() {
+			return false
+		}
+		if err := decodeEntry(raw, &t); err != nil {
+			c.skipAt(i, "", "entry is not a FreeOTP+ token")
+			return true
+		}
+		readFreeOTPToken(c, i, t)
+		return true
+	})
+	return nil
+}
+
+func readFreeOTPToken(c *collector, i int, t freeOTPToken) {
+	issuer := t.IssuerExt
+	if issuer == "" {
+		issuer = t.IssuerInt
+	}
+	lbl := label(issuer, t.Label)
+	k := otp.Key{Issuer: strings.TrimSpace(issuer), Name: strings.TrimSpace(t.Label), Digits: t.Digits, Algorithm: otp.SHA1}
+	switch strings.ToUpper(t.Type) {
+	case "TOTP":
+		k.Type, k.Period = otp.TOTP, t.Period
+	case "HOTP":
+		k.Type, k.Counter = otp.HOTP, t.Counter
+	case "STEAM":
+		k.Type, k.Period, k.Digits = otp.Steam, t.Period, otp.SteamDigits
+	default:
+		c.skipAt(i, lbl, unsupportedType(t.Type))
+		return
+	}
+	if k.Type.TimeBased() && k.Period == 0 {
+		k.Period = otp.DefaultPeriod
+	}
+	if t.Algo != "" {
+		a, err := parseAlgorithm(t.Algo)
+		if err != nil {
+			c.skipAt(i, lbl, err.Error())
+			return
+		}
+		k.Algorithm = a
+	}
+	if len(t.Secret) > otp.MaxSecretLen {
+		c.skipAt(i, lbl, fmt.Sprintf("secret longer than %d bytes", otp.MaxSecretLen))
+		return
+	}
+	bad := false
+	for _, b := range t.Secret {
+		if b < -128 || b > 255 {
+			bad = true
 			break
 		}
-		var t freeOTPToken
-		if err := json.Unmarshal(raw, &t); err != nil {
-			c.skipAt(i, "", "entry is not a FreeOTP+ token")
-			continue
-		}
-		issuer := t.IssuerExt
-		if issuer == "" {
-			issuer = t.IssuerInt
-		}
-		lbl := label(issuer, t.Label)
-		k := otp.Key{Issuer: strings.TrimSpace(issuer), Name: strings.TrimSpace(t.Label), Digits: t.Digits, Algorithm: otp.SHA1}
-		switch strings.ToUpper(t.Type) {
-		case "TOTP":
-			k.Type, k.Period = otp.TOTP, t.Period
-		case "HOTP":
-			k.Type, k.Counter = otp.HOTP, t.Counter
-		case "STEAM":
-			k.Type, k.Period, k.Digits = otp.Steam, t.Period, otp.SteamDigits
-		default:
-			c.skipAt(i, lbl, unsupportedType(t.Type))
-			continue
-		}
-		if k.Type.TimeBased() && k.Period == 0 {
-			k.Period = otp.DefaultPeriod
-		}
-		if t.Algo != "" {
-			a, err := parseAlgorithm(t.Algo)
-			if err != nil {
-				c.skipAt(i, lbl, err.Error())
-				continue
-			}
-			k.Algorithm = a
-		}
-		if len(t.Secret) > otp.MaxSecretLen {
-			c.skipAt(i, lbl, fmt.Sprintf("secret longer than %d bytes", otp.MaxSecretLen))
-			continue
-		}
-		bad := false
-		for _, b := range t.Secret {
-			if b < -128 || b > 255 {
-				bad = true
-				break
-			}
-			k.Secret = append(k.Secret, byte(b))
-		}
-		if bad {
-			c.skipAt(i, lbl, "secret holds a value that is not a byte")
-			continue
-		}
-		c.add(Entry{Key: k})
+		k.Secret = append(k.Secret, byte(b))
 	}
-	return nil
+	if bad {
+		c.skipAt(i, lbl, "secret holds a value that is not a byte")
+		return
+	}
+	c.add(Entry{Key: k})
 }

@@ -14,10 +14,15 @@ var htmlLink = regexp.MustCompile(`(?i)(?:otpauth|steam)://[^"'<>\s]+`)
 
 func readHTML(c *collector, data, _ []byte) error {
 	seen := map[string]bool{}
-	for _, m := range htmlLink.FindAll(data, -1) {
-		if c.checkFull() {
+	// One link at a time: FindAll would list every match of a page of
+	// millions before the first is read.
+	for off := 0; off < len(data); {
+		loc := htmlLink.FindIndex(data[off:])
+		if loc == nil || c.checkFull() {
 			break
 		}
+		m := data[off+loc[0] : off+loc[1]]
+		off += loc[1]
 		uri := html.UnescapeString(string(m))
 		if seen[uri] {
 			continue

@@ -3,8 +3,8 @@ package interop
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"latchkey/otp"
@@ -19,33 +19,42 @@ type steamAccount struct {
 	AccountName  string `json:"account_name"`
 }
 
+// readSteam reads a Steam Guard file; data is valid JSON (Detect checked).
+// Accounts in an "accounts" map are read in the order the file lists them.
 func readSteam(c *collector, data, _ []byte) error {
-	var f struct {
-		steamAccount
-		Accounts map[string]json.RawMessage `json:"accounts"`
+	if kindOf(trimJSON(data)) != jsonObject {
+		return errors.New("bad JSON: not an object")
 	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	m := lookup(data, keyIs, "shared_secret", "account_name", "accounts")
+	var top steamAccount
+	for i, dst := range []*string{&top.SharedSecret, &top.AccountName} {
+		if m[i] != nil {
+			if err := json.Unmarshal(m[i], dst); err != nil {
+				return fmt.Errorf("bad JSON: %w", err)
+			}
+		}
 	}
-	if f.SharedSecret != "" {
-		readSteamAccount(c, 0, f.steamAccount)
+	if top.SharedSecret != "" {
+		readSteamAccount(c, 0, top)
 	}
-	ids := make([]string, 0, len(f.Accounts))
-	for id := range f.Accounts {
-		ids = append(ids, id)
+	accounts := m[2]
+	if k := kindOf(trimJSON(accounts)); accounts != nil && k != jsonObject && k != jsonNull {
+		return errors.New("bad JSON: accounts are not a map")
 	}
-	sort.Strings(ids) // a map has no order; keep the result stable
-	for i, id := range ids {
+	var a steamAccount
+	i := 0
+	eachMember(accounts, func(_, raw []byte) bool {
 		if c.checkFull() {
-			break
+			return false
 		}
-		var a steamAccount
-		if err := json.Unmarshal(f.Accounts[id], &a); err != nil {
+		if err := decodeEntry(raw, &a); err != nil {
 			c.skipAt(i, "", "entry is not a Steam account")
-			continue
+		} else {
+			readSteamAccount(c, i, a)
 		}
-		readSteamAccount(c, i, a)
-	}
+		i++
+		return true
+	})
 	return nil
 }
 

@@ -18,22 +18,6 @@ import (
 // "AuthenticatorPro" | salt (20) | IV (16) | AES-256-CBC under
 // PBKDF2-HMAC-SHA1 with 64,000 rounds.
 
-type stratumFile struct {
-	Authenticators []json.RawMessage `json:"Authenticators"`
-	Categories     []struct {
-		ID   string `json:"Id"`
-		Name string `json:"Name"`
-	} `json:"Categories"`
-	AuthenticatorCategories []struct {
-		CategoryID          string `json:"CategoryId"`
-		AuthenticatorSecret string `json:"AuthenticatorSecret"`
-	} `json:"AuthenticatorCategories"`
-	CustomIcons []struct {
-		ID   string `json:"Id"`
-		Data string `json:"Data"`
-	} `json:"CustomIcons"`
-}
-
 type stratumAuth struct {
 	Type      int     `json:"Type"`
 	Icon      *string `json:"Icon"`
@@ -49,76 +33,101 @@ type stratumAuth struct {
 // customIconPrefix marks an Icon field that names one of CustomIcons.
 const customIconPrefix = "@"
 
+// readStratum reads a plain backup; data is valid JSON (Detect, or the
+// decryption, checked).
 func readStratum(c *collector, data, _ []byte) error {
-	var f stratumFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	if kindOf(trimJSON(data)) != jsonObject {
+		return errors.New("bad JSON: not an object")
+	}
+	top := lookup(data, keyIs, "Authenticators", "Categories", "AuthenticatorCategories", "CustomIcons")
+	auths := top[0]
+	if k := kindOf(trimJSON(auths)); auths != nil && k != jsonArray && k != jsonNull {
+		return errors.New("bad JSON: Authenticators are not a list")
 	}
 	categories := map[string]string{}
-	for _, cat := range f.Categories {
-		categories[cat.ID] = cat.Name
-	}
+	readSideTable(c, "categories", top[1], func(cat []byte) {
+		m := lookup(cat, keyIs, "Id", "Name")
+		id, _ := jsonText(m[0])
+		name, _ := jsonText(m[1])
+		categories[id] = name
+	})
 	tags := map[string][]string{} // by secret, as the file links them
-	for _, ac := range f.AuthenticatorCategories {
-		if name, ok := categories[ac.CategoryID]; ok {
-			tags[ac.AuthenticatorSecret] = append(tags[ac.AuthenticatorSecret], name)
+	readSideTable(c, "category links", top[2], func(link []byte) {
+		m := lookup(link, keyIs, "CategoryId", "AuthenticatorSecret")
+		id, _ := jsonText(m[0])
+		if name, ok := categories[id]; ok {
+			secret, _ := jsonText(m[1])
+			if len(tags[secret]) < maxTags {
+				tags[secret] = append(tags[secret], name)
+			}
 		}
-	}
+	})
 	icons := map[string]string{}
-	for _, ic := range f.CustomIcons {
-		icons[ic.ID] = ic.Data
-	}
-	for i, raw := range f.Authenticators {
+	readSideTable(c, "custom icons", top[3], func(icon []byte) {
+		m := lookup(icon, keyIs, "Id", "Data")
+		id, _ := jsonText(m[0])
+		// Base64 of an icon within MaxIconSize, with room for escapes;
+		// a larger one would be dropped anyway.
+		if d := m[1]; kindOf(trimJSON(d)) == jsonString && len(d) <= 2*MaxIconSize {
+			icons[id], _ = jsonText(d)
+		}
+	})
+	var a stratumAuth
+	eachElement(auths, func(i int, raw []byte) bool {
 		if c.checkFull() {
-			break
+			return false
 		}
-		var a stratumAuth
-		if err := json.Unmarshal(raw, &a); err != nil {
+		if err := decodeEntry(raw, &a); err != nil {
 			c.skipAt(i, "", "entry is not an authenticator")
-			continue
+			return true
 		}
-		lbl := label(a.Issuer, deref(a.Username))
-		k := otp.Key{Issuer: strings.TrimSpace(a.Issuer), Name: strings.TrimSpace(deref(a.Username)), Digits: a.Digits}
-		switch a.Type {
-		case 1:
-			k.Type, k.Counter = otp.HOTP, a.Counter
-		case 2:
-			k.Type, k.Period = otp.TOTP, a.Period
-		case 4:
-			k.Type, k.Period = otp.Steam, a.Period
-		case 3:
-			c.skipAt(i, lbl, "mOTP codes are not supported")
-			continue
-		case 5:
-			c.skipAt(i, lbl, "Yandex codes are not supported")
-			continue
-		default:
-			c.skipAt(i, lbl, fmt.Sprintf("type %d is not supported", a.Type))
-			continue
-		}
-		switch a.Algorithm {
-		case 0:
-			k.Algorithm = otp.SHA1
-		case 1:
-			k.Algorithm = otp.SHA256
-		case 2:
-			k.Algorithm = otp.SHA512
-		default:
-			c.skipAt(i, lbl, fmt.Sprintf("algorithm %d is not supported", a.Algorithm))
-			continue
-		}
-		var err error
-		if k.Secret, err = otp.ParseSecret(a.Secret); err != nil {
-			c.skipAt(i, lbl, err.Error())
-			continue
-		}
-		e := Entry{Key: k, Tags: tags[a.Secret]}
-		if a.Icon != nil && strings.HasPrefix(*a.Icon, customIconPrefix) {
-			e.Icon = decodeIcon(icons[strings.TrimPrefix(*a.Icon, customIconPrefix)])
-		}
-		c.add(e)
-	}
+		readStratumAuth(c, i, a, tags, icons)
+		return true
+	})
 	return nil
+}
+
+func readStratumAuth(c *collector, i int, a stratumAuth, tags map[string][]string, icons map[string]string) {
+	lbl := label(a.Issuer, deref(a.Username))
+	k := otp.Key{Issuer: strings.TrimSpace(a.Issuer), Name: strings.TrimSpace(deref(a.Username)), Digits: a.Digits}
+	switch a.Type {
+	case 1:
+		k.Type, k.Counter = otp.HOTP, a.Counter
+	case 2:
+		k.Type, k.Period = otp.TOTP, a.Period
+	case 4:
+		k.Type, k.Period = otp.Steam, a.Period
+	case 3:
+		c.skipAt(i, lbl, "mOTP codes are not supported")
+		return
+	case 5:
+		c.skipAt(i, lbl, "Yandex codes are not supported")
+		return
+	default:
+		c.skipAt(i, lbl, fmt.Sprintf("type %d is not supported", a.Type))
+		return
+	}
+	switch a.Algorithm {
+	case 0:
+		k.Algorithm = otp.SHA1
+	case 1:
+		k.Algorithm = otp.SHA256
+	case 2:
+		k.Algorithm = otp.SHA512
+	default:
+		c.skipAt(i, lbl, fmt.Sprintf("algorithm %d is not supported", a.Algorithm))
+		return
+	}
+	var err error
+	if k.Secret, err = otp.ParseSecret(a.Secret); err != nil {
+		c.skipAt(i, lbl, err.Error())
+		return
+	}
+	e := Entry{Key: k, Tags: tags[a.Secret]}
+	if a.Icon != nil && strings.HasPrefix(*a.Icon, customIconPrefix) {
+		e.Icon = decodeIcon(icons[strings.TrimPrefix(*a.Icon, customIconPrefix)])
+	}
+	c.add(e)
 }
 
 // Stratum's fixed Argon2id parameters.

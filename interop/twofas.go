@@ -14,16 +14,6 @@ import (
 // encrypted backup holds the services as "ciphertext:salt:iv" (base64 each)
 // in servicesEncrypted, AES-256-GCM under PBKDF2-SHA256 with 10,000 rounds.
 
-type twoFASFile struct {
-	SchemaVersion     int               `json:"schemaVersion"`
-	Services          []json.RawMessage `json:"services"`
-	ServicesEncrypted string            `json:"servicesEncrypted"`
-	Groups            []struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	} `json:"groups"`
-}
-
 type twoFASService struct {
 	Name    string `json:"name"`
 	Secret  string `json:"secret"`
@@ -43,36 +33,46 @@ type twoFASService struct {
 
 const twoFASIterations = 10000
 
+// readTwoFAS reads a 2FAS backup; data is valid JSON (Detect checked).
 func readTwoFAS(c *collector, data, pw []byte) error {
-	var f twoFASFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return fmt.Errorf("bad JSON: %w", err)
+	if kindOf(trimJSON(data)) != jsonObject {
+		return errors.New("bad JSON: not an object")
 	}
-	services := f.Services
-	if f.ServicesEncrypted != "" {
-		plain, err := decryptTwoFAS(f.ServicesEncrypted, pw)
+	top := lookup(data, keyIs, "services", "servicesEncrypted", "groups")
+	services := top[0]
+	if enc := top[1]; kindOf(trimJSON(enc)) == jsonString && string(trimJSON(enc)) != `""` {
+		text, _ := jsonText(enc)
+		plain, err := decryptTwoFAS(text, pw)
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(plain, &services); err != nil {
-			return fmt.Errorf("bad decrypted services: %w", err)
+		if !json.Valid(plain) {
+			return errors.New("bad decrypted services: not JSON")
 		}
+		services = plain
+	}
+	if k := kindOf(trimJSON(services)); services != nil && k != jsonArray && k != jsonNull {
+		return errors.New("bad services: not a list")
 	}
 	groups := map[string]string{}
-	for _, g := range f.Groups {
-		groups[g.ID] = g.Name
-	}
-	for i, raw := range services {
+	readSideTable(c, "groups", top[2], func(g []byte) {
+		m := lookup(g, keyIs, "id", "name")
+		id, _ := jsonText(m[0])
+		name, _ := jsonText(m[1])
+		groups[id] = name
+	})
+	var s twoFASService
+	eachElement(services, func(i int, raw []byte) bool {
 		if c.checkFull() {
-			break
+			return false
 		}
-		var s twoFASService
-		if err := json.Unmarshal(raw, &s); err != nil {
+		if err := decodeEntry(raw, &s); err != nil {
 			c.skipAt(i, "", "entry is not a 2FAS service")
-			continue
+			return true
 		}
 		readTwoFASService(c, i, s, groups)
-	}
+		return true
+	})
 	return nil
 }
 

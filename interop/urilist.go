@@ -15,16 +15,20 @@ import (
 // parameter carrying pins, tags and notes). Blank lines and # comments are
 // ignored.
 func readURIList(c *collector, data, _ []byte) error {
-	lines := strings.Split(string(bytes.TrimPrefix(data, utf8BOM)), "\n")
-	for i, line := range lines {
+	text := bytes.TrimPrefix(data, utf8BOM)
+	// Line by line over data itself: splitting a file of millions of
+	// blank lines or comments into a list would cost many times its size.
+	for i := 0; len(text) > 0; i++ {
 		if c.checkFull() {
 			break
 		}
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+		var line []byte
+		line, text, _ = bytes.Cut(text, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		readURILine(c, fmt.Sprintf("line %d", i+1), line)
+		readURILine(c, fmt.Sprintf("line %d", i+1), string(line))
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 type backupCodesScreen struct {
 	app      *app
 	codes    []string
+	note     string // why new codes are shown, when it is not obvious
 	stored   *widget.Check
 	next     *widget.Button
 	onDone   func()
@@ -37,6 +38,9 @@ func newBackupCodesScreen(a *app, codes []string, onDone func()) *backupCodesScr
 
 func (s *backupCodesScreen) content() fyne.CanvasObject {
 	intro := widget.NewLabel("Each code opens the vault once if you forget the password. They are shown only now: keep them away from this computer.")
+	if s.note != "" {
+		intro.SetText(s.note + "\n\n" + intro.Text)
+	}
 	intro.Wrapping = fyne.TextWrapWord
 	grid := container.NewVBox()
 	for _, c := range s.codes {

@@ -38,6 +38,10 @@ type fakeVault struct {
 	backups    []fakeBackupWrite  // what WriteBackup was asked to write
 	status     vault.BackupStatus // what LastBackup reports
 	backupNows int                // BackupNow calls
+
+	newCodes             []string // what SetPassword returns
+	earlier              []string // automatic backups under an earlier key
+	reencrypted, removed []string // what ReencryptBackups and RemoveEarlierBackups did
 }
 
 // fakeBackupWrite is one WriteBackup call.
@@ -164,12 +168,39 @@ func (f *fakeVault) Save() error {
 	return nil
 }
 
-func (f *fakeVault) SetPassword(pw []byte) error {
+// SetPassword returns newCodes, as a vault whose old codes could not
+// follow the new key does.
+func (f *fakeVault) SetPassword(pw []byte) ([]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.password = slices.Clone(pw)
+	if f.newCodes != nil {
+		f.codes = slices.Clone(f.newCodes)
+	}
 	f.dirty = true
-	return f.setPasswordError
+	return slices.Clone(f.newCodes), f.setPasswordError
+}
+
+func (f *fakeVault) EarlierBackups() ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.earlier), nil
+}
+
+func (f *fakeVault) ReencryptBackups() ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	done := f.earlier
+	f.earlier, f.reencrypted = nil, append(f.reencrypted, done...)
+	return done, nil
+}
+
+func (f *fakeVault) RemoveEarlierBackups() ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	done := f.earlier
+	f.earlier, f.removed = nil, append(f.removed, done...)
+	return done, nil
 }
 
 func (f *fakeVault) RegenerateBackupCodes() ([]string, error) {

@@ -79,15 +79,13 @@ func (d *passwordDialog) onSet() {
 		// proves the password without taking the vault's lock.
 		err := vaults.CheckPassword(v.Path(), cur)
 		clear(cur)
+		var codes []string
 		if err == nil {
-			err = v.SetPassword(pw)
-			if err == nil {
-				err = v.Save()
-			}
+			codes, err = v.SetPassword(pw)
 		}
 		clear(pw)
 		releaseKDFMemory()
-		fyne.Do(func() { d.done(err) })
+		fyne.Do(func() { d.done(v, codes, err) })
 	})
 }
 
@@ -97,7 +95,7 @@ func (d *passwordDialog) fail(msg string) {
 	d.app.win.Canvas().Focus(d.current)
 }
 
-func (d *passwordDialog) done(err error) {
+func (d *passwordDialog) done(v store, codes []string, err error) {
 	d.working.stop()
 	d.pw.refresh()
 	if errors.Is(err, vault.ErrWrongPassword) {
@@ -108,11 +106,12 @@ func (d *passwordDialog) done(err error) {
 	d.current.SetText("")
 	d.dialog.Hide()
 	d.pw.reset()
-	if err != nil && !errors.Is(err, vault.ErrBackupFailed) {
+	if err != nil && !errors.Is(err, vault.ErrBackupFailed) && codes == nil {
 		d.app.showError("Could not change the password", err)
 		return
 	}
 	d.app.say("Password changed.")
+	d.app.keyChanged(v, "Password changed", "The new password opens the vault; the old one no longer does.", codes, "the old password")
 }
 
 // onNewBackupCodes replaces the vault's backup codes after asking.
@@ -133,16 +132,22 @@ func (a *app) onNewBackupCodesConfirmed(ok bool) {
 	a.busy("Making new backup codes…")
 	a.background(func() {
 		codes, err := v.RegenerateBackupCodes()
-		if err == nil {
-			err = v.Save()
-		}
 		fyne.Do(func() {
 			a.idleAgain()
-			if err != nil {
+			if codes == nil {
 				a.showError("Could not make new backup codes", err)
 				return
 			}
-			a.showBackupCodes(codes)
+			// Codes the file holds are shown even after an error: they are
+			// the only ones that open the vault now.
+			s := newBackupCodesScreen(a, codes, func() {
+				a.backToList()
+				a.keyChanged(v, "New backup codes", "The old backup codes no longer open the vault.", nil, "the old backup codes")
+			})
+			a.setContent(s.content())
+			if err != nil {
+				a.showError("The new codes are saved, but", err)
+			}
 		})
 	})
 }

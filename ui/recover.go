@@ -99,21 +99,18 @@ func (s *recoverScreen) onSetPassword() {
 	pw := s.pw.bytes()
 	v := s.opened
 	s.app.background(func() {
-		err := v.SetPassword(pw)
+		codes, err := v.SetPassword(pw)
 		clear(pw)
 		releaseKDFMemory()
-		if err == nil {
-			err = v.Save()
-		}
-		fyne.Do(func() { s.passwordSet(err) })
+		fyne.Do(func() { s.passwordSet(codes, err) })
 	})
 }
 
-func (s *recoverScreen) passwordSet(err error) {
+func (s *recoverScreen) passwordSet(codes []string, err error) {
 	s.busy(false, s.set)
 	// A failed automatic backup leaves the new password saved; the status
 	// line says so.
-	if err != nil && !errors.Is(err, vault.ErrBackupFailed) {
+	if err != nil && !errors.Is(err, vault.ErrBackupFailed) && codes == nil {
 		s.problem.SetText("Could not set the new password: " + advice(err))
 		s.problem.Show()
 		return
@@ -122,7 +119,11 @@ func (s *recoverScreen) passwordSet(err error) {
 	v := s.opened
 	s.opened = nil
 	s.app.unlocked(v)
-	s.app.showInfo("New password set", "The backup code you used no longer works. "+backupCodesLeftText(v.BackupCodesLeft()))
+	lead := "The backup code you used no longer works. " + backupCodesLeftText(v.BackupCodesLeft())
+	if codes != nil {
+		lead = "The backup code you used no longer works."
+	}
+	s.app.keyChanged(v, "New password set", lead, codes, "the old password and the backup code you used")
 }
 
 func backupCodesLeftText(n int) string {

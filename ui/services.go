@@ -16,9 +16,17 @@ type store interface {
 	SetSettings(vault.Settings) error
 	Dirty() bool
 	Save() error
-	SetPassword(pw []byte) error
+	// SetPassword and RegenerateBackupCodes put the vault under a new key
+	// and save; SetPassword returns new codes when the old ones could not
+	// follow the key (see vault.SetPassword).
+	SetPassword(pw []byte) ([]string, error)
 	RegenerateBackupCodes() ([]string, error)
 	BackupCodesLeft() int
+	// The automatic backups made under an earlier key (slow: they are read
+	// and decrypted; ReencryptBackups rewrites them).
+	EarlierBackups() ([]string, error)
+	ReencryptBackups() ([]string, error)
+	RemoveEarlierBackups() ([]string, error)
 	Close() error
 
 	// Order and merging.

@@ -58,13 +58,15 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	}
 	vaultPath, seq := v.path, v.seq
 	dataKey := slices.Clone(v.dataKey)
-	pt, err := encodePayload(v.accounts, v.settings)
+	// Without the earlier keys: a backup's own password must not open the
+	// vault's older backups.
+	pt, err := encodePayload(v.accounts, v.settings, nil)
 	var slots []slot
 	for i, s := range v.slots {
 		switch {
 		case s.kind == passwordSlot && o.Password == nil:
 			slots = slices.Insert(slots, 0, s)
-		case s.kind == codeSlot && o.WithBackupCodes && i != v.usedCodeSlot:
+		case s.kind.isCode() && o.WithBackupCodes && i != v.usedCodeSlot:
 			slots = append(slots, s)
 		}
 	}
@@ -176,23 +178,24 @@ func readBackup(data, password []byte, lim limits) (*Backup, error) {
 	if err != nil {
 		return nil, err
 	}
-	dataKey, _, _, err := c.unlockPassword(password)
+	dataKey, kek, _, _, err := c.unlockPassword(password)
 	if err != nil {
 		return nil, err
 	}
+	clear(kek)
 	defer clear(dataKey)
 	pt, err := c.openPayload(dataKey)
 	if err != nil {
 		return nil, err
 	}
 	defer clear(pt)
-	accounts, settings, err := decodePayload(pt)
+	accounts, settings, _, err := decodePayload(pt, c.version)
 	if err != nil {
 		return nil, err
 	}
 	b := &Backup{Accounts: accounts, Settings: settings}
 	for _, s := range c.slots {
-		if s.kind == codeSlot {
+		if s.kind.isCode() {
 			b.BackupCodes++
 		}
 	}
@@ -406,14 +409,15 @@ func restoreAsNew(backupPath string, password []byte, newPath string, o options)
 	if err != nil {
 		return nil, nil, err
 	}
-	dataKey, _, _, err := c.unlockPassword(password)
+	dataKey, kek, _, _, err := c.unlockPassword(password)
 	if err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
 	// Everything that can fail about the backup fails before anything is
 	// made at newPath.
-	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1}
+	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1, passwordKEK: kek}
 	if err := v.load(c, dataKey); err != nil {
+		clear(kek)
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
 	codes, err := v.restoreAt(newPath)
@@ -426,9 +430,12 @@ func restoreAsNew(backupPath string, password []byte, newPath string, o options)
 
 // RestoreWithBackupCode is RestoreAsNew for someone who lost the password
 // too: one of the backup's backup codes opens it, newPassword becomes the
-// new vault's password (calibrated key derivation, about a second), and that
-// code's slot is left out, so it does not open the new vault. The other
-// codes keep working; when none is left a fresh set is returned.
+// new vault's password (calibrated key derivation, about a second), and the
+// new vault is sealed under a new data key, so neither the backup's
+// password nor the used code opens it. The backup's other codes keep
+// working, wrapped for the new key; when none is left, or the backup's
+// codes were made by format version 1 (they cannot follow a new key), a
+// fresh set is returned.
 func RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (*Vault, []string, error) {
 	return restoreWithBackupCode(backupPath, code, newPath, newPassword, defaultOptions())
 }
@@ -453,28 +460,29 @@ func restoreWithBackupCode(backupPath, code, newPath string, newPassword []byte,
 	if err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
-	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1}
+	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: used}
 	if err := v.load(c, dataKey); err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
-	ps, err := newPasswordSlot(newPassword, v.dataKey, o.kdfParams())
+	newKey := newDataKey()
+	ps, kek, err := newPasswordSlotKey(newPassword, newKey, o.kdfParams())
+	if err != nil {
+		clear(newKey)
+		clear(kek)
+		v.Close()
+		return nil, nil, err
+	}
+	codes, err := v.rekeySlots(newKey, &ps, kek, false)
 	if err != nil {
 		v.Close()
 		return nil, nil, err
 	}
-	slots := []slot{ps}
-	for i, s := range v.slots {
-		if s.kind == codeSlot && i != used {
-			slots = append(slots, s)
-		}
-	}
-	v.slots = slots
-	codes, err := v.restoreAt(newPath)
+	more, err := v.restoreAt(newPath)
 	if err != nil {
 		v.Close()
 		return nil, nil, err
 	}
-	return v, codes, nil
+	return v, append(codes, more...), nil
 }
 
 // restoreAt writes the loaded v as a new vault file at newPath, holding its
@@ -496,7 +504,7 @@ func (v *Vault) restoreAt(newPath string) (codes []string, err error) {
 	if Exists(newPath) { // again, under the lock
 		return nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
 	}
-	if !slices.ContainsFunc(v.slots, func(s slot) bool { return s.kind == codeSlot }) {
+	if !slices.ContainsFunc(v.slots, func(s slot) bool { return s.kind.isCode() }) {
 		var codeSlots []slot
 		codeSlots, codes, err = makeCodeSlots(v.dataKey)
 		if err != nil {
@@ -635,7 +643,7 @@ func holdsAll(held map[string]time.Time, c *container, dataKey []byte) bool {
 		return false
 	}
 	defer clear(pt)
-	accounts, _, err := decodePayload(pt)
+	accounts, _, _, err := decodePayload(pt, c.version)
 	if err != nil {
 		return false
 	}
@@ -653,9 +661,9 @@ func holdsAll(held map[string]time.Time, c *container, dataKey []byte) bool {
 }
 
 // ownsBackup reports whether the backup at p was made from this vault: it
-// decrypts with the vault's data key (no JSON decoding, so it is cheap),
-// and remembers the answer. A file that cannot be read now is not counted
-// and not remembered. Called with v.mu held.
+// decrypts with the vault's data key or one of its earlier keys (no JSON
+// decoding, so it is cheap), and remembers the answer. A file that cannot
+// be read now is not counted and not remembered. Called with v.mu held.
 func (v *Vault) ownsBackup(p string) bool {
 	if owned, ok := v.backupOwners[p]; ok {
 		return owned
@@ -664,7 +672,7 @@ func (v *Vault) ownsBackup(p string) bool {
 	if err != nil {
 		return false
 	}
-	owned := sealedWith(b, v.dataKey, v.opts.limits)
+	owned := sealedWithAny(b, v.opts.limits, append([][]byte{v.dataKey}, v.earlierKeys...)) >= 0
 	v.rememberBackup(p, owned)
 	return owned
 }
@@ -674,6 +682,22 @@ func (v *Vault) rememberBackup(p string, owned bool) {
 		v.backupOwners = map[string]bool{}
 	}
 	v.backupOwners[p] = owned
+}
+
+// sealedWithAny returns the index of the first of keys the vault file b
+// opens with, or -1.
+func sealedWithAny(b []byte, lim limits, keys [][]byte) int {
+	c, err := parseContainer(b, lim)
+	if err != nil {
+		return -1
+	}
+	for i, k := range keys {
+		if pt, err := c.openPayload(k); err == nil {
+			clear(pt)
+			return i
+		}
+	}
+	return -1
 }
 
 // sealedWith reports whether the vault file b opens with dataKey.

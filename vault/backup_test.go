@@ -190,7 +190,7 @@ func TestBackupFailures(t *testing.T) {
 		{"edited payload", write("edited", edited), backupPassword, ErrCorrupt, "corrupt"},
 		{"newer format", write("newer", newer), backupPassword, ErrNewerVersion, "newer version"},
 		{"not a backup", write("plain.json", []byte(`{"db":{"entries":[]}}`)), backupPassword, ErrCorrupt, "not a latchkey vault"},
-		{"hostile parameters", write("hostile", hostile(orig, Params{Memory: 0xffffffff, Time: 3, Threads: 4})), backupPassword, ErrHostileParams, "out of bounds"},
+		{"hostile parameters", write("hostile", hostile(orig, Params{Memory: 0xffffffff, Time: 3, Threads: 4})), backupPassword, ErrHostileParams, "made by something else"},
 		{"missing", filepath.Join(dir, "none"), backupPassword, ErrNotFound, "not found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -421,7 +421,9 @@ func TestOpenReadOnly(t *testing.T) {
 		"Move":         ro.Move(a.ID, 1),
 		"MarkUsed":     ro.MarkUsed(a.ID),
 		"SetSettings":  ro.SetSettings(DefaultSettings()),
-		"SetPassword":  ro.SetPassword([]byte("x")),
+		"SetPassword":  second(ro.SetPassword([]byte("x"))),
+		"Reencrypt":    second(ro.ReencryptBackups()),
+		"RemoveOld":    second(ro.RemoveEarlierBackups()),
 		"Restore":      ro.Restore(Account{ID: "new", Key: rfcKey()}, 0),
 		"Add":          second(ro.Add(Account{Key: hotpKey()})),
 		"Delete":       second(ro.Delete(a.ID)),

@@ -91,7 +91,7 @@ func TestBackupCodeOpensOnce(t *testing.T) {
 		t.Fatalf("codes left: got %d, want %d", got, BackupCodeCount-1)
 	}
 	newPW := []byte("a brand new password")
-	if err := v.SetPassword(newPW); err != nil {
+	if _, err := v.SetPassword(newPW); err != nil {
 		t.Fatalf("SetPassword: %v", err)
 	}
 	v.Close()

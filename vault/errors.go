@@ -28,9 +28,10 @@ var (
 	ErrWrongBackupCode = errors.New("backup code does not open this vault")
 	// ErrNeedsPassword: opened with a backup code; set a new password first.
 	ErrNeedsPassword = errors.New("a new password must be set before saving")
-	// ErrHostileParams: the file asks for key-derivation work outside the
-	// limits Latchkey accepts (too much, or less than Latchkey ever writes).
-	ErrHostileParams = errors.New("key-derivation parameters out of bounds")
+	// ErrHostileParams: the file asks for key-derivation work outside what
+	// Latchkey ever writes (more than its caps, or less than its floor). It
+	// is refused before any key derivation runs, and is not a wrong password.
+	ErrHostileParams = errors.New("key-derivation parameters latchkey never writes: the file is damaged or was made by something else")
 	// ErrTooLarge: a file, field or account list exceeds the vault's caps.
 	ErrTooLarge = errors.New("too large")
 	// ErrClosed: the vault was closed.

@@ -14,31 +14,37 @@ import (
 // Golden files of every released format version live in testdata/golden,
 // with the outcome each must give in expected.txt. They are never deleted
 // or regenerated: a format change that breaks one breaks users' vaults.
-// -golden writes the files of the current version that do not exist yet.
+// -golden writes the files of the current version that do not exist yet
+// and appends their lines to expected.txt. The files of version 1 were
+// written by version 1's writer, which no longer exists.
 var writeGolden = flag.Bool("golden", false, "write missing golden vault files of this format version")
 
 const goldenDir = "testdata/golden"
 
 var goldenPassword = "correct horse battery staple"
 
+// goldenOldPassword is the password of the version-2 golden vault before
+// its password (and so its data key) was changed.
+const goldenOldPassword = "the password before the change"
+
 func TestWriteGolden(t *testing.T) {
 	if !*writeGolden {
 		t.Skip("run with -golden to write missing golden files")
 	}
-	base := filepath.Join(goldenDir, "v1-floor.latchkey")
-	if Exists(base) {
-		t.Skip("golden files of version 1 exist; they are never rewritten")
-	}
-	if err := os.MkdirAll(goldenDir, 0o755); err != nil {
-		t.Fatal(err)
+	if Exists(filepath.Join(goldenDir, "v2-rekeyed.latchkey")) {
+		t.Skip("golden files of version 2 exist; they are never rewritten")
 	}
 	o := defaultOptions()
 	o.params = &FloorParams
 	o.unlockTarget = 0
-	fixed := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	fixed := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	o.now = func() time.Time { return fixed }
-	tmp := filepath.Join(t.TempDir(), "v.latchkey")
-	v, codes, err := create(tmp, []byte(goldenPassword), o)
+	dir := t.TempDir()
+
+	// A vault whose password was changed: its data key changed, its
+	// version-2 code slots were re-wrapped and the old key is an earlier key.
+	tmp := filepath.Join(dir, "v.latchkey")
+	v, codes, err := create(tmp, []byte(goldenOldPassword), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,41 +53,77 @@ func TestWriteGolden(t *testing.T) {
 	mustAdd(t, v, Account{Key: rfcKey(), Tags: []string{"rfc"}, Note: "RFC 6238 appendix B"},
 		Account{Key: h, BackupCodes: []ServiceCode{{Code: "1111-2222", Used: true, UsedAt: fixed}}})
 	mustSave(t, v)
+	if fresh, err := v.SetPassword([]byte(goldenPassword)); err != nil || fresh != nil {
+		t.Fatalf("SetPassword: got new codes %v, %v; want the old ones kept", fresh, err)
+	}
 	v.Close()
 	good := mustRead(t, tmp)
+
+	// A version-1 file saved by this version: upgraded, its version-1 code
+	// slots carried as they are.
+	up := filepath.Join(dir, "up.latchkey")
+	if err := os.WriteFile(up, mustRead(t, filepath.Join(goldenDir, "v1-floor.latchkey")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uv, err := open(up, []byte(goldenPassword), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uv.dirty = true
+	mustSave(t, uv)
+	uv.Close()
+	upgraded := mustRead(t, up)
+	if binary.BigEndian.Uint16(upgraded[offVersion:]) != 2 {
+		t.Fatal("the upgraded file is not of version 2")
+	}
 
 	write := func(name string, b []byte) {
 		if err := os.WriteFile(filepath.Join(goldenDir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write("v1-floor.latchkey", good)
+	write("v2-rekeyed.latchkey", good)
+	write("v2-upgraded-from-v1.latchkey", upgraded)
 	tampered := append([]byte(nil), good...)
 	tampered[len(tampered)-checksumSize-1] ^= 1
 	fixChecksum(tampered)
-	write("v1-tampered-payload.latchkey", tampered)
-	damaged := append([]byte(nil), good...)
-	damaged[len(damaged)/2] ^= 0x10
-	write("v1-damaged.latchkey", damaged)
-	write("v1-truncated.latchkey", good[:len(good)-100])
-	write("v1-hostile-memory.latchkey", hostile(good, Params{Memory: 0xffffffff, Time: 3, Threads: 4}))
+	write("v2-tampered-payload.latchkey", tampered)
+	// The last code slot's public key edited, checksum fixed: that code
+	// opens nothing, and the password finds the header edited.
+	edited := append([]byte(nil), good...)
+	edited[offCodeSlots+(BackupCodeCount-1)*codeSlotSz+1+saltSize] ^= 1
+	fixChecksum(edited)
+	write("v2-code-slot-edited.latchkey", edited)
+	write("v2-hostile-passes.latchkey", hostile(good, Params{Memory: FloorParams.Memory, Time: MaxTime + 1, Threads: 4}))
 	newer := append([]byte(nil), good...)
-	binary.BigEndian.PutUint16(newer[offVersion:], formatVersion+1)
-	write("v1-newer-version.latchkey", newer)
+	binary.BigEndian.PutUint16(newer[offVersion:], 0xffff) // newer than any reader will be
+	fixChecksum(newer)
+	write("v2-newer-version.latchkey", newer)
 
 	exp := strings.Join([]string{
-		"# file\tsecret kind\tsecret\texpected outcome",
-		"v1-floor.latchkey\tpassword\t" + goldenPassword + "\tok",
-		"v1-floor.latchkey\tpassword\tcorrect horse battery stapler\twrong-password",
-		"v1-floor.latchkey\tcode\t" + codes[0] + "\tok",
-		"v1-floor.latchkey\tcode\t" + codes[9] + "\tok",
-		"v1-tampered-payload.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
-		"v1-damaged.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
-		"v1-truncated.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
-		"v1-hostile-memory.latchkey\tpassword\t" + goldenPassword + "\thostile-params",
-		"v1-newer-version.latchkey\tpassword\t" + goldenPassword + "\tnewer-version",
+		"v2-rekeyed.latchkey\tpassword\t" + goldenPassword + "\tok",
+		"v2-rekeyed.latchkey\tpassword\t" + goldenOldPassword + "\twrong-password",
+		"v2-rekeyed.latchkey\tcode\t" + codes[0] + "\tok",
+		"v2-rekeyed.latchkey\tcode\t" + strings.ToLower(codes[9]) + "\tok",
+		"v2-rekeyed.latchkey\tcode\t0000-0000-0000-0000-0000-0000-0000\twrong-code",
+		"v2-upgraded-from-v1.latchkey\tpassword\t" + goldenPassword + "\tok",
+		"v2-upgraded-from-v1.latchkey\tcode\tWQNA-5D73-AW1S-K3KD-N7C9-Z05V-GPBM\tok",
+		"v2-upgraded-from-v1.latchkey\tcode\tQW56-QQXY-D58Y-M6FT-3TQQ-QV6Z-266S\tok",
+		"v2-tampered-payload.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
+		"v2-code-slot-edited.latchkey\tpassword\t" + goldenPassword + "\tcorrupt",
+		"v2-code-slot-edited.latchkey\tcode\t" + codes[9] + "\twrong-code",
+		"v2-code-slot-edited.latchkey\tcode\t" + codes[0] + "\tcorrupt",
+		"v2-hostile-passes.latchkey\tpassword\t" + goldenPassword + "\thostile-params",
+		"v2-newer-version.latchkey\tpassword\t" + goldenPassword + "\tnewer-version",
 	}, "\n") + "\n"
-	write("expected.txt", []byte(exp))
+	f, err := os.OpenFile(filepath.Join(goldenDir, "expected.txt"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(exp); err != nil {
+		t.Fatal(err)
+	}
 }
 
 var goldenOutcomes = map[string]error{

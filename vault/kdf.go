@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"crypto/ecdh"
 	"crypto/hkdf"
 	"crypto/sha256"
 	"fmt"
@@ -26,14 +27,17 @@ func (p Params) String() string {
 var FloorParams = Params{Memory: 64 << 10, Time: 3, Threads: 4}
 
 // Caps on parameters read from a file, checked before the KDF runs so a
-// hostile file cannot exhaust memory or time. Calibrate stays below them.
+// hostile file cannot exhaust memory or time. They are the most Calibrate
+// ever chooses, on however fast a machine: a file asking for more was not
+// written by Latchkey. Passes are capped as well as memory, since 1 GiB at
+// 64 passes costs as much as 64 GiB at one.
 const (
-	MaxMemory  = 4 << 20 // KiB: 4 GiB
-	MaxTime    = 64
-	MaxThreads = 255
+	MaxMemory  = 1 << 20 // KiB: 1 GiB, where Calibrate stops adding memory
+	MaxTime    = 16      // passes: Calibrate adds passes beyond 1 GiB, up to this
+	MaxThreads = 4       // lanes: Latchkey always writes FloorParams.Threads
 	// calibrateMaxMemory keeps calibration from claiming more than 1 GiB on
 	// a fast machine; time is better spent on passes beyond that.
-	calibrateMaxMemory = 1 << 20
+	calibrateMaxMemory = MaxMemory
 )
 
 // DefaultUnlockTime is the unlock delay Create calibrates toward.
@@ -72,11 +76,30 @@ func passwordKey(password, salt []byte, p Params) []byte {
 	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, 32)
 }
 
-// codeKey derives a backup-code slot's wrapping key. A code carries 128
-// random bits, so no stretching is needed: HKDF is enough and keeps opening
-// with a code fast however many slots there are (see FORMAT.md).
-func codeKey(codeBits, salt []byte) ([]byte, error) {
+// codeKeyV1 derives a version-1 backup-code slot's wrapping key. A code
+// carries 128 random bits, so no stretching is needed: HKDF is enough and
+// keeps opening with a code fast however many slots there are (see
+// FORMAT.md).
+func codeKeyV1(codeBits, salt []byte) ([]byte, error) {
 	return hkdf.Key(sha256.New, codeBits, salt, "latchkey vault v1 backup code", 32)
+}
+
+// codePrivateKey derives a version-2 backup-code slot's X25519 private key
+// from the code's random bits and the slot's salt.
+func codePrivateKey(codeBits, salt []byte) (*ecdh.PrivateKey, error) {
+	seed, err := hkdf.Key(sha256.New, codeBits, salt, "latchkey vault v2 backup code key", 32)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(seed)
+	return ecdh.X25519().NewPrivateKey(seed)
+}
+
+// codeWrapKey derives a version-2 code slot's wrapping key from the X25519
+// shared secret, bound to both public keys.
+func codeWrapKey(shared, ephemeral, codePub []byte) ([]byte, error) {
+	salt := append(append(make([]byte, 0, 2*pubSize), ephemeral...), codePub...)
+	return hkdf.Key(sha256.New, shared, salt, "latchkey vault v2 backup code wrap", 32)
 }
 
 // Calibrate measures Argon2id on this machine and returns parameters that
@@ -116,7 +139,7 @@ func scale(p Params, elapsed, target time.Duration) Params {
 	} else {
 		out.Memory = calibrateMaxMemory
 		passes := float64(p.Time) * mem / calibrateMaxMemory
-		out.Time = uint32(min(passes, MaxTime/2))
+		out.Time = uint32(min(passes, MaxTime))
 	}
 	out.Memory = max(out.Memory, FloorParams.Memory)
 	out.Time = max(out.Time, FloorParams.Time)

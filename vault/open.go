@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -73,13 +72,14 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 		return nil, nil, fmt.Errorf("vault: %s: %w", path, ErrExists)
 	}
 	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
-	v.dataKey = make([]byte, keySize)
-	rand.Read(v.dataKey)
+	v.dataKey = newDataKey()
 	v.pinKey()
-	ps, err := newPasswordSlot(password, v.dataKey, o.kdfParams())
+	ps, kek, err := newPasswordSlotKey(password, v.dataKey, o.kdfParams())
 	if err != nil {
+		clear(kek)
 		return nil, nil, err
 	}
+	v.passwordKEK = kek
 	v.slots = []slot{ps}
 	codeSlots, codes, err := makeCodeSlots(v.dataKey)
 	if err != nil {
@@ -132,15 +132,17 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	dataKey, i, elapsed, err := c.unlockPassword(password)
+	dataKey, kek, i, elapsed, err := c.unlockPassword(password)
 	if err != nil {
 		v.Close()
 		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
 	if err := v.load(c, dataKey); err != nil {
+		clear(kek)
 		v.Close()
 		return nil, err
 	}
+	v.passwordKEK = kek
 	v.sweepTemps()
 	if o.unlockTime != nil {
 		elapsed = o.unlockTime(elapsed)
@@ -148,8 +150,10 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	if o.unlockTarget > 0 {
 		p := c.slots[i].params
 		if better := scale(p, elapsed, o.unlockTarget); p.weaker(better) {
-			if ns, err := newPasswordSlot(password, v.dataKey, better); err == nil {
+			if ns, nk, err := newPasswordSlotKey(password, v.dataKey, better); err == nil {
 				v.slots[i] = ns
+				clear(v.passwordKEK)
+				v.passwordKEK = nk
 				v.dirty = true
 				v.Save() // best effort: on failure the upgrade waits for the next Save
 			}
@@ -159,38 +163,33 @@ func open(path string, password []byte, o options) (*Vault, error) {
 }
 
 // unlockPassword unwraps the data key from the password slot, reporting the
-// slot's index and how long the KDF took.
-func (c *container) unlockPassword(password []byte) (dataKey []byte, i int, elapsed time.Duration, err error) {
+// slot's wrapping key (kek, kept to wrap a new data key later without the
+// password), its index and how long the KDF took.
+func (c *container) unlockPassword(password []byte) (dataKey, kek []byte, i int, elapsed time.Duration, err error) {
 	i = slices.IndexFunc(c.slots, func(s slot) bool { return s.kind == passwordSlot })
 	if i < 0 {
-		return nil, -1, 0, fmt.Errorf("no password slot: %w", ErrWrongPassword)
+		return nil, nil, -1, 0, fmt.Errorf("no password slot: %w", ErrWrongPassword)
 	}
 	s := &c.slots[i]
 	start := time.Now()
 	wk := passwordKey(password, s.salt[:], s.params)
 	elapsed = time.Since(start)
-	defer clear(wk)
 	dataKey, err = s.unwrap(wk)
 	if err != nil {
-		return nil, -1, 0, ErrWrongPassword
+		clear(wk)
+		return nil, nil, -1, 0, ErrWrongPassword
 	}
-	return dataKey, i, elapsed, nil
+	return dataKey, wk, i, elapsed, nil
 }
 
-// unlockCode tries bits on every backup-code slot (cheap: HKDF each).
+// unlockCode tries bits on every backup-code slot (cheap: an HKDF, and for
+// a version-2 slot an X25519 multiplication, each).
 func (c *container) unlockCode(bits []byte) (dataKey []byte, i int, err error) {
 	for i := range c.slots {
-		s := &c.slots[i]
-		if s.kind != codeSlot {
+		if !c.slots[i].kind.isCode() {
 			continue
 		}
-		wk, err := codeKey(bits, s.salt[:])
-		if err != nil {
-			return nil, -1, err
-		}
-		dataKey, err := s.unwrap(wk)
-		clear(wk)
-		if err == nil {
+		if dataKey, err := c.slots[i].unwrapCode(bits); err == nil {
 			return dataKey, i, nil
 		}
 	}
@@ -306,13 +305,14 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 	}
 	unlockPT := lockMemory(pt)
 	defer func() { clear(pt); unlockPT() }()
-	accounts, settings, err := decodePayload(pt)
+	accounts, settings, earlier, err := decodePayload(pt, c.version)
 	if err != nil {
 		clear(dataKey)
 		return err
 	}
 	v.dataKey = dataKey
 	v.pinKey()
+	v.earlierKeys = earlier
 	v.slots = c.slots
 	v.accounts = accounts
 	v.settings = settings
@@ -350,7 +350,7 @@ func (v *Vault) save(checkDisk bool) error {
 	if v.usedCodeSlot >= 0 {
 		slots = slices.Delete(slots, v.usedCodeSlot, v.usedCodeSlot+1)
 	}
-	pt, err := encodePayload(v.accounts, v.settings)
+	pt, err := encodePayload(v.accounts, v.settings, v.earlierKeys)
 	if err != nil {
 		return err
 	}
@@ -407,7 +407,7 @@ func verifyFile(b, dataKey []byte, lim limits) error {
 		return err
 	}
 	defer clear(pt)
-	_, _, err = decodePayload(pt)
+	_, _, _, err = decodePayload(pt, c.version)
 	return err
 }
 
@@ -443,85 +443,13 @@ func (v *Vault) backupDir() string {
 	return BackupDirFor(v.path)
 }
 
-// SetPassword replaces the password slot with one for pw, at parameters
-// calibrated on this machine (about a second of KDF, run without holding the
-// vault, so other calls are not blocked), and saves at once: someone who has
-// just chosen a new password must be able to rely on it. If that save
-// fails, the new password is still set in memory and Dirty is true.
-func (v *Vault) SetPassword(pw []byte) error {
-	if len(pw) == 0 {
-		return ErrEmptyPassword
-	}
-	v.mu.Lock()
-	if err := v.writable(); err != nil {
-		v.mu.Unlock()
-		return err
-	}
-	dataKey := slices.Clone(v.dataKey)
-	v.mu.Unlock()
-	defer clear(dataKey)
-	ns, err := newPasswordSlot(pw, dataKey, v.opts.kdfParams())
-	if err != nil {
-		return err
-	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if err := v.writable(); err != nil {
-		return err
-	}
-	if i := slices.IndexFunc(v.slots, func(s slot) bool { return s.kind == passwordSlot }); i >= 0 {
-		v.slots[i] = ns
-	} else {
-		v.slots = slices.Insert(v.slots, 0, ns)
-		if v.usedCodeSlot >= 0 {
-			v.usedCodeSlot++
-		}
-	}
-	v.needsPassword = false
-	v.dirty = true
-	return v.save(true)
-}
-
-// RegenerateBackupCodes replaces every backup code with a new set and saves
-// at once, so the old set stops working as soon as the new one is shown. On
-// error no codes are returned and the old set stays.
-func (v *Vault) RegenerateBackupCodes() ([]string, error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if err := v.writable(); err != nil {
-		return nil, err
-	}
-	if v.needsPassword {
-		return nil, ErrNeedsPassword
-	}
-	codeSlots, codes, err := makeCodeSlots(v.dataKey)
-	if err != nil {
-		return nil, err
-	}
-	old, oldUsed, oldDirty := v.slots, v.usedCodeSlot, v.dirty
-	var kept []slot
-	for _, s := range v.slots {
-		if s.kind != codeSlot {
-			kept = append(kept, s)
-		}
-	}
-	v.slots = append(kept, codeSlots...)
-	v.usedCodeSlot = -1
-	v.dirty = true
-	if err := v.save(true); err != nil && !errors.Is(err, ErrBackupFailed) {
-		v.slots, v.usedCodeSlot, v.dirty = old, oldUsed, oldDirty
-		return nil, err
-	}
-	return codes, nil
-}
-
 // BackupCodesLeft is how many unused backup codes open this vault.
 func (v *Vault) BackupCodesLeft() int {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	n := 0
 	for i, s := range v.slots {
-		if s.kind == codeSlot && i != v.usedCodeSlot {
+		if s.kind.isCode() && i != v.usedCodeSlot {
 			n++
 		}
 	}
@@ -570,6 +498,12 @@ func (v *Vault) Close() error {
 	clear(v.dataKey)
 	v.unpinKey()
 	v.dataKey = nil
+	clear(v.passwordKEK)
+	v.passwordKEK = nil
+	for _, k := range v.earlierKeys {
+		clear(k)
+	}
+	v.earlierKeys = nil
 	for i := range v.accounts {
 		v.accounts[i].wipe()
 	}

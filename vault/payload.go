@@ -15,7 +15,15 @@ import (
 type wirePayload struct {
 	Accounts []wireAccount `json:"accounts"`
 	Settings wireSettings  `json:"settings"`
+	// EarlierKeys (version 2) are the data keys the vault had before its
+	// last key changes, newest first, so its own automatic backups made
+	// under them can still be told apart from another vault's, rotated,
+	// re-encrypted or removed.
+	EarlierKeys [][]byte `json:"earlier_keys,omitempty"`
 }
+
+// maxEarlierKeys caps the earlier data keys a vault remembers.
+const maxEarlierKeys = 16
 
 type wireAccount struct {
 	ID          string     `json:"id"`
@@ -65,9 +73,12 @@ func timeOf(p *time.Time) time.Time {
 	return *p
 }
 
-func encodePayload(accounts []Account, s Settings) ([]byte, error) {
+// encodePayload encodes the plaintext; earlier are the earlier data keys
+// (nil for an exported backup, whose password must not open them).
+func encodePayload(accounts []Account, s Settings, earlier [][]byte) ([]byte, error) {
 	w := wirePayload{
-		Accounts: make([]wireAccount, len(accounts)),
+		EarlierKeys: earlier,
+		Accounts:    make([]wireAccount, len(accounts)),
 		Settings: wireSettings{
 			AutoLockMS:       s.AutoLock.Milliseconds(),
 			ClipboardClearMS: s.ClipboardClear.Milliseconds(),
@@ -106,19 +117,39 @@ func parseType(s string) (otp.Type, bool) {
 }
 
 // decodePayload is strict: the payload is authenticated, so anything odd in
-// it means a bug or a forgery, and it is reported as corrupt.
-func decodePayload(b []byte) ([]Account, Settings, error) {
+// it means a bug or a forgery, and it is reported as corrupt. version is
+// the file's: earlier keys exist from version 2 on.
+func decodePayload(b []byte, version uint16) ([]Account, Settings, [][]byte, error) {
+	accounts, s, earlier, err := decodePayloadFields(b)
+	if err == nil && version < 2 && earlier != nil {
+		err = corruptf("a version-%d payload with earlier keys", version)
+	}
+	if err != nil {
+		return nil, Settings{}, nil, err
+	}
+	return accounts, s, earlier, nil
+}
+
+func decodePayloadFields(b []byte) ([]Account, Settings, [][]byte, error) {
 	var w wirePayload
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&w); err != nil {
-		return nil, Settings{}, corruptf("payload does not decode")
+		return nil, Settings{}, nil, corruptf("payload does not decode")
 	}
 	if d.More() {
-		return nil, Settings{}, corruptf("payload has trailing data")
+		return nil, Settings{}, nil, corruptf("payload has trailing data")
 	}
 	if len(w.Accounts) > MaxAccounts {
-		return nil, Settings{}, corruptf("more than %d accounts", MaxAccounts)
+		return nil, Settings{}, nil, corruptf("more than %d accounts", MaxAccounts)
+	}
+	if len(w.EarlierKeys) > maxEarlierKeys {
+		return nil, Settings{}, nil, corruptf("more than %d earlier keys", maxEarlierKeys)
+	}
+	for _, k := range w.EarlierKeys {
+		if len(k) != keySize {
+			return nil, Settings{}, nil, corruptf("an earlier key of %d bytes", len(k))
+		}
 	}
 	s := Settings{
 		AutoLock:       time.Duration(w.Settings.AutoLockMS) * time.Millisecond,
@@ -128,18 +159,18 @@ func decodePayload(b []byte) ([]Account, Settings, error) {
 		BackupKeep:     w.Settings.BackupKeep,
 	}
 	if err := s.validate(); err != nil {
-		return nil, Settings{}, corruptf("settings: %v", err)
+		return nil, Settings{}, nil, corruptf("settings: %v", err)
 	}
 	accounts := make([]Account, 0, len(w.Accounts))
 	ids := make(map[string]bool, len(w.Accounts))
 	for i, wa := range w.Accounts {
 		typ, ok := parseType(wa.Type)
 		if !ok {
-			return nil, Settings{}, corruptf("account %d has unknown type", i)
+			return nil, Settings{}, nil, corruptf("account %d has unknown type", i)
 		}
 		alg, err := otp.ParseAlgorithm(wa.Algorithm)
 		if err != nil {
-			return nil, Settings{}, corruptf("account %d has unknown algorithm", i)
+			return nil, Settings{}, nil, corruptf("account %d has unknown algorithm", i)
 		}
 		a := Account{
 			ID: wa.ID,
@@ -152,13 +183,13 @@ func decodePayload(b []byte) ([]Account, Settings, error) {
 			a.BackupCodes = append(a.BackupCodes, ServiceCode{Code: c.Code, Used: c.Used, UsedAt: timeOf(c.UsedAt)})
 		}
 		if err := a.validate(); err != nil {
-			return nil, Settings{}, corruptf("account %d: %v", i, err)
+			return nil, Settings{}, nil, corruptf("account %d: %v", i, err)
 		}
 		if ids[a.ID] {
-			return nil, Settings{}, corruptf("account %d repeats an id", i)
+			return nil, Settings{}, nil, corruptf("account %d repeats an id", i)
 		}
 		ids[a.ID] = true
 		accounts = append(accounts, a)
 	}
-	return accounts, s, nil
+	return accounts, s, w.EarlierKeys, nil
 }

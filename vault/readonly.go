@@ -39,10 +39,11 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	dataKey, _, _, err := c.unlockPassword(password)
+	dataKey, kek, _, _, err := c.unlockPassword(password)
 	if err != nil {
 		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
+	clear(kek) // nothing is ever wrapped anew: read-only
 	v := &Vault{path: path, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1, readOnly: true}
 	v.diskSum = sha256.Sum256(b)
 	if err := v.load(c, dataKey); err != nil {

@@ -113,7 +113,7 @@ func TestRollbackWithoutSequence(t *testing.T) {
 	must(t, os.RemoveAll(dir))
 	must(t, os.Mkdir(dir, 0o700))
 	legacy := func(name string) []byte {
-		pt, err := encodePayload([]Account{{ID: name, Key: rfcKey(), Created: day0, Modified: day0}}, v.Settings())
+		pt, err := encodePayload([]Account{{ID: name, Key: rfcKey(), Created: day0, Modified: day0}}, v.Settings(), nil)
 		must(t, err)
 		b, err := marshalContainer(v.slots, v.dataKey, pt)
 		must(t, err)

@@ -5,7 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // smallVault is the bytes of a saved vault with one account and cheap
@@ -150,6 +153,9 @@ var hostileCases = []Params{
 	{Memory: 32 << 10, Time: 3, Threads: 4}, // below Latchkey's floor
 	{Memory: 64 << 10, Time: 2, Threads: 4},
 	{Memory: 64 << 10, Time: 3, Threads: 1},
+	{Memory: 4 << 20, Time: 64, Threads: 4},      // issue 11: once 221 s, then "wrong password"
+	{Memory: 2 * MaxMemory, Time: 3, Threads: 4}, // more memory than Calibrate ever takes
+	{Memory: 64 << 10, Time: 3, Threads: 5},      // more lanes than Latchkey writes
 }
 
 // Through the exported Open, with the real limits: refused before the KDF.
@@ -167,6 +173,54 @@ func TestHostileParamsRefused(t *testing.T) {
 	}
 	if n := kdfRuns.Load() - before; n != 0 {
 		t.Fatalf("hostile files ran the KDF %d times, want 0", n)
+	}
+}
+
+// A vault or backup asking for more work than Latchkey ever writes is
+// refused as damaged, not as a wrong password, and at once: before the caps
+// matched what Calibrate chooses, a 1.4 KB file asking for 4 GiB and 64
+// passes ran for 221 s. The bound is a generous regression guard (refusing
+// takes well under a millisecond), not a speed target.
+func TestHostileCostRefusedAtOnce(t *testing.T) {
+	orig := smallVault(t)
+	dir := t.TempDir()
+	for _, p := range []Params{{Memory: 4 << 20, Time: 64, Threads: 4}, {Memory: MaxMemory, Time: MaxTime + 1, Threads: 4}} {
+		path := filepath.Join(dir, "hostile.latchkey")
+		if err := os.WriteFile(path, hostile(orig, p), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := kdfRuns.Load()
+		start := time.Now()
+		_, errOpen := Open(path, testPassword)
+		_, errBackup := OpenBackup(path, testPassword)
+		_, errRead := ReadBackup(hostile(orig, p), testPassword)
+		elapsed := time.Since(start)
+		for what, err := range map[string]error{"Open": errOpen, "OpenBackup": errBackup, "ReadBackup": errRead} {
+			wantErr(t, what+" "+p.String(), err, ErrHostileParams)
+			if errors.Is(err, ErrWrongPassword) || !strings.Contains(err.Error(), "damaged or was made by something else") {
+				t.Errorf("%s %v: got %q, want it to say the file is damaged or made by something else", what, p, err)
+			}
+		}
+		if n := kdfRuns.Load() - before; n != 0 {
+			t.Errorf("%v: the KDF ran %d times, want 0", p, n)
+		}
+		if elapsed > time.Second {
+			t.Errorf("%v: refusing took %v, want well under a second", p, elapsed)
+		}
+	}
+}
+
+// Whatever a machine measures, Calibrate's extrapolation (also used to
+// upgrade a slot on unlock) stays within the caps a reader enforces: a
+// vault made on the fastest machine still opens everywhere.
+func TestCalibrationWithinCaps(t *testing.T) {
+	for _, elapsed := range []time.Duration{time.Nanosecond, time.Microsecond, time.Millisecond, 50 * time.Millisecond, time.Second} {
+		for _, p := range []Params{FloorParams, {Memory: MaxMemory / 2, Time: 3, Threads: 4}, {Memory: MaxMemory, Time: 3, Threads: 4}, {Memory: MaxMemory, Time: MaxTime, Threads: 4}} {
+			got := scale(p, elapsed, DefaultUnlockTime)
+			if err := strictLimits.check(got); err != nil {
+				t.Errorf("scale(%v, %v): got %v, which a reader refuses: %v", p, elapsed, got, err)
+			}
+		}
 	}
 }
 

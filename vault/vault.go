@@ -10,7 +10,10 @@
 //
 // A random 256-bit data key seals the accounts with XChaCha20-Poly1305. The
 // key is wrapped once per slot: one password slot (Argon2id) and one slot per
-// backup code. The whole header is authenticated; see FORMAT.md.
+// backup code. The whole header is authenticated; see FORMAT.md. Changing
+// the password, recovering with a backup code and making new backup codes
+// each make a new data key, so an old copy of the file and an old password
+// open nothing saved since.
 //
 // Save is atomic and durable: the old file survives any failure, and the
 // change stays in memory to be saved again. While a Vault is open it holds an
@@ -96,16 +99,23 @@ const (
 
 // Vault is an open, unlocked vault file.
 type Vault struct {
-	mu       sync.Mutex
-	path     string
-	fs       fileSystem
-	lock     *os.File
-	dataKey  []byte
-	slots    []slot // as read or as they will be written
-	accounts []Account
-	settings Settings
-	dirty    bool
-	closed   bool
+	mu      sync.Mutex
+	path    string
+	fs      fileSystem
+	lock    *os.File
+	dataKey []byte
+	// passwordKEK is the password slot's wrapping key (the Argon2id
+	// output), kept in memory so a new data key can be wrapped for the
+	// same password without asking for it; nil when opened with a code.
+	passwordKEK []byte
+	// earlierKeys are the data keys before the last key changes, newest
+	// first (saved in the payload; see rekey.go).
+	earlierKeys [][]byte
+	slots       []slot // as read or as they will be written
+	accounts    []Account
+	settings    Settings
+	dirty       bool
+	closed      bool
 	// diskSum is the checksum of the file as last read or written; Save
 	// refuses to replace a file whose checksum differs.
 	diskSum [32]byte

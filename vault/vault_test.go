@@ -335,8 +335,11 @@ func TestScale(t *testing.T) {
 		{time.Second, time.Second, FloorParams},
 		{2 * time.Second, time.Second, FloorParams},
 		{250 * time.Millisecond, time.Second, Params{Memory: 256 << 10, Time: 3, Threads: 4}},
-		// 64 MiB in 10 ms: 6.4 GiB would be needed; 1 GiB and 6.4/1*3 passes.
-		{10 * time.Millisecond, time.Second, Params{Memory: 1 << 20, Time: 18, Threads: 4}},
+		// 64 MiB in 20 ms: 3.2 GiB would be needed; 1 GiB and 3.2*3 passes.
+		{20 * time.Millisecond, time.Second, Params{Memory: 1 << 20, Time: 9, Threads: 4}},
+		// 64 MiB in 10 ms: 1 GiB and 19 passes would be needed; passes stop
+		// at the cap a reader enforces.
+		{10 * time.Millisecond, time.Second, Params{Memory: 1 << 20, Time: MaxTime, Threads: 4}},
 	}
 	for _, c := range cases {
 		if got := scale(FloorParams, c.elapsed, c.target); got != c.want {
