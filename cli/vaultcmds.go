@@ -174,13 +174,18 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 0 {
 		return usageErrorf("list takes no arguments")
 	}
+	asJSON := fs.Lookup("json").Value.String() == "true"
+	// The window knows names, not the details --json gives.
+	if !asJSON && c.listFromAgent() {
+		return nil
+	}
 	v, err := c.openVaultReadOnly()
 	if err != nil {
 		return err
 	}
 	defer v.Close()
 	accounts := v.Accounts()
-	if fs.Lookup("json").Value.String() == "true" {
+	if asJSON {
 		out := make([]accountJSON, len(accounts))
 		for i, a := range accounts {
 			out[i] = publicAccount(a)
@@ -192,12 +197,17 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 		_, err = c.Stdout.Write(append(screenSafeJSON(b), '\n'))
 		return err
 	}
-	// Escaped, a name can neither act on the terminal nor break the
-	// tab-separated format; --json gives the exact values.
+	printList(c, accounts)
+	return nil
+}
+
+// printList prints issuer<TAB>name lines. Escaped, a name can neither act
+// on the terminal nor break the tab-separated format; --json gives the
+// exact values.
+func printList(c *ctx, accounts []vault.Account) {
 	for _, a := range accounts {
 		fmt.Fprintf(c.Stdout, "%s\t%s\n", safetext.Escape(a.Key.Issuer), safetext.Escape(a.Key.Name))
 	}
-	return nil
 }
 
 // accountJSON is an account without its secret or its service backup codes.
