@@ -11,6 +11,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -52,6 +53,7 @@ func Run(vaultPath string) error {
 	introducePortal()
 	fa := fyneapp.NewWithID(AppID)
 	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vaultOpener{}, time.Now)
+	a.agent.runtimeDir = os.Getenv("XDG_RUNTIME_DIR")
 	a.installTray()
 	fa.Lifecycle().SetOnStarted(func() { trace("started") })
 	a.start()
@@ -68,6 +70,8 @@ type app struct {
 	now    func() time.Time
 	clip   *clipGuard
 	idle   idleTimer
+
+	agent agentState // answers scripts while unlocked (agent.go)
 
 	busyDialog dialog.Dialog // shown while background work runs
 	busyBar    *workIndicator
@@ -175,6 +179,7 @@ func (a *app) unlocked(v store) {
 	a.ticker = a.startTick(a.tick)
 	trace("list shown")
 	a.catchUpBackups()
+	a.startAgent()
 }
 
 // tick runs once a second while unlocked, on the UI goroutine.
@@ -229,6 +234,7 @@ func (a *app) lock() {
 // dropVault forgets the open vault and everything shown from it, and
 // clears a code we put on the clipboard when the clipboard is still there.
 func (a *app) dropVault(clearClipboard bool) (store, *saver) {
+	a.stopAgent()
 	v, saves := a.v, a.saves
 	if a.ticker != nil {
 		a.ticker.stop()

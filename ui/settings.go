@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -30,6 +31,7 @@ type settingsForm struct {
 	sort       *widget.Select
 	backupDir  *widget.Entry
 	backupKeep *widget.Entry
+	agent      *widget.Check
 }
 
 func (a *app) onSettings() {
@@ -65,6 +67,8 @@ func newSettingsForm(a *app) *settingsForm {
 	f.backupKeep = widget.NewEntry()
 	f.backupKeep.SetText(strconv.Itoa(s.BackupKeep))
 	f.backupKeep.Validator = validKeep
+	f.agent = widget.NewCheck("Give codes to “latchkey code” while unlocked", nil)
+	f.agent.SetChecked(a.agentOn())
 	return f
 }
 
@@ -85,6 +89,13 @@ func (f *settingsForm) show() {
 		widget.NewFormItem("Sort accounts", f.sort),
 		widget.NewFormItem("Backup folder", container.NewBorder(nil, nil, nil, browse, f.backupDir)),
 		widget.NewFormItem("Backups to keep", f.backupKeep),
+		widget.NewFormItem("Scripts", f.agent),
+	}
+	if note := f.app.agentNote(); note != "" {
+		l := widget.NewLabel(safetext.Message(note))
+		l.Wrapping = fyne.TextWrapWord
+		l.SizeName = theme.SizeNameCaptionText
+		items = append(items, widget.NewFormItem("", l))
 	}
 	if st := f.app.backupState; st.known {
 		text, warn := backupLine(st.status, f.app.now())
@@ -136,6 +147,9 @@ func (f *settingsForm) onDone(save bool) {
 		return
 	}
 	f.app.save()
+	if f.agent.Checked != f.app.agentOn() {
+		f.app.setAgentOn(f.agent.Checked)
+	}
 	for _, c := range themeChoices {
 		if c.label() == f.theme.Selected {
 			f.app.fyne.Preferences().SetString(prefTheme, c.String())
