@@ -78,11 +78,11 @@ type Account struct {
 // runtime folder, no socket, a stale or unsafe one, a window that does not
 // answer or answers nonsense.
 var (
-	ErrNoAgent     = errors.New("no Latchkey window answers for this vault")
-	ErrUnsupported = fmt.Errorf("%w: not on this system", ErrNoAgent)
-	ErrUnsafe      = fmt.Errorf("%w: the agent's folder or socket is not private", ErrNoAgent)
-	ErrInUse       = errors.New("another Latchkey window answers for this vault")
-	ErrNotFound    = errors.New("no such account in the window's vault")
+	ErrNoAgent     = errors.New("agent: not available")
+	ErrUnsupported = fmt.Errorf("%w on this system", ErrNoAgent)
+	ErrUnsafe      = fmt.Errorf("%w: its folder or socket is not private", ErrNoAgent)
+	ErrInUse       = errors.New("agent: another window answers for this vault")
+	ErrNotFound    = errors.New("agent: no such account in the window's vault")
 	ErrLocked      = fmt.Errorf("%w: the window is locking", ErrNoAgent)
 	ErrNotSaved    = errors.New("the window could not save the advanced HOTP counter; take the code there")
 )
