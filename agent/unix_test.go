@@ -392,8 +392,11 @@ func TestMain(m *testing.M) {
 		c.SetDeadline(time.Now().Add(5 * time.Second))
 		c.Write(frame(`{"op":"list"}`))
 		var r response
-		err = readFrame(c, &r, MaxResponse)
-		fmt.Printf("answer: %+v, %v\n", r, err)
+		if err := readFrame(c, &r, MaxResponse); err != nil {
+			fmt.Println("closed without an answer") // EOF, or a reset: our request unread
+			os.Exit(0)
+		}
+		fmt.Printf("answer: %+v\n", r)
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
@@ -442,7 +445,7 @@ func TestOtherUserRefused(t *testing.T) {
 	if got := run(nil); !strings.Contains(got, "GitHub") {
 		t.Fatalf("the same user: got %s, want the list (the check cannot tell otherwise)", got)
 	}
-	if got := run(&syscall.Credential{Uid: 65534, Gid: 65534}); got != "answer: {Accounts:[] Code: Error:}, EOF\n" {
+	if got := run(&syscall.Credential{Uid: 65534, Gid: 65534}); got != "closed without an answer\n" {
 		t.Errorf("as nobody: got %s, want the connection closed without a word", got)
 	}
 }
