@@ -54,6 +54,7 @@ func (a *app) catchUpBackups() {
 		if err != nil && st.Err == nil {
 			st.Err = err
 		}
+		settleMemory()
 		fyne.Do(func() { a.showBackupStatus(v, st) })
 	})
 }
@@ -61,6 +62,7 @@ func (a *app) catchUpBackups() {
 // onSaved runs on the saver's goroutine after the vault and its automatic
 // backup were written: read the status there, show it on the UI goroutine.
 func (a *app) onSaved(v store) {
+	settleMemory()
 	st, err := v.LastBackup()
 	if err != nil {
 		return // closed meanwhile
