@@ -51,6 +51,8 @@ func Run(vaultPath string) error {
 		vaultPath = p
 	}
 	introducePortal()
+	prof := startProfile()
+	defer prof.stop()
 	fa := fyneapp.NewWithID(AppID)
 	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vaultOpener{}, time.Now)
 	a.agent.runtimeDir = os.Getenv("XDG_RUNTIME_DIR")
