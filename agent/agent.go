@@ -50,21 +50,7 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"latchkey/vault"
 )
-
-// Vault is what the agent answers from; *vault.Vault is one. Its methods
-// are called on the agent's goroutines, so it must be safe for concurrent
-// use.
-type Vault interface {
-	Accounts() []vault.Account
-	Account(id string) (vault.Account, bool)
-	Update(vault.Account) error
-	Save() error
-}
-
-var _ Vault = (*vault.Vault)(nil)
 
 // Account is what the agent says about an account: no secret.
 type Account struct {

@@ -116,3 +116,16 @@ func TestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// Windows and other systems have no agent but must build: the window and
+// the command line call it everywhere. Windows needs nothing of the vault
+// for the stub; macOS has the real agent.
+func TestBuildsForWindowsAndMacOS(t *testing.T) {
+	for _, goos := range []string{"windows", "darwin", "freebsd"} {
+		cmd := exec.Command("go", "vet", "latchkey/agent")
+		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64", "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("go vet for %s: %v\n%s", goos, err, out)
+		}
+	}
+}

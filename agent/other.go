@@ -4,6 +4,9 @@ package agent
 
 import "time"
 
+// Vault is anything: there is no agent to answer from it here.
+type Vault any
+
 // Options adjust a Server.
 type Options struct {
 	Now     func() time.Time

@@ -17,6 +17,18 @@ import (
 	"latchkey/vault"
 )
 
+// Vault is what the agent answers from; *vault.Vault is one. Its methods
+// are called on the agent's goroutines, so it must be safe for concurrent
+// use.
+type Vault interface {
+	Accounts() []vault.Account
+	Account(id string) (vault.Account, bool)
+	Update(vault.Account) error
+	Save() error
+}
+
+var _ Vault = (*vault.Vault)(nil)
+
 // Options adjust a Server.
 type Options struct {
 	// Now is the clock codes are made for; nil means time.Now.
