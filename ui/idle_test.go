@@ -57,3 +57,30 @@ func TestIdlePasswordRestsButTypingStillUnlocks(t *testing.T) {
 		t.Errorf("the password field keeps %d characters after unlocking, want none", len(pw.Text))
 	}
 }
+
+// Enter in the search copies the top match, and the field rests at once:
+// its cursor would blink (and redraw the window) for 10 s more. Typing
+// still refines the search, Escape still clears it.
+func TestSearchRestsAfterEnterCopies(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.app.accounts
+	c := h.win.Canvas()
+	test.TypeOnCanvas(c, "lab")
+	if c.Focused() != s.search {
+		t.Fatalf("got focus on %T while typing, want the search field", c.Focused())
+	}
+	s.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.clipboard() == "" || c.Focused() != nil {
+		t.Fatalf("Enter: got clipboard %q and focus on %T, want a code and no focus", h.clipboard(), c.Focused())
+	}
+	test.TypeOnCanvas(c, "x")
+	if s.search.Text != "labx" || c.Focused() != s.search {
+		t.Errorf("typing after the copy: got search %q, focus on %T; want labx in the search field", s.search.Text, c.Focused())
+	}
+	c.Unfocus()
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if s.search.Text != "" {
+		t.Errorf("Escape after the copy: got search %q, want it cleared", s.search.Text)
+	}
+}
