@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
 )
 
 // saveFileForm asks where a private file goes: a folder and a name. Fyne's
@@ -113,7 +115,7 @@ func savePath(folder, name, vaultPath string) (string, error) {
 		return "", &placeError{"the folder " + folder + " does not exist; choose another one"}
 	}
 	path := filepath.Join(folder, name)
-	if sameFile(path, vaultPath) {
+	if vault.SameFile(path, vaultPath) {
 		return "", &placeError{"that is the vault itself; choose another name or folder"}
 	}
 	return path, nil
@@ -133,17 +135,6 @@ func confirmReplace(a *app, path string, then func()) {
 	d.SetConfirmText("Replace")
 	d.SetDismissText("Cancel")
 	d.Show()
-}
-
-// sameFile reports whether a and b name the same file, or the same path
-// when either does not exist.
-func sameFile(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(sa, sb)
-	}
-	return filepath.Clean(a) == filepath.Clean(b)
 }
 
 // writeFilePrivate writes data to path, mode 0600, whole or not at all: a

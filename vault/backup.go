@@ -69,7 +69,7 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	if err != nil {
 		return err
 	}
-	if sameFile(path, vaultPath) {
+	if SameFile(path, vaultPath) {
 		return fmt.Errorf("vault: %s is the vault itself: %w", path, ErrExists)
 	}
 	// wk is kept to check the written slot without a second KDF run.
@@ -116,14 +116,16 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	return nil
 }
 
-// sameFile reports whether a and b name one existing file.
-func sameFile(a, b string) bool {
-	fa, err := os.Stat(a)
-	if err != nil {
-		return false
+// SameFile reports whether paths a and b name the same file (links
+// followed), or are the same path when either does not exist: what a writer
+// checks so it never writes over the vault.
+func SameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(sa, sb)
 	}
-	fb, err := os.Stat(b)
-	return err == nil && os.SameFile(fa, fb)
+	return filepath.Clean(a) == filepath.Clean(b)
 }
 
 // Backup is what a backup file holds, read-only. Wipe it when done.
@@ -152,7 +154,7 @@ func IsVaultFile(data []byte) bool { return bytes.HasPrefix(data, []byte(magic))
 
 // OpenBackup decrypts the backup (or vault) file at path with its password.
 // Errors: ErrWrongPassword, ErrCorrupt (also for a file that is no Latchkey
-// file at all), ErrNewerVersion, ErrHostileParams, ErrNotFound.
+// file at all), ErrNewerVersion, ErrHostileParams, ErrNoFile.
 func OpenBackup(path string, password []byte) (*Backup, error) {
 	return openBackup(path, password, defaultOptions())
 }
@@ -222,7 +224,7 @@ func readBackupFile(fsys fileSystem, path string) ([]byte, error) {
 	data, err := fsys.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("vault: backup %s: %w (%w)", path, ErrNotFound, err)
+			return nil, fmt.Errorf("vault: backup %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, fmt.Errorf("vault: reading backup %s: %w", path, err)
 	}
@@ -349,7 +351,7 @@ func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Accoun
 		if d.target != "" {
 			i := slices.IndexFunc(next, func(e Account) bool { return e.ID == d.target })
 			if i < 0 {
-				return MergeReport{}, fmt.Errorf("vault: account %q was deleted during the merge: %w", label(a), ErrNotFound)
+				return MergeReport{}, fmt.Errorf("vault: account %q was deleted during the merge: %w", label(a), ErrNoAccount)
 			}
 			a.ID = d.target
 			if err := a.validate(); err != nil {

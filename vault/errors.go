@@ -18,8 +18,14 @@ var (
 	ErrChangedOnDisk = errors.New("file changed on disk since it was opened")
 	// ErrExists: Create refuses to overwrite a file.
 	ErrExists = errors.New("file already exists")
-	// ErrNotFound: no account with that id (or no vault file).
+	// ErrNotFound is either of ErrNoAccount and ErrNoFile: errors.Is(err,
+	// ErrNotFound) holds for both. Branch on the one meant.
 	ErrNotFound = errors.New("not found")
+	// ErrNoAccount: no account with that id.
+	ErrNoAccount error = &notFound{"no such account"}
+	// ErrNoFile: no vault or backup file at the path. It comes with
+	// fs.ErrNotExist where the file system said so.
+	ErrNoFile error = &notFound{"no such file"}
 	// ErrBackupCodeTypo: the backup code's checksum does not match; it was
 	// mistyped, not merely wrong.
 	ErrBackupCodeTypo = errors.New("backup code has a typo")
@@ -44,3 +50,12 @@ var (
 	// lock, so it may not change anything.
 	ErrReadOnly = errors.New("opened read-only; nothing can be changed")
 )
+
+// notFound is ErrNoAccount or ErrNoFile. Its text stays "not found", as
+// before the split, so messages do not change.
+type notFound struct{ what string }
+
+func (e *notFound) Error() string { return "not found" }
+
+// Is makes both match ErrNotFound.
+func (e *notFound) Is(target error) bool { return target == ErrNotFound }

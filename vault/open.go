@@ -103,7 +103,7 @@ func makeCodeSlots(dataKey []byte) ([]slot, []string, error) {
 }
 
 // Open unlocks the vault at path with its password. Errors: ErrWrongPassword,
-// ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNotFound
+// ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNoFile
 // (wrapping fs.ErrNotExist) when there is no file. The file is never written
 // on failure.
 //
@@ -253,12 +253,12 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 func readLocked(path string, o options) (*Vault, *container, error) {
 	if !Exists(path) {
 		// Checked first so a mistyped path leaves no stray lock file.
-		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, fs.ErrNotExist)
+		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, fs.ErrNotExist)
 	}
 	lock, err := lockFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, nil, err
 	}
@@ -267,7 +267,7 @@ func readLocked(path string, o options) (*Vault, *container, error) {
 	if err != nil {
 		v.Close()
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, nil, fmt.Errorf("vault: reading %s: %w", path, err)
 	}
@@ -527,7 +527,7 @@ func (v *Vault) MarkUsed(id string) error {
 	}
 	i := v.index(id)
 	if i < 0 {
-		return fmt.Errorf("vault: account %q: %w", id, ErrNotFound)
+		return fmt.Errorf("vault: account %q: %w", id, ErrNoAccount)
 	}
 	v.accounts[i].LastUsed = v.now()
 	v.dirty = true

@@ -24,7 +24,7 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	b, err := o.fs.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+			return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, fmt.Errorf("vault: reading %s: %w", path, err)
 	}

@@ -216,7 +216,7 @@ func (v *Vault) Update(a Account) error {
 	}
 	i := v.index(a.ID)
 	if i < 0 {
-		return fmt.Errorf("vault: update account %q: %w", a.ID, ErrNotFound)
+		return fmt.Errorf("vault: update account %q: %w", a.ID, ErrNoAccount)
 	}
 	a = a.clone()
 	a.Modified = v.now()
@@ -239,7 +239,7 @@ func (v *Vault) Delete(id string) (Account, error) {
 	}
 	i := v.index(id)
 	if i < 0 {
-		return Account{}, fmt.Errorf("vault: delete account %q: %w", id, ErrNotFound)
+		return Account{}, fmt.Errorf("vault: delete account %q: %w", id, ErrNoAccount)
 	}
 	a := v.accounts[i]
 	v.accounts = slices.Delete(v.accounts, i, i+1)
@@ -255,7 +255,7 @@ func (v *Vault) Restore(a Account, index int) error {
 		return err
 	}
 	if a.ID == "" {
-		return fmt.Errorf("vault: restore an account without an id: %w", ErrNotFound)
+		return fmt.Errorf("vault: restore an account without an id: %w", ErrNoAccount)
 	}
 	if v.index(a.ID) >= 0 {
 		return fmt.Errorf("vault: account id %q already exists: %w", a.ID, ErrExists)
@@ -282,7 +282,7 @@ func (v *Vault) Move(id string, index int) error {
 	}
 	i := v.index(id)
 	if i < 0 {
-		return fmt.Errorf("vault: move account %q: %w", id, ErrNotFound)
+		return fmt.Errorf("vault: move account %q: %w", id, ErrNoAccount)
 	}
 	a := v.accounts[i]
 	v.accounts = slices.Delete(v.accounts, i, i+1)
