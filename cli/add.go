@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"latchkey/otp"
-	"latchkey/qrimport"
+	"latchkey/core"
 	"latchkey/vault"
 )
 
@@ -32,8 +30,8 @@ func init() {
   aegis      an Aegis plain JSON vault (--out FILE); NOT encrypted
   backup     an encrypted backup in Latchkey's own format (--out FILE)`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("format", "", "uri, google-qr, aegis or backup (required)")
-			fs.String("out", "", "the file (or folder, for google-qr) to write")
+			fs.StringVar(&c.flags.format, "format", "", "uri, google-qr, aegis or backup (required)")
+			fs.StringVar(&c.flags.out, "out", "", "the file (or folder, for google-qr) to write")
 			addPasswordFlags(fs, c)
 			addBackupFlags(fs, c)
 		},
@@ -45,18 +43,18 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) == 0 {
 		return usageErrorf("add needs otpauth:// URIs or images; see \"latchkey add -h\"")
 	}
-	var keys []otp.Key
+	var accounts []vault.Account
 	var images []string
 	ok := true
 	for _, a := range args {
 		if looksLikeURI(a) {
-			res, err := qrimport.ReadText(a)
+			res, err := core.ReadText(a)
 			if err != nil {
-				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", len(keys)+1, err)
+				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", len(accounts)+1, err)
 				ok = false
 				continue
 			}
-			keys = append(keys, res.Keys...)
+			accounts = append(accounts, res.Accounts...)
 			for _, p := range res.Problems {
 				fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)
 				ok = false
@@ -67,24 +65,21 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	if len(images) > 0 {
 		res, imagesOK := c.readImages(images)
-		keys = append(keys, res.Keys...)
+		accounts = append(accounts, res.Accounts...)
 		for _, p := range res.Problems {
 			fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)
 		}
 		ok = ok && imagesOK && len(res.Problems) == 0
 	}
-	if len(keys) == 0 {
+	if len(accounts) == 0 {
 		return errors.New("nothing to add")
 	}
+	defer wipe(accounts)
 	v, err := c.openVault()
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	accounts := make([]vault.Account, len(keys))
-	for i, k := range keys {
-		accounts[i] = vault.Account{Key: k}
-	}
 	added, err := c.store(v, accounts, false)
 	if err != nil {
 		return err
@@ -101,14 +96,11 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (added int, err error) {
 	var r vault.MergeReport
 	if keepDups {
-		stored, err := v.Add(accounts...)
-		if err != nil {
-			return 0, err
-		}
-		for _, a := range stored {
-			r.Added = append(r.Added, a.Key.Label())
-		}
-	} else if r, err = v.Merge(accounts, nil); err != nil {
+		r, err = core.AddAll(v, accounts)
+	} else {
+		r, err = core.Merge(v, accounts, nil)
+	}
+	if err != nil {
 		return 0, err
 	}
 	if len(r.Added) > 0 {
@@ -125,18 +117,23 @@ func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (ad
 	return len(r.Added), nil
 }
 
+// wipe zeroes the secrets of accounts read from input.
+func wipe(accounts []vault.Account) {
+	for _, a := range accounts {
+		clear(a.Key.Secret)
+	}
+}
+
 func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
-	format := fs.Lookup("format").Value.String()
-	out := fs.Lookup("out").Value.String()
+	format, out := c.flags.format, c.flags.out
 	if len(args) != 0 || format == "" {
 		return usageErrorf("export takes --format and no arguments; see \"latchkey export -h\"")
 	}
-	switch format {
-	case "uri", "google-qr", "aegis", "backup":
-	default:
+	f, ok := core.ParseFormat(format)
+	if !ok {
 		return usageErrorf("unknown export format %q (want uri, google-qr, aegis or backup)", format)
 	}
-	if (format == "google-qr" || format == "backup" || format == "aegis") && out == "" {
+	if f != core.FormatURIList && out == "" {
 		return usageErrorf("--format %s needs --out", format)
 	}
 	// Exports only read: they work while the app has the vault open.
@@ -146,26 +143,26 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	defer v.Close()
 	accounts := v.Accounts()
-	switch format {
-	case "uri":
-		fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
-		var b strings.Builder
-		for _, a := range accounts {
-			b.WriteString(a.Key.URI())
-			b.WriteByte('\n')
+	defer wipe(accounts)
+	switch f {
+	case core.FormatURIList:
+		data, err := core.URIList(accounts, c)
+		if err != nil {
+			return err
 		}
+		defer clear(data)
 		if out == "" {
-			_, err := fmt.Fprint(c.Stdout, b.String())
+			_, err := c.Stdout.Write(data)
 			return err
 		}
-		if err := writeNewFile(out, []byte(b.String())); err != nil {
+		if err := writeNewFile(out, data); err != nil {
 			return err
 		}
-	case "google-qr":
+	case core.FormatGoogleQR:
 		return c.exportGoogleQR(accounts, out)
-	case "aegis":
+	case core.FormatAegis:
 		return c.exportAegis(accounts, out)
-	case "backup":
+	case core.FormatBackup:
 		return c.exportBackup(v, out)
 	}
 	fmt.Fprintf(c.Stderr, "exported %d accounts\n", len(accounts))
@@ -175,12 +172,7 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 // exportGoogleQR writes Google Authenticator export codes, ten accounts a
 // code, and names every account the format cannot carry.
 func (c *ctx) exportGoogleQR(accounts []vault.Account, out string) error {
-	fmt.Fprintln(c.Stderr, "warning: these QR codes are NOT encrypted: anyone who sees them can make your codes")
-	keys := make([]otp.Key, len(accounts))
-	for i, a := range accounts {
-		keys[i] = a.Key
-	}
-	pngs, skipped, err := qrimport.MigrationPNGs(keys, 800)
+	pngs, skipped, err := core.GoogleQR(accounts, 800, c)
 	if err != nil {
 		return err
 	}
@@ -196,6 +188,22 @@ func (c *ctx) exportGoogleQR(accounts []vault.Account, out string) error {
 	for _, k := range skipped {
 		fmt.Fprintf(c.Stderr, "not exported: %s (Google Authenticator takes only SHA1, 6 or 8 digits and 30 s)\n", k.Label())
 	}
-	fmt.Fprintf(c.Stderr, "wrote %d QR codes with %d accounts to %s\n", len(pngs), len(keys)-len(skipped), out)
+	fmt.Fprintf(c.Stderr, "wrote %d QR codes with %d accounts to %s\n", len(pngs), len(accounts)-len(skipped), out)
 	return nil
 }
+
+// ConfirmPlain answers core before a plain export: the command was asked
+// for it, so it goes ahead after a warning.
+func (c *ctx) ConfirmPlain(f core.Format) bool {
+	switch f {
+	case core.FormatGoogleQR:
+		fmt.Fprintln(c.Stderr, "warning: these QR codes are NOT encrypted: anyone who sees them can make your codes")
+	case core.FormatKit:
+		fmt.Fprintln(c.Stderr, "warning: the kit holds every account's secret, NOT encrypted: anyone who reads it can make your codes")
+	default:
+		fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
+	}
+	return true
+}
+
+var _ core.Confirmer = (*ctx)(nil)

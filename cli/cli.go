@@ -13,6 +13,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"latchkey/vault"
 )
 
 // Env is the outside world a command sees, so tests can give it their own.
@@ -24,6 +26,9 @@ type Env struct {
 	OpenUI func(vaultPath string) error
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
+	// Vault are the vault's options. The zero value is what users get;
+	// tests set vault.TestKDF.
+	Vault vault.Options
 }
 
 func (e Env) getenv(k string) string {
@@ -74,6 +79,17 @@ type ctx struct {
 	pw        passwordSource
 	stdinUsed bool
 	backup    backupFlags // backup.go: --backup-password-file, --with-backup-codes, --import-password-file
+	flags     flags       // the command's own flags, bound by its setup
+}
+
+// flags are the commands' own flags, read through typed variables. A
+// command's setup binds the ones it has.
+type flags struct {
+	out, format, code, at  string
+	size                   int
+	raw, json, now         bool
+	regenerate, duplicates bool // backup-codes --regenerate, import --duplicates
+	kitCodes, kitAccounts  bool // recovery-kit --regenerate-codes, --with-accounts
 }
 
 var commands = map[string]*command{}

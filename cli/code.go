@@ -18,7 +18,7 @@ func init() {
 		summary: `Prints the current code of an otpauth:// URI, or of the vault's one account
 matching QUERY (issuer or account name). For HOTP the URI's counter is used.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("at", "", "the time, in Unix seconds, to give the code for (default: now)")
+			fs.StringVar(&c.flags.at, "at", "", "the time, in Unix seconds, to give the code for (default: now)")
 			addPasswordFlags(fs, c)
 		},
 		run: runCode,
@@ -30,7 +30,7 @@ func runCode(c *ctx, fs *flag.FlagSet, args []string) error {
 		return usageErrorf("code takes one URI or query; see \"latchkey code -h\"")
 	}
 	at := time.Now()
-	if v := fs.Lookup("at").Value.String(); v != "" {
+	if v := c.flags.at; v != "" {
 		secs, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return usageErrorf("--at %q is not a number of seconds", v)

@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 
-	"latchkey/interop"
-	"latchkey/qrimport"
+	"latchkey/core"
 	"latchkey/vault"
 )
 
@@ -27,7 +23,7 @@ reported and skipped unless --duplicates is given. Nothing is written to
 disk unencrypted.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			addImportPasswordFlag(fs, c)
-			fs.Bool("duplicates", false, "add accounts even when the vault already has the same key")
+			fs.BoolVar(&c.flags.duplicates, "duplicates", false, "add accounts even when the vault already has the same key")
 			addPasswordFlags(fs, c)
 		},
 		run: runImport,
@@ -38,17 +34,18 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) == 0 {
 		return usageErrorf("import needs at least one file; see \"latchkey import -h\"")
 	}
-	var entries []interop.Entry
+	var accounts []vault.Account
+	defer func() { wipe(accounts) }()
 	ok, backups := true, 0
 	// A wrong password anywhere gives the wrong-password status at the end,
 	// after the other files are read.
 	status := ExitFailure
 	failed := func(err error) error { return &exitError{code: status, err: err} }
 	for _, path := range args {
-		got, wasBackup, err := c.readExport(fs, path)
+		got, wasBackup, err := c.readExport(path)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", path, err)
-			if exitStatus(err) == ExitWrongPassword || errors.Is(err, interop.ErrWrongPassword) {
+			if exitStatus(err) == ExitWrongPassword || errors.Is(err, core.ErrWrongPassword) {
 				status = ExitWrongPassword
 			}
 			ok = false
@@ -57,9 +54,9 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 		if wasBackup {
 			backups++
 		}
-		entries = append(entries, got...)
+		accounts = append(accounts, got...)
 	}
-	if len(entries) == 0 {
+	if len(accounts) == 0 {
 		if ok && backups > 0 {
 			return nil
 		}
@@ -70,11 +67,7 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer v.Close()
-	accounts := make([]vault.Account, len(entries))
-	for i, e := range entries {
-		accounts[i] = vault.Account{Key: e.Key, Tags: e.Tags, Note: e.Note, Pinned: e.Pinned, Icon: e.Icon}
-	}
-	added, err := c.store(v, accounts, fs.Lookup("duplicates").Value.String() == "true")
+	added, err := c.store(v, accounts, c.flags.duplicates)
 	if err != nil {
 		return err
 	}
@@ -85,65 +78,57 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// readExport reads one file of another app: every entry it can, with the
-// ones it cannot reported by label and reason. A Latchkey backup is merged
-// into the vault there and then (backup is true).
-func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry, backup bool, err error) {
-	f, err := os.Open(path)
+// readExport reads one file of another app: every account it can, with the
+// entries it cannot reported by label and reason. A Latchkey backup is
+// merged into the vault there and then (backup is true).
+func (c *ctx) readExport(path string) (accounts []vault.Account, backup bool, err error) {
+	data, err := core.ReadFile(path)
 	if err != nil {
 		return nil, false, err
-	}
-	data, err := io.ReadAll(io.LimitReader(f, interop.MaxFileSize+1))
-	f.Close()
-	if err != nil {
-		return nil, false, err
-	}
-	if len(data) > interop.MaxFileSize {
-		return nil, false, interop.ErrTooLarge
 	}
 	defer clear(data)
-	if handled, err := c.importBackup(path, data); handled {
-		return nil, true, err
-	}
-	res, err := interop.Read(data, func() ([]byte, error) { return c.importPasswordFor(fs, path) })
+	f, err := core.Reader{Password: c, Backups: c.Vault}.File(path, data)
 	if err != nil {
 		return nil, false, err
 	}
-	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, res.Format, len(res.Entries))
-	for _, s := range res.Skipped {
+	if f.Backup {
+		defer f.Wipe()
+		return nil, true, c.mergeBackup(path, f)
+	}
+	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, f.Format, len(f.Accounts)-f.Linked)
+	for _, s := range f.Skipped {
 		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", s.Label, s.Reason)
 	}
-	entries = res.Entries
-	if len(res.Migration) > 0 {
-		var col qrimport.Collector
-		for _, m := range res.Migration {
-			col.AddText(m)
-		}
-		mres := col.Result()
-		for _, k := range mres.Keys {
-			entries = append(entries, interop.Entry{Key: k})
-		}
-		for _, p := range mres.Problems {
-			fmt.Fprintf(c.Stderr, "  not imported: %v\n", p)
-		}
+	for _, p := range f.Problems {
+		fmt.Fprintf(c.Stderr, "  not imported: %v\n", p)
 	}
-	return entries, false, nil
+	return f.Accounts, false, nil
 }
+
+// FilePassword answers core's question for an encrypted file being
+// imported: --import-password-file, else a prompt or standard input. A
+// wrong password is not asked again: the file fails with it.
+func (c *ctx) FilePassword(a core.FileAsk) ([]byte, error) {
+	if a.Wrong != nil {
+		return nil, a.Wrong
+	}
+	if a.Backup {
+		return c.importPasswordFor("the backup " + a.Name)
+	}
+	return c.importPasswordFor(a.Name)
+}
+
+var _ core.Passworder = (*ctx)(nil)
 
 // exportAegis writes the accounts as a plain Aegis vault, the format most
 // open authenticators import.
 func (c *ctx) exportAegis(accounts []vault.Account, out string) error {
-	fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
-	entries := make([]interop.Entry, len(accounts))
-	for i, a := range accounts {
-		entries[i] = interop.Entry{Key: a.Key, Tags: a.Tags, Note: a.Note, Pinned: a.Pinned, Icon: a.Icon}
-	}
-	var b bytes.Buffer
-	if err := interop.WriteAegis(&b, entries); err != nil {
+	data, err := core.Aegis(accounts, c)
+	if err != nil {
 		return err
 	}
-	defer clear(b.Bytes())
-	if err := writeNewFile(out, b.Bytes()); err != nil {
+	defer clear(data)
+	if err := writeNewFile(out, data); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "exported %d accounts to %s\n", len(accounts), out)

@@ -1,15 +1,13 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
-	"latchkey/kit"
+	"latchkey/core"
 )
 
 func init() {
@@ -26,9 +24,9 @@ stops working). Without it the kit holds no codes and says how to add them.
 reads that page can make your codes. The file is made new (never replaced),
 readable by you alone, and written nowhere else.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("out", "", "the HTML file to write (required; must not exist)")
-			fs.Bool("regenerate-codes", false, "make a new set of backup codes and put them in the kit; the old set stops working")
-			fs.Bool("with-accounts", false, "add every account as a QR code and its secret (NOT encrypted)")
+			fs.StringVar(&c.flags.out, "out", "", "the HTML file to write (required; must not exist)")
+			fs.BoolVar(&c.flags.kitCodes, "regenerate-codes", false, "make a new set of backup codes and put them in the kit; the old set stops working")
+			fs.BoolVar(&c.flags.kitAccounts, "with-accounts", false, "add every account as a QR code and its secret (NOT encrypted)")
 			addPasswordFlags(fs, c)
 		},
 		run: runRecoveryKit,
@@ -36,9 +34,7 @@ readable by you alone, and written nowhere else.`,
 }
 
 func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
-	out := fs.Lookup("out").Value.String()
-	regenerate := fs.Lookup("regenerate-codes").Value.String() == "true"
-	withAccounts := fs.Lookup("with-accounts").Value.String() == "true"
+	out := c.flags.out
 	if len(args) != 0 || out == "" {
 		return usageErrorf("recovery-kit takes --out FILE and no arguments; see \"latchkey recovery-kit -h\"")
 	}
@@ -47,63 +43,21 @@ func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer v.Close()
-	// The file is made before any new codes, so codes are never made for
-	// a kit that cannot be written.
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("%s already exists; it was left as it is (choose another name)", out)
-	}
+	req := core.KitRequest{Path: out, NewCodes: c.flags.kitCodes, WithAccounts: c.flags.kitAccounts, Now: time.Now()}
+	codes, err := core.WriteKit(v, req, createNew, c)
 	if err != nil {
-		return err
-	}
-	written := false
-	defer func() {
-		if !written {
-			f.Close()
-			os.Remove(out)
-		}
-	}()
-	k := kit.Kit{VaultPath: absPath(v.Path()), Created: time.Now()}
-	if st, err := v.LastBackup(); err == nil && st.Enabled {
-		k.BackupDir = absPath(st.Dir)
-	}
-	if withAccounts {
-		fmt.Fprintln(c.Stderr, "warning: the kit holds every account's secret, NOT encrypted: anyone who reads it can make your codes")
-		k.Accounts = v.Accounts()
-	}
-	if regenerate {
-		codes, err := v.RegenerateBackupCodes()
-		if err != nil {
-			return fmt.Errorf("making new backup codes: %w", err)
-		}
-		k.BackupCodes = codes
-	}
-	var page bytes.Buffer
-	defer func() { clear(page.Bytes()) }()
-	err = kit.Write(&page, k)
-	if err == nil {
-		_, err = f.Write(page.Bytes())
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		if len(k.BackupCodes) > 0 {
+		if len(codes) > 0 {
 			// The old set no longer works: the new one must not be lost.
-			for _, code := range k.BackupCodes {
+			for _, code := range codes {
 				fmt.Fprintln(c.Stdout, code)
 			}
 			fmt.Fprintln(c.Stderr, "the kit could not be written; the lines above are the new backup codes (the old ones no longer work)")
 		}
-		return fmt.Errorf("writing %s: %w", out, err)
+		return err
 	}
-	written = true
 	switch {
-	case len(k.BackupCodes) > 0:
-		fmt.Fprintf(c.Stderr, "wrote the recovery kit to %s with %d new backup codes; the old codes no longer open the vault (backups made before now still accept them)\n", out, len(k.BackupCodes))
+	case len(codes) > 0:
+		fmt.Fprintf(c.Stderr, "wrote the recovery kit to %s with %d new backup codes; the old codes no longer open the vault (backups made before now still accept them)\n", out, len(codes))
 	default:
 		fmt.Fprintf(c.Stderr, "wrote the recovery kit to %s without backup codes (--regenerate-codes puts a new set in it)\n", out)
 	}
@@ -111,9 +65,36 @@ func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
+// createNew makes the kit's file before anything else happens (core calls
+// it first), so codes are never made for a kit that cannot be written. It
+// never replaces a file.
+func createNew(path string) (core.PrivateFile, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("%s already exists; it was left as it is (choose another name)", path)
 	}
-	return p
+	if err != nil {
+		return nil, err
+	}
+	return &newFile{f: f}, nil
+}
+
+// newFile is a file made by createNew.
+type newFile struct{ f *os.File }
+
+func (n *newFile) Write(p []byte) (int, error) { return n.f.Write(p) }
+
+// Commit syncs and closes the file.
+func (n *newFile) Commit() error {
+	err := n.f.Sync()
+	if cerr := n.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Abort closes and removes the file.
+func (n *newFile) Abort() {
+	n.f.Close()
+	os.Remove(n.f.Name())
 }

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"latchkey/qrimport"
+	"latchkey/core"
 )
 
 func init() {
@@ -16,23 +16,25 @@ func init() {
 		brief:   "print the accounts in QR code images",
 		args:    "[--raw] IMAGE...",
 		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead.",
-		setup:   func(fs *flag.FlagSet, c *ctx) { fs.Bool("raw", false, "print each code's text as decoded") },
-		run:     runScan,
+		setup: func(fs *flag.FlagSet, c *ctx) {
+			fs.BoolVar(&c.flags.raw, "raw", false, "print each code's text as decoded")
+		},
+		run: runScan,
 	})
 }
 
 // readImages reads every image, reporting unreadable ones on stderr and
 // going on; a Google export spread over several images is checked as a whole.
-func (c *ctx) readImages(paths []string) (qrimport.Result, bool) {
-	var col qrimport.Collector
-	ok := true
-	for _, p := range paths {
-		if err := col.AddFile(p); err != nil {
-			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", p, err)
-			ok = false
-		}
+func (c *ctx) readImages(paths []string) (core.Found, bool) {
+	images := make([]core.Image, len(paths))
+	for i, p := range paths {
+		images[i] = core.Image{Name: p, Path: p}
 	}
-	return col.Result(), ok
+	found, unread := core.ReadImages(images)
+	for _, e := range unread {
+		fmt.Fprintf(c.Stderr, "latchkey: %v\n", e)
+	}
+	return found, len(unread) == 0
 }
 
 func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
@@ -40,13 +42,14 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 		return usageErrorf("scan needs at least one image; see \"latchkey scan -h\"")
 	}
 	res, ok := c.readImages(args)
-	if fs.Lookup("raw").Value.String() == "true" {
+	defer res.Wipe()
+	if c.flags.raw {
 		for _, r := range res.Raw {
 			fmt.Fprintln(c.Stdout, r)
 		}
 	} else {
-		for _, k := range res.Keys {
-			fmt.Fprintln(c.Stdout, k.URI())
+		for _, a := range res.Accounts {
+			fmt.Fprintln(c.Stdout, a.Key.URI())
 		}
 		for _, p := range res.Problems {
 			fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)

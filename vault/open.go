@@ -102,7 +102,8 @@ func makeCodeSlots(dataKey []byte) ([]slot, []string, error) {
 	return slots, codes, nil
 }
 
-// Open unlocks the vault at path with its password. Errors: ErrWrongPassword,
+// Open unlocks the vault at path with its password. Every error names the
+// file. Errors: ErrWrongPassword,
 // ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNoFile
 // (wrapping fs.ErrNotExist) when there is no file. The file is never written
 // on failure.
@@ -127,7 +128,7 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	}
 	if err := v.load(c, dataKey); err != nil {
 		v.Close()
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.sweepTemps()
 	if o.unlockTime != nil {
@@ -214,7 +215,8 @@ func (v *Vault) sweepTemps() {
 	})
 }
 
-// OpenWithBackupCode unlocks the vault with one of its backup codes. A code
+// OpenWithBackupCode unlocks the vault with one of its backup codes; every
+// error names the file. A code
 // with a typo gives ErrBackupCodeTypo before the file is even read; a
 // well-formed code that opens nothing gives ErrWrongBackupCode. The vault
 // then refuses to save (ErrNeedsPassword) until SetPassword; that save removes
@@ -227,7 +229,7 @@ func OpenWithBackupCode(path string, code string) (*Vault, error) {
 func openWithBackupCode(path, code string, o options) (*Vault, error) {
 	bits, err := parseBackupCode(code)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer clear(bits)
 	v, c, err := readLocked(path, o)
@@ -241,7 +243,7 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 	}
 	if err := v.load(c, dataKey); err != nil {
 		v.Close()
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.sweepTemps()
 	v.usedCodeSlot = i
@@ -274,7 +276,7 @@ func readLocked(path string, o options) (*Vault, *container, error) {
 	c, err := parseContainer(b, o.limits)
 	if err != nil {
 		v.Close()
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.diskSum = sha256.Sum256(b)
 	return v, c, nil

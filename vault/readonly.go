@@ -12,7 +12,8 @@ import (
 // vault open. Every method that would change the vault or its file returns
 // ErrReadOnly; reading methods, WriteBackup and LastBackup work. It neither
 // upgrades weak parameters nor sweeps temporary files, which only the lock
-// holder may do. Errors are those of Open, without ErrLocked.
+// holder may do. Errors are those of Open (naming the file), without
+// ErrLocked.
 //
 // What it shows is the file as it was when read: a save by the app after
 // that is not seen.
@@ -30,7 +31,7 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	}
 	c, err := parseContainer(b, o.limits)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	dataKey, _, _, err := c.unlockPassword(password)
 	if err != nil {
@@ -39,7 +40,7 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	v := &Vault{path: path, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1, readOnly: true}
 	v.diskSum = sha256.Sum256(b)
 	if err := v.load(c, dataKey); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, nil
 }
