@@ -9,7 +9,9 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/core"
 	"latchkey/otp"
+	"latchkey/vault"
 )
 
 // manualForm adds an account from a key typed by hand, checking it as the
@@ -160,8 +162,8 @@ func (f *manualForm) onAdd() {
 	if problem != "" {
 		return
 	}
-	found := []imported{{key: k}}
-	if f.app.duplicates(found)[0] {
+	found := []vault.Account{{Key: k}}
+	if core.Duplicates(f.app.v.Accounts(), found)[0] != core.New {
 		f.problem.SetText("This key is already in the vault.")
 		f.problem.Show()
 		return

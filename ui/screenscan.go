@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"latchkey/core"
 )
 
 // maxCapture caps a screenshot or clipboard image read from a helper tool.
@@ -32,7 +34,7 @@ func (a *app) onScanScreen() {
 				a.showError("Could not capture the screen", err)
 				return
 			}
-			a.decodeImages([]imageSource{{name: "the screen", data: data}})
+			a.decodeImages([]core.Image{{Name: "the screen", Data: data}})
 		})
 	})
 }

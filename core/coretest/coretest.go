@@ -28,7 +28,7 @@ const Password = "test"
 // needs it skips, saying where it looked, when a plain clone lacks it.
 func Fixtures(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(repo(), "..", "..", "shared", "fixtures", "aegis-importers")
+	dir := filepath.Join(repo(), "..", "shared", "fixtures", "aegis-importers")
 	if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
 		t.Skipf("fixtures of other apps' exports not found at %s (they live in ../shared beside the repository): %v", dir, err)
 	}
