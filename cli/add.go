@@ -90,6 +90,20 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// readImages reads every image, reporting unreadable ones on stderr and
+// going on; a Google export spread over several images is checked as a whole.
+func (c *ctx) readImages(paths []string) (core.Found, bool) {
+	images := make([]core.Image, len(paths))
+	for i, p := range paths {
+		images[i] = core.Image{Name: p, Path: p}
+	}
+	found, unread := core.ReadImages(images)
+	for _, e := range unread {
+		fmt.Fprintf(c.Stderr, "latchkey: %v\n", e)
+	}
+	return found, len(unread) == 0
+}
+
 // store adds accounts to the vault and saves once. Unless keepDups, the
 // ones the vault already has (the same credential) are skipped; every
 // account is reported by label on stderr.

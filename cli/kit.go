@@ -34,10 +34,10 @@ readable by you alone, and written nowhere else.`,
 }
 
 func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
-	out := c.flags.out
-	if len(args) != 0 || out == "" {
+	if len(args) != 0 || c.flags.out == "" {
 		return usageErrorf("recovery-kit takes --out FILE and no arguments; see \"latchkey recovery-kit -h\"")
 	}
+	out := c.flags.out
 	v, err := c.openVault()
 	if err != nil {
 		return err

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"latchkey/core"
 )
 
 func init() {
@@ -16,25 +14,13 @@ func init() {
 		brief:   "print the accounts in QR code images",
 		args:    "[--raw] IMAGE...",
 		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead.",
-		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.BoolVar(&c.flags.raw, "raw", false, "print each code's text as decoded")
-		},
-		run: runScan,
+		setup:   scanFlags,
+		run:     runScan,
 	})
 }
 
-// readImages reads every image, reporting unreadable ones on stderr and
-// going on; a Google export spread over several images is checked as a whole.
-func (c *ctx) readImages(paths []string) (core.Found, bool) {
-	images := make([]core.Image, len(paths))
-	for i, p := range paths {
-		images[i] = core.Image{Name: p, Path: p}
-	}
-	found, unread := core.ReadImages(images)
-	for _, e := range unread {
-		fmt.Fprintf(c.Stderr, "latchkey: %v\n", e)
-	}
-	return found, len(unread) == 0
+func scanFlags(fs *flag.FlagSet, c *ctx) {
+	fs.BoolVar(&c.flags.raw, "raw", false, "print each code's text as decoded")
 }
 
 func runScan(c *ctx, fs *flag.FlagSet, args []string) error {

@@ -84,13 +84,7 @@ const (
 )
 
 func (c Choice) String() string {
-	switch c {
-	case Keep:
-		return "keep"
-	case Replace:
-		return "replace"
-	}
-	return fmt.Sprintf("Choice(%d)", uint8(c))
+	return enumName([]string{Keep: "keep", Replace: "replace"}, c, "Choice")
 }
 
 // A Chooser decides, for an incoming account whose credential the vault
@@ -114,20 +108,10 @@ const (
 // Formats are the export formats, as the command line names them.
 var Formats = []Format{FormatURIList, FormatGoogleQR, FormatAegis, FormatBackup}
 
+// String is the format's name on the command line ("uri").
 func (f Format) String() string {
-	switch f {
-	case FormatBackup:
-		return "backup"
-	case FormatURIList:
-		return "uri"
-	case FormatGoogleQR:
-		return "google-qr"
-	case FormatAegis:
-		return "aegis"
-	case FormatKit:
-		return "recovery-kit"
-	}
-	return fmt.Sprintf("Format(%d)", uint8(f))
+	names := []string{FormatBackup: "backup", FormatURIList: "uri", FormatGoogleQR: "google-qr", FormatAegis: "aegis", FormatKit: "recovery-kit"}
+	return enumName(names, f, "Format")
 }
 
 // ParseFormat reads an export format's name ("uri", "google-qr", "aegis",
@@ -148,4 +132,12 @@ func (f Format) Encrypted() bool { return f == FormatBackup }
 // plain export, a kit with the accounts); false stops it with ErrDeclined.
 type Confirmer interface {
 	ConfirmPlain(Format) bool
+}
+
+// enumName is v's name in names, or "Type(n)" when it has none.
+func enumName[T ~uint8](names []string, v T, typ string) string {
+	if int(v) < len(names) && names[v] != "" {
+		return names[v]
+	}
+	return fmt.Sprintf("%s(%d)", typ, uint8(v))
 }

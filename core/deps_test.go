@@ -29,3 +29,23 @@ func TestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// The front ends reach other apps' formats and the recovery kit only
+// through core.
+func TestFrontEndsGoThroughCore(t *testing.T) {
+	for _, front := range []string{"latchkey/cli", "latchkey/ui"} {
+		out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, front).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", front, err)
+		}
+		imports := strings.Fields(string(out))
+		for _, p := range []string{"latchkey/interop", "latchkey/kit"} {
+			if slices.Contains(imports, p) {
+				t.Errorf("%s imports %s, want it reached through latchkey/core", front, p)
+			}
+		}
+		if !slices.Contains(imports, "latchkey/core") {
+			t.Errorf("%s does not import latchkey/core; it imports %v", front, imports)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"fmt"
 	"slices"
 
 	"latchkey/vault"
@@ -17,15 +16,7 @@ const (
 )
 
 func (s Status) String() string {
-	switch s {
-	case New:
-		return "new"
-	case InVault:
-		return "in the vault"
-	case Repeated:
-		return "repeated"
-	}
-	return fmt.Sprintf("Status(%d)", uint8(s))
+	return enumName([]string{New: "new", InVault: "in the vault", Repeated: "repeated"}, s, "Status")
 }
 
 // Duplicates says, for each found account, whether it is new: what Merge

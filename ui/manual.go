@@ -9,9 +9,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"latchkey/core"
 	"latchkey/otp"
-	"latchkey/vault"
 )
 
 // manualForm adds an account from a key typed by hand, checking it as the
@@ -162,14 +160,13 @@ func (f *manualForm) onAdd() {
 	if problem != "" {
 		return
 	}
-	found := []vault.Account{{Key: k}}
-	if core.Duplicates(f.app.v.Accounts(), found)[0] != core.New {
+	if f.app.inVault(k) {
 		f.problem.SetText("This key is already in the vault.")
 		f.problem.Show()
 		return
 	}
 	f.dialog.Hide()
-	f.app.addImported(found)
+	f.app.addKey(k)
 }
 
 func (a *app) onAddManual() {

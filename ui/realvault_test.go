@@ -30,16 +30,8 @@ func TestRealVaultBackupFlows(t *testing.T) {
 	must(t, v.Save())
 	must(t, v.Close())
 
-	fa := test.NewTempApp(t)
-	w := fa.NewWindow("Latchkey")
-	t.Cleanup(w.Close)
-	a := newApp(fa, w, path, realVault, time.Now)
-	a.startTick = func(func()) *ticker { return nil }
-	a.background = func(f func()) { f() }
-	a.afterSave = nil
-	a.start()
-	h := &harness{t: t, app: a, fa: fa, win: w}
-	h.unlock()
+	h := realHarness(t, path)
+	a := h.app
 	t.Cleanup(func() { a.shutdown() })
 	if !a.backupState.known || a.backupState.status.Last.IsZero() {
 		t.Errorf("got backup state %+v after unlock, want a verified backup made", a.backupState)
@@ -94,16 +86,8 @@ func TestCopyRecordsUseNotEdit(t *testing.T) {
 	before := v.Accounts()[0]
 	must(t, v.Close())
 
-	fa := test.NewTempApp(t)
-	w := fa.NewWindow("Latchkey")
-	t.Cleanup(w.Close)
-	a := newApp(fa, w, path, realVault, time.Now)
-	a.startTick = func(func()) *ticker { return nil }
-	a.background = func(f func()) { f() }
-	a.afterSave = nil
-	a.start()
-	h := &harness{t: t, app: a, fa: fa, win: w}
-	h.unlock()
+	h := realHarness(t, path)
+	a := h.app
 	a.accounts.copyCode(before.ID)
 	if h.clipboard() == "" {
 		t.Fatal("nothing was copied")
@@ -120,4 +104,20 @@ func TestCopyRecordsUseNotEdit(t *testing.T) {
 	if !after.Modified.Equal(before.Modified) {
 		t.Errorf("got Modified %v after copying, want it unchanged at %v", after.Modified, before.Modified)
 	}
+}
+
+// realHarness is the app, unlocked, on the real vault at path.
+func realHarness(t *testing.T, path string) *harness {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	w := fa.NewWindow("Latchkey")
+	t.Cleanup(w.Close)
+	a := newApp(fa, w, path, realVault, time.Now)
+	a.startTick = func(func()) *ticker { return nil }
+	a.background = func(f func()) { f() }
+	a.afterSave = nil
+	a.start()
+	h := &harness{t: t, app: a, fa: fa, win: w}
+	h.unlock()
+	return h
 }

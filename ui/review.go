@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/otp"
 	"latchkey/vault"
 )
 
@@ -42,6 +43,14 @@ func (a *app) showProblems(problems []string) {
 	d := dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), a.win)
 	d.Show()
 }
+
+// inVault reports whether the vault already has k's credential.
+func (a *app) inVault(k otp.Key) bool {
+	return core.Duplicates(a.v.Accounts(), []vault.Account{{Key: k}})[0] != core.New
+}
+
+// addKey adds one account typed by hand.
+func (a *app) addKey(k otp.Key) { a.addImported([]vault.Account{{Key: k}}) }
 
 // addImported adds the accounts the person chose (duplicates included, if
 // ticked) to the vault and says so.

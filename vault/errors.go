@@ -18,14 +18,9 @@ var (
 	ErrChangedOnDisk = errors.New("file changed on disk since it was opened")
 	// ErrExists: Create refuses to overwrite a file.
 	ErrExists = errors.New("file already exists")
-	// ErrNotFound is either of ErrNoAccount and ErrNoFile: errors.Is(err,
-	// ErrNotFound) holds for both. Branch on the one meant.
+	// ErrNotFound is ErrNoAccount or ErrNoFile (below): branch on the one
+	// meant.
 	ErrNotFound = errors.New("not found")
-	// ErrNoAccount: no account with that id.
-	ErrNoAccount error = &notFound{"no such account"}
-	// ErrNoFile: no vault or backup file at the path. It comes with
-	// fs.ErrNotExist where the file system said so.
-	ErrNoFile error = &notFound{"no such file"}
 	// ErrBackupCodeTypo: the backup code's checksum does not match; it was
 	// mistyped, not merely wrong.
 	ErrBackupCodeTypo = errors.New("backup code has a typo")
@@ -49,6 +44,14 @@ var (
 	// ErrReadOnly: the vault was opened with OpenReadOnly, which takes no
 	// lock, so it may not change anything.
 	ErrReadOnly = errors.New("opened read-only; nothing can be changed")
+)
+
+// What was not found; errors.Is(err, ErrNotFound) holds for both.
+var (
+	ErrNoAccount error = &notFound{"account"} // no account with that id
+	// ErrNoFile: no vault or backup file at the path, with fs.ErrNotExist
+	// where the file system said so.
+	ErrNoFile error = &notFound{"file"}
 )
 
 // notFound is ErrNoAccount or ErrNoFile. Its text stays "not found", as

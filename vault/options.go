@@ -30,11 +30,8 @@ const (
 )
 
 func (k KDF) String() string {
-	switch k {
-	case CalibratedKDF:
-		return "calibrated"
-	case TestKDF:
-		return "test"
+	if names := [...]string{CalibratedKDF: "calibrated", TestKDF: "test"}; int(k) < len(names) {
+		return names[k]
 	}
 	return fmt.Sprintf("KDF(%d)", uint8(k))
 }

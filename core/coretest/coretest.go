@@ -5,11 +5,10 @@
 package coretest
 
 import (
-	"bufio"
-	"bytes"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"latchkey/otp"
@@ -50,12 +49,8 @@ func PlainKeys(t testing.TB) []otp.Key {
 		t.Fatal(err)
 	}
 	var keys []otp.Key
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		k, err := otp.ParseURI(sc.Text())
+	for _, line := range strings.Fields(string(data)) {
+		k, err := otp.ParseURI(line)
 		if err != nil {
 			t.Fatalf("plain.txt: %v", err)
 		}

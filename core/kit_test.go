@@ -1,0 +1,114 @@
+package core
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"latchkey/core/coretest"
+	"latchkey/vault"
+)
+
+// memFile is a PrivateFile in memory, with failures to order.
+type memFile struct {
+	path      string
+	buf       bytes.Buffer
+	failWrite bool
+	committed bool
+	aborted   bool
+}
+
+func (m *memFile) Write(p []byte) (int, error) {
+	if m.failWrite {
+		return 0, errors.New("disk full")
+	}
+	return m.buf.Write(p)
+}
+
+func (m *memFile) Commit() error { m.committed = true; return nil }
+
+func (m *memFile) Abort() { m.aborted = true }
+
+// TestWriteKit: the file is made before new codes, so a kit that cannot
+// be made costs the old codes nothing; codes made for a page that then
+// fails come back to be shown.
+func TestWriteKit(t *testing.T) {
+	keys := coretest.PlainKeys(t)
+	for _, c := range []struct {
+		name       string
+		req        KitRequest
+		createErr  error
+		failWrite  bool
+		confirm    bool
+		wantErr    bool
+		wantCodes  bool // new codes returned
+		wantNew    bool // the old codes stopped working
+		wantInPage []string
+	}{
+		{name: "codes and accounts", req: KitRequest{NewCodes: true, WithAccounts: true}, confirm: true, wantCodes: true, wantNew: true, wantInPage: []string{"SECRET", keys[0].Issuer}},
+		{name: "no codes", req: KitRequest{}, wantInPage: []string{"SECRET"}},
+		{name: "file cannot be made", req: KitRequest{NewCodes: true}, createErr: os.ErrExist, wantErr: true},
+		{name: "write fails after new codes", req: KitRequest{NewCodes: true}, failWrite: true, wantErr: true, wantCodes: true, wantNew: true},
+		{name: "accounts declined", req: KitRequest{NewCodes: true, WithAccounts: true}, confirm: false, wantErr: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "vault.latchkey")
+			coretest.Vault(t, path, vault.Account{Key: keys[0]})
+			v := coretest.Open(t, path)
+			old, err := v.RegenerateBackupCodes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var made *memFile
+			create := func(p string) (PrivateFile, error) {
+				if c.createErr != nil {
+					return nil, c.createErr
+				}
+				made = &memFile{path: p, failWrite: c.failWrite}
+				return made, nil
+			}
+			req := c.req
+			req.Path, req.Now = "kit.html", time.Unix(1_700_000_000, 0)
+			codes, err := WriteKit(v, req, create, confirm(c.confirm))
+			if (err != nil) != c.wantErr {
+				t.Fatalf("got error %v, want an error %v", err, c.wantErr)
+			}
+			if (len(codes) > 0) != c.wantCodes {
+				t.Errorf("got %d codes, want codes %v", len(codes), c.wantCodes)
+			}
+			v.Close()
+			_, oldErr := coretest.Options.OpenWithBackupCode(path, old[0])
+			if stopped := oldErr != nil; stopped != c.wantNew {
+				t.Errorf("old code: got error %v, want it stopped working %v", oldErr, c.wantNew)
+			}
+			if len(codes) > 0 {
+				nv, err := coretest.Options.OpenWithBackupCode(path, codes[0])
+				if err != nil {
+					t.Errorf("a new code does not open the vault: %v", err)
+				} else {
+					nv.Close()
+				}
+			}
+			if made == nil {
+				return
+			}
+			if made.committed == c.wantErr || made.aborted != c.wantErr {
+				t.Errorf("got committed %v, aborted %v; want the file committed only on success", made.committed, made.aborted)
+			}
+			page := made.buf.String()
+			for _, w := range append(c.wantInPage, codes...) {
+				if !c.wantErr && !strings.Contains(page, w) {
+					t.Errorf("the page lacks %q", w)
+				}
+			}
+			abs, _ := filepath.Abs(path)
+			if !c.wantErr && !strings.Contains(page, abs) {
+				t.Errorf("the page does not show the vault's absolute path %s", abs)
+			}
+		})
+	}
+}
