@@ -1,5 +1,7 @@
 // Package cli is Latchkey on the command line: the same binary as the
-// window, for scripts and for people who live in a terminal.
+// window, for scripts and for people who live in a terminal. Every way
+// accounts move in and out is core's, as in the window; the commands answer
+// core's questions from flags and prompts.
 //
 // Data goes to stdout, messages to stderr, and the exit status is 0 only on
 // success (see the exit codes below).

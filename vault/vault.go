@@ -18,6 +18,9 @@
 //
 // A Vault is safe for concurrent use. Save never runs the password KDF, so it
 // is cheap enough to call after every change.
+//
+// Tests make real vaults fast with Options{KDF: TestKDF} and its methods
+// (Options.Create, Options.Open, ...); the package functions never use it.
 package vault
 
 import (
