@@ -96,7 +96,7 @@ func (p fixed) FilePassword(a core.FileAsk) ([]byte, error) {
 // does when nothing chooses.
 func TestMergeDifferingDuplicateAsCore(t *testing.T) {
 	t.Parallel()
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	mine := vault.Account{Key: keys[0], Note: "mine"}
 	dir := t.TempDir()
 	backup := coretest.BackupOf(t, dir, "b.latchkey", vault.Account{Key: keys[0], Note: "theirs"}, vault.Account{Key: keys[1]})
@@ -131,7 +131,7 @@ func TestMergeDifferingDuplicateAsCore(t *testing.T) {
 // core makes from the same accounts.
 func TestExportsAsCore(t *testing.T) {
 	t.Parallel()
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	var accounts []vault.Account
 	for i, k := range keys {
 		accounts = append(accounts, vault.Account{Key: k, Note: fmt.Sprint("note ", i), Tags: []string{"t"}})
@@ -212,7 +212,7 @@ func (confirmAll) ConfirmPlain(core.Format) bool { return true }
 // Restore makes from the same backup.
 func TestRestoreAsCore(t *testing.T) {
 	t.Parallel()
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	dir := t.TempDir()
 	backup := coretest.Backup(t, dir, "b.latchkey", keys[:3]...)
 	pw := writeFile(t, dir, "pw", coretest.Password+"\n")
@@ -237,7 +237,7 @@ func TestRestoreAsCore(t *testing.T) {
 // codes that open the vault, every account on the page when asked.
 func TestKitAsCore(t *testing.T) {
 	t.Parallel()
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	path, env := vaultFor(t, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
 	out := filepath.Join(t.TempDir(), "kit.html")
 	r := runCLI(t, "", env, "recovery-kit", "--out", out, "--regenerate-codes", "--with-accounts")
@@ -289,7 +289,7 @@ func (f *bufFile) Abort()                      {}
 // what core reads from them.
 func TestAddFromImageAndTextAsCore(t *testing.T) {
 	t.Parallel()
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	dir := t.TempDir()
 	one := coretest.QRImage(t, dir, "one.png", keys[0])
 	two := coretest.QRImage(t, dir, "two.png", keys[1])

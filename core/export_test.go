@@ -19,7 +19,7 @@ func (c confirm) ConfirmPlain(Format) bool { return bool(c) }
 // TestExports: each plain export asks first, and reads back as the vault's
 // accounts.
 func TestExports(t *testing.T) {
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	var accounts []vault.Account
 	for i, k := range keys {
 		accounts = append(accounts, vault.Account{Key: k, Note: fmt.Sprintf("note %d", i), Tags: []string{"t"}, Pinned: i == 0})

@@ -48,7 +48,7 @@ func FuzzDecodeImage(f *testing.F) {
 
 func TestReadImagesJoinsABatch(t *testing.T) {
 	dir := t.TempDir()
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	// Twelve accounts make two Google export codes: one batch in two images.
 	var many []otp.Key
 	for i := range 12 {

@@ -37,7 +37,7 @@ func (m *memFile) Abort() { m.aborted = true }
 // be made costs the old codes nothing; codes made for a page that then
 // fails come back to be shown.
 func TestWriteKit(t *testing.T) {
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	for _, c := range []struct {
 		name       string
 		req        KitRequest

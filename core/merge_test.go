@@ -32,7 +32,7 @@ func newVault(t *testing.T, accounts ...vault.Account) *vault.Vault {
 // kept or replaced as the person says; one that does not differ is never
 // asked about; new accounts are added once.
 func TestMerge(t *testing.T) {
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	mine := vault.Account{Key: keys[0], Note: "mine"}
 	theirs := vault.Account{Key: keys[0], Note: "from the backup"}
 	fresh := vault.Account{Key: keys[1]}
@@ -83,7 +83,7 @@ func TestMerge(t *testing.T) {
 }
 
 func TestDuplicatesAndAddAll(t *testing.T) {
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	have := []vault.Account{{Key: keys[0]}}
 	renamed := keys[0]
 	renamed.Issuer = "Renamed"

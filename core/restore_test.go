@@ -11,7 +11,7 @@ import (
 
 func TestRestore(t *testing.T) {
 	dir := t.TempDir()
-	keys := coretest.PlainKeys(t)
+	keys := coretest.Keys(t)
 	src := filepath.Join(dir, "src.latchkey")
 	coretest.Vault(t, src, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
 	v := coretest.Open(t, src)

@@ -59,6 +59,33 @@ func PlainKeys(t testing.TB) []otp.Key {
 	return keys
 }
 
+// keyURIs are accounts of every kind Latchkey keeps, made up for tests:
+// TOTP with SHA-1, SHA-256 and SHA-512, 6 to 8 digits and three periods,
+// HOTP and Steam.
+var keyURIs = []string{
+	"otpauth://totp/Acme:ann@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Acme",
+	"otpauth://totp/Forge:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA256&digits=7&period=20",
+	"otpauth://totp/Mail:cat?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&algorithm=SHA512&digits=8&period=60",
+	"otpauth://hotp/Bank:dan?secret=ORSXG5DTMVRXEZLUORSXG5DT&counter=7",
+	"otpauth://hotp/Shop:eve?secret=KRUGKIDROVUWG2ZAMJZG653O&algorithm=SHA256&digits=8&counter=300",
+	"otpauth://totp/Chat:fay?secret=NBSWY3DPO5XXE3DEEBQW4ZBA&digits=8",
+	"otpauth://steam/Steam:gus?secret=KVKFKRCPNZQUYMLXOVYDSQKJKZDTSRLD",
+}
+
+// Keys are accounts of every kind, for tests that need no fixture.
+func Keys(t testing.TB) []otp.Key {
+	t.Helper()
+	keys := make([]otp.Key, len(keyURIs))
+	for i, u := range keyURIs {
+		k, err := otp.ParseURI(u)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		keys[i] = k
+	}
+	return keys
+}
+
 // ImportCase is a file to import and what reading it finds.
 type ImportCase struct {
 	Path     string
