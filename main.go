@@ -3,14 +3,20 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"latchkey/cli"
 	_ "latchkey/internal/cleanlocale" // before Fyne reads the locale
+	"latchkey/internal/harden"
 	"latchkey/ui"
 )
 
 func main() {
+	// First, in every mode: no core dump, no debugger from the same user.
+	if err := harden.Process(); err != nil {
+		fmt.Fprintf(os.Stderr, "latchkey: warning: the process memory is less protected: %v\n", err)
+	}
 	os.Exit(cli.Main(os.Args[1:], cli.Env{
 		Stdin:  os.Stdin,
 		Stdout: os.Stdout,

@@ -4,10 +4,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -37,7 +36,8 @@ you have, use "latchkey import BACKUP".`,
 		brief: "show the automatic backups; --now writes one",
 		args:  "[--now]",
 		summary: `Says where automatic backups go, when the newest verified one was written,
-and whether the vault has changes no backup holds (exit status 1 then).
+and whether the vault has changes no backup holds (exit status 1 then), or
+is older than one of its backups: replaced by an older copy (exit status 1).
 --now writes a verified backup when one is missing or a day old, as the app
 does daily (for a cron job or after a backup folder comes back).`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
@@ -80,13 +80,15 @@ func (c *ctx) importPasswordFor(what string) ([]byte, error) {
 }
 
 // exportBackup writes an encrypted backup of v to out, under the vault
-// password unless a backup password was given. It replaces out only when
-// out is itself a Latchkey file (an older backup), never any other file.
+// password unless a backup password was given. An existing file (an
+// earlier backup) is replaced only with --force; never the vault, its lock
+// or its automatic backups.
 func (c *ctx) exportBackup(v *vault.Vault, out string) error {
-	if err := checkReplaceable(out); err != nil {
-		return err
+	// Checked before a backup password is asked for or derived.
+	if err := vault.CheckWrite(out, vault.WriteOptions{Replace: c.flags.force, Vault: v.Path(), Backup: true}); err != nil {
+		return outError(out, err)
 	}
-	var o vault.BackupOptions
+	o := vault.BackupOptions{Replace: c.flags.force}
 	switch {
 	case c.backup.passwordFile != "":
 		pw, err := readSecretFile(c.backup.passwordFile, "backup password file")
@@ -110,7 +112,7 @@ func (c *ctx) exportBackup(v *vault.Vault, out string) error {
 		fmt.Fprintln(c.Stderr, "deriving the backup's key (about a second)...")
 	}
 	if err := v.WriteBackup(out, o); err != nil {
-		return fmt.Errorf("writing the backup %s: %w", out, err)
+		return fmt.Errorf("writing the backup %s: %w", out, outError(out, err))
 	}
 	opens := "the vault password"
 	if o.Password != nil {
@@ -120,24 +122,6 @@ func (c *ctx) exportBackup(v *vault.Vault, out string) error {
 		opens += fmt.Sprintf(" or one of the vault's %d unused backup codes", v.BackupCodesLeft())
 	}
 	fmt.Fprintf(c.Stderr, "wrote an encrypted, verified backup of %d accounts to %s; it opens with %s\n", len(v.Accounts()), out, opens)
-	return nil
-}
-
-// checkReplaceable refuses to write over anything but an older Latchkey file.
-func checkReplaceable(path string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	head := make([]byte, 8)
-	n, _ := io.ReadFull(f, head)
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() || !vault.IsVaultFile(head[:n]) {
-		return fmt.Errorf("%s already exists and is not a latchkey backup; it was left as it is (choose another name)", path)
-	}
 	return nil
 }
 
@@ -155,17 +139,17 @@ func (c *ctx) mergeBackup(path string, f core.Found) error {
 		return err
 	}
 	if len(r.Added) > 0 {
-		if err := v.Save(); err != nil {
+		if err := c.saved(v, v.Save()); err != nil {
 			return fmt.Errorf("saving %s: %w", v.Path(), err)
 		}
 	}
 	for _, l := range r.Duplicates {
-		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", l)
+		fmt.Fprintf(c.Stderr, "skipped %s: already in the vault\n", safetext.Escape(l))
 	}
 	for _, l := range r.Added {
-		fmt.Fprintf(c.Stderr, "added %s\n", l)
+		fmt.Fprintf(c.Stderr, "added %s\n", safetext.Escape(l))
 	}
-	fmt.Fprintf(c.Stderr, "%s: latchkey backup, %d accounts: %d added, %d already in the vault\n", path, len(f.Accounts), len(r.Added), len(r.Duplicates))
+	fmt.Fprintf(c.Stderr, "%s: latchkey backup, %d accounts: %d added, %d already in the vault\n", safetext.Escape(path), len(f.Accounts), len(r.Added), len(r.Duplicates))
 	return nil
 }
 
@@ -260,6 +244,11 @@ func runBackups(c *ctx, fs *flag.FlagSet, args []string) error {
 		fmt.Fprintln(c.Stdout, "last:\tnone that verifies")
 	} else {
 		fmt.Fprintf(c.Stdout, "last:\t%s (%s)\n", st.Last.Local().Format("2006-01-02 15:04:05"), st.Path)
+	}
+	if st.Newer != "" {
+		when := st.NewerTime.Local().Format("2006-01-02 15:04:05")
+		fmt.Fprintf(c.Stdout, "newer:\t%s (%s)\n", when, st.Newer)
+		return fmt.Errorf("the vault is older than the newest backup %s (saved %s): it was replaced by an older copy; restore it with \"latchkey restore %s --vault NEW-PATH\" and use NEW-PATH", st.Newer, when, st.Newer)
 	}
 	if err != nil {
 		return fmt.Errorf("backing up: %w", err)

@@ -71,22 +71,31 @@ func TestExportBackup(t *testing.T) {
 		t.Errorf("vault password on a backup with its own: got %v, want wrong password", err)
 	}
 
-	// An older backup may be replaced; any other file may not. One open
-	// vault for the rest: each open is a second of key derivation.
+	// An older backup, or any other file, is replaced only with --force.
+	// One open vault for the rest: each open is a second of key derivation.
 	c, _ := testCtx(env)
 	v, err := c.openVault()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
+	older, _ := os.ReadFile(out)
+	if err := c.exportBackup(v, out); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("an older backup without --force: got %v, want a refusal", err)
+	}
+	if b, _ := os.ReadFile(out); !bytes.Equal(b, older) {
+		t.Error("a refused export changed the older backup")
+	}
+	c.flags.force = true
 	if err := c.exportBackup(v, out); err != nil {
-		t.Errorf("replacing an older backup: %v", err)
+		t.Errorf("replacing an older backup with --force: %v", err)
 	}
 	if _, err := testVault.OpenBackup(out, []byte("correct horse")); err != nil {
 		t.Errorf("the new backup under the vault password: %v", err)
 	}
+	c.flags.force = false
 	other := writeFile(t, dir, "notes.txt", "my notes")
-	if err := c.exportBackup(v, other); err == nil || !strings.Contains(err.Error(), "not a latchkey backup") {
+	if err := c.exportBackup(v, other); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("export over a text file: got %v, want a refusal", err)
 	}
 	if b, _ := os.ReadFile(other); string(b) != "my notes" {

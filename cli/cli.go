@@ -80,6 +80,7 @@ type ctx struct {
 	vaultPath string
 	pw        passwordSource
 	stdinUsed bool
+	warned    bool        // the argv warning was given (stdin.go)
 	backup    backupFlags // backup.go: --backup-password-file, --with-backup-codes, --import-password-file
 	flags     flags       // the command's own flags, bound by its setup
 }
@@ -90,6 +91,7 @@ type flags struct {
 	out, format, code, at  string
 	size                   int
 	raw, json, now         bool
+	force                  bool // --force: an --out file may replace an existing one (write.go)
 	regenerate, duplicates bool // backup-codes --regenerate, import --duplicates
 	kitCodes, kitAccounts  bool // recovery-kit --regenerate-codes, --with-accounts
 }
@@ -102,6 +104,7 @@ func register(c *command) { commands[c.name] = c }
 // becomes one line and a failure status, never a stack trace, which could
 // show values from memory.
 func Main(args []string, env Env) (status int) {
+	env.Stderr = messageWriter{env.Stderr}
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(env.Stderr, "latchkey: internal error (%T); please report it\n", p)
@@ -133,7 +136,7 @@ func run(args []string, env Env) error {
 			return err
 		}
 		if fs.NArg() > 0 {
-			return usageErrorf("unexpected %q; see \"latchkey help\"", fs.Arg(0))
+			return usageErrorf("unexpected %s; see \"latchkey help\"", quoteArg(fs.Arg(0)))
 		}
 		if env.OpenUI == nil {
 			return errors.New("this build has no window")
@@ -156,14 +159,14 @@ func run(args []string, env Env) error {
 				fs.Usage()
 				return nil
 			}
-			return usageErrorf("no command %q; see \"latchkey help\"", args[1])
+			return usageErrorf("no command %s; see \"latchkey help\"", quoteArg(args[1]))
 		}
 		printHelp(env.Stdout)
 		return nil
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usageErrorf("no command %q; see \"latchkey help\"", name)
+		return usageErrorf("no command %s; see \"latchkey help\"", quoteArg(name))
 	}
 	fs := newFlagSet(c, cmd.name, cmd.args, cmd.summary)
 	if cmd.setup != nil {

@@ -84,8 +84,12 @@ func TestCodeBadURI(t *testing.T) {
 		if r.stdout != "" {
 			t.Errorf("%s: printed %q on stdout, want nothing", uri, r.stdout)
 		}
-		if strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "latchkey: ") {
-			t.Errorf("%s: stderr %q, want one line starting latchkey:", uri, r.stderr)
+		stderr, warned := strings.CutPrefix(r.stderr, argvWarning+"\n")
+		if !warned {
+			t.Errorf("%s: stderr %q, want the warning that the URI was in the process list first", uri, r.stderr)
+		}
+		if strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, "latchkey: ") {
+			t.Errorf("%s: stderr %q, want the warning and one line starting latchkey:", uri, r.stderr)
 		}
 		if strings.Contains(r.stderr, secret[:8]) {
 			t.Errorf("%s: the error quotes the secret: %q", uri, r.stderr)

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"latchkey/otp"
@@ -14,9 +13,13 @@ func init() {
 	register(&command{
 		name:  "code",
 		brief: "print the current code of a URI or of an account",
-		args:  "URI|QUERY [--at UNIX_SECONDS]",
+		args:  "-|URI|QUERY [--at UNIX_SECONDS]",
 		summary: `Prints the current code of an otpauth:// URI, or of the vault's one account
-matching QUERY (issuer or account name). For HOTP the URI's counter is used.`,
+matching QUERY (issuer or account name). For HOTP the URI's counter is used.
+
+Give - to read the URI from standard input: a URI given as an argument shows
+its secret to other users of the computer in the process list.
+  printf '%s\n' "$URI" | latchkey code -`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			fs.StringVar(&c.flags.at, "at", "", "the time, in Unix seconds, to give the code for (default: now)")
 			addPasswordFlags(fs, c)
@@ -38,7 +41,16 @@ func runCode(c *ctx, fs *flag.FlagSet, args []string) error {
 		at = time.Unix(secs, 0)
 	}
 	arg := args[0]
-	if looksLikeURI(arg) {
+	switch {
+	case arg == stdinArg:
+		k, err := c.stdinURI()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.Stdout, k.Code(at))
+		return nil
+	case uriLike(arg):
+		c.warnArgv()
 		k, err := otp.ParseURI(arg)
 		if err != nil {
 			return err
@@ -47,9 +59,4 @@ func runCode(c *ctx, fs *flag.FlagSet, args []string) error {
 		return nil
 	}
 	return codeFromVault(c, arg, at)
-}
-
-func looksLikeURI(s string) bool {
-	l := strings.ToLower(s)
-	return strings.HasPrefix(l, "otpauth:") || strings.HasPrefix(l, "steam:") || strings.Contains(l, "://")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -41,10 +42,15 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	// after the other files are read.
 	status := ExitFailure
 	failed := func(err error) error { return &exitError{code: status, err: err} }
-	for _, path := range args {
+	for i, path := range args {
+		if missingSecret(path) {
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, errNotAFile)
+			ok = false
+			continue
+		}
 		got, wasBackup, err := c.readExport(path)
 		if err != nil {
-			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", path, err)
+			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(path), err)
 			if exitStatus(err) == ExitWrongPassword || errors.Is(err, core.ErrWrongPassword) {
 				status = ExitWrongPassword
 			}
@@ -82,7 +88,12 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 // entries it cannot reported by label and reason. A Latchkey backup is
 // merged into the vault there and then (backup is true).
 func (c *ctx) readExport(path string) (accounts []vault.Account, backup bool, err error) {
-	data, err := core.ReadFile(path)
+	in, err := openInput(path)
+	if err != nil {
+		return nil, false, err
+	}
+	data, err := core.ReadAll(in)
+	in.Close()
 	if err != nil {
 		return nil, false, err
 	}
@@ -95,9 +106,9 @@ func (c *ctx) readExport(path string) (accounts []vault.Account, backup bool, er
 		defer f.Wipe()
 		return nil, true, c.mergeBackup(path, f)
 	}
-	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", path, f.Format, len(f.Accounts)-f.Linked)
+	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", safetext.Escape(path), f.Format, len(f.Accounts)-f.Linked)
 	for _, s := range f.Skipped {
-		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", s.Label, s.Reason)
+		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", safetext.Escape(s.Label), safetext.Message(s.Reason))
 	}
 	for _, p := range f.Problems {
 		fmt.Fprintf(c.Stderr, "  not imported: %v\n", p)
@@ -128,7 +139,7 @@ func (c *ctx) exportAegis(accounts []vault.Account, out string) error {
 		return err
 	}
 	defer clear(data)
-	if err := writeNewFile(out, data); err != nil {
+	if err := c.writeOut(out, data); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "exported %d accounts to %s\n", len(accounts), out)

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+
+	"latchkey/internal/safetext"
 )
 
 func init() {
@@ -13,7 +13,7 @@ func init() {
 		name:    "scan",
 		brief:   "print the accounts in QR code images",
 		args:    "[--raw] IMAGE...",
-		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead.",
+		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead (on a terminal,\nwith control characters shown escaped).",
 		setup:   scanFlags,
 		run:     runScan,
 	})
@@ -30,7 +30,13 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 	res, ok := c.readImages(args)
 	defer res.Wipe()
 	if c.flags.raw {
+		// Exact into a pipe or file; on a terminal a hostile code's
+		// control characters are shown escaped instead of acting.
+		tty := isTerminal(c.Stdout)
 		for _, r := range res.Raw {
+			if tty {
+				r = safetext.Escape(r)
+			}
 			fmt.Fprintln(c.Stdout, r)
 		}
 	} else {
@@ -44,35 +50,6 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	if !ok {
 		return errors.New("some images could not be read fully (see above)")
-	}
-	return nil
-}
-
-// writeNewFile writes output that holds secrets, readable by the user alone,
-// durably.
-func writeNewFile(path string, data []byte) error {
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
-		}
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	// An existing file keeps its mode through O_TRUNC: narrow it before
-	// any secret goes in.
-	if err = f.Chmod(0o600); err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }

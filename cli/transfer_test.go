@@ -1,12 +1,24 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/base32"
+	"encoding/base64"
+	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"latchkey/otp"
 )
@@ -16,7 +28,7 @@ import (
 func qrImage(t *testing.T, dir, name, text string) string {
 	t.Helper()
 	if _, err := exec.LookPath("qrencode"); err != nil {
-		t.Skip("qrencode is not installed (./test.sh installs it)")
+		t.Fatalf("qrencode is not installed (./test.sh installs it): %v", err)
 	}
 	p := filepath.Join(dir, name)
 	if out, err := exec.Command("qrencode", "-o", p, "-s", "6", "-m", "4", text).CombinedOutput(); err != nil {
@@ -32,7 +44,7 @@ func TestScan(t *testing.T) {
 	link := qrImage(t, dir, "web.png", "https://example.com/login")
 	blank := filepath.Join(dir, "blank.png")
 	if out, err := exec.Command("convert", "-size", "200x200", "xc:white", blank).CombinedOutput(); err != nil {
-		t.Skipf("imagemagick: %v %s", err, out)
+		t.Fatalf("imagemagick (./test.sh installs it): %v %s", err, out)
 	}
 
 	r := runCLI(t, "", nil, "scan", img)
@@ -93,10 +105,10 @@ func TestAddExportImport(t *testing.T) {
 		}
 	}
 
-	// A file the user names is narrowed to 0600 before secrets go in.
+	// A file the user names to replace (--force) comes out 0600.
 	uris := writeFile(t, dir, "uris.txt", "")
 	os.Chmod(uris, 0o644)
-	if r := runCLI(t, "", env, "export", "--format", "uri", "--out", uris); r.status != 0 {
+	if r := runCLI(t, "", env, "export", "--format", "uri", "--out", uris, "--force"); r.status != 0 {
 		t.Fatalf("export uri --out: status %d, stderr %q", r.status, r.stderr)
 	}
 	if fi, _ := os.Stat(uris); fi.Mode().Perm() != 0o600 {
@@ -135,7 +147,9 @@ func sortLines(s string) string {
 func TestImportFixtures(t *testing.T) {
 	t.Parallel()
 	fixtures := filepath.Join("..", "..", "shared", "fixtures", "aegis-importers")
-	if _, err := os.Stat(fixtures); err != nil {
+	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
+		fixtures = dir // a checkout not beside ../shared, such as a git worktree
+	} else if _, err := os.Stat(fixtures); err != nil {
 		t.Skipf("no shared fixtures at %s", fixtures)
 	}
 	_, env, _ := newVault(t)
@@ -208,17 +222,36 @@ func TestReadWhileAppHasVaultOpen(t *testing.T) {
 func TestQRAndGoogleExport(t *testing.T) {
 	t.Parallel()
 	path, env, _ := newVault(t)
-	addKeys(t, path, exampleURI,
+	// Twelve accounts Google's format carries (two codes: ten and two),
+	// with every kind of field, and one it does not.
+	uris := []string{exampleURI,
 		"otpauth://totp/SHA512:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA512",
-		"otpauth://hotp/Bank:bob?secret=MFRGGZDFMZTWQ2LK&counter=7")
+		"otpauth://hotp/Bank:bob?secret=MFRGGZDFMZTWQ2LK&counter=7",
+		"otpauth://totp/Caf%C3%A9%20Co:j%C3%B6rg%20%2B%20%26%20x?secret=KRUGS4ZANFZSAYJAONSWG4TFOQ&issuer=Caf%C3%A9%20Co&digits=8",
+		"otpauth://totp/solo?secret=ONXWY3ZAONSWG4TFOQ",
+	}
+	for i := 0; i < 8; i++ {
+		uris = append(uris, fmt.Sprintf("otpauth://totp/Service%%20%d:user%d?secret=%s&issuer=Service%%20%d",
+			i, i, base32.StdEncoding.EncodeToString([]byte(fmt.Sprintf("secret number %d!", i))), i))
+	}
+	addKeys(t, path, uris...)
+	var want []otp.Key
+	for i, u := range uris {
+		k, err := otp.ParseURI(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i != 1 { // the SHA512 one
+			want = append(want, k)
+		}
+	}
 	dir := t.TempDir()
 	png := filepath.Join(dir, "gh.png")
 	if r := runCLI(t, "", env, "qr", "example", "--out", png); r.status != 0 {
 		t.Fatalf("qr: status %d, stderr %q", r.status, r.stderr)
 	}
-	want, _ := otp.ParseURI(exampleURI)
-	if r := runCLI(t, "", nil, "scan", png); r.stdout != want.URI()+"\n" {
-		t.Errorf("scan of qr output: got %q, want %q", r.stdout, want.URI())
+	if r := runCLI(t, "", nil, "scan", png); r.stdout != want[0].URI()+"\n" {
+		t.Errorf("scan of qr output: got %q, want %q", r.stdout, want[0].URI())
 	}
 	out := filepath.Join(dir, "google")
 	r := runCLI(t, "", env, "export", "--format", "google-qr", "--out", out)
@@ -226,15 +259,170 @@ func TestQRAndGoogleExport(t *testing.T) {
 		t.Fatalf("export google-qr: status %d, stderr %q; want the SHA512 account named", r.status, r.stderr)
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	if len(files) != 2 {
+		t.Fatalf("export google-qr wrote %d files, want 2 (ten accounts a code)", len(files))
+	}
+
+	// Read back with Latchkey's own scanner: every field of every account.
 	r = runCLI(t, "", nil, append([]string{"scan"}, files...)...)
 	got := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if r.status != 0 || len(got) != 2 {
-		t.Fatalf("scan of the google export: status %d, %d accounts, want 2 (stderr %q)", r.status, len(got), r.stderr)
+	if r.status != 0 || len(got) != len(want) {
+		t.Fatalf("scan of the google export: status %d, %d accounts, want %d (stderr %q)", r.status, len(got), len(want), r.stderr)
 	}
-	for _, l := range got {
+	for i, l := range got {
 		k, err := otp.ParseURI(l)
-		if err != nil || (k.Issuer != "Example" && k.Issuer != "Bank") {
-			t.Errorf("google export read back %v %v", k.Label(), err)
+		if err != nil || !k.Equal(want[i]) {
+			t.Errorf("scan: account %d reads back as %s (%v), want %s", i, keyFields(k), err, keyFields(want[i]))
 		}
 	}
+
+	// Read back independently: zbarimg decodes the images and the
+	// protobuf library, given Google's schema, decodes the payload.
+	zbar, err := exec.LookPath("zbarimg")
+	if err != nil {
+		t.Fatalf("zbarimg (zbar-tools) is not installed; ./test.sh installs it: %v", err)
+	}
+	var parts []migrationPart
+	for _, f := range files {
+		text, err := exec.Command(zbar, "--quiet", "--raw", f).Output()
+		if err != nil {
+			t.Fatalf("zbarimg %s: %v", filepath.Base(f), err)
+		}
+		parts = append(parts, decodeMigration(t, strings.TrimSpace(string(text))))
+	}
+	var all []migrationAccount
+	for i, p := range parts {
+		if p.version != 1 || p.batchSize != int32(len(parts)) || p.batchIndex != int32(i) || p.batchID != parts[0].batchID {
+			t.Errorf("code %d: version %d, batch %d of %d, id %d; want version 1, batch %d of %d, id %d",
+				i+1, p.version, p.batchIndex, p.batchSize, p.batchID, i, len(parts), parts[0].batchID)
+		}
+		if n := len(p.accounts); n != min(10, len(want)-10*i) {
+			t.Errorf("code %d holds %d accounts, want %d", i+1, n, min(10, len(want)-10*i))
+		}
+		all = append(all, p.accounts...)
+	}
+	if len(all) != len(want) {
+		t.Fatalf("zbarimg read %d accounts, want %d", len(all), len(want))
+	}
+	for i, a := range all {
+		w := want[i]
+		wantDigits, wantType := int32(1), int32(2) // SIX, TOTP
+		if w.Digits == 8 {
+			wantDigits = 2 // EIGHT
+		}
+		if w.Type == otp.HOTP {
+			wantType = 1
+		}
+		if !bytes.Equal(a.secret, w.Secret) {
+			t.Errorf("account %d (%s): the secret differs", i, w.Label())
+		}
+		if a.name != w.Name || a.issuer != w.Issuer || a.algorithm != 1 || a.digits != wantDigits || a.typ != wantType || a.counter != w.Counter {
+			t.Errorf("account %d: got name %q, issuer %q, algorithm %d, digits %d, type %d, counter %d; want %q, %q, 1 (SHA1), %d, %d, %d",
+				i, a.name, a.issuer, a.algorithm, a.digits, a.typ, a.counter, w.Name, w.Issuer, wantDigits, wantType, w.Counter)
+		}
+	}
+}
+
+// keyFields shows every field of a key but its secret, for test failures.
+func keyFields(k otp.Key) string {
+	return fmt.Sprintf("{%v %q %q %v %d digits, period %d, counter %d}", k.Type, k.Issuer, k.Name, k.Algorithm, k.Digits, k.Period, k.Counter)
+}
+
+// migrationPart and migrationAccount are one Google Authenticator export
+// code, as its schema names the fields.
+type migrationPart struct {
+	accounts                                []migrationAccount
+	version, batchSize, batchIndex, batchID int32
+}
+
+type migrationAccount struct {
+	secret                 []byte
+	name, issuer           string
+	algorithm, digits, typ int32
+	counter                uint64
+}
+
+// migrationSchema is Google Authenticator's MigrationPayload message, as
+// /work/shared/reference/otp.md gives it, for the protobuf library to read
+// exports with: a decoder that shares nothing with qrimport's. The enums
+// are read as their numbers.
+func migrationSchema(t *testing.T) protoreflect.MessageDescriptor {
+	t.Helper()
+	field := func(name string, num int32, typ descriptorpb.FieldDescriptorProto_Type) *descriptorpb.FieldDescriptorProto {
+		return &descriptorpb.FieldDescriptorProto{Name: proto.String(name), Number: proto.Int32(num), Type: typ.Enum(),
+			Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), JsonName: proto.String(name)}
+	}
+	params := field("otp_parameters", 1, descriptorpb.FieldDescriptorProto_TYPE_MESSAGE)
+	params.Label = descriptorpb.FieldDescriptorProto_LABEL_REPEATED.Enum()
+	params.TypeName = proto.String(".latchkeytest.MigrationPayload.OtpParameters")
+	file := &descriptorpb.FileDescriptorProto{
+		Name: proto.String("latchkeytest/migration.proto"), Package: proto.String("latchkeytest"), Syntax: proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{{
+			Name: proto.String("MigrationPayload"),
+			Field: []*descriptorpb.FieldDescriptorProto{params,
+				field("version", 2, descriptorpb.FieldDescriptorProto_TYPE_INT32),
+				field("batch_size", 3, descriptorpb.FieldDescriptorProto_TYPE_INT32),
+				field("batch_index", 4, descriptorpb.FieldDescriptorProto_TYPE_INT32),
+				field("batch_id", 5, descriptorpb.FieldDescriptorProto_TYPE_INT32)},
+			NestedType: []*descriptorpb.DescriptorProto{{
+				Name: proto.String("OtpParameters"),
+				Field: []*descriptorpb.FieldDescriptorProto{
+					field("secret", 1, descriptorpb.FieldDescriptorProto_TYPE_BYTES),
+					field("name", 2, descriptorpb.FieldDescriptorProto_TYPE_STRING),
+					field("issuer", 3, descriptorpb.FieldDescriptorProto_TYPE_STRING),
+					field("algorithm", 4, descriptorpb.FieldDescriptorProto_TYPE_INT32),
+					field("digits", 5, descriptorpb.FieldDescriptorProto_TYPE_INT32),
+					field("type", 6, descriptorpb.FieldDescriptorProto_TYPE_INT32),
+					field("counter", 7, descriptorpb.FieldDescriptorProto_TYPE_UINT64),
+					field("unique_id", 8, descriptorpb.FieldDescriptorProto_TYPE_STRING)},
+			}},
+		}},
+	}
+	fd, err := protodesc.NewFile(file, new(protoregistry.Files))
+	if err != nil {
+		t.Fatalf("the export schema: %v", err)
+	}
+	return fd.Messages().ByName("MigrationPayload")
+}
+
+// decodeMigration reads an otpauth-migration://offline?data= link with the
+// standard library and the protobuf library.
+func decodeMigration(t *testing.T, link string) migrationPart {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "otpauth-migration" || u.Host != "offline" {
+		t.Fatalf("zbarimg read %.30q..., want an otpauth-migration://offline link (%v)", link, err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(u.Query().Get("data"))
+	if err != nil {
+		t.Fatalf("the export's data is not padded standard base64: %v", err)
+	}
+	md := migrationSchema(t)
+	m := dynamicpb.NewMessage(md)
+	if err := proto.Unmarshal(raw, m); err != nil {
+		t.Fatalf("the export's payload does not decode: %v", err)
+	}
+	if len(m.GetUnknown()) != 0 {
+		t.Errorf("the export's payload holds fields outside the schema")
+	}
+	get := func(m protoreflect.Message, name string) protoreflect.Value {
+		return m.Get(m.Descriptor().Fields().ByName(protoreflect.Name(name)))
+	}
+	p := migrationPart{
+		version: int32(get(m, "version").Int()), batchSize: int32(get(m, "batch_size").Int()),
+		batchIndex: int32(get(m, "batch_index").Int()), batchID: int32(get(m, "batch_id").Int()),
+	}
+	list := get(m, "otp_parameters").List()
+	for i := 0; i < list.Len(); i++ {
+		a := list.Get(i).Message()
+		if len(a.GetUnknown()) != 0 {
+			t.Errorf("account %d holds fields outside the schema", i)
+		}
+		p.accounts = append(p.accounts, migrationAccount{
+			secret: get(a, "secret").Bytes(), name: get(a, "name").String(), issuer: get(a, "issuer").String(),
+			algorithm: int32(get(a, "algorithm").Int()), digits: int32(get(a, "digits").Int()),
+			typ: int32(get(a, "type").Int()), counter: get(a, "counter").Uint(),
+		})
+	}
+	return p
 }

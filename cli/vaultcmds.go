@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -27,7 +28,7 @@ func init() {
 		name:    "list",
 		brief:   "list the accounts (issuer, name); --json for details",
 		args:    "[--json]",
-		summary: "Lists the vault's accounts, one per line: issuer<TAB>account name.\nWith --json, every field except secrets and backup codes.",
+		summary: "Lists the vault's accounts, one per line: issuer<TAB>account name, with\ncontrol characters shown escaped (\\x1b, \\u202e) and a backslash before x or u\ndoubled. With --json, every field except secrets and backup codes, exactly.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			fs.BoolVar(&c.flags.json, "json", false, "print a JSON array with every non-secret field")
 			addPasswordFlags(fs, c)
@@ -153,6 +154,7 @@ func runInit(c *ctx, fs *flag.FlagSet, args []string) error {
 	for _, code := range codes {
 		fmt.Fprintln(c.Stdout, code)
 	}
+	c.warnIfBackupFailed(v)
 	fmt.Fprintf(c.Stderr, "created %s\nthe %d lines above are backup codes: store them apart from the computer; each opens the vault once if the password is lost\n", path, len(codes))
 	return nil
 }
@@ -172,19 +174,19 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 		for i, a := range accounts {
 			out[i] = publicAccount(a)
 		}
-		enc := json.NewEncoder(c.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		b, err := json.MarshalIndent(out, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = c.Stdout.Write(append(screenSafeJSON(b), '\n'))
+		return err
 	}
+	// Escaped, a name can neither act on the terminal nor break the
+	// tab-separated format; --json gives the exact values.
 	for _, a := range accounts {
-		fmt.Fprintf(c.Stdout, "%s\t%s\n", oneLine(a.Key.Issuer), oneLine(a.Key.Name))
+		fmt.Fprintf(c.Stdout, "%s\t%s\n", safetext.Escape(a.Key.Issuer), safetext.Escape(a.Key.Name))
 	}
 	return nil
-}
-
-// oneLine keeps a name with a tab or newline from breaking the list format.
-func oneLine(s string) string {
-	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
 }
 
 // accountJSON is an account without its secret or its service backup codes.
@@ -261,14 +263,14 @@ func codeFromVault(c *ctx, query string, at time.Time) error {
 	defer v.Close()
 	a, ok := v.Account(a.ID)
 	if !ok {
-		return fmt.Errorf("%s was removed from the vault meanwhile", a.Key.Label())
+		return fmt.Errorf("%s was removed from the vault meanwhile", safetext.Escape(a.Key.Label()))
 	}
 	code := a.Key.Code(at)
 	a.Key.Counter++
 	if err := v.Update(a); err != nil {
 		return err
 	}
-	if err := v.Save(); err != nil {
+	if err := c.saved(v, v.Save()); err != nil {
 		return fmt.Errorf("saving the advanced HOTP counter: %w", err)
 	}
 	fmt.Fprintln(c.Stdout, code)
@@ -294,16 +296,21 @@ func (c *ctx) reopenLocked(path string) (*vault.Vault, error) {
 // error that lists them.
 func findOne(accounts []vault.Account, query string) (vault.Account, error) {
 	matches := match(accounts, query)
+	// A query that could be a secret or a mangled URI is not repeated.
+	quoted := "the query"
+	if !mayHoldSecret(query) {
+		quoted = quoteArg(query)
+	}
 	switch len(matches) {
 	case 0:
-		return vault.Account{}, fmt.Errorf("no account matches %q (see \"latchkey list\")", query)
+		return vault.Account{}, fmt.Errorf("no account matches %s (see \"latchkey list\")", quoted)
 	case 1:
 		return matches[0], nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d accounts match %q; be more precise:", len(matches), query)
+	fmt.Fprintf(&b, "%d accounts match %s; be more precise:", len(matches), quoted)
 	for _, a := range matches {
-		fmt.Fprintf(&b, "\n  %s", a.Key.Label())
+		fmt.Fprintf(&b, "\n  %s", safetext.Escape(a.Key.Label()))
 	}
 	return vault.Account{}, errors.New(b.String())
 }
@@ -346,10 +353,10 @@ func runPasswd(c *ctx, fs *flag.FlagSet, args []string) error {
 
 func (c *ctx) setPasswordAndSave(v *vault.Vault, pw []byte) error {
 	fmt.Fprintln(c.Stderr, "deriving the new key (about a second)...")
-	if err := v.SetPassword(pw); err != nil {
+	if err := c.saved(v, v.SetPassword(pw)); err != nil {
 		return fmt.Errorf("setting the password: %w", err)
 	}
-	if err := v.Save(); err != nil {
+	if err := c.saved(v, v.Save()); err != nil {
 		return fmt.Errorf("saving %s: %w", v.Path(), err)
 	}
 	fmt.Fprintln(c.Stderr, "the password is changed")
@@ -409,9 +416,10 @@ func runBackupCodes(c *ctx, fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := v.Save(); err != nil {
+	if err := c.saved(v, v.Save()); err != nil {
 		return fmt.Errorf("saving %s: %w", v.Path(), err)
 	}
+	c.warnIfBackupFailed(v)
 	for _, code := range codes {
 		fmt.Fprintln(c.Stdout, code)
 	}

@@ -30,8 +30,9 @@
 // (qrimport) become accounts here and nowhere else.
 //
 // Files core writes (the recovery kit) go through the Create a front end
-// passes: the one private-file writer. Core never saves the vault: the
-// caller does, as it decides how (the window saves in the background).
+// passes, built on NewFile: the one writer, vault.WriteFile, with the front
+// end's answer to "replace an existing file?". Core never saves the vault:
+// the caller does, as it decides how (the window saves in the background).
 package core
 
 import (

@@ -21,12 +21,45 @@ type PrivateFile interface {
 	Abort()
 }
 
-// Create makes a new private file (mode 0600) at path for a flow to write.
-// A flow calls it before anything it cannot undo, such as new backup codes,
-// so a file that cannot be made costs nothing. The front ends pass the one
-// writer Latchkey has for private files: it decides whether an existing
-// file may be replaced (the person was asked) and refuses the vault.
+// Create starts a new private file (mode 0600) at path for a flow to write,
+// refusing a path that cannot be written. A flow calls it before anything
+// it cannot undo, such as new backup codes, so a file that cannot be made
+// costs nothing. The front ends pass NewFile with their rules: the one
+// writer Latchkey has for private files decides whether an existing file
+// may be replaced (the person was asked, or --force) and refuses the vault.
 type Create func(path string) (PrivateFile, error)
+
+// NewFile is the Create of the one writer, vault.WriteFile, under o: path
+// is checked at once (vault.CheckWrite), what is written is held in memory,
+// and Commit hands it to vault.WriteFile, which checks again and writes it
+// whole, 0600, by rename. Nothing is at path before Commit.
+func NewFile(path string, o vault.WriteOptions) (PrivateFile, error) {
+	if err := vault.CheckWrite(path, o); err != nil {
+		return nil, err
+	}
+	return &privateFile{path: path, o: o}, nil
+}
+
+// privateFile is a file made by NewFile.
+type privateFile struct {
+	path string
+	o    vault.WriteOptions
+	buf  bytes.Buffer
+}
+
+func (p *privateFile) Write(b []byte) (int, error) { return p.buf.Write(b) }
+
+func (p *privateFile) Commit() error {
+	defer p.Abort()
+	return vault.WriteFile(p.path, p.buf.Bytes(), p.o)
+}
+
+// Abort wipes what was written; nothing was put at the path.
+func (p *privateFile) Abort() {
+	b := p.buf.Bytes()
+	clear(b[:cap(b)])
+	p.buf.Reset()
+}
 
 // KitRequest says what goes in a recovery kit.
 type KitRequest struct {
@@ -50,7 +83,7 @@ type KitVault interface {
 
 var _ KitVault = (*vault.Vault)(nil)
 
-// WriteKit writes the recovery kit: first the file is made (create), then
+// WriteKit writes the recovery kit: first the file is started (create), then
 // the new codes (saved at once by the vault), then the page is written and
 // committed. It returns the new codes. When the page cannot be written
 // after new codes were made, it returns them with the error: the old set no

@@ -7,15 +7,24 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"latchkey/otp"
 )
 
 // fixtureDir holds real export files of other apps (see its README.md), all
-// with the accounts of plain.txt. It lives beside the repository, not in it.
+// with the accounts of plain.txt. It lives beside the repository, not in it;
+// LATCHKEY_FIXTURES names it for a checkout elsewhere (a git worktree), and
+// then it must be there.
 func fixtureDir(t testing.TB) string {
 	t.Helper()
+	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
+			t.Fatalf("LATCHKEY_FIXTURES: %v", err)
+		}
+		return dir
+	}
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared", "fixtures", "aegis-importers")
 	if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
@@ -56,10 +65,18 @@ func password(s string) func() ([]byte, error) {
 func TestFixtures(t *testing.T) {
 	dir := fixtureDir(t)
 	want := plainKeys(t, dir)
-	// Known differences, from the fixtures' README.
-	steamIssuer := func(k *otp.Key) {
-		if k.Type == otp.Steam {
-			k.Issuer = "Steam"
+	// Known differences, from the fixtures' README. Steam's own file and
+	// Bitwarden's steam:// field carry no issuer: both become "Steam";
+	// a steam:// field has no account name either, so Bitwarden's entry
+	// is named after its item.
+	steamAs := func(name string) func(k *otp.Key) {
+		return func(k *otp.Key) {
+			if k.Type == otp.Steam {
+				k.Issuer = "Steam"
+				if name != "" {
+					k.Name = name
+				}
+			}
 		}
 	}
 	counterOneLower := func(k *otp.Key) {
@@ -67,31 +84,37 @@ func TestFixtures(t *testing.T) {
 			k.Counter--
 		}
 	}
+	// plain.txt's accounts by label, for the ones a file lacks.
+	const (
+		deno, spdx, airbnb = "Deno: Mason", "SPDX: James", "Airbnb: Elijah"
+		issuu, airCanada   = "Issuu: James", "Air Canada: Benjamin"
+		wwe, boeing        = "WWE: Mason", "Boeing: Sophia"
+	)
+	hotps := []string{issuu, airCanada, wwe}
 	tests := []struct {
 		file     string
 		format   Format
 		password string
-		count    int              // entries expected; fewer than 7 where the app lacks a kind
+		missing  []string         // plain.txt accounts the app's file lacks (kinds it does not support)
 		adjust   func(k *otp.Key) // turns a plain.txt key into what the file holds
-		byKey    bool             // names differ by design: compare the key only
 	}{
-		{file: "aegis_plain.json", format: Aegis, count: 7},
-		{file: "aegis_encrypted.json", format: AegisEncrypted, password: "test", count: 7},
-		{file: "2fas_authenticator_plain_v3.2fas", format: TwoFAS, count: 6},
-		{file: "2fas_authenticator_plain_v4.2fas", format: TwoFAS, count: 5},
-		{file: "2fas_authenticator_encrypted_v3.2fas", format: TwoFASEncrypted, password: "test", count: 6},
-		{file: "2fas_authenticator_encrypted_v4.2fas", format: TwoFASEncrypted, password: "test", count: 5},
-		{file: "andotp_plain.json", format: AndOTP, count: 7},
-		{file: "andotp_encrypted.bin", format: AndOTPEncrypted, password: "test", count: 7},
-		{file: "bitwarden.json", format: Bitwarden, count: 4, adjust: steamIssuer, byKey: true},
-		{file: "bitwarden.csv", format: BitwardenCSV, count: 4, adjust: steamIssuer, byKey: true},
-		{file: "ente_auth.txt", format: EnteText, count: 7},
-		{file: "freeotp_plus.json", format: FreeOTPPlus, count: 6, adjust: counterOneLower},
-		{file: "proton_authenticator.json", format: ProtonAuthenticator, count: 3},
-		{file: "steam.json", format: SteamGuard, count: 1, adjust: steamIssuer},
-		{file: "stratum_plain.json", format: Stratum, count: 7},
-		{file: "stratum_encrypted.bin", format: StratumEncrypted, password: "test", count: 7},
-		{file: "stratum_encrypted_legacy.bin", format: StratumLegacy, password: "test", count: 7},
+		{file: "aegis_plain.json", format: Aegis},
+		{file: "aegis_encrypted.json", format: AegisEncrypted, password: "test"},
+		{file: "2fas_authenticator_plain_v3.2fas", format: TwoFAS, missing: []string{boeing}},
+		{file: "2fas_authenticator_plain_v4.2fas", format: TwoFAS, missing: []string{spdx, airbnb}},
+		{file: "2fas_authenticator_encrypted_v3.2fas", format: TwoFASEncrypted, password: "test", missing: []string{boeing}},
+		{file: "2fas_authenticator_encrypted_v4.2fas", format: TwoFASEncrypted, password: "test", missing: []string{spdx, airbnb}},
+		{file: "andotp_plain.json", format: AndOTP},
+		{file: "andotp_encrypted.bin", format: AndOTPEncrypted, password: "test"},
+		{file: "bitwarden.json", format: Bitwarden, missing: hotps, adjust: steamAs("Test Steam")},
+		{file: "bitwarden.csv", format: BitwardenCSV, missing: hotps, adjust: steamAs("Test 4")},
+		{file: "ente_auth.txt", format: EnteText},
+		{file: "freeotp_plus.json", format: FreeOTPPlus, missing: []string{boeing}, adjust: counterOneLower},
+		{file: "proton_authenticator.json", format: ProtonAuthenticator, missing: append([]string{boeing}, hotps...)},
+		{file: "steam.json", format: SteamGuard, missing: []string{deno, spdx, airbnb, issuu, airCanada, wwe}, adjust: steamAs("")},
+		{file: "stratum_plain.json", format: Stratum},
+		{file: "stratum_encrypted.bin", format: StratumEncrypted, password: "test"},
+		{file: "stratum_encrypted_legacy.bin", format: StratumLegacy, password: "test"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -117,26 +140,39 @@ func TestFixtures(t *testing.T) {
 			if len(res.Skipped) != 0 {
 				t.Errorf("skipped %v, want none", res.Skipped)
 			}
-			if len(res.Entries) != tt.count {
-				t.Errorf("got %d entries, want %d", len(res.Entries), tt.count)
+			if n := len(want) - len(tt.missing); len(res.Entries) != n {
+				t.Errorf("got %d entries, want %d", len(res.Entries), n)
 			}
+			// Every entry is one plain.txt account, field for field (type,
+			// issuer, name, secret, algorithm, digits, period, counter),
+			// and every account the app supports is there exactly once.
+			seen := map[string]int{}
 			for _, e := range res.Entries {
 				w, ok := findBySecret(want, e.Key.Secret)
 				if !ok {
 					t.Errorf("%s: secret not in plain.txt", e.Key.Label())
 					continue
 				}
+				seen[w.Label()]++
 				if tt.adjust != nil {
 					tt.adjust(&w)
 				}
-				if tt.byKey {
-					if !e.Key.SameSecret(w) || e.Key.Counter != w.Counter {
-						t.Errorf("got key %s, want %s", describe(e.Key), describe(w))
-					}
-					continue
-				}
 				if !e.Key.Equal(w) {
 					t.Errorf("got key %s, want %s", describe(e.Key), describe(w))
+				}
+			}
+			for _, k := range want {
+				n := 1
+				if slices.Contains(tt.missing, k.Label()) {
+					n = 0
+				}
+				if seen[k.Label()] != n {
+					t.Errorf("%s: found %d times, want %d", k.Label(), seen[k.Label()], n)
+				}
+			}
+			for _, m := range tt.missing {
+				if !slices.ContainsFunc(want, func(k otp.Key) bool { return k.Label() == m }) {
+					t.Errorf("the test names %q as missing, but plain.txt has no such account", m)
 				}
 			}
 		})

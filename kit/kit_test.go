@@ -196,7 +196,7 @@ func TestStructure(t *testing.T) {
 func TestQRWithZbar(t *testing.T) {
 	zbar, err := exec.LookPath("zbarimg")
 	if err != nil {
-		t.Skip("zbarimg not installed (Debian package zbar-tools)")
+		t.Fatalf("zbarimg is not installed (Debian package zbar-tools; ./test.sh installs it): %v", err)
 	}
 	k := sampleKit(t).Accounts[1].Key
 	page := string(render(t, Kit{Accounts: []vault.Account{{Key: k}}}))
@@ -259,7 +259,7 @@ func TestNothing(t *testing.T) {
 func TestNoFyne(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("go command not found")
+		t.Fatalf("no go command on PATH: %v", err)
 	}
 	out, err := exec.Command(goBin, "list", "-deps", "latchkey/kit").Output()
 	if err != nil {

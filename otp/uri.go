@@ -70,6 +70,10 @@ func ParseURI(s string) (Key, error) {
 	s = strings.TrimSpace(s)
 	scheme, rest, ok := strings.Cut(s, "://")
 	if !ok {
+		// "otpauth:/totp" and "otpauth//totp" are typos worth naming.
+		if l := strings.ToLower(s); strings.HasPrefix(l, "otpauth") || strings.HasPrefix(l, "steam:") {
+			return Key{}, &ParseError{Part: "uri", Msg: `not an otpauth:// URI: "://" is missing after the scheme`}
+		}
 		return Key{}, &ParseError{Part: "uri", Msg: "not an otpauth:// URI"}
 	}
 	switch strings.ToLower(scheme) {

@@ -147,7 +147,9 @@ var brokenURIs = []struct {
 }{
 	{"", "uri", "not an otpauth:// URI"},
 	{"JBSWY3DPEHPK3PXP", "uri", "not an otpauth:// URI"},
-	{"otpauth:totp/x?secret=JBSWY3DPEHPK3PXP", "uri", "not an otpauth:// URI"},
+	{"otpauth:totp/x?secret=JBSWY3DPEHPK3PXP", "uri", `"://" is missing after the scheme`},
+	{"otpauth//totp/x?secret=JBSWY3DPEHPK3PXP", "uri", `"://" is missing after the scheme`},
+	{"OTPAUTH:/totp/x?secret=JBSWY3DPEHPK3PXP", "uri", `"://" is missing after the scheme`},
 	{"https://totp/x?secret=JBSWY3DPEHPK3PXP", "uri", "scheme is not otpauth"},
 	{"otpauth://" + strings.Repeat("a", MaxURILen), "uri", "longer than"},
 	{"otpauth:///x?secret=JBSWY3DPEHPK3PXP", "type", "missing type"},
@@ -219,6 +221,7 @@ func TestErrorsNeverHoldTheSecret(t *testing.T) {
 	uris := []string{
 		// Each broken URI with the recognisable secret put in place.
 		"otpauth:totp/x?secret=S",
+		"otpauth//totp/x?secret=S",
 		"otpauth:/totp/x?secret=S://",
 		"S://totp/x",
 		"https://totp/x?secret=S",

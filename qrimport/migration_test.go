@@ -1,10 +1,13 @@
 package qrimport
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,28 +141,53 @@ func TestMigrationRefusesDamage(t *testing.T) {
 	}
 }
 
+// plusSlashPayload is an export of one account whose base64 holds '+', '/'
+// and '=' padding, built by hand: the secret (a hash of a counter) and the
+// name's suffix are searched for, deterministically, until the encoding
+// has all three.
+func plusSlashPayload(t *testing.T) (raw []byte, want otp.Key) {
+	t.Helper()
+	for i := 0; i < 10000; i++ {
+		sum := sha256.Sum256([]byte(strconv.Itoa(i)))
+		secret := sum[:20]
+		name := "alice" + strconv.Itoa(i)
+		acc := "0a" + fmt.Sprintf("%02x", len(secret)) + hex.EncodeToString(secret) +
+			"12" + fmt.Sprintf("%02x", len(name)) + hex.EncodeToString([]byte(name)) +
+			"1a0441434d45" + "2001" + "2801" + "3002"
+		raw = payload([]string{acc}, "1001")
+		b64 := base64.StdEncoding.EncodeToString(raw)
+		if strings.Contains(b64, "+") && strings.Contains(b64, "/") && strings.HasSuffix(b64, "=") {
+			return raw, otp.Key{Type: otp.TOTP, Issuer: "ACME", Name: name, Secret: secret, Algorithm: otp.SHA1, Digits: 6, Period: 30}
+		}
+	}
+	t.Fatal("no name among 10000 gives a base64 payload with '+', '/' and '='")
+	return nil, otp.Key{}
+}
+
 func TestMigrationURIPlusAndPadding(t *testing.T) {
-	raw := payload([]string{accAlice}, "1001")
+	raw, want := plusSlashPayload(t)
 	b64 := base64.StdEncoding.EncodeToString(raw)
 	// A '+' that some tool left unescaped, or that a paste already turned
-	// into a space, must still decode.
-	for _, data := range []string{
-		url.QueryEscape(b64),
-		b64,
-		strings.ReplaceAll(b64, "+", " "),
-		strings.TrimRight(b64, "="),
+	// into a space, must still decode; so must a '/' left as it is and
+	// dropped padding.
+	for name, data := range map[string]string{
+		"escaped":               url.QueryEscape(b64),
+		"plus and slash as-is":  b64,
+		"plus as space":         strings.ReplaceAll(b64, "+", " "),
+		"plus as %20":           strings.ReplaceAll(b64, "+", "%20"),
+		"slash escaped only":    strings.ReplaceAll(b64, "/", "%2F"),
+		"no padding":            strings.TrimRight(b64, "="),
+		"space and no padding":  strings.TrimRight(strings.ReplaceAll(b64, "+", " "), "="),
+		"padding escaped, plus": strings.ReplaceAll(b64, "=", "%3D"),
 	} {
 		m, err := parseMigrationURI("otpauth-migration://offline?data=" + data)
 		if err != nil {
-			t.Errorf("data %q: %v", data, err)
+			t.Errorf("%s (data %q): %v", name, data, err)
 			continue
 		}
-		if len(m.accounts) != 1 || m.accounts[0].key.Name != "alice" {
-			t.Errorf("data %q: got %+v, want alice", data, m.accounts)
+		if m.version != 1 || len(m.accounts) != 1 || m.accounts[0].err != nil || !m.accounts[0].key.Equal(want) {
+			t.Errorf("%s (data %q): got version %d and %+v, want version 1 and %+v", name, data, m.version, m.accounts, want)
 		}
-	}
-	if !strings.Contains(b64, "+") && !strings.Contains(b64, "/") {
-		t.Log("payload has no '+'; the space case is then trivially true")
 	}
 	for _, bad := range []string{
 		"otpauth-migration://online?data=" + b64,

@@ -32,8 +32,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// scenes returns the scene directory, generating it on first use, or skips
-// the test when the tools are missing.
+// scenes returns the scene directory, generating it on first use. Missing
+// tools fail the test: ./test.sh installs them.
 func scenes(t testing.TB) string {
 	t.Helper()
 	scenesOnce.Do(func() {
@@ -61,7 +61,7 @@ func scenes(t testing.TB) string {
 		scenesDir = tmp
 	})
 	if scenesErr != nil {
-		t.Skip("no scene set: " + scenesErr.Error())
+		t.Fatal("no scene set: " + scenesErr.Error())
 	}
 	return scenesDir
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -106,11 +108,7 @@ func (r *accountRow) bind(a vault.Account, icon *accountIcon, letter bool, now t
 	case icon.showIn(r.icon):
 		r.icon.Show()
 	case letter:
-		name := []rune(strings.ToUpper(issuerText(a.Key)))
-		r.initial.Text = ""
-		if len(name) > 0 {
-			r.initial.Text = string(name[0])
-		}
+		r.initial.Text = initial(issuerText(a.Key))
 		r.disc.FillColor = avatarColour(issuerText(a.Key))
 		r.initial.Refresh()
 		r.disc.Refresh()
@@ -119,8 +117,8 @@ func (r *accountRow) bind(a vault.Account, icon *accountIcon, letter bool, now t
 	r.id = a.ID
 	r.key = a.Key
 	r.bound = true
-	r.issuer.SetText(issuerText(a.Key))
-	r.name.SetText(a.Key.Name)
+	r.issuer.SetText(safetext.Escape(issuerText(a.Key)))
+	r.name.SetText(safetext.Escape(a.Key.Name))
 	if a.Pinned {
 		r.pin.Show()
 	} else {
@@ -148,6 +146,17 @@ func avatarColour(name string) color.Color {
 	h := fnv.New32a()
 	h.Write([]byte(name))
 	return avatarColours[h.Sum32()%uint32(len(avatarColours))]
+}
+
+// initial is the first letter shown in the avatar: never a control
+// character, which would act on the text around it.
+func initial(name string) string {
+	for _, r := range strings.ToUpper(name) {
+		if unicode.IsGraphic(r) && !safetext.Unsafe(r) && !unicode.IsSpace(r) {
+			return string(r)
+		}
+	}
+	return ""
 }
 
 func issuerText(k otp.Key) string {

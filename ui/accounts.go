@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -266,7 +267,7 @@ func (s *accountsScreen) copyCode(id string) {
 	code := a.Key.Code(now)
 	clearAfter := s.app.settings().ClipboardClear
 	s.app.clip.copy(code, clearAfter)
-	msg := "Copied the " + issuerText(a.Key) + " code."
+	msg := "Copied the " + safetext.Escape(issuerText(a.Key)) + " code."
 	if clearAfter > 0 {
 		msg += fmt.Sprintf(" The clipboard clears in %d s.", int(clearAfter.Seconds()))
 	}
@@ -279,7 +280,7 @@ func (s *accountsScreen) copyCode(id string) {
 
 // say shows a short note under the list.
 func (s *accountsScreen) say(msg string) {
-	s.toast.SetText(msg)
+	s.toast.SetText(safetext.Message(msg))
 	s.toast.Show()
 	s.toastUntil = s.app.now().Add(toastFor)
 }
@@ -429,7 +430,7 @@ func (s *accountsScreen) deleteAccount(id string) {
 	}
 	s.app.save()
 	s.undone = &deletedAccount{account: a, index: index}
-	s.undoText.SetText("Deleted " + a.Key.Label() + ".")
+	s.undoText.SetText("Deleted " + safetext.Escape(a.Key.Label()) + ".")
 	s.undoBar.Show()
 	s.undoUntil = s.app.now().Add(undoFor)
 	s.reload()

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -322,13 +323,13 @@ func (a *app) contained(f func()) {
 }
 
 func (a *app) showError(title string, err error) {
-	d := dialog.NewError(errors.New(title+": "+advice(err)), a.win)
+	d := dialog.NewError(errors.New(safetext.Message(title+": "+advice(err))), a.win)
 	d.Show()
 }
 
 // showInfo shows a short message.
 func (a *app) showInfo(title, msg string) {
-	dialog.ShowInformation(title, msg, a.win)
+	dialog.ShowInformation(safetext.Message(title), safetext.Message(msg), a.win)
 }
 
 // applyTheme sets the light, dark or system look.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -79,6 +81,9 @@ func (a *app) showBackupStatus(v store, st vault.BackupStatus) {
 // backupLine is the status line's text and whether it is a reminder.
 func backupLine(st vault.BackupStatus, now time.Time) (string, bool) {
 	switch {
+	case st.Newer != "":
+		return "The vault is older than its backup " + filepath.Base(st.Newer) + " from " + strings.TrimPrefix(whenText(st.NewerTime, now), "on ") +
+			": it was replaced by an older copy. File > Restore from a backup brings that backup's accounts back.", true
 	case !st.Enabled:
 		return "Automatic backups are off. Turn them on in Settings.", false
 	case st.Err != nil:

@@ -98,7 +98,7 @@ func TestBackupToFileWithItsOwnPassword(t *testing.T) {
 		t.Fatal("got Save disabled with matching passwords, want enabled")
 	}
 	path := filepath.Join(t.TempDir(), "b.latchkey")
-	f.write(path)
+	f.write(path, false)
 	if got := len(h.open.v.backups); got != 1 {
 		t.Fatalf("got %d backups written, want 1", got)
 	}
@@ -119,7 +119,7 @@ func TestBackupToFileWithTheVaultPassword(t *testing.T) {
 	h.unlock()
 	f := newBackupFileForm(h.app)
 	f.show()
-	f.write(filepath.Join(t.TempDir(), "b.latchkey"))
+	f.write(filepath.Join(t.TempDir(), "b.latchkey"), false)
 	if got := h.open.v.backups; len(got) != 1 || got[0].opts.Password != nil || got[0].opts.WithBackupCodes {
 		t.Fatalf("got %+v, want one backup with the vault's password (nil) and no backup codes", got)
 	}
@@ -176,6 +176,8 @@ func TestBackupLineTexts(t *testing.T) {
 		{vault.BackupStatus{Enabled: true, Last: now.Add(-30 * 24 * time.Hour)}, "on 8 February 2026", false},
 		{vault.BackupStatus{Enabled: true, Dir: "/b", Err: fs.ErrPermission}, "/b cannot be written", true},
 		{vault.BackupStatus{Enabled: true, Dir: "/b", Err: errors.New("disk full")}, "failed (disk full)", true},
+		{vault.BackupStatus{Enabled: true, Last: now.Add(-time.Hour), Newer: "/b/v.latchkey.20260310T130000.000000000Z.bak", NewerTime: now.Add(-2 * time.Hour)},
+			"older than its backup v.latchkey.20260310T130000.000000000Z.bak from today at 13:00", true},
 	} {
 		got, warn := backupLine(c.st, now)
 		if !strings.Contains(got, c.want) || warn != c.warn {
@@ -443,7 +445,27 @@ func TestBackupFileRefusesTheVaultItselfAndAsksBeforeReplacing(t *testing.T) {
 		t.Fatal("an existing file was replaced without asking")
 	}
 	test.Tap(findButton(t, h.win, "Replace"))
-	if len(h.open.v.backups) != 1 || h.open.v.backups[0].path != existing {
-		t.Errorf("got backups %+v after confirming, want one to %s", h.open.v.backups, existing)
+	if len(h.open.v.backups) != 1 || h.open.v.backups[0].path != existing || !h.open.v.backups[0].opts.Replace {
+		t.Errorf("got backups %+v after confirming, want one to %s that may replace it", h.open.v.backups, existing)
+	}
+}
+
+// A new password whose save succeeded but whose automatic backup failed is
+// set: the recovery goes on to the accounts instead of asking again.
+func TestRecoverWhenTheBackupFails(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.open.v.setPasswordError = fmt.Errorf("%w: disk full", vault.ErrBackupFailed)
+	s := newRecoverScreen(h.app)
+	h.win.SetContent(s.content())
+	s.code.SetText("AAAA-BBBB-CCCC")
+	test.Tap(s.open)
+	if s.opened == nil {
+		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
+	}
+	s.pw.first.SetText("a new long password")
+	s.pw.second.SetText("a new long password")
+	test.Tap(s.set)
+	if h.app.accounts == nil || s.problem.Visible() {
+		t.Errorf("got list shown %v, problem %q; want the accounts and no problem", h.app.accounts != nil, s.problem.Text)
 	}
 }

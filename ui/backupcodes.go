@@ -82,8 +82,8 @@ func (s *backupCodesScreen) onSavePage() {
 }
 
 func (s *backupCodesScreen) saveAs(name string, data []byte) {
-	s.app.chooseSaveFile("Save the backup codes", "Anyone with these codes can open the vault: keep the file away from this computer, on a USB stick or printed.", name, func(path string) {
-		if err := writeFilePrivate(path, data); err != nil {
+	s.app.chooseSaveFile("Save the backup codes", "Anyone with these codes can open the vault: keep the file away from this computer, on a USB stick or printed.", name, func(path string, replace bool) {
+		if err := s.app.writePrivate(path, data, replace); err != nil {
 			s.app.showError("Could not save the codes", err)
 			return
 		}

@@ -89,23 +89,24 @@ func (f *backupFileForm) onNext() {
 	if f.ownPassword() && !f.pw.ok() || f.app.v == nil {
 		return
 	}
-	path, err := savePath(f.folder.Text, f.name.Text, f.app.v.Path())
+	path, err := savePath(f.folder.Text, f.name.Text, f.app.v.Path(), true)
 	if err != nil {
 		f.problem.SetText(capitalise(err.Error()) + ".")
 		f.problem.Show()
 		return
 	}
 	f.problem.Hide()
-	confirmReplace(f.app, path, func() { f.write(path) })
+	confirmReplace(f.app, path, func(replace bool) { f.write(path, replace) })
 }
 
-// write writes the backup to path in the background.
-func (f *backupFileForm) write(path string) {
+// write writes the backup to path in the background; replace says the
+// person agreed to replace the file there.
+func (f *backupFileForm) write(path string, replace bool) {
 	v := f.app.v
 	if v == nil {
 		return
 	}
-	o := vault.BackupOptions{WithBackupCodes: f.withCodes.Checked}
+	o := vault.BackupOptions{WithBackupCodes: f.withCodes.Checked, Replace: replace}
 	if f.ownPassword() {
 		o.Password = f.pw.bytes()
 	}

@@ -7,12 +7,14 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/internal/safetext"
 )
 
 // busy shows a modal sign of background work; idleAgain removes it.
 func (a *app) busy(msg string) {
 	a.idleAgain()
-	label := widget.NewLabel(msg)
+	label := widget.NewLabel(safetext.Message(msg))
 	label.Alignment = fyne.TextAlignCenter
 	a.busyBar = newWorkIndicator()
 	a.busyBar.start()

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -22,21 +23,36 @@ type editForm struct {
 	note   *widget.Entry
 	pinned *widget.Check
 	dialog *dialog.FormDialog
+	// The entries start with the stored texts escaped, so that no control
+	// character acts in the window; a field left as shown keeps its stored
+	// value exactly.
+	shown, stored editTexts
+}
+
+// editTexts are the fields of an account the form edits.
+type editTexts struct {
+	issuer, name, note string
+	tags               []string
 }
 
 func newEditForm(a *app, acct vault.Account) *editForm {
 	f := &editForm{app: a, id: acct.ID}
+	f.stored = editTexts{issuer: acct.Key.Issuer, name: acct.Key.Name, note: acct.Note, tags: acct.Tags}
+	f.shown = editTexts{issuer: safetext.Escape(acct.Key.Issuer), name: safetext.Escape(acct.Key.Name), note: safetext.Message(acct.Note)}
+	for _, t := range acct.Tags {
+		f.shown.tags = append(f.shown.tags, safetext.Escape(t))
+	}
 	f.issuer = widget.NewEntry()
-	f.issuer.SetText(acct.Key.Issuer)
+	f.issuer.SetText(f.shown.issuer)
 	f.issuer.Validator = validIssuer
 	f.name = widget.NewEntry()
-	f.name.SetText(acct.Key.Name)
+	f.name.SetText(f.shown.name)
 	f.tags = widget.NewEntry()
 	f.tags.SetPlaceHolder("work, personal")
-	f.tags.SetText(strings.Join(acct.Tags, ", "))
+	f.tags.SetText(strings.Join(f.shown.tags, ", "))
 	f.note = widget.NewMultiLineEntry()
 	f.note.SetMinRowsVisible(3)
-	f.note.SetText(acct.Note)
+	f.note.SetText(f.shown.note)
 	f.pinned = widget.NewCheck("Keep at the top of the list", nil)
 	f.pinned.SetChecked(acct.Pinned)
 	return f
@@ -71,13 +87,28 @@ func (f *editForm) onDone(save bool) {
 	if !ok {
 		return
 	}
-	acct.Key.Issuer = strings.TrimSpace(f.issuer.Text)
-	acct.Key.Name = strings.TrimSpace(f.name.Text)
-	acct.Tags = splitTags(f.tags.Text)
-	acct.Note = f.note.Text
+	acct.Key.Issuer = fromEntry(f.issuer.Text, f.shown.issuer, f.stored.issuer)
+	acct.Key.Name = fromEntry(f.name.Text, f.shown.name, f.stored.name)
+	acct.Tags = f.stored.tags
+	if f.tags.Text != strings.Join(f.shown.tags, ", ") {
+		acct.Tags = splitTags(f.tags.Text)
+	}
+	acct.Note = f.stored.note
+	if f.note.Text != f.shown.note {
+		acct.Note = f.note.Text
+	}
 	acct.Pinned = f.pinned.Checked
 	acct.Modified = f.app.now()
 	f.app.updateAccount(acct, "Could not save the changes")
+}
+
+// fromEntry is what a name field saves: the stored value, exactly, while
+// the entry still shows it as it was opened (escaped); else what was typed.
+func fromEntry(text, shown, stored string) string {
+	if text == shown {
+		return stored
+	}
+	return strings.TrimSpace(text)
 }
 
 // splitTags reads "a, b,c" as three tags, dropping empty and repeated ones.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -93,8 +93,8 @@ func (a *app) onExportAegis() {
 // savePrivate asks where to save data that is not encrypted and writes it
 // there, 0600.
 func (a *app) savePrivate(name string, data []byte, what string) {
-	a.chooseSaveFile("Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string) {
-		err := writeFilePrivate(path, data)
+	a.chooseSaveFile("Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string, replace bool) {
+		err := a.writePrivate(path, data, replace)
 		clear(data)
 		if err != nil {
 			a.showError("Could not save the "+what, err)
@@ -151,7 +151,7 @@ func skippedText(skipped []otp.Key) string {
 	}
 	var names []string
 	for _, k := range skipped {
-		names = append(names, k.Label())
+		names = append(names, safetext.Escape(k.Label()))
 	}
 	return "Not in these codes (Google Authenticator cannot hold them; move them by hand): " + strings.Join(names, ", ") + "."
 }
@@ -237,8 +237,9 @@ func (f *kitForm) onConfirmed(ok bool) {
 }
 
 // write makes the kit through core in the background: the file first,
-// then the new codes, then the page.
-func (f *kitForm) write(path string) {
+// then the new codes, then the page. replace says the person agreed to
+// replace a file already at path.
+func (f *kitForm) write(path string, replace bool) {
 	a := f.app
 	v := a.v
 	if v == nil {
@@ -247,7 +248,7 @@ func (f *kitForm) write(path string) {
 	req := core.KitRequest{Path: path, NewCodes: true, WithAccounts: f.accounts.Checked, Now: a.now()}
 	a.busy("Making the recovery kit…")
 	a.background(func() {
-		codes, err := core.WriteKit(v, req, createPrivate, plainConfirm{app: a})
+		codes, err := core.WriteKit(v, req, a.createPrivate(replace), plainConfirm{app: a})
 		fyne.Do(func() {
 			a.idleAgain()
 			switch {
@@ -264,27 +265,12 @@ func (f *kitForm) write(path string) {
 	})
 }
 
-// createPrivate is core's file for the kit, written whole by
-// writeFilePrivate when core commits it.
-func createPrivate(path string) (core.PrivateFile, error) {
-	return &privateFile{path: path}, nil
+// createPrivate is core's file for the kit: the one writer,
+// vault.WriteFile, under writePrivate's rules.
+func (a *app) createPrivate(replace bool) core.Create {
+	o := privateOptions(a.path, replace)
+	return func(path string) (core.PrivateFile, error) { return core.NewFile(path, o) }
 }
-
-// privateFile holds what core writes until Commit hands it to
-// writeFilePrivate.
-type privateFile struct {
-	path string
-	buf  bytes.Buffer
-}
-
-func (p *privateFile) Write(b []byte) (int, error) { return p.buf.Write(b) }
-
-func (p *privateFile) Commit() error {
-	defer clear(p.buf.Bytes())
-	return writeFilePrivate(p.path, p.buf.Bytes())
-}
-
-func (p *privateFile) Abort() { clear(p.buf.Bytes()) }
 
 // kitSaved offers to open the saved kit in the browser, to print it.
 func (a *app) kitSaved(path string) {

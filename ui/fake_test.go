@@ -31,6 +31,9 @@ type fakeVault struct {
 	closed    bool
 	nextID    int
 	saveError error
+	// setPasswordError is what SetPassword returns after setting it (as
+	// the real one does when only the automatic backup fails).
+	setPasswordError error
 
 	now        func() time.Time   // MarkUsed's clock; nil is time.Now
 	backups    []fakeBackupWrite  // what WriteBackup was asked to write
@@ -184,7 +187,7 @@ func (f *fakeVault) SetPassword(pw []byte) error {
 	defer f.mu.Unlock()
 	f.password = slices.Clone(pw)
 	f.dirty = true
-	return nil
+	return f.setPasswordError
 }
 
 func (f *fakeVault) RegenerateBackupCodes() ([]string, error) {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -65,7 +66,7 @@ func (a *app) imported(name string, found core.Found, err error) {
 		problems = append(problems, "Skipped a Google Authenticator entry: "+advice(p))
 	}
 	for _, s := range found.Skipped {
-		problems = append(problems, fmt.Sprintf("Skipped %s: %s", s.Label, s.Reason))
+		problems = append(problems, fmt.Sprintf("Skipped %s: %s", safetext.Escape(s.Label), s.Reason))
 	}
 	if len(found.Accounts) == 0 && len(problems) == 0 {
 		problems = append(problems, name+" holds no accounts.")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,7 +19,9 @@ import (
 	"latchkey/vault"
 )
 
-const fixtures = "../../shared/fixtures/aegis-importers"
+// fixtures are other apps' export files, beside the repository in ../shared;
+// LATCHKEY_FIXTURES names them for a checkout elsewhere (a git worktree).
+var fixtures = cmp.Or(os.Getenv("LATCHKEY_FIXTURES"), "../../shared/fixtures/aegis-importers")
 
 // reviewChecks is the review list's rows, by label.
 func reviewChecks(h *harness) []*widget.Check {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -133,7 +134,7 @@ func (r *replaceAsker) KeepOrReplace(existing, incoming vault.Account) core.Choi
 
 func (a *app) showReplacePrompt(existing, incoming vault.Account, answer func(replaceAnswer)) {
 	msg := widget.NewLabel(fmt.Sprintf("%s is already in the vault, and the backup's copy differs (backup: %s). Keep the vault's copy, or replace it with the backup's?",
-		existing.Key.Label(), incoming.Key.Label()))
+		safetext.Escape(existing.Key.Label()), safetext.Escape(incoming.Key.Label())))
 	msg.Wrapping = fyne.TextWrapWord
 	rest := widget.NewCheck("Do the same for the other duplicates", nil)
 	var d dialog.Dialog

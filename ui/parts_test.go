@@ -76,7 +76,7 @@ func TestEnumStrings(t *testing.T) {
 func TestIconMatchesAssets(t *testing.T) {
 	want, err := os.ReadFile("../assets/icon.png")
 	if err != nil {
-		t.Skipf("no ../assets/icon.png: %v", err)
+		t.Fatalf("no ../assets/icon.png: %v", err)
 	}
 	if !bytes.Equal(iconPNG, want) {
 		t.Error("ui/icon.png differs from assets/icon.png; copy it again")
@@ -86,12 +86,12 @@ func TestIconMatchesAssets(t *testing.T) {
 // Only ui and main may import Fyne.
 func TestOnlyUIImportsFyne(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
+		t.Fatalf("no go command on PATH: %v", err)
 	}
-	for _, pkg := range []string{"latchkey/otp", "latchkey/vault", "latchkey/qrimport", "latchkey/interop", "latchkey/cli"} {
+	for _, pkg := range []string{"latchkey/otp", "latchkey/vault", "latchkey/qrimport", "latchkey/interop", "latchkey/kit", "latchkey/cli"} {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
 		if err != nil {
-			t.Logf("go list %s: %v (skipped)", pkg, err)
+			t.Errorf("go list %s: %v\n%s", pkg, err, out)
 			continue
 		}
 		if strings.Contains(string(out), "fyne.io/") {

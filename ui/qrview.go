@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/qrimport"
 )
 
@@ -29,10 +30,11 @@ func (a *app) showKeyQR(id string) {
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScalePixels
 	img.SetMinSize(fyne.NewSize(qrSize, qrSize))
-	warn := widget.NewLabel("Anyone who sees this code can make " + acct.Key.Label() + " codes. Close it when done.")
+	label := safetext.Escape(acct.Key.Label())
+	warn := widget.NewLabel("Anyone who sees this code can make " + label + " codes. Close it when done.")
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
 	body := container.NewBorder(nil, warn, nil, nil, img)
-	d := dialog.NewCustom(acct.Key.Label(), "Close", container.New(&minSizeLayout{size: fyne.NewSize(qrSize+20, qrSize+80)}, body), a.win)
+	d := dialog.NewCustom(label, "Close", container.New(&minSizeLayout{size: fyne.NewSize(qrSize+20, qrSize+80)}, body), a.win)
 	d.Show()
 }

@@ -43,7 +43,7 @@ func TestRealVaultBackupFlows(t *testing.T) {
 	f.which.SetSelected(backupWithOwnPassword)
 	f.pw.first.SetText("separate backup password")
 	f.pw.second.SetText("separate backup password")
-	f.write(backup)
+	f.write(backup, false)
 	if st, err := os.Stat(backup); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("got backup file %v (err %v), want it written 0600", st, err)
 	}

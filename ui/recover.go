@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"errors"
 	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
 )
 
 // recoverScreen opens the vault with a backup code, then has the person
@@ -108,7 +111,9 @@ func (s *recoverScreen) onSetPassword() {
 
 func (s *recoverScreen) passwordSet(err error) {
 	s.busy(false, s.set)
-	if err != nil {
+	// A failed automatic backup leaves the new password saved; the status
+	// line says so.
+	if err != nil && !errors.Is(err, vault.ErrBackupFailed) {
 		s.problem.SetText("Could not set the new password: " + advice(err))
 		s.problem.Show()
 		return

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -38,7 +39,7 @@ func (a *app) showProblems(problems []string) {
 	if len(problems) == 0 {
 		return
 	}
-	msg := widget.NewLabel(strings.Join(problems, "\n\n"))
+	msg := widget.NewLabel(safetext.Message(strings.Join(problems, "\n\n")))
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), a.win)
 	d.Show()
@@ -71,7 +72,7 @@ func (a *app) addImported(found []vault.Account) {
 	if a.accounts != nil {
 		a.accounts.reload()
 		if len(rep.Added) == 1 {
-			a.accounts.say("Added " + rep.Added[0] + ".")
+			a.accounts.say("Added " + safetext.Escape(rep.Added[0]) + ".")
 		} else {
 			a.accounts.say(fmt.Sprintf("Added %d accounts.", len(rep.Added)))
 		}
@@ -91,7 +92,7 @@ type reviewDialog struct {
 func newReviewDialog(a *app, found []vault.Account, status []core.Status, problems []string) *reviewDialog {
 	r := &reviewDialog{app: a, found: found, problems: problems}
 	for i, f := range found {
-		label := f.Key.Label()
+		label := safetext.Escape(f.Key.Label())
 		if label == "" {
 			label = "(unnamed account)"
 		}
@@ -135,7 +136,7 @@ func (r *reviewDialog) problemsBox() fyne.CanvasObject {
 	if len(r.problems) == 0 {
 		return container.NewVBox()
 	}
-	l := widget.NewLabel(strings.Join(r.problems, "\n"))
+	l := widget.NewLabel(safetext.Message(strings.Join(r.problems, "\n")))
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.WarningImportance
 	return l

@@ -172,7 +172,7 @@ func TestRecoveryKitRegeneratesCodes(t *testing.T) {
 	}
 	f := &kitForm{app: h.app, accounts: newCheckOn()}
 	path := filepath.Join(t.TempDir(), "kit.html")
-	f.write(path)
+	f.write(path, false)
 	page, err := os.ReadFile(path)
 	must(t, err)
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {

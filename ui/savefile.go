@@ -19,21 +19,23 @@ import (
 
 // saveFileForm asks where a private file goes: a folder and a name. Fyne's
 // save dialog opens (and so empties) the chosen file before the app sees
-// it: choosing the vault by mistake would wipe it. This form refuses the
-// vault, asks before replacing a file, and the file is written whole or
-// not at all, mode 0600.
+// it: choosing the vault by mistake would wipe it. This form refuses what
+// vault.WriteFile refuses (the vault, its lock, backups, links, folders),
+// asks before replacing a file, and the file is written through
+// vault.WriteFile: whole or not at all, mode 0600.
 type saveFileForm struct {
 	app     *app
 	folder  *widget.Entry
 	name    *widget.Entry
 	problem *widget.Label
 	save    *widget.Button
-	then    func(path string)
+	then    func(path string, replace bool)
 	dialog  dialog.Dialog
 }
 
-// chooseSaveFile shows the form; then gets the checked path.
-func (a *app) chooseSaveFile(title, intro, name string, then func(path string)) *saveFileForm {
+// chooseSaveFile shows the form; then gets the checked path, and replace
+// is true when the person agreed to replace a file that is there.
+func (a *app) chooseSaveFile(title, intro, name string, then func(path string, replace bool)) *saveFileForm {
 	f := &saveFileForm{app: a, then: then}
 	f.folder, f.name = newPlaceEntries(name)
 	f.problem = problemLabel()
@@ -51,16 +53,16 @@ func (a *app) chooseSaveFile(title, intro, name string, then func(path string)) 
 }
 
 func (f *saveFileForm) onSave() {
-	path, err := savePath(f.folder.Text, f.name.Text, f.app.path)
+	path, err := savePath(f.folder.Text, f.name.Text, f.app.path, false)
 	if err != nil {
 		f.problem.SetText(capitalise(err.Error()) + ".")
 		f.problem.Show()
 		return
 	}
 	f.problem.Hide()
-	confirmReplace(f.app, path, func() {
+	confirmReplace(f.app, path, func(replace bool) {
 		f.dialog.Hide()
-		f.then(path)
+		f.then(path, replace)
 	})
 }
 
@@ -104,9 +106,12 @@ type placeError struct{ reason string }
 
 func (e *placeError) Error() string { return e.reason }
 
-// savePath checks a folder and file name typed by the person. The vault's
-// own file is refused.
-func savePath(folder, name, vaultPath string) (string, error) {
+// savePath checks a folder and file name typed by the person against
+// vault.WriteFile's rules: the vault, its lock, backups, links and
+// anything but a regular file are refused here, before any question. An
+// existing file is left to confirmReplace. backup says an encrypted backup
+// is to be saved, which may replace an earlier one.
+func savePath(folder, name, vaultPath string, backup bool) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || name != filepath.Base(name) || name == "." || name == ".." {
 		return "", &placeError{"type a file name without a folder"}
@@ -115,21 +120,28 @@ func savePath(folder, name, vaultPath string) (string, error) {
 		return "", &placeError{"the folder " + folder + " does not exist; choose another one"}
 	}
 	path := filepath.Join(folder, name)
-	if vault.SameFile(path, vaultPath) {
-		return "", &placeError{"that is the vault itself; choose another name or folder"}
+	err := vault.CheckWrite(path, vault.WriteOptions{Replace: true, Vault: vaultPath, Backup: backup})
+	switch {
+	case errors.Is(err, vault.ErrProtected):
+		return "", &placeError{"that is the vault itself, its lock or a backup, which Latchkey never writes over; choose another name or folder"}
+	case errors.Is(err, vault.ErrNotRegular):
+		return "", &placeError{"that is a folder, a link or a device, not a file; choose another name"}
+	case err != nil:
+		return "", &placeError{"that file cannot be written (" + err.Error() + "); choose another name or folder"}
 	}
 	return path, nil
 }
 
-// confirmReplace runs then at once, or after asking when path exists.
-func confirmReplace(a *app, path string, then func()) {
-	if _, err := os.Stat(path); err != nil {
-		then()
+// confirmReplace runs then at once when nothing is at path, or after
+// asking; replace says the person agreed to replace the file.
+func confirmReplace(a *app, path string, then func(replace bool)) {
+	if _, err := os.Lstat(path); err != nil {
+		then(false)
 		return
 	}
 	d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?", "A file with that name is already there. Saving replaces it.", func(ok bool) {
 		if ok {
-			then()
+			then(true)
 		}
 	}, a.win)
 	d.SetConfirmText("Replace")
@@ -137,24 +149,18 @@ func confirmReplace(a *app, path string, then func()) {
 	d.Show()
 }
 
-// writeFilePrivate writes data to path, mode 0600, whole or not at all: a
-// temporary file beside it is renamed over it once written and synced.
-func writeFilePrivate(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp") // mode 0600
-	if err != nil {
-		return fmt.Errorf("saving %s: %w", filepath.Base(path), err)
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	err = errors.Join(err, tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+// writePrivate writes data to path through vault.WriteFile: mode 0600,
+// whole or not at all, never over the vault, its lock or its backups, and
+// over an existing file only when the person agreed (replace).
+func (a *app) writePrivate(path string, data []byte, replace bool) error {
+	if err := vault.WriteFile(path, data, privateOptions(a.path, replace)); err != nil {
 		return fmt.Errorf("saving %s: %w", filepath.Base(path), err)
 	}
 	return nil
+}
+
+// privateOptions are the writer's rules for a file the window saves: never
+// the open vault, its lock or backups; over a file only when replace.
+func privateOptions(vaultPath string, replace bool) vault.WriteOptions {
+	return vault.WriteOptions{Replace: replace, Vault: vaultPath}
 }

@@ -4,20 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"os/exec"
+	"image"
+	"image/png"
 	"time"
 
 	"fyne.io/fyne/v2"
 
+	"latchkey/capture"
 	"latchkey/core"
 )
-
-// maxCapture caps a screenshot or clipboard image read from a helper tool.
-const maxCapture = 256 << 20
-
-// errNoCaptureTool: neither capture route is installed.
-var errNoCaptureTool = errors.New("screen capture needs ImageMagick's \"import\" (Debian package imagemagick); install it, or save the QR code as an image and open that")
 
 // onScanScreen captures every screen and reads every QR code on them.
 func (a *app) onScanScreen() {
@@ -39,59 +34,41 @@ func (a *app) onScanScreen() {
 	})
 }
 
-// captureScreen returns a PNG of the X11 root window, which spans every
-// monitor. ImageMagick writes it to our pipe, so it never touches the disk.
-// (Wayland sessions show only X11 windows here.)
+// captureScreen returns a PNG of every screen, taken through the desktop's
+// screenshot service, the X protocol or the system's own capture (package
+// capture chooses). Its errors say what to do instead.
 func captureScreen() ([]byte, error) {
-	if _, err := exec.LookPath("import"); err != nil {
-		return nil, errNoCaptureTool
+	// The desktop may first ask the person, so give them time to answer.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	img, err := capture.CurrentDesktop().Screen(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return runCapped(30*time.Second, "import", "-silent", "-window", "root", "png:-")
+	return encodePNG(img)
 }
 
-// clipboardImage reads a PNG from the X11 clipboard with xclip, when the
-// clipboard holds one.
+// clipboardImage returns the clipboard's image as a PNG, when it holds one.
 func clipboardImage() ([]byte, error) {
-	if _, err := exec.LookPath("xclip"); err != nil {
-		return nil, errors.New("the clipboard holds no text, and reading images from it needs xclip (Debian package xclip)")
-	}
-	targets, err := runCapped(5*time.Second, "xclip", "-selection", "clipboard", "-t", "TARGETS", "-o")
-	if err != nil || !bytes.Contains(targets, []byte("image/png")) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	img, err := capture.CurrentDesktop().ClipboardImage(ctx)
+	if errors.Is(err, capture.ErrNoImage) {
 		return nil, errors.New("the clipboard holds neither an otpauth:// link nor an image. Copy the QR code or its link and try again")
 	}
-	return runCapped(10*time.Second, "xclip", "-selection", "clipboard", "-t", "image/png", "-o")
-}
-
-// runCapped runs a helper and returns its output, refusing more than
-// maxCapture bytes.
-func runCapped(timeout time.Duration, name string, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	out := &cappedBuffer{limit: maxCapture}
-	cmd.Stdout = out
-	var stderr bytes.Buffer
-	cmd.Stderr = &cappedBuffer{limit: 4096, buf: stderr}
-	if err := cmd.Run(); err != nil {
-		if out.over {
-			return nil, fmt.Errorf("%s: output larger than %d MiB: %w", name, maxCapture>>20, errTooLarge)
-		}
-		return nil, fmt.Errorf("%s failed: %w", name, err)
+	if err != nil {
+		return nil, err
 	}
-	return out.buf.Bytes(), nil
+	return encodePNG(img)
 }
 
-// cappedBuffer keeps at most limit bytes and then fails the writer.
-type cappedBuffer struct {
-	buf   bytes.Buffer
-	limit int
-	over  bool
-}
-
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	if c.buf.Len()+len(p) > c.limit {
-		c.over = true
-		return 0, errTooLarge
+// encodePNG hands a captured image on the way files are handed on, as
+// bytes; quickly, as it is decoded again at once.
+func encodePNG(img image.Image) ([]byte, error) {
+	var b bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&b, img); err != nil {
+		return nil, err
 	}
-	return c.buf.Write(p)
+	return b.Bytes(), nil
 }

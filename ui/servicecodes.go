@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -32,7 +33,7 @@ func (a *app) showServiceCodes(id string) {
 	}
 	a.touch()
 	d := &serviceCodesDialog{app: a, id: id, codes: append([]vault.ServiceCode(nil), acct.BackupCodes...)}
-	d.show(acct.Key.Label())
+	d.show(safetext.Escape(acct.Key.Label()))
 }
 
 func (d *serviceCodesDialog) show(title string) {
@@ -54,7 +55,7 @@ func (d *serviceCodesDialog) fill() {
 	d.list.RemoveAll()
 	unused := 0
 	for i, c := range d.codes {
-		label := c.Code
+		label := safetext.Escape(c.Code)
 		if c.Used && !c.UsedAt.IsZero() {
 			label += "  (used " + c.UsedAt.Format("2 Jan 2006") + ")"
 		}

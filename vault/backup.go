@@ -32,13 +32,19 @@ type BackupOptions struct {
 	// WithBackupCodes copies the vault's backup-code slots, so each of its
 	// unused backup codes opens the backup too.
 	WithBackupCodes bool
+	// Replace lets the backup replace an existing file: an earlier
+	// exported backup, or any other regular file the user chose to replace.
+	// A vault, a lock or an automatic backup is never replaced.
+	Replace bool
 }
 
 // WriteBackup writes an encrypted backup of the vault as it is in memory
 // (saved or not) to path: atomically, mode 0600, read back and fully
-// decrypted before it replaces anything at path. A separate password runs
-// the calibrated key derivation once (about a second). It refuses to write
-// over the vault's own file. WriteBackup works on a read-only vault.
+// decrypted before it is moved to path. A separate password runs the
+// calibrated key derivation once (about a second). Where it may write is
+// WriteFile's rule (an existing file only with o.Replace; never a vault, a
+// lock, an automatic backup or a symbolic link), checked before the key
+// derivation. WriteBackup works on a read-only vault.
 func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	v.mu.Lock()
 	if v.closed {
@@ -50,7 +56,7 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 		v.mu.Unlock()
 		return fmt.Errorf("vault: a backup under the vault password: %w", ErrNeedsPassword)
 	}
-	vaultPath := v.path
+	vaultPath, seq := v.path, v.seq
 	dataKey := slices.Clone(v.dataKey)
 	pt, err := encodePayload(v.accounts, v.settings)
 	var slots []slot
@@ -69,8 +75,9 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	if err != nil {
 		return err
 	}
-	if SameFile(path, vaultPath) {
-		return fmt.Errorf("vault: %s is the vault itself: %w", path, ErrExists)
+	wo := WriteOptions{Replace: o.Replace, Vault: vaultPath, Backup: true}
+	if err := CheckWrite(path, wo); err != nil {
+		return err
 	}
 	// wk is kept to check the written slot without a second KDF run.
 	var wk []byte
@@ -89,7 +96,7 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	if len(slots) == 0 || slots[0].kind != passwordSlot {
 		return fmt.Errorf("vault: the vault has no password slot to copy: %w", ErrNeedsPassword)
 	}
-	data, err := marshalContainer(slots, dataKey, pt)
+	data, err := marshalContainerSeq(slots, dataKey, pt, seq)
 	if err != nil {
 		return err
 	}
@@ -110,22 +117,7 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 		}
 		return verifyFile(b, dataKey, lim)
 	}
-	if _, err := writeAtomic(fsys, path, data, verify); err != nil {
-		return err
-	}
-	return nil
-}
-
-// SameFile reports whether paths a and b name the same file (links
-// followed), or are the same path when either does not exist: what a writer
-// checks so it never writes over the vault.
-func SameFile(a, b string) bool {
-	sa, errA := os.Stat(a)
-	sb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(sa, sb)
-	}
-	return filepath.Clean(a) == filepath.Clean(b)
+	return writeFile(fsys, path, data, verify, wo)
 }
 
 // Backup is what a backup file holds, read-only. Wipe it when done.
@@ -488,6 +480,10 @@ func restoreWithBackupCode(backupPath, code, newPath string, newPassword []byte,
 // restoreAt writes the loaded v as a new vault file at newPath, holding its
 // lock, and gives it backup codes if it has none.
 func (v *Vault) restoreAt(newPath string) (codes []string, err error) {
+	if newPath, _, err = resolvePath(newPath); err != nil {
+		return nil, err
+	}
+	v.path = newPath
 	if Exists(newPath) {
 		return nil, fmt.Errorf("vault: %s: %w", newPath, ErrExists)
 	}
@@ -537,6 +533,12 @@ type BackupStatus struct {
 	Err error
 	// Kept is how many backups of this vault the folder holds.
 	Kept int
+	// Newer is set when the vault file is older than one of its backups:
+	// it was replaced by an older copy (or rolled back by a sync or a
+	// restored disk). Newer is that backup (the latest save among them),
+	// NewerTime when it was written. Restoring it brings the vault back.
+	Newer     string
+	NewerTime time.Time
 }
 
 // LastBackup reports the newest verified automatic backup and whether the
@@ -544,6 +546,12 @@ type BackupStatus struct {
 // last backed up and remind the user. It reads and decrypts backups (no
 // KDF). Its only error is ErrClosed: an unreachable folder is reported in
 // the status (Pending, Err).
+//
+// It also tells a vault file older than its backups (Newer): a backup
+// holding a later save than the vault file (the save sequence, FORMAT.md),
+// unless the vault was saved since and holds every account of that backup
+// as new (it was merged back); or, for files without a sequence, a vault
+// file that is byte for byte an older backup while a newer one exists.
 func (v *Vault) LastBackup() (BackupStatus, error) {
 	v.mu.Lock()
 	if v.closed {
@@ -551,7 +559,11 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 		return BackupStatus{}, ErrClosed
 	}
 	st := BackupStatus{Dir: v.backupDir(), Enabled: v.settings.BackupKeep >= 0, Err: v.backupErr}
-	dataKey, diskSum, path, fsys, lim := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits
+	dataKey, diskSum, path, fsys, lim, seq := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits, v.seq
+	held := make(map[string]time.Time, len(v.accounts)) // id: last modified
+	for _, a := range v.accounts {
+		held[a.ID] = a.Modified
+	}
 	v.mu.Unlock()
 	defer clear(dataKey)
 	all, err := listBackups(fsys, st.Dir, path)
@@ -565,22 +577,79 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 	}
 	// The newest that fully verifies; Kept counts every backup that opens
 	// with the vault's key (another vault's backups may share the folder).
+	var newest string    // the newest of this vault's backups, by name
+	var newestSeq uint64 // its save sequence number; 0: none
+	var newerSeq uint64  // the highest sequence above the vault's
+	var newer *container // that backup
+	sameAsOlder := false // the vault file is a backup other than the newest
 	for _, p := range all {
 		b, err := fsys.ReadFile(p)
-		if err != nil || !sealedWith(b, dataKey, lim) {
+		if err != nil {
+			continue
+		}
+		c, err := parseContainer(b, lim)
+		if err != nil || !c.opensWith(dataKey) {
 			continue
 		}
 		st.Kept++
+		bseq, _ := c.seq()
+		if newest == "" {
+			newest, newestSeq = p, bseq
+		} else if sha256.Sum256(b) == diskSum {
+			sameAsOlder = true
+		}
+		if seq > 0 && bseq > seq && bseq > newerSeq {
+			newerSeq, st.Newer, newer = bseq, p, c
+		}
 		if st.Path == "" && verifyFile(b, dataKey, lim) == nil {
 			st.Last, _ = stampOf(p)
 			st.Path = p
 			st.Pending = st.Enabled && sha256.Sum256(b) != diskSum
 		}
 	}
+	if newer != nil && !sameAsOlder && holdsAll(held, newer, dataKey) {
+		// Not a copy of an older backup, and every account of the newer
+		// backup is here, as new (merged back since): nothing is missing.
+		st.Newer = ""
+	}
+	if st.Newer == "" && sameAsOlder && (seq == 0 || newestSeq == 0) {
+		// No sequence numbers to compare (files of an older Latchkey):
+		// only a copy can make the vault equal an older backup again, as
+		// every save seals with a fresh nonce.
+		st.Newer = newest
+	}
+	if st.Newer != "" {
+		st.NewerTime, _ = stampOf(st.Newer)
+	}
 	if st.Path == "" {
 		st.Pending = st.Enabled
 	}
 	return st, nil
+}
+
+// holdsAll reports whether every account of the backup c is in held (by
+// id) and modified no earlier there.
+func holdsAll(held map[string]time.Time, c *container, dataKey []byte) bool {
+	pt, err := c.openPayload(dataKey)
+	if err != nil {
+		return false
+	}
+	defer clear(pt)
+	accounts, _, err := decodePayload(pt)
+	if err != nil {
+		return false
+	}
+	defer func() {
+		for i := range accounts {
+			accounts[i].wipe()
+		}
+	}()
+	for _, a := range accounts {
+		if m, ok := held[a.ID]; !ok || m.Before(a.Modified) {
+			return false
+		}
+	}
+	return true
 }
 
 // ownsBackup reports whether the backup at p was made from this vault: it
@@ -610,9 +679,10 @@ func (v *Vault) rememberBackup(p string, owned bool) {
 // sealedWith reports whether the vault file b opens with dataKey.
 func sealedWith(b, dataKey []byte, lim limits) bool {
 	c, err := parseContainer(b, lim)
-	if err != nil {
-		return false
-	}
+	return err == nil && c.opensWith(dataKey)
+}
+
+func (c *container) opensWith(dataKey []byte) bool {
 	pt, err := c.openPayload(dataKey)
 	clear(pt)
 	return err == nil
@@ -626,7 +696,9 @@ const BackupInterval = 24 * time.Hour
 // no verified backup holds it (an earlier backup failed, or the folder was
 // unreachable) or the newest is older than BackupInterval. The app calls it
 // at start, daily, and when a backup folder may be back. It needs the lock:
-// a read-only vault gets ErrReadOnly.
+// a read-only vault gets ErrReadOnly. It writes nothing while the vault file
+// is older than a backup (Newer): a copy of the old file would only look
+// like the latest backup and push the newer ones out.
 func (v *Vault) BackupNow() (BackupStatus, error) {
 	v.mu.Lock()
 	if err := v.writable(); err != nil {
@@ -636,7 +708,7 @@ func (v *Vault) BackupNow() (BackupStatus, error) {
 	v.mu.Unlock()
 	// A folder that cannot be listed is tried anyway: writing says why.
 	st, _ := v.LastBackup()
-	if !st.Enabled || (!st.Pending && v.now().Sub(st.Last) < BackupInterval) {
+	if !st.Enabled || st.Newer != "" || (!st.Pending && v.now().Sub(st.Last) < BackupInterval) {
 		return st, nil
 	}
 	v.mu.Lock()

@@ -220,7 +220,7 @@ func TestWriteBackupRefuses(t *testing.T) {
 	v, path, _ := newTestVault(t)
 	before := mustRead(t, path)
 	err := v.WriteBackup(path, BackupOptions{})
-	wantErr(t, "backup over the vault itself", err, ErrExists)
+	wantErr(t, "backup over the vault itself", err, ErrProtected)
 	if !bytes.Equal(mustRead(t, path), before) {
 		t.Fatal("a refused backup changed the vault")
 	}

@@ -212,7 +212,31 @@ func (c *container) bytes() []byte {
 	return append(b, sum[:]...)
 }
 
+// The payload nonce also numbers saves (FORMAT.md, "Save sequence"): 12
+// random bytes, the marker, and the save's sequence number, 8 bytes. It is
+// unique per save as a random one is, and authenticated with the payload,
+// so which of two copies of a vault was saved later can be told once they
+// decrypt. Files of older Latchkeys have 24 random bytes there.
+const seqMarker = "LKsq"
+
+const seqAt = nonceSize - 8 - len(seqMarker)
+
+// seq is the save sequence number the payload nonce carries, if any.
+func (c *container) seq() (uint64, bool) {
+	if string(c.nonce[seqAt:seqAt+len(seqMarker)]) != seqMarker {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(c.nonce[seqAt+len(seqMarker):]), true
+}
+
+// marshalContainer builds the file with a wholly random payload nonce.
 func marshalContainer(slots []slot, dataKey, payload []byte) ([]byte, error) {
+	return marshalContainerSeq(slots, dataKey, payload, 0)
+}
+
+// marshalContainerSeq builds the file with save sequence number seq in the
+// payload nonce; 0 makes the nonce wholly random.
+func marshalContainerSeq(slots []slot, dataKey, payload []byte, seq uint64) ([]byte, error) {
 	if len(slots) == 0 || len(slots) > MaxSlots {
 		return nil, fmt.Errorf("vault: %d slots (want 1 to %d)", len(slots), MaxSlots)
 	}
@@ -226,6 +250,10 @@ func marshalContainer(slots []slot, dataKey, payload []byte) ([]byte, error) {
 	b := make([]byte, 0, prefixSize+len(slots)*passwordSlotSz+nonceSize+4+len(payload)+tagSize+checksumSize)
 	var nonce [nonceSize]byte
 	rand.Read(nonce[:])
+	if seq > 0 {
+		copy(nonce[seqAt:], seqMarker)
+		binary.BigEndian.PutUint64(nonce[seqAt+len(seqMarker):], seq)
+	}
 	b = appendHeader(b, slots, &nonce, len(payload)+tagSize)
 	b = aead.Seal(b, nonce[:], payload, b)
 	sum := sha256.Sum256(b)

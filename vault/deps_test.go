@@ -10,7 +10,7 @@ import (
 func TestNoFyneDependency(t *testing.T) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("go command not found")
+		t.Fatalf("no go command on PATH: %v", err)
 	}
 	out, err := exec.Command(goBin, "list", "-deps", "latchkey/vault").Output()
 	if err != nil {

@@ -41,6 +41,12 @@ var (
 	// ErrBackupFailed: the vault itself was saved, but writing or verifying a
 	// rotating backup failed.
 	ErrBackupFailed = errors.New("saved, but the backup copy failed")
+	// ErrNotRegular: a path names a folder, a device, a FIFO, a socket or
+	// (for a file being written) a symbolic link where a regular file must be.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrProtected: a file Latchkey was asked to write is a vault, a vault's
+	// lock or an automatic backup, which only the vault's own save writes.
+	ErrProtected = errors.New("latchkey never writes over a vault, its lock or its backups")
 	// ErrReadOnly: the vault was opened with OpenReadOnly, which takes no
 	// lock, so it may not change anything.
 	ErrReadOnly = errors.New("opened read-only; nothing can be changed")

@@ -20,6 +20,7 @@ type fileSystem interface {
 	CreateTemp(dir, pattern string) (tempFile, error) // mode 0600
 	ReadFile(name string) ([]byte, error)             // capped at MaxFileSize
 	Rename(from, to string) error
+	Link(from, to string) error // fails with fs.ErrExist when to exists
 	Remove(name string) error
 	SyncDir(dir string) error
 	ReadDir(dir string) ([]string, error)
@@ -53,17 +54,25 @@ func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
 }
 
 func (osFS) ReadFile(name string) ([]byte, error) {
+	// The kind is checked before the open: opening a FIFO waits for a
+	// writer, forever if none comes.
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(name, st.Mode())
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	if st, err = f.Stat(); err != nil {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file: %w", name, ErrCorrupt)
+		return nil, notRegular(name, st.Mode())
 	}
 	if st.Size() > int64(MaxFileSize) {
 		return nil, fmt.Errorf("vault: %s is larger than %d bytes: %w", name, MaxFileSize, ErrCorrupt)
@@ -95,6 +104,7 @@ func readAllLimited(r io.Reader, b []byte, limit int64) ([]byte, error) {
 }
 
 func (osFS) Rename(from, to string) error { return os.Rename(from, to) }
+func (osFS) Link(from, to string) error   { return os.Link(from, to) }
 func (osFS) Remove(name string) error     { return os.Remove(name) }
 func (osFS) MkdirAll(dir string) error    { return os.MkdirAll(dir, 0o700) }
 
@@ -128,15 +138,27 @@ func (osFS) ReadDir(dir string) ([]string, error) {
 // replaced reports whether path now holds data, which can be true with an
 // error when only the folder sync failed.
 func writeAtomic(fsys fileSystem, path string, data []byte, verify func([]byte) error) (replaced bool, err error) {
-	err = writeAtomicSteps(fsys, path, data, verify, &replaced)
+	err = writeAtomicSteps(fsys, path, data, verify, renameOver(fsys), &replaced)
 	return replaced, err
+}
+
+// renameOver puts the temporary file in place, replacing what is there.
+func renameOver(fsys fileSystem) func(tmp, path string) error {
+	return func(tmp, path string) error {
+		if err := fsys.Rename(tmp, path); err != nil {
+			return fmt.Errorf("vault: replacing %s: %w", path, err)
+		}
+		return nil
+	}
 }
 
 // tempPrefix starts the name of every temporary file a save makes, hidden
 // and tied to the vault's name so Open can sweep leftovers of a crash.
 func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
 
-func writeAtomicSteps(fsys fileSystem, path string, data []byte, verify func([]byte) error, renamed *bool) (err error) {
+// place moves the finished temporary file to path; its error is returned
+// as it is.
+func writeAtomicSteps(fsys fileSystem, path string, data []byte, verify func([]byte) error, place func(tmp, path string) error, renamed *bool) (err error) {
 	dir := filepath.Dir(path)
 	f, err := fsys.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
@@ -171,8 +193,8 @@ func writeAtomicSteps(fsys fileSystem, path string, data []byte, verify func([]b
 			return fmt.Errorf("vault: verifying %s: %w", tmp, err)
 		}
 	}
-	if err := fsys.Rename(tmp, path); err != nil {
-		return fmt.Errorf("vault: replacing %s: %w", path, err)
+	if err := place(tmp, path); err != nil {
+		return err
 	}
 	*renamed = true
 	if err := fsys.SyncDir(dir); err != nil {

@@ -42,7 +42,9 @@ func (o options) kdfParams() Params {
 // Create makes a new vault at path (its folder gets mode 0700), protected by
 // password, and returns it open together with BackupCodeCount backup codes
 // to show the user once. It calibrates Argon2id to about a second on this
-// machine. It refuses to replace an existing file (ErrExists).
+// machine. It refuses to replace an existing file (ErrExists), a link
+// included. When only the first automatic backup fails, the vault is made
+// all the same and LastBackup says why the backup failed.
 func Create(path string, password []byte) (v *Vault, backupCodes []string, err error) {
 	return create(path, password, defaultOptions())
 }
@@ -50,6 +52,10 @@ func Create(path string, password []byte) (v *Vault, backupCodes []string, err e
 func create(path string, password []byte, o options) (v *Vault, codes []string, err error) {
 	if len(password) == 0 {
 		return nil, nil, ErrEmptyPassword
+	}
+	path, _, err = resolvePath(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := o.fs.MkdirAll(filepath.Dir(path)); err != nil {
 		return nil, nil, fmt.Errorf("vault: creating the vault's folder: %w", err)
@@ -69,6 +75,7 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
 	v.dataKey = make([]byte, keySize)
 	rand.Read(v.dataKey)
+	v.pinKey()
 	ps, err := newPasswordSlot(password, v.dataKey, o.kdfParams())
 	if err != nil {
 		return nil, nil, err
@@ -80,7 +87,9 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	}
 	v.slots = append(v.slots, codeSlots...)
 	v.dirty = true
-	if err := v.save(false); err != nil {
+	// The vault is made even when its first automatic backup fails: the
+	// codes must reach the user. LastBackup reports the failure.
+	if err := v.save(false); err != nil && !errors.Is(err, ErrBackupFailed) {
 		return nil, nil, err
 	}
 	return v, codes, nil
@@ -103,10 +112,12 @@ func makeCodeSlots(dataKey []byte) ([]slot, []string, error) {
 }
 
 // Open unlocks the vault at path with its password. Every error names the
-// file. Errors: ErrWrongPassword,
-// ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNoFile
-// (wrapping fs.ErrNotExist) when there is no file. The file is never written
-// on failure.
+// file. Errors: ErrWrongPassword, ErrCorrupt, ErrNewerVersion,
+// ErrHostileParams, ErrLocked, ErrNoFile (wrapping fs.ErrNotExist) when there
+// is no file, and ErrNotRegular for a folder, FIFO or device (refused before
+// it is opened or a lock made). The file is never written on failure. A
+// symbolic link is followed: the real file is locked and saved, and the link
+// stays a link (Path is the real file).
 //
 // When the password slot's parameters cost less than half of what this
 // machine now affords in DefaultUnlockTime, Open re-wraps the data key at
@@ -253,8 +264,13 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 
 // readLocked locks path and parses it; the returned Vault holds the lock.
 func readLocked(path string, o options) (*Vault, *container, error) {
-	if !Exists(path) {
-		// Checked first so a mistyped path leaves no stray lock file.
+	// Resolved and checked first, so a mistyped path leaves no stray lock
+	// file and the lock is the real file's whatever name was given.
+	path, exists, err := resolvePath(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !exists {
 		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, fs.ErrNotExist)
 	}
 	lock, err := lockFile(path)
@@ -289,16 +305,19 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 		clear(dataKey)
 		return err
 	}
-	defer clear(pt)
+	unlockPT := lockMemory(pt)
+	defer func() { clear(pt); unlockPT() }()
 	accounts, settings, err := decodePayload(pt)
 	if err != nil {
 		clear(dataKey)
 		return err
 	}
 	v.dataKey = dataKey
+	v.pinKey()
 	v.slots = c.slots
 	v.accounts = accounts
 	v.settings = settings
+	v.seq, _ = c.seq()
 	return nil
 }
 
@@ -336,8 +355,10 @@ func (v *Vault) save(checkDisk bool) error {
 	if err != nil {
 		return err
 	}
-	data, err := marshalContainer(slots, v.dataKey, pt)
+	unlockPT := lockMemory(pt)
+	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
 	clear(pt)
+	unlockPT()
 	if err != nil {
 		return err
 	}
@@ -360,6 +381,7 @@ func (v *Vault) save(checkDisk bool) error {
 		v.diskSum = sha256.Sum256(data)
 		v.slots = slots
 		v.usedCodeSlot = -1
+		v.seq++
 	}
 	if err != nil {
 		return err
@@ -547,6 +569,7 @@ func (v *Vault) Close() error {
 	}
 	v.closed = true
 	clear(v.dataKey)
+	v.unpinKey()
 	v.dataKey = nil
 	for i := range v.accounts {
 		v.accounts[i].wipe()

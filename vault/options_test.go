@@ -142,7 +142,9 @@ func TestMarkUsedIsNotAnEdit(t *testing.T) {
 	}
 }
 
-func TestSameFile(t *testing.T) {
+// TestSamePlace checks the one "is this the vault?" test every writer uses:
+// the same existing file through links, or the same path where nothing is.
+func TestSamePlace(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a")
 	if err := os.WriteFile(a, nil, 0o600); err != nil {
@@ -167,8 +169,8 @@ func TestSameFile(t *testing.T) {
 		{filepath.Join(dir, "none"), filepath.Join(dir, "x", "..", "none"), true},
 		{filepath.Join(dir, "none"), a, false},
 	} {
-		if got := SameFile(c.a, c.b); got != c.want {
-			t.Errorf("SameFile(%s, %s): got %v, want %v", c.a, c.b, got, c.want)
+		if got := samePlace(c.a, c.b); got != c.want {
+			t.Errorf("samePlace(%s, %s): got %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
 }

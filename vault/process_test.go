@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 }
 
 func runChild(mode, path string) error {
+	if mode == "memlock" {
+		return memlockChild(path) // memlock_linux_test.go
+	}
 	v, err := open(path, testPassword, testOptions())
 	if err != nil {
 		return err

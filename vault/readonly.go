@@ -22,6 +22,13 @@ func OpenReadOnly(path string, password []byte) (*Vault, error) {
 }
 
 func openReadOnly(path string, password []byte, o options) (*Vault, error) {
+	path, exists, err := resolvePath(path)
+	if err != nil {
+		return nil, err
+	}
+	if !exists {
+		return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, fs.ErrNotExist)
+	}
 	b, err := o.fs.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

@@ -112,6 +112,9 @@ type Vault struct {
 	// diskSum is the checksum of the file as last read or written; Save
 	// refuses to replace a file whose checksum differs.
 	diskSum [32]byte
+	// seq is the save sequence number of that file (0: none, an older
+	// Latchkey wrote it); each save writes seq+1. See LastBackup.
+	seq uint64
 	// usedCodeSlot is the backup-code slot that opened the vault, removed on
 	// the next save; needsPassword blocks saving until SetPassword.
 	usedCodeSlot  int
@@ -126,6 +129,8 @@ type Vault struct {
 	// backupOwners caches which backup files decrypt with this vault's key
 	// (a name is never reused, so the answer never changes).
 	backupOwners map[string]bool
+	// keyUnlock releases the memory lock on dataKey (memlock.go).
+	keyUnlock func()
 }
 
 // DefaultPath is os.UserConfigDir()/latchkey/vault.latchkey.

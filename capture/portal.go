@@ -1,0 +1,193 @@
+//go:build unix && !darwin
+
+package capture
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// The xdg-desktop-portal Screenshot interface. rymdport/portal wraps it too,
+// but cannot tell a refusal from a failure, listens on the process-wide bus
+// only after the call (racing the answer), takes any Request's answer as its
+// own and panics on an unexpected one; so we speak D-Bus ourselves.
+const (
+	portalName       = "org.freedesktop.portal.Desktop"
+	portalPath       = dbus.ObjectPath("/org/freedesktop/portal/desktop")
+	screenshotMethod = "org.freedesktop.portal.Screenshot.Screenshot"
+	requestIface     = "org.freedesktop.portal.Request"
+	responseSignal   = requestIface + ".Response"
+	requestPrefix    = "/org/freedesktop/portal/desktop/request/"
+)
+
+// portalResponse is the first argument of Request.Response.
+type portalResponse uint32
+
+const (
+	responseSuccess   portalResponse = 0
+	responseCancelled portalResponse = 1 // the person said no
+	responseOther     portalResponse = 2 // anything else ended the request
+)
+
+// D-Bus errors that mean there is no portal, or none with Screenshot.
+var missingPortal = map[string]bool{
+	"org.freedesktop.DBus.Error.ServiceUnknown":   true,
+	"org.freedesktop.DBus.Error.NameHasNoOwner":   true,
+	"org.freedesktop.DBus.Error.UnknownMethod":    true,
+	"org.freedesktop.DBus.Error.UnknownInterface": true,
+	"org.freedesktop.DBus.Error.UnknownObject":    true,
+}
+
+// portalScreenshot asks the desktop for a screenshot and reads the file it
+// answers with.
+func (d Desktop) portalScreenshot(ctx context.Context) (image.Image, error) {
+	if d.SessionBus == "" {
+		return nil, fmt.Errorf("%w: no D-Bus session bus", ErrNoPortal)
+	}
+	// Not tied to ctx: when it ends we still close the request.
+	conn, err := dbus.Connect(d.SessionBus)
+	if err != nil {
+		return nil, fmt.Errorf("%w: connecting to the D-Bus session bus: %v", ErrNoPortal, err)
+	}
+	defer conn.Close()
+
+	// Listen for answers before asking, or a quick one is lost. The
+	// portal answers on a path made of our unique name and a token of our
+	// choice; portals before 0.9 choose their own under the same prefix,
+	// so listen under it and pick ours once the call says which it is.
+	token, err := handleToken()
+	if err != nil {
+		return nil, err
+	}
+	answers := make(chan *dbus.Signal, 8)
+	conn.Signal(answers)
+	err = conn.AddMatchSignalContext(ctx,
+		dbus.WithMatchPathNamespace(dbus.ObjectPath(strings.TrimSuffix(requestPrefix, "/"))),
+		dbus.WithMatchInterface(requestIface),
+		dbus.WithMatchMember("Response"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+	}
+	options := map[string]dbus.Variant{
+		"handle_token": dbus.MakeVariant(token),
+		"modal":        dbus.MakeVariant(true),
+		"interactive":  dbus.MakeVariant(false),
+	}
+	var got dbus.ObjectPath
+	call := conn.Object(portalName, portalPath).CallWithContext(ctx, screenshotMethod, 0, "", options)
+	if err := call.Store(&got); err != nil {
+		var de dbus.Error
+		if errors.As(err, &de) && missingPortal[de.Name] {
+			return nil, fmt.Errorf("%w: %s", ErrNoPortal, de.Name)
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("waiting for the screenshot service: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+	}
+	// Only the portal itself may answer: anyone on the bus can send a
+	// Response signal on our path.
+	var owner string
+	if err := conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, portalName).Store(&owner); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			closeRequest(conn, got)
+			return nil, fmt.Errorf("waiting for the screenshot service: %w", ctx.Err())
+		case s, ok := <-answers:
+			if !ok {
+				return nil, fmt.Errorf("%w: the session bus closed the connection", ErrPortalFailed)
+			}
+			if s.Path != got || s.Name != responseSignal || s.Sender != owner {
+				continue
+			}
+			return readResponse(s.Body)
+		}
+	}
+}
+
+// handleToken is the last element of the request's path; random, so two
+// requests (or two Latchkeys) never share one.
+func handleToken() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "latchkey_" + hex.EncodeToString(b), nil
+}
+
+// closeRequest ends the portal's dialog when we stop waiting for it.
+func closeRequest(conn *dbus.Conn, path dbus.ObjectPath) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	conn.Object(portalName, path).CallWithContext(ctx, requestIface+".Close", 0)
+}
+
+// readResponse checks the portal's answer, (u response, a{sv} results), and
+// reads the screenshot it names.
+func readResponse(body []any) (image.Image, error) {
+	if len(body) != 2 {
+		return nil, fmt.Errorf("%w: an answer with %d values", ErrPortalFailed, len(body))
+	}
+	code, ok := body[0].(uint32)
+	results, ok2 := body[1].(map[string]dbus.Variant)
+	if !ok || !ok2 {
+		return nil, fmt.Errorf("%w: an answer of the wrong types", ErrPortalFailed)
+	}
+	switch portalResponse(code) {
+	case responseSuccess:
+	case responseCancelled:
+		return nil, ErrCancelled
+	default:
+		return nil, fmt.Errorf("%w (response %d)", ErrPortalFailed, code)
+	}
+	uri, ok := results["uri"].Value().(string)
+	if !ok {
+		return nil, fmt.Errorf("%w: the answer names no file", ErrPortalFailed)
+	}
+	return readScreenshotFile(uri)
+}
+
+// readScreenshotFile reads the file a portal saved. It stays where it is:
+// GNOME saves into the person's Pictures folder, and a file we did not make
+// is never ours to delete.
+func readScreenshotFile(uri string) (image.Image, error) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "file" || (u.Host != "" && u.Host != "localhost") || u.Path == "" {
+		return nil, fmt.Errorf("%w: the answer is not a local file", ErrPortalFailed)
+	}
+	// Non-blocking, so a FIFO in its place cannot stall us before Stat.
+	f, err := os.OpenFile(u.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: the screenshot is not a regular file", ErrPortalFailed)
+	}
+	if st.Size() > MaxBytes {
+		return nil, fmt.Errorf("screenshot file of %d MiB: %w (limit %d MiB)", st.Size()>>20, ErrTooLarge, MaxBytes>>20)
+	}
+	data, err := readCapped(f, MaxBytes)
+	if err != nil {
+		return nil, fmt.Errorf("screenshot file: %w", err)
+	}
+	return decode(data)
+}

@@ -1,0 +1,264 @@
+//go:build linux
+
+package capture
+
+import (
+	"image"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// fakePortal is a test double of org.freedesktop.portal.Screenshot on a
+// private bus. It answers each request the way xdg-desktop-portal does: it
+// returns the request's path, then sends Response on it.
+type fakePortal struct {
+	bus  string
+	conn *dbus.Conn
+
+	response uint32 // 0 success, 1 cancelled, 2 other
+	uri      string // the "uri" result on success
+	silent   bool   // never answer
+	ownPath  bool   // choose a path of its own, as portals before 0.9 do
+	impostor string // when set, another connection answers first with this uri
+
+	mu      sync.Mutex
+	options map[string]dbus.Variant
+	handle  dbus.ObjectPath
+	closed  bool // Request.Close was called
+}
+
+// servePortal puts the double on the bus as org.freedesktop.portal.Desktop.
+func servePortal(t *testing.T, bus string, p *fakePortal) *fakePortal {
+	t.Helper()
+	conn, err := dbus.Connect(bus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	p.bus, p.conn = bus, conn
+	if err := conn.Export(p, portalPath, "org.freedesktop.portal.Screenshot"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := conn.RequestName(portalName, dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("taking the portal's name: %v, %v", reply, err)
+	}
+	return p
+}
+
+// Screenshot is the portal's method: (s parent_window, a{sv} options) -> o handle.
+func (p *fakePortal) Screenshot(sender dbus.Sender, parent string, options map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
+	token, _ := options["handle_token"].Value().(string)
+	handle := requestPath(string(sender), token)
+	if p.ownPath {
+		handle = "/org/freedesktop/portal/desktop/request/old/1"
+	}
+	p.mu.Lock()
+	p.options, p.handle = options, handle
+	p.mu.Unlock()
+	p.conn.Export(request{p}, handle, requestIface)
+	if !p.silent {
+		// Sent before the method returns, as a fast portal may: the
+		// caller must already be listening.
+		go p.answer(handle)
+	}
+	return handle, nil
+}
+
+func (p *fakePortal) answer(handle dbus.ObjectPath) {
+	if p.impostor != "" {
+		other, err := dbus.Connect(p.bus)
+		if err == nil {
+			other.Emit(handle, responseSignal, uint32(0), map[string]dbus.Variant{"uri": dbus.MakeVariant(p.impostor)})
+			// A round trip: the bus has passed the forgery on before
+			// the real answer.
+			other.BusObject().Call("org.freedesktop.DBus.GetId", 0)
+			other.Close()
+		}
+	}
+	results := map[string]dbus.Variant{}
+	if p.response == 0 {
+		results["uri"] = dbus.MakeVariant(p.uri)
+	}
+	p.conn.Emit(handle, responseSignal, p.response, results)
+}
+
+// request is the portal's Request object, which the caller may close.
+type request struct{ p *fakePortal }
+
+func (r request) Close() *dbus.Error {
+	r.p.mu.Lock()
+	r.p.closed = true
+	r.p.mu.Unlock()
+	return nil
+}
+
+// portalTest starts a bus with the double on it and returns a Wayland
+// desktop that uses them.
+func portalTest(t *testing.T, p *fakePortal) (Desktop, *fakePortal) {
+	t.Helper()
+	bus := startBus(t)
+	servePortal(t, bus, p)
+	return Desktop{Wayland: "wayland-0", SessionBus: bus}, p
+}
+
+// screenshotFile saves a screenshot with QR codes where a portal would.
+func screenshotFile(t *testing.T, accounts ...account) (path, uri string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "Screenshot from today.png")
+	if err := os.WriteFile(path, pngBytes(t, screenshotOf(t, 900, 360, accounts...)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, (&url.URL{Scheme: "file", Path: path}).String()
+}
+
+func TestPortalScreenshotIsRead(t *testing.T) {
+	path, uri := screenshotFile(t, alice, bob)
+	d, p := portalTest(t, &fakePortal{uri: uri})
+	if got := d.Routes(); len(got) != 1 || got[0] != Portal {
+		t.Fatalf("got routes %v on Wayland, want [Portal]", got)
+	}
+	img, err := d.Screen(testContext(t, time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAccounts(t, img, alice, bob)
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the portal's file is gone (%v); want it left where the desktop saved it", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	token, _ := p.options["handle_token"].Value().(string)
+	if !strings.HasPrefix(token, "latchkey_") || !strings.HasSuffix(string(p.handle), "/"+token) {
+		t.Errorf("got handle_token %q and request %s, want a latchkey_ token ending the path", token, p.handle)
+	}
+	if modal, _ := p.options["modal"].Value().(bool); !modal {
+		t.Error("got a non-modal request, want the desktop's dialog modal")
+	}
+}
+
+func TestPortalFromAnOlderPortal(t *testing.T) {
+	_, uri := screenshotFile(t, alice)
+	d, _ := portalTest(t, &fakePortal{uri: uri, ownPath: true})
+	img, err := d.Screen(testContext(t, time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAccounts(t, img, alice)
+}
+
+func TestPortalIgnoresAnswersFromOthers(t *testing.T) {
+	_, real := screenshotFile(t, alice)
+	_, forged := screenshotFile(t, bob)
+	d, _ := portalTest(t, &fakePortal{uri: real, impostor: forged})
+	img, err := d.Screen(testContext(t, time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAccounts(t, img, alice)
+}
+
+func TestPortalRefused(t *testing.T) {
+	d, _ := portalTest(t, &fakePortal{response: 1})
+	_, err := d.Screen(testContext(t, time.Minute))
+	wantError(t, err, ErrCancelled, "the screenshot was cancelled", "Save the QR code as an image and open it")
+}
+
+func TestPortalFailed(t *testing.T) {
+	d, _ := portalTest(t, &fakePortal{response: 2})
+	_, err := d.Screen(testContext(t, time.Minute))
+	wantError(t, err, ErrPortalFailed, "Save the QR code as an image and open it")
+}
+
+func TestPortalMissing(t *testing.T) {
+	d := Desktop{Wayland: "wayland-0", SessionBus: startBus(t)}
+	_, err := d.Screen(testContext(t, time.Minute))
+	wantError(t, err, ErrNoPortal, "no screenshot service is running (xdg-desktop-portal)", "Save the QR code as an image and open it")
+
+	_, err = Desktop{Wayland: "wayland-0"}.Screen(testContext(t, time.Minute))
+	wantError(t, err, ErrNoPortal, "no D-Bus session bus")
+}
+
+func TestPortalThatNeverAnswersIsClosed(t *testing.T) {
+	d, p := portalTest(t, &fakePortal{silent: true})
+	_, err := d.Screen(testContext(t, time.Second))
+	if err == nil || !strings.Contains(err.Error(), "deadline") {
+		t.Fatalf("got %v, want the context's deadline", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		t.Error("the request was left open; want Request.Close, so the desktop's dialog goes away")
+	}
+}
+
+func TestPortalAnswersThatAreNotScreenshots(t *testing.T) {
+	dir := t.TempDir()
+	huge := filepath.Join(dir, "huge.png")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: nothing is written, the size alone must stop the read.
+	if err := f.Truncate(MaxBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	notImage := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notImage, []byte("hello"), 0o600)
+	for _, tc := range []struct {
+		uri  string
+		want error
+	}{
+		{"https://example.com/shot.png", ErrPortalFailed},
+		{"file://elsewhere/tmp/shot.png", ErrPortalFailed},
+		{"file://" + filepath.Join(dir, "missing.png"), ErrPortalFailed},
+		{"file://" + dir, ErrPortalFailed},
+		{"file://" + huge, ErrTooLarge},
+		{"file://" + notImage, ErrNotImage},
+	} {
+		d, _ := portalTest(t, &fakePortal{uri: tc.uri})
+		_, err := d.Screen(testContext(t, time.Minute))
+		if err == nil || !strings.Contains(err.Error(), "Save the QR code") {
+			t.Errorf("%s: got %v, want a failure that says what to do", tc.uri, err)
+		}
+		wantError(t, err, tc.want)
+	}
+}
+
+func TestGNOMEUnderX11FallsBackWhenThePortalIsMissing(t *testing.T) {
+	display := startXvfb(t, "640x480x24")
+	showInWindow(t, display, image.Pt(100, 100), screenshotOf(t, 300, 200, alice))
+	d := Desktop{Display: display, Session: "ubuntu:GNOME", SessionBus: startBus(t)}
+	if got := d.Routes(); len(got) != 2 || got[0] != Portal || got[1] != X11 {
+		t.Fatalf("got routes %v, want [Portal X11]", got)
+	}
+	img, err := d.Screen(testContext(t, time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAccounts(t, img, alice)
+}
+
+func TestKDEUnderX11DoesNotOverrideARefusal(t *testing.T) {
+	display := startXvfb(t, "640x480x24")
+	showInWindow(t, display, image.Pt(100, 100), screenshotOf(t, 300, 200, alice))
+	d, _ := portalTest(t, &fakePortal{response: 1})
+	d.Wayland, d.Display, d.Session = "", display, "KDE"
+	_, err := d.Screen(testContext(t, time.Minute))
+	wantError(t, err, ErrCancelled)
+}
+
+// requestPath is where the portal puts the Request for a caller's token:
+// the unique name without its colon and with dots as underscores.
+func requestPath(sender, token string) dbus.ObjectPath {
+	s := strings.ReplaceAll(strings.TrimPrefix(sender, ":"), ".", "_")
+	return dbus.ObjectPath(requestPrefix + s + "/" + token)
+}

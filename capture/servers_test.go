@@ -1,0 +1,217 @@
+//go:build linux
+
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"latchkey/qrimport"
+)
+
+// The tests run real servers: an Xvfb of their own for each X11 test and a
+// private dbus-daemon for each portal test. ./test.sh installs both (xvfb,
+// dbus) and qrencode, so a missing one fails rather than skips.
+
+// startXvfb starts a virtual X server with one screen of the given geometry
+// ("640x480x24") and returns its display name.
+func startXvfb(t testing.TB, screen string) string {
+	t.Helper()
+	bin := tool(t, "Xvfb")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-displayfd", "3", "-nolisten", "tcp", "-noreset", "-screen", "0", screen)
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	display := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		r.Close()
+		display <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-display:
+		if n == "" {
+			t.Fatalf("Xvfb did not start: %s", stderr.String())
+		}
+		return ":" + n
+	case <-time.After(30 * time.Second):
+		t.Fatalf("Xvfb did not start within 30s: %s", stderr.String())
+	}
+	return ""
+}
+
+// busConfig is a session bus that only this test's processes reach: a
+// socket in a temporary folder, no service activation.
+const busConfig = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=%s</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`
+
+// startBus starts a private D-Bus session bus and returns its address.
+func startBus(t *testing.T) string {
+	t.Helper()
+	bin := tool(t, "dbus-daemon")
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "bus.conf")
+	if err := os.WriteFile(conf, fmt.Appendf(nil, busConfig, filepath.Join(dir, "bus")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--config-file="+conf, "--nofork", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting dbus-daemon: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	addr := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		addr <- strings.TrimSpace(line)
+	}()
+	select {
+	case a := <-addr:
+		if a == "" {
+			t.Fatalf("dbus-daemon did not start: %s", stderr.String())
+		}
+		return a
+	case <-time.After(30 * time.Second):
+		t.Fatalf("dbus-daemon did not start within 30s: %s", stderr.String())
+	}
+	return ""
+}
+
+// tool finds a program the tests need.
+func tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s is not installed; ./test.sh installs it (scripts/deps.sh)", name)
+	}
+	return p
+}
+
+// account is a key that a test puts in a QR code and expects back.
+type account struct{ issuer, name string }
+
+func (a account) uri() string {
+	return "otpauth://totp/" + a.issuer + ":" + a.name + "?secret=JBSWY3DPEHPK3PXP&issuer=" + a.issuer
+}
+
+var (
+	alice = account{"Example", "alice@example.com"}
+	bob   = account{"Forge", "bob"}
+)
+
+// qrCode is a QR code drawn by an independent encoder, qrencode.
+func qrCode(t *testing.T, a account) image.Image {
+	t.Helper()
+	out, err := exec.Command(tool(t, "qrencode"), "-t", "PNG", "-s", "4", "-m", "2", "-o", "-", a.uri()).Output()
+	if err != nil {
+		t.Fatalf("qrencode: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// screenshotOf lays QR codes out side by side on a white w×h picture.
+func screenshotOf(t *testing.T, w, h int, accounts ...account) *image.RGBA {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	x := 40
+	for _, a := range accounts {
+		qr := qrCode(t, a)
+		draw.Draw(img, qr.Bounds().Add(image.Pt(x, 40)), qr, qr.Bounds().Min, draw.Src)
+		x += qr.Bounds().Dx() + 40
+	}
+	return img
+}
+
+func pngBytes(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// wantAccounts checks that img holds exactly the accounts, read as the app
+// reads a capture.
+func wantAccounts(t *testing.T, img image.Image, want ...account) {
+	t.Helper()
+	res, err := qrimport.ReadImage(img)
+	if err != nil {
+		t.Fatalf("reading the capture: %v", err)
+	}
+	var got []account
+	for _, k := range res.Keys {
+		got = append(got, account{k.Issuer, k.Name})
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got accounts %v, want %v", got, want)
+	}
+}
+
+// wantError checks err against a sentinel and the words a person reads.
+func wantError(t *testing.T, err, sentinel error, words ...string) {
+	t.Helper()
+	if !errors.Is(err, sentinel) {
+		t.Fatalf("got error %v, want %v", err, sentinel)
+	}
+	for _, w := range words {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("got message %q, want it to say %q", err, w)
+		}
+	}
+}
+
+func testContext(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
