@@ -23,10 +23,18 @@ var Options = vault.Options{KDF: vault.TestKDF}
 const Password = "test"
 
 // Fixtures is the folder of other apps' real export files (see its
-// README.md), which lives in ../shared beside the repository. A test that
+// README.md), which lives in ../shared beside the repository.
+// LATCHKEY_FIXTURES names it for a checkout elsewhere (a git worktree), and
+// then it must be there: a test fails without it. Otherwise a test that
 // needs it skips, saying where it looked, when a plain clone lacks it.
 func Fixtures(t testing.TB) string {
 	t.Helper()
+	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
+			t.Fatalf("LATCHKEY_FIXTURES: %v", err)
+		}
+		return dir
+	}
 	dir := filepath.Join(repo(), "..", "shared", "fixtures", "aegis-importers")
 	if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
 		t.Skipf("fixtures of other apps' exports not found at %s (they live in ../shared beside the repository): %v", dir, err)
