@@ -65,14 +65,23 @@ func (a *app) merged(name string, rep vault.MergeReport, err error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Added %s.", countText(len(rep.Added), "account"))
 	if len(rep.Replaced) > 0 {
-		fmt.Fprintf(&b, "\n\nReplaced with the backup's copy: %s.", strings.Join(rep.Replaced, ", "))
+		fmt.Fprintf(&b, "\n\nReplaced with the backup's copy: %s.", escapedList(rep.Replaced))
 	}
 	if len(rep.Duplicates) > 0 {
-		fmt.Fprintf(&b, "\n\nAlready in the vault, kept as they are: %s.", strings.Join(rep.Duplicates, ", "))
+		fmt.Fprintf(&b, "\n\nAlready in the vault, kept as they are: %s.", escapedList(rep.Duplicates))
 	}
 	msg := widget.NewLabel(b.String())
 	msg.Wrapping = fyne.TextWrapWord
 	dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), a.win).Show()
+}
+
+// escapedList joins account labels for a message, each shown escaped.
+func escapedList(labels []string) string {
+	shown := make([]string, len(labels))
+	for i, l := range labels {
+		shown[i] = safetext.Escape(l)
+	}
+	return strings.Join(shown, ", ")
 }
 
 func countText(n int, unit string) string {
