@@ -94,6 +94,10 @@ type Desktop struct {
 	Wayland    string // $WAYLAND_DISPLAY; set in a Wayland session
 	Session    string // $XDG_CURRENT_DESKTOP, e.g. "ubuntu:GNOME" or "KDE"
 	SessionBus string // the D-Bus session bus address; "" when there is none
+
+	// shared: SessionBus is this process's own session bus, reached
+	// through the process-wide connection (see IntroducePortal).
+	shared bool
 }
 
 // CurrentDesktop describes the desktop this process runs in.
@@ -113,6 +117,7 @@ func CurrentDesktop() Desktop {
 			}
 		}
 	}
+	d.shared = d.SessionBus != ""
 	return d
 }
 

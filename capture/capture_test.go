@@ -76,7 +76,7 @@ func TestCurrentDesktopFindsTheUserBus(t *testing.T) {
 	t.Setenv("DISPLAY", ":3")
 	t.Setenv("WAYLAND_DISPLAY", "wayland-1")
 	t.Setenv("XDG_CURRENT_DESKTOP", "KDE")
-	want := Desktop{Display: ":3", Wayland: "wayland-1", Session: "KDE", SessionBus: "unix:path=/run/elsewhere"}
+	want := Desktop{Display: ":3", Wayland: "wayland-1", Session: "KDE", SessionBus: "unix:path=/run/elsewhere", shared: true}
 	if got := CurrentDesktop(); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}

@@ -26,6 +26,7 @@ const (
 	portalName       = "org.freedesktop.portal.Desktop"
 	portalPath       = dbus.ObjectPath("/org/freedesktop/portal/desktop")
 	screenshotMethod = "org.freedesktop.portal.Screenshot.Screenshot"
+	settingsReadOne  = "org.freedesktop.portal.Settings.ReadOne"
 	requestIface     = "org.freedesktop.portal.Request"
 	responseSignal   = requestIface + ".Response"
 	requestPrefix    = "/org/freedesktop/portal/desktop/request/"
@@ -56,11 +57,11 @@ func (d Desktop) portalScreenshot(ctx context.Context) (image.Image, error) {
 		return nil, fmt.Errorf("%w: no D-Bus session bus", ErrNoPortal)
 	}
 	// Not tied to ctx: when it ends we still close the request.
-	conn, err := dbus.Connect(d.SessionBus)
+	conn, release, err := d.busConn()
 	if err != nil {
 		return nil, fmt.Errorf("%w: connecting to the D-Bus session bus: %v", ErrNoPortal, err)
 	}
-	defer conn.Close()
+	defer release()
 
 	// Listen for answers before asking, or a quick one is lost. The
 	// portal answers on a path made of our unique name and a token of our
@@ -72,13 +73,16 @@ func (d Desktop) portalScreenshot(ctx context.Context) (image.Image, error) {
 	}
 	answers := make(chan *dbus.Signal, 8)
 	conn.Signal(answers)
-	err = conn.AddMatchSignalContext(ctx,
+	defer conn.RemoveSignal(answers)
+	match := []dbus.MatchOption{
 		dbus.WithMatchPathNamespace(dbus.ObjectPath(strings.TrimSuffix(requestPrefix, "/"))),
 		dbus.WithMatchInterface(requestIface),
-		dbus.WithMatchMember("Response"))
-	if err != nil {
+		dbus.WithMatchMember("Response"),
+	}
+	if err = conn.AddMatchSignalContext(ctx, match...); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
 	}
+	defer conn.RemoveMatchSignal(match...)
 	options := map[string]dbus.Variant{
 		"handle_token": dbus.MakeVariant(token),
 		"modal":        dbus.MakeVariant(true),
@@ -117,6 +121,46 @@ func (d Desktop) portalScreenshot(ctx context.Context) (image.Image, error) {
 			return readResponse(s.Body)
 		}
 	}
+}
+
+// busConn is the connection a portal call goes over. The desktop's own bus
+// is reached through the process-wide connection, the one IntroducePortal
+// introduced (and Fyne uses); a bus a test names gets its own.
+func (d Desktop) busConn() (conn *dbus.Conn, release func(), err error) {
+	if d.shared {
+		conn, err = dbus.SessionBus()
+		return conn, func() {}, err
+	}
+	conn, err = dbus.Connect(d.SessionBus)
+	if err != nil {
+		return nil, nil, err
+	}
+	return conn, func() { conn.Close() }, nil
+}
+
+// IntroducePortal makes one cheap portal call (reading the colour scheme)
+// over the process-wide session bus connection. xdg-desktop-portal tells
+// who calls by reading /proc/PID/root, which a non-dumpable process hides
+// from it, so every later call would be refused; it remembers the answer
+// for the connection. So the window calls this once at start, while the
+// process is still dumpable and holds no secret, before hardening it.
+// Finding no bus or no portal is not an error worth reporting.
+func IntroducePortal(ctx context.Context) {
+	d := CurrentDesktop()
+	if d.SessionBus == "" {
+		return
+	}
+	d.introduce(ctx)
+}
+
+func (d Desktop) introduce(ctx context.Context) error {
+	conn, release, err := d.busConn()
+	if err != nil {
+		return err
+	}
+	defer release()
+	var v dbus.Variant
+	return conn.Object(portalName, portalPath).CallWithContext(ctx, settingsReadOne, 0, "org.freedesktop.appearance", "color-scheme").Store(&v)
 }
 
 // handleToken is the last element of the request's path; random, so two

@@ -29,6 +29,7 @@ type fakePortal struct {
 	impostor string // when set, another connection answers first with this uri
 
 	mu      sync.Mutex
+	callers []dbus.Sender // who called, Settings and Screenshot alike
 	options map[string]dbus.Variant
 	handle  dbus.ObjectPath
 	closed  bool // Request.Close was called
@@ -44,6 +45,9 @@ func servePortal(t *testing.T, bus string, p *fakePortal) *fakePortal {
 	t.Cleanup(func() { conn.Close() })
 	p.bus, p.conn = bus, conn
 	if err := conn.Export(p, portalPath, "org.freedesktop.portal.Screenshot"); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Export(settings{p}, portalPath, "org.freedesktop.portal.Settings"); err != nil {
 		t.Fatal(err)
 	}
 	reply, err := conn.RequestName(portalName, dbus.NameFlagDoNotQueue)
@@ -62,6 +66,7 @@ func (p *fakePortal) Screenshot(sender dbus.Sender, parent string, options map[s
 	}
 	p.mu.Lock()
 	p.options, p.handle = options, handle
+	p.callers = append(p.callers, sender)
 	p.mu.Unlock()
 	p.conn.Export(request{p}, handle, requestIface)
 	if !p.silent {
@@ -88,6 +93,16 @@ func (p *fakePortal) answer(handle dbus.ObjectPath) {
 		results["uri"] = dbus.MakeVariant(p.uri)
 	}
 	p.conn.Emit(handle, responseSignal, p.response, results)
+}
+
+// settings is the portal's Settings object, which IntroducePortal calls.
+type settings struct{ p *fakePortal }
+
+func (s settings) ReadOne(sender dbus.Sender, namespace, key string) (dbus.Variant, *dbus.Error) {
+	s.p.mu.Lock()
+	s.p.callers = append(s.p.callers, sender)
+	s.p.mu.Unlock()
+	return dbus.MakeVariant(uint32(0)), nil
 }
 
 // request is the portal's Request object, which the caller may close.
@@ -261,4 +276,30 @@ func TestKDEUnderX11DoesNotOverrideARefusal(t *testing.T) {
 func requestPath(sender, token string) dbus.ObjectPath {
 	s := strings.ReplaceAll(strings.TrimPrefix(sender, ":"), ".", "_")
 	return dbus.ObjectPath(requestPrefix + s + "/" + token)
+}
+
+// The portal identifies a caller once per connection, which only works while
+// the process is dumpable; so the introduction and every later screenshot
+// must go over one connection, the process-wide one Fyne uses too.
+func TestIntroducedConnectionTakesTheScreenshots(t *testing.T) {
+	_, uri := screenshotFile(t, alice)
+	bus := startBus(t)
+	p := servePortal(t, bus, &fakePortal{uri: uri})
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", bus)
+	t.Setenv("WAYLAND_DISPLAY", "wayland-0")
+	IntroducePortal(testContext(t, time.Minute))
+	d := CurrentDesktop()
+	if _, err := d.Screen(testContext(t, time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	shared, err := dbus.SessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	want := dbus.Sender(shared.Names()[0])
+	if len(p.callers) != 2 || p.callers[0] != want || p.callers[1] != want {
+		t.Errorf("got calls from %v, want the introduction and the screenshot both from the shared connection %s", p.callers, want)
+	}
 }

@@ -49,6 +49,7 @@ func Run(vaultPath string) error {
 		}
 		vaultPath = p
 	}
+	introducePortal()
 	fa := fyneapp.NewWithID(AppID)
 	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vaultOpener{}, time.Now)
 	a.installTray()

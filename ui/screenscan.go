@@ -12,6 +12,7 @@ import (
 
 	"latchkey/capture"
 	"latchkey/core"
+	"latchkey/internal/harden"
 )
 
 // onScanScreen captures every screen and reads every QR code on them.
@@ -71,4 +72,15 @@ func encodePNG(img image.Image) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// introducePortal lets xdg-desktop-portal (the screenshot, and Fyne's theme
+// and file questions) know this process before it holds any secret; see
+// capture.IntroducePortal. It waits at most half a second for a slow portal.
+func introducePortal() {
+	harden.BeforeSecrets(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		capture.IntroducePortal(ctx)
+	})
 }

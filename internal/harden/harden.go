@@ -11,3 +11,10 @@ package harden
 // zero, where the system has these. It returns what could not be done, for
 // a warning; the program goes on either way.
 func Process() error { return process() }
+
+// BeforeSecrets runs f with the process dumpable again, then hardens it
+// once more. It exists for one call at the window's start, before any
+// secret (a typed password included) is in memory: xdg-desktop-portal tells
+// who calls it by reading /proc/PID/root, which a non-dumpable process hides,
+// and it remembers the answer for the D-Bus connection.
+func BeforeSecrets(f func()) { beforeSecrets(f) }

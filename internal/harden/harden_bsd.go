@@ -16,3 +16,5 @@ func process() error {
 	}
 	return nil
 }
+
+func beforeSecrets(f func()) { f() }

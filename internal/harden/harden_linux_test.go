@@ -15,6 +15,12 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("LATCHKEY_HARDEN_CHILD") != "" {
 		err := Process()
+		if os.Getenv("LATCHKEY_HARDEN_CHILD") == "before-secrets" {
+			BeforeSecrets(func() {
+				d, _ := unix.PrctlRetInt(unix.PR_GET_DUMPABLE, 0, 0, 0, 0)
+				fmt.Printf("inside=%d ", d)
+			})
+		}
 		dumpable, _ := unix.PrctlRetInt(unix.PR_GET_DUMPABLE, 0, 0, 0, 0)
 		var lim unix.Rlimit
 		unix.Getrlimit(unix.RLIMIT_CORE, &lim)
@@ -38,5 +44,17 @@ func TestProcessIsNotDumpable(t *testing.T) {
 	}
 	if got, want := strings.TrimSpace(string(out)), "err=<nil> dumpable=0 core=0/0"; got != want {
 		t.Errorf("after Process: got %q, want %q", got, want)
+	}
+}
+
+func TestBeforeSecretsHardensAgain(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "LATCHKEY_HARDEN_CHILD=before-secrets")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v", err)
+	}
+	if got, want := strings.TrimSpace(string(out)), "inside=1 err=<nil> dumpable=0 core=0/0"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
