@@ -64,7 +64,7 @@ func TestOutNeverReplacesTheVault(t *testing.T) {
 		}
 	}
 	// The refused kits made no new codes: the old ones still open the vault.
-	v, err := vault.OpenWithBackupCode(path, codes[0])
+	v, err := testVault.OpenWithBackupCode(path, codes[0])
 	if err != nil {
 		t.Fatalf("an old backup code after the refused kits: %v", err)
 	}
@@ -165,7 +165,7 @@ func TestSymlinkedVaultCommands(t *testing.T) {
 	if r := runCLI(t, "", env, "list", "--vault", real); r.stdout != "Example\talice@google.com\n" {
 		t.Errorf("the real vault lists %q, want the account added through the link", r.stdout)
 	}
-	v, err := vault.Open(link, []byte("correct horse"))
+	v, err := testVault.Open(link, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}

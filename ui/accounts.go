@@ -272,8 +272,8 @@ func (s *accountsScreen) copyCode(id string) {
 		msg += fmt.Sprintf(" The clipboard clears in %d s.", int(clearAfter.Seconds()))
 	}
 	s.say(msg)
-	a.LastUsed = now
-	if err := s.app.v.Update(a); err == nil {
+	// A use, not an edit: Modified stays (sync tells edits apart by it).
+	if err := s.app.v.MarkUsed(id); err == nil {
 		s.app.save()
 	}
 }

@@ -10,9 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 
-	"latchkey/interop"
-	"latchkey/otp"
-	"latchkey/qrimport"
+	"latchkey/core"
 	"latchkey/vault"
 )
 
@@ -48,7 +46,7 @@ func (a *app) onAddFromImage() {
 			return
 		}
 		r.Close()
-		a.decodeImages([]imageSource{{name: r.URI().Name(), path: r.URI().Path()}})
+		a.decodeImages([]core.Image{{Name: r.URI().Name(), Path: r.URI().Path()}})
 	}, a.win)
 	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
 	d.Show()
@@ -63,12 +61,12 @@ func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
 		return
 	}
 	a.touch()
-	var images, others []imageSource
+	var images, others []core.Image
 	for _, u := range uris {
 		if u.Scheme() != "file" {
 			continue
 		}
-		src := imageSource{name: u.Name(), path: u.Path()}
+		src := core.Image{Name: u.Name(), Path: u.Path()}
 		if looksLikeImage(u.Path()) {
 			images = append(images, src)
 		} else {
@@ -104,32 +102,19 @@ func (a *app) onDroppedLocked(uris []fyne.URI) {
 }
 
 // importFile reads a dropped export file (size-capped) and imports it.
-func (a *app) importFile(src imageSource) {
-	a.busy("Reading " + src.name + "…")
+func (a *app) importFile(src core.Image) {
+	a.busy("Reading " + src.Name + "…")
 	a.background(func() {
-		data, err := readFileCapped(src.path, maxImportFile)
+		data, err := core.ReadFile(src.Path)
 		fyne.Do(func() {
 			a.idleAgain()
 			if err != nil {
-				a.showError("Could not read "+src.name, err)
+				a.showError("Could not read "+src.Name, err)
 				return
 			}
-			a.importData(src.name, data)
+			a.importData(src.Name, data)
 		})
 	})
-}
-
-// maxImportFile caps a file read for import: the larger of an export's
-// and a Latchkey backup's caps.
-const maxImportFile = max(int64(interop.MaxFileSize), int64(vault.MaxFileSize))
-
-func readFileCapped(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return readCapped(f, limit)
 }
 
 // readFileHead reads a file's first 16 bytes, enough to tell formats apart.
@@ -165,42 +150,20 @@ func looksLikeImage(path string) bool {
 	return false
 }
 
-// imageSource is an image file (path) or one already in memory (data).
-type imageSource struct {
-	name string
-	path string
-	data []byte
-}
-
-// addTo adds the source's QR codes to c.
-func (s imageSource) addTo(c *qrimport.Collector) error {
-	if s.path != "" {
-		return c.AddFile(s.path)
-	}
-	img, err := decodeImage(s.data)
-	if err != nil {
-		return err
-	}
-	return c.AddImage(img)
-}
-
-// decodeImages reads QR codes from images in the background. One collector
-// sees them all, so a Google export split over several screenshots joins up.
-func (a *app) decodeImages(images []imageSource) {
+// decodeImages reads QR codes from images in the background, as one
+// batch, so a Google export split over several screenshots joins up.
+func (a *app) decodeImages(images []core.Image) {
 	a.busy("Looking for QR codes…")
 	a.background(func() {
-		var c qrimport.Collector
+		found, unread := core.ReadImages(images)
 		var problems []string
-		for _, im := range images {
-			if err := im.addTo(&c); err != nil {
-				problems = append(problems, im.name+": "+advice(err))
-			}
+		for _, e := range unread {
+			problems = append(problems, e.Name+": "+advice(e.Err))
 		}
-		found, more := fromQR(c.Result())
-		problems = append(problems, more...)
+		problems = append(problems, problemsOf(found)...)
 		fyne.Do(func() {
 			a.idleAgain()
-			a.review(found, problems)
+			a.review(found.Accounts, problems)
 		})
 	})
 }
@@ -214,12 +177,12 @@ func (a *app) onPaste() {
 	a.touch()
 	text := strings.TrimSpace(a.fyne.Clipboard().Content())
 	if text != "" {
-		res, err := qrimport.ReadText(text)
+		found, err := core.ReadText(text)
 		if err != nil {
 			a.showProblems([]string{"The clipboard: " + advice(err)})
 			return
 		}
-		a.review(fromQR(res))
+		a.review(found.Accounts, problemsOf(found))
 		return
 	}
 	a.background(func() {
@@ -229,30 +192,16 @@ func (a *app) onPaste() {
 				a.showError("Nothing to add from the clipboard", err)
 				return
 			}
-			a.decodeImages([]imageSource{{name: "the clipboard image", data: data}})
+			a.decodeImages([]core.Image{{Name: "the clipboard image", Data: data}})
 		})
 	})
 }
 
-// fromQR turns what qrimport found into accounts to review and sentences
-// about what went wrong.
-func fromQR(res qrimport.Result) ([]imported, []string) {
-	found := make([]imported, 0, len(res.Keys))
-	for _, k := range res.Keys {
-		found = append(found, imported{key: k})
-	}
+// problemsOf says what went wrong with QR codes and links, as sentences.
+func problemsOf(found core.Found) []string {
 	var problems []string
-	for _, p := range res.Problems {
+	for _, p := range found.Problems {
 		problems = append(problems, capitalise(advice(p)))
 	}
-	return found, problems
-}
-
-// imported is an account found by an import route, before it is added.
-type imported struct {
-	key    otp.Key
-	tags   []string
-	note   string
-	pinned bool
-	icon   []byte
+	return problems
 }

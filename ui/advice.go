@@ -3,7 +3,7 @@ package ui
 import (
 	"errors"
 
-	"latchkey/interop"
+	"latchkey/core"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -35,9 +35,9 @@ func advice(err error) string {
 		return "that backup code has a typo. Check each character and try again."
 	case errors.Is(err, vault.ErrWrongBackupCode):
 		return "that backup code does not open this vault, or it was already used."
-	case errors.Is(err, vault.ErrNotFound):
+	case errors.Is(err, vault.ErrNoAccount):
 		return "that account no longer exists."
-	case errors.Is(err, interop.ErrWrongPassword):
+	case errors.Is(err, core.ErrWrongPassword):
 		return "three wrong passwords, or the file is damaged. The password is the one chosen when exporting from the other app; export again if it is lost."
 	case errors.As(err, &batch):
 		return batch.Error() + ". Add all the export's QR codes at once: select every screenshot, or show them all on the screen and scan."

@@ -246,7 +246,7 @@ func TestMergeBackupReplacesWhenAsked(t *testing.T) {
 		}
 		test.Tap(findButton(t, h.win, "Replace"))
 	}
-	h.app.mergeBackup("backup.latchkey", data)
+	h.app.importData("backup.latchkey", data)
 	got := h.open.v.Accounts()
 	if len(got) != 2 || got[0].Key.Name != "alice-work" {
 		t.Fatalf("got %d accounts, first %q, want 2 with GitHub renamed alice-work", len(got), got[0].Key.Name)
@@ -259,13 +259,13 @@ func TestMergeBackupReplacesWhenAsked(t *testing.T) {
 func TestMergeBackupCorruptAndCancelled(t *testing.T) {
 	h, _ := mergeHarness(t)
 	h.app.asked = func() { answerPassword(t, h, "x") }
-	h.app.mergeBackup("broken.latchkey", []byte(fakeBackupMagic))
+	h.app.importData("broken.latchkey", []byte(fakeBackupMagic))
 	if m := shown(h); !strings.Contains(m, "not a Latchkey backup, or it is damaged") {
 		t.Errorf("a corrupt backup did not say so:\n%s", m)
 	}
 	h2, data := mergeHarness(t)
 	h2.app.asked = func() { test.Tap(findButton(t, h2.win, "Cancel")) }
-	h2.app.mergeBackup("backup.latchkey", data)
+	h2.app.importData("backup.latchkey", data)
 	if got := len(h2.open.v.Accounts()); got != 1 {
 		t.Errorf("got %d accounts after cancelling the password, want 1", got)
 	}
@@ -399,7 +399,7 @@ func TestLockingCancelsAnOpenQuestion(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		h.app.mergeBackup("backup.latchkey", data)
+		h.app.importData("backup.latchkey", data)
 	}()
 	select {
 	case <-done:

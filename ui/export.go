@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -15,11 +15,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/core"
 	"latchkey/internal/safetext"
-	"latchkey/interop"
-	"latchkey/kit"
 	"latchkey/otp"
-	"latchkey/qrimport"
 	"latchkey/vault"
 )
 
@@ -29,61 +27,67 @@ const (
 	plainQRWarning   = "The QR codes are NOT encrypted: anyone who sees or photographs them can make your codes. Show them only to your own phone, with nobody looking."
 )
 
-// confirmPlain asks before a plain export.
-func (a *app) confirmPlain(title, warning string, then func()) {
-	if a.v == nil {
+// plainConfirm answers core's question before a plain export with a
+// dialog, from the worker making the export.
+type plainConfirm struct{ app *app }
+
+var _ core.Confirmer = plainConfirm{}
+
+func (p plainConfirm) ConfirmPlain(f core.Format) bool {
+	title, warning := "Export links?", plainFileWarning
+	switch f {
+	case core.FormatAegis:
+		title = "Export an Aegis file?"
+	case core.FormatGoogleQR:
+		title, warning = "Show Google Authenticator QR codes?", plainQRWarning
+	case core.FormatKit:
+		return true // the kit's form said what it holds and was confirmed
+	}
+	return askAndWait(p.app, func(answer func(bool)) {
+		d := dialog.NewConfirm(title, warning, answer, p.app.win)
+		d.SetConfirmText("Export")
+		d.SetDismissText("Cancel")
+		d.Show()
+	})
+}
+
+// exportPlain makes a plain export in the background through core, which
+// asks first; then the result goes to done on the UI goroutine, while the
+// vault is still open.
+func exportPlain[T any](a *app, build func(accounts []vault.Account, c core.Confirmer) (T, error), done func(T)) {
+	v := a.v
+	if v == nil {
 		return
 	}
 	a.touch()
-	d := dialog.NewConfirm(title, warning, func(ok bool) {
-		if ok && a.v != nil {
-			then()
+	a.background(func() {
+		accounts := v.Accounts()
+		out, err := build(accounts, plainConfirm{app: a})
+		for _, acct := range accounts {
+			clear(acct.Key.Secret)
 		}
-	}, a.win)
-	d.SetConfirmText("Export")
-	d.SetDismissText("Cancel")
-	d.Show()
+		fyne.Do(func() {
+			switch {
+			case errors.Is(err, core.ErrDeclined):
+			case err != nil:
+				a.showError("Could not export", err)
+			case a.v != nil:
+				done(out)
+			}
+		})
+	})
 }
 
 func (a *app) onExportLinks() {
-	a.confirmPlain("Export links?", plainFileWarning, func() {
-		a.savePrivate("latchkey-accounts.txt", linksExport(a.v.Accounts()), "links")
+	exportPlain(a, core.URIList, func(data []byte) {
+		a.savePrivate("latchkey-accounts.txt", data, "links")
 	})
-}
-
-// linksExport is one otpauth:// URI a line.
-func linksExport(accounts []vault.Account) []byte {
-	var b bytes.Buffer
-	for _, acct := range accounts {
-		b.WriteString(acct.Key.URI() + "\n")
-		clear(acct.Key.Secret)
-	}
-	return b.Bytes()
 }
 
 func (a *app) onExportAegis() {
-	a.confirmPlain("Export an Aegis file?", plainFileWarning, func() {
-		data, err := aegisExport(a.v.Accounts())
-		if err != nil {
-			a.showError("Could not export", err)
-			return
-		}
+	exportPlain(a, core.Aegis, func(data []byte) {
 		a.savePrivate("aegis-export-plain.json", data, "Aegis file")
 	})
-}
-
-// aegisExport is a plain Aegis vault with what Latchkey keeps beside keys.
-func aegisExport(accounts []vault.Account) ([]byte, error) {
-	entries := make([]interop.Entry, 0, len(accounts))
-	for _, acct := range accounts {
-		entries = append(entries, interop.Entry{Key: acct.Key, Tags: acct.Tags, Note: acct.Note, Pinned: acct.Pinned, Icon: acct.Icon})
-	}
-	var buf bytes.Buffer
-	err := interop.WriteAegis(&buf, entries)
-	for _, acct := range accounts {
-		clear(acct.Key.Secret)
-	}
-	return buf.Bytes(), err
 }
 
 // savePrivate asks where to save data that is not encrypted and writes it
@@ -103,18 +107,15 @@ func (a *app) savePrivate(name string, data []byte, what string) {
 // onExportGoogle shows the accounts as Google Authenticator export QR
 // codes, for the phone to scan off the screen.
 func (a *app) onExportGoogle() {
-	a.confirmPlain("Show Google Authenticator QR codes?", plainQRWarning, func() {
-		var keys []otp.Key
-		for _, acct := range a.v.Accounts() {
-			keys = append(keys, acct.Key)
-		}
-		pngs, skipped, err := qrimport.MigrationPNGs(keys, 560)
-		if err != nil {
-			a.showError("Could not make the QR codes", err)
-			return
-		}
-		newGoogleExport(a, pngs, skipped).show()
-	})
+	type codes struct {
+		pngs    [][]byte
+		skipped []otp.Key
+	}
+	build := func(accounts []vault.Account, c core.Confirmer) (codes, error) {
+		pngs, skipped, err := core.GoogleQR(accounts, 560, c)
+		return codes{pngs, skipped}, err
+	}
+	exportPlain(a, build, func(g codes) { newGoogleExport(a, g.pngs, g.skipped).show() })
 }
 
 // googleExport pages through the export's QR codes.
@@ -235,40 +236,21 @@ func (f *kitForm) onConfirmed(ok bool) {
 	f.app.chooseSaveFile("Save the recovery kit", intro, "latchkey-recovery-kit.html", f.write)
 }
 
-// write makes the new codes and the page in the background, then writes it.
+// write makes the kit through core in the background: the file first,
+// then the new codes, then the page. replace says the person agreed to
+// replace a file already at path.
 func (f *kitForm) write(path string, replace bool) {
 	a := f.app
 	v := a.v
 	if v == nil {
 		return
 	}
-	withAccounts := f.accounts.Checked
+	req := core.KitRequest{Path: path, NewCodes: true, WithAccounts: f.accounts.Checked, Now: a.now()}
 	a.busy("Making the recovery kit…")
 	a.background(func() {
-		codes, err := v.RegenerateBackupCodes()
-		if err == nil {
-			err = v.Save()
-		}
-		var page bytes.Buffer
-		if err == nil {
-			k := kit.Kit{VaultPath: v.Path(), BackupCodes: codes, Created: a.now()}
-			if st, e := v.LastBackup(); e == nil && st.Enabled {
-				k.BackupDir = st.Dir
-			}
-			if withAccounts {
-				k.Accounts = v.Accounts()
-			}
-			err = kit.Write(&page, k)
-			for _, acct := range k.Accounts {
-				clear(acct.Key.Secret)
-			}
-		}
+		codes, err := core.WriteKit(v, req, a.createPrivate(replace), plainConfirm{app: a})
 		fyne.Do(func() {
 			a.idleAgain()
-			if err == nil {
-				err = a.writePrivate(path, page.Bytes(), replace)
-			}
-			clear(page.Bytes())
 			switch {
 			case err != nil && codes != nil:
 				// The old codes are gone: show the new ones rather than lose them.
@@ -281,6 +263,13 @@ func (f *kitForm) write(path string, replace bool) {
 			}
 		})
 	})
+}
+
+// createPrivate is core's file for the kit: the one writer,
+// vault.WriteFile, under writePrivate's rules.
+func (a *app) createPrivate(replace bool) core.Create {
+	o := privateOptions(a.path, replace)
+	return func(path string) (core.PrivateFile, error) { return core.NewFile(path, o) }
 }
 
 // kitSaved offers to open the saved kit in the browser, to print it.

@@ -35,6 +35,7 @@ type fakeVault struct {
 	// the real one does when only the automatic backup fails).
 	setPasswordError error
 
+	now        func() time.Time   // MarkUsed's clock; nil is time.Now
 	backups    []fakeBackupWrite  // what WriteBackup was asked to write
 	status     vault.BackupStatus // what LastBackup reports
 	backupNows int                // BackupNow calls
@@ -108,9 +109,26 @@ func (f *fakeVault) Update(a vault.Account) error {
 	defer f.mu.Unlock()
 	i := f.index(a.ID)
 	if i < 0 {
-		return vault.ErrNotFound
+		return vault.ErrNoAccount
 	}
 	f.accounts[i] = cloneAccount(a)
+	f.dirty = true
+	return nil
+}
+
+// MarkUsed is vault.MarkUsed's contract: LastUsed changes, Modified not.
+func (f *fakeVault) MarkUsed(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := f.index(id)
+	if i < 0 {
+		return vault.ErrNoAccount
+	}
+	now := time.Now
+	if f.now != nil {
+		now = f.now
+	}
+	f.accounts[i].LastUsed = now()
 	f.dirty = true
 	return nil
 }
@@ -120,7 +138,7 @@ func (f *fakeVault) Delete(id string) (vault.Account, error) {
 	defer f.mu.Unlock()
 	i := f.index(id)
 	if i < 0 {
-		return vault.Account{}, vault.ErrNotFound
+		return vault.Account{}, vault.ErrNoAccount
 	}
 	a := f.accounts[i]
 	f.accounts = slices.Delete(f.accounts, i, i+1)
@@ -234,7 +252,7 @@ func (f *fakeVault) Move(id string, index int) error {
 	defer f.mu.Unlock()
 	i := f.index(id)
 	if i < 0 {
-		return vault.ErrNotFound
+		return vault.ErrNoAccount
 	}
 	a := f.accounts[i]
 	f.accounts = slices.Delete(f.accounts, i, i+1)
@@ -315,7 +333,7 @@ func (o *fakeOpener) Create(path string, pw []byte) (store, []string, error) {
 
 func (o *fakeOpener) Open(path string, pw []byte) (store, error) {
 	if o.v == nil {
-		return nil, vault.ErrNotFound
+		return nil, vault.ErrNoFile
 	}
 	if subtle.ConstantTimeCompare(pw, o.v.password) != 1 {
 		return nil, fmt.Errorf("opening %s: %w", path, vault.ErrWrongPassword)
@@ -329,7 +347,7 @@ func (o *fakeOpener) Open(path string, pw []byte) (store, error) {
 
 func (o *fakeOpener) OpenWithBackupCode(path, code string) (store, error) {
 	if o.v == nil {
-		return nil, vault.ErrNotFound
+		return nil, vault.ErrNoFile
 	}
 	for i, c := range o.v.codes {
 		if subtle.ConstantTimeCompare([]byte(c), []byte(code)) == 1 {
@@ -343,7 +361,7 @@ func (o *fakeOpener) OpenWithBackupCode(path, code string) (store, error) {
 
 func (o *fakeOpener) CheckPassword(path string, pw []byte) error {
 	if o.v == nil {
-		return vault.ErrNotFound
+		return vault.ErrNoFile
 	}
 	if subtle.ConstantTimeCompare(pw, o.v.password) != 1 {
 		return fmt.Errorf("opening %s: %w", path, vault.ErrWrongPassword)
@@ -463,7 +481,7 @@ func newHarness(t testing.TB, accounts []vault.Account) *harness {
 	t.Cleanup(w.Close)
 	h := &harness{t: t, fa: fa, win: w, open: &fakeOpener{}, clock: newFakeClock()}
 	if accounts != nil {
-		h.open.v = &fakeVault{path: "/test/vault", password: []byte(testPassword), codes: []string{"AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF"}, settings: vault.DefaultSettings()}
+		h.open.v = &fakeVault{path: "/test/vault", password: []byte(testPassword), codes: []string{"AAAA-BBBB-CCCC", "DDDD-EEEE-FFFF"}, settings: vault.DefaultSettings(), now: h.clock.now}
 		_, err := h.open.v.Add(accounts...)
 		must(t, err)
 		h.open.v.dirty = false

@@ -173,3 +173,16 @@ func TestInitialSkipsControls(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileMergeReportShownHarmlessly: the summary after restoring from
+// a backup names replaced and kept duplicates escaped.
+func TestHostileMergeReportShownHarmlessly(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	label := hostileAccount(t, "JBSWY3DPEHPK3PXP").Key.Label()
+	h.app.merged("backup.latchkey", vault.MergeReport{Added: []string{label}, Replaced: []string{label}, Duplicates: []string{label}}, nil)
+	if m := strings.Join(onScreen(h), "\n"); strings.Count(m, safetext.Escape(label)) != 2 {
+		t.Errorf("the summary does not name the replaced and the kept account escaped:\n%s", m)
+	}
+	harmless(t, h, "the restore summary")
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/interop"
@@ -206,5 +208,26 @@ func TestThreeWrongExportPasswords(t *testing.T) {
 	}
 	if got := len(h.open.v.Accounts()); got != 0 {
 		t.Errorf("got %d accounts, want none", got)
+	}
+}
+
+// TestReviewMarksARepeat: the same credential twice in what was found is
+// added once, as the command line and core.Merge do.
+func TestReviewMarksARepeat(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.fa.Clipboard().SetContent(githubURI + "\n" + strings.Replace(githubURI, "alice@example.com", "alice-again", 1))
+	h.app.onPaste()
+	checks := reviewChecks(h)
+	if len(checks) != 2 || !checks[0].Checked || checks[1].Checked || !strings.HasSuffix(checks[1].Text, "(already in this list)") {
+		var got []string
+		for _, c := range checks {
+			got = append(got, fmt.Sprintf("%q ticked %v", c.Text, c.Checked))
+		}
+		t.Fatalf("got rows %v, want the first ticked and the repeat marked and unticked", got)
+	}
+	test.Tap(findButton(t, h.win, "Add 1"))
+	if got := len(h.open.v.Accounts()); got != 1 {
+		t.Errorf("got %d accounts, want the credential added once", got)
 	}
 }

@@ -160,14 +160,13 @@ func (f *manualForm) onAdd() {
 	if problem != "" {
 		return
 	}
-	found := []imported{{key: k}}
-	if f.app.duplicates(found)[0] {
+	if f.app.inVault(k) {
 		f.problem.SetText("This key is already in the vault.")
 		f.problem.Show()
 		return
 	}
 	f.dialog.Hide()
-	f.app.addImported(found)
+	f.app.addKey(k)
 }
 
 func (a *app) onAddManual() {

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/core"
 	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
@@ -25,53 +25,29 @@ func (a *app) onRestoreBackup() {
 	a.openFile(a.settings().BackupDir, a.importData)
 }
 
-// mergeBackup opens a backup with its password (asking again after a
-// wrong one) and adds its accounts to the vault. Duplicates are kept as
-// they are unless the person says to replace them, one by one.
-func (a *app) mergeBackup(name string, data []byte) {
-	v := a.v
-	if v == nil {
-		return
-	}
-	a.busy("Reading " + name + "…")
-	a.background(func() {
-		var b *vault.Backup
-		var err error
-		for try := 0; try < 3; try++ {
-			var pw []byte
-			pw, err = a.askPasswordFor(name, "Type the password of this Latchkey backup: the vault's password when the backup was made, or the separate password chosen for it.", try > 0)()
-			if err != nil {
-				break
-			}
-			b, err = a.vaults.ReadBackup(data, pw)
-			clear(pw)
-			releaseKDFMemory()
-			if !errors.Is(err, vault.ErrWrongPassword) {
-				break
-			}
-		}
-		clear(data)
-		var rep vault.MergeReport
-		var st vault.BackupStatus
+// mergeBackup adds the accounts of a backup core has read (found, or
+// why it could not) to the vault, on the worker goroutine. Duplicates are
+// kept as they are unless the person says to replace them, one by one.
+func (a *app) mergeBackup(v store, name string, found core.Found, err error) {
+	var rep vault.MergeReport
+	var st vault.BackupStatus
+	if err == nil {
+		rep, err = core.Merge(v, found.Accounts, &replaceAsker{app: a})
+		found.Wipe()
 		if err == nil {
-			ask := &replaceAsker{app: a}
-			rep, err = v.Merge(b.Accounts, ask.replace)
-			b.Wipe()
-			if err == nil {
-				err = v.Save()
-				if errors.Is(err, vault.ErrBackupFailed) {
-					err = nil // the status line says so
-				}
+			err = v.Save()
+			if errors.Is(err, vault.ErrBackupFailed) {
+				err = nil // the status line says so
 			}
-			st, _ = v.LastBackup()
 		}
-		fyne.Do(func() {
-			a.idleAgain()
-			a.merged(name, rep, err)
-			if err == nil {
-				a.showBackupStatus(v, st)
-			}
-		})
+		st, _ = v.LastBackup()
+	}
+	fyne.Do(func() {
+		a.idleAgain()
+		a.merged(name, rep, err)
+		if err == nil {
+			a.showBackupStatus(v, st)
+		}
 	})
 }
 
@@ -89,14 +65,23 @@ func (a *app) merged(name string, rep vault.MergeReport, err error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Added %s.", countText(len(rep.Added), "account"))
 	if len(rep.Replaced) > 0 {
-		fmt.Fprintf(&b, "\n\nReplaced with the backup's copy: %s.", strings.Join(rep.Replaced, ", "))
+		fmt.Fprintf(&b, "\n\nReplaced with the backup's copy: %s.", escapedList(rep.Replaced))
 	}
 	if len(rep.Duplicates) > 0 {
-		fmt.Fprintf(&b, "\n\nAlready in the vault, kept as they are: %s.", strings.Join(rep.Duplicates, ", "))
+		fmt.Fprintf(&b, "\n\nAlready in the vault, kept as they are: %s.", escapedList(rep.Duplicates))
 	}
 	msg := widget.NewLabel(b.String())
 	msg.Wrapping = fyne.TextWrapWord
 	dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), a.win).Show()
+}
+
+// escapedList joins account labels for a message, each shown escaped.
+func escapedList(labels []string) string {
+	shown := make([]string, len(labels))
+	for i, l := range labels {
+		shown[i] = safetext.Escape(l)
+	}
+	return strings.Join(shown, ", ")
 }
 
 func countText(n int, unit string) string {
@@ -128,36 +113,32 @@ func backupAdvice(err error) string {
 // goroutine.
 type replaceAsker struct {
 	app    *app
-	always *bool // the answer for the rest, once given
+	always *core.Choice // the answer for the rest, once given
 }
+
+var _ core.Chooser = (*replaceAsker)(nil)
 
 // replaceAnswer is the person's answer to one duplicate.
 type replaceAnswer struct {
 	replace, forRest bool
 }
 
-func (r *replaceAsker) replace(existing, incoming vault.Account) bool {
-	if sameAccount(existing, incoming) {
-		return false // nothing would change
-	}
+func (r *replaceAsker) KeepOrReplace(existing, incoming vault.Account) core.Choice {
 	if r.always != nil {
 		return *r.always
 	}
 	ans := askAndWait(r.app, func(answer func(replaceAnswer)) {
 		r.app.showReplacePrompt(existing, incoming, answer)
 	})
+	choice := core.Keep
+	if ans.replace {
+		choice = core.Replace
+	}
 	if ans.forRest {
-		r.always = &ans.replace
+		r.always = &choice
 	}
 	fyne.Do(func() { r.app.busy("Restoring…") })
-	return ans.replace
-}
-
-// sameAccount reports whether replacing existing with incoming would
-// change nothing the person sees.
-func sameAccount(existing, incoming vault.Account) bool {
-	return existing.Key.Equal(incoming.Key) && existing.Note == incoming.Note &&
-		existing.Pinned == incoming.Pinned && slices.Equal(existing.Tags, incoming.Tags)
+	return choice
 }
 
 func (a *app) showReplacePrompt(existing, incoming vault.Account, answer func(replaceAnswer)) {

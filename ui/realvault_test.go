@@ -12,33 +12,26 @@ import (
 	"latchkey/vault"
 )
 
+// realVault is the real vault package with its test knob: real files,
+// cheap key derivation.
+var realVault = vaultOpener{opts: vault.Options{KDF: vault.TestKDF}}
+
 // TestRealVaultBackupFlows runs the backup routes against the real vault
-// package (with its real key derivation, a few seconds): a backup file with
-// its own password, merged back (every account a duplicate, nothing asked),
-// the current-password check, and the backup restored as a new vault.
+// package: a backup file with its own password, merged back (every account
+// a duplicate, nothing asked), the current-password check, and the backup
+// restored as a new vault.
 func TestRealVaultBackupFlows(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the real key derivation about ten times (15 s); -short skips it")
-	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "vault.latchkey")
-	v, _, err := vault.Create(path, []byte(testPassword))
+	v, _, err := realVault.opts.Create(path, []byte(testPassword))
 	must(t, err)
 	_, err = v.Add(account(t, githubURI, nil), account(t, gitlabURI, nil))
 	must(t, err)
 	must(t, v.Save())
 	must(t, v.Close())
 
-	fa := test.NewTempApp(t)
-	w := fa.NewWindow("Latchkey")
-	t.Cleanup(w.Close)
-	a := newApp(fa, w, path, vaultOpener{}, time.Now)
-	a.startTick = func(func()) *ticker { return nil }
-	a.background = func(f func()) { f() }
-	a.afterSave = nil
-	a.start()
-	h := &harness{t: t, app: a, fa: fa, win: w}
-	h.unlock()
+	h := realHarness(t, path)
+	a := h.app
 	t.Cleanup(func() { a.shutdown() })
 	if !a.backupState.known || a.backupState.status.Last.IsZero() {
 		t.Errorf("got backup state %+v after unlock, want a verified backup made", a.backupState)
@@ -66,15 +59,65 @@ func TestRealVaultBackupFlows(t *testing.T) {
 		t.Errorf("got %d accounts after merging duplicates, want 2", got)
 	}
 
-	if err := (vaultOpener{}).CheckPassword(path, []byte("not it")); err == nil {
+	if err := realVault.CheckPassword(path, []byte("not it")); err == nil {
 		t.Error("CheckPassword accepted a wrong password")
 	}
-	must(t, (vaultOpener{}).CheckPassword(path, []byte(testPassword)))
+	must(t, realVault.CheckPassword(path, []byte(testPassword)))
 
-	nv, codes, err := (vaultOpener{}).RestoreAsNew(backup, []byte("separate backup password"), filepath.Join(dir, "new", "vault.latchkey"))
+	nv, codes, err := realVault.RestoreAsNew(backup, []byte("separate backup password"), filepath.Join(dir, "new", "vault.latchkey"))
 	must(t, err)
 	defer nv.Close()
 	if len(nv.Accounts()) != 2 || len(codes) == 0 {
 		t.Errorf("got %d accounts and %d new codes from the restore, want 2 and a fresh set (the backup carried none)", len(nv.Accounts()), len(codes))
 	}
+}
+
+// TestCopyRecordsUseNotEdit: copying a code marks the account used in the
+// real vault, saved, and leaves Modified as it was (sync tells edits from
+// uses by it).
+func TestCopyRecordsUseNotEdit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "vault.latchkey")
+	v, _, err := realVault.opts.Create(path, []byte(testPassword))
+	must(t, err)
+	_, err = v.Add(account(t, githubURI, nil))
+	must(t, err)
+	must(t, v.Save())
+	before := v.Accounts()[0]
+	must(t, v.Close())
+
+	h := realHarness(t, path)
+	a := h.app
+	a.accounts.copyCode(before.ID)
+	if h.clipboard() == "" {
+		t.Fatal("nothing was copied")
+	}
+	must(t, a.shutdown())
+
+	v2, err := realVault.opts.Open(path, []byte(testPassword))
+	must(t, err)
+	defer v2.Close()
+	after := v2.Accounts()[0]
+	if after.LastUsed.IsZero() || !after.LastUsed.After(before.Modified) {
+		t.Errorf("got LastUsed %v after copying, want it recorded and saved", after.LastUsed)
+	}
+	if !after.Modified.Equal(before.Modified) {
+		t.Errorf("got Modified %v after copying, want it unchanged at %v", after.Modified, before.Modified)
+	}
+}
+
+// realHarness is the app, unlocked, on the real vault at path.
+func realHarness(t *testing.T, path string) *harness {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	w := fa.NewWindow("Latchkey")
+	t.Cleanup(w.Close)
+	a := newApp(fa, w, path, realVault, time.Now)
+	a.startTick = func(func()) *ticker { return nil }
+	a.background = func(f func()) { f() }
+	a.afterSave = nil
+	a.start()
+	h := &harness{t: t, app: a, fa: fa, win: w}
+	h.unlock()
+	return h
 }

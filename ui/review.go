@@ -9,14 +9,16 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/core"
 	"latchkey/internal/safetext"
+	"latchkey/otp"
 	"latchkey/vault"
 )
 
 // review adds what an import route found. One new account is added at
 // once; several, or any duplicate, go through a list with checkboxes first.
 // Problems are listed with what to do about them.
-func (a *app) review(found []imported, problems []string) {
+func (a *app) review(found []vault.Account, problems []string) {
 	if a.v == nil {
 		return
 	}
@@ -24,28 +26,13 @@ func (a *app) review(found []imported, problems []string) {
 		a.showProblems(problems)
 		return
 	}
-	dup := a.duplicates(found)
-	if len(found) == 1 && !dup[0] && len(problems) == 0 {
+	status := core.Duplicates(a.v.Accounts(), found)
+	if len(found) == 1 && status[0] == core.New && len(problems) == 0 {
 		a.addImported(found)
 		return
 	}
-	r := newReviewDialog(a, found, dup, problems)
+	r := newReviewDialog(a, found, status, problems)
 	r.show()
-}
-
-// duplicates marks each found account whose key is already in the vault.
-func (a *app) duplicates(found []imported) []bool {
-	have := a.v.Accounts()
-	dup := make([]bool, len(found))
-	for i, f := range found {
-		for _, h := range have {
-			if h.Key.SameSecret(f.key) {
-				dup[i] = true
-				break
-			}
-		}
-	}
-	return dup
 }
 
 func (a *app) showProblems(problems []string) {
@@ -58,17 +45,24 @@ func (a *app) showProblems(problems []string) {
 	d.Show()
 }
 
-// addImported adds accounts to the vault and says so.
-func (a *app) addImported(found []imported) {
+// inVault reports whether the vault already has k's credential.
+func (a *app) inVault(k otp.Key) bool {
+	return core.Duplicates(a.v.Accounts(), []vault.Account{{Key: k}})[0] != core.New
+}
+
+// addKey adds one account typed by hand.
+func (a *app) addKey(k otp.Key) { a.addImported([]vault.Account{{Key: k}}) }
+
+// addImported adds the accounts the person chose (duplicates included, if
+// ticked) to the vault and says so.
+func (a *app) addImported(found []vault.Account) {
 	now := a.now()
-	accounts := make([]vault.Account, 0, len(found))
-	for _, f := range found {
-		accounts = append(accounts, vault.Account{
-			Key: f.key, Tags: f.tags, Note: f.note, Pinned: f.pinned, Icon: f.icon,
-			Created: now, Modified: now,
-		})
+	accounts := make([]vault.Account, len(found))
+	for i, f := range found {
+		f.Created, f.Modified = now, now
+		accounts[i] = f
 	}
-	added, err := a.v.Add(accounts...)
+	rep, err := core.AddAll(a.v, accounts)
 	if err != nil {
 		a.showError("Could not add the accounts", err)
 		return
@@ -77,10 +71,10 @@ func (a *app) addImported(found []imported) {
 	trace("added")
 	if a.accounts != nil {
 		a.accounts.reload()
-		if len(added) == 1 {
-			a.accounts.say("Added " + safetext.Escape(added[0].Key.Label()) + ".")
+		if len(rep.Added) == 1 {
+			a.accounts.say("Added " + safetext.Escape(rep.Added[0]) + ".")
 		} else {
-			a.accounts.say(fmt.Sprintf("Added %d accounts.", len(added)))
+			a.accounts.say(fmt.Sprintf("Added %d accounts.", len(rep.Added)))
 		}
 	}
 }
@@ -88,25 +82,28 @@ func (a *app) addImported(found []imported) {
 // reviewDialog lists found accounts with a checkbox each.
 type reviewDialog struct {
 	app      *app
-	found    []imported
+	found    []vault.Account
 	checks   []*widget.Check
 	problems []string
 	add      *widget.Button
 	dialog   dialog.Dialog
 }
 
-func newReviewDialog(a *app, found []imported, dup []bool, problems []string) *reviewDialog {
+func newReviewDialog(a *app, found []vault.Account, status []core.Status, problems []string) *reviewDialog {
 	r := &reviewDialog{app: a, found: found, problems: problems}
 	for i, f := range found {
-		label := safetext.Escape(f.key.Label())
+		label := safetext.Escape(f.Key.Label())
 		if label == "" {
 			label = "(unnamed account)"
 		}
-		if dup[i] {
+		switch status[i] {
+		case core.InVault:
 			label += "  (already in the vault)"
+		case core.Repeated:
+			label += "  (already in this list)"
 		}
 		c := widget.NewCheck(label, r.onCheck)
-		c.SetChecked(!dup[i])
+		c.SetChecked(status[i] == core.New)
 		r.checks = append(r.checks, c)
 	}
 	return r
@@ -151,8 +148,8 @@ func (r *reviewDialog) setAll(on bool) {
 	}
 }
 
-func (r *reviewDialog) selected() []imported {
-	var out []imported
+func (r *reviewDialog) selected() []vault.Account {
+	var out []vault.Account
 	for i, c := range r.checks {
 		if c.Checked {
 			out = append(out, r.found[i])

@@ -16,7 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"latchkey/interop"
+	"latchkey/core"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -193,36 +193,87 @@ func TestRecoveryKitRegeneratesCodes(t *testing.T) {
 	}
 }
 
-func TestPlainExportsAskFirstAndRoundTrip(t *testing.T) {
+func TestPlainExportsAskFirst(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	h.app.onExportLinks()
-	if m := shown(h); !strings.Contains(m, "NOT encrypted") {
-		t.Errorf("the links export does not warn that it is not encrypted:\n%s", m)
-	}
-	accounts := h.open.v.Accounts()
-	lines := strings.Fields(string(linksExport(h.open.v.Accounts())))
-	if len(lines) != len(accounts) {
-		t.Fatalf("got %d links, want %d", len(lines), len(accounts))
-	}
-	for i, l := range lines {
-		if k := mustKey(t, l); !k.Equal(accounts[i].Key) {
-			t.Errorf("link %d reads back as %s, want %s", i, k.Label(), accounts[i].Key.Label())
+	for _, c := range []struct {
+		name   string
+		export func()
+		says   string
+	}{
+		{"links", h.app.onExportLinks, "NOT encrypted: anyone who reads it"},
+		{"Aegis", h.app.onExportAegis, "NOT encrypted: anyone who reads it"},
+		{"Google", h.app.onExportGoogle, "NOT encrypted: anyone who sees or photographs them"},
+	} {
+		asked := 0
+		h.app.asked = func() {
+			asked++
+			if m := shown(h); !strings.Contains(m, c.says) {
+				t.Errorf("%s: the question does not warn that the export is not encrypted:\n%s", c.name, m)
+			}
+			test.Tap(findButton(t, h.win, "Cancel"))
+		}
+		c.export()
+		if asked != 1 {
+			t.Errorf("%s: asked %d times, want once", c.name, asked)
+		}
+		// Declined: nothing to save or show.
+		if m := shown(h); strings.Contains(m, "Save the ") || strings.Contains(m, "Code 1 of") {
+			t.Errorf("%s: a declined export went on:\n%s", c.name, m)
 		}
 	}
-	data, err := aegisExport(h.open.v.Accounts())
-	must(t, err)
-	res, err := interop.Read(data, nil)
-	must(t, err)
-	if len(res.Entries) != len(accounts) {
-		t.Fatalf("the Aegis export reads back %d entries, want %d", len(res.Entries), len(accounts))
-	}
-	for i, e := range res.Entries {
-		if !e.Key.SameSecret(accounts[i].Key) || e.Note != accounts[i].Note {
-			t.Errorf("Aegis entry %d reads back as %s %q, want %s %q", i, e.Key.Label(), e.Note, accounts[i].Key.Label(), accounts[i].Note)
+	// Confirmed: each file export is saved where the person says, with
+	// what core makes from the same accounts.
+	for _, c := range []struct {
+		name   string
+		export func()
+		want   func([]vault.Account) ([]byte, error)
+	}{
+		{"links.txt", h.app.onExportLinks, func(a []vault.Account) ([]byte, error) { return core.URIList(a, yes{}) }},
+		{"aegis.json", h.app.onExportAegis, func(a []vault.Account) ([]byte, error) { return core.Aegis(a, yes{}) }},
+	} {
+		h.app.asked = func() { test.Tap(findButton(t, h.win, "Export")) }
+		c.export()
+		dir := t.TempDir()
+		var entries []*widget.Entry
+		overlays := h.win.Canvas().Overlays().List()
+		for _, o := range testObjects(overlays[len(overlays)-1]) {
+			if e, ok := o.(*widget.Entry); ok {
+				entries = append(entries, e)
+			}
+		}
+		if len(entries) != 2 {
+			t.Fatalf("%s: got %d entries in the save form, want the folder and the name", c.name, len(entries))
+		}
+		entries[0].SetText(dir)
+		entries[1].SetText(c.name)
+		test.Tap(findButton(t, h.win, "Save"))
+		got, err := os.ReadFile(filepath.Join(dir, c.name))
+		must(t, err)
+		want, err := c.want(h.open.v.Accounts())
+		must(t, err)
+		if c.name == "links.txt" && !bytes.Equal(got, want) {
+			t.Errorf("%s: got\n%s\nwant what core makes:\n%s", c.name, got, want)
+		}
+		// Aegis files carry random ids: compare what they read back as.
+		gf, err := core.Reader{}.File(c.name, got)
+		must(t, err)
+		wf, err := core.Reader{}.File(c.name, want)
+		must(t, err)
+		if len(gf.Accounts) != len(wf.Accounts) || len(gf.Accounts) != 3 {
+			t.Fatalf("%s: got %d accounts back, want 3 as core makes", c.name, len(gf.Accounts))
+		}
+		for i := range gf.Accounts {
+			if !gf.Accounts[i].Key.Equal(wf.Accounts[i].Key) || gf.Accounts[i].Note != wf.Accounts[i].Note {
+				t.Errorf("%s: account %d reads back as %s, want %s", c.name, i, gf.Accounts[i].Key.Label(), wf.Accounts[i].Key.Label())
+			}
 		}
 	}
 }
+
+type yes struct{}
+
+func (yes) ConfirmPlain(core.Format) bool { return true }
 
 func TestGoogleExportPagesAndNamesWhatDoesNotFit(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))

@@ -153,8 +153,14 @@ func confirmReplace(a *app, path string, then func(replace bool)) {
 // whole or not at all, never over the vault, its lock or its backups, and
 // over an existing file only when the person agreed (replace).
 func (a *app) writePrivate(path string, data []byte, replace bool) error {
-	if err := vault.WriteFile(path, data, vault.WriteOptions{Replace: replace, Vault: a.path}); err != nil {
+	if err := vault.WriteFile(path, data, privateOptions(a.path, replace)); err != nil {
 		return fmt.Errorf("saving %s: %w", filepath.Base(path), err)
 	}
 	return nil
+}
+
+// privateOptions are the writer's rules for a file the window saves: never
+// the open vault, its lock or backups; over a file only when replace.
+func privateOptions(vaultPath string, replace bool) vault.WriteOptions {
+	return vault.WriteOptions{Replace: replace, Vault: vaultPath}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/pquerna/otp/hotp"
 	"github.com/pquerna/otp/totp"
 
+	"latchkey/core"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -475,8 +476,8 @@ func TestAddByPasteAndDuplicates(t *testing.T) {
 	if got := len(h.open.v.Accounts()); got != 4 {
 		t.Errorf("got %d accounts after pasting a duplicate, want 4", got)
 	}
-	found := []imported{{key: mustKey(t, githubURI)}, {key: mustKey(t, "otpauth://totp/X:y?secret=MFRGGZDFMZTWQ2LL")}}
-	r := newReviewDialog(h.app, found, h.app.duplicates(found), nil)
+	found := []vault.Account{{Key: mustKey(t, githubURI)}, {Key: mustKey(t, "otpauth://totp/X:y?secret=MFRGGZDFMZTWQ2LL")}}
+	r := newReviewDialog(h.app, found, core.Duplicates(h.open.v.Accounts(), found), nil)
 	r.show()
 	if r.checks[0].Checked || !strings.Contains(r.checks[0].Text, "already") || !r.checks[1].Checked {
 		t.Errorf("got checks %v/%q and %v, want the duplicate unticked and marked, the new one ticked", r.checks[0].Checked, r.checks[0].Text, r.checks[1].Checked)
@@ -654,7 +655,7 @@ func TestAddFromImageFileAndDrop(t *testing.T) {
 		t.Fatalf("qrencode: %v %s", err, out)
 	}
 	// The file dialog's route: one image, one new account, added at once.
-	h.app.decodeImages([]imageSource{{name: "one.png", path: one}})
+	h.app.decodeImages([]core.Image{{Name: "one.png", Path: one}})
 	if got := len(h.open.v.Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after opening one image, want 4", got)
 	}
@@ -671,7 +672,7 @@ func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 	h.unlock()
 	var b bytes.Buffer
 	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
-	h.app.decodeImages([]imageSource{{name: "blank.png", data: b.Bytes()}})
+	h.app.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
 	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "no QR code found") {
 		t.Error("a blank image did not say no QR code was found")
 	}
@@ -699,9 +700,9 @@ func TestScreenCaptureUnderX(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	data, err := captureScreen()
 	must(t, err)
-	img, err := decodeImage(data)
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	must(t, err)
-	if img.Bounds().Dx() < 100 || img.Bounds().Dy() < 100 {
-		t.Errorf("got a %v capture, want the whole screen", img.Bounds())
+	if cfg.Width < 100 || cfg.Height < 100 {
+		t.Errorf("got a %dx%d capture, want the whole screen", cfg.Width, cfg.Height)
 	}
 }

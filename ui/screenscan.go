@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"latchkey/capture"
+	"latchkey/core"
 	"latchkey/internal/harden"
 )
 
@@ -29,7 +30,7 @@ func (a *app) onScanScreen() {
 				a.showError("Could not capture the screen", err)
 				return
 			}
-			a.decodeImages([]imageSource{{name: "the screen", data: data}})
+			a.decodeImages([]core.Image{{Name: "the screen", Data: data}})
 		})
 	})
 }

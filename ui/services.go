@@ -1,6 +1,9 @@
 package ui
 
-import "latchkey/vault"
+import (
+	"latchkey/core"
+	"latchkey/vault"
+)
 
 // store is the open vault as the window uses it. *vault.Vault satisfies it;
 // tests give a fast in-memory one.
@@ -10,6 +13,7 @@ type store interface {
 	Account(id string) (vault.Account, bool)
 	Add(a ...vault.Account) ([]vault.Account, error)
 	Update(a vault.Account) error
+	MarkUsed(id string) error
 	Delete(id string) (vault.Account, error)
 	Restore(a vault.Account, index int) error
 	Settings() vault.Settings
@@ -60,37 +64,38 @@ type opener interface {
 	RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (store, []string, error)
 }
 
-// vaultOpener is the real vault package.
-type vaultOpener struct{}
+// vaultOpener is the real vault package, with its options (the zero value
+// in the app; tests set vault.TestKDF).
+type vaultOpener struct{ opts vault.Options }
 
 func (vaultOpener) Exists(path string) bool { return vault.Exists(path) }
 
-func (vaultOpener) Create(path string, password []byte) (store, []string, error) {
-	v, codes, err := vault.Create(path, password)
+func (o vaultOpener) Create(path string, password []byte) (store, []string, error) {
+	v, codes, err := o.opts.Create(path, password)
 	if err != nil {
 		return nil, nil, err
 	}
 	return v, codes, nil
 }
 
-func (vaultOpener) Open(path string, password []byte) (store, error) {
-	v, err := vault.Open(path, password)
+func (o vaultOpener) Open(path string, password []byte) (store, error) {
+	v, err := o.opts.Open(path, password)
 	if err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-func (vaultOpener) OpenWithBackupCode(path, code string) (store, error) {
-	v, err := vault.OpenWithBackupCode(path, code)
+func (o vaultOpener) OpenWithBackupCode(path, code string) (store, error) {
+	v, err := o.opts.OpenWithBackupCode(path, code)
 	if err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-func (vaultOpener) CheckPassword(path string, pw []byte) error {
-	b, err := vault.OpenBackup(path, pw)
+func (o vaultOpener) CheckPassword(path string, pw []byte) error {
+	b, err := o.opts.OpenBackup(path, pw)
 	if err != nil {
 		return err
 	}
@@ -98,20 +103,20 @@ func (vaultOpener) CheckPassword(path string, pw []byte) error {
 	return nil
 }
 
-func (vaultOpener) ReadBackup(data, pw []byte) (*vault.Backup, error) {
-	return vault.ReadBackup(data, pw)
+func (o vaultOpener) ReadBackup(data, pw []byte) (*vault.Backup, error) {
+	return o.opts.ReadBackup(data, pw)
 }
 
-func (vaultOpener) RestoreAsNew(backupPath string, pw []byte, newPath string) (store, []string, error) {
-	v, codes, err := vault.RestoreAsNew(backupPath, pw, newPath)
+func (o vaultOpener) RestoreAsNew(backupPath string, pw []byte, newPath string) (store, []string, error) {
+	v, codes, err := core.Restore(o.opts, backupPath, newPath, core.Unlock{Password: pw})
 	if err != nil {
 		return nil, nil, err
 	}
 	return v, codes, nil
 }
 
-func (vaultOpener) RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (store, []string, error) {
-	v, codes, err := vault.RestoreWithBackupCode(backupPath, code, newPath, newPassword)
+func (o vaultOpener) RestoreWithBackupCode(backupPath, code, newPath string, newPassword []byte) (store, []string, error) {
+	v, codes, err := core.Restore(o.opts, backupPath, newPath, core.Unlock{Code: code, NewPassword: newPassword})
 	if err != nil {
 		return nil, nil, err
 	}
