@@ -1,15 +1,16 @@
 package qrimport
 
 import (
+	"context"
 	"errors"
 	"math"
 	"runtime"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
-	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // errDecoderPanic reports a panic inside gozxing, contained. Its message never
@@ -199,15 +200,23 @@ func down(g *gray) (*gray, float64, float64) {
 // some candidate failed away from every code read (a page of several codes,
 // one of them harder), later passes add what they find.
 func decodeGray(g *gray) ([]code, error) {
+	return decodeGrayBudget(g, newBudget(context.Background(), Budget{}))
+}
+
+// decodeGrayBudget is decodeGray within a budget: once it is spent, the
+// codes read so far come with a *StoppedError.
+func decodeGrayBudget(g *gray, b *budget) ([]code, error) {
 	order := passOrder(g)
 	var (
 		firstErr error
-		st       state
 		focused  bool
 	)
-	st.seen = map[string]bool{}
+	st := state{seen: map[string]bool{}, b: b}
 	extra := 0
 	for i, p := range order {
+		if !b.ok() {
+			break
+		}
 		err := st.run(g, p)
 		if err != nil && firstErr == nil {
 			firstErr = err
@@ -228,12 +237,15 @@ func decodeGray(g *gray) ([]code, error) {
 			extra++
 		}
 	}
-	if len(st.found) > 0 && !st.regionsDone {
+	if len(st.found) > 0 && !st.regionsDone && b.ok() {
 		// Fewer codes read than areas that look like codes: a tiny one
 		// may sit beside a big one.
 		if err := st.run(g, pass{name: "regions", regions: true}); err != nil && firstErr == nil {
 			firstErr = err
 		}
+	}
+	if err := b.err(len(st.found)); err != nil {
+		return readingOrder(st.found), err
 	}
 	if len(st.found) == 0 {
 		return nil, firstErr
@@ -253,6 +265,8 @@ type state struct {
 	pending [][3]point // finder patterns of candidates no pass could read yet
 	// regionsDone is set once the areas that look like codes were tried.
 	regionsDone bool
+	b           *budget
+	tries       int // triples sampled and decoded, for tests of growth
 }
 
 type point struct{ x, y float64 }
@@ -428,14 +442,8 @@ func (st *state) look(img *gray, p pass, toOrig func(x, y float64) point) {
 			st.found = append(st.found, c)
 		}
 	}
-	if !p.multi {
-		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newSource(img)))
-		if err != nil {
-			return
-		}
-		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
-			add(r.GetText(), r.GetResultPoints())
-		}
+	// The picture, its bits and the decoder's working copies.
+	if !st.b.spend(2 * int64(img.w) * int64(img.h)) {
 		return
 	}
 	var matrix *gozxing.BitMatrix
@@ -448,23 +456,132 @@ func (st *state) look(img *gray, p pass, toOrig func(x, y float64) point) {
 	if err != nil {
 		return
 	}
-	// The multi reader's loop, keeping the candidates that fail.
-	dets, err := multidetector.NewMultiDetector(matrix).DetectMulti(hints)
-	if err != nil {
+	scan := scanFinders(matrix)
+	if scan.full {
+		// Read what was found, then stop.
+		defer st.b.halt(StopFinders)
+	}
+	det := detector.NewDetector(matrix)
+	dec := decoder.NewDecoder()
+	if !p.multi {
+		// The single reader's choice: the best-shaped triple, tried with
+		// the next best as it may be a stray pattern's.
+		for _, t := range scan.bestTriples(singleTries) {
+			if !st.b.spend(triedBytes) {
+				return
+			}
+			st.tries++
+			d, err := det.ProcessFinderPatternInfo(detector.NewFinderPatternInfo(t.bl, t.tl, t.tr))
+			if err != nil {
+				continue
+			}
+			if r, err := dec.Decode(d.GetBits(), hints); err == nil {
+				add(r.GetText(), d.GetPoints())
+				return
+			}
+		}
 		return
 	}
-	dec := decoder.NewDecoder()
-	for _, d := range dets {
+	used := make([]bool, len(scan.pats))
+	read, failed := 0, 0
+	defer func() { st.tries += read + failed }()
+	for _, t := range scan.triples() {
+		if used[t.idx[0]] || used[t.idx[1]] || used[t.idx[2]] {
+			continue // a pattern of a code read: a mix of two codes
+		}
+		// Triples are tried likeliest first: a long run of failures
+		// means a picture full of finder-like shapes, or codes this pass
+		// cannot read; others will look closer.
+		if failed > maxFailedTries+2*read {
+			return
+		}
+		// Sampling and decoding one costs about a 4 KB grid.
+		if !st.b.spend(triedBytes) {
+			return
+		}
+		d, err := det.ProcessFinderPatternInfo(detector.NewFinderPatternInfo(t.bl, t.tl, t.tr))
+		if err != nil {
+			if t.score < likelyCode {
+				failed++
+				continue
+			}
+			// gozxing gives up when its count of modules falls between
+			// two sizes a code can have: try both.
+			if d, r := st.decodeNear(matrix, dec, t); r != nil {
+				used[t.idx[0]], used[t.idx[1]], used[t.idx[2]] = true, true, true
+				read++
+				add(r.GetText(), d)
+				continue
+			}
+			failed++
+			st.addPending([3]point{orig(t.bl), orig(t.tl), orig(t.tr)})
+			continue
+		}
 		r, err := dec.Decode(d.GetBits(), hints)
 		if err != nil {
+			failed++
 			if pts := d.GetPoints(); len(pts) >= 3 {
-				st.pending = append(st.pending, [3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])})
+				st.addPending([3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])})
 			}
 			continue
 		}
+		used[t.idx[0]], used[t.idx[1]], used[t.idx[2]] = true, true, true
+		read++
 		add(r.GetText(), d.GetPoints())
 	}
 }
+
+// maxPending bounds the candidates kept for a closer look: only the first
+// maxCandidates get one, the rest only decide whether to look further.
+const maxPending = 1024
+
+func (st *state) addPending(tri [3]point) {
+	if len(st.pending) < maxPending {
+		st.pending = append(st.pending, tri)
+	}
+}
+
+// maxFailedTries is how many triples one pass tries in vain, besides two
+// per code it reads, before it leaves the rest to other passes.
+const maxFailedTries = 256
+
+// triedBytes is what trying one triple is charged to the budget.
+const triedBytes = 4 << 10
+
+// likelyCode is the timing score above which a triple is taken for a code
+// worth a closer look when it cannot be read at once.
+const likelyCode = 0.6
+
+// decodeNear samples a triple at the two code sizes nearest its finder
+// patterns' spacing, without an alignment pattern (screenshots are flat),
+// and decodes it.
+func (st *state) decodeNear(m *gozxing.BitMatrix, dec *decoder.Decoder, t triple) ([]gozxing.ResultPoint, *common.DecoderResult) {
+	ms := (t.bl.GetEstimatedModuleSize() + t.tl.GetEstimatedModuleSize() + t.tr.GetEstimatedModuleSize()) / 3
+	n := (math.Round(gozxing.ResultPoint_Distance(t.tl, t.tr)/ms)+math.Round(gozxing.ResultPoint_Distance(t.tl, t.bl)/ms))/2 + 7
+	below := int(n) - (int(n)+3)%4 // sizes are 4k+1
+	dims := []int{below, below + 4}
+	if n-float64(below) > 2 {
+		dims[0], dims[1] = dims[1], dims[0]
+	}
+	for _, dim := range dims {
+		if dim < 21 || dim > 177 {
+			continue
+		}
+		tr := detector.Detector_createTransform(t.tl, t.tr, t.bl, nil, dim)
+		bits, err := detector.Detector_sampleGrid(m, tr, dim)
+		if err != nil {
+			continue
+		}
+		if r, err := dec.Decode(bits, hints); err == nil {
+			return []gozxing.ResultPoint{t.bl, t.tl, t.tr}, r
+		}
+	}
+	return nil, nil
+}
+
+// singleTries is how many of the best-shaped triples the single reader
+// tries.
+const singleTries = 3
 
 // readingOrder sorts codes as a person reads a page: rows top to bottom,
 // left to right within a row. A code belongs to the row of the first code

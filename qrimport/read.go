@@ -2,6 +2,7 @@ package qrimport
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -116,12 +117,23 @@ func ReadText(text string) (Result, error) {
 // value is ready to use. A code seen twice (the same screenshot added again)
 // counts once. A Collector is not safe for concurrent use.
 type Collector struct {
+	// Budget bounds the work on each image added; the zero value means
+	// DefaultBudget.
+	Budget Budget
+
 	texts []string
 	seen  map[string]bool
+	stops []error // a *StoppedError per image cut short, for Result.Problems
 }
 
 // AddFile adds every QR code in an image file.
 func (c *Collector) AddFile(path string) error {
+	return c.AddFileContext(context.Background(), path)
+}
+
+// AddFileContext is AddFile, stopping when ctx is done with the codes read
+// so far (see AddImageContext).
+func (c *Collector) AddFileContext(ctx context.Context, path string) error {
 	data, err := readCapped(path)
 	if err != nil {
 		return err
@@ -134,7 +146,7 @@ func (c *Collector) AddFile(path string) error {
 		}
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	if err := c.AddImage(img); err != nil {
+	if err := c.AddImageContext(ctx, img); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return nil
@@ -142,6 +154,14 @@ func (c *Collector) AddFile(path string) error {
 
 // AddImage adds every QR code in img.
 func (c *Collector) AddImage(img image.Image) error {
+	return c.AddImageContext(context.Background(), img)
+}
+
+// AddImageContext adds every QR code in img, within c.Budget and until ctx
+// is done. A reading cut short keeps the codes read so far and puts a
+// *StoppedError (wrapping ErrStopped) in Result.Problems; it is the error
+// only when no code was read before.
+func (c *Collector) AddImageContext(ctx context.Context, img image.Image) error {
 	if img == nil {
 		return ErrEmpty
 	}
@@ -152,12 +172,15 @@ func (c *Collector) AddImage(img image.Image) error {
 	if b.Empty() {
 		return ErrEmpty
 	}
-	codes, err := decodeImageCodes(img)
-	if err != nil {
+	codes, err := decodeImageCodes(img, newBudget(ctx, c.Budget))
+	if err != nil && len(codes) == 0 {
 		return err
 	}
 	for _, cd := range codes {
 		c.add(cd.text)
+	}
+	if err != nil {
+		c.stops = append(c.stops, err)
 	}
 	return nil
 }
@@ -243,6 +266,7 @@ func (c *Collector) Result() Result {
 			r.Problems = append(r.Problems, &ContentError{Content: kind})
 		}
 	}
+	r.Problems = append(r.Problems, c.stops...)
 	for _, id := range order {
 		b := batches[id]
 		if b.clash {
@@ -327,14 +351,18 @@ func decodeImage(data []byte) (img image.Image, err error) {
 	return img, nil
 }
 
-// decodeImageCodes finds every QR code in img, in reading order.
-func decodeImageCodes(img image.Image) (codes []code, err error) {
+// decodeImageCodes finds every QR code in img, in reading order. When the
+// budget runs out it returns the codes read so far with a *StoppedError.
+func decodeImageCodes(img image.Image, b *budget) (codes []code, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			codes, err = nil, errDecoderPanic
 		}
 	}()
-	codes, err = decodeGray(toGray(img))
+	codes, err = decodeGrayBudget(toGray(img), b)
+	if errors.Is(err, ErrStopped) {
+		return codes, err
+	}
 	if len(codes) == 0 {
 		if err != nil {
 			return nil, fmt.Errorf("%w (%w)", ErrNoQRCode, err)

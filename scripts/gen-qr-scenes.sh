@@ -4,16 +4,20 @@
 # real screenshot brings. Everything is deterministic (fixed texts, no random
 # seeds), so a failure can be reproduced from the file name alone.
 #
-#   scripts/gen-qr-scenes.sh OUTDIR
+#   scripts/gen-qr-scenes.sh OUTDIR [sheet-N...]
 #
 # Writes OUTDIR/IMAGE files and OUTDIR/manifest.tsv: one line per QR code an
-# image holds, "FILE<TAB>KIND<TAB>TEXT". Needs qrencode, ImageMagick (convert),
-# sha1sum and base32 (coreutils).
+# image holds, "FILE<TAB>KIND<TAB>TEXT". Needs qrencode, ImageMagick (convert,
+# montage), sha1sum and base32 (coreutils). With sheet-N arguments it makes
+# only sheets of N codes each (sheet-100, sheet-1000...), for measuring how
+# reading grows with the number of codes; the full set holds sheet-200 and
+# sheet-500.
 set -euo pipefail
-out=${1:?usage: gen-qr-scenes.sh OUTDIR}
+out=${1:?usage: gen-qr-scenes.sh OUTDIR [sheet-N...]}
+shift
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-for t in qrencode convert identify sha1sum base32 base64; do
+for t in qrencode convert identify montage sha1sum base32 base64; do
 	command -v "$t" >/dev/null || { echo "gen-qr-scenes: $t is missing" >&2; exit 3; }
 done
 work=$(mktemp -d)
@@ -362,6 +366,44 @@ k_downtiny() { # 4K and 5K screenshots shrunk by a viewer or a chat app: modules
 	done
 }
 
+k_bigsheet() { # k_bigsheet N: N codes of 2-pixel modules tiled 5:4 in 99-pixel cells, as a printed recovery sheet
+	local count=$1 cols rows i t tiles=() texts=()
+	cols=$(awk -v n="$count" 'BEGIN { c = sqrt(n * 5 / 4); printf "%d", (c == int(c)) ? c : int(c) + 1 }')
+	rows=$(((count + cols - 1) / cols))
+	mkdir -p "$work/big$count"
+	# One awk for every text (a process per secret would take minutes):
+	# 32 base32 characters from a fixed MINSTD sequence (exact in any awk). Short
+	# enough for version 6 (41 modules), so each code fits its cell.
+	mapfile -t texts < <(awk -v n="$count" 'BEGIN {
+		a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"; x = 12345 + n
+		for (i = 0; i < n; i++) {
+			s = ""
+			for (j = 0; j < 32; j++) { x = (x * 48271) % 2147483647; s = s substr(a, int(x / 67108864) + 1, 1) }
+			printf "otpauth://totp/Sheet%%20%d:user%d@example.com?secret=%s&issuer=Sheet%%20%d\n", i, i, s, i
+		}
+	}')
+	for ((i = 0; i < count; i++)); do
+		tiles+=("$work/big$count/$i.png")
+		qr "$work/big$count/$i.png" 2 4 "${texts[$i]}"
+	done
+	# 2475x1980 pixels for 500 codes: the image zbarimg reads at once.
+	montage "${tiles[@]}" -tile "${cols}x$rows" -geometry '99x99>+0+0' -background white -depth 8 "$out/sheet-$count.png"
+	man "sheet-$count.png" "sheet-$count" "${texts[@]}"
+}
+
+if (($#)); then
+	for k in "$@"; do
+		case $k in
+		sheet-[1-9]*) k_bigsheet "${k#sheet-}" ;;
+		*) echo "gen-qr-scenes: unknown kind $k (only sheet-N can be made alone)" >&2; exit 2 ;;
+		esac
+	done
+	cat "$out"/*.man | LC_ALL=C sort -s -t$'\t' -k1,1 >"$out/manifest.tsv"
+	rm -f "$out"/*.man
+	exit 0
+fi
+
+k_bigsheet 200 & k_bigsheet 500 &
 k_plain & k_tiny 4k 3840 2160 200 & wait
 k_tiny 5k 5120 2880 250 & k_hidpi & wait
 k_downscaled & k_dark & wait
