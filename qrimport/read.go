@@ -138,7 +138,7 @@ func (c *Collector) AddFileContext(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	img, err := decodeImage(data)
+	g, err := decodeGrayData(data)
 	if err != nil {
 		// A small text file holding a URI is as good as a paste.
 		if errors.Is(err, ErrNotImage) && looksLikeURI(data) {
@@ -146,7 +146,7 @@ func (c *Collector) AddFileContext(ctx context.Context, path string) error {
 		}
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	if err := c.AddImageContext(ctx, img); err != nil {
+	if err := c.addGray(ctx, g); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
 	return nil
@@ -172,7 +172,16 @@ func (c *Collector) AddImageContext(ctx context.Context, img image.Image) error 
 	if b.Empty() {
 		return ErrEmpty
 	}
-	codes, err := decodeImageCodes(img, newBudget(ctx, c.Budget))
+	g, err := safeGray(img)
+	if err != nil {
+		return err
+	}
+	return c.addGray(ctx, g)
+}
+
+// addGray adds every QR code in g.
+func (c *Collector) addGray(ctx context.Context, g *gray) error {
+	codes, err := decodeGrayCodes(g, newBudget(ctx, c.Budget))
 	if err != nil && len(codes) == 0 {
 		return err
 	}
@@ -351,15 +360,58 @@ func decodeImage(data []byte) (img image.Image, err error) {
 	return img, nil
 }
 
-// decodeImageCodes finds every QR code in img, in reading order. When the
+// decodeGrayData decodes an image file's bytes to luminance: a PNG
+// straight (see pngGray), other formats through image.Decode.
+func decodeGrayData(data []byte) (*gray, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, ErrNotImage
+	}
+	if err := checkSize(cfg.Width, cfg.Height); err != nil {
+		return nil, err
+	}
+	if format == "png" {
+		if g, err := safePNGGray(data); err == nil {
+			return g, nil
+		}
+		// Interlaced, or damaged in a way image/png may yet accept.
+	}
+	img, err := decodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	return safeGray(img)
+}
+
+// safePNGGray is pngGray with any panic contained.
+func safePNGGray(data []byte) (g *gray, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, errPNG
+		}
+	}()
+	return pngGray(data)
+}
+
+// safeGray is toGray with any panic of img's methods contained.
+func safeGray(img image.Image) (g *gray, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, errDecoderPanic
+		}
+	}()
+	return toGray(img), nil
+}
+
+// decodeGrayCodes finds every QR code in g, in reading order. When the
 // budget runs out it returns the codes read so far with a *StoppedError.
-func decodeImageCodes(img image.Image, b *budget) (codes []code, err error) {
+func decodeGrayCodes(g *gray, b *budget) (codes []code, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			codes, err = nil, errDecoderPanic
 		}
 	}()
-	codes, err = decodeGrayBudget(toGray(img), b)
+	codes, err = decodeGrayBudget(g, b)
 	if errors.Is(err, ErrStopped) {
 		return codes, err
 	}
