@@ -35,9 +35,9 @@ var hints = map[gozxing.DecodeHintType]interface{}{
 // finds a code: the cheap common case first, the hard cases after.
 type pass struct {
 	name string
-	// prepare derives the picture to search; nil when the pass does not
-	// apply to this image. scale and offset map found points back.
-	prepare func(g *gray) (p *gray, scale float64, offset float64)
+	// prepare derives the picture to search; a view without a picture
+	// when the pass does not apply to this image.
+	prepare func(g *gray) view
 	multi   bool // the multi reader finds every code; the single reader is more forgiving
 	global  bool // global histogram binarizer instead of the hybrid one
 	tiles   bool // doubles a big image tile by tile instead of prepare
@@ -127,72 +127,79 @@ func focus(rest []pass, inverted, closeFirst bool) {
 	sort.SliceStable(rest, func(i, j int) bool { return rank(rest[i]) < rank(rest[j]) })
 }
 
-func same(g *gray) (*gray, float64, float64)     { return g, 1, 0 }
-func inverted(g *gray) (*gray, float64, float64) { return g.invert(), 1, 0 }
-
-func stretched(g *gray) (*gray, float64, float64) {
-	s := g.stretch()
-	if s == g {
-		return nil, 0, 0
-	}
-	return s, 1, 0
+// view is a picture a pass searches: g's shades mapped through lut (nil:
+// as they are), points mapped back to the image's by scale and offset. A
+// lookup table costs no copy of the picture (see hybridBitsLUT).
+type view struct {
+	g             *gray
+	lut           *[256]byte
+	scale, offset float64
 }
 
-func stretchedInverted(g *gray) (*gray, float64, float64) {
-	s, _, _ := stretched(g)
-	if s == nil {
-		return nil, 0, 0
+func same(g *gray) view     { return view{g: g, scale: 1} }
+func inverted(g *gray) view { return view{g: g, lut: &invertLUT, scale: 1} }
+
+func stretched(g *gray) view {
+	lut := g.stretchLUT()
+	if lut == nil {
+		return view{}
 	}
-	return s.invert(), 1, 0
+	return view{g: g, lut: lut, scale: 1}
 }
 
-func darkThreshold(g *gray) (*gray, float64, float64) {
+func stretchedInverted(g *gray) view {
+	lut := g.stretchLUT()
+	if lut == nil {
+		return view{}
+	}
+	return view{g: g, lut: compose(lut, &invertLUT), scale: 1}
+}
+
+func darkThreshold(g *gray) view {
 	lo, med, _ := g.levels()
-	return g.threshold(byte((int(lo) + int(med)) / 2)), 1, 0
+	return view{g: g, lut: thresholdLUT(byte((int(lo) + int(med)) / 2)), scale: 1}
 }
 
-func lightThreshold(g *gray) (*gray, float64, float64) {
+func lightThreshold(g *gray) view {
 	_, med, hi := g.levels()
 	// Light modules on a mid-grey page: only the lightest shades count,
 	// and they become the dark modules.
-	return g.threshold(byte((int(hi) + int(med) + 1) / 2)).invert(), 1, 0
+	return view{g: g, lut: compose(thresholdLUT(byte((int(hi)+int(med)+1)/2)), &invertLUT), scale: 1}
 }
 
 func border(g *gray) int { return max(16, min(g.w, g.h)/8) }
 
-func padWhite(g *gray) (*gray, float64, float64) {
+func padWhite(g *gray) view {
 	b := border(g)
-	return g.pad(b, 255), 1, float64(b)
+	return view{g: g.pad(b, 255), scale: 1, offset: float64(b)}
 }
 
-func padInverted(g *gray) (*gray, float64, float64) {
+func padInverted(g *gray) view {
 	b := border(g)
-	return g.pad(b, 0).invert(), 1, float64(b)
+	return view{g: g.pad(b, 0), lut: &invertLUT, scale: 1, offset: float64(b)}
 }
 
 // maxUpPixels keeps doubling to images that stay reasonably fast to search.
 const maxUpPixels = 2200 * 2200
 
-func up(g *gray) (*gray, float64, float64) {
+func up(g *gray) view {
 	if g.w*g.h*4 > maxUpPixels {
-		return nil, 0, 0
+		return view{}
 	}
-	return g.scaleUp(), 2, 0
+	return view{g: g.scaleUp(), scale: 2}
 }
 
-func upInverted(g *gray) (*gray, float64, float64) {
-	p, s, o := up(g)
-	if p == nil {
-		return nil, 0, 0
-	}
-	return p.invert(), s, o
+func upInverted(g *gray) view {
+	v := up(g)
+	v.lut = &invertLUT
+	return v
 }
 
-func down(g *gray) (*gray, float64, float64) {
+func down(g *gray) view {
 	if min(g.w, g.h) < 400 {
-		return nil, 0, 0
+		return view{}
 	}
-	return g.scaleDown(2), 0.5, 0
+	return view{g: g.scaleDown(2), scale: 0.5}
 }
 
 // decodeGray finds every QR code in g, in reading order. It stops after
@@ -325,8 +332,8 @@ func (st *state) run(g *gray, p pass) (err error) {
 		st.runRegions(g)
 	} else if p.tiles {
 		st.runTiles(g, p)
-	} else if img, scale, offset := p.prepare(g); img != nil {
-		st.look(img, p, func(x, y float64) point { return point{(x - offset) / scale, (y - offset) / scale} })
+	} else if v := p.prepare(g); v.g != nil {
+		st.look(v.g, v.lut, p, func(x, y float64) point { return point{(x - v.offset) / v.scale, (y - v.offset) / v.scale} })
 	}
 	// A candidate stays pending until some pass reads a code there.
 	left := st.pending[:0]
@@ -368,9 +375,9 @@ func (st *state) runCandidates(g *gray) {
 		// Both polarities: the candidate may come from an inverted pass.
 		for k := 2; k <= 6 && len(st.found) == before; k++ {
 			t := c.threshold(byte(int(lo) + (int(hi)-int(lo))*k/8)).scaleUp()
-			for _, im := range []*gray{t, t.invert()} {
+			for _, lut := range []*[256]byte{nil, &invertLUT} {
 				if len(st.found) == before {
-					st.look(im, pass{}, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
+					st.look(t, lut, pass{}, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
 				}
 			}
 		}
@@ -396,12 +403,12 @@ func (st *state) runTiles(g *gray, p pass) {
 			if t.span() < minDynamicRange {
 				continue
 			}
-			up := t.scaleUp()
+			var lut *[256]byte
 			if p.inverted {
-				up = up.invert()
+				lut = &invertLUT
 			}
 			ox, oy := float64(x0), float64(y0)
-			st.look(up, p, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
+			st.look(t.scaleUp(), lut, p, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
 		}
 	}
 }
@@ -421,8 +428,9 @@ func tileStarts(n int) []int {
 	}
 }
 
-// look decodes every code in img; toOrig maps img's points to the image's.
-func (st *state) look(img *gray, p pass, toOrig func(x, y float64) point) {
+// look decodes every code in img, its shades mapped through lut (nil: as
+// they are); toOrig maps img's points to the image's.
+func (st *state) look(img *gray, lut *[256]byte, p pass, toOrig func(x, y float64) point) {
 	orig := func(pt gozxing.ResultPoint) point { return toOrig(pt.GetX(), pt.GetY()) }
 	add := func(text string, pts []gozxing.ResultPoint) {
 		c := code{text: text}
@@ -449,9 +457,11 @@ func (st *state) look(img *gray, p pass, toOrig func(x, y float64) point) {
 	var matrix *gozxing.BitMatrix
 	var err error
 	if p.global {
-		matrix, err = gozxing.NewGlobalHistgramBinarizer(newSource(img)).GetBlackMatrix()
+		src := newSource(img)
+		src.lut = lut
+		matrix, err = gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
 	} else {
-		matrix, err = hybridMatrix(img)
+		matrix, err = hybridMatrix(img, lut)
 	}
 	if err != nil {
 		return
@@ -612,9 +622,9 @@ const bandOverlap = 64
 // hybridMatrix binarizes g exactly as gozxing's HybridBinarizer does, in two
 // bands on two cores when g is big: it is the costliest step on 4K and 5K
 // screenshots.
-func hybridMatrix(g *gray) (*gozxing.BitMatrix, error) {
+func hybridMatrix(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 	if g.h < 1024 || g.w*g.h < 1<<21 || runtime.GOMAXPROCS(0) < 2 {
-		return hybridBits(g)
+		return hybridBitsLUT(g, lut)
 	}
 	mid := (g.h / 2) &^ 7 // block-aligned, so both bands share the image's block grid
 	top := &gray{pix: g.pix[:(mid+bandOverlap)*g.w], w: g.w, h: mid + bandOverlap}
@@ -623,8 +633,8 @@ func hybridMatrix(g *gray) (*gozxing.BitMatrix, error) {
 	var tm, bm *gozxing.BitMatrix
 	var terr, berr error
 	parallel(
-		func() { tm, terr = hybridBits(top) },
-		func() { bm, berr = hybridBits(bottom) },
+		func() { tm, terr = hybridBitsLUT(top, lut) },
+		func() { bm, berr = hybridBitsLUT(bottom, lut) },
 	)
 	if terr != nil {
 		return nil, terr

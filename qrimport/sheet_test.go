@@ -62,7 +62,7 @@ func TestSheet200(t *testing.T) {
 
 	// The tries of the first pass, the one that reads the sheet.
 	st := state{seen: map[string]bool{}}
-	st.look(g, pass{multi: true}, func(x, y float64) point { return point{x, y} })
+	st.look(g, nil, pass{multi: true}, func(x, y float64) point { return point{x, y} })
 	if len(st.found) != 200 {
 		t.Fatalf("got %d codes from one pass, want 200", len(st.found))
 	}
