@@ -86,12 +86,14 @@ var passes = []pass{
 // ones on a mostly dark image, stretched ones on a low-contrast one,
 // thresholds on a mid-grey page.
 func passOrder(g *gray) []pass {
-	_, med, _ := g.levels()
+	lo, med, _ := g.levels()
 	rank := func(p pass) int {
 		switch {
 		case g.span() < 128 && (p.name == "stretched" || p.name == "stretched-inverted"):
 			return 0
-		case med < 100 && p.name == "inverted", med >= 100 && p.name == "plain":
+		// A dark page is mostly its darkest shade (dark mode); a mid-grey
+		// page with darker things on it is left to the thresholds.
+		case med < 100 && int(med)-int(lo) < 24 && p.name == "inverted", med >= 100 && p.name == "plain":
 			return 1
 		case med >= 40 && med <= 215 && (p.name == "dark-threshold" || p.name == "light-threshold"):
 			return 2
@@ -269,7 +271,7 @@ type state struct {
 	found   []code
 	seen    map[string]bool
 	finders []point    // finder pattern centres of the codes read, in triples
-	pending [][3]point // finder patterns of candidates no pass could read yet
+	pending []candidate // codes located that no pass could read yet
 	// regionsDone is set once the areas that look like codes were tried.
 	regionsDone bool
 	b           *budget
@@ -337,9 +339,9 @@ func (st *state) run(g *gray, p pass) (err error) {
 	}
 	// A candidate stays pending until some pass reads a code there.
 	left := st.pending[:0]
-	for _, tri := range st.pending {
-		if !st.explained(tri[0]) || !st.explained(tri[1]) || !st.explained(tri[2]) {
-			left = append(left, tri)
+	for _, c := range st.pending {
+		if !st.explained(c.pts[0]) || !st.explained(c.pts[1]) || !st.explained(c.pts[2]) {
+			left = append(left, c)
 		}
 	}
 	st.pending = left
@@ -349,15 +351,32 @@ func (st *state) run(g *gray, p pass) (err error) {
 // maxCandidates bounds the located-but-unread codes looked at closely.
 const maxCandidates = 8
 
+// candidate is a code located but not read: its finder patterns'
+// centres, and whether the pass that located it looked for light-on-dark
+// codes.
+type candidate struct {
+	pts      [3]point
+	inverted bool
+}
+
+// maxDoubledCandidate bounds the crops of candidates doubled for a close
+// look: a code over 512 pixels across has modules of 3 pixels or more.
+const maxDoubledCandidate = 512 * 512
+
+// candidateThresholds are where between a candidate's darkest and lightest
+// shades (in eighths) its close look cuts, in order.
+var candidateThresholds = []int{4, 3, 5, 2, 6}
+
 // runCandidates looks closely at each code located but not read: cropped
 // to it, doubled, and binarized at several fixed thresholds. Blurred small
 // modules defeat a local threshold, but their finder patterns still show
 // where the code is, and one of the thresholds usually reads it.
 func (st *state) runCandidates(g *gray) {
-	for i, tri := range st.pending {
+	for i, cand := range st.pending {
 		if i == maxCandidates {
 			break
 		}
+		tri := cand.pts
 		x0, y0 := min(tri[0].x, tri[1].x, tri[2].x), min(tri[0].y, tri[1].y, tri[2].y)
 		x1, y1 := max(tri[0].x, tri[1].x, tri[2].x), max(tri[0].y, tri[1].y, tri[2].y)
 		// Finder centres sit 3.5 modules inside the code; the margin also
@@ -372,13 +391,24 @@ func (st *state) runCandidates(g *gray) {
 		lo, _, hi := c.levels()
 		ox, oy := float64(left), float64(top)
 		before := len(st.found)
-		// Both polarities: the candidate may come from an inverted pass.
-		for k := 2; k <= 6 && len(st.found) == before; k++ {
-			t := c.threshold(byte(int(lo) + (int(hi)-int(lo))*k/8)).scaleUp()
-			for _, lut := range []*[256]byte{nil, &invertLUT} {
-				if len(st.found) == before {
-					st.look(t, lut, pass{}, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
+		// The polarity of the pass that located it first, the middle
+		// threshold first: it reads most.
+		luts := []*[256]byte{nil, &invertLUT}
+		if cand.inverted {
+			luts[0], luts[1] = luts[1], luts[0]
+		}
+		for _, lut := range luts {
+			for _, k := range candidateThresholds {
+				if len(st.found) > before {
+					break
 				}
+				t := c.threshold(byte(int(lo) + (int(hi)-int(lo))*k/8))
+				if c.w*c.h > maxDoubledCandidate {
+					// Modules of 4 pixels or more: no need to double.
+					st.look(t, lut, pass{}, func(x, y float64) point { return point{x + ox, y + oy} })
+					continue
+				}
+				st.look(t.scaleUp(), lut, pass{}, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
 			}
 		}
 	}
@@ -494,6 +524,7 @@ func (st *state) look(img *gray, lut *[256]byte, p pass, toOrig func(x, y float6
 	}
 	used := make([]bool, len(scan.pats))
 	read, failed := 0, 0
+	inv := p.inverted || lut == &invertLUT
 	defer func() { st.tries += read + failed }()
 	for _, t := range scan.triples() {
 		if used[t.idx[0]] || used[t.idx[1]] || used[t.idx[2]] {
@@ -524,14 +555,14 @@ func (st *state) look(img *gray, lut *[256]byte, p pass, toOrig func(x, y float6
 				continue
 			}
 			failed++
-			st.addPending([3]point{orig(t.bl), orig(t.tl), orig(t.tr)})
+			st.addPending(candidate{[3]point{orig(t.bl), orig(t.tl), orig(t.tr)}, inv})
 			continue
 		}
 		r, err := dec.Decode(d.GetBits(), hints)
 		if err != nil {
 			failed++
 			if pts := d.GetPoints(); len(pts) >= 3 {
-				st.addPending([3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])})
+				st.addPending(candidate{[3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])}, inv})
 			}
 			continue
 		}
@@ -545,9 +576,9 @@ func (st *state) look(img *gray, lut *[256]byte, p pass, toOrig func(x, y float6
 // maxCandidates get one, the rest only decide whether to look further.
 const maxPending = 1024
 
-func (st *state) addPending(tri [3]point) {
+func (st *state) addPending(c candidate) {
 	if len(st.pending) < maxPending {
-		st.pending = append(st.pending, tri)
+		st.pending = append(st.pending, c)
 	}
 }
 

@@ -314,13 +314,29 @@ func readCapped(path string) ([]byte, error) {
 		return nil, err // *PathError: already names the file and the cause
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s is %d MB: %w (limit %d MB)", filepath.Base(path), st.Size()>>20, ErrTooLarge, MaxFileSize>>20)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		if st.Size() > MaxFileSize {
+			return nil, fmt.Errorf("%s is %d MB: %w (limit %d MB)", filepath.Base(path), st.Size()>>20, ErrTooLarge, MaxFileSize>>20)
+		}
+		size = st.Size()
 	}
-	// The stat may lie (a pipe, a growing file): the limit holds anyway.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// One buffer of the stated size (and a byte to see the end), not a
+	// series of doublings: a big BMP is tens of MB. The stat may lie (a
+	// pipe, a growing file): the limit holds anyway.
+	data := make([]byte, size+1)
+	n, err := io.ReadFull(f, data)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		data = data[:n] // the end, where the stat said
+	case err != nil:
 		return nil, err
+	default:
+		rest, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1-int64(n)))
+		if err != nil {
+			return nil, err
+		}
+		data = append(data, rest...)
 	}
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%s: %w (limit %d MB)", filepath.Base(path), ErrTooLarge, MaxFileSize>>20)
@@ -370,11 +386,16 @@ func decodeGrayData(data []byte) (*gray, error) {
 	if err := checkSize(cfg.Width, cfg.Height); err != nil {
 		return nil, err
 	}
-	if format == "png" {
-		if g, err := safePNGGray(data); err == nil {
+	switch format {
+	case "png":
+		if g, err := safeDirect(pngGray, data); err == nil {
 			return g, nil
 		}
 		// Interlaced, or damaged in a way image/png may yet accept.
+	case "bmp":
+		if g, err := safeDirect(bmpGray, data); err == nil {
+			return g, nil
+		}
 	}
 	img, err := decodeImage(data)
 	if err != nil {
@@ -383,15 +404,19 @@ func decodeGrayData(data []byte) (*gray, error) {
 	return safeGray(img)
 }
 
-// safePNGGray is pngGray with any panic contained.
-func safePNGGray(data []byte) (g *gray, err error) {
+// safeDirect runs a decoder straight to luminance with any panic
+// contained.
+func safeDirect(decode func([]byte) (*gray, error), data []byte) (g *gray, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			g, err = nil, errPNG
+			g, err = nil, ErrNotImage
 		}
 	}()
-	return pngGray(data)
+	return decode(data)
 }
+
+// safePNGGray is pngGray with any panic contained.
+func safePNGGray(data []byte) (*gray, error) { return safeDirect(pngGray, data) }
 
 // safeGray is toGray with any panic of img's methods contained.
 func safeGray(img image.Image) (g *gray, err error) {
