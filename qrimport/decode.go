@@ -270,7 +270,7 @@ const maxExtraPasses = 4
 type state struct {
 	found   []code
 	seen    map[string]bool
-	finders []point    // finder pattern centres of the codes read, in triples
+	finders []point     // finder pattern centres of the codes read, in triples
 	pending []candidate // codes located that no pass could read yet
 	// regionsDone is set once the areas that look like codes were tried.
 	regionsDone bool
