@@ -59,9 +59,11 @@ var passes = []pass{
 	// Modules of 1.3-2 pixels: enlarge the areas that look like codes.
 	{name: "regions", regions: true},
 	{name: "inverted", prepare: inverted, multi: true, inverted: true},
-	// Grey on grey: spread the shades over the whole range.
-	{name: "stretched", prepare: stretched, multi: true, global: true},
-	{name: "stretched-inverted", prepare: stretchedInverted, multi: true, global: true, inverted: true},
+	// Grey on grey: spread the shades over the whole range, so that the
+	// local binarizer sees the contrast it needs even through blur or a
+	// gradient.
+	{name: "stretched", prepare: stretched, multi: true},
+	{name: "stretched-inverted", prepare: stretchedInverted, multi: true, inverted: true},
 	// Tiny or blurred modules: double the pixels.
 	{name: "up", prepare: up, multi: true},
 	// A code cropped tight to its modules: give it a quiet zone.
@@ -74,6 +76,9 @@ var passes = []pass{
 	{name: "dark-threshold", prepare: darkThreshold, multi: true},
 	{name: "light-threshold", prepare: lightThreshold, multi: true, inverted: true},
 	{name: "up-inverted", prepare: upInverted, multi: true, inverted: true},
+	// Grey on grey, one threshold for the whole image.
+	{name: "stretched-global", prepare: stretched, multi: true, global: true},
+	{name: "stretched-global-inverted", prepare: stretchedInverted, multi: true, global: true, inverted: true},
 	// Modules under two pixels in a big screenshot.
 	{name: "up-tiles", tiles: true, multi: true},
 	{name: "up-tiles-inverted", tiles: true, multi: true, inverted: true},
@@ -227,6 +232,9 @@ func decodeGrayBudget(g *gray, b *budget) ([]code, error) {
 			break
 		}
 		err := st.run(g, p)
+		if passTrace != nil {
+			passTrace(p.name, len(st.found), len(st.pending))
+		}
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
@@ -261,6 +269,10 @@ func decodeGrayBudget(g *gray, b *budget) ([]code, error) {
 	}
 	return readingOrder(st.found), nil
 }
+
+// passTrace, when set (by a test that runs alone: it is not guarded), is
+// told after each pass of decodeGray what has been read and located so far.
+var passTrace func(pass string, found, pending int)
 
 // maxExtraPasses bounds the passes run after codes were found, looking for
 // the ones a failed candidate suggests are there.
@@ -561,7 +573,10 @@ func (st *state) look(img *gray, lut *[256]byte, p pass, toOrig func(x, y float6
 		r, err := dec.Decode(d.GetBits(), hints)
 		if err != nil {
 			failed++
-			if pts := d.GetPoints(); len(pts) >= 3 {
+			// A candidate worth a closer look, and worth looking for
+			// with more passes, shows timing patterns; a mix of noise or
+			// text (half its timing samples alternate) does not.
+			if pts := d.GetPoints(); len(pts) >= 3 && t.score >= likelyCode {
 				st.addPending(candidate{[3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])}, inv})
 			}
 			continue

@@ -149,7 +149,7 @@ func TestScenes(t *testing.T) {
 	}
 	for _, k := range []string{"4k", "5k", "hidpi", "downscaled", "dark", "transparent", "noquiet", "jpeg",
 		"lowcontrast", "blur", "pointer", "rotated", "multi", "sheet", "google-part", "google-page", "formats",
-		"4k-blur", "combined", "tiny", "sheet-200", "sheet-500"} {
+		"4k-blur", "combined", "tiny", "sheet-200", "sheet-500", "page", "lowhard"} {
 		if kinds[k] == 0 {
 			t.Errorf("no scene of kind %s", k)
 		}

@@ -48,9 +48,17 @@ func TestSheet200(t *testing.T) {
 	}
 	g := toGray(img)
 	b := newBudget(context.Background(), Budget{})
+	var passesRun []string
+	passTrace = func(pass string, found, pending int) { passesRun = append(passesRun, pass) }
+	defer func() { passTrace = nil }()
 	codes, err := decodeGrayBudget(g, b)
+	passTrace = nil
 	if err != nil {
 		t.Fatalf("got error %v, want none", err)
+	}
+	// One pass reads them all, and nothing left unexplained asks for more.
+	if len(passesRun) != 1 {
+		t.Errorf("got passes %v, want the first alone", passesRun)
 	}
 	got := make([]string, len(codes))
 	for i, c := range codes {
