@@ -146,8 +146,13 @@ func (c *Collector) AddFileContext(ctx context.Context, path string) error {
 		}
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
+	stops := len(c.stops)
 	if err := c.addGray(ctx, g); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	if len(c.stops) > stops {
+		// Name the image the codes read so far came from.
+		c.stops[stops] = fmt.Errorf("%s: %w", filepath.Base(path), c.stops[stops])
 	}
 	return nil
 }

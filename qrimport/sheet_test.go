@@ -123,6 +123,16 @@ func TestSheetStops(t *testing.T) {
 		t.Errorf("got message %q, want \"stopped after ...%s\"", msg, wantMsg)
 	}
 
+	// Read from a file, the problem names it.
+	c = Collector{Budget: c.Budget}
+	if err := c.AddFile(path); err != nil {
+		t.Fatal(err)
+	}
+	probs := c.Result().Problems
+	if len(probs) != 1 || !errors.Is(probs[0], ErrStopped) || !strings.HasPrefix(probs[0].Error(), "sheet-200.png: stopped after ") {
+		t.Errorf("got problems %v, want one \"sheet-200.png: stopped after ...\"", probs)
+	}
+
 	// No time at all: nothing read, and the stop is the error.
 	var none Collector
 	none.Budget.Time = time.Nanosecond
