@@ -13,9 +13,10 @@ import (
 // patterns) that is half a billion triples, tens of thousands of them
 // plausible and each sampled and decoded, so reading grows with the cube
 // of the number of codes. Here each pattern is paired only with its
-// nearest neighbours (a code's own patterns are always among them: codes
-// do not overlap), triples that show a timing pattern go first, and a
-// pattern that belongs to a code read is not tried again.
+// nearest neighbours of similar size (codes do not overlap, so only a few
+// other codes' patterns can lie nearer a pattern than its own code's two;
+// with few patterns, all are paired), triples that show a timing pattern go
+// first, and a pattern that belongs to a code read is not tried again.
 
 const (
 	// finderNeighbours is how many of its nearest patterns of similar size

@@ -159,9 +159,6 @@ var invertLUT = func() (lut [256]byte) {
 	return lut
 }()
 
-// invert gives the negative.
-func (g *gray) invert() *gray { return g.mapped(&invertLUT) }
-
 // compose gives the table mapping through first, then through next.
 func compose(first, next *[256]byte) *[256]byte {
 	var out [256]byte
@@ -293,14 +290,6 @@ func (g *gray) stretchLUT() *[256]byte {
 		lut[i] = byte(max(0, min(255, v)))
 	}
 	return &lut
-}
-
-// stretch is g mapped through stretchLUT, or g itself.
-func (g *gray) stretch() *gray {
-	if lut := g.stretchLUT(); lut != nil {
-		return g.mapped(lut)
-	}
-	return g
 }
 
 // thresholdLUT makes every shade at or below t black and the rest white.

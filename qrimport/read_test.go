@@ -386,7 +386,7 @@ func TestBandedBinarizer(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("height %d: banded matrix differs from gozxing's", h)
 		}
-		want, err = newHybrid(g.invert())
+		want, err = newHybrid(g.mapped(&invertLUT))
 		if err != nil {
 			t.Fatal(err)
 		}
