@@ -92,13 +92,18 @@ var passes = []pass{
 // thresholds on a mid-grey page.
 func passOrder(g *gray) []pass {
 	lo, med, _ := g.levels()
+	low := g.span() < 128
 	rank := func(p pass) int {
 		switch {
-		case g.span() < 128 && (p.name == "stretched" || p.name == "stretched-inverted"):
+		case low && (p.name == "stretched" || p.name == "stretched-inverted"):
 			return 0
+		// Grey on grey: where stretching fails, a threshold at the page's
+		// shades reads more than the plain picture.
+		case low && (p.name == "dark-threshold" || p.name == "light-threshold"):
+			return 1
 		// A dark page is mostly its darkest shade (dark mode); a mid-grey
 		// page with darker things on it is left to the thresholds.
-		case med < 100 && int(med)-int(lo) < 24 && p.name == "inverted", med >= 100 && p.name == "plain":
+		case med < 100 && int(med)-int(lo) < 24 && p.name == "inverted", med >= 100 && !low && p.name == "plain":
 			return 1
 		case med >= 40 && med <= 215 && (p.name == "dark-threshold" || p.name == "light-threshold"):
 			return 2
