@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"latchkey/vault"
+	"latchkey/core"
 )
 
 // backupFileForm writes an encrypted backup to a file the person names.
@@ -99,23 +99,23 @@ func (f *backupFileForm) onNext() {
 	confirmReplace(f.app, path, func(replace bool) { f.write(path, replace) })
 }
 
-// write writes the backup to path in the background; replace says the
-// person agreed to replace the file there.
+// write writes the backup to path in the background, through core;
+// replace says the person agreed to replace the file there.
 func (f *backupFileForm) write(path string, replace bool) {
 	v := f.app.v
 	if v == nil {
 		return
 	}
-	o := vault.BackupOptions{WithBackupCodes: f.withCodes.Checked, Replace: replace}
+	r := core.BackupRequest{Path: path, Replace: replace, WithBackupCodes: f.withCodes.Checked}
+	var pw typedPassword
 	if f.ownPassword() {
-		o.Password = f.pw.bytes()
+		pw = f.pw.bytes()
 	}
 	f.pw.reset()
 	f.dialog.Hide()
 	f.app.busy("Writing the backup…")
 	f.app.background(func() {
-		err := v.WriteBackup(path, o)
-		clear(o.Password)
+		err := core.WriteBackup(v, r, pw)
 		releaseKDFMemory()
 		fyne.Do(func() {
 			f.app.idleAgain()
@@ -127,3 +127,11 @@ func (f *backupFileForm) write(path string, replace bool) {
 		})
 	})
 }
+
+// typedPassword is a backup's own password as typed in the form; nil
+// means the vault's password. core clears it after writing.
+type typedPassword []byte
+
+var _ core.BackupPassworder = typedPassword(nil)
+
+func (p typedPassword) BackupPassword() ([]byte, error) { return p, nil }
