@@ -91,7 +91,7 @@ func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
 // onDroppedLocked takes a backup dropped on the first-run screen to the
 // restore screen: the new machine's first step. Locked, nothing is read.
 func (a *app) onDroppedLocked(uris []fyne.URI) {
-	if len(uris) != 1 || uris[0].Scheme() != "file" || a.vaults.Exists(a.path) {
+	if len(uris) != 1 || uris[0].Scheme() != "file" || vault.Exists(a.path) {
 		return
 	}
 	head, err := readFileHead(uris[0].Path())

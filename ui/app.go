@@ -51,7 +51,7 @@ func Run(vaultPath string) error {
 	}
 	introducePortal()
 	fa := fyneapp.NewWithID(AppID)
-	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vaultOpener{}, time.Now)
+	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vault.Options{}, time.Now)
 	a.installTray()
 	fa.Lifecycle().SetOnStarted(func() { trace("started") })
 	a.start()
@@ -64,7 +64,7 @@ type app struct {
 	fyne   fyne.App
 	win    fyne.Window
 	path   string
-	vaults opener
+	vaults vault.Options // how vaults open: the real KDF, or tests' cheap one
 	now    func() time.Time
 	clip   *clipGuard
 	idle   idleTimer
@@ -73,7 +73,7 @@ type app struct {
 	busyBar    *workIndicator
 
 	// Present only while unlocked.
-	v        store
+	v        *vault.Vault
 	accounts *accountsScreen
 	ticker   *ticker
 	saves    *saver
@@ -89,7 +89,7 @@ type app struct {
 	// afterSave runs on the saver's goroutine after each save (onSaved).
 	// Tests turn it off: the test driver runs fyne.Do on the calling
 	// goroutine, which would race the test's own.
-	afterSave func(store)
+	afterSave func(*vault.Vault)
 
 	// Questions workers wait on (askAndWait), by number; UI goroutine only.
 	openQuestions map[int]func()
@@ -99,7 +99,7 @@ type app struct {
 	backupTried time.Time   // when BackupNow last ran this session
 }
 
-func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.Time) *app {
+func newApp(fa fyne.App, w fyne.Window, path string, o vault.Options, now func() time.Time) *app {
 	a := &app{
 		fyne:      fa,
 		win:       w,
@@ -126,7 +126,7 @@ func (a *app) start() {
 	a.win.SetCloseIntercept(a.onClose)
 	a.installShortcuts()
 	a.showLockedMenu()
-	if a.vaults.Exists(a.path) {
+	if vault.Exists(a.path) {
 		a.showUnlock()
 	} else {
 		a.showCreate()
@@ -162,7 +162,7 @@ func (a *app) showRecover() {
 }
 
 // unlocked takes over an open vault and shows the accounts.
-func (a *app) unlocked(v store) {
+func (a *app) unlocked(v *vault.Vault) {
 	a.v = v
 	a.saves = newSaver(v, a.onSaveError, a.afterSave)
 	a.backupState = backupState{}
@@ -228,7 +228,7 @@ func (a *app) lock() {
 
 // dropVault forgets the open vault and everything shown from it, and
 // clears a code we put on the clipboard when the clipboard is still there.
-func (a *app) dropVault(clearClipboard bool) (store, *saver) {
+func (a *app) dropVault(clearClipboard bool) (*vault.Vault, *saver) {
 	v, saves := a.v, a.saves
 	if a.ticker != nil {
 		a.ticker.stop()
@@ -281,7 +281,7 @@ func (a *app) shutdown() error {
 }
 
 // closeVault finishes queued saves, saves what is left and closes v.
-func closeVault(v store, saves *saver) error {
+func closeVault(v *vault.Vault, saves *saver) error {
 	saves.stop()
 	var err error
 	if v.Dirty() {
@@ -299,7 +299,7 @@ func (a *app) save() {
 
 // onSaveError runs on the saver's goroutine. A failed automatic backup is
 // no reason for a dialog after every change: the status line reminds.
-func (a *app) onSaveError(v store, err error) {
+func (a *app) onSaveError(v *vault.Vault, err error) {
 	if errors.Is(err, vault.ErrBackupFailed) {
 		if a.afterSave != nil {
 			a.afterSave(v)
@@ -341,15 +341,15 @@ func (a *app) applyTheme(c themeChoice) {
 // saver serialises background saves and coalesces requests that arrive while
 // one is running.
 type saver struct {
-	v       store
-	onError func(store, error)
-	onSaved func(store) // after each save that wrote the vault
+	v       *vault.Vault
+	onError func(*vault.Vault, error)
+	onSaved func(*vault.Vault) // after each save that wrote the vault
 	wake    chan struct{}
 	done    chan struct{}
 	once    sync.Once
 }
 
-func newSaver(v store, onError func(store, error), onSaved func(store)) *saver {
+func newSaver(v *vault.Vault, onError func(*vault.Vault, error), onSaved func(*vault.Vault)) *saver {
 	s := &saver{v: v, onError: onError, onSaved: onSaved, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go s.loop()
 	return s

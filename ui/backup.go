@@ -60,7 +60,7 @@ func (a *app) catchUpBackups() {
 
 // onSaved runs on the saver's goroutine after the vault and its automatic
 // backup were written: read the status there, show it on the UI goroutine.
-func (a *app) onSaved(v store) {
+func (a *app) onSaved(v *vault.Vault) {
 	st, err := v.LastBackup()
 	if err != nil {
 		return // closed meanwhile
@@ -68,7 +68,7 @@ func (a *app) onSaved(v store) {
 	fyne.Do(func() { a.showBackupStatus(v, st) })
 }
 
-func (a *app) showBackupStatus(v store, st vault.BackupStatus) {
+func (a *app) showBackupStatus(v *vault.Vault, st vault.BackupStatus) {
 	if a.v != v || a.v == nil {
 		return
 	}

@@ -28,10 +28,22 @@ type backupFileForm struct {
 	dialog    dialog.Dialog
 }
 
+// backupLock is what opens a backup written to a file.
+type backupLock uint8
+
 const (
-	backupWithVaultPassword = "The vault's password"
-	backupWithOwnPassword   = "A separate password"
+	backupWithVaultPassword backupLock = iota
+	backupWithOwnPassword
 )
+
+var backupLocks = newChoices(backupLock.label, backupWithVaultPassword, backupWithOwnPassword)
+
+func (b backupLock) label() string {
+	if b == backupWithOwnPassword {
+		return "A separate password"
+	}
+	return "The vault's password"
+}
 
 func (a *app) onBackupFile() {
 	if a.v == nil {
@@ -46,12 +58,12 @@ func newBackupFileForm(a *app) *backupFileForm {
 	f.next = widget.NewButtonWithIcon("Save backup", theme.DocumentSaveIcon(), f.onNext)
 	f.next.Importance = widget.HighImportance
 	f.pw = newPasswordPair(f.next, f.onNext)
-	f.which = widget.NewRadioGroup([]string{backupWithVaultPassword, backupWithOwnPassword}, f.onWhich)
+	f.which = widget.NewRadioGroup(backupLocks.labels, f.onWhich)
 	f.which.Required = true
 	f.withCodes = widget.NewCheck("The vault's backup codes open it too", nil)
 	f.folder, f.name = newPlaceEntries("latchkey-backup-" + a.now().Format("2006-01-02") + ".latchkey")
 	f.problem = problemLabel()
-	f.which.SetSelected(backupWithVaultPassword)
+	f.which.SetSelected(backupLocks.label(backupWithVaultPassword))
 	return f
 }
 
@@ -66,7 +78,10 @@ func (f *backupFileForm) show() {
 	f.dialog.Show()
 }
 
-func (f *backupFileForm) ownPassword() bool { return f.which.Selected == backupWithOwnPassword }
+func (f *backupFileForm) ownPassword() bool {
+	b, _ := backupLocks.of(f.which.Selected)
+	return b == backupWithOwnPassword
+}
 
 func (f *backupFileForm) onWhich(string) {
 	if f.ownPassword() {

@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
 )
 
 // createScreen makes a new vault: a password typed twice, with a hint of
@@ -64,7 +66,7 @@ func (s *createScreen) onCreate() {
 	})
 }
 
-func (s *createScreen) created(v store, codes []string, err error) {
+func (s *createScreen) created(v *vault.Vault, codes []string, err error) {
 	s.busy(false)
 	if err != nil {
 		s.problem.SetText("Could not create the vault: " + advice(err))

@@ -99,7 +99,7 @@ func TestHostileNamesShownHarmlessly(t *testing.T) {
 
 	// The edit form shows the names escaped and saves them exactly when
 	// they are left alone.
-	a, _ := h.open.v.Account(id)
+	a, _ := h.vault().Account(id)
 	f := newEditForm(h.app, a)
 	f.show()
 	harmless(t, h, "the edit form")
@@ -108,7 +108,7 @@ func TestHostileNamesShownHarmlessly(t *testing.T) {
 	}
 	f.pinned.SetChecked(true)
 	f.onDone(true)
-	got, _ := h.open.v.Account(id)
+	got, _ := h.vault().Account(id)
 	if got.Key.Issuer != hostileIssuer || got.Key.Name != hostileName || got.Note != hostile.Note || strings.Join(got.Tags, "|") != "tag\u202e" || !got.Pinned {
 		t.Errorf("after saving an untouched form: got %q / %q / %q / %q, want the stored values exactly", got.Key.Issuer, got.Key.Name, got.Note, got.Tags)
 	}
@@ -117,7 +117,7 @@ func TestHostileNamesShownHarmlessly(t *testing.T) {
 	f.show()
 	f.name.SetText("bob")
 	f.onDone(true)
-	if got, _ = h.open.v.Account(id); got.Key.Name != "bob" || got.Key.Issuer != hostileIssuer {
+	if got, _ = h.vault().Account(id); got.Key.Name != "bob" || got.Key.Issuer != hostileIssuer {
 		t.Errorf("after renaming: got %q / %q, want %q / bob", got.Key.Issuer, got.Key.Name, hostileIssuer)
 	}
 
@@ -161,7 +161,7 @@ func TestHostileImportReviewedHarmlessly(t *testing.T) {
 		t.Errorf("paste note: got %q, want the label escaped", h.app.accounts.toast.Text)
 	}
 	harmless(t, h, "after pasting")
-	if got := h.open.v.Accounts(); len(got) != 1 || got[0].Key.Issuer != hostileIssuer || got[0].Key.Name != hostileName {
+	if got := h.vault().Accounts(); len(got) != 1 || got[0].Key.Issuer != hostileIssuer || got[0].Key.Name != hostileName {
 		t.Errorf("the pasted account was stored as %+v, want the names exactly", got)
 	}
 }

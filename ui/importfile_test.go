@@ -88,7 +88,7 @@ func TestDropEveryFixture(t *testing.T) {
 				t.Errorf("got %d password prompts for a plain file, want 0", prompts)
 			}
 			if len(want.Entries) == 1 && wantDup == 0 {
-				if got := len(h.open.v.Accounts()); got != 2 {
+				if got := len(h.vault().Accounts()); got != 2 {
 					t.Errorf("got %d accounts, want the one new account added at once", got)
 				}
 				return
@@ -206,7 +206,7 @@ func TestThreeWrongExportPasswords(t *testing.T) {
 	if m := shown(h); !strings.Contains(m, "three wrong passwords") {
 		t.Errorf("three wrong passwords did not say so:\n%s", m)
 	}
-	if got := len(h.open.v.Accounts()); got != 0 {
+	if got := len(h.vault().Accounts()); got != 0 {
 		t.Errorf("got %d accounts, want none", got)
 	}
 }
@@ -227,7 +227,7 @@ func TestReviewMarksARepeat(t *testing.T) {
 		t.Fatalf("got rows %v, want the first ticked and the repeat marked and unticked", got)
 	}
 	test.Tap(findButton(t, h.win, "Add 1"))
-	if got := len(h.open.v.Accounts()); got != 1 {
+	if got := len(h.vault().Accounts()); got != 1 {
 		t.Errorf("got %d accounts, want the credential added once", got)
 	}
 }

@@ -28,7 +28,7 @@ func (a *app) onRestoreBackup() {
 // mergeBackup adds the accounts of a backup core has read (found, or
 // why it could not) to the vault, on the worker goroutine. Duplicates are
 // kept as they are unless the person says to replace them, one by one.
-func (a *app) mergeBackup(v store, name string, found core.Found, err error) {
+func (a *app) mergeBackup(v *vault.Vault, name string, found core.Found, err error) {
 	var rep vault.MergeReport
 	var st vault.BackupStatus
 	if err == nil {

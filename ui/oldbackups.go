@@ -22,7 +22,7 @@ import (
 // codes could not follow the new key, are shown first; then lead (what
 // changed), and what copies made before still open with (before: "the old
 // password").
-func (a *app) keyChanged(v store, title, lead string, codes []string, before string) {
+func (a *app) keyChanged(v *vault.Vault, title, lead string, codes []string, before string) {
 	offer := func() {
 		a.background(func() {
 			earlier, err := v.EarlierBackups()
@@ -46,7 +46,7 @@ func oldCopiesText(before string) string {
 	return "The vault is now encrypted under a new key. Copies of it made before now (exported backups, copies on other disks) still open with " + before + ", and only with that."
 }
 
-func (a *app) offerOldBackups(v store, title, lead, before string, earlier []string, err error) {
+func (a *app) offerOldBackups(v *vault.Vault, title, lead, before string, earlier []string, err error) {
 	text := oldCopiesText(before)
 	if lead != "" {
 		text = lead + "\n\n" + text
@@ -82,7 +82,7 @@ func (a *app) offerOldBackups(v store, title, lead, before string, earlier []str
 
 // dealWithOldBackups re-encrypts, or with remove deletes, the automatic
 // backups made under an earlier key.
-func (a *app) dealWithOldBackups(v store, remove bool) {
+func (a *app) dealWithOldBackups(v *vault.Vault, remove bool) {
 	deal, doing, did := v.ReencryptBackups, "Re-encrypting old backups…", "re-encrypted"
 	if remove {
 		deal, doing, did = v.RemoveEarlierBackups, "Deleting old backups…", "deleted"

@@ -77,7 +77,7 @@ func (d *passwordDialog) onSet() {
 	d.app.background(func() {
 		// The saved file holds the current password's slot: opening it
 		// proves the password without taking the vault's lock.
-		err := vaults.CheckPassword(v.Path(), cur)
+		err := checkPassword(vaults, v.Path(), cur)
 		clear(cur)
 		var codes []string
 		if err == nil {
@@ -95,7 +95,7 @@ func (d *passwordDialog) fail(msg string) {
 	d.app.win.Canvas().Focus(d.current)
 }
 
-func (d *passwordDialog) done(v store, codes []string, err error) {
+func (d *passwordDialog) done(v *vault.Vault, codes []string, err error) {
 	d.working.stop()
 	d.pw.refresh()
 	if errors.Is(err, vault.ErrWrongPassword) {
@@ -171,4 +171,16 @@ func (a *app) say(msg string) {
 	if a.accounts != nil {
 		a.accounts.say(msg)
 	}
+}
+
+// checkPassword reports whether pw opens the saved vault file at path
+// (vault.ErrWrongPassword if not), without taking the vault's lock: the
+// file holds the current password's slot.
+func checkPassword(o vault.Options, path string, pw []byte) error {
+	b, err := o.OpenBackup(path, pw)
+	if err != nil {
+		return err
+	}
+	b.Wipe()
+	return nil
 }

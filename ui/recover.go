@@ -21,7 +21,7 @@ type recoverScreen struct {
 	working *workIndicator
 	problem *widget.Label
 
-	opened store // the vault, once the code opened it
+	opened *vault.Vault // the vault, once the code opened it
 	pw     *passwordPair
 	set    *widget.Button
 }
@@ -76,7 +76,7 @@ func (s *recoverScreen) onOpen() {
 	})
 }
 
-func (s *recoverScreen) codeChecked(v store, err error) {
+func (s *recoverScreen) codeChecked(v *vault.Vault, err error) {
 	s.busy(false, s.open)
 	if err != nil {
 		s.problem.SetText(advice(err))

@@ -6,6 +6,9 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/core"
+	"latchkey/vault"
 )
 
 // restoreScreen makes this computer's vault from a backup: the first-run
@@ -26,10 +29,22 @@ type restoreScreen struct {
 	problem  *widget.Label
 }
 
+// restoreWay is how the backup opens.
+type restoreWay uint8
+
 const (
-	restoreWithPassword = "I know its password"
-	restoreWithCode     = "I have one of its backup codes"
+	restoreWithPassword restoreWay = iota
+	restoreWithCode
 )
+
+var restoreWays = newChoices(restoreWay.label, restoreWithPassword, restoreWithCode)
+
+func (w restoreWay) label() string {
+	if w == restoreWithCode {
+		return "I have one of its backup codes"
+	}
+	return "I know its password"
+}
 
 func (a *app) showRestore() *restoreScreen {
 	s := newRestoreScreen(a)
@@ -53,7 +68,7 @@ func newRestoreScreen(a *app) *restoreScreen {
 	s.code.SetPlaceHolder("Backup code")
 	s.code.TextStyle.Monospace = true
 	s.pw = newPasswordPair(s.restore, s.onRestore)
-	s.how = widget.NewRadioGroup([]string{restoreWithPassword, restoreWithCode}, s.onHow)
+	s.how = widget.NewRadioGroup(restoreWays.labels, s.onHow)
 	s.how.Required = true
 	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBack)
 	s.back.Importance = widget.LowImportance
@@ -62,7 +77,7 @@ func newRestoreScreen(a *app) *restoreScreen {
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
 	s.problem.Hide()
-	s.how.SetSelected(restoreWithPassword)
+	s.how.SetSelected(restoreWays.label(restoreWithPassword))
 	return s
 }
 
@@ -74,7 +89,10 @@ func (s *restoreScreen) content() fyne.CanvasObject {
 		s.working.box, s.problem, s.restore, s.back, caption(s.app.path))
 }
 
-func (s *restoreScreen) withCode() bool { return s.how.Selected == restoreWithCode }
+func (s *restoreScreen) withCode() bool {
+	w, _ := restoreWays.of(s.how.Selected)
+	return w == restoreWithCode
+}
 
 func (s *restoreScreen) onHow(string) {
 	code := s.withCode()
@@ -155,13 +173,13 @@ func (s *restoreScreen) onRestore() {
 		pw = s.pw.bytes()
 	}
 	s.app.background(func() {
-		var v store
+		var v *vault.Vault
 		var codes []string
 		var err error
 		if withCode {
-			v, codes, err = vaults.RestoreWithBackupCode(path, code, vaultPath, pw)
+			v, codes, err = core.Restore(vaults, path, vaultPath, core.Unlock{Code: code, NewPassword: pw})
 		} else {
-			v, codes, err = vaults.RestoreAsNew(path, pw, vaultPath)
+			v, codes, err = core.Restore(vaults, path, vaultPath, core.Unlock{Password: pw})
 		}
 		clear(pw)
 		releaseKDFMemory()
@@ -169,7 +187,7 @@ func (s *restoreScreen) onRestore() {
 	})
 }
 
-func (s *restoreScreen) restored(v store, codes []string, err error) {
+func (s *restoreScreen) restored(v *vault.Vault, codes []string, err error) {
 	s.busy(false)
 	if err != nil {
 		s.fail("Could not restore: " + backupAdvice(err))

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -30,12 +32,20 @@ func pngIcon(t *testing.T, w, h int) []byte {
 	return b.Bytes()
 }
 
+// bigIcon is a small file that claims 4000×4000 pixels.
+func bigIcon(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 4000, 4000))))
+	return b.Bytes()
+}
+
 func TestIconsShownAndCached(t *testing.T) {
 	icon := pngIcon(t, 32, 32)
 	h := newHarness(t, []vault.Account{
 		account(t, githubURI, func(a *vault.Account) { a.Icon = icon }),
 		account(t, gitlabURI, nil),
-		account(t, exampleURI, func(a *vault.Account) { a.Icon = pngIcon(t, 4000, 4000) }), // too big to decode
+		account(t, exampleURI, func(a *vault.Account) { a.Icon = bigIcon(t) }), // too big to decode
 	})
 	h.unlock()
 	s := h.app.accounts
@@ -79,9 +89,9 @@ func TestNoLettersWithoutIcons(t *testing.T) {
 	}
 }
 
-func issuers(v *fakeVault) []string {
+func issuers(accounts []vault.Account) []string {
 	var out []string
-	for _, a := range v.Accounts() {
+	for _, a := range accounts {
 		out = append(out, a.Key.Issuer)
 	}
 	return out
@@ -105,7 +115,7 @@ func TestMoveUpAndDown(t *testing.T) {
 			it.Action()
 		}
 	}
-	if got, want := issuers(h.open.v), []string{"GitLab", "GitHub", "Example"}; !slices.Equal(got, want) {
+	if got, want := issuers(h.vault().Accounts()), []string{"GitLab", "GitHub", "Example"}; !slices.Equal(got, want) {
 		t.Errorf("after Move up got %v, want %v", got, want)
 	}
 	if s.canMove(gitlab.ID, -1) {
@@ -115,16 +125,16 @@ func TestMoveUpAndDown(t *testing.T) {
 	s.copyCode(gitlab.ID)
 	h.app.onMoveDown()
 	h.app.onMoveDown()
-	if got, want := issuers(h.open.v), []string{"GitHub", "Example", "GitLab"}; !slices.Equal(got, want) {
+	want := []string{"GitHub", "Example", "GitLab"}
+	if got := issuers(h.vault().Accounts()); !slices.Equal(got, want) {
 		t.Errorf("after two Move down got %v, want %v", got, want)
 	}
-	if h.open.v.saves == 0 && !h.open.v.Dirty() {
-		t.Error("moving did not mark the vault for saving")
+	h.waitSaved()
+	if got := issuers(h.saved()); !slices.Equal(got, want) {
+		t.Errorf("got %v saved after moving, want %v", got, want)
 	}
 
-	st := h.open.v.settings
-	st.Sort = "issuer"
-	h.open.v.settings = st
+	h.setSettings(func(s *vault.Settings) { s.Sort = sortIssuer.String() })
 	s.reload()
 	for _, it := range s.rowMenu(gitlab).Items {
 		if strings.HasPrefix(it.Label, "Move") {
@@ -135,10 +145,8 @@ func TestMoveUpAndDown(t *testing.T) {
 
 func TestMouseMovementPostponesTheLock(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	st := h.open.v.settings
-	st.AutoLock = time.Minute
-	h.open.v.settings = st
 	h.unlock()
+	h.setSettings(func(s *vault.Settings) { s.AutoLock = time.Minute })
 	var catcher *activityCatcher
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if c, ok := o.(*activityCatcher); ok {
@@ -165,7 +173,6 @@ func TestMouseMovementPostponesTheLock(t *testing.T) {
 func TestRecoveryKitRegeneratesCodes(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	old := slices.Clone(h.open.v.codes)
 	h.app.onRecoveryKit()
 	if m := shown(h); !strings.Contains(m, "stops the old ones working") {
 		t.Errorf("the kit's confirmation does not say the old codes stop working:\n%s", m)
@@ -178,20 +185,35 @@ func TestRecoveryKitRegeneratesCodes(t *testing.T) {
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("got kit mode %v, want 0600", st.Mode().Perm())
 	}
-	if slices.Equal(h.open.v.codes, old) {
-		t.Fatal("the backup codes were not regenerated")
+	var codes []string
+	for _, m := range kitCode.FindAllSubmatch(page, -1) {
+		codes = append(codes, string(m[1]))
 	}
-	for _, want := range append(slices.Clone(h.open.v.codes), "GitHub", "SECRET") {
+	if len(codes) != vault.BackupCodeCount {
+		t.Fatalf("got %d backup codes in the kit, want %d", len(codes), vault.BackupCodeCount)
+	}
+	for _, want := range []string{"GitHub", "SECRET"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the kit lacks %q", want)
 		}
 	}
-	for _, c := range old {
+	for _, c := range h.codes {
 		if bytes.Contains(page, []byte(c)) {
 			t.Errorf("the kit holds the old code %q", c)
 		}
 	}
+	// The kit's codes open the vault; the old ones no longer do.
+	must(t, h.app.shutdown())
+	if _, err := testVaults.OpenWithBackupCode(h.path, h.codes[0]); !errors.Is(err, vault.ErrWrongBackupCode) {
+		t.Errorf("an old code after the kit: got %v, want ErrWrongBackupCode", err)
+	}
+	v, err := testVaults.OpenWithBackupCode(h.path, codes[0])
+	must(t, err)
+	must(t, v.Close())
 }
+
+// kitCode finds a backup code on the kit's page.
+var kitCode = regexp.MustCompile(`<li><span class="code">([^<]+)</span><span class="box">`)
 
 func TestPlainExportsAskFirst(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
@@ -250,7 +272,7 @@ func TestPlainExportsAskFirst(t *testing.T) {
 		test.Tap(findButton(t, h.win, "Save"))
 		got, err := os.ReadFile(filepath.Join(dir, c.name))
 		must(t, err)
-		want, err := c.want(h.open.v.Accounts())
+		want, err := c.want(h.vault().Accounts())
 		must(t, err)
 		if c.name == "links.txt" && !bytes.Equal(got, want) {
 			t.Errorf("%s: got\n%s\nwant what core makes:\n%s", c.name, got, want)

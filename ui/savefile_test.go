@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,9 +16,9 @@ import (
 func TestSaveFileFormWritesPrivatelyAndSparesTheVault(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	dir := t.TempDir()
-	h.app.path = filepath.Join(dir, "vault.latchkey")
-	must(t, os.WriteFile(h.app.path, []byte("the vault"), 0o600))
+	dir := filepath.Dir(h.path)
+	vaultFile, err := os.ReadFile(h.path)
+	must(t, err)
 
 	var saved []string
 	f := h.app.chooseSaveFile("Save", "intro", "vault.latchkey", func(p string, replace bool) {
@@ -40,7 +41,7 @@ func TestSaveFileFormWritesPrivatelyAndSparesTheVault(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("got mode %v, want 0600", st.Mode().Perm())
 	}
-	if data, _ := os.ReadFile(h.app.path); string(data) != "the vault" {
+	if data, _ := os.ReadFile(h.path); !bytes.Equal(data, vaultFile) {
 		t.Error("the vault file changed")
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))

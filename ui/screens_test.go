@@ -80,39 +80,43 @@ func TestCreateVault(t *testing.T) {
 		t.Fatal("got Create disabled for matching long passwords, want enabled")
 	}
 	test.Tap(s.create)
-	if h.open.v == nil || string(h.open.v.password) != testPassword {
+	if !h.opensWith(testPassword) {
 		t.Fatal("the vault was not created with the typed password")
 	}
 	// The backup codes screen: Continue only after confirming.
-	markup := test.RenderObjectToMarkup(h.win.Content())
-	for _, c := range h.open.v.codes {
-		if !strings.Contains(markup, c) {
-			t.Errorf("backup code %q is not shown", c)
-		}
+	codes := shownCodes(h)
+	if len(codes) != vault.BackupCodeCount {
+		t.Fatalf("got %d backup codes shown, want %d", len(codes), vault.BackupCodeCount)
 	}
 	if h.app.accounts != nil {
 		t.Fatal("got the account list before the codes were confirmed")
 	}
-	bc := findBackupCodes(t, h)
-	test.Tap(bc.next)
+	next := findButton(t, h.win, "Continue")
+	test.Tap(next)
 	if h.app.accounts != nil {
 		t.Fatal("Continue worked without confirming the codes were stored")
 	}
-	test.Tap(bc.stored)
-	test.Tap(bc.next)
+	test.Tap(findCheck(t, h.win, "I have stored these codes somewhere safe"))
+	test.Tap(next)
 	if h.app.accounts == nil {
 		t.Fatal("got no account list after confirming the codes")
 	}
+	// The codes shown are the vault's.
+	must(t, h.app.shutdown())
+	v, err := testVaults.OpenWithBackupCode(h.path, codes[0])
+	must(t, err)
+	must(t, v.Close())
 }
 
-// findBackupCodes rebuilds the screen the create flow showed, via the same
-// constructor, so the test can reach its widgets.
-func findBackupCodes(t *testing.T, h *harness) *backupCodesScreen {
-	t.Helper()
-	var bc *backupCodesScreen
-	bc = newBackupCodesScreen(h.app, h.open.v.codes, func() { h.app.unlocked(h.open.v) })
-	h.win.SetContent(bc.content())
-	return bc
+// shownCodes are the backup codes the window shows: the monospaced labels.
+func shownCodes(h *harness) []string {
+	var out []string
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.TextStyle.Monospace && l.Visible() {
+			out = append(out, l.Text)
+		}
+	}
+	return out
 }
 
 func TestBackupCodesCopyAndPage(t *testing.T) {
@@ -307,11 +311,14 @@ func TestHOTPAdvanceSaves(t *testing.T) {
 	s := h.app.accounts
 	id := s.shown[2].ID
 	s.onAdvance(id)
-	a, _ := h.open.v.Account(id)
+	a, _ := h.vault().Account(id)
 	if a.Key.Counter != 4 {
 		t.Fatalf("got counter %d, want 4", a.Key.Counter)
 	}
-	waitSaved(t, h)
+	h.waitSaved()
+	if got := h.saved()[2].Key.Counter; got != 4 {
+		t.Errorf("got counter %d saved, want 4", got)
+	}
 	s.copyCode(id)
 	want, err := hotp.GenerateCode("GEZDGNBVGY3TQOJQ", 4)
 	must(t, err)
@@ -320,23 +327,11 @@ func TestHOTPAdvanceSaves(t *testing.T) {
 	}
 }
 
-// waitSaved waits for the background saver to write the vault.
-func waitSaved(t *testing.T, h *harness) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for h.open.v.Dirty() {
-		if time.Now().After(deadline) {
-			t.Fatal("the change was not saved within 5 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestEditAccount(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	id := h.app.accounts.shown[1].ID
-	a, _ := h.open.v.Account(id)
+	a, _ := h.vault().Account(id)
 	f := newEditForm(h.app, a)
 	f.show()
 	f.issuer.SetText("GitLab.com")
@@ -344,7 +339,7 @@ func TestEditAccount(t *testing.T) {
 	f.note.SetText("new note")
 	f.pinned.SetChecked(true)
 	f.onDone(true)
-	got, _ := h.open.v.Account(id)
+	got, _ := h.vault().Account(id)
 	if got.Key.Issuer != "GitLab.com" || strings.Join(got.Tags, "|") != "home|code" || got.Note != "new note" || !got.Pinned {
 		t.Errorf("got issuer %q tags %q note %q pinned %v, want GitLab.com, home|code, new note, true", got.Key.Issuer, got.Tags, got.Note, got.Pinned)
 	}
@@ -365,7 +360,7 @@ func TestDeleteAndUndo(t *testing.T) {
 	s := h.app.accounts
 	id := s.shown[1].ID
 	s.deleteAccount(id)
-	if _, ok := h.open.v.Account(id); ok || s.length() != 2 {
+	if _, ok := h.vault().Account(id); ok || s.length() != 2 {
 		t.Fatalf("got account present=%v rows %d, want it gone and 2 rows", ok, s.length())
 	}
 	if !s.undoBar.Visible() {
@@ -404,7 +399,7 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 			break
 		}
 	}
-	if !h.open.v.isClosed() {
+	if !h.closed() {
 		t.Error("the vault was not closed")
 	}
 	if top := h.win.Canvas().Overlays().Top(); top != nil {
@@ -418,7 +413,7 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 func TestAutoLockAfterIdle(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	must(t, h.open.v.SetSettings(vault.Settings{AutoLock: time.Minute, ClipboardClear: 30 * time.Second}))
+	h.setSettings(func(s *vault.Settings) { s.AutoLock, s.ClipboardClear = time.Minute, 30*time.Second })
 	h.clock.advance(50 * time.Second)
 	h.app.tick()
 	h.app.accounts.onSearch("") // activity postpones the lock
@@ -468,22 +463,22 @@ func TestAddByPasteAndDuplicates(t *testing.T) {
 	h.unlock()
 	h.fa.Clipboard().SetContent("otpauth://totp/New:carol?secret=MFRGGZDFMZTWQ2LK&issuer=New")
 	h.app.onPaste()
-	if got := len(h.open.v.Accounts()); got != 4 {
+	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after pasting a new key, want 4", got)
 	}
 	// The same key again is a duplicate: it goes to review, unticked.
 	h.app.onPaste()
-	if got := len(h.open.v.Accounts()); got != 4 {
+	if got := len(h.vault().Accounts()); got != 4 {
 		t.Errorf("got %d accounts after pasting a duplicate, want 4", got)
 	}
 	found := []vault.Account{{Key: mustKey(t, githubURI)}, {Key: mustKey(t, "otpauth://totp/X:y?secret=MFRGGZDFMZTWQ2LL")}}
-	r := newReviewDialog(h.app, found, core.Duplicates(h.open.v.Accounts(), found), nil)
+	r := newReviewDialog(h.app, found, core.Duplicates(h.vault().Accounts(), found), nil)
 	r.show()
 	if r.checks[0].Checked || !strings.Contains(r.checks[0].Text, "already") || !r.checks[1].Checked {
 		t.Errorf("got checks %v/%q and %v, want the duplicate unticked and marked, the new one ticked", r.checks[0].Checked, r.checks[0].Text, r.checks[1].Checked)
 	}
 	test.Tap(r.add)
-	if got := len(h.open.v.Accounts()); got != 5 {
+	if got := len(h.vault().Accounts()); got != 5 {
 		t.Errorf("got %d accounts after review, want 5", got)
 	}
 }
@@ -502,7 +497,7 @@ func TestPasteProblemsSayWhatToDo(t *testing.T) {
 		if !strings.Contains(got, c.want) {
 			t.Errorf("paste %q: the message does not mention %q", c.text, c.want)
 		}
-		if n := len(h.open.v.Accounts()); n != 3 {
+		if n := len(h.vault().Accounts()); n != 3 {
 			t.Errorf("paste %q: got %d accounts, want 3", c.text, n)
 		}
 	}
@@ -533,7 +528,7 @@ func TestManualFormValidatesAsYouType(t *testing.T) {
 		t.Fatalf("got Add disabled for a valid key: %q", f.problem.Text)
 	}
 	test.Tap(f.add)
-	all := h.open.v.Accounts()
+	all := h.vault().Accounts()
 	k := all[len(all)-1].Key
 	if k.Issuer != "Acme" || k.Period != 60 || k.Digits != 8 || k.Algorithm != otp.SHA256 || otp.EncodeSecret(k.Secret) != "MFRGGZDFMZTWQ2LK" {
 		t.Errorf("got key %s/%d s/%d digits/%v/%s, want Acme/60/8/SHA256/MFRGGZDFMZTWQ2LK", k.Issuer, k.Period, k.Digits, k.Algorithm, otp.EncodeSecret(k.Secret))
@@ -544,12 +539,12 @@ func TestRecoverWithBackupCode(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	s := newRecoverScreen(h.app)
 	h.win.SetContent(s.content())
-	test.Type(s.code, "ZZZZ-ZZZZ-ZZZZ")
+	test.Type(s.code, "0000-0000-0000-0000-0000-0000-0000")
 	test.Tap(s.open)
 	if !s.problem.Visible() || s.opened != nil {
 		t.Fatal("a wrong backup code was accepted")
 	}
-	s.code.SetText("AAAA-BBBB-CCCC")
+	s.code.SetText(h.codes[0])
 	test.Tap(s.open)
 	if s.opened == nil {
 		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
@@ -557,7 +552,7 @@ func TestRecoverWithBackupCode(t *testing.T) {
 	s.pw.first.SetText("a new long password")
 	s.pw.second.SetText("a new long password")
 	test.Tap(s.set)
-	if string(h.open.v.password) != "a new long password" || h.app.accounts == nil {
+	if !h.opensWith("a new long password") || h.app.accounts == nil {
 		t.Error("the new password was not set, or the list not shown")
 	}
 }
@@ -573,7 +568,7 @@ func TestSettingsChangeTimersAndTheme(t *testing.T) {
 	f.sort.SetSelected(sortIssuer.label())
 	f.backupKeep.SetText("3")
 	f.onDone(true)
-	got := h.open.v.Settings()
+	got := h.vault().Settings()
 	if got.AutoLock != 10*time.Minute || got.ClipboardClear != 0 || got.Sort != "issuer" || got.BackupKeep != 3 {
 		t.Errorf("got %+v, want 10m auto-lock, no clear, issuer sort, keep 3", got)
 	}
@@ -587,8 +582,11 @@ func TestQuitSavesAndCloses(t *testing.T) {
 	h.unlock()
 	h.app.accounts.togglePin(h.app.accounts.shown[2].ID)
 	must(t, h.app.shutdown())
-	if !h.open.v.isClosed() || h.open.v.Dirty() {
-		t.Errorf("got closed=%v dirty=%v after shutdown, want closed and saved", h.open.v.isClosed(), h.open.v.Dirty())
+	if !h.closed() {
+		t.Error("the vault is still open after shutdown")
+	}
+	if saved := h.saved(); !saved[2].Pinned {
+		t.Error("the pin was not saved at shutdown")
 	}
 }
 
@@ -656,7 +654,7 @@ func TestAddFromImageFileAndDrop(t *testing.T) {
 	}
 	// The file dialog's route: one image, one new account, added at once.
 	h.app.decodeImages([]core.Image{{Name: "one.png", Path: one}})
-	if got := len(h.open.v.Accounts()); got != 4 {
+	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after opening one image, want 4", got)
 	}
 	// Dropping both: one is now a duplicate, so they go to review.

@@ -72,7 +72,7 @@ func (s *unlockScreen) onUnlock() {
 	})
 }
 
-func (s *unlockScreen) opened(v store, err error) {
+func (s *unlockScreen) opened(v *vault.Vault, err error) {
 	s.busy(false)
 	if err != nil {
 		trace("unlock failed")
