@@ -92,7 +92,7 @@ func answerPassword(t *testing.T, h *harness, pw string) {
 func TestBackupToFileWithItsOwnPassword(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newBackupFileForm(h.app)
+	f := newBackupFileForm(h.session())
 	f.show()
 	if f.pw.first.Visible() {
 		t.Error("got the backup password fields showing for the vault's password, want them hidden")
@@ -123,7 +123,7 @@ func TestBackupToFileWithItsOwnPassword(t *testing.T) {
 	if f.pw.first.Text != "" {
 		t.Error("the backup password stayed in the form after writing")
 	}
-	if s := h.app.accounts.toast.Text; !strings.Contains(s, "b.latchkey") {
+	if s := h.list().toast.Text; !strings.Contains(s, "b.latchkey") {
 		t.Errorf("got note %q, want it to name the backup file", s)
 	}
 }
@@ -143,7 +143,7 @@ func opensWithCode(t *testing.T, path, code string) bool {
 func TestBackupToFileWithTheVaultPassword(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newBackupFileForm(h.app)
+	f := newBackupFileForm(h.session())
 	f.show()
 	path := filepath.Join(t.TempDir(), "b.latchkey")
 	f.write(path, false)
@@ -166,7 +166,7 @@ func TestBackupStatusLine(t *testing.T) {
 		must(t, v.SetSettings(s))
 	})
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	if !s.backupBar.Visible() || !strings.Contains(s.backupText.Text, usb+" is not reachable") {
 		t.Errorf("got status %q (visible %v), want a reminder that %s is not reachable", s.backupText.Text, s.backupBar.Visible(), usb)
 	}
@@ -233,7 +233,7 @@ func mergeHarness(t *testing.T) (*harness, []byte) {
 func TestMergeBackupKeepsDuplicatesUnlessAsked(t *testing.T) {
 	h, data := mergeHarness(t)
 	var prompts []string
-	h.app.asked = func() {
+	h.app.w.asked = func() {
 		switch {
 		case len(prompts) == 0:
 			prompts = append(prompts, "password")
@@ -252,7 +252,7 @@ func TestMergeBackupKeepsDuplicatesUnlessAsked(t *testing.T) {
 			test.Tap(findButton(t, h.win, "Keep mine"))
 		}
 	}
-	h.app.importData("backup.latchkey", data)
+	importer{session: h.session()}.read("backup.latchkey", data)
 	if want := []string{"password", "password again", "duplicate"}; !slices.Equal(prompts, want) {
 		t.Fatalf("got prompts %v, want %v", prompts, want)
 	}
@@ -271,14 +271,14 @@ func TestMergeBackupKeepsDuplicatesUnlessAsked(t *testing.T) {
 
 func TestMergeBackupReplacesWhenAsked(t *testing.T) {
 	h, data := mergeHarness(t)
-	h.app.asked = func() {
+	h.app.w.asked = func() {
 		if e, ok := h.win.Canvas().Focused().(*widget.Entry); ok && e.Password {
 			answerPassword(t, h, "backup pw")
 			return
 		}
 		test.Tap(findButton(t, h.win, "Replace"))
 	}
-	h.app.importData("backup.latchkey", data)
+	importer{session: h.session()}.read("backup.latchkey", data)
 	got := h.vault().Accounts()
 	if len(got) != 2 || got[0].Key.Name != "alice-work" {
 		t.Fatalf("got %d accounts, first %q, want 2 with GitHub renamed alice-work", len(got), got[0].Key.Name)
@@ -290,15 +290,15 @@ func TestMergeBackupReplacesWhenAsked(t *testing.T) {
 
 func TestMergeBackupCorruptAndCancelled(t *testing.T) {
 	h, _ := mergeHarness(t)
-	h.app.asked = func() { answerPassword(t, h, "x") }
+	h.app.w.asked = func() { answerPassword(t, h, "x") }
 	_, backup, _ := backupFile(t, "x", false)
-	h.app.importData("broken.latchkey", backup[:len(backup)/2])
+	importer{session: h.session()}.read("broken.latchkey", backup[:len(backup)/2])
 	if m := shown(h); !strings.Contains(m, "not a Latchkey backup, or it is damaged") {
 		t.Errorf("a corrupt backup did not say so:\n%s", m)
 	}
 	h2, data := mergeHarness(t)
-	h2.app.asked = func() { test.Tap(findButton(t, h2.win, "Cancel")) }
-	h2.app.importData("backup.latchkey", data)
+	h2.app.w.asked = func() { test.Tap(findButton(t, h2.win, "Cancel")) }
+	importer{session: h2.session()}.read("backup.latchkey", data)
 	if got := len(h2.vault().Accounts()); got != 1 {
 		t.Errorf("got %d accounts after cancelling the password, want 1", got)
 	}
@@ -312,7 +312,7 @@ func TestDroppedBackupGoesToMerge(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.latchkey")
 	must(t, os.WriteFile(path, data, 0o600))
 	asked := 0
-	h.app.asked = func() {
+	h.app.w.asked = func() {
 		asked++
 		if e, ok := h.win.Canvas().Focused().(*widget.Entry); ok && e.Password {
 			answerPassword(t, h, "backup pw")
@@ -329,7 +329,7 @@ func TestDroppedBackupGoesToMerge(t *testing.T) {
 func TestRestoreAsNewFromFirstRun(t *testing.T) {
 	h := newHarness(t, nil)
 	path, _, _ := backupFile(t, "old password", false, account(t, githubURI, nil), account(t, gitlabURI, nil))
-	s := newRestoreScreen(h.app)
+	s := newRestoreScreen(h.app.opening(), h.app.showCreate, h.app.restored)
 	h.win.SetContent(s.content())
 	test.Tap(s.restore)
 	if !strings.Contains(s.problem.Text, "Choose the backup file") {
@@ -363,7 +363,7 @@ func TestRestoreAsNewFromFirstRun(t *testing.T) {
 func TestRestoreWithBackupCode(t *testing.T) {
 	h := newHarness(t, nil)
 	path, _, codes := backupFile(t, "lost", true, account(t, githubURI, nil))
-	s := newRestoreScreen(h.app)
+	s := newRestoreScreen(h.app.opening(), h.app.showCreate, h.app.restored)
 	h.win.SetContent(s.content())
 	s.how.SetSelected(restoreWays.label(restoreWithCode))
 	if s.password.Visible() || !s.code.Visible() || !s.pw.first.Visible() {
@@ -379,7 +379,7 @@ func TestRestoreWithBackupCode(t *testing.T) {
 	}
 	s.code.SetText(codes[0])
 	test.Tap(s.restore)
-	if h.app.accounts == nil || !h.opensWith("a brand new password") {
+	if !h.unlocked() || !h.opensWith("a brand new password") {
 		t.Fatal("a good code and a new password did not open the restored vault with that password")
 	}
 }
@@ -387,7 +387,7 @@ func TestRestoreWithBackupCode(t *testing.T) {
 func TestChangePasswordAsksForTheCurrentOne(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	d := newPasswordDialog(h.app)
+	d := newPasswordDialog(h.session())
 	d.show()
 	if h.win.Canvas().Focused() != d.current {
 		t.Error("the current password field does not have the focus")
@@ -432,22 +432,22 @@ func TestDroppedBackupOnFirstRunOpensRestore(t *testing.T) {
 
 func TestLockingCancelsAnOpenQuestion(t *testing.T) {
 	h, data := mergeHarness(t)
-	h.app.asked = func() { h.app.lock() }
+	h.app.w.asked = func() { h.app.lock() }
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		h.app.importData("backup.latchkey", data)
+		importer{session: h.session()}.read("backup.latchkey", data)
 	}()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the merge still waits for a password prompt the lock closed")
 	}
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Error("the list is showing after the lock")
 	}
-	if len(h.app.openQuestions) != 0 {
-		t.Errorf("got %d open questions after the lock, want none", len(h.app.openQuestions))
+	if len(h.app.w.openQuestions) != 0 {
+		t.Errorf("got %d open questions after the lock, want none", len(h.app.w.openQuestions))
 	}
 }
 
@@ -457,7 +457,7 @@ func TestBackupFileRefusesTheVaultItselfAndAsksBeforeReplacing(t *testing.T) {
 	dir := filepath.Dir(h.path)
 	before, err := os.ReadFile(h.path)
 	must(t, err)
-	f := newBackupFileForm(h.app)
+	f := newBackupFileForm(h.session())
 	f.show()
 	f.folder.SetText(dir)
 	f.name.SetText(filepath.Base(h.path))
@@ -497,7 +497,7 @@ func TestRecoverWhenTheBackupFails(t *testing.T) {
 		s.BackupDir = notAFolder
 		must(t, v.SetSettings(s))
 	})
-	s := newRecoverScreen(h.app)
+	s := newRecoverScreen(h.app.opening(), h.app.showUnlock, h.app.recovered)
 	h.win.SetContent(s.content())
 	s.code.SetText(h.codes[0])
 	test.Tap(s.open)
@@ -507,8 +507,8 @@ func TestRecoverWhenTheBackupFails(t *testing.T) {
 	s.pw.first.SetText("a new long password")
 	s.pw.second.SetText("a new long password")
 	test.Tap(s.set)
-	if h.app.accounts == nil || s.problem.Visible() {
-		t.Errorf("got list shown %v, problem %q; want the accounts and no problem", h.app.accounts != nil, s.problem.Text)
+	if !h.unlocked() || s.problem.Visible() {
+		t.Errorf("got list shown %v, problem %q; want the accounts and no problem", h.unlocked(), s.problem.Text)
 	}
 	if !h.opensWith("a new long password") {
 		t.Error("the new password was not saved")

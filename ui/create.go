@@ -11,7 +11,10 @@ import (
 // createScreen makes a new vault: a password typed twice, with a hint of
 // its strength.
 type createScreen struct {
-	app     *app
+	opening
+	onCreated func(v *vault.Vault, codes []string)
+	onRestore func()
+
 	pw      *passwordPair
 	create  *widget.Button
 	working *workIndicator
@@ -19,8 +22,8 @@ type createScreen struct {
 	restore *widget.Button
 }
 
-func newCreateScreen(a *app) *createScreen {
-	s := &createScreen{app: a}
+func newCreateScreen(o opening, onCreated func(*vault.Vault, []string), onRestore func()) *createScreen {
+	s := &createScreen{opening: o, onCreated: onCreated, onRestore: onRestore}
 	s.create = widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), s.onCreate)
 	s.create.Importance = widget.HighImportance
 	s.pw = newPasswordPair(s.create, s.onCreate)
@@ -29,7 +32,7 @@ func newCreateScreen(a *app) *createScreen {
 	s.problem.Importance = widget.DangerImportance
 	s.problem.Wrapping = fyne.TextWrapWord
 	s.problem.Hide()
-	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestore)
+	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestoreTapped)
 	s.restore.Importance = widget.LowImportance
 	return s
 }
@@ -44,13 +47,13 @@ func (s *createScreen) content() fyne.CanvasObject {
 		s.working.box, s.problem,
 		s.create,
 		s.restore,
-		caption(s.app.path),
+		caption(s.path),
 	)
 }
 
-func (s *createScreen) onRestore() { s.app.showRestore() }
+func (s *createScreen) onRestoreTapped() { s.onRestore() }
 
-func (s *createScreen) focus() { s.app.win.Canvas().Focus(s.pw.first) }
+func (s *createScreen) focus() { s.w.focus(s.pw.first) }
 
 func (s *createScreen) onCreate() {
 	if !s.pw.ok() {
@@ -58,8 +61,8 @@ func (s *createScreen) onCreate() {
 	}
 	s.busy(true)
 	pw := s.pw.bytes()
-	s.app.background(func() {
-		v, codes, err := s.app.vaults.Create(s.app.path, pw)
+	s.w.background(func() {
+		v, codes, err := s.vaults.Create(s.path, pw)
 		clear(pw)
 		releaseKDFMemory()
 		fyne.Do(func() { s.created(v, codes, err) })
@@ -74,8 +77,7 @@ func (s *createScreen) created(v *vault.Vault, codes []string, err error) {
 		return
 	}
 	s.pw.reset()
-	show := newBackupCodesScreen(s.app, codes, func() { s.app.unlocked(v) })
-	s.app.setContent(show.content())
+	s.onCreated(v, codes)
 }
 
 func (s *createScreen) busy(on bool) {

@@ -74,8 +74,8 @@ func (h *harness) open() {
 	h.fa, h.win = fa, w
 	h.app = newApp(fa, w, h.path, testVaults, h.clock.now)
 	h.app.startTick = func(func()) *ticker { return nil }
-	h.app.background = func(f func()) { f() }
-	h.app.afterSave = nil
+	h.app.w.background = func(f func()) { f() }
+	h.app.statusAfterSave = false
 	h.app.start()
 	h.t.Cleanup(func() { h.app.shutdown() })
 	w.Resize(fyne.NewSize(460, 640))
@@ -91,27 +91,33 @@ func (h *harness) unlock() {
 	}
 	test.Type(e, h.password)
 	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.app.accounts == nil {
+	if !h.unlocked() {
 		h.t.Fatal("the account list is not showing after unlocking")
 	}
+}
+
+// unlocked reports whether the window holds an unlocked vault.
+func (h *harness) unlocked() bool { return h.app.session != nil }
+
+// session is the unlocked vault's session; the test fails when locked.
+func (h *harness) session() *session {
+	h.t.Helper()
+	if h.app.session == nil {
+		h.t.Fatal("the vault is locked")
+	}
+	return h.app.session
 }
 
 // vault is the open vault; the test fails when the window holds none.
 func (h *harness) vault() *vault.Vault {
 	h.t.Helper()
-	if h.app.v == nil {
-		h.t.Fatal("the vault is not open")
-	}
-	return h.app.v
+	return h.session().v
 }
 
-// list is the account list; the test fails when it is not showing.
+// list is the account list; the test fails when the vault is locked.
 func (h *harness) list() *accountsScreen {
 	h.t.Helper()
-	if h.app.accounts == nil {
-		h.t.Fatal("the account list is not showing")
-	}
-	return h.app.accounts
+	return h.session().list
 }
 
 // opensWith reports whether pw opens the vault file as saved.

@@ -69,7 +69,7 @@ func TestDropEveryFixture(t *testing.T) {
 			h := newHarness(t, []vault.Account{have})
 			h.unlock()
 			prompts := 0
-			h.app.asked = func() {
+			h.app.w.asked = func() {
 				prompts++
 				if prompts == 1 {
 					answerPassword(t, h, "not the password")
@@ -195,11 +195,11 @@ func TestThreeWrongExportPasswords(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	prompts := 0
-	h.app.asked = func() {
+	h.app.w.asked = func() {
 		prompts++
 		answerPassword(t, h, "wrong")
 	}
-	h.app.importData("aegis_encrypted.json", data)
+	importer{session: h.session()}.read("aegis_encrypted.json", data)
 	if prompts != 3 {
 		t.Errorf("got %d password prompts, want 3", prompts)
 	}
@@ -217,7 +217,7 @@ func TestReviewMarksARepeat(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Clipboard().SetContent(githubURI + "\n" + strings.Replace(githubURI, "alice@example.com", "alice-again", 1))
-	h.app.onPaste()
+	newAdder(h.session()).onPaste()
 	checks := reviewChecks(h)
 	if len(checks) != 2 || !checks[0].Checked || checks[1].Checked || !strings.HasSuffix(checks[1].Text, "(already in this list)") {
 		var got []string

@@ -15,7 +15,7 @@ import (
 // changePassword changes the vault's password through the dialog.
 func changePassword(t *testing.T, h *harness, from, to string) {
 	t.Helper()
-	d := newPasswordDialog(h.app)
+	d := newPasswordDialog(h.session())
 	d.show()
 	test.Type(d.current, from)
 	test.Type(d.pw.first, to)

@@ -15,13 +15,12 @@ import (
 func TestBackupFileMergedAndRestored(t *testing.T) {
 	h := newHarness(t, threeAccounts(t)[:2])
 	h.unlock()
-	a := h.app
-	if !a.backupState.known || a.backupState.status.Last.IsZero() {
-		t.Errorf("got backup state %+v after unlock, want a verified backup made", a.backupState)
+	if !h.session().backups.known || h.session().backups.status.Last.IsZero() {
+		t.Errorf("got backup state %+v after unlock, want a verified backup made", h.session().backups)
 	}
 
 	backup := filepath.Join(t.TempDir(), "exported.latchkey")
-	f := newBackupFileForm(a)
+	f := newBackupFileForm(h.session())
 	f.show()
 	f.which.SetSelected(backupLocks.label(backupWithOwnPassword))
 	f.pw.first.SetText("separate backup password")
@@ -33,8 +32,8 @@ func TestBackupFileMergedAndRestored(t *testing.T) {
 
 	data, err := os.ReadFile(backup)
 	must(t, err)
-	a.asked = func() { answerPassword(t, h, "separate backup password") }
-	a.importData("exported.latchkey", data)
+	h.app.w.asked = func() { answerPassword(t, h, "separate backup password") }
+	importer{session: h.session()}.read("exported.latchkey", data)
 	if m := shown(h); !strings.Contains(m, "Added no accounts.") || !strings.Contains(m, "GitHub: alice@example.com") {
 		t.Errorf("merging the vault's own backup did not report both as already there:\n%s", m)
 	}

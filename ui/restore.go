@@ -15,8 +15,11 @@ import (
 // way to carry a vault to a new machine. The backup opens with its password,
 // or with one of its backup codes and a new password.
 type restoreScreen struct {
-	app      *app
-	path     string // the chosen backup file
+	opening
+	onBack     func()
+	onRestored func(v *vault.Vault, codes []string)
+
+	backup   string // the chosen backup file
 	file     *widget.Label
 	choose   *widget.Button
 	how      *widget.RadioGroup
@@ -46,15 +49,8 @@ func (w restoreWay) label() string {
 	return "I know its password"
 }
 
-func (a *app) showRestore() *restoreScreen {
-	s := newRestoreScreen(a)
-	a.setContent(s.content())
-	a.win.Canvas().Focus(s.choose)
-	return s
-}
-
-func newRestoreScreen(a *app) *restoreScreen {
-	s := &restoreScreen{app: a}
+func newRestoreScreen(o opening, onBack func(), onRestored func(*vault.Vault, []string)) *restoreScreen {
+	s := &restoreScreen{opening: o, onBack: onBack, onRestored: onRestored}
 	s.file = widget.NewLabel("No file chosen")
 	s.file.Truncation = fyne.TextTruncateEllipsis
 	s.file.Importance = widget.LowImportance
@@ -70,7 +66,7 @@ func newRestoreScreen(a *app) *restoreScreen {
 	s.pw = newPasswordPair(s.restore, s.onRestore)
 	s.how = widget.NewRadioGroup(restoreWays.labels, s.onHow)
 	s.how.Required = true
-	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBack)
+	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBackTapped)
 	s.back.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
 	s.problem = widget.NewLabel("")
@@ -86,7 +82,7 @@ func (s *restoreScreen) content() fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 	return centredForm(heading("Restore from a backup"), intro, s.choose, s.file, s.how,
 		s.password, s.code, s.pw.first, s.pw.second, s.pw.hint,
-		s.working.box, s.problem, s.restore, s.back, caption(s.app.path))
+		s.working.box, s.problem, s.restore, s.back, caption(s.path))
 }
 
 func (s *restoreScreen) withCode() bool {
@@ -112,7 +108,9 @@ func (s *restoreScreen) onHow(string) {
 	}
 }
 
-func (s *restoreScreen) onBack() { s.app.showCreate() }
+func (s *restoreScreen) focus() { s.w.focus(s.choose) }
+
+func (s *restoreScreen) onBackTapped() { s.onBack() }
 
 func (s *restoreScreen) onChoose() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -125,7 +123,7 @@ func (s *restoreScreen) onChoose() {
 		}
 		r.Close()
 		s.chose(r.URI().Path())
-	}, s.app.win)
+	}, s.w.win)
 	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
 		d.SetLocation(home)
 	}
@@ -134,15 +132,15 @@ func (s *restoreScreen) onChoose() {
 
 // chose takes the backup file at path.
 func (s *restoreScreen) chose(path string) {
-	s.path = path
+	s.backup = path
 	s.file.SetText(path)
 	s.file.Importance = widget.MediumImportance
 	s.file.Refresh()
 	s.problem.Hide()
 	if s.withCode() {
-		s.app.win.Canvas().Focus(s.code)
+		s.w.focus(s.code)
 	} else {
-		s.app.win.Canvas().Focus(s.password)
+		s.w.focus(s.password)
 	}
 }
 
@@ -155,7 +153,7 @@ func (s *restoreScreen) onRestore() {
 	switch {
 	case s.working.bar != nil:
 		return // a restore is running
-	case s.path == "":
+	case s.backup == "":
 		s.fail("Choose the backup file first.")
 		return
 	case !s.withCode() && s.password.Text == "":
@@ -166,13 +164,13 @@ func (s *restoreScreen) onRestore() {
 		return
 	}
 	s.busy(true)
-	path, vaultPath, vaults := s.path, s.app.path, s.app.vaults
+	path, vaultPath, vaults := s.backup, s.path, s.vaults
 	withCode, code := s.withCode(), s.code.Text
 	pw := []byte(s.password.Text)
 	if withCode {
 		pw = s.pw.bytes()
 	}
-	s.app.background(func() {
+	s.w.background(func() {
 		var v *vault.Vault
 		var codes []string
 		var err error
@@ -196,18 +194,7 @@ func (s *restoreScreen) restored(v *vault.Vault, codes []string, err error) {
 	s.password.SetText("")
 	s.code.SetText("")
 	s.pw.reset()
-	n := len(v.Accounts())
-	done := func() {
-		s.app.unlocked(v)
-		s.app.say("Restored " + countText(n, "account") + ".")
-	}
-	if codes != nil {
-		// The backup carried no codes (or its last was used): new ones.
-		show := newBackupCodesScreen(s.app, codes, done)
-		s.app.setContent(show.content())
-		return
-	}
-	done()
+	s.onRestored(v, codes)
 }
 
 func (s *restoreScreen) busy(on bool) {

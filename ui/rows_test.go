@@ -48,7 +48,7 @@ func TestIconsShownAndCached(t *testing.T) {
 		account(t, exampleURI, func(a *vault.Account) { a.Icon = bigIcon(t) }), // too big to decode
 	})
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	test.RenderObjectToMarkup(h.win.Content()) // lays the list out, creating rows
 	rows := map[string]*accountRow{}
 	for _, r := range s.rows {
@@ -82,7 +82,7 @@ func TestNoLettersWithoutIcons(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	test.RenderObjectToMarkup(h.win.Content())
-	for _, r := range h.app.accounts.rows {
+	for _, r := range h.list().rows {
 		if r.bound && (r.letter.Visible() || r.icon.Visible()) {
 			t.Errorf("row %q shows an icon or letter in a vault without icons, want the compact row", r.issuer.Text)
 		}
@@ -100,7 +100,7 @@ func issuers(accounts []vault.Account) []string {
 func TestMoveUpAndDown(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	gitlab := s.shown[1]
 	menu := s.rowMenu(gitlab)
 	var labels []string
@@ -123,8 +123,8 @@ func TestMoveUpAndDown(t *testing.T) {
 	}
 	// The shortcut moves the account last copied.
 	s.copyCode(gitlab.ID)
-	h.app.onMoveDown()
-	h.app.onMoveDown()
+	h.list().onMoveDown()
+	h.list().onMoveDown()
 	want := []string{"GitHub", "Example", "GitLab"}
 	if got := issuers(h.vault().Accounts()); !slices.Equal(got, want) {
 		t.Errorf("after two Move down got %v, want %v", got, want)
@@ -160,12 +160,12 @@ func TestMouseMovementPostponesTheLock(t *testing.T) {
 	catcher.MouseMoved(&desktop.MouseEvent{})
 	h.clock.advance(50 * time.Second)
 	h.app.tick()
-	if h.app.accounts == nil {
+	if !h.unlocked() {
 		t.Fatal("locked 50 s after the mouse moved, want the lock postponed")
 	}
 	h.clock.advance(15 * time.Second)
 	h.app.tick()
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Error("still unlocked a minute after the last movement")
 	}
 }
@@ -173,11 +173,11 @@ func TestMouseMovementPostponesTheLock(t *testing.T) {
 func TestRecoveryKitRegeneratesCodes(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	h.app.onRecoveryKit()
+	showKitForm(h.session())
 	if m := shown(h); !strings.Contains(m, "stops the old ones working") {
 		t.Errorf("the kit's confirmation does not say the old codes stop working:\n%s", m)
 	}
-	f := &kitForm{app: h.app, accounts: newCheckOn()}
+	f := &kitForm{session: h.session(), accounts: newCheckOn()}
 	path := filepath.Join(t.TempDir(), "kit.html")
 	f.write(path, false)
 	page, err := os.ReadFile(path)
@@ -223,12 +223,12 @@ func TestPlainExportsAskFirst(t *testing.T) {
 		export func()
 		says   string
 	}{
-		{"links", h.app.onExportLinks, "NOT encrypted: anyone who reads it"},
-		{"Aegis", h.app.onExportAegis, "NOT encrypted: anyone who reads it"},
-		{"Google", h.app.onExportGoogle, "NOT encrypted: anyone who sees or photographs them"},
+		{"links", exporter{session: h.session()}.onLinks, "NOT encrypted: anyone who reads it"},
+		{"Aegis", exporter{session: h.session()}.onAegis, "NOT encrypted: anyone who reads it"},
+		{"Google", exporter{session: h.session()}.onGoogle, "NOT encrypted: anyone who sees or photographs them"},
 	} {
 		asked := 0
-		h.app.asked = func() {
+		h.app.w.asked = func() {
 			asked++
 			if m := shown(h); !strings.Contains(m, c.says) {
 				t.Errorf("%s: the question does not warn that the export is not encrypted:\n%s", c.name, m)
@@ -251,10 +251,10 @@ func TestPlainExportsAskFirst(t *testing.T) {
 		export func()
 		want   func([]vault.Account) ([]byte, error)
 	}{
-		{"links.txt", h.app.onExportLinks, func(a []vault.Account) ([]byte, error) { return core.URIList(a, yes{}) }},
-		{"aegis.json", h.app.onExportAegis, func(a []vault.Account) ([]byte, error) { return core.Aegis(a, yes{}) }},
+		{"links.txt", exporter{session: h.session()}.onLinks, func(a []vault.Account) ([]byte, error) { return core.URIList(a, yes{}) }},
+		{"aegis.json", exporter{session: h.session()}.onAegis, func(a []vault.Account) ([]byte, error) { return core.Aegis(a, yes{}) }},
 	} {
-		h.app.asked = func() { test.Tap(findButton(t, h.win, "Export")) }
+		h.app.w.asked = func() { test.Tap(findButton(t, h.win, "Export")) }
 		c.export()
 		dir := t.TempDir()
 		var entries []*widget.Entry
@@ -301,7 +301,7 @@ func TestGoogleExportPagesAndNamesWhatDoesNotFit(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	steam := mustKey(t, "otpauth://steam/Steam:gamer?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&issuer=Steam")
-	g := newGoogleExport(h.app, [][]byte{pngIcon(t, 8, 8), pngIcon(t, 8, 8)}, []otp.Key{steam})
+	g := newGoogleExport(h.app.w, [][]byte{pngIcon(t, 8, 8), pngIcon(t, 8, 8)}, []otp.Key{steam})
 	g.show()
 	if g.counter.Text != "Code 1 of 2" || !g.prev.Disabled() {
 		t.Errorf("got %q prev disabled=%v, want Code 1 of 2 and no way back", g.counter.Text, g.prev.Disabled())

@@ -24,19 +24,20 @@ import (
 // asks before replacing a file, and the file is written through
 // vault.WriteFile: whole or not at all, mode 0600.
 type saveFileForm struct {
-	app     *app
-	folder  *widget.Entry
-	name    *widget.Entry
-	problem *widget.Label
-	save    *widget.Button
-	then    func(path string, replace bool)
-	dialog  dialog.Dialog
+	w         *window
+	vaultPath string
+	folder    *widget.Entry
+	name      *widget.Entry
+	problem   *widget.Label
+	save      *widget.Button
+	then      func(path string, replace bool)
+	dialog    dialog.Dialog
 }
 
 // chooseSaveFile shows the form; then gets the checked path, and replace
 // is true when the person agreed to replace a file that is there.
-func (a *app) chooseSaveFile(title, intro, name string, then func(path string, replace bool)) *saveFileForm {
-	f := &saveFileForm{app: a, then: then}
+func chooseSaveFile(w *window, vaultPath, title, intro, name string, then func(path string, replace bool)) *saveFileForm {
+	f := &saveFileForm{w: w, vaultPath: vaultPath, then: then}
 	f.folder, f.name = newPlaceEntries(name)
 	f.problem = problemLabel()
 	f.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.onSave)
@@ -45,22 +46,22 @@ func (a *app) chooseSaveFile(title, intro, name string, then func(path string, r
 	text := widget.NewLabel(intro)
 	text.Wrapping = fyne.TextWrapWord
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
-	body := container.NewVBox(text, placeForm(a, f.folder, f.name), f.problem, container.NewHBox(layoutSpacer(), cancel, f.save))
-	f.dialog = dialog.NewCustomWithoutButtons(title, container.New(&columnLayout{width: 400}, body), a.win)
+	body := container.NewVBox(text, placeForm(w, f.folder, f.name), f.problem, container.NewHBox(layoutSpacer(), cancel, f.save))
+	f.dialog = dialog.NewCustomWithoutButtons(title, container.New(&columnLayout{width: 400}, body), w.win)
 	f.dialog.Show()
-	a.win.Canvas().Focus(f.name)
+	w.focus(f.name)
 	return f
 }
 
 func (f *saveFileForm) onSave() {
-	path, err := savePath(f.folder.Text, f.name.Text, f.app.path, false)
+	path, err := savePath(f.folder.Text, f.name.Text, f.vaultPath, false)
 	if err != nil {
 		f.problem.SetText(capitalise(err.Error()) + ".")
 		f.problem.Show()
 		return
 	}
 	f.problem.Hide()
-	confirmReplace(f.app, path, func(replace bool) {
+	confirmReplace(f.w, path, func(replace bool) {
 		f.dialog.Hide()
 		f.then(path, replace)
 	})
@@ -83,13 +84,13 @@ func problemLabel() *widget.Label {
 }
 
 // placeForm is the folder (with a Choose… button) and file name fields.
-func placeForm(a *app, folder, name *widget.Entry) *widget.Form {
+func placeForm(w *window, folder, name *widget.Entry) *widget.Form {
 	browse := widget.NewButton("Choose…", func() {
 		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
 				folder.SetText(u.Path())
 			}
-		}, a.win)
+		}, w.win)
 		if l, err := storage.ListerForURI(storage.NewFileURI(folder.Text)); err == nil {
 			d.SetLocation(l)
 		}
@@ -134,7 +135,7 @@ func savePath(folder, name, vaultPath string, backup bool) (string, error) {
 
 // confirmReplace runs then at once when nothing is at path, or after
 // asking; replace says the person agreed to replace the file.
-func confirmReplace(a *app, path string, then func(replace bool)) {
+func confirmReplace(w *window, path string, then func(replace bool)) {
 	if _, err := os.Lstat(path); err != nil {
 		then(false)
 		return
@@ -143,7 +144,7 @@ func confirmReplace(a *app, path string, then func(replace bool)) {
 		if ok {
 			then(true)
 		}
-	}, a.win)
+	}, w.win)
 	d.SetConfirmText("Replace")
 	d.SetDismissText("Cancel")
 	d.Show()
@@ -152,8 +153,8 @@ func confirmReplace(a *app, path string, then func(replace bool)) {
 // writePrivate writes data to path through vault.WriteFile: mode 0600,
 // whole or not at all, never over the vault, its lock or its backups, and
 // over an existing file only when the person agreed (replace).
-func (a *app) writePrivate(path string, data []byte, replace bool) error {
-	if err := vault.WriteFile(path, data, privateOptions(a.path, replace)); err != nil {
+func writePrivate(vaultPath, path string, data []byte, replace bool) error {
+	if err := vault.WriteFile(path, data, privateOptions(vaultPath, replace)); err != nil {
 		return fmt.Errorf("saving %s: %w", filepath.Base(path), err)
 	}
 	return nil
@@ -163,4 +164,11 @@ func (a *app) writePrivate(path string, data []byte, replace bool) error {
 // the open vault, its lock or backups; over a file only when replace.
 func privateOptions(vaultPath string, replace bool) vault.WriteOptions {
 	return vault.WriteOptions{Replace: replace, Vault: vaultPath}
+}
+
+func homeDir() string {
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return "/"
 }

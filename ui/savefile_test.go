@@ -21,9 +21,9 @@ func TestSaveFileFormWritesPrivatelyAndSparesTheVault(t *testing.T) {
 	must(t, err)
 
 	var saved []string
-	f := h.app.chooseSaveFile("Save", "intro", "vault.latchkey", func(p string, replace bool) {
+	f := chooseSaveFile(h.app.w, h.path, "Save", "intro", "vault.latchkey", func(p string, replace bool) {
 		saved = append(saved, p)
-		must(t, h.app.writePrivate(p, []byte("secret page"), replace))
+		must(t, writePrivate(h.path, p, []byte("secret page"), replace))
 	})
 	f.folder.SetText(dir)
 	test.Tap(f.save)
@@ -64,7 +64,7 @@ func TestSaveFileFormWritesPrivatelyAndSparesTheVault(t *testing.T) {
 		t.Errorf("replaced file mode %v, want 0600", st.Mode().Perm())
 	}
 	// Without the question's yes, the writer itself refuses to replace.
-	if err := h.app.writePrivate(want, []byte("x"), false); !errors.Is(err, vault.ErrExists) {
+	if err := writePrivate(h.path, want, []byte("x"), false); !errors.Is(err, vault.ErrExists) {
 		t.Errorf("writePrivate over a file without replace: got %v, want ErrExists", err)
 	}
 }

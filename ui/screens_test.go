@@ -60,7 +60,7 @@ func TestTitleAndFirstScreen(t *testing.T) {
 
 func TestCreateVault(t *testing.T) {
 	h := newHarness(t, nil)
-	s := newCreateScreen(h.app)
+	s := newCreateScreen(h.app.opening(), h.app.created, func() { h.app.showRestore() })
 	h.win.SetContent(s.content())
 	test.Type(s.pw.first, "short")
 	test.Type(s.pw.second, "short")
@@ -88,17 +88,17 @@ func TestCreateVault(t *testing.T) {
 	if len(codes) != vault.BackupCodeCount {
 		t.Fatalf("got %d backup codes shown, want %d", len(codes), vault.BackupCodeCount)
 	}
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Fatal("got the account list before the codes were confirmed")
 	}
 	next := findButton(t, h.win, "Continue")
 	test.Tap(next)
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Fatal("Continue worked without confirming the codes were stored")
 	}
 	test.Tap(findCheck(t, h.win, "I have stored these codes somewhere safe"))
 	test.Tap(next)
-	if h.app.accounts == nil {
+	if !h.unlocked() {
 		t.Fatal("got no account list after confirming the codes")
 	}
 	// The codes shown are the vault's.
@@ -122,7 +122,7 @@ func shownCodes(h *harness) []string {
 func TestBackupCodesCopyAndPage(t *testing.T) {
 	h := newHarness(t, nil)
 	codes := []string{"AAAA-1111", "BBBB-2222"}
-	bc := newBackupCodesScreen(h.app, codes, func() {})
+	bc := newBackupCodesScreen(h.app.w, h.app.clip, func() time.Duration { return 30 * time.Second }, h.path, codes, func() {})
 	h.win.SetContent(bc.content())
 	bc.onCopy()
 	if got := h.clipboard(); got != "AAAA-1111\nBBBB-2222" {
@@ -138,12 +138,12 @@ func TestBackupCodesCopyAndPage(t *testing.T) {
 
 func TestUnlockWrongPasswordThenRight(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	s := newUnlockScreen(h.app)
+	s := newUnlockScreen(h.app.opening(), h.app.unlocked, h.app.showRecover)
 	h.win.SetContent(s.content())
 	s.focus()
 	test.Type(s.password, "wrong")
 	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Fatal("a wrong password opened the vault")
 	}
 	if !s.problem.Visible() || !strings.Contains(s.problem.Text, "Wrong password") {
@@ -157,7 +157,7 @@ func TestUnlockWrongPasswordThenRight(t *testing.T) {
 	}
 	s.password.SetText(testPassword)
 	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.app.accounts == nil {
+	if !h.unlocked() {
 		t.Fatal("the right password did not show the list")
 	}
 	if s.password.Text != "" {
@@ -167,7 +167,7 @@ func TestUnlockWrongPasswordThenRight(t *testing.T) {
 
 func TestUnlockAnotherInstance(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	s := newUnlockScreen(h.app)
+	s := newUnlockScreen(h.app.opening(), h.app.unlocked, h.app.showRecover)
 	s.opened(nil, errors.Join(errors.New("opening"), vault.ErrLocked))
 	if !strings.Contains(s.problem.Text, "already open") {
 		t.Errorf("got %q, want a message that another Latchkey has the vault", s.problem.Text)
@@ -177,7 +177,7 @@ func TestUnlockAnotherInstance(t *testing.T) {
 func TestListShowsCodesAndCopies(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	if got := s.length(); got != 3 {
 		t.Fatalf("got %d rows, want 3", got)
 	}
@@ -207,7 +207,7 @@ func TestListShowsCodesAndCopies(t *testing.T) {
 func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	s.copyCode(s.shown[0].ID)
 	code := h.clipboard()
 	h.clock.advance(29 * time.Second)
@@ -233,7 +233,7 @@ func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
 func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	for _, c := range []struct {
 		query string
 		want  int
@@ -262,7 +262,7 @@ func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
 func TestEnterOnListCopiesFocusedRow(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	h.win.Canvas().Focus(s.list)
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -308,7 +308,7 @@ func TestPinnedFirstAndSort(t *testing.T) {
 func TestHOTPAdvanceSaves(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	id := s.shown[2].ID
 	s.onAdvance(id)
 	a, _ := h.vault().Account(id)
@@ -330,9 +330,9 @@ func TestHOTPAdvanceSaves(t *testing.T) {
 func TestEditAccount(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	id := h.app.accounts.shown[1].ID
+	id := h.list().shown[1].ID
 	a, _ := h.vault().Account(id)
-	f := newEditForm(h.app, a)
+	f := newEditForm(h.session(), a)
 	f.show()
 	f.issuer.SetText("GitLab.com")
 	f.tags.SetText("home, Home, code ,")
@@ -346,7 +346,7 @@ func TestEditAccount(t *testing.T) {
 	if !got.Key.SameSecret(a.Key) {
 		t.Error("editing changed the key")
 	}
-	if first := h.app.accounts.shown[0].ID; first != id {
+	if first := h.list().shown[0].ID; first != id {
 		t.Errorf("got %s first, want the pinned account %s", first, id)
 	}
 	if err := validIssuer("a:b"); err == nil {
@@ -357,7 +357,7 @@ func TestEditAccount(t *testing.T) {
 func TestDeleteAndUndo(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	id := s.shown[1].ID
 	s.deleteAccount(id)
 	if _, ok := h.vault().Account(id); ok || s.length() != 2 {
@@ -382,12 +382,12 @@ func TestDeleteAndUndo(t *testing.T) {
 func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	s.copyCode(s.shown[0].ID)
 	secret := s.shown[0].Key.Secret
-	h.app.showKeyQR(s.shown[0].ID) // a dialog showing vault data
+	showKeyQR(h.session(), s.shown[0].ID) // a dialog showing vault data
 	h.app.lock()
-	if h.app.v != nil || h.app.accounts != nil {
+	if h.unlocked() {
 		t.Error("the vault or list is still held after locking")
 	}
 	if got := h.clipboard(); got != "" {
@@ -416,15 +416,15 @@ func TestAutoLockAfterIdle(t *testing.T) {
 	h.setSettings(func(s *vault.Settings) { s.AutoLock, s.ClipboardClear = time.Minute, 30*time.Second })
 	h.clock.advance(50 * time.Second)
 	h.app.tick()
-	h.app.accounts.onSearch("") // activity postpones the lock
+	h.list().onSearch("") // activity postpones the lock
 	h.clock.advance(50 * time.Second)
 	h.app.tick()
-	if h.app.v == nil {
+	if !h.unlocked() {
 		t.Fatal("locked although the person was active 50 s ago")
 	}
 	h.clock.advance(10 * time.Second)
 	h.app.tick()
-	if h.app.v != nil {
+	if h.unlocked() {
 		t.Error("not locked after a minute idle")
 	}
 }
@@ -432,7 +432,7 @@ func TestAutoLockAfterIdle(t *testing.T) {
 func TestTickMovesCodesOn(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	var row *accountRow
 	for _, r := range s.rows {
 		if r.id == s.shown[0].ID {
@@ -462,17 +462,17 @@ func TestAddByPasteAndDuplicates(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	h.fa.Clipboard().SetContent("otpauth://totp/New:carol?secret=MFRGGZDFMZTWQ2LK&issuer=New")
-	h.app.onPaste()
+	newAdder(h.session()).onPaste()
 	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after pasting a new key, want 4", got)
 	}
 	// The same key again is a duplicate: it goes to review, unticked.
-	h.app.onPaste()
+	newAdder(h.session()).onPaste()
 	if got := len(h.vault().Accounts()); got != 4 {
 		t.Errorf("got %d accounts after pasting a duplicate, want 4", got)
 	}
 	found := []vault.Account{{Key: mustKey(t, githubURI)}, {Key: mustKey(t, "otpauth://totp/X:y?secret=MFRGGZDFMZTWQ2LL")}}
-	r := newReviewDialog(h.app, found, core.Duplicates(h.vault().Accounts(), found), nil)
+	r := newReviewDialog(h.session(), found, core.Duplicates(h.vault().Accounts(), found), nil)
 	r.show()
 	if r.checks[0].Checked || !strings.Contains(r.checks[0].Text, "already") || !r.checks[1].Checked {
 		t.Errorf("got checks %v/%q and %v, want the duplicate unticked and marked, the new one ticked", r.checks[0].Checked, r.checks[0].Text, r.checks[1].Checked)
@@ -492,7 +492,7 @@ func TestPasteProblemsSayWhatToDo(t *testing.T) {
 		h := newHarness(t, threeAccounts(t))
 		h.unlock()
 		h.fa.Clipboard().SetContent(c.text)
-		h.app.onPaste()
+		newAdder(h.session()).onPaste()
 		got := test.RenderToMarkup(h.win.Canvas())
 		if !strings.Contains(got, c.want) {
 			t.Errorf("paste %q: the message does not mention %q", c.text, c.want)
@@ -506,7 +506,7 @@ func TestPasteProblemsSayWhatToDo(t *testing.T) {
 func TestManualFormValidatesAsYouType(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newManualForm(h.app)
+	f := newManualForm(h.session())
 	f.show()
 	if !f.add.Disabled() {
 		t.Error("got Add enabled on an empty form")
@@ -537,7 +537,7 @@ func TestManualFormValidatesAsYouType(t *testing.T) {
 
 func TestRecoverWithBackupCode(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	s := newRecoverScreen(h.app)
+	s := newRecoverScreen(h.app.opening(), h.app.showUnlock, h.app.recovered)
 	h.win.SetContent(s.content())
 	test.Type(s.code, "0000-0000-0000-0000-0000-0000-0000")
 	test.Tap(s.open)
@@ -552,7 +552,7 @@ func TestRecoverWithBackupCode(t *testing.T) {
 	s.pw.first.SetText("a new long password")
 	s.pw.second.SetText("a new long password")
 	test.Tap(s.set)
-	if !h.opensWith("a new long password") || h.app.accounts == nil {
+	if !h.opensWith("a new long password") || !h.unlocked() {
 		t.Error("the new password was not set, or the list not shown")
 	}
 }
@@ -560,11 +560,11 @@ func TestRecoverWithBackupCode(t *testing.T) {
 func TestSettingsChangeTimersAndTheme(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newSettingsForm(h.app)
+	f := newSettingsForm(h.session(), themeSystem, h.app.setTheme)
 	f.show()
 	f.autoLock.SetSelected("10 minutes")
 	f.clipClear.SetSelected("Never")
-	f.theme.SetSelected(themeDark.label())
+	f.themes.SetSelected(themeDark.label())
 	f.sort.SetSelected(sortIssuer.label())
 	f.backupKeep.SetText("3")
 	f.onDone(true)
@@ -580,7 +580,7 @@ func TestSettingsChangeTimersAndTheme(t *testing.T) {
 func TestQuitSavesAndCloses(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	h.app.accounts.togglePin(h.app.accounts.shown[2].ID)
+	h.list().togglePin(h.list().shown[2].ID)
 	must(t, h.app.shutdown())
 	if !h.closed() {
 		t.Error("the vault is still open after shutdown")
@@ -593,7 +593,7 @@ func TestQuitSavesAndCloses(t *testing.T) {
 func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	h.clock.advance(searchRestAfter)
 	h.app.tick()
 	c := h.win.Canvas()
@@ -616,7 +616,7 @@ func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
 func TestShowKeyQRDecodes(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	h.app.showKeyQR(h.app.accounts.shown[0].ID)
+	showKeyQR(h.session(), h.list().shown[0].ID)
 	img := h.win.Canvas().Capture()
 	if _, err := exec.LookPath("zbarimg"); err != nil {
 		t.Fatalf("zbarimg (zbar-tools) is not installed; ./test.sh installs it: %v", err)
@@ -653,7 +653,7 @@ func TestAddFromImageFileAndDrop(t *testing.T) {
 		t.Fatalf("qrencode: %v %s", err, out)
 	}
 	// The file dialog's route: one image, one new account, added at once.
-	h.app.decodeImages([]core.Image{{Name: "one.png", Path: one}})
+	newAdder(h.session()).decodeImages([]core.Image{{Name: "one.png", Path: one}})
 	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after opening one image, want 4", got)
 	}
@@ -670,7 +670,7 @@ func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 	h.unlock()
 	var b bytes.Buffer
 	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
-	h.app.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
+	newAdder(h.session()).decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
 	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "no QR code found") {
 		t.Error("a blank image did not say no QR code was found")
 	}
@@ -683,7 +683,7 @@ func TestImportAegisFixture(t *testing.T) {
 	}
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
-	h.app.importData("aegis_plain.json", data)
+	importer{session: h.session()}.read("aegis_plain.json", data)
 	r := test.RenderToMarkup(h.win.Canvas())
 	if !strings.Contains(r, "Choose the ones to add") {
 		t.Fatal("importing an Aegis export showed no review list")
