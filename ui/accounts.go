@@ -398,7 +398,7 @@ func (s *accountsScreen) moveCurrent(delta int) {
 }
 
 func (s *accountsScreen) onEdit(id string) {
-	if acct, ok := s.session.v.Account(id); ok {
+	if acct, ok := s.session.account(id); ok {
 		newEditForm(s.session, acct).show()
 	}
 }

@@ -21,8 +21,20 @@ import (
 )
 
 // findButton finds a button by its label in what the window shows,
-// dialogs included.
+// dialogs first.
 func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
+	t.Helper()
+	return find(t, w, label, func(b *widget.Button) string { return b.Text })
+}
+
+// findCheck finds a check box by its label in what the window shows.
+func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
+	t.Helper()
+	return find(t, w, label, func(c *widget.Check) string { return c.Text })
+}
+
+// find finds a widget of type T showing label, dialogs first.
+func find[T fyne.CanvasObject](t *testing.T, w fyne.Window, label string, text func(T) string) T {
 	t.Helper()
 	roots := []fyne.CanvasObject{w.Content()}
 	for _, o := range w.Canvas().Overlays().List() {
@@ -30,28 +42,14 @@ func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
 	}
 	for _, r := range roots {
 		for _, o := range test.LaidOutObjects(r) {
-			if b, ok := o.(*widget.Button); ok && b.Text == label && b.Visible() {
-				return b
+			if x, ok := o.(T); ok && text(x) == label && x.Visible() {
+				return x
 			}
 		}
 	}
-	t.Fatalf("no %q button showing", label)
-	return nil
-}
-
-// findCheck finds a check box by its label in what the window shows.
-func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
-	t.Helper()
-	roots := append([]fyne.CanvasObject{w.Content()}, w.Canvas().Overlays().List()...)
-	for _, r := range roots {
-		for _, o := range test.LaidOutObjects(r) {
-			if c, ok := o.(*widget.Check); ok && c.Text == label && c.Visible() {
-				return c
-			}
-		}
-	}
-	t.Fatalf("no %q check box showing", label)
-	return nil
+	var none T
+	t.Fatalf("no %T %q showing", none, label)
+	return none
 }
 
 // shown is the text of every label, check and button the window shows,
@@ -97,7 +95,7 @@ func TestBackupToFileWithItsOwnPassword(t *testing.T) {
 	if f.pw.first.Visible() {
 		t.Error("got the backup password fields showing for the vault's password, want them hidden")
 	}
-	f.which.SetSelected(backupLocks.label(backupWithOwnPassword))
+	f.which.SetSelected(backupPasswords.label(true))
 	if !f.pw.first.Visible() || !f.next.Disabled() {
 		t.Fatalf("got fields visible=%v next disabled=%v for a separate password not typed yet, want visible and disabled", f.pw.first.Visible(), f.next.Disabled())
 	}
@@ -365,7 +363,7 @@ func TestRestoreWithBackupCode(t *testing.T) {
 	path, _, codes := backupFile(t, "lost", true, account(t, githubURI, nil))
 	s := newRestoreScreen(h.app.opening(), h.app.showCreate, h.app.restored)
 	h.win.SetContent(s.content())
-	s.how.SetSelected(restoreWays.label(restoreWithCode))
+	s.how.SetSelected(restoreWays.label(true))
 	if s.password.Visible() || !s.code.Visible() || !s.pw.first.Visible() {
 		t.Fatal("choosing a backup code does not show the code and new password fields")
 	}
@@ -454,9 +452,8 @@ func TestLockingCancelsAnOpenQuestion(t *testing.T) {
 func TestBackupFileRefusesTheVaultItselfAndAsksBeforeReplacing(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
+	before := h.file()
 	dir := filepath.Dir(h.path)
-	before, err := os.ReadFile(h.path)
-	must(t, err)
 	f := newBackupFileForm(h.session())
 	f.show()
 	f.folder.SetText(dir)
@@ -465,7 +462,7 @@ func TestBackupFileRefusesTheVaultItselfAndAsksBeforeReplacing(t *testing.T) {
 	if !strings.Contains(f.problem.Text, "the vault itself") {
 		t.Fatalf("got %q naming the vault file, want a refusal", f.problem.Text)
 	}
-	if data, _ := os.ReadFile(h.path); !bytes.Equal(data, before) {
+	if !bytes.Equal(h.file(), before) {
 		t.Fatal("the vault file was touched")
 	}
 	f.name.SetText("../x.latchkey")

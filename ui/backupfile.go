@@ -28,22 +28,14 @@ type backupFileForm struct {
 	dialog    dialog.Dialog
 }
 
-// backupLock is what opens a backup written to a file.
-type backupLock uint8
-
-const (
-	backupWithVaultPassword backupLock = iota
-	backupWithOwnPassword
-)
-
-var backupLocks = newChoices(backupLock.label, backupWithVaultPassword, backupWithOwnPassword)
-
-func (b backupLock) label() string {
-	if b == backupWithOwnPassword {
+// backupPasswords is what opens a backup written to a file: the vault's
+// password (false) or a separate one (true).
+var backupPasswords = newChoices(func(own bool) string {
+	if own {
 		return "A separate password"
 	}
 	return "The vault's password"
-}
+}, false, true)
 
 // showBackupFileForm asks where the backup goes and what opens it.
 func showBackupFileForm(s *session) {
@@ -59,12 +51,12 @@ func newBackupFileForm(s *session) *backupFileForm {
 	f.next = widget.NewButtonWithIcon("Save backup", theme.DocumentSaveIcon(), f.onNext)
 	f.next.Importance = widget.HighImportance
 	f.pw = newPasswordPair(f.next, f.onNext)
-	f.which = widget.NewRadioGroup(backupLocks.labels, f.onWhich)
+	f.which = widget.NewRadioGroup(backupPasswords.labels, f.onWhich)
 	f.which.Required = true
 	f.withCodes = widget.NewCheck("The vault's backup codes open it too", nil)
 	f.folder, f.name = newPlaceEntries("latchkey-backup-" + s.w.now().Format("2006-01-02") + ".latchkey")
 	f.problem = problemLabel()
-	f.which.SetSelected(backupLocks.label(backupWithVaultPassword))
+	f.which.SetSelected(backupPasswords.label(false))
 	return f
 }
 
@@ -80,8 +72,8 @@ func (f *backupFileForm) show() {
 }
 
 func (f *backupFileForm) ownPassword() bool {
-	b, _ := backupLocks.of(f.which.Selected)
-	return b == backupWithOwnPassword
+	own, _ := backupPasswords.of(f.which.Selected)
+	return own
 }
 
 func (f *backupFileForm) onWhich(string) {

@@ -28,10 +28,7 @@ func newCreateScreen(o opening, onCreated func(*vault.Vault, []string), onRestor
 	s.create.Importance = widget.HighImportance
 	s.pw = newPasswordPair(s.create, s.onCreate)
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Hide()
+	s.problem = problemLabel()
 	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestoreTapped)
 	s.restore.Importance = widget.LowImportance
 	return s
@@ -81,14 +78,11 @@ func (s *createScreen) created(v *vault.Vault, codes []string, err error) {
 }
 
 func (s *createScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.create)
 	if on {
-		s.problem.Hide()
-		s.create.Disable()
 		s.create.SetText("Creating…")
-		s.working.start()
 		return
 	}
-	s.working.stop()
 	s.create.SetText("Create vault")
 	s.pw.refresh()
 }

@@ -80,10 +80,10 @@ func (f *editForm) show() {
 }
 
 func (f *editForm) onDone(save bool) {
-	if !save || f.session.ended() {
+	if !save {
 		return
 	}
-	acct, ok := f.session.v.Account(f.id)
+	acct, ok := f.session.account(f.id)
 	if !ok {
 		return
 	}

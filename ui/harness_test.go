@@ -134,6 +134,14 @@ func (h *harness) saved() []vault.Account {
 	return v.Accounts()
 }
 
+// file is the vault file's bytes as they are on disk.
+func (h *harness) file() []byte {
+	h.t.Helper()
+	data, err := os.ReadFile(h.path)
+	must(h.t, err)
+	return data
+}
+
 // closed reports whether the window let go of the vault: another Latchkey
 // can open it.
 func (h *harness) closed() bool {

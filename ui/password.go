@@ -41,10 +41,7 @@ func newPasswordDialog(s *session) *passwordDialog {
 	d.current.SetPlaceHolder("Current password")
 	d.current.OnSubmitted = func(string) { s.w.focus(d.pw.first) }
 	d.working = newWorkIndicator()
-	d.problem = widget.NewLabel("")
-	d.problem.Importance = widget.DangerImportance
-	d.problem.Wrapping = fyne.TextWrapWord
-	d.problem.Hide()
+	d.problem = problemLabel()
 	return d
 }
 

@@ -16,10 +16,7 @@ const qrSize = 320
 
 // showKeyQR shows an account's key as a QR code, to move it to a phone.
 func showKeyQR(s *session, id string) {
-	if s.ended() {
-		return
-	}
-	acct, ok := s.v.Account(id)
+	acct, ok := s.account(id)
 	if !ok {
 		return
 	}

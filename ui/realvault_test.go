@@ -22,7 +22,7 @@ func TestBackupFileMergedAndRestored(t *testing.T) {
 	backup := filepath.Join(t.TempDir(), "exported.latchkey")
 	f := newBackupFileForm(h.session())
 	f.show()
-	f.which.SetSelected(backupLocks.label(backupWithOwnPassword))
+	f.which.SetSelected(backupPasswords.label(true))
 	f.pw.first.SetText("separate backup password")
 	f.pw.second.SetText("separate backup password")
 	f.write(backup, false)

@@ -40,10 +40,7 @@ func newRecoverScreen(o opening, onBack func(), onRecovered func(*vault.Vault, [
 	s.back = widget.NewButtonWithIcon("Back to the password", theme.NavigateBackIcon(), s.onBackTapped)
 	s.back.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Hide()
+	s.problem = problemLabel()
 	s.set = widget.NewButtonWithIcon("Set the new password", theme.ConfirmIcon(), s.onSetPassword)
 	s.set.Importance = widget.HighImportance
 	s.pw = newPasswordPair(s.set, s.onSetPassword)
@@ -145,13 +142,8 @@ func backupCodesLeftText(n int) string {
 }
 
 func (s *recoverScreen) busy(on bool, b *widget.Button) {
-	if on {
-		s.problem.Hide()
-		b.Disable()
-		s.working.start()
-		return
+	showWorking(on, s.working, s.problem, b)
+	if !on {
+		s.pw.refresh()
 	}
-	s.working.stop()
-	b.Enable()
-	s.pw.refresh()
 }

@@ -32,22 +32,14 @@ type restoreScreen struct {
 	problem  *widget.Label
 }
 
-// restoreWay is how the backup opens.
-type restoreWay uint8
-
-const (
-	restoreWithPassword restoreWay = iota
-	restoreWithCode
-)
-
-var restoreWays = newChoices(restoreWay.label, restoreWithPassword, restoreWithCode)
-
-func (w restoreWay) label() string {
-	if w == restoreWithCode {
+// restoreWays is how the backup opens: with its password (false) or one
+// of its backup codes (true).
+var restoreWays = newChoices(func(code bool) string {
+	if code {
 		return "I have one of its backup codes"
 	}
 	return "I know its password"
-}
+}, false, true)
 
 func newRestoreScreen(o opening, onBack func(), onRestored func(*vault.Vault, []string)) *restoreScreen {
 	s := &restoreScreen{opening: o, onBack: onBack, onRestored: onRestored}
@@ -69,11 +61,8 @@ func newRestoreScreen(o opening, onBack func(), onRestored func(*vault.Vault, []
 	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBackTapped)
 	s.back.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Hide()
-	s.how.SetSelected(restoreWays.label(restoreWithPassword))
+	s.problem = problemLabel()
+	s.how.SetSelected(restoreWays.label(false))
 	return s
 }
 
@@ -86,8 +75,8 @@ func (s *restoreScreen) content() fyne.CanvasObject {
 }
 
 func (s *restoreScreen) withCode() bool {
-	w, _ := restoreWays.of(s.how.Selected)
-	return w == restoreWithCode
+	code, _ := restoreWays.of(s.how.Selected)
+	return code
 }
 
 func (s *restoreScreen) onHow(string) {
@@ -198,16 +187,10 @@ func (s *restoreScreen) restored(v *vault.Vault, codes []string, err error) {
 }
 
 func (s *restoreScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.restore, s.choose)
 	if on {
-		s.problem.Hide()
-		s.restore.Disable()
-		s.choose.Disable()
 		s.restore.SetText("Restoring…")
-		s.working.start()
-		return
+	} else {
+		s.restore.SetText("Restore")
 	}
-	s.working.stop()
-	s.restore.SetText("Restore")
-	s.restore.Enable()
-	s.choose.Enable()
 }

@@ -28,10 +28,7 @@ type serviceCodesDialog struct {
 
 // showServiceCodes shows the codes kept for the account id.
 func showServiceCodes(s *session, id string) {
-	if s.ended() {
-		return
-	}
-	acct, ok := s.v.Account(id)
+	acct, ok := s.account(id)
 	if !ok {
 		return
 	}
@@ -99,10 +96,7 @@ func (d *serviceCodesDialog) onAdd() {
 }
 
 func (d *serviceCodesDialog) store() {
-	if d.session.ended() {
-		return
-	}
-	acct, ok := d.session.v.Account(d.id)
+	acct, ok := d.session.account(d.id)
 	if !ok {
 		return
 	}

@@ -74,6 +74,15 @@ func (s *session) end() (*vault.Vault, *saver) {
 // ended reports whether the vault was locked since the session began.
 func (s *session) ended() bool { return s.v == nil }
 
+// account is the vault's account id; false when it is gone, or the vault
+// was locked.
+func (s *session) account(id string) (vault.Account, bool) {
+	if s.v == nil {
+		return vault.Account{}, false
+	}
+	return s.v.Account(id)
+}
+
 // showCodes shows new backup codes in the list's place until the person
 // says they are stored, then runs then; note says why, when it is not
 // obvious.

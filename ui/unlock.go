@@ -45,11 +45,8 @@ func newUnlockScreen(o opening, onOpened func(*vault.Vault), onRecover func()) *
 	s.recover = widget.NewButton("Use a backup code", s.onRecoverTapped)
 	s.recover.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem = problemLabel()
 	s.problem.Alignment = fyne.TextAlignCenter
-	s.problem.Hide()
 	return s
 }
 
@@ -108,18 +105,12 @@ func (s *unlockScreen) onRecoverTapped() { s.onRecover() }
 
 // busy shows that the key derivation is running and blocks a second try.
 func (s *unlockScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.password, s.unlock)
 	if on {
-		s.problem.Hide()
-		s.password.Disable()
-		s.unlock.Disable()
 		s.unlock.SetText("Unlocking…")
-		s.working.start()
-		return
+	} else {
+		s.unlock.SetText("Unlock")
 	}
-	s.working.stop()
-	s.password.Enable()
-	s.unlock.Enable()
-	s.unlock.SetText("Unlock")
 }
 
 // centredForm stacks objects in a narrow column in the middle of the window,

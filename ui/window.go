@@ -196,6 +196,23 @@ func (w *workIndicator) stop() {
 	w.bar = nil
 }
 
+// showWorking shows on a form that a slow step runs (on), or no longer
+// does: the problem shown before goes, the controls wait and the bar moves.
+func showWorking(on bool, bar *workIndicator, problem *widget.Label, controls ...fyne.Disableable) {
+	if on {
+		problem.Hide()
+		for _, c := range controls {
+			c.Disable()
+		}
+		bar.start()
+		return
+	}
+	bar.stop()
+	for _, c := range controls {
+		c.Enable()
+	}
+}
+
 // releaseKDFMemory hands the key derivation's memory (Argon2 uses hundreds
 // of MiB) back to the system now rather than minutes later.
 func releaseKDFMemory() { debug.FreeOSMemory() }
