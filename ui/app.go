@@ -205,15 +205,22 @@ func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
 		newAdder(a.session).onDropped(uris)
 		return
 	}
-	// The new machine's first step. Locked, nothing is read.
-	if len(uris) != 1 || uris[0].Scheme() != "file" || vault.Exists(a.path) {
+	// The new machine's first step: only on the first-run screen, and only
+	// a file that starts like a backup. Nothing else of it is read.
+	if len(uris) != 1 || uris[0].Scheme() != "file" {
 		return
 	}
 	path := uris[0].Path()
 	a.w.background(func() {
+		if vault.Exists(a.path) {
+			return
+		}
 		head, err := readFileHead(path)
+		if err != nil || !vault.IsVaultFile(head) {
+			return
+		}
 		fyne.Do(func() {
-			if err == nil && vault.IsVaultFile(head) && a.session == nil && !vault.Exists(a.path) {
+			if a.session == nil {
 				a.showRestore().chose(path)
 			}
 		})

@@ -91,11 +91,16 @@ func (s *backupCodesScreen) onSavePage() {
 
 func (s *backupCodesScreen) saveAs(name string, data []byte) {
 	chooseSaveFile(s.w, s.vaultPath, "Save the backup codes", "Anyone with these codes can open the vault: keep the file away from this computer, on a USB stick or printed.", name, func(path string, replace bool) {
-		if err := writePrivate(s.vaultPath, path, data, replace); err != nil {
-			s.w.showError("Could not save the codes", err)
-			return
-		}
-		s.say("Saved to " + filepath.Base(path) + ".")
+		s.w.background(func() {
+			err := writePrivate(s.vaultPath, path, data, replace)
+			fyne.Do(func() {
+				if err != nil {
+					s.w.showError("Could not save the codes", err)
+					return
+				}
+				s.say("Saved to " + filepath.Base(path) + ".")
+			})
+		})
 	})
 }
 

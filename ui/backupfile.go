@@ -97,14 +97,7 @@ func (f *backupFileForm) onNext() {
 	if f.ownPassword() && !f.pw.ok() || f.session.ended() {
 		return
 	}
-	path, err := savePath(f.folder.Text, f.name.Text, f.session.v.Path(), true)
-	if err != nil {
-		f.problem.SetText(capitalise(err.Error()) + ".")
-		f.problem.Show()
-		return
-	}
-	f.problem.Hide()
-	confirmReplace(f.session.w, path, func(replace bool) { f.write(path, replace) })
+	choosePlace(f.session.w, f.folder.Text, f.name.Text, f.session.v.Path(), true, f.problem, f.write)
 }
 
 // write writes the backup to path in the background, through core;

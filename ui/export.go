@@ -92,13 +92,17 @@ func (ex exporter) onAegis() {
 func (ex exporter) save(name string, data []byte, what string) {
 	s := ex.session
 	chooseSaveFile(s.w, s.path, "Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string, replace bool) {
-		err := writePrivate(s.path, path, data, replace)
-		clear(data)
-		if err != nil {
-			s.w.showError("Could not save the "+what, err)
-			return
-		}
-		s.say("Saved the " + what + " to " + filepath.Base(path) + ". It is not encrypted: delete it once used.")
+		s.w.background(func() {
+			err := writePrivate(s.path, path, data, replace)
+			clear(data)
+			fyne.Do(func() {
+				if err != nil {
+					s.w.showError("Could not save the "+what, err)
+					return
+				}
+				s.say("Saved the " + what + " to " + filepath.Base(path) + ". It is not encrypted: delete it once used.")
+			})
+		})
 	})
 }
 

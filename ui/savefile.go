@@ -54,17 +54,12 @@ func chooseSaveFile(w *window, vaultPath, title, intro, name string, then func(p
 }
 
 func (f *saveFileForm) onSave() {
-	path, err := savePath(f.folder.Text, f.name.Text, f.vaultPath, false)
-	if err != nil {
-		f.problem.SetText(capitalise(err.Error()) + ".")
-		f.problem.Show()
-		return
-	}
-	f.problem.Hide()
-	confirmReplace(f.w, path, func(replace bool) {
-		f.dialog.Hide()
-		f.then(path, replace)
-	})
+	choosePlace(f.w, f.folder.Text, f.name.Text, f.vaultPath, false, f.problem, f.chosen)
+}
+
+func (f *saveFileForm) chosen(path string, replace bool) {
+	f.dialog.Hide()
+	f.then(path, replace)
 }
 
 func newPlaceEntries(name string) (folder, file *widget.Entry) {
@@ -110,7 +105,7 @@ func (e *placeError) Error() string { return e.reason }
 // savePath checks a folder and file name typed by the person against
 // vault.WriteFile's rules: the vault, its lock, backups, links and
 // anything but a regular file are refused here, before any question. An
-// existing file is left to confirmReplace. backup says an encrypted backup
+// existing file is left to choosePlace's question. backup says an encrypted backup
 // is to be saved, which may replace an earlier one.
 func savePath(folder, name, vaultPath string, backup bool) (string, error) {
 	name = strings.TrimSpace(name)
@@ -133,16 +128,40 @@ func savePath(folder, name, vaultPath string, backup bool) (string, error) {
 	return path, nil
 }
 
-// confirmReplace runs then at once when nothing is at path, or after
-// asking; replace says the person agreed to replace the file.
-func confirmReplace(w *window, path string, then func(replace bool)) {
-	if _, err := os.Lstat(path); err != nil {
-		then(false)
-		return
-	}
+// choosePlace checks the folder and name the person typed off the UI
+// goroutine (the checks read the disk, maybe a slow stick), then, on it,
+// says what is wrong in problem, or hands the path to then: at once when
+// nothing is there, or after asking, with replace set when the person
+// agreed to replace the file there.
+func choosePlace(w *window, folder, name, vaultPath string, backup bool, problem *widget.Label, then func(path string, replace bool)) {
+	w.background(func() {
+		path, err := savePath(folder, name, vaultPath, backup)
+		there := false
+		if err == nil {
+			_, e := os.Lstat(path)
+			there = e == nil
+		}
+		fyne.Do(func() {
+			if err != nil {
+				problem.SetText(capitalise(err.Error()) + ".")
+				problem.Show()
+				return
+			}
+			problem.Hide()
+			if !there {
+				then(path, false)
+				return
+			}
+			confirmReplace(w, path, then)
+		})
+	})
+}
+
+// confirmReplace asks before replacing the file at path.
+func confirmReplace(w *window, path string, then func(path string, replace bool)) {
 	d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?", "A file with that name is already there. Saving replaces it.", func(ok bool) {
 		if ok {
-			then(true)
+			then(path, true)
 		}
 	}, w.win)
 	d.SetConfirmText("Replace")
