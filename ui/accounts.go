@@ -457,7 +457,7 @@ func (s *accountsScreen) onUndo() {
 
 func (s *accountsScreen) onAdd() {
 	s.session.touch()
-	widget.ShowPopUpMenuAtRelativePosition(newAdder(s.session).menu(), s.session.w.win.Canvas(), fyne.NewPos(0, s.addBtn.Size().Height), s.addBtn)
+	widget.ShowPopUpMenuAtRelativePosition(adder{session: s.session}.menu(), s.session.w.win.Canvas(), fyne.NewPos(0, s.addBtn.Size().Height), s.addBtn)
 }
 
 func (s *accountsScreen) onLock() { s.session.lock() }

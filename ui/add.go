@@ -22,8 +22,6 @@ type adder struct {
 	session *session
 }
 
-func newAdder(s *session) adder { return adder{session: s} }
-
 // menu lists every way to add an account, with its shortcut.
 func (d adder) menu() *fyne.Menu {
 	return fyne.NewMenu("Add",

@@ -202,7 +202,7 @@ func (a *app) restored(v *vault.Vault, codes []string) {
 // room; on the first-run screen, a backup to the restore screen.
 func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
 	if a.session != nil {
-		newAdder(a.session).onDropped(uris)
+		adder{session: a.session}.onDropped(uris)
 		return
 	}
 	// The new machine's first step: only on the first-run screen, and only

@@ -156,7 +156,7 @@ func TestHostileImportReviewedHarmlessly(t *testing.T) {
 	h = newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Clipboard().SetContent(one.URI())
-	newAdder(h.session()).onPaste()
+	adder{session: h.session()}.onPaste()
 	if !strings.Contains(h.list().toast.Text, safetext.Escape(one.Label())) {
 		t.Errorf("paste note: got %q, want the label escaped", h.list().toast.Text)
 	}

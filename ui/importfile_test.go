@@ -217,7 +217,7 @@ func TestReviewMarksARepeat(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Clipboard().SetContent(githubURI + "\n" + strings.Replace(githubURI, "alice@example.com", "alice-again", 1))
-	newAdder(h.session()).onPaste()
+	adder{session: h.session()}.onPaste()
 	checks := reviewChecks(h)
 	if len(checks) != 2 || !checks[0].Checked || checks[1].Checked || !strings.HasSuffix(checks[1].Text, "(already in this list)") {
 		var got []string

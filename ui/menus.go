@@ -62,7 +62,7 @@ func (a *app) showUnlockedMenu() {
 			a.quitItem(),
 		),
 		fileMenu(s),
-		newAdder(s).menu(),
+		adder{session: s}.menu(),
 	))
 }
 

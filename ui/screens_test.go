@@ -462,12 +462,12 @@ func TestAddByPasteAndDuplicates(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	h.fa.Clipboard().SetContent("otpauth://totp/New:carol?secret=MFRGGZDFMZTWQ2LK&issuer=New")
-	newAdder(h.session()).onPaste()
+	adder{session: h.session()}.onPaste()
 	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after pasting a new key, want 4", got)
 	}
 	// The same key again is a duplicate: it goes to review, unticked.
-	newAdder(h.session()).onPaste()
+	adder{session: h.session()}.onPaste()
 	if got := len(h.vault().Accounts()); got != 4 {
 		t.Errorf("got %d accounts after pasting a duplicate, want 4", got)
 	}
@@ -492,7 +492,7 @@ func TestPasteProblemsSayWhatToDo(t *testing.T) {
 		h := newHarness(t, threeAccounts(t))
 		h.unlock()
 		h.fa.Clipboard().SetContent(c.text)
-		newAdder(h.session()).onPaste()
+		adder{session: h.session()}.onPaste()
 		got := test.RenderToMarkup(h.win.Canvas())
 		if !strings.Contains(got, c.want) {
 			t.Errorf("paste %q: the message does not mention %q", c.text, c.want)
@@ -653,7 +653,7 @@ func TestAddFromImageFileAndDrop(t *testing.T) {
 		t.Fatalf("qrencode: %v %s", err, out)
 	}
 	// The file dialog's route: one image, one new account, added at once.
-	newAdder(h.session()).decodeImages([]core.Image{{Name: "one.png", Path: one}})
+	adder{session: h.session()}.decodeImages([]core.Image{{Name: "one.png", Path: one}})
 	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after opening one image, want 4", got)
 	}
@@ -670,7 +670,7 @@ func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 	h.unlock()
 	var b bytes.Buffer
 	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
-	newAdder(h.session()).decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
+	adder{session: h.session()}.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
 	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "no QR code found") {
 		t.Error("a blank image did not say no QR code was found")
 	}
