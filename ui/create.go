@@ -4,12 +4,17 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
 )
 
 // createScreen makes a new vault: a password typed twice, with a hint of
 // its strength.
 type createScreen struct {
-	app     *app
+	opening
+	onCreated func(v *vault.Vault, codes []string)
+	onRestore func()
+
 	pw      *passwordPair
 	create  *widget.Button
 	working *workIndicator
@@ -17,17 +22,14 @@ type createScreen struct {
 	restore *widget.Button
 }
 
-func newCreateScreen(a *app) *createScreen {
-	s := &createScreen{app: a}
+func newCreateScreen(o opening, onCreated func(*vault.Vault, []string), onRestore func()) *createScreen {
+	s := &createScreen{opening: o, onCreated: onCreated, onRestore: onRestore}
 	s.create = widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), s.onCreate)
 	s.create.Importance = widget.HighImportance
 	s.pw = newPasswordPair(s.create, s.onCreate)
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Hide()
-	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestore)
+	s.problem = problemLabel()
+	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestoreTapped)
 	s.restore.Importance = widget.LowImportance
 	return s
 }
@@ -42,13 +44,13 @@ func (s *createScreen) content() fyne.CanvasObject {
 		s.working.box, s.problem,
 		s.create,
 		s.restore,
-		caption(s.app.path),
+		caption(s.path),
 	)
 }
 
-func (s *createScreen) onRestore() { s.app.showRestore() }
+func (s *createScreen) onRestoreTapped() { s.onRestore() }
 
-func (s *createScreen) focus() { s.app.win.Canvas().Focus(s.pw.first) }
+func (s *createScreen) focus() { s.w.focus(s.pw.first) }
 
 func (s *createScreen) onCreate() {
 	if !s.pw.ok() {
@@ -56,15 +58,15 @@ func (s *createScreen) onCreate() {
 	}
 	s.busy(true)
 	pw := s.pw.bytes()
-	s.app.background(func() {
-		v, codes, err := s.app.vaults.Create(s.app.path, pw)
+	s.w.background(func() {
+		v, codes, err := s.vaults.Create(s.path, pw)
 		clear(pw)
 		releaseKDFMemory()
 		fyne.Do(func() { s.created(v, codes, err) })
 	})
 }
 
-func (s *createScreen) created(v store, codes []string, err error) {
+func (s *createScreen) created(v *vault.Vault, codes []string, err error) {
 	s.busy(false)
 	if err != nil {
 		s.problem.SetText("Could not create the vault: " + advice(err))
@@ -72,19 +74,15 @@ func (s *createScreen) created(v store, codes []string, err error) {
 		return
 	}
 	s.pw.reset()
-	show := newBackupCodesScreen(s.app, codes, func() { s.app.unlocked(v) })
-	s.app.setContent(show.content())
+	s.onCreated(v, codes)
 }
 
 func (s *createScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.create)
 	if on {
-		s.problem.Hide()
-		s.create.Disable()
 		s.create.SetText("Creating…")
-		s.working.start()
 		return
 	}
-	s.working.stop()
 	s.create.SetText("Create vault")
 	s.pw.refresh()
 }
