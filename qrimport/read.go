@@ -10,7 +10,6 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/webp"
 
+	"latchkey/internal/input"
 	"latchkey/otp"
 )
 
@@ -314,7 +314,7 @@ func looksLikeURI(data []byte) bool {
 
 // readCapped reads a file, refusing one over MaxFileSize before reading it.
 func readCapped(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path)
 	if err != nil {
 		return nil, err // *PathError: already names the file and the cause
 	}

@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"io"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"latchkey/core"
+	"latchkey/internal/input"
 )
 
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".PNG", ".JPG", ".JPEG"}
@@ -190,7 +190,7 @@ func problemsOf(found core.Found) []string {
 
 // readFileHead reads a file's first 16 bytes, enough to tell formats apart.
 func readFileHead(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path)
 	if err != nil {
 		return nil, err
 	}
