@@ -126,10 +126,8 @@ func (s *accountsScreen) content() fyne.CanvasObject {
 }
 
 func (s *accountsScreen) focus() {
-	c := s.session.w.win.Canvas()
-	c.SetOnTypedRune(s.onTypedRune)
-	c.SetOnTypedKey(s.onTypedKey)
-	c.Focus(s.search)
+	s.session.w.setStrayKeys(s.onTypedRune, s.onTypedKey)
+	s.session.w.focus(s.search)
 }
 
 // onTypedRune takes keys typed while nothing has the focus to the search.
@@ -204,9 +202,7 @@ func (s *accountsScreen) drop() {
 	s.shown = nil
 	s.undone = nil
 	s.icons = nil
-	c := s.session.w.win.Canvas()
-	c.SetOnTypedRune(nil)
-	c.SetOnTypedKey(nil)
+	s.session.w.setStrayKeys(nil, nil)
 	for _, r := range s.rows {
 		r.key = otp.Key{}
 		r.bound = false

@@ -74,7 +74,7 @@ func (d adder) onOpenImage() {
 		d.decodeImages([]core.Image{{Name: r.URI().Name(), Path: r.URI().Path()}})
 	}, s.w.win)
 	dlg.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-	dlg.Show()
+	s.w.present(dlg, nil)
 }
 
 // onPaste adds what the clipboard holds: an otpauth link as text, or an

@@ -1,0 +1,166 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"latchkey/vault"
+)
+
+// press sends a key as the window system does: to the focused widget, or
+// else to the window.
+func press(h *harness, k fyne.KeyName) {
+	c := h.win.Canvas()
+	ev := &fyne.KeyEvent{Name: k}
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+	} else if c.OnTypedKey() != nil {
+		c.OnTypedKey()(ev)
+	}
+}
+
+// typeRune types a character as the window system does.
+func typeRune(h *harness, r rune) {
+	c := h.win.Canvas()
+	if f := c.Focused(); f != nil {
+		f.TypedRune(r)
+	} else if c.OnTypedRune() != nil {
+		c.OnTypedRune()(r)
+	}
+}
+
+// useShortcut runs the main menu item bound to sc, as the window system
+// does before anything else sees the key.
+func useShortcut(t *testing.T, h *harness, sc fyne.Shortcut) {
+	t.Helper()
+	for _, m := range h.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() {
+				it.Action()
+				return
+			}
+		}
+	}
+	t.Fatalf("no menu item has the shortcut %s", sc.ShortcutName())
+}
+
+func overlays(h *harness) int { return len(h.win.Canvas().Overlays().List()) }
+
+// TestDialogsOwnTheKeyboard opens every kind of dialog over the list and
+// presses a letter, Return and Esc: nothing reaches the list behind it.
+func TestDialogsOwnTheKeyboard(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	s := h.session()
+	id := h.vault().Accounts()[0].ID
+	var replaced bool
+	savePath := ""
+	cases := []struct {
+		name string
+		open func()
+		// returned checks what Return did; nil means it closes the dialog.
+		returned func(t *testing.T)
+	}{
+		{"message", func() { h.app.w.showInfo("Nothing to add", "Drop an image.") }, nil},
+		{"error", func() { h.app.w.showError("Could not open the image", errBadFile) }, nil},
+		{"problems", func() { h.app.w.showProblems([]string{"The clipboard holds no key."}) }, nil},
+		{"confirm", func() {
+			confirmReplace(h.app.w, "/tmp/x", func(string, bool) { replaced = true })
+		}, func(t *testing.T) {
+			if !replaced {
+				t.Error("Return did not answer yes in the confirmation")
+			}
+		}},
+		{"QR view", func() { showKeyQR(s, id) }, nil},
+		{"add by hand", func() { useShortcut(t, h, scAddManual) }, func(t *testing.T) {
+			if overlays(h) != 1 || !strings.Contains(shown(h), "Type the key the service showed") {
+				t.Errorf("Return on an incomplete form: got %d dialogs showing %q, want the form saying why", overlays(h), shown(h))
+			}
+			press(h, fyne.KeyEscape)
+		}},
+		{"edit", func() { s.list.onEdit(id) }, func(t *testing.T) {
+			if got := h.vault().Accounts()[0].Key.Issuer; !strings.Contains(got, "x") || !strings.Contains(got, "GitHub") {
+				t.Errorf("Return in Edit: got issuer %q, want the typed x saved", got)
+			}
+		}},
+		{"save file", func() {
+			chooseSaveFile(h.app.w, h.path, "Save", "Where?", "k.txt", func(p string, _ bool) { savePath = p })
+		}, func(t *testing.T) {
+			if filepath.Base(savePath) != "xk.txt" {
+				t.Errorf("Return in the save form: got path %q, want …/xk.txt", savePath)
+			}
+		}},
+		{"settings", func() { useShortcut(t, h, scSettings) }, nil},
+		{"password", func() { useShortcut(t, h, scPassword) }, func(t *testing.T) {
+			if overlays(h) != 1 || !strings.Contains(shown(h), "Type") {
+				t.Errorf("Return on an empty password form: got %d dialogs showing %q, want it saying why", overlays(h), shown(h))
+			}
+			press(h, fyne.KeyEscape)
+		}},
+		{"file chooser", func() { useShortcut(t, h, scOpenImage) }, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h.fa.Clipboard().SetContent("")
+			search := h.list().search.Text
+			// Esc closes it; a letter first goes to its field or nowhere.
+			c.open()
+			if overlays(h) != 1 {
+				t.Fatalf("got %d dialogs, want 1", overlays(h))
+			}
+			typeRune(h, 'x')
+			press(h, fyne.KeyEscape)
+			if overlays(h) != 0 {
+				t.Fatalf("Esc left %d dialogs open", overlays(h))
+			}
+			// Return runs its default action.
+			c.open()
+			useShortcut(t, h, scAddManual) // must not stack a second dialog
+			if overlays(h) != 1 {
+				t.Fatalf("Ctrl+N over the dialog: got %d dialogs, want 1", overlays(h))
+			}
+			typeRune(h, 'x')
+			press(h, fyne.KeyReturn)
+			if c.returned != nil {
+				c.returned(t)
+			}
+			for overlays(h) > 0 {
+				press(h, fyne.KeyEscape)
+				if overlays(h) > 0 && h.app.w.front() == nil {
+					t.Fatal("a dialog is showing that Esc cannot close")
+				}
+			}
+			if got := h.clipboard(); got != "" {
+				t.Errorf("got %q on the clipboard, want nothing copied", got)
+			}
+			if got := h.list().search.Text; got != search {
+				t.Errorf("got search %q, want %q", got, search)
+			}
+		})
+	}
+}
+
+var errBadFile = vault.ErrCorrupt
+
+// TestPopUpMenuHoldsTheKeys: with the + menu open, a letter does not reach
+// the search and Ctrl+N waits.
+func TestPopUpMenuHoldsTheKeys(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.list().onAdd()
+	if overlays(h) != 1 {
+		t.Fatalf("got %d overlays, want the Add menu", overlays(h))
+	}
+	h.win.Canvas().Unfocus()
+	typeRune(h, 'x')
+	useShortcut(t, h, scAddManual)
+	if overlays(h) != 1 {
+		t.Errorf("Ctrl+N over the menu: got %d overlays, want 1", overlays(h))
+	}
+	if got := h.list().search.Text; got != "" {
+		t.Errorf("got search %q, want it empty", got)
+	}
+}
