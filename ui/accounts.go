@@ -32,8 +32,8 @@ type accountsScreen struct {
 	search  *searchEntry
 	list    *accountList
 	empty   *widget.Label
-	addBtn  *widget.Button
-	lock    *widget.Button
+	addBtn  *keyButton
+	lock    *keyButton
 
 	toast      *widget.Label
 	toastUntil time.Time
@@ -74,9 +74,9 @@ func newAccountsScreen(ss *session) *accountsScreen {
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.empty.Wrapping = fyne.TextWrapWord
 	s.empty.Importance = widget.LowImportance
-	s.addBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
+	s.addBtn = newKeyButton("", theme.ContentAddIcon(), s.onAdd)
 	s.addBtn.Importance = widget.HighImportance
-	s.lock = widget.NewButtonWithIcon("", theme.LogoutIcon(), s.onLock)
+	s.lock = newKeyButton("", theme.LogoutIcon(), s.onLock)
 	s.toast = widget.NewLabel("")
 	s.toast.Importance = widget.SuccessImportance
 	s.toast.Alignment = fyne.TextAlignCenter

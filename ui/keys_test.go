@@ -6,6 +6,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"latchkey/vault"
 )
@@ -163,4 +167,86 @@ func TestPopUpMenuHoldsTheKeys(t *testing.T) {
 	if got := h.list().search.Text; got != "" {
 		t.Errorf("got search %q, want it empty", got)
 	}
+}
+
+// pressOn sends a key with its character to the focused widget in the
+// order the window system does: key down, typed key, typed rune, key up.
+// The focus may move between the steps, as it does in the window.
+func pressOn(h *harness, k fyne.KeyName, r rune) {
+	c := h.win.Canvas()
+	ev := &fyne.KeyEvent{Name: k}
+	if f, ok := c.Focused().(desktop.Keyable); ok {
+		f.KeyDown(ev)
+	}
+	press(h, k)
+	if r != 0 {
+		typeRune(h, r)
+	}
+	if f, ok := c.Focused().(desktop.Keyable); ok {
+		f.KeyUp(ev)
+	}
+}
+
+// TestSpaceOnLockStaysOnTheButton: Space locks, and its space does not
+// land in the next unlock's password.
+func TestSpaceOnLockStaysOnTheButton(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	h.app.w.focus(h.list().lock)
+	pressOn(h, fyne.KeySpace, ' ')
+	if h.unlocked() {
+		t.Fatal("Space on the Lock button did not lock")
+	}
+	if e, ok := asEntry(h.win.Canvas().Focused()); !ok || e.Text != "" {
+		t.Fatalf("after the lock: got focus on %T holding %q, want an empty password entry", h.win.Canvas().Focused(), e.Text)
+	}
+	h.unlock()
+}
+
+// TestSpaceOnAddStaysOnTheButton: Space opens the Add menu and types no
+// space in the search.
+func TestSpaceOnAddStaysOnTheButton(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	h.app.w.focus(h.list().addBtn)
+	pressOn(h, fyne.KeySpace, ' ')
+	if overlays(h) != 1 {
+		t.Errorf("got %d overlays, want the Add menu", overlays(h))
+	}
+	if got := h.list().search.Text; got != "" {
+		t.Errorf("got search %q, want it empty", got)
+	}
+}
+
+// TestReturnOnRowMenuButton opens the account's menu, as Space does.
+func TestReturnOnRowMenuButton(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	var row *accountRow
+	for _, r := range h.list().rows {
+		if r.Visible() && r.bound {
+			row = r
+		}
+	}
+	if row == nil {
+		t.Fatal("no row shown")
+	}
+	h.app.w.focus(row.more)
+	pressOn(h, fyne.KeyReturn, 0)
+	if overlays(h) != 1 || !strings.Contains(menuText(h), "Copy code") {
+		t.Errorf("Return on ⋮: got %d overlays, want the account's menu", overlays(h))
+	}
+}
+
+func menuText(h *harness) string {
+	var b strings.Builder
+	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text + "\n")
+		}
+		if t, ok := o.(*canvas.Text); ok {
+			b.WriteString(t.Text + "\n")
+		}
+	}
+	return b.String()
 }
