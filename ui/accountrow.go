@@ -39,7 +39,7 @@ type accountRow struct {
 	next    *canvas.Text
 	bar     *timeBar
 	advance *widget.Button // HOTP only: moves the counter on
-	more    *keyButton // the account's menu
+	more    *keyButton     // the account's menu
 
 	onAdvance func(id string)
 	onMore    func(id string, from fyne.CanvasObject)
