@@ -227,9 +227,16 @@ func (s *accountsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 func (s *accountsScreen) onSelected(id widget.ListItemID) {
 	s.list.Unselect(id)
-	if id >= 0 && id < len(s.shown) {
-		s.copyCode(s.shown[id].ID)
+	deleting := s.list.deleting
+	s.list.deleting = false
+	if id < 0 || id >= len(s.shown) {
+		return
 	}
+	if deleting {
+		s.deleteAccount(s.shown[id].ID)
+		return
+	}
+	s.copyCode(s.shown[id].ID)
 }
 
 func (s *accountsScreen) onSearch(string) {
@@ -484,9 +491,10 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 }
 
 // accountList is the list widget with Enter as well as Space copying the
-// row under the keyboard focus.
+// row under the keyboard focus, and Delete deleting it (with its undo).
 type accountList struct {
 	widget.List
+	deleting bool // the selection that follows is a Delete's
 }
 
 func newAccountList() *accountList {
@@ -496,8 +504,14 @@ func newAccountList() *accountList {
 }
 
 func (l *accountList) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
 		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+	case fyne.KeyDelete:
+		// The list tells only its selection which row has the focus.
+		l.deleting = true
+		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+		defer func() { l.deleting = false }()
 	}
 	l.List.TypedKey(k)
 }

@@ -94,8 +94,16 @@ func (f *backupFileForm) onWhich(string) {
 // onNext checks where the backup goes, asks before replacing a file, and
 // writes it.
 func (f *backupFileForm) onNext() {
-	if f.ownPassword() && !f.pw.ok() || f.session.ended() {
+	if f.session.ended() {
 		return
+	}
+	if f.ownPassword() {
+		if why := f.pw.why(); why != "" {
+			f.problem.SetText(why)
+			f.problem.Show()
+			f.session.w.focus(f.pw.first)
+			return
+		}
 	}
 	choosePlace(f.session.w, f.folder.Text, f.name.Text, f.session.v.Path(), true, f.problem, f.write)
 }

@@ -99,7 +99,9 @@ func (f *editForm) onDone(save bool) {
 	}
 	acct.Pinned = f.pinned.Checked
 	acct.Modified = f.session.w.now()
-	f.session.update(acct, "Could not save the changes")
+	if f.session.update(acct, "Could not save the changes") {
+		f.session.say("Saved the changes to " + safetext.Escape(acct.Key.Label()) + ".")
+	}
 }
 
 // fromEntry is what a name field saves: the stored value, exactly, while

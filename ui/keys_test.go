@@ -250,3 +250,60 @@ func menuText(h *harness) string {
 	}
 	return b.String()
 }
+
+// TestDeleteKeyOnRow deletes the focused row, with its undo.
+func TestDeleteKeyOnRow(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	h.app.w.focus(h.list().list)
+	press(h, fyne.KeyDelete)
+	if n := len(h.vault().Accounts()); n != 0 {
+		t.Fatalf("got %d accounts after Delete, want 0", n)
+	}
+	if !h.list().undoBar.Visible() {
+		t.Fatal("no Undo offered after Delete")
+	}
+	if got := h.clipboard(); got != "" {
+		t.Errorf("Delete copied %q", got)
+	}
+	h.list().onUndo()
+	if n := len(h.vault().Accounts()); n != 1 {
+		t.Errorf("got %d accounts after Undo, want 1", n)
+	}
+}
+
+// TestFormsSubmitWithReturn: the add-by-hand form adds from any field, and
+// Edit → Save says so.
+func TestFormsSubmitWithReturn(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	useShortcut(t, h, scAddManual)
+	f := h.app.w.front()
+	if f == nil {
+		t.Fatal("no add-by-hand form")
+	}
+	for _, r := range "Example" {
+		typeRune(h, r)
+	}
+	press(h, fyne.KeyReturn)
+	if !strings.Contains(shown(h), "Type the key the service showed") {
+		t.Errorf("Return without a key: the form does not say why; showing:\n%s", shown(h))
+	}
+	h.win.Canvas().FocusNext()
+	h.win.Canvas().FocusNext()
+	for _, r := range "JBSWY3DPEHPK3PXP" {
+		typeRune(h, r)
+	}
+	press(h, fyne.KeyReturn)
+	if n := len(h.vault().Accounts()); n != 1 {
+		t.Fatalf("Return in the key field: got %d accounts, want 1 (showing:\n%s)", n, shown(h))
+	}
+	if overlays(h) != 0 {
+		t.Fatalf("got %d dialogs after adding, want 0", overlays(h))
+	}
+	h.list().onEdit(h.vault().Accounts()[0].ID)
+	press(h, fyne.KeyReturn)
+	if !strings.Contains(shown(h), "Saved the changes to Example") {
+		t.Errorf("Edit → Save said nothing; showing:\n%s", shown(h))
+	}
+}

@@ -171,6 +171,8 @@ func (f *manualForm) onChanged(string) {
 func (f *manualForm) onAdd() {
 	k, problem := f.key()
 	if problem != "" {
+		f.problem.SetText(problem)
+		f.problem.Show()
 		return
 	}
 	if f.session.ended() {
