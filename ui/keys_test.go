@@ -307,3 +307,43 @@ func TestFormsSubmitWithReturn(t *testing.T) {
 		t.Errorf("Edit → Save said nothing; showing:\n%s", shown(h))
 	}
 }
+
+func TestBareKey(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"JBSW Y3DP EHPK 3PXP", "JBSWY3DPEHPK3PXP", true},
+		{"jbsw-y3dp-ehpk-3pxp", "JBSWY3DPEHPK3PXP", true},
+		{"JBSWY3DPEHPK3PX", "", false},          // 15 characters
+		{"JBSWY3DPEHPK3PX1", "", false},         // 1 is not base32
+		{"hello world, how are you", "", false}, // text
+		{"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", "", false},
+	} {
+		got, ok := bareKey(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("bareKey(%q): got %q, %v, want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestPasteSetupKeyOpensTheForm: a pasted base32 key opens add-by-hand
+// with the key in it and the cursor on the issuer.
+func TestPasteSetupKeyOpensTheForm(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.fa.Clipboard().SetContent("JBSW Y3DP EHPK 3PXP")
+	useShortcut(t, h, scPaste)
+	if !strings.Contains(shown(h), "Enter a key by hand") {
+		t.Fatalf("pasting a key did not open the form; showing:\n%s", shown(h))
+	}
+	for _, r := range "Example" {
+		typeRune(h, r)
+	}
+	press(h, fyne.KeyReturn)
+	got := h.vault().Accounts()
+	if len(got) != 1 || got[0].Key.Issuer != "Example" || got[0].Key.Code(h.clock.now()) != mustKey(t, githubURI).Code(h.clock.now()) {
+		t.Fatalf("got %d accounts, want Example with the pasted key", len(got))
+	}
+}
