@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/otp"
 	"latchkey/vault"
 )
 
@@ -345,5 +346,24 @@ func TestPasteSetupKeyOpensTheForm(t *testing.T) {
 	got := h.vault().Accounts()
 	if len(got) != 1 || got[0].Key.Issuer != "Example" || got[0].Key.Code(h.clock.now()) != mustKey(t, githubURI).Code(h.clock.now()) {
 		t.Fatalf("got %d accounts, want Example with the pasted key", len(got))
+	}
+}
+
+func TestCommonPasswordsAreWeak(t *testing.T) {
+	for _, pw := range []string{"password1", "Password2024!", "qwerty123", "letmein99"} {
+		if got, _ := passwordStrength(pw); got != strengthWeak {
+			t.Errorf("passwordStrength(%q): got %v, want weak", pw, got)
+		}
+	}
+	if got, _ := passwordStrength("tangerine-bicycle-42"); got == strengthWeak {
+		t.Errorf("passwordStrength(a passphrase): got %v, want better than weak", got)
+	}
+}
+
+func TestAdviceNamesNoPackage(t *testing.T) {
+	_, err := otp.ParseSecret("not base32!")
+	got := capitalise(advice(err))
+	if strings.Contains(got, "otp:") || !strings.HasPrefix(got, "The secret is") {
+		t.Errorf("advice: got %q, want it to start “The secret is” without the package", got)
 	}
 }
