@@ -32,8 +32,8 @@ type accountsScreen struct {
 	search  *searchEntry
 	list    *accountList
 	empty   *widget.Label
-	addBtn  *widget.Button
-	lock    *widget.Button
+	addBtn  *keyButton
+	lock    *keyButton
 
 	toast      *widget.Label
 	toastUntil time.Time
@@ -74,9 +74,9 @@ func newAccountsScreen(ss *session) *accountsScreen {
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.empty.Wrapping = fyne.TextWrapWord
 	s.empty.Importance = widget.LowImportance
-	s.addBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
+	s.addBtn = newKeyButton("", theme.ContentAddIcon(), s.onAdd)
 	s.addBtn.Importance = widget.HighImportance
-	s.lock = widget.NewButtonWithIcon("", theme.LogoutIcon(), s.onLock)
+	s.lock = newKeyButton("", theme.LogoutIcon(), s.onLock)
 	s.toast = widget.NewLabel("")
 	s.toast.Importance = widget.SuccessImportance
 	s.toast.Alignment = fyne.TextAlignCenter
@@ -126,10 +126,8 @@ func (s *accountsScreen) content() fyne.CanvasObject {
 }
 
 func (s *accountsScreen) focus() {
-	c := s.session.w.win.Canvas()
-	c.SetOnTypedRune(s.onTypedRune)
-	c.SetOnTypedKey(s.onTypedKey)
-	c.Focus(s.search)
+	s.session.w.setStrayKeys(s.onTypedRune, s.onTypedKey)
+	s.session.w.focus(s.search)
 }
 
 // onTypedRune takes keys typed while nothing has the focus to the search.
@@ -204,9 +202,7 @@ func (s *accountsScreen) drop() {
 	s.shown = nil
 	s.undone = nil
 	s.icons = nil
-	c := s.session.w.win.Canvas()
-	c.SetOnTypedRune(nil)
-	c.SetOnTypedKey(nil)
+	s.session.w.setStrayKeys(nil, nil)
 	for _, r := range s.rows {
 		r.key = otp.Key{}
 		r.bound = false
@@ -231,9 +227,16 @@ func (s *accountsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 func (s *accountsScreen) onSelected(id widget.ListItemID) {
 	s.list.Unselect(id)
-	if id >= 0 && id < len(s.shown) {
-		s.copyCode(s.shown[id].ID)
+	deleting := s.list.deleting
+	s.list.deleting = false
+	if id < 0 || id >= len(s.shown) {
+		return
 	}
+	if deleting {
+		s.deleteAccount(s.shown[id].ID)
+		return
+	}
+	s.copyCode(s.shown[id].ID)
 }
 
 func (s *accountsScreen) onSearch(string) {
@@ -488,9 +491,10 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 }
 
 // accountList is the list widget with Enter as well as Space copying the
-// row under the keyboard focus.
+// row under the keyboard focus, and Delete deleting it (with its undo).
 type accountList struct {
 	widget.List
+	deleting bool // the selection that follows is a Delete's
 }
 
 func newAccountList() *accountList {
@@ -500,8 +504,14 @@ func newAccountList() *accountList {
 }
 
 func (l *accountList) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
 		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+	case fyne.KeyDelete:
+		// The list tells only its selection which row has the focus.
+		l.deleting = true
+		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+		defer func() { l.deleting = false }()
 	}
 	l.List.TypedKey(k)
 }

@@ -11,6 +11,7 @@ import (
 
 	"latchkey/core"
 	"latchkey/internal/input"
+	"latchkey/otp"
 )
 
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".PNG", ".JPG", ".JPEG"}
@@ -74,7 +75,7 @@ func (d adder) onOpenImage() {
 		d.decodeImages([]core.Image{{Name: r.URI().Name(), Path: r.URI().Path()}})
 	}, s.w.win)
 	dlg.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-	dlg.Show()
+	s.w.present(dlg, nil)
 }
 
 // onPaste adds what the clipboard holds: an otpauth link as text, or an
@@ -86,6 +87,13 @@ func (d adder) onPaste() {
 	}
 	s.touch()
 	text := strings.TrimSpace(s.w.clipboard.Content())
+	if key, ok := bareKey(text); ok {
+		// A site's "can't scan?" key: the person names it.
+		f := newManualForm(s)
+		f.secret.SetText(key)
+		f.show()
+		return
+	}
 	if text != "" {
 		found, err := core.ReadText(text)
 		if err != nil {
@@ -105,6 +113,37 @@ func (d adder) onPaste() {
 			d.decodeImages([]core.Image{{Name: "the clipboard image", Data: data}})
 		})
 	})
+}
+
+// bareKey reads text as a setup key shown in place of a QR code: base32,
+// maybe in groups split by spaces or dashes, at least 16 characters (80
+// bits, what services show). It returns the key as typed into the form.
+func bareKey(text string) (string, bool) {
+	if len(text) > 1024 {
+		return "", false
+	}
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '-' || r == '\t':
+			return -1
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, text)
+	body := strings.TrimRight(clean, "=")
+	if len(body) < 16 {
+		return "", false
+	}
+	for _, r := range body {
+		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
+			return "", false
+		}
+	}
+	if _, err := otp.ParseSecret(clean); err != nil {
+		return "", false
+	}
+	return clean, true
 }
 
 func (d adder) onManual() {

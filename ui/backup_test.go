@@ -79,7 +79,7 @@ func shown(h *harness) string {
 // answerPassword types pw into the focused password prompt and submits it.
 func answerPassword(t *testing.T, h *harness, pw string) {
 	t.Helper()
-	e, ok := h.win.Canvas().Focused().(*widget.Entry)
+	e, ok := asEntry(h.win.Canvas().Focused())
 	if !ok {
 		t.Fatalf("got focus on %T, want the password prompt", h.win.Canvas().Focused())
 	}
@@ -270,7 +270,7 @@ func TestMergeBackupKeepsDuplicatesUnlessAsked(t *testing.T) {
 func TestMergeBackupReplacesWhenAsked(t *testing.T) {
 	h, data := mergeHarness(t)
 	h.app.w.asked = func() {
-		if e, ok := h.win.Canvas().Focused().(*widget.Entry); ok && e.Password {
+		if e, ok := asEntry(h.win.Canvas().Focused()); ok && e.Password {
 			answerPassword(t, h, "backup pw")
 			return
 		}
@@ -312,7 +312,7 @@ func TestDroppedBackupGoesToMerge(t *testing.T) {
 	asked := 0
 	h.app.w.asked = func() {
 		asked++
-		if e, ok := h.win.Canvas().Focused().(*widget.Entry); ok && e.Password {
+		if e, ok := asEntry(h.win.Canvas().Focused()); ok && e.Password {
 			answerPassword(t, h, "backup pw")
 			return
 		}

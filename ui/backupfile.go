@@ -21,8 +21,8 @@ type backupFileForm struct {
 	which     *widget.RadioGroup
 	pw        *passwordPair
 	withCodes *widget.Check
-	folder    *widget.Entry
-	name      *widget.Entry
+	folder    *formEntry
+	name      *formEntry
 	problem   *widget.Label
 	next      *widget.Button
 	dialog    dialog.Dialog
@@ -68,7 +68,7 @@ func (f *backupFileForm) show() {
 	body := container.NewVBox(intro, widget.NewLabel("Protected by"), f.which, f.pw.first, f.pw.second, f.pw.hint, f.withCodes,
 		where, f.problem, container.NewHBox(layoutSpacer(), cancel, f.next))
 	f.dialog = dialog.NewCustomWithoutButtons("Back up to a file", container.New(&columnLayout{width: 400}, body), f.session.w.win)
-	f.dialog.Show()
+	f.session.w.present(f.dialog, f.onNext)
 }
 
 func (f *backupFileForm) ownPassword() bool {
@@ -94,8 +94,16 @@ func (f *backupFileForm) onWhich(string) {
 // onNext checks where the backup goes, asks before replacing a file, and
 // writes it.
 func (f *backupFileForm) onNext() {
-	if f.ownPassword() && !f.pw.ok() || f.session.ended() {
+	if f.session.ended() {
 		return
+	}
+	if f.ownPassword() {
+		if why := f.pw.why(); why != "" {
+			f.problem.SetText(why)
+			f.problem.Show()
+			f.session.w.focus(f.pw.first)
+			return
+		}
 	}
 	choosePlace(f.session.w, f.folder.Text, f.name.Text, f.session.v.Path(), true, f.problem, f.write)
 }

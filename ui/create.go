@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -90,16 +91,16 @@ func (s *createScreen) busy(on bool) {
 // passwordPair is a new password typed twice with a live strength hint. It
 // enables its submit button only when both match and are long enough.
 type passwordPair struct {
-	first, second *widget.Entry
+	first, second *formEntry
 	hint          *widget.Label
 	submit        *widget.Button
 }
 
 func newPasswordPair(submit *widget.Button, onSubmit func()) *passwordPair {
 	p := &passwordPair{submit: submit}
-	p.first = widget.NewPasswordEntry()
+	p.first = newFormPasswordEntry()
 	p.first.SetPlaceHolder("New password")
-	p.second = widget.NewPasswordEntry()
+	p.second = newFormPasswordEntry()
 	p.second.SetPlaceHolder("Repeat the password")
 	p.hint = widget.NewLabel(strengthNone.hint())
 	p.hint.Wrapping = fyne.TextWrapWord
@@ -139,6 +140,19 @@ func (p *passwordPair) refresh() {
 
 func (p *passwordPair) ok() bool {
 	return len([]rune(p.first.Text)) >= minPasswordLen && p.first.Text == p.second.Text
+}
+
+// why says what keeps the pair from being accepted; "" when it is ok.
+func (p *passwordPair) why() string {
+	switch {
+	case p.first.Text == "":
+		return "Type the new password, then type it again below."
+	case len([]rune(p.first.Text)) < minPasswordLen:
+		return fmt.Sprintf("The new password is too short: use at least %d characters.", minPasswordLen)
+	case p.first.Text != p.second.Text:
+		return "The two passwords differ: type the new password again below."
+	}
+	return ""
 }
 
 func (p *passwordPair) bytes() []byte { return []byte(p.first.Text) }

@@ -17,10 +17,10 @@ import (
 type editForm struct {
 	session *session
 	id      string
-	issuer  *widget.Entry
-	name    *widget.Entry
-	tags    *widget.Entry
-	note    *widget.Entry
+	issuer  *formEntry
+	name    *formEntry
+	tags    *formEntry
+	note    *formEntry
 	pinned  *widget.Check
 	dialog  *dialog.FormDialog
 	// The entries start with the stored texts escaped, so that no control
@@ -42,15 +42,15 @@ func newEditForm(s *session, acct vault.Account) *editForm {
 	for _, t := range acct.Tags {
 		f.shown.tags = append(f.shown.tags, safetext.Escape(t))
 	}
-	f.issuer = widget.NewEntry()
+	f.issuer = newFormEntry()
 	f.issuer.SetText(f.shown.issuer)
 	f.issuer.Validator = validIssuer
-	f.name = widget.NewEntry()
+	f.name = newFormEntry()
 	f.name.SetText(f.shown.name)
-	f.tags = widget.NewEntry()
+	f.tags = newFormEntry()
 	f.tags.SetPlaceHolder("work, personal")
 	f.tags.SetText(strings.Join(f.shown.tags, ", "))
-	f.note = widget.NewMultiLineEntry()
+	f.note = newFormMultiLineEntry()
 	f.note.SetMinRowsVisible(3)
 	f.note.SetText(f.shown.note)
 	f.pinned = widget.NewCheck("Keep at the top of the list", nil)
@@ -75,7 +75,7 @@ func (f *editForm) show() {
 	}
 	f.dialog = dialog.NewForm("Edit account", "Save", "Cancel", items, f.onDone, f.session.w.win)
 	f.dialog.Resize(fyne.NewSize(420, 380))
-	f.dialog.Show()
+	f.session.w.present(f.dialog, f.dialog.Submit)
 	f.session.w.focus(f.issuer)
 }
 
@@ -99,7 +99,9 @@ func (f *editForm) onDone(save bool) {
 	}
 	acct.Pinned = f.pinned.Checked
 	acct.Modified = f.session.w.now()
-	f.session.update(acct, "Could not save the changes")
+	if f.session.update(acct, "Could not save the changes") {
+		f.session.say("Saved the changes to " + safetext.Escape(acct.Key.Label()) + ".")
+	}
 }
 
 // fromEntry is what a name field saves: the stored value, exactly, while

@@ -35,10 +35,12 @@ func (p plainConfirm) ConfirmPlain(f core.Format) bool {
 		return true // the kit's form said what it holds and was confirmed
 	}
 	return askAndWait(p.w, func(answer func(bool)) {
-		d := dialog.NewConfirm(title, warning, answer, p.w.win)
-		d.SetConfirmText("Export")
-		d.SetDismissText("Cancel")
-		d.Show()
+		p.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+			d := dialog.NewConfirm(title, warning, answer, p.w.win)
+			d.SetConfirmText("Export")
+			d.SetDismissText("Cancel")
+			return d
+		}, answer)
 	})
 }
 

@@ -69,7 +69,7 @@ func (g *googleExport) show() {
 			clear(p)
 		}
 	})
-	d.Show()
+	g.w.present(d, nil)
 }
 
 func (g *googleExport) showPage() {

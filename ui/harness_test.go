@@ -85,7 +85,7 @@ func (h *harness) open() {
 func (h *harness) unlock() {
 	h.t.Helper()
 	c := h.win.Canvas()
-	e, ok := c.Focused().(*widget.Entry)
+	e, ok := asEntry(c.Focused())
 	if !ok {
 		h.t.Fatalf("got focus on %T, want the password entry", c.Focused())
 	}
@@ -223,4 +223,15 @@ func account(t *testing.T, uri string, mod func(*vault.Account)) vault.Account {
 		mod(&a)
 	}
 	return a
+}
+
+// asEntry is the entry o is: a plain one or one of the forms' (formEntry).
+func asEntry(o any) (*widget.Entry, bool) {
+	switch e := o.(type) {
+	case *widget.Entry:
+		return e, true
+	case *formEntry:
+		return &e.Entry, true
+	}
+	return nil, false
 }

@@ -68,7 +68,7 @@ func (im importer) choose(dir string) {
 			d.SetLocation(l)
 		}
 	}
-	d.Show()
+	w.present(d, nil)
 }
 
 // readFile reads a dropped export file (size-capped) and imports it.

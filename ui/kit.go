@@ -42,9 +42,10 @@ func (f *kitForm) show() {
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
 	warn.SizeName = theme.SizeNameCaptionText
-	d := dialog.NewCustomConfirm("Make a recovery kit?", "Make the kit…", "Cancel",
-		container.New(&columnLayout{width: 360}, container.NewVBox(intro, f.accounts, warn)), f.onConfirmed, f.session.w.win)
-	d.Show()
+	body := container.New(&columnLayout{width: 360}, container.NewVBox(intro, f.accounts, warn))
+	f.session.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+		return dialog.NewCustomConfirm("Make a recovery kit?", "Make the kit…", "Cancel", body, answer, f.session.w.win)
+	}, f.onConfirmed)
 }
 
 func (f *kitForm) onConfirmed(ok bool) {
@@ -99,7 +100,12 @@ func (f *kitForm) saved(path string) {
 	u := storage.NewFileURI(path)
 	s.say("Saved the recovery kit. The old backup codes no longer work.")
 	msg := "Saved to " + u.Name() + ". The old backup codes no longer work: the kit has the new ones.\n\nOpen it in the web browser to print it?"
-	d := dialog.NewConfirm("Recovery kit saved", msg, func(ok bool) {
+	s.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+		d := dialog.NewConfirm("Recovery kit saved", msg, answer, s.w.win)
+		d.SetConfirmText("Open to print")
+		d.SetDismissText("Not now")
+		return d
+	}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -108,8 +114,5 @@ func (f *kitForm) saved(path string) {
 				s.w.showError("Could not open the kit", err)
 			}
 		}
-	}, s.w.win)
-	d.SetConfirmText("Open to print")
-	d.SetDismissText("Not now")
-	d.Show()
+	})
 }

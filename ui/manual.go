@@ -17,14 +17,14 @@ import (
 // person types.
 type manualForm struct {
 	session   *session
-	issuer    *widget.Entry
-	name      *widget.Entry
-	secret    *widget.Entry
+	issuer    *formEntry
+	name      *formEntry
+	secret    *formEntry
 	kind      *widget.RadioGroup
 	algorithm *widget.Select
 	digits    *widget.Select
-	period    *widget.Entry
-	counter   *widget.Entry
+	period    *formEntry
+	counter   *formEntry
 	problem   *widget.Label
 	add       *widget.Button
 	dialog    dialog.Dialog
@@ -45,20 +45,20 @@ func kindLabel(t otp.Type) string {
 
 func newManualForm(s *session) *manualForm {
 	f := &manualForm{session: s}
-	f.issuer = widget.NewEntry()
+	f.issuer = newFormEntry()
 	f.issuer.SetPlaceHolder("e.g. GitHub")
-	f.name = widget.NewEntry()
+	f.name = newFormEntry()
 	f.name.SetPlaceHolder("e.g. alice@example.com")
-	f.secret = widget.NewPasswordEntry()
+	f.secret = newFormPasswordEntry()
 	f.secret.SetPlaceHolder("the key, e.g. JBSW Y3DP EHPK 3PXP")
 	f.kind = widget.NewRadioGroup(kinds.labels, f.onChanged)
 	f.kind.Horizontal = false
 	f.kind.Required = true
 	f.algorithm = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, f.onChanged)
 	f.digits = widget.NewSelect([]string{"6", "7", "8", "9", "10"}, f.onChanged)
-	f.period = widget.NewEntry()
-	f.counter = widget.NewEntry()
-	for _, e := range []*widget.Entry{f.issuer, f.name, f.secret, f.period, f.counter} {
+	f.period = newFormEntry()
+	f.counter = newFormEntry()
+	for _, e := range []*formEntry{f.issuer, f.name, f.secret, f.period, f.counter} {
 		e.OnChanged = f.onChanged
 	}
 	f.problem = widget.NewLabel("")
@@ -92,7 +92,7 @@ func (f *manualForm) show() {
 	body := container.NewVBox(form, acc, f.problem, container.NewHBox(layoutSpacer(), cancel, f.add))
 	f.dialog = dialog.NewCustomWithoutButtons("Enter a key by hand", container.New(&minSizeLayout{size: fyne.NewSize(420, 0)}, body), f.session.w.win)
 	f.onChanged("")
-	f.dialog.Show()
+	f.session.w.present(f.dialog, f.onAdd)
 	f.session.w.focus(f.issuer)
 }
 
@@ -112,7 +112,7 @@ func (f *manualForm) key() (otp.Key, string) {
 	}
 	secret, err := otp.ParseSecret(f.secret.Text)
 	if err != nil {
-		return k, "The key is not valid: " + advice(err) + ". It uses letters A-Z and digits 2-7."
+		return k, capitalise(advice(err)) + ". A key uses letters A-Z and digits 2-7: check it against the service's page."
 	}
 	k.Secret = secret
 	alg, err := otp.ParseAlgorithm(f.algorithm.Selected)
@@ -171,6 +171,8 @@ func (f *manualForm) onChanged(string) {
 func (f *manualForm) onAdd() {
 	k, problem := f.key()
 	if problem != "" {
+		f.problem.SetText(problem)
+		f.problem.Show()
 		return
 	}
 	if f.session.ended() {

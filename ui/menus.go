@@ -47,7 +47,7 @@ func (a *app) showLockedMenu() {
 // showUnlockedMenu is the full menu, for the session s.
 func (a *app) showUnlockedMenu() {
 	s := a.session
-	a.w.win.SetMainMenu(fyne.NewMainMenu(
+	menus := []*fyne.Menu{
 		fyne.NewMenu("Latchkey",
 			menuItem("Search", s.list.focus, scSearch),
 			menuItem("Lock", a.lock, scLock),
@@ -63,7 +63,9 @@ func (a *app) showUnlockedMenu() {
 		),
 		fileMenu(s),
 		adder{session: s}.menu(),
-	))
+	}
+	a.w.guardMenus(menus...)
+	a.w.win.SetMainMenu(fyne.NewMainMenu(menus...))
 }
 
 func (a *app) quitItem() *fyne.MenuItem {

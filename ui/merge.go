@@ -63,7 +63,7 @@ func (im importer) merged(name string, rep vault.MergeReport, err error) {
 	}
 	msg := widget.NewLabel(b.String())
 	msg.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), s.w.win).Show()
+	s.w.present(dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), s.w.win), nil)
 }
 
 // escapedList joins account labels for a message, each shown escaped.
@@ -140,15 +140,17 @@ func (r *replaceAsker) show(existing, incoming vault.Account, answer func(replac
 	rest := widget.NewCheck("Do the same for the other duplicates", nil)
 	var d dialog.Dialog
 	keep := widget.NewButton("Keep mine", func() {
-		d.Hide()
 		answer(replaceAnswer{replace: false, forRest: rest.Checked})
+		d.Hide()
 	})
 	keep.Importance = widget.HighImportance
 	repl := widget.NewButton("Replace", func() {
-		d.Hide()
 		answer(replaceAnswer{replace: true, forRest: rest.Checked})
+		d.Hide()
 	})
 	body := container.NewVBox(msg, rest, container.NewHBox(layoutSpacer(), repl, keep))
 	d = dialog.NewCustomWithoutButtons("Duplicate account", container.New(&columnLayout{width: 380}, body), r.w.win)
-	d.Show()
+	// Return keeps mine, the safe answer, as does Esc (answer takes the first).
+	r.w.present(d, keep.OnTapped)
+	d.SetOnClosed(func() { answer(replaceAnswer{replace: false, forRest: rest.Checked}) })
 }

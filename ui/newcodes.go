@@ -12,7 +12,9 @@ func askNewCodes(s *session) {
 	}
 	s.touch()
 	msg := "New codes replace all the old ones, used or not. " + backupCodesLeftText(s.v.BackupCodesLeft())
-	dialog.ShowConfirm("Make new backup codes?", msg, func(ok bool) { makeNewCodes(s, ok) }, s.w.win)
+	s.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+		return dialog.NewConfirm("Make new backup codes?", msg, answer, s.w.win)
+	}, func(ok bool) { makeNewCodes(s, ok) })
 }
 
 // makeNewCodes makes them in the background, once the person said yes,

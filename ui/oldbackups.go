@@ -88,7 +88,7 @@ func (k keyChange) ask(earlier []string, err error) {
 	leave := widget.NewButton("Leave them", func() { d.Hide() })
 	body := container.NewVBox(msg, container.NewHBox(layoutSpacer(), leave, remove, reencrypt))
 	d = dialog.NewCustomWithoutButtons(k.title, container.New(&columnLayout{width: 420}, body), w.win)
-	d.Show()
+	w.present(d, reencrypt.OnTapped)
 }
 
 // deal re-encrypts, or with remove deletes, the automatic backups made

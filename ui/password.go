@@ -15,7 +15,7 @@ import (
 // one: an unlocked window left alone must not let anyone lock its owner out.
 type passwordDialog struct {
 	session *session
-	current *widget.Entry
+	current *formEntry
 	pw      *passwordPair
 	set     *widget.Button
 	working *workIndicator
@@ -37,9 +37,9 @@ func newPasswordDialog(s *session) *passwordDialog {
 	d.set = widget.NewButton("Change password", d.onSet)
 	d.set.Importance = widget.HighImportance
 	d.pw = newPasswordPair(d.set, d.onSet)
-	d.current = widget.NewPasswordEntry()
+	d.current = newFormPasswordEntry()
 	d.current.SetPlaceHolder("Current password")
-	d.current.OnSubmitted = func(string) { s.w.focus(d.pw.first) }
+	d.current.OnSubmitted = func(string) { d.onSet() }
 	d.working = newWorkIndicator()
 	d.problem = problemLabel()
 	return d
@@ -49,7 +49,11 @@ func (d *passwordDialog) show() {
 	cancel := widget.NewButton("Cancel", d.onCancel)
 	body := container.NewVBox(d.current, d.pw.first, d.pw.second, d.pw.hint, d.problem, d.working.box, container.NewHBox(layoutSpacer(), cancel, d.set))
 	d.dialog = dialog.NewCustomWithoutButtons("Change password", container.New(&columnLayout{width: 360}, body), d.session.w.win)
-	d.dialog.Show()
+	d.session.w.present(d.dialog, d.onSet)
+	d.dialog.SetOnClosed(func() {
+		d.current.SetText("")
+		d.pw.reset()
+	})
 	d.session.w.focus(d.current)
 }
 
@@ -60,11 +64,16 @@ func (d *passwordDialog) onCancel() {
 }
 
 func (d *passwordDialog) onSet() {
-	if !d.pw.ok() || d.session.ended() || d.working.bar != nil { // bar: a change is running
+	if d.session.ended() || d.working.bar != nil { // bar: a change is running
 		return
 	}
 	if d.current.Text == "" {
 		d.fail("Type the current password first.")
+		return
+	}
+	if why := d.pw.why(); why != "" {
+		d.fail(why)
+		d.session.w.focus(d.pw.first)
 		return
 	}
 	d.problem.Hide()

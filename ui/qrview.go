@@ -36,5 +36,5 @@ func showKeyQR(s *session, id string) {
 	warn.Importance = widget.WarningImportance
 	body := container.NewBorder(nil, warn, nil, nil, img)
 	d := dialog.NewCustom(label, "Close", container.New(&minSizeLayout{size: fyne.NewSize(qrSize+20, qrSize+80)}, body), s.w.win)
-	d.Show()
+	s.w.present(d, nil)
 }

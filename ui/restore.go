@@ -116,7 +116,7 @@ func (s *restoreScreen) onChoose() {
 	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
 		d.SetLocation(home)
 	}
-	d.Show()
+	s.w.present(d, nil)
 }
 
 // chose takes the backup file at path.

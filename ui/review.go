@@ -116,7 +116,7 @@ func (r *reviewDialog) show() {
 	content := container.NewBorder(nil, buttons, nil, nil, body)
 	r.dialog = dialog.NewCustomWithoutButtons("Add accounts", container.New(&minSizeLayout{size: fyne.NewSize(440, 380)}, content), r.session.w.win)
 	r.onCheck(false)
-	r.dialog.Show()
+	r.session.w.present(r.dialog, r.onAdd)
 }
 
 func (r *reviewDialog) problemsBox() fyne.CanvasObject {

@@ -263,7 +263,7 @@ func TestPlainExportsAskFirst(t *testing.T) {
 		var entries []*widget.Entry
 		overlays := h.win.Canvas().Overlays().List()
 		for _, o := range testObjects(overlays[len(overlays)-1]) {
-			if e, ok := o.(*widget.Entry); ok {
+			if e, ok := asEntry(o); ok {
 				entries = append(entries, e)
 			}
 		}

@@ -26,8 +26,8 @@ import (
 type saveFileForm struct {
 	w         *window
 	vaultPath string
-	folder    *widget.Entry
-	name      *widget.Entry
+	folder    *formEntry
+	name      *formEntry
 	problem   *widget.Label
 	save      *widget.Button
 	then      func(path string, replace bool)
@@ -48,7 +48,7 @@ func chooseSaveFile(w *window, vaultPath, title, intro, name string, then func(p
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
 	body := container.NewVBox(text, placeForm(w, f.folder, f.name), f.problem, container.NewHBox(layoutSpacer(), cancel, f.save))
 	f.dialog = dialog.NewCustomWithoutButtons(title, container.New(&columnLayout{width: 400}, body), w.win)
-	f.dialog.Show()
+	w.present(f.dialog, f.onSave)
 	w.focus(f.name)
 	return f
 }
@@ -62,10 +62,10 @@ func (f *saveFileForm) chosen(path string, replace bool) {
 	f.then(path, replace)
 }
 
-func newPlaceEntries(name string) (folder, file *widget.Entry) {
-	folder = widget.NewEntry()
+func newPlaceEntries(name string) (folder, file *formEntry) {
+	folder = newFormEntry()
 	folder.SetText(homeDir())
-	file = widget.NewEntry()
+	file = newFormEntry()
 	file.SetText(name)
 	return folder, file
 }
@@ -79,7 +79,7 @@ func problemLabel() *widget.Label {
 }
 
 // placeForm is the folder (with a Choose… button) and file name fields.
-func placeForm(w *window, folder, name *widget.Entry) *widget.Form {
+func placeForm(w *window, folder, name *formEntry) *widget.Form {
 	browse := widget.NewButton("Choose…", func() {
 		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
@@ -89,7 +89,7 @@ func placeForm(w *window, folder, name *widget.Entry) *widget.Form {
 		if l, err := storage.ListerForURI(storage.NewFileURI(folder.Text)); err == nil {
 			d.SetLocation(l)
 		}
-		d.Show()
+		w.present(d, nil)
 	})
 	return widget.NewForm(
 		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, browse, folder)),
@@ -159,14 +159,16 @@ func choosePlace(w *window, folder, name, vaultPath string, backup bool, problem
 
 // confirmReplace asks before replacing the file at path.
 func confirmReplace(w *window, path string, then func(path string, replace bool)) {
-	d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?", "A file with that name is already there. Saving replaces it.", func(ok bool) {
+	w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+		d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?", "A file with that name is already there. Saving replaces it.", answer, w.win)
+		d.SetConfirmText("Replace")
+		d.SetDismissText("Cancel")
+		return d
+	}, func(ok bool) {
 		if ok {
 			then(path, true)
 		}
-	}, w.win)
-	d.SetConfirmText("Replace")
-	d.SetDismissText("Cancel")
-	d.Show()
+	})
 }
 
 // writePrivate writes data to path through vault.WriteFile: mode 0600,

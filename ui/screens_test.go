@@ -53,7 +53,7 @@ func TestTitleAndFirstScreen(t *testing.T) {
 	if got := h.win.Title(); got != "Latchkey" {
 		t.Errorf("got title %q, want Latchkey", got)
 	}
-	if _, ok := h.win.Canvas().Focused().(*widget.Entry); !ok {
+	if _, ok := asEntry(h.win.Canvas().Focused()); !ok {
 		t.Errorf("got focus on %T, want the new password entry", h.win.Canvas().Focused())
 	}
 }
@@ -405,7 +405,7 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 	if top := h.win.Canvas().Overlays().Top(); top != nil {
 		t.Errorf("got overlay %T after locking, want none", top)
 	}
-	if _, ok := h.win.Canvas().Focused().(*widget.Entry); !ok {
+	if _, ok := asEntry(h.win.Canvas().Focused()); !ok {
 		t.Errorf("got focus on %T after locking, want the password field", h.win.Canvas().Focused())
 	}
 }

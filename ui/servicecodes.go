@@ -22,7 +22,7 @@ type serviceCodesDialog struct {
 	id      string
 	codes   []vault.ServiceCode
 	list    *fyne.Container
-	entry   *widget.Entry
+	entry   *formEntry
 	status  *widget.Label
 }
 
@@ -41,14 +41,14 @@ func (d *serviceCodesDialog) show(title string) {
 	d.list = container.NewVBox()
 	d.status = widget.NewLabel("")
 	d.status.Importance = widget.LowImportance
-	d.entry = widget.NewMultiLineEntry()
+	d.entry = newFormMultiLineEntry()
 	d.entry.SetPlaceHolder("Paste the codes the service gave, one per line")
 	d.entry.SetMinRowsVisible(3)
 	add := widget.NewButtonWithIcon("Add codes", theme.ContentAddIcon(), d.onAdd)
 	d.fill()
 	body := container.NewBorder(d.status, container.NewVBox(d.entry, add), nil, nil, container.NewVScroll(d.list))
 	dlg := dialog.NewCustom("Backup codes: "+title, "Close", container.New(&minSizeLayout{size: fyne.NewSize(400, 420)}, body), d.session.w.win)
-	dlg.Show()
+	d.session.w.present(dlg, nil)
 }
 
 // fill shows the codes, unused first.

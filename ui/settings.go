@@ -34,8 +34,8 @@ type settingsForm struct {
 	clipClear  *widget.Select
 	themes     *widget.Select
 	sort       *widget.Select
-	backupDir  *widget.Entry
-	backupKeep *widget.Entry
+	backupDir  *formEntry
+	backupKeep *formEntry
 }
 
 func newSettingsForm(ss *session, theme themeChoice, onTheme func(themeChoice)) *settingsForm {
@@ -49,10 +49,10 @@ func newSettingsForm(ss *session, theme themeChoice, onTheme func(themeChoice)) 
 	f.themes.SetSelected(theme.label())
 	f.sort = widget.NewSelect(sortLabels.labels, nil)
 	f.sort.SetSelected(parseSortOrder(s.Sort).label())
-	f.backupDir = widget.NewEntry()
+	f.backupDir = newFormEntry()
 	f.backupDir.SetPlaceHolder("beside the vault")
 	f.backupDir.SetText(s.BackupDir)
-	f.backupKeep = widget.NewEntry()
+	f.backupKeep = newFormEntry()
 	f.backupKeep.SetText(strconv.Itoa(s.BackupKeep))
 	f.backupKeep.Validator = validKeep
 	return f
@@ -88,7 +88,7 @@ func (f *settingsForm) show() {
 	}
 	d := dialog.NewForm("Settings", "Save", "Cancel", items, f.onDone, f.session.w.win)
 	d.Resize(fyne.NewSize(480, 400))
-	d.Show()
+	f.session.w.present(d, d.Submit)
 }
 
 func (f *settingsForm) onBrowse() {
@@ -102,7 +102,7 @@ func (f *settingsForm) onBrowse() {
 			d.SetLocation(l)
 		}
 	}
-	d.Show()
+	f.session.w.present(d, nil)
 }
 
 func (f *settingsForm) onDone(save bool) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,12 +38,148 @@ type window struct {
 	// Questions workers wait on (askAndWait), by number; UI goroutine only.
 	openQuestions map[int]func()
 	questions     int
+
+	// The dialogs shown through present, in order; the keyboard goes to
+	// the one in front (see typedKey).
+	dialogs []*shownDialog
+	// What the screen does with keys typed while nothing has the focus
+	// and no dialog is in front; nil drops them.
+	strayRune func(rune)
+	strayKey  func(*fyne.KeyEvent)
+}
+
+// shownDialog is a dialog in the window and what Return does in it.
+type shownDialog struct {
+	d       dialog.Dialog
+	overlay fyne.CanvasObject // the dialog's layer in the window
+	submit  func()            // Return; nil means Return closes it, like Esc
 }
 
 func newWindow(fa fyne.App, w fyne.Window, now func() time.Time) *window {
 	ww := &window{win: w, now: now, clipboard: fa.Clipboard(), openURL: fa.OpenURL}
 	ww.background = func(f func()) { go ww.contained(f) }
+	c := w.Canvas()
+	c.SetOnTypedRune(ww.typedRune)
+	c.SetOnTypedKey(ww.typedKey)
 	return ww
+}
+
+// dialogOpen reports whether anything (a dialog, a pop-up menu) stands in
+// front of the screen. It reads the window's layers, so no dialog can be
+// forgotten: while it holds, window shortcuts and stray keys do nothing.
+func (w *window) dialogOpen() bool { return w.win.Canvas().Overlays().Top() != nil }
+
+// present shows d and gives it the keyboard: Esc closes it, Return runs
+// submit (or closes it when submit is nil), typing goes to its fields.
+// Every dialog is shown through here.
+func (w *window) present(d dialog.Dialog, submit func()) {
+	d.Show()
+	sd := &shownDialog{d: d, overlay: w.win.Canvas().Overlays().Top(), submit: submit}
+	w.dialogs = append(w.dialogs, sd)
+	// After Show: a file dialog keeps its close callback only once shown.
+	d.SetOnClosed(func() { w.forget(sd) })
+}
+
+func (w *window) forget(sd *shownDialog) {
+	w.dialogs = slices.DeleteFunc(w.dialogs, func(o *shownDialog) bool { return o == sd })
+}
+
+// front is the dialog in front, if it came through present.
+func (w *window) front() *shownDialog {
+	top := w.win.Canvas().Overlays().Top()
+	if top == nil {
+		return nil
+	}
+	for i := len(w.dialogs) - 1; i >= 0; i-- {
+		if w.dialogs[i].overlay == top {
+			return w.dialogs[i]
+		}
+	}
+	return nil
+}
+
+// typedKey gets the keys no focused widget took (and Esc from our
+// entries, see formEntry): the dialog in front has them, else the screen.
+func (w *window) typedKey(k *fyne.KeyEvent) {
+	if !w.dialogOpen() {
+		if w.strayKey != nil {
+			w.strayKey(k)
+		}
+		return
+	}
+	d := w.front()
+	if d == nil {
+		return
+	}
+	switch k.Name {
+	case fyne.KeyEscape:
+		d.d.Hide()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if d.submit != nil {
+			d.submit()
+		} else {
+			d.d.Hide()
+		}
+	}
+}
+
+func (w *window) typedRune(r rune) {
+	if !w.dialogOpen() && w.strayRune != nil {
+		w.strayRune(r)
+	}
+}
+
+// setStrayKeys says where the screen takes keys typed while nothing has
+// the focus; nil, nil drops them.
+func (w *window) setStrayKeys(r func(rune), k func(*fyne.KeyEvent)) {
+	w.strayRune, w.strayKey = r, k
+}
+
+// whenFree wraps a window-wide action (a menu item and its shortcut): it
+// waits, doing nothing, while a dialog is in front, so a shortcut never
+// stacks a second dialog or acts behind the one shown.
+func (w *window) whenFree(f func()) func() {
+	return func() {
+		if !w.dialogOpen() {
+			f()
+		}
+	}
+}
+
+// guardMenus makes every item of the main menu wait for the dialogs (see
+// whenFree), except Quit.
+func (w *window) guardMenus(menus ...*fyne.Menu) {
+	var guard func(items []*fyne.MenuItem)
+	guard = func(items []*fyne.MenuItem) {
+		for _, it := range items {
+			if it.Action != nil && !it.IsQuit {
+				it.Action = w.whenFree(it.Action)
+			}
+			if it.ChildMenu != nil {
+				guard(it.ChildMenu.Items)
+			}
+		}
+	}
+	for _, m := range menus {
+		guard(m.Items)
+	}
+}
+
+// confirm asks a yes-or-no question; Return says yes, Esc no. answer runs
+// once.
+func (w *window) confirm(d func(answer func(bool)) *dialog.ConfirmDialog, answer func(bool)) {
+	done := false
+	once := func(ok bool) {
+		if !done {
+			done = true
+			answer(ok)
+		}
+	}
+	cd := d(once)
+	w.present(cd, func() {
+		once(true)
+		cd.Hide()
+	})
 }
 
 // contained runs background work and turns a panic (a bug) into an error
@@ -60,13 +197,12 @@ func (w *window) contained(f func()) {
 
 // showError shows what went wrong and what to do about it.
 func (w *window) showError(title string, err error) {
-	d := dialog.NewError(errors.New(safetext.Message(title+": "+advice(err))), w.win)
-	d.Show()
+	w.present(dialog.NewError(errors.New(safetext.Message(title+": "+advice(err))), w.win), nil)
 }
 
 // showInfo shows a short message.
 func (w *window) showInfo(title, msg string) {
-	dialog.ShowInformation(safetext.Message(title), safetext.Message(msg), w.win)
+	w.present(dialog.NewInformation(safetext.Message(title), safetext.Message(msg), w.win), nil)
 }
 
 // showProblems says why nothing was added, with what to do about it.
@@ -76,8 +212,7 @@ func (w *window) showProblems(problems []string) {
 	}
 	msg := widget.NewLabel(safetext.Message(strings.Join(problems, "\n\n")))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), w.win)
-	d.Show()
+	w.present(dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), w.win), nil)
 }
 
 // busy shows a modal sign of background work; idleAgain removes it.
@@ -88,6 +223,7 @@ func (w *window) busy(msg string) {
 	w.busyBar = newWorkIndicator()
 	w.busyBar.start()
 	w.busyDialog = dialog.NewCustomWithoutButtons("", container.New(&columnLayout{width: 280}, container.NewVBox(label, w.busyBar.box)), w.win)
+	// Not through present: Esc cannot stop the work, so it cannot close this.
 	w.busyDialog.Show()
 }
 
@@ -103,6 +239,7 @@ func (w *window) idleAgain() {
 // answers every open question with a cancel, for the lock.
 func (w *window) clear() {
 	w.busyDialog, w.busyBar = nil, nil
+	w.dialogs = nil
 	overlays := w.win.Canvas().Overlays()
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
 		overlays.Remove(o)
@@ -151,7 +288,7 @@ func askAndWait[T any](w *window, show func(answer func(T))) T {
 // showSecretPrompt asks for a password in a dialog; answer gets nil when
 // the person cancels.
 func (w *window) showSecretPrompt(title, msg string, answer func([]byte)) {
-	entry := widget.NewPasswordEntry()
+	entry := newFormPasswordEntry()
 	label := widget.NewLabel(msg)
 	label.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{widget.NewFormItem("", label), widget.NewFormItem("Password", entry)}
@@ -165,7 +302,7 @@ func (w *window) showSecretPrompt(title, msg string, answer func([]byte)) {
 	}, w.win)
 	entry.OnSubmitted = func(string) { d.Submit() }
 	d.Resize(fyne.NewSize(420, 220))
-	d.Show()
+	w.present(d, d.Submit)
 	w.focus(entry)
 }
 
