@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"latchkey/core"
 	"latchkey/internal/safetext"
-	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
 )
@@ -45,7 +45,7 @@ a terminal, a prompt after the URIs), never from the same pipe:
 An existing file is replaced only with --force; the vault, its lock and its
 backups never are, and a symbolic link is never written through.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("format", "", "uri, google-qr, aegis or backup (required)")
+			fs.StringVar(&c.flags.format, "format", "", "uri, google-qr, aegis or backup (required)")
 			addOutFlags(fs, c, "the file (or folder, for google-qr) to write")
 			addPasswordFlags(fs, c)
 			addBackupFlags(fs, c)
@@ -63,7 +63,7 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 			return err
 		}
 	}
-	var keys []otp.Key
+	var accounts []vault.Account
 	var images []string
 	ok := true
 	for i, a := range args {
@@ -73,26 +73,35 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 			if err != nil {
 				return err
 			}
-			var col qrimport.Collector
-			n, linesOK := c.uriLines(text, &col)
-			if n == 0 && linesOK {
-				fmt.Fprintln(c.Stderr, "latchkey: standard input holds no URIs")
+			uris, linesOK := c.uriLines(text)
+			if len(uris) == 0 {
+				if linesOK {
+					fmt.Fprintln(c.Stderr, "latchkey: standard input holds no URIs")
+				}
+				ok = false
+				continue
 			}
-			res := col.Result()
-			keys = append(keys, res.Keys...)
+			// One text: Google export links on several lines join up.
+			res, err := core.ReadText(strings.Join(uris, "\n"))
+			if err != nil {
+				fmt.Fprintf(c.Stderr, "latchkey: standard input: %v\n", err)
+				ok = false
+				continue
+			}
+			accounts = append(accounts, res.Accounts...)
 			for _, p := range res.Problems {
 				fmt.Fprintf(c.Stderr, "latchkey: standard input: %v\n", p)
 			}
-			ok = ok && n > 0 && linesOK && len(res.Problems) == 0
+			ok = ok && linesOK && len(res.Problems) == 0
 		case readableURI(a):
 			c.warnArgv()
-			res, err := qrimport.ReadText(a)
+			res, err := core.ReadText(a)
 			if err != nil {
 				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, err)
 				ok = false
 				continue
 			}
-			keys = append(keys, res.Keys...)
+			accounts = append(accounts, res.Accounts...)
 			for _, p := range res.Problems {
 				fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, p)
 				ok = false
@@ -112,24 +121,21 @@ func runAdd(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	if len(images) > 0 {
 		res, imagesOK := c.readImages(images)
-		keys = append(keys, res.Keys...)
+		accounts = append(accounts, res.Accounts...)
 		for _, p := range res.Problems {
 			fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)
 		}
 		ok = ok && imagesOK && len(res.Problems) == 0
 	}
-	if len(keys) == 0 {
+	if len(accounts) == 0 {
 		return errors.New("nothing to add")
 	}
+	defer wipe(accounts)
 	v, err := c.openVault()
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	accounts := make([]vault.Account, len(keys))
-	for i, k := range keys {
-		accounts[i] = vault.Account{Key: k}
-	}
 	added, err := c.store(v, accounts, false)
 	if err != nil {
 		return err
@@ -145,20 +151,38 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
+// readImages reads every image, reporting unreadable ones on stderr and
+// going on; a Google export spread over several images is checked as a
+// whole. A name that is no file and may hold a secret is not repeated.
+func (c *ctx) readImages(paths []string) (core.Found, bool) {
+	ok := true
+	var images []core.Image
+	for i, p := range paths {
+		if missingSecret(p) {
+			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, errNotAFile)
+			ok = false
+			continue
+		}
+		images = append(images, core.Image{Name: p, Path: p})
+	}
+	found, unread := core.ReadImages(images)
+	for _, e := range unread {
+		fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(e.Name), e.Err)
+	}
+	return found, ok && len(unread) == 0
+}
+
 // store adds accounts to the vault and saves once. Unless keepDups, the
 // ones the vault already has (the same credential) are skipped; every
 // account is reported by label on stderr.
 func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (added int, err error) {
 	var r vault.MergeReport
 	if keepDups {
-		stored, err := v.Add(accounts...)
-		if err != nil {
-			return 0, err
-		}
-		for _, a := range stored {
-			r.Added = append(r.Added, a.Key.Label())
-		}
-	} else if r, err = v.Merge(accounts, nil); err != nil {
+		r, err = core.AddAll(v, accounts)
+	} else {
+		r, err = core.Merge(v, accounts, nil)
+	}
+	if err != nil {
 		return 0, err
 	}
 	if len(r.Added) > 0 {
@@ -175,24 +199,29 @@ func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (ad
 	return len(r.Added), nil
 }
 
+// wipe zeroes the secrets of accounts read from input.
+func wipe(accounts []vault.Account) {
+	for _, a := range accounts {
+		clear(a.Key.Secret)
+	}
+}
+
 func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
-	format := fs.Lookup("format").Value.String()
-	out := fs.Lookup("out").Value.String()
+	format, out := c.flags.format, c.flags.out
 	if len(args) != 0 || format == "" {
 		return usageErrorf("export takes --format and no arguments; see \"latchkey export -h\"")
 	}
-	switch format {
-	case "uri", "google-qr", "aegis", "backup":
-	default:
+	f, ok := core.ParseFormat(format)
+	if !ok {
 		return usageErrorf("unknown export format %q (want uri, google-qr, aegis or backup)", format)
 	}
-	if (format == "google-qr" || format == "backup" || format == "aegis") && out == "" {
+	if f != core.FormatURIList && out == "" {
 		return usageErrorf("--format %s needs --out", format)
 	}
 	// A file that cannot be written is refused before the key derivation.
-	if out != "" && format != "google-qr" {
+	if out != "" && f != core.FormatGoogleQR {
 		o := c.outOptions()
-		o.Backup = format == "backup"
+		o.Backup = f == core.FormatBackup
 		if err := outError(out, vault.CheckWrite(out, o)); err != nil {
 			return err
 		}
@@ -204,26 +233,26 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	defer v.Close()
 	accounts := v.Accounts()
-	switch format {
-	case "uri":
-		fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
-		var b strings.Builder
-		for _, a := range accounts {
-			b.WriteString(a.Key.URI())
-			b.WriteByte('\n')
+	defer wipe(accounts)
+	switch f {
+	case core.FormatURIList:
+		data, err := core.URIList(accounts, c)
+		if err != nil {
+			return err
 		}
+		defer clear(data)
 		if out == "" {
-			_, err := fmt.Fprint(c.Stdout, b.String())
+			_, err := c.Stdout.Write(data)
 			return err
 		}
-		if err := c.writeOut(out, []byte(b.String())); err != nil {
+		if err := c.writeOut(out, data); err != nil {
 			return err
 		}
-	case "google-qr":
+	case core.FormatGoogleQR:
 		return c.exportGoogleQR(accounts, out)
-	case "aegis":
+	case core.FormatAegis:
 		return c.exportAegis(accounts, out)
-	case "backup":
+	case core.FormatBackup:
 		return c.exportBackup(v, out)
 	}
 	fmt.Fprintf(c.Stderr, "exported %d accounts\n", len(accounts))
@@ -233,12 +262,7 @@ func runExport(c *ctx, fs *flag.FlagSet, args []string) error {
 // exportGoogleQR writes Google Authenticator export codes, ten accounts a
 // code, and names every account the format cannot carry.
 func (c *ctx) exportGoogleQR(accounts []vault.Account, out string) error {
-	fmt.Fprintln(c.Stderr, "warning: these QR codes are NOT encrypted: anyone who sees them can make your codes")
-	keys := make([]otp.Key, len(accounts))
-	for i, a := range accounts {
-		keys[i] = a.Key
-	}
-	pngs, skipped, err := qrimport.MigrationPNGs(keys, 800)
+	pngs, skipped, err := core.GoogleQR(accounts, 800, c)
 	if err != nil {
 		return err
 	}
@@ -261,6 +285,22 @@ func (c *ctx) exportGoogleQR(accounts []vault.Account, out string) error {
 	for _, k := range skipped {
 		fmt.Fprintf(c.Stderr, "not exported: %s (Google Authenticator takes only SHA1, 6 or 8 digits and 30 s)\n", safetext.Escape(k.Label()))
 	}
-	fmt.Fprintf(c.Stderr, "wrote %d QR codes with %d accounts to %s\n", len(pngs), len(keys)-len(skipped), out)
+	fmt.Fprintf(c.Stderr, "wrote %d QR codes with %d accounts to %s\n", len(pngs), len(accounts)-len(skipped), out)
 	return nil
 }
+
+// ConfirmPlain answers core before a plain export: the command was asked
+// for it, so it goes ahead after a warning.
+func (c *ctx) ConfirmPlain(f core.Format) bool {
+	switch f {
+	case core.FormatGoogleQR:
+		fmt.Fprintln(c.Stderr, "warning: these QR codes are NOT encrypted: anyone who sees them can make your codes")
+	case core.FormatKit:
+		fmt.Fprintln(c.Stderr, "warning: the kit holds every account's secret, NOT encrypted: anyone who reads it can make your codes")
+	default:
+		fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
+	}
+	return true
+}
+
+var _ core.Confirmer = (*ctx)(nil)

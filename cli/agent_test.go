@@ -29,7 +29,7 @@ func openWindow(t *testing.T, path string) *window {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(rt) })
-	v, err := vault.Open(path, []byte("correct horse"))
+	v, err := testVault.Open(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestHOTPThroughAgent(t *testing.T) {
 		}
 	}
 	w.lock()
-	v, err := vault.OpenReadOnly(path, []byte("correct horse"))
+	v, err := testVault.OpenReadOnly(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}

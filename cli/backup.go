@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"latchkey/core"
 	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
@@ -25,7 +26,7 @@ It never replaces an existing vault: to add a backup's accounts to the vault
 you have, use "latchkey import BACKUP".`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			addPasswordFlags(fs, c)
-			fs.String("code", "", "open the backup with this backup code instead of its password (\"-\": ask for it)")
+			fs.StringVar(&c.flags.code, "code", "", "open the backup with this backup code instead of its password (\"-\": ask for it)")
 			addNewPasswordFlag(fs, c)
 		},
 		run: runRestore,
@@ -45,9 +46,9 @@ backups made before still open with the old password and codes:
 replaced atomically), --remove deletes them. Only the vault's own backups
 in its backup folder are touched.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.Bool("now", false, "write a backup now if the newest is missing, out of date or a day old")
-			fs.Bool("reencrypt", false, "re-encrypt the automatic backups made under an earlier password or backup codes")
-			fs.Bool("remove", false, "delete the automatic backups made under an earlier password or backup codes")
+			fs.BoolVar(&c.flags.now, "now", false, "write a backup now if the newest is missing, out of date or a day old")
+			fs.BoolVar(&c.flags.reencrypt, "reencrypt", false, "re-encrypt the automatic backups made under an earlier password or backup codes")
+			fs.BoolVar(&c.flags.remove, "remove", false, "delete the automatic backups made under an earlier password or backup codes")
 			addPasswordFlags(fs, c)
 		},
 		run: runBackups,
@@ -76,102 +77,95 @@ func addImportPasswordFlag(fs *flag.FlagSet, c *ctx) {
 	fs.StringVar(&c.backup.importPasswordFile, "import-password-file", "", "read the password of the file being imported from this file (default: a prompt, or standard input)")
 }
 
-// importPassword reads the password of a file being imported: from
-// --import-password-file (looked up on fs when given, else as set by
-// addImportPasswordFlag), else a prompt or standard input.
-func (c *ctx) importPassword(fs *flag.FlagSet) ([]byte, error) {
-	return c.importPasswordFor(fs, "the file")
-}
-
-func (c *ctx) importPasswordFor(fs *flag.FlagSet, what string) ([]byte, error) {
-	file := c.backup.importPasswordFile
-	if fs != nil {
-		if f := fs.Lookup("import-password-file"); f != nil && f.Value.String() != "" {
-			file = f.Value.String()
-		}
-	}
-	if file != "" {
-		return readSecretFile(file, "import password file")
+// importPasswordFor reads the password of a file being imported: from
+// --import-password-file, else a prompt or standard input.
+func (c *ctx) importPasswordFor(what string) ([]byte, error) {
+	if c.backup.importPasswordFile != "" {
+		return readSecretFile(c.backup.importPasswordFile, "import password file")
 	}
 	return c.promptOrStdin("Password of "+what+": ", false)
 }
 
-// exportBackup writes an encrypted backup of v to out, under the vault
-// password unless a backup password was given. An existing file (an
-// earlier backup) is replaced only with --force; never the vault, its lock
-// or its automatic backups.
+// exportBackup writes an encrypted backup of v to out through core, under
+// the vault password unless a backup password was given. An existing file
+// (an earlier backup) is replaced only with --force; never the vault, its
+// lock or its automatic backups.
 func (c *ctx) exportBackup(v *vault.Vault, out string) error {
-	// Checked before a backup password is asked for or derived.
-	if err := vault.CheckWrite(out, vault.WriteOptions{Replace: c.force, Vault: v.Path(), Backup: true}); err != nil {
-		return outError(out, err)
-	}
-	o := vault.BackupOptions{Replace: c.force}
+	p := &backupPassword{c: c}
+	err := core.WriteBackup(v, core.BackupRequest{Path: out, Replace: c.flags.force, WithBackupCodes: c.backup.withCodes}, p)
+	var place *core.PlaceError
 	switch {
-	case c.backup.passwordFile != "":
-		pw, err := readSecretFile(c.backup.passwordFile, "backup password file")
-		if err != nil {
-			return err
-		}
-		if len(pw) == 0 {
-			return errors.New("the backup password file is empty")
-		}
-		o.Password = pw
-	case c.backup.askPassword:
-		pw, err := c.newPassword("Backup password: ")
-		if err != nil {
-			return err
-		}
-		o.Password = pw
-	}
-	defer clear(o.Password)
-	o.WithBackupCodes = c.backup.withCodes
-	if o.Password != nil {
-		fmt.Fprintln(c.Stderr, "deriving the backup's key (about a second)...")
-	}
-	if err := v.WriteBackup(out, o); err != nil {
+	case errors.As(err, &place):
+		// Refused before a backup password was asked for or derived.
+		return outError(out, place.Err)
+	case err != nil && p.asked:
 		return fmt.Errorf("writing the backup %s: %w", out, outError(out, err))
+	case err != nil:
+		return err
 	}
 	opens := "the vault password"
-	if o.Password != nil {
+	if p.own {
 		opens = "the backup password"
 	}
-	if o.WithBackupCodes {
+	if c.backup.withCodes {
 		opens += fmt.Sprintf(" or one of the vault's %d unused backup codes", v.BackupCodesLeft())
 	}
 	fmt.Fprintf(c.Stderr, "wrote an encrypted, verified backup of %d accounts to %s; it opens with %s\n", len(v.Accounts()), out, opens)
 	return nil
 }
 
-// importBackup merges a Latchkey backup (or vault file) into the vault.
-// handled is false when data is not a Latchkey file, so the caller tries
-// other apps' formats. Duplicates (the same credential) are skipped and
-// named; nothing in the vault is overwritten.
-func (c *ctx) importBackup(path string, data []byte) (handled bool, err error) {
-	if !vault.IsVaultFile(data) {
-		return false, nil
+// backupPassword answers core's question for a backup's own password from
+// --backup-password-file or a prompt (--backup-password); nil, the vault's.
+type backupPassword struct {
+	c          *ctx
+	asked, own bool // asked: the password is in hand; own: a separate one
+}
+
+var _ core.BackupPassworder = (*backupPassword)(nil)
+
+func (p *backupPassword) BackupPassword() ([]byte, error) {
+	c := p.c
+	var pw []byte
+	switch {
+	case c.backup.passwordFile != "":
+		b, err := readSecretFile(c.backup.passwordFile, "backup password file")
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == 0 {
+			return nil, errors.New("the backup password file is empty")
+		}
+		pw = b
+	case c.backup.askPassword:
+		b, err := c.newPassword("Backup password: ")
+		if err != nil {
+			return nil, err
+		}
+		pw = b
 	}
-	pw, err := c.importPasswordFor(nil, "the backup "+path)
-	if err != nil {
-		return true, err
+	p.asked, p.own = true, pw != nil
+	if pw != nil {
+		fmt.Fprintln(c.Stderr, "deriving the backup's key (about a second)...")
 	}
-	defer clear(pw)
-	b, err := vault.ReadBackup(data, pw)
-	if err != nil {
-		return true, fmt.Errorf("latchkey backup: %w", err)
-	}
-	defer b.Wipe()
+	return pw, nil
+}
+
+// mergeBackup merges a Latchkey backup read by core into the vault.
+// Duplicates (the same credential) are skipped and named; nothing in the
+// vault is overwritten.
+func (c *ctx) mergeBackup(path string, f core.Found) error {
 	v, err := c.openVault()
 	if err != nil {
-		return true, err
+		return err
 	}
 	defer v.Close()
-	r, err := v.Merge(b.Accounts, nil)
+	r, err := core.Merge(v, f.Accounts, nil)
 	if err != nil {
-		return true, err
+		return err
 	}
 	if len(r.Added) > 0 {
 		if err := c.saved(v, v.Save()); err != nil {
-			return true, fmt.Errorf("saving %s: %w", v.Path(), err)
+			return fmt.Errorf("saving %s: %w", v.Path(), err)
 		}
 	}
 	for _, l := range r.Duplicates {
@@ -180,8 +174,8 @@ func (c *ctx) importBackup(path string, data []byte) (handled bool, err error) {
 	for _, l := range r.Added {
 		fmt.Fprintf(c.Stderr, "added %s\n", safetext.Escape(l))
 	}
-	fmt.Fprintf(c.Stderr, "%s: latchkey backup, %d accounts: %d added, %d already in the vault\n", path, len(b.Accounts), len(r.Added), len(r.Duplicates))
-	return true, nil
+	fmt.Fprintf(c.Stderr, "%s: latchkey backup, %d accounts: %d added, %d already in the vault\n", safetext.Escape(path), len(f.Accounts), len(r.Added), len(r.Duplicates))
+	return nil
 }
 
 func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
@@ -199,10 +193,9 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 	if !vault.Exists(backup) {
 		return fmt.Errorf("no backup at %s", backup)
 	}
-	var v *vault.Vault
-	var codes []string
+	var how core.Unlock
 	opens := "the backup's password"
-	if code := fs.Lookup("code").Value.String(); code != "" {
+	if code := c.flags.code; code != "" {
 		if code == "-" {
 			b, err := c.promptOrStdin("Backup code: ", false)
 			if err != nil {
@@ -216,10 +209,7 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 		}
 		defer clear(pw)
 		fmt.Fprintln(c.Stderr, "deriving the new password's key (about a second)...")
-		v, codes, err = vault.RestoreWithBackupCode(backup, code, path, pw)
-		if err != nil {
-			return fmt.Errorf("restore with a backup code: %w", err)
-		}
+		how = core.Unlock{Code: code, NewPassword: pw}
 		opens = "the new password"
 	} else {
 		pw, err := c.password()
@@ -227,10 +217,11 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 			return err
 		}
 		defer clear(pw)
-		v, codes, err = vault.RestoreAsNew(backup, pw, path)
-		if err != nil {
-			return fmt.Errorf("restore: %w", err)
-		}
+		how = core.Unlock{Password: pw}
+	}
+	v, codes, err := core.Restore(c.Vault, backup, path, how)
+	if err != nil {
+		return err
 	}
 	defer v.Close()
 	for _, code := range codes {
@@ -252,10 +243,10 @@ func runBackups(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 0 {
 		return usageErrorf("backups takes no arguments")
 	}
-	if reencrypt, remove := fs.Lookup("reencrypt").Value.String() == "true", fs.Lookup("remove").Value.String() == "true"; reencrypt || remove {
-		return runBackupsEarlier(c, fs, remove)
+	if c.flags.reencrypt || c.flags.remove {
+		return runBackupsEarlier(c, fs, c.flags.remove)
 	}
-	now := fs.Lookup("now").Value.String() == "true"
+	now := c.flags.now
 	open := c.openVaultReadOnly
 	if now {
 		open = c.openVault
@@ -303,7 +294,7 @@ func runBackups(c *ctx, fs *flag.FlagSet, args []string) error {
 // runBackupsEarlier re-encrypts under the vault's current key, or with
 // remove deletes, the automatic backups made under an earlier one.
 func runBackupsEarlier(c *ctx, fs *flag.FlagSet, remove bool) error {
-	if fs.Lookup("now").Value.String() == "true" || remove && fs.Lookup("reencrypt").Value.String() == "true" {
+	if c.flags.now || c.flags.reencrypt && c.flags.remove {
 		return usageErrorf("give one of --now, --reencrypt and --remove")
 	}
 	v, err := c.openVault()

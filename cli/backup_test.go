@@ -23,7 +23,7 @@ const (
 func testCtx(env map[string]string) (*ctx, *bytes.Buffer) {
 	var out, errb bytes.Buffer
 	return &ctx{Env: Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv: func(k string) string { return env[k] }}}, &errb
+		Getenv: func(k string) string { return env[k] }, Vault: testVault}}, &errb
 }
 
 // exportBackupFile writes a backup of the vault env names, as
@@ -59,14 +59,14 @@ func TestExportBackup(t *testing.T) {
 	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("backup file: %v, %v; want mode 0600", st, err)
 	}
-	b, err := vault.OpenBackup(out, []byte("backup pass"))
+	b, err := testVault.OpenBackup(out, []byte("backup pass"))
 	if err != nil {
 		t.Fatalf("open the backup with its password: %v", err)
 	}
 	if len(b.Accounts) != 2 || b.Accounts[1].Key.Issuer != "GitHub" || b.BackupCodes != len(codes) {
 		t.Errorf("backup holds %d accounts, %d code slots; want 2 (Example, GitHub) and %d", len(b.Accounts), b.BackupCodes, len(codes))
 	}
-	_, err = vault.OpenBackup(out, []byte("correct horse"))
+	_, err = testVault.OpenBackup(out, []byte("correct horse"))
 	if !errors.Is(err, vault.ErrWrongPassword) {
 		t.Errorf("vault password on a backup with its own: got %v, want wrong password", err)
 	}
@@ -86,14 +86,14 @@ func TestExportBackup(t *testing.T) {
 	if b, _ := os.ReadFile(out); !bytes.Equal(b, older) {
 		t.Error("a refused export changed the older backup")
 	}
-	c.force = true
+	c.flags.force = true
 	if err := c.exportBackup(v, out); err != nil {
 		t.Errorf("replacing an older backup with --force: %v", err)
 	}
-	if _, err := vault.OpenBackup(out, []byte("correct horse")); err != nil {
+	if _, err := testVault.OpenBackup(out, []byte("correct horse")); err != nil {
 		t.Errorf("the new backup under the vault password: %v", err)
 	}
-	c.force = false
+	c.flags.force = false
 	other := writeFile(t, dir, "notes.txt", "my notes")
 	if err := c.exportBackup(v, other); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("export over a text file: got %v, want a refusal", err)
@@ -128,20 +128,13 @@ func TestImportBackup(t *testing.T) {
 	path2, env2, _ := newVault(t)
 	addKeys(t, path2, strings.Replace(githubURI, "alice", "alice-renamed", 1), gitlabURI)
 
-	// Not a Latchkey file: not handled, nothing asked or changed.
-	c, _ := testCtx(env2)
-	if handled, err := c.importBackup("x.json", []byte(`{"db":{}}`)); handled || err != nil {
-		t.Errorf("a JSON file: got handled %v, %v; want false, nil", handled, err)
+	wrong := writeFile(t, dir, "wrong", "wrong\n")
+	r := runCLI(t, "", env2, "import", out, "--import-password-file", wrong)
+	if r.status != ExitWrongPassword || r.stderr != "latchkey: "+out+": latchkey backup: wrong password\nlatchkey: nothing to import\n" {
+		t.Errorf("wrong backup password: status %d, stderr %q; want %d and the file named once", r.status, r.stderr, ExitWrongPassword)
 	}
 
-	c, _ = testCtx(env2)
-	c.backup.importPasswordFile = writeFile(t, dir, "wrong", "wrong\n")
-	handled, err := c.importBackup(out, data)
-	if !handled || exitStatus(err) != ExitWrongPassword || !strings.Contains(err.Error(), "wrong password") {
-		t.Errorf("wrong backup password: got handled %v, %v (status %d); want handled, wrong password, %d", handled, err, exitStatus(err), ExitWrongPassword)
-	}
-
-	r := runCLI(t, "", env2, "import", out, "--import-password-file", bpw)
+	r = runCLI(t, "", env2, "import", out, "--import-password-file", bpw)
 	if r.status != 0 {
 		t.Fatalf("import BACKUP: status %d, stderr %q", r.status, r.stderr)
 	}
@@ -156,18 +149,22 @@ func TestImportBackup(t *testing.T) {
 		t.Errorf("after the merge: got %q, want %q (nothing overwritten)", r.stdout, want)
 	}
 
-	// Damaged and newer files say so.
+	// Damaged and newer files say so, and change nothing.
 	bad := bytes.Clone(data)
 	bad[len(bad)/2] ^= 1
-	c, _ = testCtx(env2)
-	c.backup.importPasswordFile = bpw
-	if _, err := c.importBackup(out, bad); !errors.Is(err, vault.ErrCorrupt) {
-		t.Errorf("a damaged backup: got %v, want corrupt", err)
-	}
 	newer := bytes.Clone(data)
 	binary.BigEndian.PutUint16(newer[8:], 99)
-	if _, err := c.importBackup(out, newer); !errors.Is(err, vault.ErrNewerVersion) || !strings.Contains(err.Error(), "newer version") {
-		t.Errorf("a newer backup: got %v, want made by a newer version", err)
+	for _, tc := range []struct{ name, data, says string }{
+		{"damaged", string(bad), "corrupt"},
+		{"newer", string(newer), "newer version"},
+	} {
+		r := runCLI(t, "", env2, "import", writeFile(t, dir, tc.name, tc.data), "--import-password-file", bpw)
+		if r.status != ExitFailure || !strings.Contains(r.stderr, "latchkey backup: ") || !strings.Contains(r.stderr, tc.says) {
+			t.Errorf("a %s backup: status %d, stderr %q; want %d saying %q", tc.name, r.status, r.stderr, ExitFailure, tc.says)
+		}
+	}
+	if r := runCLI(t, "", env2, "list"); r.stdout != want {
+		t.Errorf("after refused backups: got %q, want %q", r.stdout, want)
 	}
 }
 
@@ -216,7 +213,7 @@ func TestRestore(t *testing.T) {
 	if r.status != 0 || r.stdout != "" {
 		t.Fatalf("restore with codes: status %d, stdout %q (stderr %q); want no new codes", r.status, r.stdout, r.stderr)
 	}
-	v, err := vault.OpenWithBackupCode(newPath2, codes[4])
+	v, err := testVault.OpenWithBackupCode(newPath2, codes[4])
 	if err != nil {
 		t.Fatalf("an old backup code on the restored vault: %v", err)
 	}
@@ -232,7 +229,7 @@ func TestRestore(t *testing.T) {
 	if r := runCLI(t, "", map[string]string{"LATCHKEY_VAULT": newPath3, "LATCHKEY_PASSWORD_FILE": newPw}, "list"); r.status != 0 || !strings.Contains(r.stdout, "GitHub") {
 		t.Errorf("list with the new password: status %d, stderr %q", r.status, r.stderr)
 	}
-	if v, err := vault.OpenWithBackupCode(newPath3, codes[5]); err == nil {
+	if v, err := testVault.OpenWithBackupCode(newPath3, codes[5]); err == nil {
 		v.Close()
 		t.Error("the code used to restore still opens the new vault")
 	}
@@ -325,7 +322,7 @@ func TestRecoveryKit(t *testing.T) {
 	}
 	// The old codes were refused up to this point; now they are replaced
 	// by the ones in the kit.
-	if v, err := vault.OpenWithBackupCode(path, codes[0]); err == nil {
+	if v, err := testVault.OpenWithBackupCode(path, codes[0]); err == nil {
 		v.Close()
 		t.Error("an old backup code still opens the vault after --regenerate-codes")
 	}
@@ -333,7 +330,7 @@ func TestRecoveryKit(t *testing.T) {
 	if len(newCodes) != len(codes) {
 		t.Fatalf("got %d codes in the kit, want %d", len(newCodes), len(codes))
 	}
-	v, err := vault.OpenWithBackupCode(path, newCodes[len(newCodes)-1])
+	v, err := testVault.OpenWithBackupCode(path, newCodes[len(newCodes)-1])
 	if err != nil {
 		t.Fatalf("a code from the kit: %v", err)
 	}
@@ -391,7 +388,7 @@ func TestBackupsCommand(t *testing.T) {
 	if err := os.WriteFile(stick, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	v, err := vault.Open(path, []byte("correct horse"))
+	v, err := testVault.Open(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,7 @@
 // Package cli is Latchkey on the command line: the same binary as the
-// window, for scripts and for people who live in a terminal.
+// window, for scripts and for people who live in a terminal. Every way
+// accounts move in and out is core's, as in the window; the commands answer
+// core's questions from flags and prompts.
 //
 // Data goes to stdout, messages to stderr, and the exit status is 0 only on
 // success (see the exit codes below).
@@ -13,6 +15,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"latchkey/vault"
 )
 
 // Env is the outside world a command sees, so tests can give it their own.
@@ -24,6 +28,12 @@ type Env struct {
 	OpenUI func(vaultPath string) error
 	// Getenv reads the environment; nil means os.Getenv.
 	Getenv func(string) string
+	// Vault are the vault's options. The zero value is what users get;
+	// tests set vault.TestKDF.
+	Vault vault.Options
+	// Version is what "latchkey version" prints; main reads it from
+	// FyneApp.toml.
+	Version string
 }
 
 func (e Env) getenv(k string) string {
@@ -75,7 +85,18 @@ type ctx struct {
 	stdinUsed bool
 	warned    bool        // the argv warning was given (stdin.go)
 	backup    backupFlags // backup.go: --backup-password-file, --with-backup-codes, --import-password-file
-	force     bool        // --force: an --out file may replace an existing one (write.go)
+	flags     flags       // the command's own flags, bound by its setup
+}
+
+// flags are the commands' own flags, read through typed variables. A
+// command's setup binds the ones it has.
+type flags struct {
+	out, format, code, at             string
+	size                              int
+	raw, json, now, reencrypt, remove bool
+	force                             bool // --force: an --out file may replace an existing one (write.go)
+	regenerate, duplicates            bool // backup-codes --regenerate, import --duplicates
+	kitCodes, kitAccounts             bool // recovery-kit --regenerate-codes, --with-accounts
 }
 
 var commands = map[string]*command{}
@@ -111,6 +132,9 @@ func Main(args []string, env Env) (status int) {
 func run(args []string, env Env) error {
 	c := &ctx{Env: env}
 	defer func() { clear(c.pw.cached) }()
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	// "latchkey", "latchkey --vault F": the window.
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelpFlag(args[0]) {
 		fs := newFlagSet(c, "latchkey", "[--vault PATH]", "Opens the desktop window.")

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"latchkey/vault"
 )
 
 // run1 runs the command line once and returns its status and output.
@@ -15,7 +17,17 @@ type result struct {
 	stdout, stderr string
 }
 
+// testVault makes the vaults tests create cheap to open (vault.TestKDF);
+// TestInitWithTheRealKDF keeps the calibrated key derivation users get.
+var testVault = vault.Options{KDF: vault.TestKDF}
+
 func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) result {
+	t.Helper()
+	return runCLIWith(t, testVault, stdin, env, args...)
+}
+
+// runCLIWith runs the command line with the vault options o.
+func runCLIWith(t *testing.T, o vault.Options, stdin string, env map[string]string, args ...string) result {
 	t.Helper()
 	var out, errb bytes.Buffer
 	status := Main(args, Env{
@@ -23,6 +35,7 @@ func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) r
 		Stdout: &out,
 		Stderr: &errb,
 		Getenv: func(k string) string { return env[k] },
+		Vault:  o,
 	})
 	return result{status, out.String(), errb.String()}
 }

@@ -23,7 +23,7 @@ Give - to read the URI from standard input: a URI given as an argument shows
 its secret to other users of the computer in the process list.
   printf '%s\n' "$URI" | latchkey code -`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("at", "", "the time, in Unix seconds, to give the code for (default: now)")
+			fs.StringVar(&c.flags.at, "at", "", "the time, in Unix seconds, to give the code for (default: now)")
 			addPasswordFlags(fs, c)
 		},
 		run: runCode,
@@ -35,7 +35,7 @@ func runCode(c *ctx, fs *flag.FlagSet, args []string) error {
 		return usageErrorf("code takes one URI or query; see \"latchkey code -h\"")
 	}
 	at := time.Now()
-	v := fs.Lookup("at").Value.String()
+	v := c.flags.at
 	atGiven := v != ""
 	if atGiven {
 		secs, err := strconv.ParseInt(v, 10, 64)

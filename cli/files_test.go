@@ -64,7 +64,7 @@ func TestOutNeverReplacesTheVault(t *testing.T) {
 		}
 	}
 	// The refused kits made no new codes: the old ones still open the vault.
-	v, err := vault.OpenWithBackupCode(path, codes[0])
+	v, err := testVault.OpenWithBackupCode(path, codes[0])
 	if err != nil {
 		t.Fatalf("an old backup code after the refused kits: %v", err)
 	}
@@ -165,7 +165,7 @@ func TestSymlinkedVaultCommands(t *testing.T) {
 	if r := runCLI(t, "", env, "list", "--vault", real); r.stdout != "Example\talice@google.com\n" {
 		t.Errorf("the real vault lists %q, want the account added through the link", r.stdout)
 	}
-	v, err := vault.Open(link, []byte("correct horse"))
+	v, err := testVault.Open(link, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,9 +203,16 @@ func TestVaultThatIsNoFile(t *testing.T) {
 		t.Error("a command made a lock file beside the FIFO or the folder")
 	}
 	env := map[string]string{"LATCHKEY_VAULT": filepath.Join(dir, "new.latchkey"), "LATCHKEY_PASSWORD_FILE": pw}
-	for _, args := range [][]string{{"import", fifo}, {"restore", fifo}, {"import", dir}} {
+	for _, args := range [][]string{{"import", fifo}, {"restore", fifo}, {"import", dir}, {"scan", fifo}, {"scan", dir}, {"scan", "/dev/zero"}} {
 		if r := runWithin(t, 30*time.Second, env, args...); r.status != ExitFailure {
 			t.Errorf("%v: status %d, stderr %q; want %d", args, r.status, r.stderr, ExitFailure)
+		}
+	}
+	// Images too: a FIFO or a device given to add is named and refused.
+	_, env, _ = newVault(t)
+	for _, img := range []string{fifo, "/dev/zero", dir} {
+		if r := runWithin(t, 30*time.Second, env, "add", img); r.status != ExitFailure || !strings.Contains(r.stderr, filepath.Base(img)) {
+			t.Errorf("add %s: status %d, stderr %q; want %d naming it", img, r.status, r.stderr, ExitFailure)
 		}
 	}
 }

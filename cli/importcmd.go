@@ -1,15 +1,13 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
+	"latchkey/core"
+	"latchkey/internal/input"
 	"latchkey/internal/safetext"
-	"latchkey/interop"
-	"latchkey/qrimport"
 	"latchkey/vault"
 )
 
@@ -27,7 +25,7 @@ reported and skipped unless --duplicates is given. Nothing is written to
 disk unencrypted.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			addImportPasswordFlag(fs, c)
-			fs.Bool("duplicates", false, "add accounts even when the vault already has the same key")
+			fs.BoolVar(&c.flags.duplicates, "duplicates", false, "add accounts even when the vault already has the same key")
 			addPasswordFlags(fs, c)
 		},
 		run: runImport,
@@ -38,7 +36,8 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) == 0 {
 		return usageErrorf("import needs at least one file; see \"latchkey import -h\"")
 	}
-	var entries []interop.Entry
+	var accounts []vault.Account
+	defer func() { wipe(accounts) }()
 	ok, backups := true, 0
 	// A wrong password anywhere gives the wrong-password status at the end,
 	// after the other files are read.
@@ -50,10 +49,10 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 			ok = false
 			continue
 		}
-		got, wasBackup, err := c.readExport(fs, path)
+		got, wasBackup, err := c.readExport(path)
 		if err != nil {
 			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(path), err)
-			if exitStatus(err) == ExitWrongPassword || errors.Is(err, interop.ErrWrongPassword) {
+			if exitStatus(err) == ExitWrongPassword || errors.Is(err, core.ErrWrongPassword) {
 				status = ExitWrongPassword
 			}
 			ok = false
@@ -62,9 +61,9 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 		if wasBackup {
 			backups++
 		}
-		entries = append(entries, got...)
+		accounts = append(accounts, got...)
 	}
-	if len(entries) == 0 {
+	if len(accounts) == 0 {
 		if ok && backups > 0 {
 			return nil
 		}
@@ -75,11 +74,7 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer v.Close()
-	accounts := make([]vault.Account, len(entries))
-	for i, e := range entries {
-		accounts[i] = vault.Account{Key: e.Key, Tags: e.Tags, Note: e.Note, Pinned: e.Pinned, Icon: e.Icon}
-	}
-	added, err := c.store(v, accounts, fs.Lookup("duplicates").Value.String() == "true")
+	added, err := c.store(v, accounts, c.flags.duplicates)
 	if err != nil {
 		return err
 	}
@@ -90,77 +85,62 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// readExport reads one file of another app: every entry it can, with the
-// ones it cannot reported by label and reason. A Latchkey backup is merged
-// into the vault there and then (backup is true).
-func (c *ctx) readExport(fs *flag.FlagSet, path string) (entries []interop.Entry, backup bool, err error) {
-	f, err := openInput(path)
+// readExport reads one file of another app: every account it can, with the
+// entries it cannot reported by label and reason. A Latchkey backup is
+// merged into the vault there and then (backup is true).
+func (c *ctx) readExport(path string) (accounts []vault.Account, backup bool, err error) {
+	in, err := input.Open(path)
 	if err != nil {
 		return nil, false, err
 	}
-	// A file over the cap is refused before it is read; one under it is
-	// read into a buffer of its size, not grown by doubling.
-	size := int64(0)
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		if st.Size() > interop.MaxFileSize {
-			f.Close()
-			return nil, false, interop.ErrTooLarge
-		}
-		size = st.Size()
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	_, err = buf.ReadFrom(io.LimitReader(f, interop.MaxFileSize+1))
-	f.Close()
+	data, err := core.ReadAll(in)
+	in.Close()
 	if err != nil {
 		return nil, false, err
-	}
-	data := buf.Bytes()
-	if len(data) > interop.MaxFileSize {
-		return nil, false, interop.ErrTooLarge
 	}
 	defer clear(data)
-	if handled, err := c.importBackup(path, data); handled {
-		return nil, true, err
-	}
-	res, err := interop.Read(data, func() ([]byte, error) { return c.importPasswordFor(fs, path) })
+	f, err := core.Reader{Password: c, Backups: c.Vault}.File(path, data)
 	if err != nil {
 		return nil, false, err
 	}
-	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", safetext.Escape(path), res.Format, len(res.Entries))
-	for _, s := range res.Skipped {
+	if f.Backup {
+		defer f.Wipe()
+		return nil, true, c.mergeBackup(path, f)
+	}
+	fmt.Fprintf(c.Stderr, "%s: %s, %d accounts\n", safetext.Escape(path), f.Format, len(f.Accounts)-f.Linked)
+	for _, s := range f.Skipped {
 		fmt.Fprintf(c.Stderr, "  not imported: %s: %s\n", safetext.Escape(s.Label), safetext.Message(s.Reason))
 	}
-	entries = res.Entries
-	if len(res.Migration) > 0 {
-		var col qrimport.Collector
-		for _, m := range res.Migration {
-			col.AddText(m)
-		}
-		mres := col.Result()
-		for _, k := range mres.Keys {
-			entries = append(entries, interop.Entry{Key: k})
-		}
-		for _, p := range mres.Problems {
-			fmt.Fprintf(c.Stderr, "  not imported: %v\n", p)
-		}
+	for _, p := range f.Problems {
+		fmt.Fprintf(c.Stderr, "  not imported: %v\n", p)
 	}
-	return entries, false, nil
+	return f.Accounts, false, nil
 }
+
+// FilePassword answers core's question for an encrypted file being
+// imported: --import-password-file, else a prompt or standard input. A
+// wrong password is not asked again: the file fails with it.
+func (c *ctx) FilePassword(a core.FileAsk) ([]byte, error) {
+	if a.Wrong != nil {
+		return nil, a.Wrong
+	}
+	if a.Backup {
+		return c.importPasswordFor("the backup " + a.Name)
+	}
+	return c.importPasswordFor(a.Name)
+}
+
+var _ core.Passworder = (*ctx)(nil)
 
 // exportAegis writes the accounts as a plain Aegis vault, the format most
 // open authenticators import.
 func (c *ctx) exportAegis(accounts []vault.Account, out string) error {
-	fmt.Fprintln(c.Stderr, "warning: this export is NOT encrypted: anyone who reads it can make your codes")
-	entries := make([]interop.Entry, len(accounts))
-	for i, a := range accounts {
-		entries[i] = interop.Entry{Key: a.Key, Tags: a.Tags, Note: a.Note, Pinned: a.Pinned, Icon: a.Icon}
-	}
-	var b bytes.Buffer
-	if err := interop.WriteAegis(&b, entries); err != nil {
+	data, err := core.Aegis(accounts, c)
+	if err != nil {
 		return err
 	}
-	defer clear(b.Bytes())
-	if err := c.writeOut(out, b.Bytes()); err != nil {
+	defer clear(data)
+	if err := c.writeOut(out, data); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "exported %d accounts to %s\n", len(accounts), out)

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"time"
 
-	"latchkey/kit"
+	"latchkey/core"
 )
 
 func init() {
@@ -26,8 +24,8 @@ an existing one; never the vault, its lock or its backups), readable by you
 alone, and written nowhere else.`,
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			addOutFlags(fs, c, "the HTML file to write (required)")
-			fs.Bool("regenerate-codes", false, "make a new set of backup codes and put them in the kit; the old set stops working")
-			fs.Bool("with-accounts", false, "add every account as a QR code and its secret (NOT encrypted)")
+			fs.BoolVar(&c.flags.kitCodes, "regenerate-codes", false, "make a new set of backup codes and put them in the kit; the old set stops working")
+			fs.BoolVar(&c.flags.kitAccounts, "with-accounts", false, "add every account as a QR code and its secret (NOT encrypted)")
 			addPasswordFlags(fs, c)
 		},
 		run: runRecoveryKit,
@@ -35,14 +33,12 @@ alone, and written nowhere else.`,
 }
 
 func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
-	out := fs.Lookup("out").Value.String()
-	regenerate := fs.Lookup("regenerate-codes").Value.String() == "true"
-	withAccounts := fs.Lookup("with-accounts").Value.String() == "true"
-	if len(args) != 0 || out == "" {
+	if len(args) != 0 || c.flags.out == "" {
 		return usageErrorf("recovery-kit takes --out FILE and no arguments; see \"latchkey recovery-kit -h\"")
 	}
-	// Checked before the vault is opened and before any new codes, so
-	// codes are never made for a kit that cannot be written.
+	out := c.flags.out
+	// Checked before the vault is opened, so a kit that cannot be written
+	// costs no password; core checks again before any new codes.
 	if err := c.checkOut(out); err != nil {
 		return err
 	}
@@ -51,51 +47,27 @@ func runRecoveryKit(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer v.Close()
-	k := kit.Kit{VaultPath: absPath(v.Path()), Created: time.Now()}
-	if st, err := v.LastBackup(); err == nil && st.Enabled {
-		k.BackupDir = absPath(st.Dir)
-	}
-	if withAccounts {
-		fmt.Fprintln(c.Stderr, "warning: the kit holds every account's secret, NOT encrypted: anyone who reads it can make your codes")
-		k.Accounts = v.Accounts()
-	}
-	if regenerate {
-		codes, err := v.RegenerateBackupCodes()
-		if err != nil {
-			return fmt.Errorf("making new backup codes: %w", err)
-		}
-		k.BackupCodes = codes
+	req := core.KitRequest{Path: out, NewCodes: c.flags.kitCodes, WithAccounts: c.flags.kitAccounts, Now: time.Now()}
+	codes, err := core.WriteKit(v, req, c.createNew, c)
+	if len(codes) > 0 {
 		c.warnIfBackupFailed(v)
 	}
-	var page bytes.Buffer
-	defer func() { clear(page.Bytes()) }()
-	err = kit.Write(&page, k)
-	if err == nil {
-		err = c.writeOut(out, page.Bytes())
-	}
 	if err != nil {
-		if len(k.BackupCodes) > 0 {
+		if len(codes) > 0 {
 			// The old set no longer works: the new one must not be lost.
-			for _, code := range k.BackupCodes {
+			for _, code := range codes {
 				fmt.Fprintln(c.Stdout, code)
 			}
 			fmt.Fprintln(c.Stderr, "the kit could not be written; the lines above are the new backup codes (the old ones no longer work)")
 		}
-		return fmt.Errorf("writing %s: %w", out, err)
+		return err
 	}
 	switch {
-	case len(k.BackupCodes) > 0:
-		fmt.Fprintf(c.Stderr, "wrote the recovery kit to %s with %d new backup codes; the old codes no longer open the vault (backups made before now still accept them)\n", out, len(k.BackupCodes))
+	case len(codes) > 0:
+		fmt.Fprintf(c.Stderr, "wrote the recovery kit to %s with %d new backup codes; the old codes no longer open the vault (backups made before now still accept them)\n", out, len(codes))
 	default:
 		fmt.Fprintf(c.Stderr, "wrote the recovery kit to %s without backup codes (--regenerate-codes puts a new set in it)\n", out)
 	}
 	fmt.Fprintln(c.Stderr, "print it or keep it offline, apart from this computer")
 	return nil
-}
-
-func absPath(p string) string {
-	if a, err := filepath.Abs(p); err == nil {
-		return a
-	}
-	return p
 }

@@ -15,7 +15,6 @@ import (
 
 	"latchkey/internal/safetext"
 	"latchkey/otp"
-	"latchkey/vault"
 )
 
 // Names a hostile QR code or export could carry: colours, a retitled
@@ -90,7 +89,7 @@ func TestHostileNamesAreShownEscaped(t *testing.T) {
 	}
 
 	// The vault keeps the bytes as they came.
-	v, err := vault.OpenReadOnly(path, []byte("correct horse"))
+	v, err := testVault.OpenReadOnly(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +239,7 @@ func TestAddAndCodeFromStdin(t *testing.T) {
 	if r.status != 0 || r.stderr != "added GitHub: alice\nadded GitLab: alice\n" {
 		t.Errorf("add -: got status %d, stderr %q; want both added and no warning", r.status, r.stderr)
 	}
-	v, err := vault.OpenReadOnly(path, []byte("correct horse"))
+	v, err := testVault.OpenReadOnly(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"strconv"
 
 	"latchkey/internal/safetext"
 	"latchkey/qrimport"
@@ -17,7 +16,7 @@ func init() {
 		summary: "Writes the matching account as a QR code image, for moving it to a phone.\nThe image holds the secret: keep it as safe as the vault, and delete it after use.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
 			addOutFlags(fs, c, "the PNG file to write (required)")
-			fs.Int("size", 512, "the image's width and height in pixels")
+			fs.IntVar(&c.flags.size, "size", 512, "the image's width and height in pixels")
 			addPasswordFlags(fs, c)
 		},
 		run: runQR,
@@ -25,11 +24,11 @@ func init() {
 }
 
 func runQR(c *ctx, fs *flag.FlagSet, args []string) error {
-	out := fs.Lookup("out").Value.String()
+	out := c.flags.out
 	if len(args) != 1 || out == "" {
 		return usageErrorf("qr takes one query and --out FILE.png")
 	}
-	size, _ := strconv.Atoi(fs.Lookup("size").Value.String())
+	size := c.flags.size
 	if size < 64 || size > 4096 {
 		return usageErrorf("--size must be 64 to 4096 pixels")
 	}

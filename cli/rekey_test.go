@@ -44,7 +44,7 @@ func TestPasswdSaysOldBackupsAndReencrypts(t *testing.T) {
 		t.Errorf("passwd printed %q; the backup codes followed the new key, so no new ones", r.stdout)
 	}
 	for _, p := range before {
-		if b, err := vault.OpenBackup(p, oldPw); err != nil {
+		if b, err := testVault.OpenBackup(p, oldPw); err != nil {
 			t.Fatalf("%s before --reencrypt with the old password: %v", p, err)
 		} else {
 			b.Wipe()
@@ -57,10 +57,10 @@ func TestPasswdSaysOldBackupsAndReencrypts(t *testing.T) {
 		t.Fatalf("backups --reencrypt: status %d, stderr %q", r.status, r.stderr)
 	}
 	for _, p := range before {
-		if _, err := vault.OpenBackup(p, oldPw); !errors.Is(err, vault.ErrWrongPassword) {
+		if _, err := testVault.OpenBackup(p, oldPw); !errors.Is(err, vault.ErrWrongPassword) {
 			t.Errorf("%s after --reencrypt with the old password: got %v, want a wrong password", p, err)
 		}
-		b, err := vault.OpenBackup(p, []byte("battery staple"))
+		b, err := testVault.OpenBackup(p, []byte("battery staple"))
 		if err != nil {
 			t.Fatalf("%s after --reencrypt with the new password: %v", p, err)
 		}
@@ -121,12 +121,12 @@ func TestPasswdOnVersion1VaultPrintsNewCodes(t *testing.T) {
 	if len(fresh) != vault.BackupCodeCount || !strings.Contains(r.stderr, "could not follow the new key") {
 		t.Fatalf("passwd: got %d codes on stdout and stderr %q; want %d new codes and why", len(fresh), r.stderr, vault.BackupCodeCount)
 	}
-	v, err := vault.OpenWithBackupCode(path, fresh[0])
+	v, err := testVault.OpenWithBackupCode(path, fresh[0])
 	if err != nil {
 		t.Fatalf("a new code: %v", err)
 	}
 	v.Close()
-	if _, err := vault.OpenWithBackupCode(path, "WQNA-5D73-AW1S-K3KD-N7C9-Z05V-GPBM"); !errors.Is(err, vault.ErrWrongBackupCode) {
+	if _, err := testVault.OpenWithBackupCode(path, "WQNA-5D73-AW1S-K3KD-N7C9-Z05V-GPBM"); !errors.Is(err, vault.ErrWrongBackupCode) {
 		t.Errorf("an old code: got %v, want it refused", err)
 	}
 }

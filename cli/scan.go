@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"latchkey/internal/safetext"
-	"latchkey/qrimport"
 )
 
 func init() {
@@ -15,28 +14,13 @@ func init() {
 		brief:   "print the accounts in QR code images",
 		args:    "[--raw] IMAGE...",
 		summary: "Reads every QR code in the images and prints each account found as a canonical\notpauth:// URI, one per line (Google Authenticator exports expanded).\nWith --raw, prints each QR code's text exactly as decoded instead (on a terminal,\nwith control characters shown escaped).",
-		setup:   func(fs *flag.FlagSet, c *ctx) { fs.Bool("raw", false, "print each code's text as decoded") },
+		setup:   scanFlags,
 		run:     runScan,
 	})
 }
 
-// readImages reads every image, reporting unreadable ones on stderr and
-// going on; a Google export spread over several images is checked as a whole.
-func (c *ctx) readImages(paths []string) (qrimport.Result, bool) {
-	var col qrimport.Collector
-	ok := true
-	for i, p := range paths {
-		if missingSecret(p) {
-			fmt.Fprintf(c.Stderr, "latchkey: argument %d: %v\n", i+1, errNotAFile)
-			ok = false
-			continue
-		}
-		if err := col.AddFile(p); err != nil {
-			fmt.Fprintf(c.Stderr, "latchkey: %s: %v\n", safetext.Escape(p), err)
-			ok = false
-		}
-	}
-	return col.Result(), ok
+func scanFlags(fs *flag.FlagSet, c *ctx) {
+	fs.BoolVar(&c.flags.raw, "raw", false, "print each code's text as decoded")
 }
 
 func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
@@ -44,7 +28,8 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 		return usageErrorf("scan needs at least one image; see \"latchkey scan -h\"")
 	}
 	res, ok := c.readImages(args)
-	if fs.Lookup("raw").Value.String() == "true" {
+	defer res.Wipe()
+	if c.flags.raw {
 		// Exact into a pipe or file; on a terminal a hostile code's
 		// control characters are shown escaped instead of acting.
 		tty := isTerminal(c.Stdout)
@@ -55,8 +40,8 @@ func runScan(c *ctx, fs *flag.FlagSet, args []string) error {
 			fmt.Fprintln(c.Stdout, r)
 		}
 	} else {
-		for _, k := range res.Keys {
-			fmt.Fprintln(c.Stdout, k.URI())
+		for _, a := range res.Accounts {
+			fmt.Fprintln(c.Stdout, a.Key.URI())
 		}
 		for _, p := range res.Problems {
 			fmt.Fprintf(c.Stderr, "latchkey: %v\n", p)

@@ -85,9 +85,9 @@ func (c *ctx) readStdin(limit int, what string) (string, error) {
 	return string(b), nil
 }
 
-// uriLines adds the URIs of text, one per line, to col; blank lines and
+// uriLines returns the URIs of text, one per line; blank lines and
 // # comments are skipped. It reports each line that is no URI by number.
-func (c *ctx) uriLines(text string, col *qrimport.Collector) (n int, ok bool) {
+func (c *ctx) uriLines(text string) (uris []string, ok bool) {
 	ok = true
 	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
@@ -95,14 +95,13 @@ func (c *ctx) uriLines(text string, col *qrimport.Collector) (n int, ok bool) {
 		case line == "" || strings.HasPrefix(line, "#"):
 			continue
 		case readableURI(line):
-			col.AddText(line)
-			n++
+			uris = append(uris, line)
 		default:
 			fmt.Fprintf(c.Stderr, "latchkey: standard input, line %d: %v\n", i+1, uriError(line))
 			ok = false
 		}
 	}
-	return n, ok
+	return uris, ok
 }
 
 // stdinURI reads the one URI of "code -".

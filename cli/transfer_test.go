@@ -21,7 +21,6 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	"latchkey/otp"
-	"latchkey/vault"
 )
 
 // qrImage draws text as a QR code with qrencode, an encoder independent of
@@ -197,7 +196,7 @@ func TestReadWhileAppHasVaultOpen(t *testing.T) {
 	path, env, _ := newVault(t)
 	addKeys(t, path, "otpauth://totp/GitHub:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8",
 		"otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0")
-	app, err := vault.Open(path, []byte("correct horse"))
+	app, err := testVault.Open(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,18 +10,25 @@ import (
 	"latchkey/vault"
 )
 
-// Tests that make vaults run in parallel: each has its own, and the real
-// Argon2id calibration (about 2 s a vault) is most of their time.
+// Tests that make vaults run in parallel: each has its own. They use the
+// test KDF (testVault), except TestInitWithTheRealKDF, where the real
+// Argon2id calibration takes about 2 s.
 
 // newVault creates a vault through "latchkey init" and returns its path,
 // the environment that finds it, and the backup codes init printed.
 func newVault(t *testing.T) (path string, env map[string]string, codes []string) {
 	t.Helper()
+	return newVaultWith(t, testVault)
+}
+
+// newVaultWith is newVault with the vault options o.
+func newVaultWith(t *testing.T, o vault.Options) (path string, env map[string]string, codes []string) {
+	t.Helper()
 	dir := t.TempDir()
 	path = filepath.Join(dir, "sub", "vault.latchkey")
 	pwFile := writeFile(t, dir, "pw", "correct horse\n")
 	env = map[string]string{"LATCHKEY_VAULT": path, "LATCHKEY_PASSWORD_FILE": pwFile}
-	r := runCLI(t, "", env, "init")
+	r := runCLIWith(t, o, "", env, "init")
 	if r.status != 0 {
 		t.Fatalf("init: status %d, stderr %q", r.status, r.stderr)
 	}
@@ -34,7 +41,7 @@ func newVault(t *testing.T) (path string, env map[string]string, codes []string)
 
 func addKeys(t *testing.T, path string, uris ...string) {
 	t.Helper()
-	v, err := vault.Open(path, []byte("correct horse"))
+	v, err := testVault.Open(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +57,24 @@ func addKeys(t *testing.T, path string, uris ...string) {
 	}
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestInitWithTheRealKDF: what users get, without the test knob: init
+// calibrates Argon2id (never below the floor) and the vault opens.
+func TestInitWithTheRealKDF(t *testing.T) {
+	t.Parallel()
+	path, env, _ := newVaultWith(t, vault.Options{})
+	if r := runCLIWith(t, vault.Options{}, "", env, "list"); r.status != 0 || r.stdout != "" {
+		t.Errorf("list: status %d, stdout %q, stderr %q; want an empty list", r.status, r.stdout, r.stderr)
+	}
+	v, err := vault.Open(path, []byte("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if p := v.PasswordParams(); p.Memory < vault.FloorParams.Memory || p.Time < vault.FloorParams.Time {
+		t.Errorf("got %v, want at least %v", p, vault.FloorParams)
 	}
 }
 

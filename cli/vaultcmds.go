@@ -30,7 +30,7 @@ func init() {
 		args:    "[--json]",
 		summary: "Lists the vault's accounts, one per line: issuer<TAB>account name, with\ncontrol characters shown escaped (\\x1b, \\u202e) and a backslash before x or u\ndoubled. With --json, every field except secrets and backup codes, exactly.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.Bool("json", false, "print a JSON array with every non-secret field")
+			fs.BoolVar(&c.flags.json, "json", false, "print a JSON array with every non-secret field")
 			addPasswordFlags(fs, c)
 		},
 		run: runList,
@@ -52,7 +52,7 @@ func init() {
 		args:    "[--code CODE] [--new-password-file FILE]",
 		summary: "Opens the vault with one of its backup codes and sets a new password.\nThat code then stops working; the others still do. The accounts are encrypted\nunder a new key, as by \"latchkey passwd\".",
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.String("code", "", "the backup code (default: a prompt, or standard input)")
+			fs.StringVar(&c.flags.code, "code", "", "the backup code (default: a prompt, or standard input)")
 			addNewPasswordFlag(fs, c)
 		},
 		run: runRecover,
@@ -63,7 +63,7 @@ func init() {
 		args:    "--regenerate",
 		summary: "Makes a new set of backup codes and prints them, one per line; the old set stops working.\nWithout --regenerate, says how many unused codes are left.",
 		setup: func(fs *flag.FlagSet, c *ctx) {
-			fs.Bool("regenerate", false, "replace every backup code with a new set")
+			fs.BoolVar(&c.flags.regenerate, "regenerate", false, "replace every backup code with a new set")
 			addPasswordFlags(fs, c)
 		},
 		run: runBackupCodes,
@@ -86,11 +86,11 @@ func (c *ctx) resolveVaultPath() (string, error) {
 
 // openVault opens the vault for a command that changes it, with a message
 // that says what to do when there is none.
-func (c *ctx) openVault() (*vault.Vault, error) { return c.open(vault.Open) }
+func (c *ctx) openVault() (*vault.Vault, error) { return c.open(c.Vault.Open) }
 
 // openVaultReadOnly opens the vault without its lock, so commands that only
 // read work while the desktop app has the vault open.
-func (c *ctx) openVaultReadOnly() (*vault.Vault, error) { return c.open(vault.OpenReadOnly) }
+func (c *ctx) openVaultReadOnly() (*vault.Vault, error) { return c.open(c.Vault.OpenReadOnly) }
 
 func (c *ctx) open(opener func(string, []byte) (*vault.Vault, error)) (*vault.Vault, error) {
 	path, err := c.resolveVaultPath()
@@ -105,19 +105,8 @@ func (c *ctx) open(opener func(string, []byte) (*vault.Vault, error)) (*vault.Va
 		return nil, err
 	}
 	defer clear(pw)
-	v, err := opener(path, pw)
-	if err != nil {
-		return nil, withPath(path, err)
-	}
-	return v, nil
-}
-
-// withPath names the vault file in err unless the vault already did.
-func withPath(path string, err error) error {
-	if strings.Contains(err.Error(), path) {
-		return err
-	}
-	return fmt.Errorf("%s: %w", path, err)
+	// The vault's errors name the file.
+	return opener(path, pw)
 }
 
 // exitStatus gives scripts a status to branch on for the failures they can
@@ -157,7 +146,7 @@ func runInit(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	fmt.Fprintln(c.Stderr, "creating the vault (the key derivation takes about a second)...")
-	v, codes, err := vault.Create(path, pw)
+	v, codes, err := c.Vault.Create(path, pw)
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", path, err)
 	}
@@ -174,9 +163,8 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 0 {
 		return usageErrorf("list takes no arguments")
 	}
-	asJSON := fs.Lookup("json").Value.String() == "true"
 	// The window knows names, not the details --json gives.
-	if !asJSON && c.listFromAgent() {
+	if !c.flags.json && c.listFromAgent() {
 		return nil
 	}
 	v, err := c.openVaultReadOnly()
@@ -185,7 +173,7 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 	}
 	defer v.Close()
 	accounts := v.Accounts()
-	if asJSON {
+	if c.flags.json {
 		out := make([]accountJSON, len(accounts))
 		for i, a := range accounts {
 			out[i] = publicAccount(a)
@@ -305,7 +293,7 @@ func (c *ctx) reopenLocked(path string) (*vault.Vault, error) {
 		return nil, err
 	}
 	defer clear(pw)
-	v, err := vault.Open(path, pw)
+	v, err := c.Vault.Open(path, pw)
 	if errors.Is(err, vault.ErrLocked) {
 		return nil, fmt.Errorf("HOTP codes advance a counter, and Latchkey has the vault open: take the code there (%w)", err)
 	}
@@ -405,7 +393,7 @@ func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
 	if !vault.Exists(path) {
 		return fmt.Errorf("no vault at %s", path)
 	}
-	code := fs.Lookup("code").Value.String()
+	code := c.flags.code
 	if code == "" {
 		b, err := c.promptOrStdin("Backup code: ", false)
 		if err != nil {
@@ -413,9 +401,9 @@ func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
 		}
 		code = string(b)
 	}
-	v, err := vault.OpenWithBackupCode(path, code)
+	v, err := c.Vault.OpenWithBackupCode(path, code)
 	if err != nil {
-		return fmt.Errorf("opening with a backup code: %w", withPath(path, err))
+		return fmt.Errorf("opening with a backup code: %w", err)
 	}
 	defer v.Close()
 	pw, err := c.newPassword("New vault password: ")
@@ -439,7 +427,7 @@ func runBackupCodes(c *ctx, fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	defer v.Close()
-	if fs.Lookup("regenerate").Value.String() != "true" {
+	if !c.flags.regenerate {
 		fmt.Fprintf(c.Stderr, "%d unused backup codes; --regenerate makes a new set\n", v.BackupCodesLeft())
 		return nil
 	}

@@ -4,10 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
-	"os"
-	"syscall"
 
+	"latchkey/core"
 	"latchkey/vault"
 )
 
@@ -18,14 +16,14 @@ import (
 
 // addOutFlags adds --out and --force to a command that writes a file.
 func addOutFlags(fs *flag.FlagSet, c *ctx, usage string) {
-	fs.String("out", "", usage)
-	fs.BoolVar(&c.force, "force", false, "replace the file if it exists (never the vault, its lock or its backups)")
+	fs.StringVar(&c.flags.out, "out", "", usage)
+	fs.BoolVar(&c.flags.force, "force", false, "replace the file if it exists (never the vault, its lock or its backups)")
 }
 
 // outOptions are the writer's rules for an --out file: the vault the
 // command works on is named, so it is refused even before it exists.
 func (c *ctx) outOptions() vault.WriteOptions {
-	o := vault.WriteOptions{Replace: c.force, MakeFolders: true}
+	o := vault.WriteOptions{Replace: c.flags.force, MakeFolders: true}
 	if p, err := c.resolveVaultPath(); err == nil {
 		o.Vault = p
 	}
@@ -41,6 +39,18 @@ func (c *ctx) checkOut(path string) error {
 // writeOut writes an --out file.
 func (c *ctx) writeOut(path string, data []byte) error {
 	return outError(path, vault.WriteFile(path, data, c.outOptions()))
+}
+
+// createNew is core's Create for an --out file (the recovery kit): the
+// one writer under outOptions, so the file is checked before core makes
+// anything it cannot undo (new backup codes), made new unless --force, and
+// written whole by vault.WriteFile when core commits it.
+func (c *ctx) createNew(path string) (core.PrivateFile, error) {
+	f, err := core.NewFile(path, c.outOptions())
+	if err != nil {
+		return nil, outError(path, err)
+	}
+	return f, nil
 }
 
 // outError says what to do about a file that is already there.
@@ -76,24 +86,4 @@ func (c *ctx) warnIfBackupFailed(v *vault.Vault) {
 
 func (c *ctx) warnBackup(v *vault.Vault, err error) {
 	fmt.Fprintf(c.Stderr, "latchkey: warning: the change is saved in %s, but its automatic backup failed (%v); \"latchkey backups --now\" tries again\n", v.Path(), err)
-}
-
-// openInput opens a file named on the command line for reading. A FIFO is
-// opened without waiting for a writer, so one nobody writes to reads as
-// empty at once while a shell's <(command) still works; folders and
-// devices are refused before they are opened.
-func openInput(path string) (*os.File, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	switch m := st.Mode(); {
-	case m.IsRegular():
-		return os.Open(path)
-	case m&fs.ModeNamedPipe != 0:
-		return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	case m.IsDir():
-		return nil, fmt.Errorf("%s is a folder, not a file", path)
-	}
-	return nil, fmt.Errorf("%s is a device or a socket, not a file", path)
 }

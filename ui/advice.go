@@ -2,8 +2,9 @@ package ui
 
 import (
 	"errors"
+	"strings"
 
-	"latchkey/interop"
+	"latchkey/core"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -35,9 +36,9 @@ func advice(err error) string {
 		return "that backup code has a typo. Check each character and try again."
 	case errors.Is(err, vault.ErrWrongBackupCode):
 		return "that backup code does not open this vault, or it was already used."
-	case errors.Is(err, vault.ErrNotFound):
+	case errors.Is(err, vault.ErrNoAccount):
 		return "that account no longer exists."
-	case errors.Is(err, interop.ErrWrongPassword):
+	case errors.Is(err, core.ErrWrongPassword):
 		return "three wrong passwords, or the file is damaged. The password is the one chosen when exporting from the other app; export again if it is lost."
 	case errors.As(err, &batch):
 		return batch.Error() + ". Add all the export's QR codes at once: select every screenshot, or show them all on the screen and scan."
@@ -50,9 +51,28 @@ func advice(err error) string {
 	case errors.Is(err, qrimport.ErrNotImage):
 		return qrimport.ErrNotImage.Error() + "."
 	case errors.As(err, &pe):
-		return pe.Error()
+		// Said without the package's name: "the secret is not valid base32".
+		return "the " + pe.Part + " " + isPhrase(pe.Msg)
 	}
-	return err.Error()
+	return withoutPackage(err.Error())
+}
+
+// isPhrase turns a parse error's message ("not valid base32") into the
+// rest of a sentence ("is not valid base32").
+func isPhrase(msg string) string {
+	if strings.HasPrefix(msg, "not ") || strings.HasPrefix(msg, "too ") {
+		return "is " + msg
+	}
+	return "is wrong: " + msg
+}
+
+// withoutPackage drops a Go package's name from the start of an error's
+// text ("otp: ", "qrimport: "): people do not know them.
+func withoutPackage(msg string) string {
+	for _, p := range []string{"otp: ", "qrimport: ", "core: ", "vault: ", "interop: ", "kit: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return msg
 }
 
 // capitalise starts a sentence with a capital letter.

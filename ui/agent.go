@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"latchkey/agent"
+	"latchkey/vault"
 )
 
 // prefAgent is whether the window answers "latchkey code" and "latchkey
@@ -14,75 +15,80 @@ import (
 // settings hold a field it does not know.
 const prefAgent = "agent.enabled"
 
-// agentState is the window's agent: running only while a vault is unlocked.
+// agentState is the window's agent: running only while a vault is
+// unlocked. The app keeps it; a session starts it and stops it through
+// onEnd.
 type agentState struct {
+	prefs      fyne.Preferences
 	runtimeDir string // $XDG_RUNTIME_DIR; "" (tests, some systems): no agent
 	server     *agent.Server
 	problem    error // why it could not start, for Settings
 }
 
-func (a *app) agentOn() bool { return a.fyne.Preferences().BoolWithFallback(prefAgent, true) }
+func (g *agentState) on() bool { return g.prefs.BoolWithFallback(prefAgent, true) }
 
-// startAgent answers for the open vault, unless turned off. A failure only
+// start answers for the session's vault, unless turned off. A failure only
 // means scripts unlock as before; Settings says why.
-func (a *app) startAgent() {
-	a.agent.problem = nil
-	if a.agent.server != nil || a.v == nil || a.agent.runtimeDir == "" || !a.agentOn() {
+func (g *agentState) start(s *session) {
+	g.problem = nil
+	if g.server != nil || s == nil || s.ended() || g.runtimeDir == "" || !g.on() {
 		return
 	}
-	v := a.v
-	s, err := agent.Listen(a.agent.runtimeDir, a.path, v, agent.Options{Now: a.now, Changed: func() { a.agentChanged(v) }})
+	v := s.v
+	srv, err := agent.Listen(g.runtimeDir, s.path, v, agent.Options{Now: s.w.now, Changed: func() { agentChanged(s, v) }})
 	if err != nil {
-		a.agent.problem = err
+		g.problem = err
 		trace("agent not started")
 		return
 	}
-	a.agent.server = s
+	g.server = srv
 	trace("agent started")
 }
 
-// agentNote says why scripts unlock as usual although the agent is on.
-func (a *app) agentNote() string {
+// note says why scripts unlock as usual although the agent is on.
+func (g *agentState) note() string {
 	switch {
-	case !a.agentOn():
+	case !g.on():
 		return ""
-	case a.agent.runtimeDir == "":
+	case g.runtimeDir == "":
 		return "Not on this system: XDG_RUNTIME_DIR is not set."
-	case a.agent.problem != nil:
-		return "Not running: " + a.agent.problem.Error() + "."
+	case g.problem != nil:
+		return "Not running: " + g.problem.Error() + "."
 	}
 	return ""
 }
 
-// stopAgent removes the socket; it returns once no request reads the vault.
-func (a *app) stopAgent() {
-	if a.agent.server == nil {
+// stop removes the socket; it returns once no request reads the vault.
+func (g *agentState) stop() {
+	if g.server == nil {
 		return
 	}
-	a.agent.server.Close()
-	a.agent.server = nil
+	g.server.Close()
+	g.server = nil
 	trace("agent stopped")
 }
 
-// setAgentOn is the Settings switch.
-func (a *app) setAgentOn(on bool) {
-	a.fyne.Preferences().SetBool(prefAgent, on)
+// setOn is the Settings switch, for the session s that shows them (nil
+// while locked: the switch then waits for the next unlock).
+func (g *agentState) setOn(s *session, on bool) {
+	g.prefs.SetBool(prefAgent, on)
 	if on {
-		a.startAgent()
+		g.start(s)
 	} else {
-		a.stopAgent()
+		g.stop()
 	}
 }
 
 // agentChanged runs on the agent's goroutine after a script's HOTP code
-// moved a counter on and the vault was saved: show the new counter.
-func (a *app) agentChanged(v store) {
-	if a.afterSave != nil {
-		a.afterSave(v)
+// moved a counter on and the vault was saved: the backup status as after
+// any save, and the new counter in the list.
+func agentChanged(s *session, v *vault.Vault) {
+	if s.afterSave != nil {
+		s.afterSave(v)
 	}
 	fyne.Do(func() {
-		if a.v == v && a.accounts != nil {
-			a.accounts.reload()
+		if s.v == v {
+			s.refresh("")
 		}
 	})
 }

@@ -28,11 +28,11 @@ func TestAgentRunsWhileUnlocked(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	rt := agentDir(t)
 	h.app.agent.runtimeDir = rt
-	if _, err := agent.Dial(rt, "/test/vault"); !errors.Is(err, agent.ErrNoAgent) {
+	if _, err := agent.Dial(rt, h.path); !errors.Is(err, agent.ErrNoAgent) {
 		t.Fatalf("locked: got %v, want no agent", err)
 	}
 	h.unlock()
-	c, err := agent.Dial(rt, "/test/vault")
+	c, err := agent.Dial(rt, h.path)
 	if err != nil {
 		t.Fatalf("unlocked: %v", err)
 	}
@@ -50,8 +50,8 @@ func TestAgentRunsWhileUnlocked(t *testing.T) {
 		t.Errorf("HOTP code: got %q, %v; want the counter-3 code %q", got, err, want)
 	}
 	c.Close()
-	if a, _ := h.open.v.Account(list[2].ID); a.Key.Counter != 4 || h.open.v.Dirty() {
-		t.Errorf("after a script's HOTP code: counter %d, dirty %v; want 4, saved", a.Key.Counter, h.open.v.Dirty())
+	if a, _ := h.vault().Account(list[2].ID); a.Key.Counter != 4 || h.vault().Dirty() {
+		t.Errorf("after a script's HOTP code: counter %d, dirty %v; want 4, saved", a.Key.Counter, h.vault().Dirty())
 	}
 	next, _ := hotp.GenerateCode("GEZDGNBVGY3TQOJQ", 4)
 	if markup := test.RenderObjectToMarkup(h.win.Content()); !strings.Contains(markup, next[:3]+" "+next[3:]) {
@@ -59,23 +59,23 @@ func TestAgentRunsWhileUnlocked(t *testing.T) {
 	}
 
 	h.app.lock()
-	if _, err := agent.Dial(rt, "/test/vault"); !errors.Is(err, agent.ErrNoAgent) {
+	if _, err := agent.Dial(rt, h.path); !errors.Is(err, agent.ErrNoAgent) {
 		t.Errorf("after lock: got %v, want no agent", err)
 	}
 
 	// Off in Settings: no socket after unlock; on again: at once.
-	h.app.setAgentOn(false)
+	h.app.agent.setOn(nil, false)
 	h.unlock()
-	if _, err := agent.Dial(rt, "/test/vault"); !errors.Is(err, agent.ErrNoAgent) {
+	if _, err := agent.Dial(rt, h.path); !errors.Is(err, agent.ErrNoAgent) {
 		t.Errorf("turned off: got %v, want no agent", err)
 	}
-	f := newSettingsForm(h.app)
+	f := newSettingsForm(h.session(), themeSystem, h.app.setTheme)
 	if f.agent.Checked {
 		t.Errorf("Settings show the agent on, want off")
 	}
 	f.agent.SetChecked(true)
 	f.onDone(true)
-	if c, err := agent.Dial(rt, "/test/vault"); err != nil {
+	if c, err := agent.Dial(rt, h.path); err != nil {
 		t.Errorf("turned on in Settings: %v", err)
 	} else {
 		c.Close()

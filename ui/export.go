@@ -1,25 +1,14 @@
 package ui
 
 import (
-	"bytes"
-	"fmt"
-	"net/url"
+	"errors"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
-	"latchkey/internal/safetext"
-	"latchkey/interop"
-	"latchkey/kit"
+	"latchkey/core"
 	"latchkey/otp"
-	"latchkey/qrimport"
 	"latchkey/vault"
 )
 
@@ -29,276 +18,106 @@ const (
 	plainQRWarning   = "The QR codes are NOT encrypted: anyone who sees or photographs them can make your codes. Show them only to your own phone, with nobody looking."
 )
 
-// confirmPlain asks before a plain export.
-func (a *app) confirmPlain(title, warning string, then func()) {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	d := dialog.NewConfirm(title, warning, func(ok bool) {
-		if ok && a.v != nil {
-			then()
-		}
-	}, a.win)
-	d.SetConfirmText("Export")
-	d.SetDismissText("Cancel")
-	d.Show()
-}
+// plainConfirm answers core's question before a plain export with a
+// dialog, from the worker making the export.
+type plainConfirm struct{ w *window }
 
-func (a *app) onExportLinks() {
-	a.confirmPlain("Export links?", plainFileWarning, func() {
-		a.savePrivate("latchkey-accounts.txt", linksExport(a.v.Accounts()), "links")
+var _ core.Confirmer = plainConfirm{}
+
+func (p plainConfirm) ConfirmPlain(f core.Format) bool {
+	title, warning := "Export links?", plainFileWarning
+	switch f {
+	case core.FormatAegis:
+		title = "Export an Aegis file?"
+	case core.FormatGoogleQR:
+		title, warning = "Show Google Authenticator QR codes?", plainQRWarning
+	case core.FormatKit:
+		return true // the kit's form said what it holds and was confirmed
+	}
+	return askAndWait(p.w, func(answer func(bool)) {
+		p.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+			d := dialog.NewConfirm(title, warning, answer, p.w.win)
+			d.SetConfirmText("Export")
+			d.SetDismissText("Cancel")
+			return d
+		}, answer)
 	})
 }
 
-// linksExport is one otpauth:// URI a line.
-func linksExport(accounts []vault.Account) []byte {
-	var b bytes.Buffer
-	for _, acct := range accounts {
-		b.WriteString(acct.Key.URI() + "\n")
-		clear(acct.Key.Secret)
-	}
-	return b.Bytes()
-}
-
-func (a *app) onExportAegis() {
-	a.confirmPlain("Export an Aegis file?", plainFileWarning, func() {
-		data, err := aegisExport(a.v.Accounts())
-		if err != nil {
-			a.showError("Could not export", err)
-			return
-		}
-		a.savePrivate("aegis-export-plain.json", data, "Aegis file")
-	})
-}
-
-// aegisExport is a plain Aegis vault with what Latchkey keeps beside keys.
-func aegisExport(accounts []vault.Account) ([]byte, error) {
-	entries := make([]interop.Entry, 0, len(accounts))
-	for _, acct := range accounts {
-		entries = append(entries, interop.Entry{Key: acct.Key, Tags: acct.Tags, Note: acct.Note, Pinned: acct.Pinned, Icon: acct.Icon})
-	}
-	var buf bytes.Buffer
-	err := interop.WriteAegis(&buf, entries)
-	for _, acct := range accounts {
-		clear(acct.Key.Secret)
-	}
-	return buf.Bytes(), err
-}
-
-// savePrivate asks where to save data that is not encrypted and writes it
-// there, 0600.
-func (a *app) savePrivate(name string, data []byte, what string) {
-	a.chooseSaveFile("Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string, replace bool) {
-		err := a.writePrivate(path, data, replace)
-		clear(data)
-		if err != nil {
-			a.showError("Could not save the "+what, err)
-			return
-		}
-		a.say("Saved the " + what + " to " + filepath.Base(path) + ". It is not encrypted: delete it once used.")
-	})
-}
-
-// onExportGoogle shows the accounts as Google Authenticator export QR
-// codes, for the phone to scan off the screen.
-func (a *app) onExportGoogle() {
-	a.confirmPlain("Show Google Authenticator QR codes?", plainQRWarning, func() {
-		var keys []otp.Key
-		for _, acct := range a.v.Accounts() {
-			keys = append(keys, acct.Key)
-		}
-		pngs, skipped, err := qrimport.MigrationPNGs(keys, 560)
-		if err != nil {
-			a.showError("Could not make the QR codes", err)
-			return
-		}
-		newGoogleExport(a, pngs, skipped).show()
-	})
-}
-
-// googleExport pages through the export's QR codes.
-type googleExport struct {
-	app     *app
-	pngs    [][]byte
-	at      int
-	image   *canvas.Image
-	counter *widget.Label
-	prev    *widget.Button
-	next    *widget.Button
-	skipped []otp.Key
-}
-
-func newGoogleExport(a *app, pngs [][]byte, skipped []otp.Key) *googleExport {
-	g := &googleExport{app: a, pngs: pngs, skipped: skipped}
-	g.image = canvas.NewImageFromResource(nil)
-	g.image.FillMode = canvas.ImageFillContain
-	g.image.ScaleMode = canvas.ImageScalePixels
-	g.image.SetMinSize(fyne.NewSize(320, 320))
-	g.counter = widget.NewLabel("")
-	g.counter.Alignment = fyne.TextAlignCenter
-	g.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), g.onPrev)
-	g.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), g.onNext)
-	g.showPage()
-	return g
-}
-
-// skippedText names the accounts the export cannot carry.
-func skippedText(skipped []otp.Key) string {
-	if len(skipped) == 0 {
-		return ""
-	}
-	var names []string
-	for _, k := range skipped {
-		names = append(names, safetext.Escape(k.Label()))
-	}
-	return "Not in these codes (Google Authenticator cannot hold them; move them by hand): " + strings.Join(names, ", ") + "."
-}
-
-func (g *googleExport) show() {
-	intro := widget.NewLabel("In Google Authenticator choose Transfer accounts, Import accounts, and scan each code in turn.")
-	intro.Wrapping = fyne.TextWrapWord
-	parts := []fyne.CanvasObject{intro, g.image, container.NewBorder(nil, nil, g.prev, g.next, g.counter)}
-	if t := skippedText(g.skipped); t != "" {
-		l := widget.NewLabel(t)
-		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.WarningImportance
-		parts = append(parts, l)
-	}
-	d := dialog.NewCustom("Google Authenticator export", "Done", container.New(&columnLayout{width: 380}, container.NewVBox(parts...)), g.app.win)
-	d.SetOnClosed(func() {
-		for _, p := range g.pngs {
-			clear(p)
-		}
-	})
-	d.Show()
-}
-
-func (g *googleExport) showPage() {
-	if len(g.pngs) == 0 {
-		g.counter.SetText("No account can go into a Google Authenticator export.")
-		g.prev.Disable()
-		g.next.Disable()
-		return
-	}
-	g.image.Resource = fyne.NewStaticResource(fmt.Sprintf("google-export-%d.png", g.at+1), g.pngs[g.at])
-	g.image.Refresh()
-	g.counter.SetText(fmt.Sprintf("Code %d of %d", g.at+1, len(g.pngs)))
-	enable(g.prev, g.at > 0)
-	enable(g.next, g.at < len(g.pngs)-1)
-}
-
-func (g *googleExport) onPrev() {
-	if g.at > 0 {
-		g.at--
-		g.showPage()
-	}
-}
-
-func (g *googleExport) onNext() {
-	if g.at < len(g.pngs)-1 {
-		g.at++
-		g.showPage()
-	}
-}
-
-// kitForm makes the recovery kit: new backup codes (the old ones stop
-// working) and, when asked, every account as a QR code.
-type kitForm struct {
-	app      *app
-	accounts *widget.Check
-}
-
-func (a *app) onRecoveryKit() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	f := &kitForm{app: a}
-	f.accounts = widget.NewCheck("Include every account as a QR code", nil)
-	intro := widget.NewLabel("A page to print or keep offline, marked SECRET, with NEW backup codes: making it stops the old ones working. " + backupCodesLeftText(a.v.BackupCodesLeft()))
-	intro.Wrapping = fyne.TextWrapWord
-	warn := widget.NewLabel("With the accounts, anyone who sees the page can make your codes.")
-	warn.Wrapping = fyne.TextWrapWord
-	warn.Importance = widget.WarningImportance
-	warn.SizeName = theme.SizeNameCaptionText
-	d := dialog.NewCustomConfirm("Make a recovery kit?", "Make the kit…", "Cancel",
-		container.New(&columnLayout{width: 360}, container.NewVBox(intro, f.accounts, warn)), f.onConfirmed, a.win)
-	d.Show()
-}
-
-func (f *kitForm) onConfirmed(ok bool) {
-	if !ok || f.app.v == nil {
-		return
-	}
-	intro := "The kit is saved only once you choose where: until then the old backup codes keep working."
-	f.app.chooseSaveFile("Save the recovery kit", intro, "latchkey-recovery-kit.html", f.write)
-}
-
-// write makes the new codes and the page in the background, then writes it.
-func (f *kitForm) write(path string, replace bool) {
-	a := f.app
-	v := a.v
+// exportPlain makes a plain export in the background through core, which
+// asks first; then the result goes to done on the UI goroutine, while the
+// vault is still open.
+func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.Confirmer) (T, error), done func(T)) {
+	v := s.v
 	if v == nil {
 		return
 	}
-	withAccounts := f.accounts.Checked
-	a.busy("Making the recovery kit…")
-	a.background(func() {
-		codes, err := v.RegenerateBackupCodes()
-		if err == nil {
-			err = v.Save()
-		}
-		var page bytes.Buffer
-		if err == nil {
-			k := kit.Kit{VaultPath: v.Path(), BackupCodes: codes, Created: a.now()}
-			if st, e := v.LastBackup(); e == nil && st.Enabled {
-				k.BackupDir = st.Dir
-			}
-			if withAccounts {
-				k.Accounts = v.Accounts()
-			}
-			err = kit.Write(&page, k)
-			for _, acct := range k.Accounts {
-				clear(acct.Key.Secret)
-			}
+	s.touch()
+	s.w.background(func() {
+		accounts := v.Accounts()
+		out, err := build(accounts, plainConfirm{w: s.w})
+		for _, acct := range accounts {
+			clear(acct.Key.Secret)
 		}
 		fyne.Do(func() {
-			a.idleAgain()
-			if err == nil {
-				err = a.writePrivate(path, page.Bytes(), replace)
-			}
-			clear(page.Bytes())
 			switch {
-			case err != nil && codes != nil:
-				// The old codes are gone: show the new ones rather than lose them.
-				a.showError("Could not save the recovery kit; write down the new codes shown instead", err)
-				a.showBackupCodes(codes)
+			case errors.Is(err, core.ErrDeclined):
 			case err != nil:
-				a.showError("Could not make the recovery kit", err)
-			default:
-				a.kitSaved(path)
+				s.w.showError("Could not export", err)
+			case !s.ended():
+				done(out)
 			}
 		})
 	})
 }
 
-// kitSaved offers to open the saved kit in the browser, to print it.
-func (a *app) kitSaved(path string) {
-	u := storage.NewFileURI(path)
-	a.say("Saved the recovery kit. The old backup codes no longer work.")
-	msg := "Saved to " + u.Name() + ". The old backup codes no longer work: the kit has the new ones.\n\nOpen it in the web browser to print it?"
-	d := dialog.NewConfirm("Recovery kit saved", msg, func(ok bool) {
-		if !ok {
-			return
-		}
-		if link, err := url.Parse(u.String()); err == nil {
-			if err := a.fyne.OpenURL(link); err != nil {
-				a.showError("Could not open the kit", err)
-			}
-		}
-	}, a.win)
-	d.SetConfirmText("Open to print")
-	d.SetDismissText("Not now")
-	d.Show()
+// exporter is the File menu's Export: the plain exports, each asked for
+// first, saved where the person says or shown on the screen.
+type exporter struct {
+	session *session
+}
+
+func (ex exporter) onLinks() {
+	exportPlain(ex.session, core.URIList, func(data []byte) {
+		ex.save("latchkey-accounts.txt", data, "links")
+	})
+}
+
+func (ex exporter) onAegis() {
+	exportPlain(ex.session, core.Aegis, func(data []byte) {
+		ex.save("aegis-export-plain.json", data, "Aegis file")
+	})
+}
+
+// save asks where to save data that is not encrypted and writes it there,
+// 0600.
+func (ex exporter) save(name string, data []byte, what string) {
+	s := ex.session
+	chooseSaveFile(s.w, s.path, "Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string, replace bool) {
+		s.w.background(func() {
+			err := writePrivate(s.path, path, data, replace)
+			clear(data)
+			fyne.Do(func() {
+				if err != nil {
+					s.w.showError("Could not save the "+what, err)
+					return
+				}
+				s.say("Saved the " + what + " to " + filepath.Base(path) + ". It is not encrypted: delete it once used.")
+			})
+		})
+	})
+}
+
+// onGoogle shows the accounts as Google Authenticator export QR codes, for
+// the phone to scan off the screen.
+func (ex exporter) onGoogle() {
+	type codes struct {
+		pngs    [][]byte
+		skipped []otp.Key
+	}
+	build := func(accounts []vault.Account, c core.Confirmer) (codes, error) {
+		pngs, skipped, err := core.GoogleQR(accounts, 560, c)
+		return codes{pngs, skipped}, err
+	}
+	exportPlain(ex.session, build, func(g codes) { newGoogleExport(ex.session.w, g.pngs, g.skipped).show() })
 }

@@ -49,7 +49,7 @@ func TestIdlePasswordRestsButTypingStillUnlocks(t *testing.T) {
 	}
 	c.Unfocus()
 	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.app.accounts == nil {
+	if !h.unlocked() {
 		t.Fatal("Enter at rest did not unlock")
 	}
 	// Keys typed on the list no longer reach the hidden password field.
@@ -64,7 +64,7 @@ func TestIdlePasswordRestsButTypingStillUnlocks(t *testing.T) {
 func TestSearchRestsAfterEnterCopies(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	c := h.win.Canvas()
 	test.TypeOnCanvas(c, "lab")
 	if c.Focused() != s.search {

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,92 +10,69 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/core"
 	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
-// onRestoreBackup merges a backup file into the open vault; it starts in
-// the backup folder. Another app's export picked here is imported instead.
-func (a *app) onRestoreBackup() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	a.openFile(a.settings().BackupDir, a.importData)
-}
-
-// mergeBackup opens a backup with its password (asking again after a
-// wrong one) and adds its accounts to the vault. Duplicates are kept as
+// merge adds the accounts of a backup core has read (found, or why it
+// could not) to the vault, on the worker goroutine. Duplicates are kept as
 // they are unless the person says to replace them, one by one.
-func (a *app) mergeBackup(name string, data []byte) {
-	v := a.v
-	if v == nil {
-		return
-	}
-	a.busy("Reading " + name + "…")
-	a.background(func() {
-		var b *vault.Backup
-		var err error
-		for try := 0; try < 3; try++ {
-			var pw []byte
-			pw, err = a.askPasswordFor(name, "Type the password of this Latchkey backup: the vault's password when the backup was made, or the separate password chosen for it.", try > 0)()
-			if err != nil {
-				break
-			}
-			b, err = a.vaults.ReadBackup(data, pw)
-			clear(pw)
-			releaseKDFMemory()
-			if !errors.Is(err, vault.ErrWrongPassword) {
-				break
-			}
-		}
-		clear(data)
-		var rep vault.MergeReport
-		var st vault.BackupStatus
+func (im importer) merge(v *vault.Vault, name string, found core.Found, err error) {
+	s := im.session
+	var rep vault.MergeReport
+	var st vault.BackupStatus
+	if err == nil {
+		rep, err = core.Merge(v, found.Accounts, &replaceAsker{w: s.w})
+		found.Wipe()
 		if err == nil {
-			ask := &replaceAsker{app: a}
-			rep, err = v.Merge(b.Accounts, ask.replace)
-			b.Wipe()
-			if err == nil {
-				err = v.Save()
-				if errors.Is(err, vault.ErrBackupFailed) {
-					err = nil // the status line says so
-				}
+			err = v.Save()
+			if errors.Is(err, vault.ErrBackupFailed) {
+				err = nil // the status line says so
 			}
-			st, _ = v.LastBackup()
 		}
-		fyne.Do(func() {
-			a.idleAgain()
-			a.merged(name, rep, err)
-			if err == nil {
-				a.showBackupStatus(v, st)
-			}
-		})
+		st, _ = v.LastBackup()
+	}
+	fyne.Do(func() {
+		s.w.idleAgain()
+		im.merged(name, rep, err)
+		if err == nil {
+			s.showBackupStatus(v, st)
+		}
 	})
 }
 
-func (a *app) merged(name string, rep vault.MergeReport, err error) {
+// merged says what the merge did.
+func (im importer) merged(name string, rep vault.MergeReport, err error) {
+	s := im.session
 	switch {
 	case errors.Is(err, errCancelled):
 		return
 	case err != nil:
-		a.showError("Could not restore from "+name, errors.New(backupAdvice(err)))
+		s.w.showError("Could not restore from "+name, errors.New(backupAdvice(err)))
 		return
 	}
-	if a.accounts != nil {
-		a.accounts.reload()
-	}
+	s.refresh("")
 	var b strings.Builder
 	fmt.Fprintf(&b, "Added %s.", countText(len(rep.Added), "account"))
 	if len(rep.Replaced) > 0 {
-		fmt.Fprintf(&b, "\n\nReplaced with the backup's copy: %s.", strings.Join(rep.Replaced, ", "))
+		fmt.Fprintf(&b, "\n\nReplaced with the backup's copy: %s.", escapedList(rep.Replaced))
 	}
 	if len(rep.Duplicates) > 0 {
-		fmt.Fprintf(&b, "\n\nAlready in the vault, kept as they are: %s.", strings.Join(rep.Duplicates, ", "))
+		fmt.Fprintf(&b, "\n\nAlready in the vault, kept as they are: %s.", escapedList(rep.Duplicates))
 	}
 	msg := widget.NewLabel(b.String())
 	msg.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), a.win).Show()
+	s.w.present(dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), s.w.win), nil)
+}
+
+// escapedList joins account labels for a message, each shown escaped.
+func escapedList(labels []string) string {
+	shown := make([]string, len(labels))
+	for i, l := range labels {
+		shown[i] = safetext.Escape(l)
+	}
+	return strings.Join(shown, ", ")
 }
 
 func countText(n int, unit string) string {
@@ -127,55 +103,54 @@ func backupAdvice(err error) string {
 // copy, whether the backup's copy should replace it. It runs on the merge
 // goroutine.
 type replaceAsker struct {
-	app    *app
-	always *bool // the answer for the rest, once given
+	w      *window
+	always *core.Choice // the answer for the rest, once given
 }
+
+var _ core.Chooser = (*replaceAsker)(nil)
 
 // replaceAnswer is the person's answer to one duplicate.
 type replaceAnswer struct {
 	replace, forRest bool
 }
 
-func (r *replaceAsker) replace(existing, incoming vault.Account) bool {
-	if sameAccount(existing, incoming) {
-		return false // nothing would change
-	}
+func (r *replaceAsker) KeepOrReplace(existing, incoming vault.Account) core.Choice {
 	if r.always != nil {
 		return *r.always
 	}
-	ans := askAndWait(r.app, func(answer func(replaceAnswer)) {
-		r.app.showReplacePrompt(existing, incoming, answer)
+	ans := askAndWait(r.w, func(answer func(replaceAnswer)) {
+		r.show(existing, incoming, answer)
 	})
-	if ans.forRest {
-		r.always = &ans.replace
+	choice := core.Keep
+	if ans.replace {
+		choice = core.Replace
 	}
-	fyne.Do(func() { r.app.busy("Restoring…") })
-	return ans.replace
+	if ans.forRest {
+		r.always = &choice
+	}
+	fyne.Do(func() { r.w.busy("Restoring…") })
+	return choice
 }
 
-// sameAccount reports whether replacing existing with incoming would
-// change nothing the person sees.
-func sameAccount(existing, incoming vault.Account) bool {
-	return existing.Key.Equal(incoming.Key) && existing.Note == incoming.Note &&
-		existing.Pinned == incoming.Pinned && slices.Equal(existing.Tags, incoming.Tags)
-}
-
-func (a *app) showReplacePrompt(existing, incoming vault.Account, answer func(replaceAnswer)) {
+// show asks about one duplicate.
+func (r *replaceAsker) show(existing, incoming vault.Account, answer func(replaceAnswer)) {
 	msg := widget.NewLabel(fmt.Sprintf("%s is already in the vault, and the backup's copy differs (backup: %s). Keep the vault's copy, or replace it with the backup's?",
 		safetext.Escape(existing.Key.Label()), safetext.Escape(incoming.Key.Label())))
 	msg.Wrapping = fyne.TextWrapWord
 	rest := widget.NewCheck("Do the same for the other duplicates", nil)
 	var d dialog.Dialog
 	keep := widget.NewButton("Keep mine", func() {
-		d.Hide()
 		answer(replaceAnswer{replace: false, forRest: rest.Checked})
+		d.Hide()
 	})
 	keep.Importance = widget.HighImportance
 	repl := widget.NewButton("Replace", func() {
-		d.Hide()
 		answer(replaceAnswer{replace: true, forRest: rest.Checked})
+		d.Hide()
 	})
 	body := container.NewVBox(msg, rest, container.NewHBox(layoutSpacer(), repl, keep))
-	d = dialog.NewCustomWithoutButtons("Duplicate account", container.New(&columnLayout{width: 380}, body), a.win)
-	d.Show()
+	d = dialog.NewCustomWithoutButtons("Duplicate account", container.New(&columnLayout{width: 380}, body), r.w.win)
+	// Return keeps mine, the safe answer, as does Esc (answer takes the first).
+	r.w.present(d, keep.OnTapped)
+	d.SetOnClosed(func() { answer(replaceAnswer{replace: false, forRest: rest.Checked}) })
 }

@@ -5,49 +5,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"fyne.io/fyne/v2/test"
-
-	"latchkey/vault"
+	"latchkey/core"
 )
 
-// TestRealVaultBackupFlows runs the backup routes against the real vault
-// package (with its real key derivation, a few seconds): a backup file with
-// its own password, merged back (every account a duplicate, nothing asked),
-// the current-password check, and the backup restored as a new vault.
-func TestRealVaultBackupFlows(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the real key derivation about ten times (15 s); -short skips it")
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "vault.latchkey")
-	v, _, err := vault.Create(path, []byte(testPassword))
-	must(t, err)
-	_, err = v.Add(account(t, githubURI, nil), account(t, gitlabURI, nil))
-	must(t, err)
-	must(t, v.Save())
-	must(t, v.Close())
-
-	fa := test.NewTempApp(t)
-	w := fa.NewWindow("Latchkey")
-	t.Cleanup(w.Close)
-	a := newApp(fa, w, path, vaultOpener{}, time.Now)
-	a.startTick = func(func()) *ticker { return nil }
-	a.background = func(f func()) { f() }
-	a.afterSave = nil
-	a.start()
-	h := &harness{t: t, app: a, fa: fa, win: w}
+// TestBackupFileMergedAndRestored runs the backup routes end to end: a
+// backup file with its own password, merged back (every account a
+// duplicate, nothing asked), and restored as a new vault.
+func TestBackupFileMergedAndRestored(t *testing.T) {
+	h := newHarness(t, threeAccounts(t)[:2])
 	h.unlock()
-	t.Cleanup(func() { a.shutdown() })
-	if !a.backupState.known || a.backupState.status.Last.IsZero() {
-		t.Errorf("got backup state %+v after unlock, want a verified backup made", a.backupState)
+	if !h.session().backups.known || h.session().backups.status.Last.IsZero() {
+		t.Errorf("got backup state %+v after unlock, want a verified backup made", h.session().backups)
 	}
 
-	backup := filepath.Join(dir, "exported.latchkey")
-	f := newBackupFileForm(a)
+	backup := filepath.Join(t.TempDir(), "exported.latchkey")
+	f := newBackupFileForm(h.session())
 	f.show()
-	f.which.SetSelected(backupWithOwnPassword)
+	f.which.SetSelected(backupPasswords.label(true))
 	f.pw.first.SetText("separate backup password")
 	f.pw.second.SetText("separate backup password")
 	f.write(backup, false)
@@ -57,24 +32,53 @@ func TestRealVaultBackupFlows(t *testing.T) {
 
 	data, err := os.ReadFile(backup)
 	must(t, err)
-	a.asked = func() { answerPassword(t, h, "separate backup password") }
-	a.importData("exported.latchkey", data)
+	h.app.w.asked = func() { answerPassword(t, h, "separate backup password") }
+	importer{session: h.session()}.read("exported.latchkey", data)
 	if m := shown(h); !strings.Contains(m, "Added no accounts.") || !strings.Contains(m, "GitHub: alice@example.com") {
 		t.Errorf("merging the vault's own backup did not report both as already there:\n%s", m)
 	}
-	if got := len(a.v.Accounts()); got != 2 {
+	if got := len(h.vault().Accounts()); got != 2 {
 		t.Errorf("got %d accounts after merging duplicates, want 2", got)
 	}
 
-	if err := (vaultOpener{}).CheckPassword(path, []byte("not it")); err == nil {
-		t.Error("CheckPassword accepted a wrong password")
-	}
-	must(t, (vaultOpener{}).CheckPassword(path, []byte(testPassword)))
-
-	nv, codes, err := (vaultOpener{}).RestoreAsNew(backup, []byte("separate backup password"), filepath.Join(dir, "new", "vault.latchkey"))
+	nv, codes, err := core.Restore(testVaults, backup, filepath.Join(t.TempDir(), "new", "vault.latchkey"), core.Unlock{Password: []byte("separate backup password")})
 	must(t, err)
 	defer nv.Close()
 	if len(nv.Accounts()) != 2 || len(codes) == 0 {
 		t.Errorf("got %d accounts and %d new codes from the restore, want 2 and a fresh set (the backup carried none)", len(nv.Accounts()), len(codes))
+	}
+}
+
+// TestCopyRecordsUseNotEdit: copying a code marks the account used in the
+// vault, saved, and leaves Modified as it was (sync tells edits from uses
+// by it).
+func TestCopyRecordsUseNotEdit(t *testing.T) {
+	h := newHarness(t, threeAccounts(t)[:1])
+	before := h.saved()[0]
+	h.unlock()
+	h.list().copyCode(before.ID)
+	if h.clipboard() == "" {
+		t.Fatal("nothing was copied")
+	}
+	must(t, h.app.shutdown())
+	after := h.saved()[0]
+	if after.LastUsed.IsZero() || !after.LastUsed.After(before.Modified) {
+		t.Errorf("got LastUsed %v after copying, want it recorded and saved", after.LastUsed)
+	}
+	if !after.Modified.Equal(before.Modified) {
+		t.Errorf("got Modified %v after copying, want it unchanged at %v", after.Modified, before.Modified)
+	}
+}
+
+// TestCheckPassword: the password dialog's check reads the saved file
+// without the vault's lock.
+func TestCheckPassword(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	if h.opensWith("not it") {
+		t.Error("checkPassword accepted a wrong password")
+	}
+	if !h.opensWith(testPassword) {
+		t.Error("checkPassword refused the vault's password while the window holds the vault")
 	}
 }

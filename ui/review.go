@@ -9,104 +9,88 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/core"
 	"latchkey/internal/safetext"
+	"latchkey/otp"
 	"latchkey/vault"
 )
 
 // review adds what an import route found. One new account is added at
 // once; several, or any duplicate, go through a list with checkboxes first.
 // Problems are listed with what to do about them.
-func (a *app) review(found []imported, problems []string) {
-	if a.v == nil {
+func review(s *session, found []vault.Account, problems []string) {
+	if s.ended() {
 		return
 	}
 	if len(found) == 0 {
-		a.showProblems(problems)
+		s.w.showProblems(problems)
 		return
 	}
-	dup := a.duplicates(found)
-	if len(found) == 1 && !dup[0] && len(problems) == 0 {
-		a.addImported(found)
+	status := core.Duplicates(s.v.Accounts(), found)
+	if len(found) == 1 && status[0] == core.New && len(problems) == 0 {
+		addAccounts(s, found)
 		return
 	}
-	r := newReviewDialog(a, found, dup, problems)
+	r := newReviewDialog(s, found, status, problems)
 	r.show()
 }
 
-// duplicates marks each found account whose key is already in the vault.
-func (a *app) duplicates(found []imported) []bool {
-	have := a.v.Accounts()
-	dup := make([]bool, len(found))
+// inVault reports whether the vault already has k's credential.
+func inVault(s *session, k otp.Key) bool {
+	return core.Duplicates(s.v.Accounts(), []vault.Account{{Key: k}})[0] != core.New
+}
+
+// addAccounts adds the accounts the person chose (duplicates included, if
+// ticked) to the vault and says so.
+func addAccounts(s *session, found []vault.Account) {
+	if s.ended() {
+		return
+	}
+	now := s.w.now()
+	accounts := make([]vault.Account, len(found))
 	for i, f := range found {
-		for _, h := range have {
-			if h.Key.SameSecret(f.key) {
-				dup[i] = true
-				break
-			}
-		}
+		f.Created, f.Modified = now, now
+		accounts[i] = f
 	}
-	return dup
-}
-
-func (a *app) showProblems(problems []string) {
-	if len(problems) == 0 {
-		return
-	}
-	msg := widget.NewLabel(safetext.Message(strings.Join(problems, "\n\n")))
-	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), a.win)
-	d.Show()
-}
-
-// addImported adds accounts to the vault and says so.
-func (a *app) addImported(found []imported) {
-	now := a.now()
-	accounts := make([]vault.Account, 0, len(found))
-	for _, f := range found {
-		accounts = append(accounts, vault.Account{
-			Key: f.key, Tags: f.tags, Note: f.note, Pinned: f.pinned, Icon: f.icon,
-			Created: now, Modified: now,
-		})
-	}
-	added, err := a.v.Add(accounts...)
+	rep, err := core.AddAll(s.v, accounts)
 	if err != nil {
-		a.showError("Could not add the accounts", err)
+		s.w.showError("Could not add the accounts", err)
 		return
 	}
-	a.save()
+	s.save()
 	trace("added")
-	if a.accounts != nil {
-		a.accounts.reload()
-		if len(added) == 1 {
-			a.accounts.say("Added " + safetext.Escape(added[0].Key.Label()) + ".")
-		} else {
-			a.accounts.say(fmt.Sprintf("Added %d accounts.", len(added)))
-		}
+	if len(rep.Added) == 1 {
+		s.refresh("Added " + safetext.Escape(rep.Added[0]) + ".")
+	} else {
+		s.refresh(fmt.Sprintf("Added %d accounts.", len(rep.Added)))
 	}
 }
 
 // reviewDialog lists found accounts with a checkbox each.
 type reviewDialog struct {
-	app      *app
-	found    []imported
+	session  *session
+	found    []vault.Account
 	checks   []*widget.Check
 	problems []string
 	add      *widget.Button
 	dialog   dialog.Dialog
 }
 
-func newReviewDialog(a *app, found []imported, dup []bool, problems []string) *reviewDialog {
-	r := &reviewDialog{app: a, found: found, problems: problems}
+func newReviewDialog(s *session, found []vault.Account, status []core.Status, problems []string) *reviewDialog {
+	r := &reviewDialog{session: s, found: found, problems: problems}
 	for i, f := range found {
-		label := safetext.Escape(f.key.Label())
+		label := safetext.Escape(f.Key.Label())
 		if label == "" {
 			label = "(unnamed account)"
 		}
-		if dup[i] {
+		switch status[i] {
+		case core.InVault:
 			label += "  (already in the vault)"
+		case core.Repeated:
+			label += "  (already in this list)"
 		}
 		c := widget.NewCheck(label, r.onCheck)
-		c.SetChecked(!dup[i])
+		c.SetChecked(status[i] == core.New)
 		r.checks = append(r.checks, c)
 	}
 	return r
@@ -130,9 +114,9 @@ func (r *reviewDialog) show() {
 	)
 	buttons := container.NewHBox(all, none, layoutSpacer(), cancel, r.add)
 	content := container.NewBorder(nil, buttons, nil, nil, body)
-	r.dialog = dialog.NewCustomWithoutButtons("Add accounts", container.New(&minSizeLayout{size: fyne.NewSize(440, 380)}, content), r.app.win)
+	r.dialog = dialog.NewCustomWithoutButtons("Add accounts", container.New(&minSizeLayout{size: fyne.NewSize(440, 380)}, content), r.session.w.win)
 	r.onCheck(false)
-	r.dialog.Show()
+	r.session.w.present(r.dialog, r.onAdd)
 }
 
 func (r *reviewDialog) problemsBox() fyne.CanvasObject {
@@ -151,8 +135,8 @@ func (r *reviewDialog) setAll(on bool) {
 	}
 }
 
-func (r *reviewDialog) selected() []imported {
-	var out []imported
+func (r *reviewDialog) selected() []vault.Account {
+	var out []vault.Account
 	for i, c := range r.checks {
 		if c.Checked {
 			out = append(out, r.found[i])
@@ -178,6 +162,6 @@ func (r *reviewDialog) onAdd() {
 	sel := r.selected()
 	r.dialog.Hide()
 	if len(sel) > 0 {
-		r.app.addImported(sel)
+		addAccounts(r.session, sel)
 	}
 }

@@ -14,6 +14,15 @@ import (
 	"latchkey/vault"
 )
 
+// opening is what the screens before the unlock share: the window, the
+// vault's path, how vaults open, and a way to put another screen up.
+type opening struct {
+	w      *window
+	path   string
+	vaults vault.Options
+	show   func(fyne.CanvasObject)
+}
+
 // passwordRestAfter is when an untouched password field gives up the
 // focus: its blinking cursor redraws the window many times a second, which
 // made the locked window the costliest idle state. Typing still goes to
@@ -22,7 +31,13 @@ const passwordRestAfter = 10 * time.Second
 
 // unlockScreen asks for the password and opens the vault.
 type unlockScreen struct {
-	app      *app
+	opening
+	onOpened  func(*vault.Vault)
+	onRecover func()
+	// startTick starts the ticker that rests the password field (the
+	// app's; tests call the tick themselves).
+	startTick func(f func()) *ticker
+
 	password *widget.Entry
 	unlock   *widget.Button
 	recover  *widget.Button
@@ -36,29 +51,26 @@ type unlockScreen struct {
 	focused   bool
 }
 
-func newUnlockScreen(a *app) *unlockScreen {
-	s := &unlockScreen{app: a}
+func newUnlockScreen(o opening, onOpened func(*vault.Vault), onRecover func()) *unlockScreen {
+	s := &unlockScreen{opening: o, onOpened: onOpened, onRecover: onRecover}
 	s.password = widget.NewPasswordEntry()
 	s.password.SetPlaceHolder("Password")
 	s.password.OnSubmitted = s.onSubmit
-	s.password.OnChanged = func(string) { s.lastKey = a.now() }
+	s.password.OnChanged = func(string) { s.lastKey = s.w.now() }
 	s.unlock = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), s.onUnlock)
 	s.unlock.Importance = widget.HighImportance
-	s.recover = widget.NewButton("Use a backup code", s.onRecover)
+	s.recover = widget.NewButton("Use a backup code", s.onRecoverTapped)
 	s.recover.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem = problemLabel()
 	s.problem.Alignment = fyne.TextAlignCenter
-	s.problem.Hide()
 	return s
 }
 
 func (s *unlockScreen) content() fyne.CanvasObject {
 	s.root = centredForm(
 		heading("Unlock Latchkey"),
-		caption(s.app.path),
+		caption(s.path),
 		s.password,
 		s.working.box,
 		s.problem,
@@ -71,16 +83,14 @@ func (s *unlockScreen) content() fyne.CanvasObject {
 // focus gives the password field the keyboard, and keys typed while it
 // rests.
 func (s *unlockScreen) focus() {
-	c := s.app.win.Canvas()
-	c.SetOnTypedRune(s.onTypedRune)
-	c.SetOnTypedKey(s.onTypedKey)
-	c.Focus(s.password)
-	if s.ticker == nil {
-		s.ticker = s.app.startTick(s.tick)
+	s.w.setStrayKeys(s.onTypedRune, s.onTypedKey)
+	s.w.focus(s.password)
+	if s.ticker == nil && s.startTick != nil {
+		s.ticker = s.startTick(s.tick)
 	}
 }
 
-func (s *unlockScreen) showing() bool { return s.root != nil && s.app.win.Content() == s.root }
+func (s *unlockScreen) showing() bool { return s.root != nil && s.w.win.Content() == s.root }
 
 // onTypedRune takes keys typed while nothing has the focus to the
 // password field.
@@ -110,8 +120,8 @@ func (s *unlockScreen) tick() {
 		s.stopTicking()
 		return
 	}
-	now := s.app.now()
-	c := s.app.win.Canvas()
+	now := s.w.now()
+	c := s.w.win.Canvas()
 	focused := c.Focused() == s.password
 	if focused && !s.focused {
 		s.focusedAt = now
@@ -137,15 +147,15 @@ func (s *unlockScreen) onUnlock() {
 	s.busy(true)
 	trace("unlocking")
 	pw := []byte(s.password.Text)
-	s.app.background(func() {
-		v, err := s.app.vaults.Open(s.app.path, pw)
+	s.w.background(func() {
+		v, err := s.vaults.Open(s.path, pw)
 		clear(pw)
 		releaseKDFMemory()
 		fyne.Do(func() { s.opened(v, err) })
 	})
 }
 
-func (s *unlockScreen) opened(v store, err error) {
+func (s *unlockScreen) opened(v *vault.Vault, err error) {
 	s.busy(false)
 	if err != nil {
 		trace("unlock failed")
@@ -156,7 +166,8 @@ func (s *unlockScreen) opened(v store, err error) {
 	}
 	s.password.SetText("")
 	s.stopTicking()
-	s.app.unlocked(v)
+	s.w.setStrayKeys(nil, nil)
+	s.onOpened(v)
 }
 
 func unlockProblem(err error) string {
@@ -166,25 +177,20 @@ func unlockProblem(err error) string {
 	return "Could not open the vault: " + advice(err)
 }
 
-func (s *unlockScreen) onRecover() {
+func (s *unlockScreen) onRecoverTapped() {
 	s.stopTicking()
-	s.app.showRecover()
+	s.w.setStrayKeys(nil, nil)
+	s.onRecover()
 }
 
 // busy shows that the key derivation is running and blocks a second try.
 func (s *unlockScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.password, s.unlock)
 	if on {
-		s.problem.Hide()
-		s.password.Disable()
-		s.unlock.Disable()
 		s.unlock.SetText("Unlocking…")
-		s.working.start()
-		return
+	} else {
+		s.unlock.SetText("Unlock")
 	}
-	s.working.stop()
-	s.password.Enable()
-	s.unlock.Enable()
-	s.unlock.SetText("Unlock")
 }
 
 // centredForm stacks objects in a narrow column in the middle of the window,

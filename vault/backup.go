@@ -148,7 +148,7 @@ func IsVaultFile(data []byte) bool { return bytes.HasPrefix(data, []byte(magic))
 
 // OpenBackup decrypts the backup (or vault) file at path with its password.
 // Errors: ErrWrongPassword, ErrCorrupt (also for a file that is no Latchkey
-// file at all), ErrNewerVersion, ErrHostileParams, ErrNotFound.
+// file at all), ErrNewerVersion, ErrHostileParams, ErrNoFile.
 func OpenBackup(path string, password []byte) (*Backup, error) {
 	return openBackup(path, password, defaultOptions())
 }
@@ -219,7 +219,7 @@ func readBackupFile(fsys fileSystem, path string) ([]byte, error) {
 	data, err := fsys.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("vault: backup %s: %w (%w)", path, ErrNotFound, err)
+			return nil, fmt.Errorf("vault: backup %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, fmt.Errorf("vault: reading backup %s: %w", path, err)
 	}
@@ -346,7 +346,7 @@ func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Accoun
 		if d.target != "" {
 			i := slices.IndexFunc(next, func(e Account) bool { return e.ID == d.target })
 			if i < 0 {
-				return MergeReport{}, fmt.Errorf("vault: account %q was deleted during the merge: %w", label(a), ErrNotFound)
+				return MergeReport{}, fmt.Errorf("vault: account %q was deleted during the merge: %w", label(a), ErrNoAccount)
 			}
 			a.ID = d.target
 			if err := a.validate(); err != nil {

@@ -191,7 +191,7 @@ func TestBackupFailures(t *testing.T) {
 		{"newer format", write("newer", newer), backupPassword, ErrNewerVersion, "newer version"},
 		{"not a backup", write("plain.json", []byte(`{"db":{"entries":[]}}`)), backupPassword, ErrCorrupt, "not a latchkey vault"},
 		{"hostile parameters", write("hostile", hostile(orig, Params{Memory: 0xffffffff, Time: 3, Threads: 4})), backupPassword, ErrHostileParams, "made by something else"},
-		{"missing", filepath.Join(dir, "none"), backupPassword, ErrNotFound, "not found"},
+		{"missing", filepath.Join(dir, "none"), backupPassword, ErrNoFile, "not found"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := openBackup(tc.path, tc.password, testOptions())
@@ -461,7 +461,7 @@ func TestOpenReadOnly(t *testing.T) {
 	_, err = openReadOnly(path, []byte("wrong"), testOptions())
 	wantErr(t, "read-only with a wrong password", err, ErrWrongPassword)
 	_, err = openReadOnly(filepath.Join(t.TempDir(), "none"), testPassword, testOptions())
-	wantErr(t, "read-only with no file", err, ErrNotFound)
+	wantErr(t, "read-only with no file", err, ErrNoFile)
 }
 
 func second[T any](_ T, err error) error { return err }

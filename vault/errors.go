@@ -18,7 +18,8 @@ var (
 	ErrChangedOnDisk = errors.New("file changed on disk since it was opened")
 	// ErrExists: Create refuses to overwrite a file.
 	ErrExists = errors.New("file already exists")
-	// ErrNotFound: no account with that id (or no vault file).
+	// ErrNotFound is ErrNoAccount or ErrNoFile (below): branch on the one
+	// meant.
 	ErrNotFound = errors.New("not found")
 	// ErrBackupCodeTypo: the backup code's checksum does not match; it was
 	// mistyped, not merely wrong.
@@ -51,3 +52,20 @@ var (
 	// lock, so it may not change anything.
 	ErrReadOnly = errors.New("opened read-only; nothing can be changed")
 )
+
+// What was not found; errors.Is(err, ErrNotFound) holds for both.
+var (
+	ErrNoAccount error = &notFound{"account"} // no account with that id
+	// ErrNoFile: no vault or backup file at the path, with fs.ErrNotExist
+	// where the file system said so.
+	ErrNoFile error = &notFound{"file"}
+)
+
+// notFound is ErrNoAccount or ErrNoFile. Its text stays "not found", as
+// before the split, so messages do not change.
+type notFound struct{ what string }
+
+func (e *notFound) Error() string { return "not found" }
+
+// Is makes both match ErrNotFound.
+func (e *notFound) Is(target error) bool { return target == ErrNotFound }

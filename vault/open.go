@@ -111,13 +111,13 @@ func makeCodeSlots(dataKey []byte) ([]slot, []string, error) {
 	return slots, codes, nil
 }
 
-// Open unlocks the vault at path with its password. Errors: ErrWrongPassword,
-// ErrCorrupt, ErrNewerVersion, ErrHostileParams, ErrLocked, and ErrNotFound
-// (wrapping fs.ErrNotExist) when there is no file, ErrNotRegular for a
-// folder, FIFO or device (refused before it is opened or a lock made). The
-// file is never written on failure. A symbolic link is followed: the real
-// file is locked and saved, and the link stays a link (Path is the real
-// file).
+// Open unlocks the vault at path with its password. Every error names the
+// file. Errors: ErrWrongPassword, ErrCorrupt, ErrNewerVersion,
+// ErrHostileParams, ErrLocked, ErrNoFile (wrapping fs.ErrNotExist) when there
+// is no file, and ErrNotRegular for a folder, FIFO or device (refused before
+// it is opened or a lock made). The file is never written on failure. A
+// symbolic link is followed: the real file is locked and saved, and the link
+// stays a link (Path is the real file).
 //
 // When the password slot's parameters cost less than half of what this
 // machine now affords in DefaultUnlockTime, Open re-wraps the data key at
@@ -140,7 +140,7 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	if err := v.load(c, dataKey); err != nil {
 		clear(kek)
 		v.Close()
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.passwordKEK = kek
 	v.sweepTemps()
@@ -225,7 +225,8 @@ func (v *Vault) sweepTemps() {
 	})
 }
 
-// OpenWithBackupCode unlocks the vault with one of its backup codes. A code
+// OpenWithBackupCode unlocks the vault with one of its backup codes; every
+// error names the file. A code
 // with a typo gives ErrBackupCodeTypo before the file is even read; a
 // well-formed code that opens nothing gives ErrWrongBackupCode. The vault
 // then refuses to save (ErrNeedsPassword) until SetPassword; that save removes
@@ -238,7 +239,7 @@ func OpenWithBackupCode(path string, code string) (*Vault, error) {
 func openWithBackupCode(path, code string, o options) (*Vault, error) {
 	bits, err := parseBackupCode(code)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	defer clear(bits)
 	v, c, err := readLocked(path, o)
@@ -252,7 +253,7 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 	}
 	if err := v.load(c, dataKey); err != nil {
 		v.Close()
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.sweepTemps()
 	v.usedCodeSlot = i
@@ -269,12 +270,12 @@ func readLocked(path string, o options) (*Vault, *container, error) {
 		return nil, nil, err
 	}
 	if !exists {
-		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, fs.ErrNotExist)
+		return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, fs.ErrNotExist)
 	}
 	lock, err := lockFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, nil, err
 	}
@@ -283,14 +284,14 @@ func readLocked(path string, o options) (*Vault, *container, error) {
 	if err != nil {
 		v.Close()
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+			return nil, nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, nil, fmt.Errorf("vault: reading %s: %w", path, err)
 	}
 	c, err := parseContainer(b, o.limits)
 	if err != nil {
 		v.Close()
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.diskSum = sha256.Sum256(b)
 	return v, c, nil
@@ -478,7 +479,7 @@ func (v *Vault) MarkUsed(id string) error {
 	}
 	i := v.index(id)
 	if i < 0 {
-		return fmt.Errorf("vault: account %q: %w", id, ErrNotFound)
+		return fmt.Errorf("vault: account %q: %w", id, ErrNoAccount)
 	}
 	v.accounts[i].LastUsed = v.now()
 	v.dirty = true

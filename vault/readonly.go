@@ -12,7 +12,8 @@ import (
 // vault open. Every method that would change the vault or its file returns
 // ErrReadOnly; reading methods, WriteBackup and LastBackup work. It neither
 // upgrades weak parameters nor sweeps temporary files, which only the lock
-// holder may do. Errors are those of Open, without ErrLocked.
+// holder may do. Errors are those of Open (naming the file), without
+// ErrLocked.
 //
 // What it shows is the file as it was when read: a save by the app after
 // that is not seen.
@@ -26,18 +27,18 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 		return nil, err
 	}
 	if !exists {
-		return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, fs.ErrNotExist)
+		return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, fs.ErrNotExist)
 	}
 	b, err := o.fs.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNotFound, err)
+			return nil, fmt.Errorf("vault: %s: %w (%w)", path, ErrNoFile, err)
 		}
 		return nil, fmt.Errorf("vault: reading %s: %w", path, err)
 	}
 	c, err := parseContainer(b, o.limits)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	dataKey, kek, _, _, err := c.unlockPassword(password)
 	if err != nil {
@@ -47,7 +48,7 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	v := &Vault{path: path, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1, readOnly: true}
 	v.diskSum = sha256.Sum256(b)
 	if err := v.load(c, dataKey); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return v, nil
 }

@@ -21,6 +21,9 @@
 //
 // A Vault is safe for concurrent use. Save never runs the password KDF, so it
 // is cheap enough to call after every change.
+//
+// Tests make real vaults fast with Options{KDF: TestKDF} and its methods
+// (Options.Create, Options.Open, ...); the package functions never use it.
 package vault
 
 import (
@@ -140,15 +143,6 @@ type Vault struct {
 	keyUnlock func()
 }
 
-// DefaultPath is os.UserConfigDir()/latchkey/vault.latchkey.
-func DefaultPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("vault: finding the config folder: %w", err)
-	}
-	return filepath.Join(dir, defaultFolderName, defaultFileName), nil
-}
-
 // Exists reports whether a file (of any kind) is at path.
 func Exists(path string) bool {
 	_, err := os.Lstat(path)
@@ -231,7 +225,7 @@ func (v *Vault) Update(a Account) error {
 	}
 	i := v.index(a.ID)
 	if i < 0 {
-		return fmt.Errorf("vault: update account %q: %w", a.ID, ErrNotFound)
+		return fmt.Errorf("vault: update account %q: %w", a.ID, ErrNoAccount)
 	}
 	a = a.clone()
 	a.Modified = v.now()
@@ -254,7 +248,7 @@ func (v *Vault) Delete(id string) (Account, error) {
 	}
 	i := v.index(id)
 	if i < 0 {
-		return Account{}, fmt.Errorf("vault: delete account %q: %w", id, ErrNotFound)
+		return Account{}, fmt.Errorf("vault: delete account %q: %w", id, ErrNoAccount)
 	}
 	a := v.accounts[i]
 	v.accounts = slices.Delete(v.accounts, i, i+1)
@@ -270,7 +264,7 @@ func (v *Vault) Restore(a Account, index int) error {
 		return err
 	}
 	if a.ID == "" {
-		return fmt.Errorf("vault: restore an account without an id: %w", ErrNotFound)
+		return fmt.Errorf("vault: restore an account without an id: %w", ErrNoAccount)
 	}
 	if v.index(a.ID) >= 0 {
 		return fmt.Errorf("vault: account id %q already exists: %w", a.ID, ErrExists)
@@ -297,7 +291,7 @@ func (v *Vault) Move(id string, index int) error {
 	}
 	i := v.index(id)
 	if i < 0 {
-		return fmt.Errorf("vault: move account %q: %w", id, ErrNotFound)
+		return fmt.Errorf("vault: move account %q: %w", id, ErrNoAccount)
 	}
 	a := v.accounts[i]
 	v.accounts = slices.Delete(v.accounts, i, i+1)

@@ -117,9 +117,9 @@ func TestOrderOperations(t *testing.T) {
 	}
 	wantErr(t, "Restore twice", v.Restore(del, 1), ErrExists)
 	_, err = v.Delete("nope")
-	wantErr(t, "Delete unknown", err, ErrNotFound)
-	wantErr(t, "Update unknown", v.Update(Account{ID: "nope", Key: rfcKey()}), ErrNotFound)
-	wantErr(t, "Move unknown", v.Move("nope", 0), ErrNotFound)
+	wantErr(t, "Delete unknown", err, ErrNoAccount)
+	wantErr(t, "Update unknown", v.Update(Account{ID: "nope", Key: rfcKey()}), ErrNoAccount)
+	wantErr(t, "Move unknown", v.Move("nope", 0), ErrNoAccount)
 }
 
 func TestAddValidates(t *testing.T) {
@@ -200,7 +200,7 @@ func TestCreateRefusesToOverwrite(t *testing.T) {
 func TestOpenMissing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "none.latchkey")
 	_, err := open(path, testPassword, testOptions())
-	wantErr(t, "open missing", err, ErrNotFound)
+	wantErr(t, "open missing", err, ErrNoFile)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("got %v, want it to wrap os.ErrNotExist too", err)
 	}

@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"latchkey/core"
+	"latchkey/core/coretest"
+	"latchkey/vault"
+)
+
+// The shared cases (core/coretest) through the command line's entry
+// points: each gives what core gives for the same input.
+
+// vaultFor makes a vault the command line finds, holding accounts, with
+// coretest's password.
+func vaultFor(t *testing.T, accounts ...vault.Account) (string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "vault.latchkey")
+	coretest.Vault(t, path, accounts...)
+	pw := writeFile(t, dir, "pw", coretest.Password+"\n")
+	return path, map[string]string{"LATCHKEY_VAULT": path, "LATCHKEY_PASSWORD_FILE": pw}
+}
+
+// uris are the accounts as canonical URIs, in order.
+func uris(accounts []vault.Account) []string {
+	out := make([]string, len(accounts))
+	for i, a := range accounts {
+		out[i] = a.Key.URI()
+	}
+	return out
+}
+
+// exported is the vault's accounts as "latchkey export --format uri" gives them.
+func exported(t *testing.T, env map[string]string) []string {
+	t.Helper()
+	r := runCLI(t, "", env, "export", "--format", "uri")
+	if r.status != 0 {
+		t.Fatalf("export: status %d, stderr %q", r.status, r.stderr)
+	}
+	return strings.Fields(r.stdout)
+}
+
+func TestImportEveryKindAsCore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pw := writeFile(t, dir, "import-pw", coretest.Password+"\n")
+	for _, c := range coretest.ImportCases(t, dir) {
+		t.Run(c.Name(), func(t *testing.T) {
+			t.Parallel()
+			data, err := core.ReadFile(c.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := core.Reader{Password: fixed(c.Password), Backups: coretest.Options}.File(c.Name(), data)
+			if err != nil || len(want.Accounts) != c.Accounts {
+				t.Fatalf("core: got %d accounts, %v; want %d", len(want.Accounts), err, c.Accounts)
+			}
+			_, env := vaultFor(t)
+			r := runCLI(t, "", env, "import", "--import-password-file", pw, c.Path)
+			if r.status != 0 {
+				t.Fatalf("import: status %d, stderr %q", r.status, r.stderr)
+			}
+			if got, want := exported(t, env), uris(want.Accounts); !slices.Equal(got, want) {
+				t.Errorf("the vault holds\n%s\nwant what core read\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if !c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("%s: %s, %d accounts\n", c.Path, c.Format, c.Accounts-c.Linked)) {
+				t.Errorf("stderr %q does not name the format and count", r.stderr)
+			}
+			if c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("latchkey backup, %d accounts: %d added", c.Accounts, c.Accounts)) {
+				t.Errorf("stderr %q does not report the backup's merge", r.stderr)
+			}
+		})
+	}
+}
+
+// fixed answers a password question with pw, once.
+type fixed string
+
+func (p fixed) FilePassword(a core.FileAsk) ([]byte, error) {
+	if a.Wrong != nil {
+		return nil, a.Wrong
+	}
+	return []byte(p), nil
+}
+
+// TestMergeDifferingDuplicateAsCore: a backup whose copy of an account
+// differs. The command line never replaces: it keeps the vault's, as core
+// does when nothing chooses.
+func TestMergeDifferingDuplicateAsCore(t *testing.T) {
+	t.Parallel()
+	keys := coretest.Keys(t)
+	mine := vault.Account{Key: keys[0], Note: "mine"}
+	dir := t.TempDir()
+	backup := coretest.BackupOf(t, dir, "b.latchkey", vault.Account{Key: keys[0], Note: "theirs"}, vault.Account{Key: keys[1]})
+
+	path, env := vaultFor(t, mine)
+	r := runCLI(t, "", env, "import", "--import-password-file", env["LATCHKEY_PASSWORD_FILE"], backup)
+	if r.status != 0 || !strings.Contains(r.stderr, "2 accounts: 1 added, 1 already in the vault") {
+		t.Fatalf("import: status %d, stderr %q", r.status, r.stderr)
+	}
+	corePath := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, corePath, mine)
+	cv := coretest.Open(t, corePath)
+	data, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := core.Reader{Password: fixed(coretest.Password), Backups: coretest.Options}.File("b", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := core.Merge(cv, f.Accounts, nil); err != nil {
+		t.Fatal(err)
+	}
+	v := coretest.Open(t, path)
+	got, want := v.Accounts(), cv.Accounts()
+	if !slices.Equal(uris(got), uris(want)) || got[0].Note != "mine" || want[0].Note != "mine" {
+		t.Errorf("got %v (note %q), want core's %v (note %q)", uris(got), got[0].Note, uris(want), want[0].Note)
+	}
+}
+
+// TestExportsAsCore: each export format of the command line holds what
+// core makes from the same accounts.
+func TestExportsAsCore(t *testing.T) {
+	t.Parallel()
+	keys := coretest.Keys(t)
+	var accounts []vault.Account
+	for i, k := range keys {
+		accounts = append(accounts, vault.Account{Key: k, Note: fmt.Sprint("note ", i), Tags: []string{"t"}})
+	}
+	path, env := vaultFor(t, accounts...)
+	accounts = coretest.Open(t, path).Accounts()
+	out := t.TempDir()
+	yes := confirmAll{}
+
+	want, err := core.URIList(accounts, yes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(t, "", env, "export", "--format", "uri"); r.status != 0 || r.stdout != string(want) {
+		t.Errorf("uri: status %d, got %q, want %q", r.status, r.stdout, want)
+	}
+
+	aegis := filepath.Join(out, "aegis.json")
+	if r := runCLI(t, "", env, "export", "--format", "aegis", "--out", aegis); r.status != 0 {
+		t.Fatalf("aegis: status %d, stderr %q", r.status, r.stderr)
+	}
+	wantAegis, err := core.Aegis(accounts, yes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotAegis, err := os.ReadFile(aegis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Aegis entries carry random ids: compare what both read back as.
+	g, err1 := core.Reader{}.File("got", gotAegis)
+	w, err2 := core.Reader{}.File("want", wantAegis)
+	if err1 != nil || err2 != nil || !slices.Equal(uris(g.Accounts), uris(w.Accounts)) || len(g.Accounts) != len(keys) {
+		t.Errorf("aegis: got %v (%v), want %v (%v)", uris(g.Accounts), err1, uris(w.Accounts), err2)
+	}
+	for i := range g.Accounts {
+		if g.Accounts[i].Note != w.Accounts[i].Note || !slices.Equal(g.Accounts[i].Tags, w.Accounts[i].Tags) {
+			t.Errorf("aegis entry %d: got %q %v, want %q %v", i, g.Accounts[i].Note, g.Accounts[i].Tags, w.Accounts[i].Note, w.Accounts[i].Tags)
+		}
+	}
+
+	google := filepath.Join(out, "google")
+	if r := runCLI(t, "", env, "export", "--format", "google-qr", "--out", google); r.status != 0 {
+		t.Fatalf("google-qr: status %d, stderr %q", r.status, r.stderr)
+	}
+	wantPNGs, _, err := core.GoogleQR(accounts, 800, yes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A batch carries a random id: compare what the codes read back as.
+	var gotImages, wantImages []core.Image
+	for i, p := range wantPNGs {
+		name := filepath.Join(google, fmt.Sprintf("google-export-%d-of-%d.png", i+1, len(wantPNGs)))
+		gotImages = append(gotImages, core.Image{Name: name, Path: name})
+		wantImages = append(wantImages, core.Image{Name: fmt.Sprint(i), Data: p})
+	}
+	gf, unreadGot := core.ReadImages(gotImages)
+	wf, unreadWant := core.ReadImages(wantImages)
+	if len(unreadGot)+len(unreadWant) != 0 || !slices.Equal(uris(gf.Accounts), uris(wf.Accounts)) || len(gf.Accounts) == 0 {
+		t.Errorf("google-qr: got %v (%v), want core's %v (%v)", uris(gf.Accounts), unreadGot, uris(wf.Accounts), unreadWant)
+	}
+
+	backup := filepath.Join(out, "b.latchkey")
+	if r := runCLI(t, "", env, "export", "--format", "backup", "--out", backup); r.status != 0 {
+		t.Fatalf("backup: status %d, stderr %q", r.status, r.stderr)
+	}
+	b, err := coretest.Options.OpenBackup(backup, []byte(coretest.Password))
+	if err != nil || !slices.Equal(uris(b.Accounts), uris(accounts)) {
+		t.Errorf("backup: got %v, %v; want the vault's accounts", b, err)
+	}
+}
+
+type confirmAll struct{}
+
+func (confirmAll) ConfirmPlain(core.Format) bool { return true }
+
+// TestRestoreAsCore: restoring on the command line makes the vault core's
+// Restore makes from the same backup.
+func TestRestoreAsCore(t *testing.T) {
+	t.Parallel()
+	keys := coretest.Keys(t)
+	dir := t.TempDir()
+	backup := coretest.Backup(t, dir, "b.latchkey", keys[:3]...)
+	pw := writeFile(t, dir, "pw", coretest.Password+"\n")
+	target := filepath.Join(t.TempDir(), "new", "vault.latchkey")
+	r := runCLI(t, "", nil, "restore", backup, "--vault", target, "--password-file", pw)
+	if r.status != 0 {
+		t.Fatalf("restore: status %d, stderr %q", r.status, r.stderr)
+	}
+	coreTarget := filepath.Join(t.TempDir(), "vault.latchkey")
+	cv, _, err := core.Restore(coretest.Options, backup, coreTarget, core.Unlock{Password: []byte(coretest.Password)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cv.Close()
+	v := coretest.Open(t, target)
+	if got, want := uris(v.Accounts()), uris(cv.Accounts()); !slices.Equal(got, want) || len(got) != 3 {
+		t.Errorf("got %v, want core's %v", got, want)
+	}
+}
+
+// TestKitAsCore: the command line's kit is core's: the file first, new
+// codes that open the vault, every account on the page when asked.
+func TestKitAsCore(t *testing.T) {
+	t.Parallel()
+	keys := coretest.Keys(t)
+	path, env := vaultFor(t, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
+	out := filepath.Join(t.TempDir(), "kit.html")
+	r := runCLI(t, "", env, "recovery-kit", "--out", out, "--regenerate-codes", "--with-accounts")
+	if r.status != 0 {
+		t.Fatalf("recovery-kit: status %d, stderr %q", r.status, r.stderr)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// core's page for a vault like it.
+	corePath := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, corePath, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
+	var buf bytes.Buffer
+	create := func(string) (core.PrivateFile, error) { return &bufFile{&buf}, nil }
+	codes, err := core.WriteKit(coretest.Open(t, corePath), core.KitRequest{Path: "kit.html", NewCodes: true, WithAccounts: true}, create, confirmAll{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(page), "<li"); n != strings.Count(buf.String(), "<li") {
+		t.Errorf("got %d list items on the page, core's has %d", n, strings.Count(buf.String(), "<li"))
+	}
+	for _, k := range keys[:2] {
+		if !strings.Contains(string(page), k.Issuer) || !strings.Contains(buf.String(), k.Issuer) {
+			t.Errorf("%s is not on both pages", k.Label())
+		}
+	}
+	// The page's codes open the vault; there are as many as core makes.
+	codeRE := regexp.MustCompile(`\b[0-9A-Z]{4}(-[0-9A-Z]{4}){6}\b`)
+	onPage := slices.Compact(codeRE.FindAllString(string(page), -1))
+	if len(onPage) != len(codes) || len(codeRE.FindAllString(buf.String(), -1)) != len(codeRE.FindAllString(string(page), -1)) {
+		t.Fatalf("found %d codes on the page, want %d as core makes", len(onPage), len(codes))
+	}
+	v, err := coretest.Options.OpenWithBackupCode(path, onPage[0])
+	if err != nil {
+		t.Errorf("a code on the page does not open the vault: %v", err)
+	} else {
+		v.Close()
+	}
+}
+
+type bufFile struct{ b *bytes.Buffer }
+
+func (f *bufFile) Write(p []byte) (int, error) { return f.b.Write(p) }
+func (f *bufFile) Commit() error               { return nil }
+func (f *bufFile) Abort()                      {}
+
+// TestAddFromImageAndTextAsCore: "latchkey add" with images and URIs adds
+// what core reads from them.
+func TestAddFromImageAndTextAsCore(t *testing.T) {
+	t.Parallel()
+	keys := coretest.Keys(t)
+	dir := t.TempDir()
+	one := coretest.QRImage(t, dir, "one.png", keys[0])
+	two := coretest.QRImage(t, dir, "two.png", keys[1])
+	text := keys[2].URI()
+	_, env := vaultFor(t)
+	r := runCLI(t, "", env, "add", text, one, two)
+	if r.status != 0 {
+		t.Fatalf("add: status %d, stderr %q", r.status, r.stderr)
+	}
+	fromText, err := core.ReadText(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromImages, unread := core.ReadImages([]core.Image{{Name: "one", Path: one}, {Name: "two", Path: two}})
+	if len(unread) != 0 {
+		t.Fatal(unread)
+	}
+	want := uris(append(fromText.Accounts, fromImages.Accounts...))
+	if got := exported(t, env); !slices.Equal(got, want) || len(got) != 3 {
+		t.Errorf("got %v, want core's %v", got, want)
+	}
+}

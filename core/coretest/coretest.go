@@ -1,0 +1,243 @@
+// Package coretest holds the cases that core's tests and each front end's
+// tests run through their own entry points, so that one table says the same
+// input gives the same result from the window and the command line. It is
+// for tests only; the vaults and backups it makes use vault.TestKDF.
+package coretest
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"latchkey/otp"
+	"latchkey/qrimport"
+	"latchkey/vault"
+)
+
+// Options are the vault options tests use: real vaults, cheap KDF.
+var Options = vault.Options{KDF: vault.TestKDF}
+
+// Password opens every vault, backup and encrypted fixture made here.
+const Password = "test"
+
+// Fixtures is the folder of other apps' real export files (see its
+// README.md), which lives in ../shared beside the repository.
+// LATCHKEY_FIXTURES names it for a checkout elsewhere (a git worktree), and
+// then it must be there: a test fails without it. Otherwise a test that
+// needs it skips, saying where it looked, when a plain clone lacks it.
+func Fixtures(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
+			t.Fatalf("LATCHKEY_FIXTURES: %v", err)
+		}
+		return dir
+	}
+	dir := filepath.Join(repo(), "..", "shared", "fixtures", "aegis-importers")
+	if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
+		t.Skipf("fixtures of other apps' exports not found at %s (they live in ../shared beside the repository): %v", dir, err)
+	}
+	return dir
+}
+
+// repo is the repository's root.
+func repo() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// PlainKeys are the accounts every fixture holds (plain.txt): an oracle
+// read with otp.ParseURI alone.
+func PlainKeys(t testing.TB) []otp.Key {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(Fixtures(t), "plain.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []otp.Key
+	for _, line := range strings.Fields(string(data)) {
+		k, err := otp.ParseURI(line)
+		if err != nil {
+			t.Fatalf("plain.txt: %v", err)
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// keyURIs are accounts of every kind Latchkey keeps, made up for tests:
+// TOTP with SHA-1, SHA-256 and SHA-512, 6 to 8 digits and three periods,
+// HOTP and Steam.
+var keyURIs = []string{
+	"otpauth://totp/Acme:ann@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Acme",
+	"otpauth://totp/Forge:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA256&digits=7&period=20",
+	"otpauth://totp/Mail:cat?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&algorithm=SHA512&digits=8&period=60",
+	"otpauth://hotp/Bank:dan?secret=ORSXG5DTMVRXEZLUORSXG5DT&counter=7",
+	"otpauth://hotp/Shop:eve?secret=KRUGKIDROVUWG2ZAMJZG653O&algorithm=SHA256&digits=8&counter=300",
+	"otpauth://totp/Chat:fay?secret=NBSWY3DPO5XXE3DEEBQW4ZBA&digits=8",
+	"otpauth://steam/Steam:gus?secret=KVKFKRCPNZQUYMLXOVYDSQKJKZDTSRLD",
+}
+
+// Keys are accounts of every kind, for tests that need no fixture.
+func Keys(t testing.TB) []otp.Key {
+	t.Helper()
+	keys := make([]otp.Key, len(keyURIs))
+	for i, u := range keyURIs {
+		k, err := otp.ParseURI(u)
+		if err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		keys[i] = k
+	}
+	return keys
+}
+
+// ImportCase is a file to import and what reading it finds.
+type ImportCase struct {
+	Path     string
+	Password string // "" for a plain file
+	Format   string // core.Found.Format
+	Accounts int    // how many accounts it holds
+	Linked   int    // of which from Google export links
+	Skipped  int    // entries that cannot be read
+	Backup   bool   // a Latchkey backup
+	// Plain: every account's secret is one of PlainKeys'.
+	Plain bool
+}
+
+// Name is the case's file name.
+func (c ImportCase) Name() string { return filepath.Base(c.Path) }
+
+// ImportCases are one file of every kind Latchkey imports: the fixtures of
+// other apps (counts from their README: an app that lacks a kind of account
+// holds fewer), KeePassXC's CSV (with one broken entry), a text file with a Google export link, and
+// a Latchkey backup (both made in dir).
+func ImportCases(t testing.TB, dir string) []ImportCase {
+	t.Helper()
+	fx := Fixtures(t)
+	var cases []ImportCase
+	for _, c := range []struct {
+		file, password, format string
+		accounts               int
+	}{
+		{"plain.txt", "", "otpauth URI list", 7},
+		{"aegis_plain.json", "", "Aegis", 7},
+		{"aegis_encrypted.json", Password, "Aegis (encrypted)", 7},
+		{"2fas_authenticator_plain_v4.2fas", "", "2FAS", 5},
+		{"2fas_authenticator_encrypted_v3.2fas", Password, "2FAS (encrypted)", 6},
+		{"andotp_plain.json", "", "andOTP", 7},
+		{"andotp_encrypted.bin", Password, "andOTP (encrypted)", 7},
+		{"bitwarden.json", "", "Bitwarden", 4},
+		{"bitwarden.csv", "", "Bitwarden (CSV)", 4},
+		{"ente_auth.txt", "", "Ente Auth (plain text)", 7},
+		{"freeotp_plus.json", "", "FreeOTP+", 6},
+		{"proton_authenticator.json", "", "Proton Authenticator", 3},
+		{"steam.json", "", "Steam Guard", 1},
+		{"stratum_plain.json", "", "Stratum / Authenticator Pro", 7},
+		{"stratum_encrypted.bin", Password, "Stratum / Authenticator Pro (encrypted)", 7},
+		{"stratum_encrypted_legacy.bin", Password, "Authenticator Pro (legacy encrypted)", 7},
+	} {
+		cases = append(cases, ImportCase{Path: filepath.Join(fx, c.file), Password: c.password, Format: c.format, Accounts: c.accounts, Plain: true})
+	}
+	keepass := filepath.Join(repo(), "interop", "testdata", "keepassxc.csv")
+	cases = append(cases, ImportCase{Path: keepass, Format: "KeePassXC (CSV)", Accounts: 4, Skipped: 1})
+
+	// A URI list with a Google export link of two accounts.
+	keys := PlainKeys(t)
+	links, skipped, err := qrimport.MigrationURIs([]otp.Key{keys[0], keys[3]})
+	if err != nil || len(skipped) != 0 || len(links) != 1 {
+		t.Fatalf("making a Google export link: %v (skipped %d, %d links)", err, len(skipped), len(links))
+	}
+	text := filepath.Join(dir, "with-google-link.txt")
+	write(t, text, []byte(keys[1].URI()+"\n"+links[0]+"\n"))
+	cases = append(cases, ImportCase{Path: text, Format: "otpauth URI list", Accounts: 3, Linked: 2, Plain: true})
+
+	backup := Backup(t, dir, "backup.latchkey", keys[0], keys[1], keys[2])
+	cases = append(cases, ImportCase{Path: backup, Password: Password, Format: "latchkey backup", Accounts: 3, Backup: true, Plain: true})
+	return cases
+}
+
+// Backup writes a Latchkey backup of a new vault holding keys, under
+// Password, made with Options, and returns its path.
+func Backup(t testing.TB, dir, name string, keys ...otp.Key) string {
+	t.Helper()
+	accounts := make([]vault.Account, len(keys))
+	for i, k := range keys {
+		accounts[i] = vault.Account{Key: k}
+	}
+	return BackupOf(t, dir, name, accounts...)
+}
+
+// BackupOf is Backup with whole accounts (notes, tags, pins).
+func BackupOf(t testing.TB, dir, name string, accounts ...vault.Account) string {
+	t.Helper()
+	src := filepath.Join(dir, name+".vault")
+	v, _, err := Options.Create(src, []byte(Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if _, err := v.Add(accounts...); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := v.WriteBackup(path, vault.BackupOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Vault makes a new vault at path holding accounts, with Options and
+// Password, and closes it.
+func Vault(t testing.TB, path string, accounts ...vault.Account) {
+	t.Helper()
+	v, _, err := Options.Create(path, []byte(Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if len(accounts) > 0 {
+		if _, err := v.Add(accounts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Open opens the vault at path with Options and Password.
+func Open(t testing.TB, path string) *vault.Vault {
+	t.Helper()
+	v, err := Options.Open(path, []byte(Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { v.Close() })
+	return v
+}
+
+// QRImage writes the text as a QR code PNG with Latchkey's own encoder and
+// returns its path (front-end tests add it as an image).
+func QRImage(t testing.TB, dir, name string, k otp.Key) string {
+	t.Helper()
+	png, err := qrimport.KeyPNG(k, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	write(t, p, png)
+	return p
+}
+
+func write(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,200 @@
+package core
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"latchkey/core/coretest"
+	"latchkey/interop"
+	"latchkey/vault"
+)
+
+// passwords answers FilePassword from a list, one a call, and records the
+// questions.
+type passwords struct {
+	answers []string
+	asked   []FileAsk
+	err     error // returned once the answers run out
+}
+
+func (p *passwords) FilePassword(a FileAsk) ([]byte, error) {
+	p.asked = append(p.asked, a)
+	if len(p.answers) == 0 {
+		if p.err == nil {
+			return nil, a.Wrong
+		}
+		return nil, p.err
+	}
+	pw := p.answers[0]
+	p.answers = p.answers[1:]
+	return []byte(pw), nil
+}
+
+// always gives the same password every time.
+type always string
+
+func (a always) FilePassword(FileAsk) ([]byte, error) { return []byte(a), nil }
+
+func testReader(pw string) Reader {
+	return Reader{Password: always(pw), Backups: coretest.Options}
+}
+
+func plainSecrets(t *testing.T) map[string]bool {
+	have := map[string]bool{}
+	for _, k := range coretest.PlainKeys(t) {
+		have[string(k.Secret)] = true
+	}
+	return have
+}
+
+// TestImportEveryKind reads one file of every kind: its format, its
+// accounts, the Google links in it joined, a backup told apart.
+func TestImportEveryKind(t *testing.T) {
+	plain := plainSecrets(t)
+	for _, c := range coretest.ImportCases(t, t.TempDir()) {
+		t.Run(c.Name(), func(t *testing.T) {
+			data, err := ReadFile(c.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := testReader(c.Password).File(c.Name(), data)
+			if err != nil {
+				t.Fatalf("got %v, want the file read", err)
+			}
+			if f.Format != c.Format || f.Backup != c.Backup {
+				t.Errorf("got format %q (backup %v), want %q (backup %v)", f.Format, f.Backup, c.Format, c.Backup)
+			}
+			if len(f.Accounts) != c.Accounts || f.Linked != c.Linked || len(f.Skipped) != c.Skipped {
+				t.Errorf("got %d accounts (%d linked, %d skipped), want %d (%d, %d)", len(f.Accounts), f.Linked, len(f.Skipped), c.Accounts, c.Linked, c.Skipped)
+			}
+			if len(f.Problems) != 0 {
+				t.Errorf("got problems %v, want none", f.Problems)
+			}
+			for _, a := range f.Accounts {
+				if err := a.Key.Validate(); err != nil {
+					t.Errorf("%s: %v", a.Key.Label(), err)
+				}
+				if c.Plain && !plain[string(a.Key.Secret)] {
+					t.Errorf("%s: secret not in plain.txt", a.Key.Label())
+				}
+			}
+		})
+	}
+}
+
+// TestImportKeepsWhatTheVaultKeeps: tags, notes, pins and icons come along
+// from an export (the one conversion from other apps' entries).
+func TestImportKeepsWhatTheVaultKeeps(t *testing.T) {
+	data, err := ReadFile(filepath.Join("..", "interop", "testdata", "aegis_rich.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := testReader("").File("aegis_rich.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tags, notes, pins, icons int
+	for _, a := range f.Accounts {
+		tags += len(a.Tags)
+		notes += len(a.Note)
+		if a.Pinned {
+			pins++
+		}
+		icons += len(a.Icon)
+	}
+	if tags == 0 || notes == 0 || pins == 0 || icons == 0 {
+		t.Errorf("got %d tags, %d bytes of notes, %d pinned, %d bytes of icons; want some of each", tags, notes, pins, icons)
+	}
+}
+
+// TestPasswordQuestions: how an encrypted file asks for its password, for
+// another app's export and for a Latchkey backup alike.
+func TestPasswordQuestions(t *testing.T) {
+	fx := coretest.Fixtures(t)
+	export := filepath.Join(fx, "aegis_encrypted.json")
+	backup := coretest.Backup(t, t.TempDir(), "b.latchkey", coretest.PlainKeys(t)[:2]...)
+	cancelled := errors.New("cancelled")
+	for _, file := range []struct {
+		path   string
+		backup bool
+		wrong  error
+	}{
+		{export, false, ErrWrongPassword},
+		{backup, true, vault.ErrWrongPassword},
+	} {
+		data, err := ReadFile(file.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What one wrong try says, read without core: a reading stopped
+		// after it must say exactly that.
+		var first error
+		if file.backup {
+			_, err := coretest.Options.ReadBackup(data, []byte("wrong"))
+			first = fmt.Errorf("latchkey backup: %w", err)
+		} else {
+			_, first = interop.Read(data, func() ([]byte, error) { return []byte("wrong"), nil })
+		}
+		if first == nil {
+			t.Fatalf("%s: a wrong password opened it", file.path)
+		}
+		for _, c := range []struct {
+			name      string
+			p         *passwords
+			wantAsked int
+			wantErr   error
+			wantText  string // the error's text, when it must be exact
+		}{
+			{"right at once", &passwords{answers: []string{coretest.Password}}, 1, nil, ""},
+			{"wrong then right", &passwords{answers: []string{"wrong", coretest.Password}}, 2, nil, ""},
+			{"wrong every time", &passwords{answers: []string{"a", "b", "c", "d"}}, PasswordTries, file.wrong, ""},
+			{"no second try", &passwords{answers: []string{"wrong"}}, 2, file.wrong, first.Error()},
+			{"cancelled", &passwords{err: cancelled}, 1, cancelled, ""},
+		} {
+			t.Run(filepath.Base(file.path)+"/"+c.name, func(t *testing.T) {
+				f, err := (Reader{Password: c.p, Backups: coretest.Options}).File("f", data)
+				if len(c.p.asked) != c.wantAsked {
+					t.Errorf("got %d questions, want %d", len(c.p.asked), c.wantAsked)
+				}
+				for i, a := range c.p.asked {
+					if a.Backup != file.backup || a.Name != "f" || (i == 0) != (a.Wrong == nil) {
+						t.Errorf("question %d: got %+v, want name f, backup %v and Wrong set from the second on", i, a, file.backup)
+					}
+				}
+				if !errors.Is(err, c.wantErr) || (c.wantErr == nil) != (err == nil) {
+					t.Fatalf("got error %v, want %v", err, c.wantErr)
+				}
+				if c.wantText != "" && err.Error() != c.wantText {
+					t.Errorf("got %q, want the first try's error %q", err, c.wantText)
+				}
+				if err == nil && len(f.Accounts) == 0 {
+					t.Error("got no accounts from the right password")
+				}
+			})
+		}
+	}
+}
+
+func TestReadAllCaps(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"export at its cap", append([]byte("otpauth://"), make([]byte, 16<<20-10)...), nil},
+		{"export over its cap", make([]byte, 16<<20+1), ErrTooLarge},
+		{"backup over the export cap", append([]byte("LATCHKEY"), make([]byte, 16<<20)...), nil},
+		{"backup over its cap", append([]byte("LATCHKEY"), make([]byte, vault.MaxFileSize)...), vault.ErrTooLarge},
+	} {
+		got, err := ReadAll(bytes.NewReader(c.data))
+		if !errors.Is(err, c.want) || (c.want == nil) != (err == nil) {
+			t.Errorf("%s: got %v, want %v", c.name, err, c.want)
+		}
+		if err == nil && len(got) != len(c.data) {
+			t.Errorf("%s: got %d bytes, want %d", c.name, len(got), len(c.data))
+		}
+	}
+}
