@@ -16,6 +16,8 @@ func init() {
 		args:  "-|URI|QUERY [--at UNIX_SECONDS]",
 		summary: `Prints the current code of an otpauth:// URI, or of the vault's one account
 matching QUERY (issuer or account name). For HOTP the URI's counter is used.
+While the window has the vault unlocked, it gives the code at once (no
+password asked; not with --at).
 
 Give - to read the URI from standard input: a URI given as an argument shows
 its secret to other users of the computer in the process list.
@@ -33,7 +35,9 @@ func runCode(c *ctx, fs *flag.FlagSet, args []string) error {
 		return usageErrorf("code takes one URI or query; see \"latchkey code -h\"")
 	}
 	at := time.Now()
-	if v := c.flags.at; v != "" {
+	v := c.flags.at
+	atGiven := v != ""
+	if atGiven {
 		secs, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return usageErrorf("--at %q is not a number of seconds", v)
@@ -57,6 +61,13 @@ func runCode(c *ctx, fs *flag.FlagSet, args []string) error {
 		}
 		fmt.Fprintln(c.Stdout, k.Code(at))
 		return nil
+	}
+	// The window gives codes for now only: one for later would outlive
+	// its lock.
+	if !atGiven {
+		if done, err := c.codeFromAgent(arg); done {
+			return err
+		}
 	}
 	return codeFromVault(c, arg, at)
 }

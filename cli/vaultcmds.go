@@ -163,6 +163,10 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 0 {
 		return usageErrorf("list takes no arguments")
 	}
+	// The window knows names, not the details --json gives.
+	if !c.flags.json && c.listFromAgent() {
+		return nil
+	}
 	v, err := c.openVaultReadOnly()
 	if err != nil {
 		return err
@@ -181,12 +185,17 @@ func runList(c *ctx, fs *flag.FlagSet, args []string) error {
 		_, err = c.Stdout.Write(append(screenSafeJSON(b), '\n'))
 		return err
 	}
-	// Escaped, a name can neither act on the terminal nor break the
-	// tab-separated format; --json gives the exact values.
+	printList(c, accounts)
+	return nil
+}
+
+// printList prints issuer<TAB>name lines. Escaped, a name can neither act
+// on the terminal nor break the tab-separated format; --json gives the
+// exact values.
+func printList(c *ctx, accounts []vault.Account) {
 	for _, a := range accounts {
 		fmt.Fprintf(c.Stdout, "%s\t%s\n", safetext.Escape(a.Key.Issuer), safetext.Escape(a.Key.Name))
 	}
-	return nil
 }
 
 // accountJSON is an account without its secret or its service backup codes.

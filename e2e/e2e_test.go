@@ -28,7 +28,7 @@ const (
 )
 
 // binary is LATCHKEY_BIN, or a fresh build of the repository.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	if b := os.Getenv("LATCHKEY_BIN"); b != "" {
 		return b
@@ -101,9 +101,15 @@ type window struct {
 
 func start(t *testing.T, bin, home string, args ...string) *window {
 	t.Helper()
+	return startEnv(t, bin, env(home), args...)
+}
+
+// startEnv starts the window with the environment given.
+func startEnv(t *testing.T, bin string, environ []string, args ...string) *window {
+	t.Helper()
 	w := &window{t: t, events: map[string][]int64{}, exited: make(chan error, 1)}
 	w.cmd = exec.Command(bin, args...)
-	w.cmd.Env = env(home)
+	w.cmd.Env = environ
 	stderr, err := w.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -74,11 +74,10 @@ func newAccountRow(onAdvance func(string), onMore func(string, fyne.CanvasObject
 	r.pin.Hide()
 	r.code = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
 	r.code.TextSize = theme.TextSize() * 1.7
-	r.code.TextStyle = fyne.TextStyle{Monospace: true, Bold: true}
+	r.code.TextStyle.Bold = true
 	r.code.Alignment = fyne.TextAlignTrailing
 	r.next = canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder))
 	r.next.TextSize = theme.CaptionTextSize()
-	r.next.TextStyle.Monospace = true
 	r.next.Alignment = fyne.TextAlignTrailing
 	r.bar = newTimeBar()
 	r.advance = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), r.onAdvanceTapped)

@@ -248,9 +248,14 @@ func (s *accountsScreen) onSearch(string) {
 }
 
 // onSearchSubmit copies the top match: type a few letters, press Enter.
+// The search field then rests at once (see searchRestAfter): the person
+// has what they came for, and typing still reaches it.
 func (s *accountsScreen) onSearchSubmit(string) {
 	if len(s.shown) > 0 {
 		s.copyCode(s.shown[0].ID)
+		if c := s.session.w.win.Canvas(); c.Focused() == s.search {
+			c.Unfocus()
+		}
 	}
 }
 

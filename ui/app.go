@@ -27,6 +27,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -63,8 +64,11 @@ func Run(vaultPath string) error {
 		vaultPath = p
 	}
 	introducePortal()
+	prof := startProfile()
+	defer prof.stop()
 	fa := fyneapp.NewWithID(AppID)
 	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vault.Options{}, time.Now)
+	a.agent.runtimeDir = os.Getenv("XDG_RUNTIME_DIR")
 	a.installTray()
 	fa.Lifecycle().SetOnStarted(func() { trace("started") })
 	a.start()
@@ -83,6 +87,10 @@ type app struct {
 	clip   *clipGuard
 
 	session *session // nil while locked
+
+	// agent answers scripts while unlocked (agent.go); it lives with the
+	// app, since its switch and runtime folder outlive a session.
+	agent agentState
 
 	// startTick starts the ticker; tests replace it with a no-op and call
 	// tick themselves.
@@ -103,6 +111,7 @@ func newApp(fa fyne.App, w fyne.Window, path string, o vault.Options, now func()
 		startTick:       startTicker,
 		statusAfterSave: true,
 	}
+	a.agent.prefs = fa.Preferences()
 	a.applyTheme(parseThemeChoice(fa.Preferences().StringWithFallback(prefTheme, themeSystem.String())))
 	w.SetIcon(iconResource())
 	w.SetMaster()
@@ -141,6 +150,7 @@ func (a *app) opening() opening {
 func (a *app) showUnlock() {
 	a.w.win.SetTitle("Latchkey")
 	s := newUnlockScreen(a.opening(), a.unlocked, a.showRecover)
+	s.startTick = a.startTick
 	a.setContent(s.content())
 	s.focus()
 }
@@ -245,6 +255,11 @@ func (a *app) unlocked(v *vault.Vault) {
 	// through s.onEnd.
 	trace("list shown")
 	s.catchUpBackups()
+	// Registered last so it stops first: no script reads the vault once
+	// the session begins to end.
+	s.agent = &a.agent
+	a.agent.start(s)
+	s.onEnd(a.agent.stop)
 }
 
 // showList puts the account list back in the window.

@@ -56,6 +56,7 @@ func (s *session) catchUpBackups() {
 		if err != nil && st.Err == nil {
 			st.Err = err
 		}
+		settleMemory()
 		fyne.Do(func() { s.showBackupStatus(v, st) })
 	})
 }
@@ -64,6 +65,7 @@ func (s *session) catchUpBackups() {
 // automatic backup were written: read the status there, show it on the UI
 // goroutine.
 func (s *session) backupSaved(v *vault.Vault) {
+	settleMemory()
 	st, err := v.LastBackup()
 	if err != nil {
 		return // closed meanwhile

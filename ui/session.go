@@ -46,6 +46,8 @@ type session struct {
 	showList func()
 	lock     func()
 
+	agent *agentState // the app's: Settings turns it on and off (agent.go)
+
 	stops []func() // run by end, last registered first
 }
 

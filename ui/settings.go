@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -36,6 +37,7 @@ type settingsForm struct {
 	sort       *widget.Select
 	backupDir  *formEntry
 	backupKeep *formEntry
+	agent      *widget.Check
 }
 
 func newSettingsForm(ss *session, theme themeChoice, onTheme func(themeChoice)) *settingsForm {
@@ -55,6 +57,8 @@ func newSettingsForm(ss *session, theme themeChoice, onTheme func(themeChoice)) 
 	f.backupKeep = newFormEntry()
 	f.backupKeep.SetText(strconv.Itoa(s.BackupKeep))
 	f.backupKeep.Validator = validKeep
+	f.agent = widget.NewCheck("Give codes to “latchkey code” while unlocked", nil)
+	f.agent.SetChecked(ss.agent.on())
 	return f
 }
 
@@ -75,6 +79,13 @@ func (f *settingsForm) show() {
 		widget.NewFormItem("Sort accounts", f.sort),
 		widget.NewFormItem("Backup folder", container.NewBorder(nil, nil, nil, browse, f.backupDir)),
 		widget.NewFormItem("Backups to keep", f.backupKeep),
+		widget.NewFormItem("Scripts", f.agent),
+	}
+	if note := f.session.agent.note(); note != "" {
+		l := widget.NewLabel(safetext.Message(note))
+		l.Wrapping = fyne.TextWrapWord
+		l.SizeName = theme.SizeNameCaptionText
+		items = append(items, widget.NewFormItem("", l))
 	}
 	if st := f.session.backups; st.known {
 		text, warn := backupLine(st.status, f.session.w.now())
@@ -129,6 +140,9 @@ func (f *settingsForm) onDone(save bool) {
 		return
 	}
 	ss.save()
+	if f.agent.Checked != ss.agent.on() {
+		ss.agent.setOn(ss, f.agent.Checked)
+	}
 	if c, ok := themeLabels.of(f.themes.Selected); ok {
 		f.onTheme(c)
 	}

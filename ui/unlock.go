@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -22,17 +23,32 @@ type opening struct {
 	show   func(fyne.CanvasObject)
 }
 
+// passwordRestAfter is when an untouched password field gives up the
+// focus: its blinking cursor redraws the window many times a second, which
+// made the locked window the costliest idle state. Typing still goes to
+// it (see onTypedRune).
+const passwordRestAfter = 10 * time.Second
+
 // unlockScreen asks for the password and opens the vault.
 type unlockScreen struct {
 	opening
 	onOpened  func(*vault.Vault)
 	onRecover func()
+	// startTick starts the ticker that rests the password field (the
+	// app's; tests call the tick themselves).
+	startTick func(f func()) *ticker
 
 	password *widget.Entry
 	unlock   *widget.Button
 	recover  *widget.Button
 	working  *workIndicator
 	problem  *widget.Label
+
+	root      fyne.CanvasObject // the content, to tell whether it still shows
+	ticker    *ticker           // rests the password field; runs while shown
+	lastKey   time.Time         // typing in the password field
+	focusedAt time.Time         // when it last got the focus
+	focused   bool
 }
 
 func newUnlockScreen(o opening, onOpened func(*vault.Vault), onRecover func()) *unlockScreen {
@@ -40,6 +56,7 @@ func newUnlockScreen(o opening, onOpened func(*vault.Vault), onRecover func()) *
 	s.password = widget.NewPasswordEntry()
 	s.password.SetPlaceHolder("Password")
 	s.password.OnSubmitted = s.onSubmit
+	s.password.OnChanged = func(string) { s.lastKey = s.w.now() }
 	s.unlock = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), s.onUnlock)
 	s.unlock.Importance = widget.HighImportance
 	s.recover = widget.NewButton("Use a backup code", s.onRecoverTapped)
@@ -51,7 +68,7 @@ func newUnlockScreen(o opening, onOpened func(*vault.Vault), onRecover func()) *
 }
 
 func (s *unlockScreen) content() fyne.CanvasObject {
-	return centredForm(
+	s.root = centredForm(
 		heading("Unlock Latchkey"),
 		caption(s.path),
 		s.password,
@@ -60,9 +77,66 @@ func (s *unlockScreen) content() fyne.CanvasObject {
 		s.unlock,
 		s.recover,
 	)
+	return s.root
 }
 
-func (s *unlockScreen) focus() { s.w.focus(s.password) }
+// focus gives the password field the keyboard, and keys typed while it
+// rests.
+func (s *unlockScreen) focus() {
+	s.w.setStrayKeys(s.onTypedRune, s.onTypedKey)
+	s.w.focus(s.password)
+	if s.ticker == nil && s.startTick != nil {
+		s.ticker = s.startTick(s.tick)
+	}
+}
+
+func (s *unlockScreen) showing() bool { return s.root != nil && s.w.win.Content() == s.root }
+
+// onTypedRune takes keys typed while nothing has the focus to the
+// password field.
+func (s *unlockScreen) onTypedRune(r rune) {
+	if !s.showing() || s.password.Disabled() {
+		return
+	}
+	s.focus()
+	s.password.TypedRune(r)
+}
+
+func (s *unlockScreen) onTypedKey(k *fyne.KeyEvent) {
+	if !s.showing() || s.password.Disabled() {
+		return
+	}
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyBackspace:
+		s.focus()
+		s.password.TypedKey(k)
+	}
+}
+
+// tick runs once a second while the screen shows: the password field rests
+// once it has had the focus for a while without typing.
+func (s *unlockScreen) tick() {
+	if !s.showing() {
+		s.stopTicking()
+		return
+	}
+	now := s.w.now()
+	c := s.w.win.Canvas()
+	focused := c.Focused() == s.password
+	if focused && !s.focused {
+		s.focusedAt = now
+	}
+	s.focused = focused
+	if focused && now.Sub(s.focusedAt) >= passwordRestAfter && now.Sub(s.lastKey) >= passwordRestAfter {
+		c.Unfocus()
+		s.focused = false
+	}
+}
+
+func (s *unlockScreen) stopTicking() {
+	s.ticker.stop()
+	s.ticker = nil
+}
 
 func (s *unlockScreen) onSubmit(string) { s.onUnlock() }
 
@@ -91,6 +165,8 @@ func (s *unlockScreen) opened(v *vault.Vault, err error) {
 		return
 	}
 	s.password.SetText("")
+	s.stopTicking()
+	s.w.setStrayKeys(nil, nil)
 	s.onOpened(v)
 }
 
@@ -101,7 +177,11 @@ func unlockProblem(err error) string {
 	return "Could not open the vault: " + advice(err)
 }
 
-func (s *unlockScreen) onRecoverTapped() { s.onRecover() }
+func (s *unlockScreen) onRecoverTapped() {
+	s.stopTicking()
+	s.w.setStrayKeys(nil, nil)
+	s.onRecover()
+}
 
 // busy shows that the key derivation is running and blocks a second try.
 func (s *unlockScreen) busy(on bool) {

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -353,3 +354,27 @@ func showWorking(on bool, bar *workIndicator, problem *widget.Label, controls ..
 // releaseKDFMemory hands the key derivation's memory (Argon2 uses hundreds
 // of MiB) back to the system now rather than minutes later.
 func releaseKDFMemory() { debug.FreeOSMemory() }
+
+var freeOSMemory = debug.FreeOSMemory // tests count the calls
+
+// settleAfter is how long after a burst of work (a save, a backup) its
+// memory goes back to the system: the runtime would keep it for minutes,
+// and the idle window is what people measure.
+const settleAfter = 2 * time.Second
+
+var settling struct {
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+// settleMemory hands memory back once, settleAfter after the last of a
+// run of calls. Safe from any goroutine.
+func settleMemory() {
+	settling.mu.Lock()
+	defer settling.mu.Unlock()
+	if settling.timer == nil {
+		settling.timer = time.AfterFunc(settleAfter, func() { freeOSMemory() })
+		return
+	}
+	settling.timer.Reset(settleAfter)
+}
