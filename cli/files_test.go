@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -107,9 +106,7 @@ func TestOutReplacesOnlyWhenForced(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	mkfifo(t, fifo)
 	for _, out := range []string{link, fifo, dir} {
 		for _, args := range [][]string{
 			{"export", "--format", "aegis", "--out", out, "--force"},
@@ -182,9 +179,7 @@ func TestVaultThatIsNoFile(t *testing.T) {
 	dir := t.TempDir()
 	pw := writeFile(t, dir, "pw", "correct horse\n")
 	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	mkfifo(t, fifo)
 	urandomLock := vault.Exists("/dev/urandom.lock")
 	for _, p := range []string{fifo, "/dev/urandom", dir} {
 		env := map[string]string{"LATCHKEY_VAULT": p, "LATCHKEY_PASSWORD_FILE": pw}

@@ -16,7 +16,7 @@ URI='otpauth://totp/x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'
 WANT_CODE=287082
 
 echo "== the core for darwin/arm64 and windows/amd64, without cgo" >&2
-core=(./otp/... ./vault/... ./qrimport/... ./interop/... ./kit/... ./cli/... ./internal/...)
+core=(./otp/... ./vault/... ./qrimport/... ./interop/... ./kit/... ./core/... ./agent/... ./cli/... ./internal/...)
 for target in darwin/arm64 windows/amd64; do
   GOOS=${target%/*} GOARCH=${target#*/} CGO_ENABLED=0 go build "${core[@]}"
   GOOS=${target%/*} GOARCH=${target#*/} CGO_ENABLED=0 go vet "${core[@]}"

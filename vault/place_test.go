@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -61,7 +60,7 @@ func TestSymlinkedVault(t *testing.T) {
 func TestVaultMustBeRegularFile(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
-	must(t, syscall.Mkfifo(fifo, 0o600))
+	mkfifo(t, fifo)
 	folder := filepath.Join(dir, "folder")
 	must(t, os.Mkdir(folder, 0o700))
 	_, code := newBackupCode() // well-formed, so the file is reached

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 )
 
@@ -34,7 +33,7 @@ func TestWriteFileRefuses(t *testing.T) {
 	vaultLink := filepath.Join(dir, "vault-link")
 	must(t, os.Symlink(path, vaultLink))
 	fifo := filepath.Join(dir, "fifo")
-	must(t, syscall.Mkfifo(fifo, 0o600))
+	mkfifo(t, fifo)
 
 	for _, tc := range []struct {
 		what, path string
