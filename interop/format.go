@@ -2,9 +2,12 @@ package interop
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -103,7 +106,7 @@ func Detect(data []byte) (Format, bool, error) {
 	}
 	if !utf8.Valid(data) {
 		switch {
-		case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		case utf16Text(data):
 			return Unknown, false, fmt.Errorf("interop: %w: UTF-16 text (save it as UTF-8 and import it again)", ErrUnknownFormat)
 		case latin1Text(data):
 			return Unknown, false, fmt.Errorf("interop: %w: text that is not UTF-8 (save it as UTF-8 and import it again)", ErrUnknownFormat)
@@ -137,6 +140,44 @@ const andOTPMinSize = 4 + 12 + 12 + 16
 // matches; one of the old layout (2018 and before) is random bytes, which
 // match with a chance below (221/256)^n: 4e-7 for a 100-byte backup, 2e-13
 // for 200 bytes.
+// utf16Text reports whether data is UTF-16 text with a byte order mark:
+// even in length, every unit a printable character or white space,
+// surrogates only in pairs, and some white space or mostly ASCII. A BOM alone is not enough: an andOTP backup of
+// the old layout is random bytes, which start with one 1 time in 32768.
+func utf16Text(data []byte) bool {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		order = binary.BigEndian
+	default:
+		return false
+	}
+	if len(data)%2 != 0 {
+		return false
+	}
+	units := make([]uint16, 0, len(data)/2-1)
+	for i := 2; i < len(data); i += 2 {
+		units = append(units, order.Uint16(data[i:]))
+	}
+	// Random units are mostly printable too (most of the plane is), but
+	// text has white space or is mostly ASCII; random bytes have neither.
+	spaces, ascii := 0, 0
+	for _, r := range utf16.Decode(units) {
+		switch {
+		case r == utf8.RuneError || !unicode.IsPrint(r) && !unicode.IsSpace(r):
+			return false
+		case unicode.IsSpace(r):
+			spaces++
+		}
+		if r < utf8.RuneSelf {
+			ascii++
+		}
+	}
+	return spaces > 0 || ascii*10 >= len(units)*9
+}
+
 func latin1Text(data []byte) bool {
 	ascii := 0
 	for _, c := range data {

@@ -59,6 +59,12 @@ func TestEightBitTextIsNotAndOTP(t *testing.T) {
 	}
 	for i := range 2000 {
 		data := random(andOTPMinSize + i%200)
+		if i%2 == 0 {
+			data[0], data[1] = 0xff, 0xfe // a byte order mark by chance is no text
+		}
+		if foreignFile(data) != "" {
+			continue // starts with gzip's or an image's magic, 1 in 65536: named as that
+		}
 		if f, _, err := Detect(data); f != AndOTPEncrypted {
 			t.Fatalf("%d random bytes: got %v, %v; want andOTP (encrypted)", len(data), f, err)
 		}
