@@ -32,6 +32,14 @@ LDFLAGS="-s -w"
 ICON_SIZES="16 22 24 32 48 64 128 256 512"
 
 root=$PWD
+# stage NAME: says what starts, and how long the last stage took.
+last=$(date +%s)
+stage() {
+  local now
+  now=$(date +%s)
+  echo "== $1 (last step: $((now - last)) s)" >&2
+  last=$now
+}
 work=$(mktemp -d)
 syso=rsrc_windows_amd64.syso
 trap 'rm -rf "$work" "$syso"' EXIT
@@ -42,24 +50,30 @@ rm -f dist/latchkey_*_amd64.deb dist/latchkey-*-linux-amd64.tar.xz dist/latchkey
 newest=$(sed -n 's/.*<release version="\([^"]*\)".*/\1/p' "packaging/linux/$ID.metainfo.xml" | sed -n 1p)
 [ "$newest" = "$VERSION" ] || { echo "package.sh: packaging/linux/$ID.metainfo.xml's newest release is \"$newest\"; add a <release> for $VERSION" >&2; exit 1; }
 
-echo "== linux/amd64 binary" >&2
+stage "linux/amd64 binary"
 go build -ldflags "$LDFLAGS" -o "$work/latchkey" .
 got=$("$work/latchkey" --version)
 [ "$got" = "latchkey $VERSION" ] || { echo "package.sh: the binary says \"$got\", FyneApp.toml says $VERSION" >&2; exit 1; }
+
+# The icon in each size the hicolor theme has folders for.
+for s in $ICON_SIZES; do
+  mkdir -p "$work/icons/${s}x${s}/apps"
+  convert assets/icon.png -resize "${s}x${s}" -strip -define png:exclude-chunks=date,time \
+    "$work/icons/${s}x${s}/apps/$ID.png"
+done
 
 # stage_share PREFIX_DIR: the desktop entry, the metainfo and the icons.
 stage_share() {
   local share="$1/share"
   install -Dm644 "packaging/linux/$ID.desktop" "$share/applications/$ID.desktop"
   install -Dm644 "packaging/linux/$ID.metainfo.xml" "$share/metainfo/$ID.metainfo.xml"
-  for s in $ICON_SIZES; do
-    mkdir -p "$share/icons/hicolor/${s}x${s}/apps"
-    convert assets/icon.png -resize "${s}x${s}" -strip -define png:exclude-chunks=date,time \
-      "$share/icons/hicolor/${s}x${s}/apps/$ID.png"
-  done
+  mkdir -p "$share/icons"
+  cp -r "$work/icons" "$share/icons/hicolor"
+  # Readable by all whatever the umask; executable where it was.
+  chmod -R u+rw,go=rX "$1"
 }
 
-echo "== $ID $VERSION: .deb" >&2
+stage "$ID $VERSION: .deb"
 # dpkg-shlibdeps wants a source tree: debian/control and the package's
 # files in debian/PACKAGE.
 deb="$work/src/debian/latchkey"
@@ -106,21 +120,21 @@ EOF
 find "$deb" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 dpkg-deb --root-owner-group -Zxz --build "$deb" "dist/latchkey_${VERSION}_amd64.deb" >/dev/null
 
-echo "== .tar.xz" >&2
+stage ".tar.xz"
 top="latchkey-$VERSION"
 tree="$work/tar/$top"
 install -Dm755 "$work/latchkey" "$tree/usr/local/bin/latchkey"
 stage_share "$tree/usr/local"
 install -m644 packaging/linux/Makefile "$tree/Makefile"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
-  -C "$work/tar" -cf - "$top" | xz -T1 -6 > "dist/latchkey-$VERSION-linux-amd64.tar.xz"
+  -C "$work/tar" -cf - "$top" | xz -T0 -6 > "dist/latchkey-$VERSION-linux-amd64.tar.xz"
 
-echo "== windows/amd64" >&2
+stage "windows/amd64: resources, latchkey.exe, latchkey.com"
 # The icon, the version and a manifest (DPI awareness) go into the .exe as
 # a resource object that go build links for windows/amd64 only.
 go run github.com/tc-hib/go-winres@v0.3.3 simply --arch amd64 --out rsrc --manifest gui \
   --icon assets/icon.png --product-name Latchkey --file-description "Latchkey two-factor authenticator" \
-  --product-version "$VERSION" --file-version "$VERSION" --original-filename latchkey.exe
+  --product-version "$VERSION" --file-version "$VERSION"
 export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
 win="$work/win"
 mkdir -p "$win"
@@ -134,4 +148,5 @@ rm -f "$syso"
 touch -d "@$SOURCE_DATE_EPOCH" "$win"/*
 (cd "$win" && zip -q -X -9 "$root/dist/latchkey-$VERSION-windows-amd64.zip" latchkey.exe latchkey.com)
 
+stage "done"
 ls -l dist/ >&2

@@ -19,7 +19,7 @@ fi
 if [ "${1:-}" = test ] || [ "${1:-}" = package ]; then
   # package.sh: the Windows build (MinGW), icons, the .deb's dependencies
   # and the checks of its desktop entry and AppStream metainfo.
-  for p in gcc-mingw-w64-x86-64 imagemagick desktop-file-utils appstream dpkg-dev xz-utils zip; do want "$p"; done
+  for p in gcc-mingw-w64-x86-64 imagemagick desktop-file-utils appstream dpkg-dev make xz-utils zip unzip; do want "$p"; done
 fi
 if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then want golang-go; fi
 
