@@ -60,7 +60,9 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	dataKey := slices.Clone(v.dataKey)
 	// Without the earlier keys: a backup's own password must not open the
 	// vault's older backups.
-	pt, err := encodePayload(v.accounts, v.settings, nil)
+	rep := v.replica()
+	pt, err := encodeReplica(rep, false, false)
+	rep.wipe()
 	var slots []slot
 	for i, s := range v.slots {
 		switch {
@@ -334,6 +336,9 @@ func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Accoun
 	for _, a := range v.accounts {
 		ids[a.ID] = true
 	}
+	for id := range v.dead {
+		ids[id] = true // a removed account's id stays its own
+	}
 	next := slices.Clone(v.accounts)
 	for _, d := range plan {
 		a := d.incoming
@@ -363,6 +368,15 @@ func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Accoun
 			return MergeReport{}, err
 		}
 		next = append(next, a)
+	}
+	// Stamped only once all is valid: a replaced account's changed fields
+	// are writes, an added one is new in every field.
+	for i := range next {
+		if i >= len(v.accounts) {
+			v.meta[next[i].ID] = v.newMeta(next[i])
+		} else if targeted[next[i].ID] {
+			v.stampChanges(v.accounts[i], &next[i])
+		}
 	}
 	for _, d := range plan {
 		if d.target != "" {
@@ -460,10 +474,11 @@ func restoreWithBackupCode(backupPath, code, newPath string, newPassword []byte,
 	if err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
-	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: used}
+	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1}
 	if err := v.load(c, dataKey); err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
+	v.usedCodeSlot = used
 	newKey := newDataKey()
 	ps, kek, err := newPasswordSlotKey(newPassword, newKey, o.kdfParams())
 	if err != nil {

@@ -25,10 +25,14 @@ type options struct {
 	// so a test can decide whether an upgrade is due.
 	unlockTime func(measured time.Duration) time.Duration
 	now        func() time.Time
+	// stateDir keeps this computer's own copy of each vault it saves and
+	// its device id (localstate.go); "" keeps none.
+	stateDir string
 }
 
 func defaultOptions() options {
-	return options{fs: osFS{}, limits: strictLimits, unlockTarget: DefaultUnlockTime, now: time.Now}
+	dir, _ := DefaultStateDir() // none found: no copy kept, the vault works on
+	return options{fs: osFS{}, limits: strictLimits, unlockTarget: DefaultUnlockTime, now: time.Now, stateDir: dir}
 }
 
 func (o options) kdfParams() Params {
@@ -72,8 +76,11 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 		return nil, nil, fmt.Errorf("vault: %s: %w", path, ErrExists)
 	}
 	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
+	v.initClock()
 	v.dataKey = newDataKey()
 	v.pinKey()
+	born := v.clock.tick()
+	v.keyMade, v.pwAt, v.codesAt = born, born, born
 	ps, kek, err := newPasswordSlotKey(password, v.dataKey, o.kdfParams())
 	if err != nil {
 		clear(kek)
@@ -144,6 +151,7 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	}
 	v.passwordKEK = kek
 	v.sweepTemps()
+	v.mergeLocal()
 	if o.unlockTime != nil {
 		elapsed = o.unlockTime(elapsed)
 	}
@@ -155,9 +163,13 @@ func open(path string, password []byte, o options) (*Vault, error) {
 				clear(v.passwordKEK)
 				v.passwordKEK = nk
 				v.dirty = true
-				v.Save() // best effort: on failure the upgrade waits for the next Save
 			}
 		}
+	}
+	if v.dirty {
+		// An upgrade of the parameters or changes of this computer the
+		// file lacked: best effort, on failure they wait for the next Save.
+		v.Save()
 	}
 	return v, nil
 }
@@ -258,6 +270,7 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 	v.sweepTemps()
 	v.usedCodeSlot = i
 	v.needsPassword = true
+	v.mergeLocal()
 	return v, nil
 }
 
@@ -306,18 +319,15 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 	}
 	unlockPT := lockMemory(pt)
 	defer func() { clear(pt); unlockPT() }()
-	accounts, settings, earlier, err := decodePayload(pt, c.version)
+	r, err := decodeReplica(pt, c.version, dataKey)
 	if err != nil {
 		clear(dataKey)
 		return err
 	}
-	v.dataKey = dataKey
-	v.pinKey()
-	v.earlierKeys = earlier
-	v.slots = c.slots
-	v.accounts = accounts
-	v.settings = settings
-	v.seq, _ = c.seq()
+	r.slots = c.slots
+	r.seq, _ = c.seq()
+	v.initClock()
+	v.adopt(r)
 	return nil
 }
 
@@ -347,11 +357,38 @@ func (v *Vault) save(checkDisk bool) error {
 	if v.needsPassword {
 		return ErrNeedsPassword
 	}
+	for attempt := 1; ; attempt++ {
+		err := v.saveOnce(checkDisk)
+		if errors.Is(err, errDiskMoved) && attempt < 3 {
+			continue // replaced again while this save was written: merge that too
+		}
+		return err
+	}
+}
+
+// errDiskMoved: the vault file changed between the merge and the rename.
+var errDiskMoved = errors.New("vault: the file changed while it was being saved")
+
+// saveOnce merges the file on disk when it changed (checkDisk), then
+// writes. The file on disk is replaced only if it is still what was
+// merged.
+func (v *Vault) saveOnce(checkDisk bool) error {
+	if checkDisk {
+		// Never refuse because another computer saved meanwhile: what is
+		// there is merged, and the merge is saved. Only a file none of the
+		// vault's keys opens (another vault) is refused.
+		if _, err := v.mergeDisk(); err != nil {
+			return err
+		}
+	}
 	slots := slices.Clone(v.slots)
 	if v.usedCodeSlot >= 0 {
 		slots = slices.Delete(slots, v.usedCodeSlot, v.usedCodeSlot+1)
 	}
-	pt, err := encodePayload(v.accounts, v.settings, v.earlierKeys)
+	r := v.replica()
+	r.collect(v.now())
+	pt, err := encodeReplica(r, true, true)
+	r.wipe()
 	if err != nil {
 		return err
 	}
@@ -362,19 +399,21 @@ func (v *Vault) save(checkDisk bool) error {
 	if err != nil {
 		return err
 	}
-	if checkDisk {
-		cur, err := v.fs.ReadFile(v.path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			// Deleted behind our back: writing it again loses nothing.
-		case err != nil:
-			return fmt.Errorf("vault: checking %s before saving: %w", v.path, err)
-		case sha256.Sum256(cur) != v.diskSum:
-			return fmt.Errorf("vault: %s: %w", v.path, ErrChangedOnDisk)
-		}
-	}
 	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
-	replaced, err := writeAtomic(v.fs, v.path, data, verify)
+	place := func(tmp, path string) error {
+		if checkDisk {
+			cur, err := v.fs.ReadFile(path)
+			switch {
+			case err == nil && sha256.Sum256(cur) != v.diskSum:
+				return errDiskMoved
+			case err != nil && !errors.Is(err, fs.ErrNotExist):
+				return fmt.Errorf("vault: checking %s before replacing it: %w", path, err)
+			}
+		}
+		return renameOver(v.fs)(tmp, path)
+	}
+	var replaced bool
+	err = writeAtomicSteps(v.fs, v.path, data, verify, place, &replaced)
 	if replaced {
 		// The new file is in place (perhaps not yet durable): it is what a
 		// later save must find on disk.
@@ -386,10 +425,8 @@ func (v *Vault) save(checkDisk bool) error {
 	if err != nil {
 		return err
 	}
-	v.diskSum = sha256.Sum256(data)
-	v.slots = slots
-	v.usedCodeSlot = -1
 	v.dirty = false
+	v.writeLocal(data)
 	v.backupErr = v.backup(data)
 	if v.backupErr != nil {
 		return fmt.Errorf("%w: %w", ErrBackupFailed, v.backupErr)
@@ -509,6 +546,10 @@ func (v *Vault) Close() error {
 		v.accounts[i].wipe()
 	}
 	v.accounts = nil
+	for _, d := range v.dead {
+		d.a.wipe()
+	}
+	v.dead = nil
 	err := unlockFile(v.lock)
 	v.lock = nil
 	return err

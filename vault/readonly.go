@@ -50,6 +50,9 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	if err := v.load(c, dataKey); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	// What this computer saved and a sync tool replaced is shown too
+	// (in memory: a read-only vault writes nothing).
+	v.mergeLocal()
 	return v, nil
 }
 
