@@ -760,7 +760,9 @@ func (v *Vault) BackupNow() (BackupStatus, error) {
 	case err != nil:
 		err = fmt.Errorf("vault: reading %s to back it up: %w", v.path, err)
 	case sha256.Sum256(data) != v.diskSum:
-		err = fmt.Errorf("vault: %s: %w", v.path, ErrChangedOnDisk)
+		// Another computer saved: merge, and the save backs it up.
+		v.dirty = true
+		err = v.save(true)
 	default:
 		v.backupErr = v.backup(data)
 		err = v.backupErr

@@ -334,9 +334,12 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 // Save writes the vault atomically and durably, verifies what it wrote, and
 // then writes a verified rotating backup (unless Settings.BackupKeep < 0).
 // It never runs the password KDF. On failure the file on disk is untouched
-// and the changes stay in memory (Dirty stays true). It refuses to replace a
-// file that changed on disk since it was read (ErrChangedOnDisk). If only the
-// backup fails, the vault is saved and the error wraps ErrBackupFailed.
+// and the changes stay in memory (Dirty stays true). A file that changed on
+// disk since it was read (another computer's save, brought by a sync tool)
+// is merged first and the merge saved; one that cannot be merged (another
+// vault, a damaged file) is left as it is (ErrChangedOnDisk). After a save,
+// this computer's own copy is written (LocalCopy). If only the backup
+// fails, the vault is saved and the error wraps ErrBackupFailed.
 // With nothing to save (Dirty is false) it does nothing.
 func (v *Vault) Save() error {
 	v.mu.Lock()
