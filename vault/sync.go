@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -237,7 +238,10 @@ func (v *Vault) MergeCopy(data []byte) (Changes, error) {
 // MergeCopyWithPassword is MergeCopy for a copy that none of the vault's
 // keys opens: made after a password change or new backup codes on another
 // computer. password (the copy's) opens it with one KDF run, capped as
-// for any vault. Errors as MergeCopy, and ErrWrongPassword, ErrHostileParams.
+// for any vault; it is merged only when it is this vault: it holds one of
+// this vault's data keys as an earlier key, or this vault holds its key
+// (else ErrUnknownKey: another vault with the same password). Errors as
+// MergeCopy, and ErrWrongPassword, ErrHostileParams.
 func (v *Vault) MergeCopyWithPassword(data, password []byte) (Changes, error) {
 	v.mu.Lock()
 	if err := v.writableOrReadOnly(); err != nil {
@@ -266,7 +270,24 @@ func (v *Vault) MergeCopyWithPassword(data, password []byte) (Changes, error) {
 	if err := v.writableOrReadOnly(); err != nil {
 		return Changes{}, err
 	}
+	// The same password opens many vaults: only a copy whose key lineage
+	// meets this vault's (one holds a data key the other had) is this
+	// vault. Two vaults never share a random data key.
+	if !sharesKey(r.keys(), v.keys()) {
+		return Changes{}, fmt.Errorf("vault: the password opens it, but it shares no key with this vault: %w", ErrUnknownKey)
+	}
 	return v.mergeIn(r)
+}
+
+func sharesKey(a, b [][]byte) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if subtle.ConstantTimeCompare(x, y) == 1 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Covers reports whether the vault as it is in memory already holds
@@ -452,4 +473,49 @@ func (s *slot) identity() []byte {
 		b = append(b, s.codePub[:]...)
 	}
 	return b
+}
+
+// SavedCovers reports whether the vault file as saved on disk holds
+// everything the copy does: it opens with the vault's keys, and merging
+// the copy into it would change nothing. It is the check before a merged
+// conflict copy is deleted: only what the saved file holds may go.
+func (v *Vault) SavedCovers(data []byte) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.closed {
+		return false
+	}
+	saved, err := v.fs.ReadFile(v.path)
+	if err != nil || sha256.Sum256(saved) != v.diskSum {
+		return false
+	}
+	keys := v.keys()
+	onDisk, err := openCopy(saved, v.opts.limits, keys)
+	if err != nil {
+		return false
+	}
+	defer onDisk.wipe()
+	r, err := openCopy(data, v.opts.limits, keys)
+	if err != nil {
+		return false
+	}
+	defer r.wipe()
+	merged, err := mergeReplicas(onDisk, r)
+	if err != nil {
+		return false
+	}
+	defer merged.wipe()
+	// What a save drops by age (tombstones older than Retention) does not
+	// make the copy hold more.
+	now := v.now()
+	merged.collect(now)
+	onDisk.collect(now)
+	return equalReplicas(onDisk, merged)
+}
+
+// ReadCopy reads a file that may be a copy of a vault: a regular file of
+// at most MaxFileSize bytes (checked before anything is read or
+// allocated; a FIFO is never opened), through a limit.
+func ReadCopy(path string) ([]byte, error) {
+	return osFS{}.ReadFile(path)
 }

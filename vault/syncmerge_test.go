@@ -327,3 +327,18 @@ func TestOrderMerges(t *testing.T) {
 		}
 	}
 }
+
+// Another vault with the same password opens with it, but is not this
+// vault: it shares no data key, and is refused.
+func TestPasswordOpensAnotherVaultNotMerged(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	other, otherPath, _ := newTestVault(t)
+	mustAdd(t, other, Account{Key: rfcKey()})
+	mustSave(t, other)
+	other.Close()
+	_, err := v.MergeCopyWithPassword(mustRead(t, otherPath), testPassword)
+	wantErr(t, "another vault with the same password", err, ErrUnknownKey)
+	if len(v.Accounts()) != 0 || v.Dirty() {
+		t.Error("the refused merge changed the vault")
+	}
+}
