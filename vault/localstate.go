@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Each computer keeps its own copy of its last save of each vault, outside
@@ -186,4 +187,68 @@ func (v *Vault) mergeLocal() {
 		return
 	}
 	v.localMerged = ch
+}
+
+// unlockLocal opens this computer's own copy with password, when the
+// vault file does not open with it: the password was changed here and a
+// sync tool then put an older copy in the vault's place. Only a copy that
+// the vault file belongs to (the file opens with one of the copy's keys)
+// is used; another vault at the path is never replaced by it. Called on a
+// vault read but not loaded, holding the lock.
+func (v *Vault) unlockLocal(password []byte) (lc *container, key, kek []byte, elapsed time.Duration, ok bool) {
+	p := v.opts.localPath(v.path)
+	if p == "" {
+		return nil, nil, nil, 0, false
+	}
+	b, err := v.fs.ReadFile(p)
+	if err != nil {
+		return nil, nil, nil, 0, false
+	}
+	lc, err = parseContainer(b, v.opts.limits)
+	if err != nil {
+		return nil, nil, nil, 0, false
+	}
+	file, err := v.fs.ReadFile(v.path)
+	if err != nil || sha256.Sum256(file) != v.diskSum || sha256.Sum256(b) == v.diskSum {
+		return nil, nil, nil, 0, false
+	}
+	key, kek, _, elapsed, err = lc.unlockPassword(password)
+	if err != nil {
+		return nil, nil, nil, 0, false
+	}
+	lr, err := openCopy(b, v.opts.limits, [][]byte{key})
+	if err == nil {
+		var fr *replica
+		fr, err = openCopy(file, v.opts.limits, lr.keys())
+		fr.wipe()
+		lr.wipe()
+	}
+	if err != nil {
+		clear(key)
+		clear(kek)
+		return nil, nil, nil, 0, false
+	}
+	return lc, key, kek, elapsed, true
+}
+
+// mergeFileIntoLocal merges the vault file into the vault loaded from this
+// computer's own copy (unlockLocal), which the next save writes.
+func (v *Vault) mergeFileIntoLocal() error {
+	file, err := v.fs.ReadFile(v.path)
+	if err != nil {
+		return err
+	}
+	fr, err := openCopy(file, v.opts.limits, v.keys())
+	if err != nil {
+		return err
+	}
+	defer fr.wipe()
+	if _, err := v.mergeIn(fr); err != nil {
+		return err
+	}
+	cur := v.replica()
+	defer cur.wipe()
+	v.localMerged = diffReplicas(fr, cur)
+	v.dirty = true
+	return nil
 }

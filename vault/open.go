@@ -139,24 +139,38 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	dataKey, kek, i, elapsed, err := c.unlockPassword(password)
+	dataKey, kek, _, elapsed, err := c.unlockPassword(password)
+	base := c
+	if errors.Is(err, ErrWrongPassword) {
+		// Perhaps a password set on this computer, whose save a sync tool
+		// replaced with an older copy under the password before: this
+		// computer's own copy opens with it.
+		if lc, k, kk, el, ok := v.unlockLocal(password); ok {
+			base, dataKey, kek, elapsed, err = lc, k, kk, el, nil
+		}
+	}
 	if err != nil {
 		v.Close()
 		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
-	if err := v.load(c, dataKey); err != nil {
+	if err := v.load(base, dataKey); err != nil {
 		clear(kek)
 		v.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.passwordKEK = kek
 	v.sweepTemps()
-	v.mergeLocal()
+	if base == c {
+		v.mergeLocal()
+	} else if err := v.mergeFileIntoLocal(); err != nil {
+		v.Close()
+		return nil, fmt.Errorf("vault: %s: %w", path, err)
+	}
 	if o.unlockTime != nil {
 		elapsed = o.unlockTime(elapsed)
 	}
-	if o.unlockTarget > 0 {
-		p := c.slots[i].params
+	if i := slices.IndexFunc(v.slots, func(s slot) bool { return s.kind == passwordSlot }); o.unlockTarget > 0 && i >= 0 && v.passwordKEK != nil {
+		p := v.slots[i].params
 		if better := scale(p, elapsed, o.unlockTarget); p.weaker(better) {
 			if ns, nk, err := newPasswordSlotKey(password, v.dataKey, better); err == nil {
 				v.slots[i] = ns
