@@ -583,6 +583,7 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 	}
 	st := BackupStatus{Dir: v.backupDir(), Enabled: v.settings.BackupKeep >= 0, Err: v.backupErr}
 	dataKey, diskSum, path, fsys, lim, seq := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits, v.seq
+	device := v.Device()
 	held := make(map[string]time.Time, len(v.accounts)) // id: last modified
 	for _, a := range v.accounts {
 		held[a.ID] = a.Modified
@@ -616,12 +617,17 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 		}
 		st.Kept++
 		bseq, _ := c.seq()
+		// A rollback is told from this computer's own backups (and those
+		// named before computers named theirs): another computer's newer
+		// backup may arrive before its save of the vault does.
+		dev := backupDevice(path, p)
+		own := dev == "" || dev == device
 		if newest == "" {
 			newest, newestSeq = p, bseq
-		} else if sha256.Sum256(b) == diskSum {
+		} else if own && sha256.Sum256(b) == diskSum {
 			sameAsOlder = true
 		}
-		if seq > 0 && bseq > seq && bseq > newerSeq {
+		if own && seq > 0 && bseq > seq && bseq > newerSeq {
 			newerSeq, st.Newer, newer = bseq, p, c
 		}
 		if st.Path == "" && verifyFile(b, dataKey, lim) == nil {

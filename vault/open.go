@@ -482,13 +482,13 @@ func (v *Vault) backup(data []byte) error {
 		// local disk in its place would only look like a backup.
 		return fmt.Errorf("vault: the backup folder %s is not reachable: %w", dir, err)
 	}
-	name := filepath.Join(dir, backupName(v.path, v.now()))
+	name := filepath.Join(dir, deviceBackupName(v.path, v.Device(), v.now()))
 	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
 	if _, err := writeAtomic(v.fs, name, data, verify); err != nil {
 		return err
 	}
 	v.rememberBackup(name, true)
-	return rotate(v.fs, dir, v.path, keep, v.ownsBackup)
+	return rotate(v.fs, dir, v.path, v.Device(), keep, v.ownsBackup)
 }
 
 func (v *Vault) backupDir() string {
