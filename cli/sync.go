@@ -61,6 +61,11 @@ func (c *ctx) syncVault(v *vault.Vault, w io.Writer) (core.SyncReport, error) {
 	if err != nil {
 		return core.SyncReport{}, err
 	}
+	if lc := v.LocalCopy(); !lc.Merged.Empty() {
+		fmt.Fprintf(w, "merged this computer's last save, which the vault file lacked: %s\n", lc.Merged)
+	} else if lc.Err != nil {
+		fmt.Fprintf(w, "kept this computer's last save as it is: %s\n", core.Reason(lc.Err))
+	}
 	rep, err := core.Sync(v, pw)
 	if !rep.Disk.Empty() {
 		fmt.Fprintf(w, "merged %s (changed on disk): %s\n", safetext.Escape(filepath.Base(v.Path())), rep.Disk)

@@ -11,8 +11,9 @@ want gcc; want pkg-config; want libgl1-mesa-dev; want xorg-dev
 if [ "${1:-}" = test ]; then
   # The window is tested for real under Xvfb; QR images come from an
   # independent encoder; codes are checked against independent tools; the
-  # screenshot portal is tested on a private bus (dbus-daemon).
-  for p in xvfb xdotool xclip imagemagick x11-utils qrencode zbar-tools zxing-cpp-tools oathtool argon2 dbus; do want "$p"; done
+  # screenshot portal is tested on a private bus (dbus-daemon); two
+  # Syncthings on 127.0.0.1 carry a vault between two "computers".
+  for p in xvfb xdotool xclip imagemagick x11-utils qrencode zbar-tools zxing-cpp-tools oathtool argon2 dbus syncthing; do want "$p"; done
 fi
 if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then want golang-go; fi
 
