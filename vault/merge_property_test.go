@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand"
 	"path/filepath"
 	"slices"
@@ -632,3 +633,68 @@ func (quickFS) SyncDir(string) error { return nil }
 type quickFile struct{ tempFile }
 
 func (quickFile) Sync() error { return nil }
+
+// canonical is the replica's encoding with its lists in a fixed order, to
+// show two replicas side by side.
+func canonical(r *replica) []byte {
+	c := *r
+	c.earlier = slices.Clone(r.earlier)
+	sortEarlier(c.earlier)
+	b, _ := encodeReplica(&c, true, true)
+	return b
+}
+
+// equalReplicas decides whether a conflict copy may be deleted (Covers,
+// SavedCovers): it must see a difference in every part of a replica.
+func TestEqualReplicasSeesEveryPart(t *testing.T) {
+	v, _, _ := newTestVault(t)
+	mustAdd(t, v, Account{ID: "x", Key: hotpKey(), Note: "n", Tags: []string{"t"}, Icon: []byte("i"),
+		BackupCodes: []ServiceCode{{Code: "1", Used: true, UsedAt: t59}, {Code: "2"}}, LastUsed: t59})
+	if _, err := v.Delete(mustAdd(t, v, Account{Key: rfcKey()})[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	must(t, v.Move("x", 0))
+	base := v.replica()
+	if !equalReplicas(base, v.replica()) {
+		t.Fatal("a replica differs from itself")
+	}
+	x := func(r *replica) *record { return r.recs["x"] }
+	for name, change := range map[string]func(r *replica){
+		"secret":      func(r *replica) { x(r).a.Key.Secret = []byte("other") },
+		"issuer":      func(r *replica) { x(r).a.Key.Issuer = "other" },
+		"name":        func(r *replica) { x(r).a.Key.Name = "other" },
+		"counter":     func(r *replica) { x(r).a.Key.Counter++ },
+		"note":        func(r *replica) { x(r).a.Note = "other" },
+		"tags":        func(r *replica) { x(r).a.Tags = nil },
+		"pinned":      func(r *replica) { x(r).a.Pinned = true },
+		"icon":        func(r *replica) { x(r).a.Icon = nil },
+		"codes":       func(r *replica) { x(r).a.BackupCodes = x(r).a.BackupCodes[:1] },
+		"code used":   func(r *replica) { x(r).a.BackupCodes[1].Used = true },
+		"used at":     func(r *replica) { x(r).a.BackupCodes[0].UsedAt = time.Time{} },
+		"spent":       func(r *replica) { x(r).spent["gone"] = t59 },
+		"last used":   func(r *replica) { x(r).a.LastUsed = time.Time{} },
+		"modified":    func(r *replica) { x(r).a.Modified = t59 },
+		"created":     func(r *replica) { x(r).a.Created = t59 },
+		"a stamp":     func(r *replica) { x(r).t.Note.Logical++ },
+		"added":       func(r *replica) { x(r).added.Logical++ },
+		"removed":     func(r *replica) { x(r).deleted = Stamp{Wall: 1} },
+		"tombstone":   func(r *replica) { maps.DeleteFunc(r.recs, func(_ string, rec *record) bool { return !rec.alive() }) },
+		"order":       func(r *replica) { r.order = nil },
+		"order stamp": func(r *replica) { r.orderAt.Logical++ },
+		"setting":     func(r *replica) { r.settings.Sort = SortName },
+		"setting at":  func(r *replica) { r.setAt.Sort.Logical++ },
+		"key":         func(r *replica) { r.key = newDataKey() },
+		"key made":    func(r *replica) { r.keyMade.Logical++ },
+		"password":    func(r *replica) { r.pwAt.Logical++ },
+		"code set":    func(r *replica) { r.codesAt.Logical++ },
+		"earlier":     func(r *replica) { r.earlier = append(r.earlier, earlierKey{key: newDataKey()}) },
+		"used code":   func(r *replica) { r.usedCodes = map[[saltSize]byte]Stamp{{1}: {Wall: 1}} },
+		"slots":       func(r *replica) { r.slots = r.slots[:len(r.slots)-1] },
+	} {
+		r := v.replica()
+		change(r)
+		if equalReplicas(base, r) || equalReplicas(r, base) {
+			t.Errorf("%s changed: equalReplicas still says equal", name)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A vault in a synced folder meets other copies of itself: the file the
@@ -375,15 +376,25 @@ func (v *Vault) writableOrReadOnly() error {
 }
 
 // equalReplicas reports whether two replicas say the same: the same
-// encoded state, keys and slots (a slot by what it is, not how it is
-// wrapped: a merge re-wraps code slots).
+// records, order, settings and key lineage, and the same slots (a slot by
+// what it is, not how it is wrapped: a merge re-wraps code slots). The
+// save sequence is the file's, not the vault's, and is left out.
 func equalReplicas(a, b *replica) bool {
-	if !bytes.Equal(a.key, b.key) {
+	if !bytes.Equal(a.key, b.key) || a.keyMade != b.keyMade || a.pwAt != b.pwAt || a.codesAt != b.codesAt ||
+		a.orderAt != b.orderAt || !slices.Equal(a.order, b.order) || a.settings != b.settings || a.setAt != b.setAt ||
+		len(a.recs) != len(b.recs) || !maps.Equal(a.usedCodes, b.usedCodes) || len(a.earlier) != len(b.earlier) {
 		return false
 	}
-	ea, eb := canonical(a), canonical(b)
-	if ea == nil || !bytes.Equal(ea, eb) {
-		return false
+	for id, ra := range a.recs {
+		rb, ok := b.recs[id]
+		if !ok || !sameRecord(ra, rb) {
+			return false
+		}
+	}
+	for _, ea := range a.earlier {
+		if !slices.ContainsFunc(b.earlier, func(eb earlierKey) bool { return eb.made == ea.made && bytes.Equal(eb.key, ea.key) }) {
+			return false
+		}
 	}
 	ids := func(r *replica) []string {
 		out := make([]string, len(r.slots))
@@ -396,16 +407,12 @@ func equalReplicas(a, b *replica) bool {
 	return slices.Equal(ids(a), ids(b))
 }
 
-// canonical is the replica's encoding with its lists in a fixed order.
-func canonical(r *replica) []byte {
-	c := *r
-	c.earlier = slices.Clone(r.earlier)
-	sortEarlier(c.earlier)
-	b, err := encodeReplica(&c, true, true)
-	if err != nil {
-		return nil
-	}
-	return b
+func sameRecord(a, b *record) bool {
+	return a.t == b.t && a.added == b.added && a.deleted == b.deleted &&
+		sameShown(a.a, b.a) && a.a.Key.Type == b.a.Key.Type &&
+		a.a.Created.Equal(b.a.Created) && a.a.Modified.Equal(b.a.Modified) && a.a.LastUsed.Equal(b.a.LastUsed) &&
+		maps.EqualFunc(a.spent, b.spent, time.Time.Equal) &&
+		slices.EqualFunc(a.a.BackupCodes, b.a.BackupCodes, func(x, y ServiceCode) bool { return x.UsedAt.Equal(y.UsedAt) })
 }
 
 // diffReplicas lists, by label, the accounts shown after but not before,
