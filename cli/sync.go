@@ -57,10 +57,9 @@ func runSync(c *ctx, fs *flag.FlagSet, args []string) error {
 // syncVault merges the file on disk and the conflict copies into v (and
 // saves), one line per copy to w.
 func (c *ctx) syncVault(v *vault.Vault, w io.Writer) (core.SyncReport, error) {
-	pw, err := c.password()
-	if err != nil {
-		return core.SyncReport{}, err
-	}
+	// The password that opened the vault, when one did (a recovery has
+	// none): a copy under a key the vault never had is tried with it.
+	pw := c.pw.cached
 	if lc := v.LocalCopy(); !lc.Merged.Empty() {
 		fmt.Fprintf(w, "merged this computer's last save, which the vault file lacked: %s\n", lc.Merged)
 	} else if lc.Err != nil {

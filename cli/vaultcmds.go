@@ -423,6 +423,11 @@ func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
 	if err := c.setPasswordAndSave(v, pw, "the old password and the backup code you used"); err != nil {
 		return err
 	}
+	// Opened with a code, the vault could not save before: the conflict
+	// copies beside it are merged now.
+	if err := c.mergeFirst(v); err != nil {
+		fmt.Fprintf(c.Stderr, "latchkey: %v\n", err)
+	}
 	fmt.Fprintf(c.Stderr, "that backup code is used up; %d left (\"latchkey backup-codes --regenerate\" makes a new set)\n", v.BackupCodesLeft())
 	return nil
 }
