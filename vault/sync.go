@@ -141,6 +141,7 @@ func (v *Vault) adopt(r *replica) {
 		clear(v.dataKey)
 		v.dataKey = r.key
 		v.pinKey()
+		v.backupOwners = nil // which backups are this vault's, asked again
 	} else {
 		clear(r.key)
 	}
