@@ -160,3 +160,26 @@ func TestLocalCopyNeverReplacesAnotherVault(t *testing.T) {
 		t.Error("the other vault was changed")
 	}
 }
+
+// A save refused (the file in the vault's place does not open with its
+// keys: a password changed elsewhere) keeps the change in this computer's
+// own copy, and the next open merges it: nothing made here is lost.
+func TestRefusedSaveKeepsTheChangeHere(t *testing.T) {
+	p := newPair(t, 0, 0)
+	withState(t, p)
+	if _, err := p.b.SetPassword([]byte("new on B")); err != nil {
+		t.Fatal(err)
+	}
+	replaceLike(t, p.pa, mustRead(t, p.pb)) // B's file, under B's new key
+	mustAdd(t, p.a, Account{ID: "made-on-a", Key: rfcKey()})
+	err := p.a.Save()
+	wantErr(t, "saving over B's file", err, ErrUnknownKey)
+	o := p.a.opts
+	p.a.Close() // the window locks; the change was never saved to the file
+	v, err := open(p.pa, []byte("new on B"), o)
+	must(t, err)
+	defer v.Close()
+	if _, ok := v.Account("made-on-a"); !ok {
+		t.Errorf("the change made while the save was refused is lost (local copy: %+v)", v.LocalCopy())
+	}
+}

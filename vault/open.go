@@ -393,26 +393,19 @@ func (v *Vault) saveOnce(checkDisk bool) error {
 	if checkDisk {
 		// Never refuse because another computer saved meanwhile: what is
 		// there is merged, and the merge is saved. Only a file none of the
-		// vault's keys opens (another vault) is refused.
+		// vault's keys opens (another vault, or one saved after a password
+		// change elsewhere) or a damaged one is refused; the change is then
+		// kept in this computer's own copy, which the next open merges.
 		if _, err := v.mergeDisk(); err != nil {
+			if errors.Is(err, ErrUnknownKey) || errors.Is(err, ErrCorrupt) {
+				if data, slots, serr := v.seal(); serr == nil && len(slots) > 0 {
+					v.writeLocal(data)
+				}
+			}
 			return err
 		}
 	}
-	slots := slices.Clone(v.slots)
-	if v.usedCodeSlot >= 0 {
-		slots = slices.Delete(slots, v.usedCodeSlot, v.usedCodeSlot+1)
-	}
-	r := v.replica()
-	r.collect(v.now())
-	pt, err := encodeReplica(r, true, true)
-	r.wipe()
-	if err != nil {
-		return err
-	}
-	unlockPT := lockMemory(pt)
-	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
-	clear(pt)
-	unlockPT()
+	data, slots, err := v.seal()
 	if err != nil {
 		return err
 	}
@@ -449,6 +442,27 @@ func (v *Vault) saveOnce(checkDisk bool) error {
 		return fmt.Errorf("%w: %w", ErrBackupFailed, v.backupErr)
 	}
 	return nil
+}
+
+// seal encodes and encrypts the vault as the next save writes it, with
+// the slots it will have.
+func (v *Vault) seal() ([]byte, []slot, error) {
+	slots := slices.Clone(v.slots)
+	if v.usedCodeSlot >= 0 {
+		slots = slices.Delete(slots, v.usedCodeSlot, v.usedCodeSlot+1)
+	}
+	r := v.replica()
+	r.collect(v.now())
+	pt, err := encodeReplica(r, true, true)
+	r.wipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	unlockPT := lockMemory(pt)
+	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
+	clear(pt)
+	unlockPT()
+	return data, slots, err
 }
 
 // verifyFile parses b and decrypts and decodes its payload with dataKey.
