@@ -17,10 +17,14 @@ func main() {
 	if err := harden.Process(); err != nil {
 		fmt.Fprintf(os.Stderr, "latchkey: warning: the process memory is less protected: %v\n", err)
 	}
+	// TestEmbeddedVersion keeps the error from happening; the program runs
+	// anyway and says "unknown version".
+	version, _ := appVersion(fyneApp)
 	os.Exit(cli.Main(os.Args[1:], cli.Env{
-		Stdin:  os.Stdin,
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
-		OpenUI: ui.Run,
+		Stdin:   os.Stdin,
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		OpenUI:  ui.Run,
+		Version: version,
 	}))
 }

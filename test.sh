@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test Latchkey has: formatting, vet, unit, fuzz seeds, and the
-# real window under Xvfb. Installs what the tests need when it is missing.
+# Runs every test Latchkey has: formatting, vet, unit, fuzz seeds, the
+# real window under Xvfb, the Windows and macOS builds and the packages.
+# Installs what the tests need when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/deps.sh test
@@ -15,3 +16,6 @@ go build -o bin/latchkey .
 export LATCHKEY_BIN="$PWD/bin/latchkey"
 # UI tests that need a display get a virtual one.
 xvfb-run -a -s "-screen 0 1280x1024x24" go test -count=1 -timeout 40m ./...
+
+echo "== cross-builds and packages" >&2
+scripts/package-test.sh

@@ -86,50 +86,68 @@ func (c *ctx) importPasswordFor(what string) ([]byte, error) {
 	return c.promptOrStdin("Password of "+what+": ", false)
 }
 
-// exportBackup writes an encrypted backup of v to out, under the vault
-// password unless a backup password was given. An existing file (an
-// earlier backup) is replaced only with --force; never the vault, its lock
-// or its automatic backups.
+// exportBackup writes an encrypted backup of v to out through core, under
+// the vault password unless a backup password was given. An existing file
+// (an earlier backup) is replaced only with --force; never the vault, its
+// lock or its automatic backups.
 func (c *ctx) exportBackup(v *vault.Vault, out string) error {
-	// Checked before a backup password is asked for or derived.
-	if err := vault.CheckWrite(out, vault.WriteOptions{Replace: c.flags.force, Vault: v.Path(), Backup: true}); err != nil {
-		return outError(out, err)
-	}
-	o := vault.BackupOptions{Replace: c.flags.force}
+	p := &backupPassword{c: c}
+	err := core.WriteBackup(v, core.BackupRequest{Path: out, Replace: c.flags.force, WithBackupCodes: c.backup.withCodes}, p)
+	var place *core.PlaceError
 	switch {
-	case c.backup.passwordFile != "":
-		pw, err := readSecretFile(c.backup.passwordFile, "backup password file")
-		if err != nil {
-			return err
-		}
-		if len(pw) == 0 {
-			return errors.New("the backup password file is empty")
-		}
-		o.Password = pw
-	case c.backup.askPassword:
-		pw, err := c.newPassword("Backup password: ")
-		if err != nil {
-			return err
-		}
-		o.Password = pw
-	}
-	defer clear(o.Password)
-	o.WithBackupCodes = c.backup.withCodes
-	if o.Password != nil {
-		fmt.Fprintln(c.Stderr, "deriving the backup's key (about a second)...")
-	}
-	if err := v.WriteBackup(out, o); err != nil {
+	case errors.As(err, &place):
+		// Refused before a backup password was asked for or derived.
+		return outError(out, place.Err)
+	case err != nil && p.asked:
 		return fmt.Errorf("writing the backup %s: %w", out, outError(out, err))
+	case err != nil:
+		return err
 	}
 	opens := "the vault password"
-	if o.Password != nil {
+	if p.own {
 		opens = "the backup password"
 	}
-	if o.WithBackupCodes {
+	if c.backup.withCodes {
 		opens += fmt.Sprintf(" or one of the vault's %d unused backup codes", v.BackupCodesLeft())
 	}
 	fmt.Fprintf(c.Stderr, "wrote an encrypted, verified backup of %d accounts to %s; it opens with %s\n", len(v.Accounts()), out, opens)
 	return nil
+}
+
+// backupPassword answers core's question for a backup's own password from
+// --backup-password-file or a prompt (--backup-password); nil, the vault's.
+type backupPassword struct {
+	c          *ctx
+	asked, own bool // asked: the password is in hand; own: a separate one
+}
+
+var _ core.BackupPassworder = (*backupPassword)(nil)
+
+func (p *backupPassword) BackupPassword() ([]byte, error) {
+	c := p.c
+	var pw []byte
+	switch {
+	case c.backup.passwordFile != "":
+		b, err := readSecretFile(c.backup.passwordFile, "backup password file")
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == 0 {
+			return nil, errors.New("the backup password file is empty")
+		}
+		pw = b
+	case c.backup.askPassword:
+		b, err := c.newPassword("Backup password: ")
+		if err != nil {
+			return nil, err
+		}
+		pw = b
+	}
+	p.asked, p.own = true, pw != nil
+	if pw != nil {
+		fmt.Fprintln(c.Stderr, "deriving the backup's key (about a second)...")
+	}
+	return pw, nil
 }
 
 // mergeBackup merges a Latchkey backup read by core into the vault.

@@ -31,6 +31,9 @@ type Env struct {
 	// Vault are the vault's options. The zero value is what users get;
 	// tests set vault.TestKDF.
 	Vault vault.Options
+	// Version is what "latchkey version" prints; main reads it from
+	// FyneApp.toml.
+	Version string
 }
 
 func (e Env) getenv(k string) string {
@@ -130,6 +133,9 @@ func Main(args []string, env Env) (status int) {
 func run(args []string, env Env) error {
 	c := &ctx{Env: env}
 	defer func() { clear(c.pw.cached) }()
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	// "latchkey", "latchkey --vault F": the window.
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && !isHelpFlag(args[0]) {
 		fs := newFlagSet(c, "latchkey", "[--vault PATH]", "Opens the desktop window.")

@@ -203,9 +203,16 @@ func TestVaultThatIsNoFile(t *testing.T) {
 		t.Error("a command made a lock file beside the FIFO or the folder")
 	}
 	env := map[string]string{"LATCHKEY_VAULT": filepath.Join(dir, "new.latchkey"), "LATCHKEY_PASSWORD_FILE": pw}
-	for _, args := range [][]string{{"import", fifo}, {"restore", fifo}, {"import", dir}} {
+	for _, args := range [][]string{{"import", fifo}, {"restore", fifo}, {"import", dir}, {"scan", fifo}, {"scan", dir}, {"scan", "/dev/zero"}} {
 		if r := runWithin(t, 30*time.Second, env, args...); r.status != ExitFailure {
 			t.Errorf("%v: status %d, stderr %q; want %d", args, r.status, r.stderr, ExitFailure)
+		}
+	}
+	// Images too: a FIFO or a device given to add is named and refused.
+	_, env, _ = newVault(t)
+	for _, img := range []string{fifo, "/dev/zero", dir} {
+		if r := runWithin(t, 30*time.Second, env, "add", img); r.status != ExitFailure || !strings.Contains(r.stderr, filepath.Base(img)) {
+			t.Errorf("add %s: status %d, stderr %q; want %d naming it", img, r.status, r.stderr, ExitFailure)
 		}
 	}
 }

@@ -4,9 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
-	"os"
-	"syscall"
 
 	"latchkey/core"
 	"latchkey/vault"
@@ -89,24 +86,4 @@ func (c *ctx) warnIfBackupFailed(v *vault.Vault) {
 
 func (c *ctx) warnBackup(v *vault.Vault, err error) {
 	fmt.Fprintf(c.Stderr, "latchkey: warning: the change is saved in %s, but its automatic backup failed (%v); \"latchkey backups --now\" tries again\n", v.Path(), err)
-}
-
-// openInput opens a file named on the command line for reading. A FIFO is
-// opened without waiting for a writer, so one nobody writes to reads as
-// empty at once while a shell's <(command) still works; folders and
-// devices are refused before they are opened.
-func openInput(path string) (*os.File, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	switch m := st.Mode(); {
-	case m.IsRegular():
-		return os.Open(path)
-	case m&fs.ModeNamedPipe != 0:
-		return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	case m.IsDir():
-		return nil, fmt.Errorf("%s is a folder, not a file", path)
-	}
-	return nil, fmt.Errorf("%s is a device or a socket, not a file", path)
 }

@@ -22,6 +22,7 @@
 //	data, err := core.URIList(accounts, confirmer)   // asks ConfirmPlain first
 //	data, err := core.Aegis(accounts, confirmer)
 //	pngs, skipped, err := core.GoogleQR(accounts, 800, confirmer)
+//	err := core.WriteBackup(v, core.BackupRequest{...}, passworder) // encrypted; the place checked first
 //	codes, err := core.WriteKit(v, core.KitRequest{...}, create, confirmer)
 //	v, codes, err := core.Restore(vault.Options{}, backup, newPath, core.Unlock{Password: pw})
 //

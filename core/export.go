@@ -11,7 +11,7 @@ import (
 
 // The plain exports. Each asks c first, as what it makes lets anyone who
 // reads it make the person's codes; the caller writes or shows the result
-// and clears it when done. An encrypted backup is vault.Vault.WriteBackup.
+// and clears it when done. An encrypted backup is WriteBackup (backup.go).
 
 // URIList is one otpauth:// URI a line, for any authenticator.
 func URIList(accounts []vault.Account, c Confirmer) ([]byte, error) {

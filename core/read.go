@@ -11,8 +11,8 @@ import (
 	_ "image/png"  //
 	"io"
 	"io/fs"
-	"os"
 
+	"latchkey/internal/input"
 	"latchkey/interop"
 	"latchkey/otp"
 	"latchkey/qrimport"
@@ -165,7 +165,7 @@ func (r Reader) backup(name string, data []byte) (Found, error) {
 
 // ReadFile reads a file to import, capped (see ReadAll).
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -18,29 +18,53 @@ const (
 	minHybridSide   = 5 * blockSize
 )
 
-func hybridBits(g *gray) (*gozxing.BitMatrix, error) {
+func hybridBits(g *gray) (*gozxing.BitMatrix, error) { return hybridBitsLUT(g, nil) }
+
+// hybridBitsLUT binarizes g's shades mapped through lut (nil: as they are)
+// exactly as hybridBits would binarize the mapped picture, mapping a band
+// of 8 rows at a time instead of copying the whole picture: an inverted or
+// stretched pass then costs no new picture.
+func hybridBitsLUT(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 	w, h := g.w, g.h
 	if w < minHybridSide || h < minHybridSide {
 		// gozxing falls back to a global threshold; so do we, through it.
-		return gozxing.NewHybridBinarizer(newSource(g)).GetBlackMatrix()
+		src := newSource(g)
+		src.lut = lut
+		return gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	subW, subH := (w+blockSize-1)/blockSize, (h+blockSize-1)/blockSize
 	maxX, maxY := w-blockSize, h-blockSize
+	// band gives the 8 rows from yo, mapped.
+	var scratch []byte
+	if lut != nil {
+		scratch = make([]byte, blockSize*w)
+	}
+	band := func(yo int) []byte {
+		rows := g.pix[yo*w : (yo+blockSize)*w]
+		if lut == nil {
+			return rows
+		}
+		for i, v := range rows {
+			scratch[i] = lut[v]
+		}
+		return scratch
+	}
 
 	// The black point of each block.
 	bp := make([]int, subW*subH)
 	for by := 0; by < subH; by++ {
 		yo := min(by*blockSize, maxY)
+		pix := band(yo)
 		for bx := 0; bx < subW; bx++ {
 			xo := min(bx*blockSize, maxX)
 			sum, lo, hi := 0, 255, 0
-			if v, ok := uniformBlock(g.pix, yo*w+xo, w); ok {
+			if v, ok := uniformBlock(pix, xo, w); ok {
 				// Most of a screenshot is one shade: eight loads
 				// instead of 64 pixels.
 				sum, lo, hi = int(v)*blockSize*blockSize, int(v), int(v)
 			} else {
-				for y := yo; y < yo+blockSize; y++ {
-					row := g.pix[y*w+xo : y*w+xo+blockSize : y*w+xo+blockSize]
+				for y := 0; y < blockSize; y++ {
+					row := pix[y*w+xo : y*w+xo+blockSize : y*w+xo+blockSize]
 					for _, p := range row {
 						v := int(p)
 						sum += v
@@ -91,8 +115,9 @@ func hybridBits(g *gray) (*gozxing.BitMatrix, error) {
 				thr[x] = max(thr[x], t)
 			}
 		}
+		pix := band(yo)
 		for y := yo; y < yo+blockSize; y++ {
-			row := g.pix[y*w : y*w+w]
+			row := pix[(y-yo)*w : (y-yo)*w+w]
 			out := bits[y*rowWords : (y+1)*rowWords]
 			x := 0
 			// Eight pixels of one shade under one threshold (away from

@@ -1,15 +1,16 @@
 package qrimport
 
 import (
+	"context"
 	"errors"
 	"math"
 	"runtime"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
-	multidetector "github.com/makiuchi-d/gozxing/multi/qrcode/detector"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // errDecoderPanic reports a panic inside gozxing, contained. Its message never
@@ -34,9 +35,9 @@ var hints = map[gozxing.DecodeHintType]interface{}{
 // finds a code: the cheap common case first, the hard cases after.
 type pass struct {
 	name string
-	// prepare derives the picture to search; nil when the pass does not
-	// apply to this image. scale and offset map found points back.
-	prepare func(g *gray) (p *gray, scale float64, offset float64)
+	// prepare derives the picture to search; a view without a picture
+	// when the pass does not apply to this image.
+	prepare func(g *gray) view
 	multi   bool // the multi reader finds every code; the single reader is more forgiving
 	global  bool // global histogram binarizer instead of the hybrid one
 	tiles   bool // doubles a big image tile by tile instead of prepare
@@ -58,9 +59,11 @@ var passes = []pass{
 	// Modules of 1.3-2 pixels: enlarge the areas that look like codes.
 	{name: "regions", regions: true},
 	{name: "inverted", prepare: inverted, multi: true, inverted: true},
-	// Grey on grey: spread the shades over the whole range.
-	{name: "stretched", prepare: stretched, multi: true, global: true},
-	{name: "stretched-inverted", prepare: stretchedInverted, multi: true, global: true, inverted: true},
+	// Grey on grey: spread the shades over the whole range, so that the
+	// local binarizer sees the contrast it needs even through blur or a
+	// gradient.
+	{name: "stretched", prepare: stretched, multi: true},
+	{name: "stretched-inverted", prepare: stretchedInverted, multi: true, inverted: true},
 	// Tiny or blurred modules: double the pixels.
 	{name: "up", prepare: up, multi: true},
 	// A code cropped tight to its modules: give it a quiet zone.
@@ -73,6 +76,9 @@ var passes = []pass{
 	{name: "dark-threshold", prepare: darkThreshold, multi: true},
 	{name: "light-threshold", prepare: lightThreshold, multi: true, inverted: true},
 	{name: "up-inverted", prepare: upInverted, multi: true, inverted: true},
+	// Grey on grey, one threshold for the whole image.
+	{name: "stretched-global", prepare: stretched, multi: true, global: true},
+	{name: "stretched-global-inverted", prepare: stretchedInverted, multi: true, global: true, inverted: true},
 	// Modules under two pixels in a big screenshot.
 	{name: "up-tiles", tiles: true, multi: true},
 	{name: "up-tiles-inverted", tiles: true, multi: true, inverted: true},
@@ -85,12 +91,19 @@ var passes = []pass{
 // ones on a mostly dark image, stretched ones on a low-contrast one,
 // thresholds on a mid-grey page.
 func passOrder(g *gray) []pass {
-	_, med, _ := g.levels()
+	lo, med, _ := g.levels()
+	low := g.span() < 128
 	rank := func(p pass) int {
 		switch {
-		case g.span() < 128 && (p.name == "stretched" || p.name == "stretched-inverted"):
+		case low && (p.name == "stretched" || p.name == "stretched-inverted"):
 			return 0
-		case med < 100 && p.name == "inverted", med >= 100 && p.name == "plain":
+		// Grey on grey: where stretching fails, a threshold at the page's
+		// shades reads more than the plain picture.
+		case low && (p.name == "dark-threshold" || p.name == "light-threshold"):
+			return 1
+		// A dark page is mostly its darkest shade (dark mode); a mid-grey
+		// page with darker things on it is left to the thresholds.
+		case med < 100 && int(med)-int(lo) < 24 && p.name == "inverted", med >= 100 && !low && p.name == "plain":
 			return 1
 		case med >= 40 && med <= 215 && (p.name == "dark-threshold" || p.name == "light-threshold"):
 			return 2
@@ -126,72 +139,79 @@ func focus(rest []pass, inverted, closeFirst bool) {
 	sort.SliceStable(rest, func(i, j int) bool { return rank(rest[i]) < rank(rest[j]) })
 }
 
-func same(g *gray) (*gray, float64, float64)     { return g, 1, 0 }
-func inverted(g *gray) (*gray, float64, float64) { return g.invert(), 1, 0 }
-
-func stretched(g *gray) (*gray, float64, float64) {
-	s := g.stretch()
-	if s == g {
-		return nil, 0, 0
-	}
-	return s, 1, 0
+// view is a picture a pass searches: g's shades mapped through lut (nil:
+// as they are), points mapped back to the image's by scale and offset. A
+// lookup table costs no copy of the picture (see hybridBitsLUT).
+type view struct {
+	g             *gray
+	lut           *[256]byte
+	scale, offset float64
 }
 
-func stretchedInverted(g *gray) (*gray, float64, float64) {
-	s, _, _ := stretched(g)
-	if s == nil {
-		return nil, 0, 0
+func same(g *gray) view     { return view{g: g, scale: 1} }
+func inverted(g *gray) view { return view{g: g, lut: &invertLUT, scale: 1} }
+
+func stretched(g *gray) view {
+	lut := g.stretchLUT()
+	if lut == nil {
+		return view{}
 	}
-	return s.invert(), 1, 0
+	return view{g: g, lut: lut, scale: 1}
 }
 
-func darkThreshold(g *gray) (*gray, float64, float64) {
+func stretchedInverted(g *gray) view {
+	lut := g.stretchLUT()
+	if lut == nil {
+		return view{}
+	}
+	return view{g: g, lut: compose(lut, &invertLUT), scale: 1}
+}
+
+func darkThreshold(g *gray) view {
 	lo, med, _ := g.levels()
-	return g.threshold(byte((int(lo) + int(med)) / 2)), 1, 0
+	return view{g: g, lut: thresholdLUT(byte((int(lo) + int(med)) / 2)), scale: 1}
 }
 
-func lightThreshold(g *gray) (*gray, float64, float64) {
+func lightThreshold(g *gray) view {
 	_, med, hi := g.levels()
 	// Light modules on a mid-grey page: only the lightest shades count,
 	// and they become the dark modules.
-	return g.threshold(byte((int(hi) + int(med) + 1) / 2)).invert(), 1, 0
+	return view{g: g, lut: compose(thresholdLUT(byte((int(hi)+int(med)+1)/2)), &invertLUT), scale: 1}
 }
 
 func border(g *gray) int { return max(16, min(g.w, g.h)/8) }
 
-func padWhite(g *gray) (*gray, float64, float64) {
+func padWhite(g *gray) view {
 	b := border(g)
-	return g.pad(b, 255), 1, float64(b)
+	return view{g: g.pad(b, 255), scale: 1, offset: float64(b)}
 }
 
-func padInverted(g *gray) (*gray, float64, float64) {
+func padInverted(g *gray) view {
 	b := border(g)
-	return g.pad(b, 0).invert(), 1, float64(b)
+	return view{g: g.pad(b, 0), lut: &invertLUT, scale: 1, offset: float64(b)}
 }
 
 // maxUpPixels keeps doubling to images that stay reasonably fast to search.
 const maxUpPixels = 2200 * 2200
 
-func up(g *gray) (*gray, float64, float64) {
+func up(g *gray) view {
 	if g.w*g.h*4 > maxUpPixels {
-		return nil, 0, 0
+		return view{}
 	}
-	return g.scaleUp(), 2, 0
+	return view{g: g.scaleUp(), scale: 2}
 }
 
-func upInverted(g *gray) (*gray, float64, float64) {
-	p, s, o := up(g)
-	if p == nil {
-		return nil, 0, 0
-	}
-	return p.invert(), s, o
+func upInverted(g *gray) view {
+	v := up(g)
+	v.lut = &invertLUT
+	return v
 }
 
-func down(g *gray) (*gray, float64, float64) {
+func down(g *gray) view {
 	if min(g.w, g.h) < 400 {
-		return nil, 0, 0
+		return view{}
 	}
-	return g.scaleDown(2), 0.5, 0
+	return view{g: g.scaleDown(2), scale: 0.5}
 }
 
 // decodeGray finds every QR code in g, in reading order. It stops after
@@ -199,16 +219,27 @@ func down(g *gray) (*gray, float64, float64) {
 // some candidate failed away from every code read (a page of several codes,
 // one of them harder), later passes add what they find.
 func decodeGray(g *gray) ([]code, error) {
+	return decodeGrayBudget(g, newBudget(context.Background(), Budget{}))
+}
+
+// decodeGrayBudget is decodeGray within a budget: once it is spent, the
+// codes read so far come with a *StoppedError.
+func decodeGrayBudget(g *gray, b *budget) ([]code, error) {
 	order := passOrder(g)
 	var (
 		firstErr error
-		st       state
 		focused  bool
 	)
-	st.seen = map[string]bool{}
+	st := state{seen: map[string]bool{}, b: b}
 	extra := 0
 	for i, p := range order {
+		if !b.ok() {
+			break
+		}
 		err := st.run(g, p)
+		if passTrace != nil {
+			passTrace(p.name, len(st.found), len(st.pending))
+		}
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
@@ -228,18 +259,25 @@ func decodeGray(g *gray) ([]code, error) {
 			extra++
 		}
 	}
-	if len(st.found) > 0 && !st.regionsDone {
+	if len(st.found) > 0 && !st.regionsDone && b.ok() {
 		// Fewer codes read than areas that look like codes: a tiny one
 		// may sit beside a big one.
 		if err := st.run(g, pass{name: "regions", regions: true}); err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}
+	if err := b.err(len(st.found)); err != nil {
+		return readingOrder(st.found), err
+	}
 	if len(st.found) == 0 {
 		return nil, firstErr
 	}
 	return readingOrder(st.found), nil
 }
+
+// passTrace, when set (by a test that runs alone: it is not guarded), is
+// told after each pass of decodeGray what has been read and located so far.
+var passTrace func(pass string, found, pending int)
 
 // maxExtraPasses bounds the passes run after codes were found, looking for
 // the ones a failed candidate suggests are there.
@@ -249,10 +287,12 @@ const maxExtraPasses = 4
 type state struct {
 	found   []code
 	seen    map[string]bool
-	finders []point    // finder pattern centres of the codes read, in triples
-	pending [][3]point // finder patterns of candidates no pass could read yet
+	finders []point     // finder pattern centres of the codes read, in triples
+	pending []candidate // codes located that no pass could read yet
 	// regionsDone is set once the areas that look like codes were tried.
 	regionsDone bool
+	b           *budget
+	tries       int // triples sampled and decoded, for tests of growth
 }
 
 type point struct{ x, y float64 }
@@ -311,14 +351,14 @@ func (st *state) run(g *gray, p pass) (err error) {
 		st.runRegions(g)
 	} else if p.tiles {
 		st.runTiles(g, p)
-	} else if img, scale, offset := p.prepare(g); img != nil {
-		st.look(img, p, func(x, y float64) point { return point{(x - offset) / scale, (y - offset) / scale} })
+	} else if v := p.prepare(g); v.g != nil {
+		st.look(v.g, v.lut, p, func(x, y float64) point { return point{(x - v.offset) / v.scale, (y - v.offset) / v.scale} })
 	}
 	// A candidate stays pending until some pass reads a code there.
 	left := st.pending[:0]
-	for _, tri := range st.pending {
-		if !st.explained(tri[0]) || !st.explained(tri[1]) || !st.explained(tri[2]) {
-			left = append(left, tri)
+	for _, c := range st.pending {
+		if !st.explained(c.pts[0]) || !st.explained(c.pts[1]) || !st.explained(c.pts[2]) {
+			left = append(left, c)
 		}
 	}
 	st.pending = left
@@ -328,15 +368,32 @@ func (st *state) run(g *gray, p pass) (err error) {
 // maxCandidates bounds the located-but-unread codes looked at closely.
 const maxCandidates = 8
 
+// candidate is a code located but not read: its finder patterns'
+// centres, and whether the pass that located it looked for light-on-dark
+// codes.
+type candidate struct {
+	pts      [3]point
+	inverted bool
+}
+
+// maxDoubledCandidate bounds the crops of candidates doubled for a close
+// look: a code over 512 pixels across has modules of 3 pixels or more.
+const maxDoubledCandidate = 512 * 512
+
+// candidateThresholds are where between a candidate's darkest and lightest
+// shades (in eighths) its close look cuts, in order.
+var candidateThresholds = []int{4, 3, 5, 2, 6}
+
 // runCandidates looks closely at each code located but not read: cropped
 // to it, doubled, and binarized at several fixed thresholds. Blurred small
 // modules defeat a local threshold, but their finder patterns still show
 // where the code is, and one of the thresholds usually reads it.
 func (st *state) runCandidates(g *gray) {
-	for i, tri := range st.pending {
+	for i, cand := range st.pending {
 		if i == maxCandidates {
 			break
 		}
+		tri := cand.pts
 		x0, y0 := min(tri[0].x, tri[1].x, tri[2].x), min(tri[0].y, tri[1].y, tri[2].y)
 		x1, y1 := max(tri[0].x, tri[1].x, tri[2].x), max(tri[0].y, tri[1].y, tri[2].y)
 		// Finder centres sit 3.5 modules inside the code; the margin also
@@ -351,13 +408,24 @@ func (st *state) runCandidates(g *gray) {
 		lo, _, hi := c.levels()
 		ox, oy := float64(left), float64(top)
 		before := len(st.found)
-		// Both polarities: the candidate may come from an inverted pass.
-		for k := 2; k <= 6 && len(st.found) == before; k++ {
-			t := c.threshold(byte(int(lo) + (int(hi)-int(lo))*k/8)).scaleUp()
-			for _, im := range []*gray{t, t.invert()} {
-				if len(st.found) == before {
-					st.look(im, pass{}, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
+		// The polarity of the pass that located it first, the middle
+		// threshold first: it reads most.
+		luts := []*[256]byte{nil, &invertLUT}
+		if cand.inverted {
+			luts[0], luts[1] = luts[1], luts[0]
+		}
+		for _, lut := range luts {
+			for _, k := range candidateThresholds {
+				if len(st.found) > before {
+					break
 				}
+				t := c.threshold(byte(int(lo) + (int(hi)-int(lo))*k/8))
+				if c.w*c.h > maxDoubledCandidate {
+					// Modules of 4 pixels or more: no need to double.
+					st.look(t, lut, pass{}, func(x, y float64) point { return point{x + ox, y + oy} })
+					continue
+				}
+				st.look(t.scaleUp(), lut, pass{}, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
 			}
 		}
 	}
@@ -382,12 +450,12 @@ func (st *state) runTiles(g *gray, p pass) {
 			if t.span() < minDynamicRange {
 				continue
 			}
-			up := t.scaleUp()
+			var lut *[256]byte
 			if p.inverted {
-				up = up.invert()
+				lut = &invertLUT
 			}
 			ox, oy := float64(x0), float64(y0)
-			st.look(up, p, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
+			st.look(t.scaleUp(), lut, p, func(x, y float64) point { return point{x/2 + ox, y/2 + oy} })
 		}
 	}
 }
@@ -407,8 +475,9 @@ func tileStarts(n int) []int {
 	}
 }
 
-// look decodes every code in img; toOrig maps img's points to the image's.
-func (st *state) look(img *gray, p pass, toOrig func(x, y float64) point) {
+// look decodes every code in img, its shades mapped through lut (nil: as
+// they are); toOrig maps img's points to the image's.
+func (st *state) look(img *gray, lut *[256]byte, p pass, toOrig func(x, y float64) point) {
 	orig := func(pt gozxing.ResultPoint) point { return toOrig(pt.GetX(), pt.GetY()) }
 	add := func(text string, pts []gozxing.ResultPoint) {
 		c := code{text: text}
@@ -428,43 +497,152 @@ func (st *state) look(img *gray, p pass, toOrig func(x, y float64) point) {
 			st.found = append(st.found, c)
 		}
 	}
-	if !p.multi {
-		bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newSource(img)))
-		if err != nil {
-			return
-		}
-		if r, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
-			add(r.GetText(), r.GetResultPoints())
-		}
+	// The picture, its bits and the decoder's working copies.
+	if !st.b.spend(2 * int64(img.w) * int64(img.h)) {
 		return
 	}
 	var matrix *gozxing.BitMatrix
 	var err error
 	if p.global {
-		matrix, err = gozxing.NewGlobalHistgramBinarizer(newSource(img)).GetBlackMatrix()
+		src := newSource(img)
+		src.lut = lut
+		matrix, err = gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
 	} else {
-		matrix, err = hybridMatrix(img)
+		matrix, err = hybridMatrix(img, lut)
 	}
 	if err != nil {
 		return
 	}
-	// The multi reader's loop, keeping the candidates that fail.
-	dets, err := multidetector.NewMultiDetector(matrix).DetectMulti(hints)
-	if err != nil {
-		return
+	scan := scanFinders(matrix)
+	if scan.full {
+		// Read what was found, then stop.
+		defer st.b.halt(StopFinders)
 	}
+	det := detector.NewDetector(matrix)
 	dec := decoder.NewDecoder()
-	for _, d := range dets {
+	if !p.multi {
+		// The single reader's choice: the best-shaped triple, tried with
+		// the next best as it may be a stray pattern's.
+		for _, t := range scan.bestTriples(singleTries) {
+			if !st.b.spend(triedBytes) {
+				return
+			}
+			st.tries++
+			d, err := det.ProcessFinderPatternInfo(detector.NewFinderPatternInfo(t.bl, t.tl, t.tr))
+			if err != nil {
+				continue
+			}
+			if r, err := dec.Decode(d.GetBits(), hints); err == nil {
+				add(r.GetText(), d.GetPoints())
+				return
+			}
+		}
+		return
+	}
+	used := make([]bool, len(scan.pats))
+	read, failed := 0, 0
+	inv := p.inverted || lut == &invertLUT
+	defer func() { st.tries += read + failed }()
+	for _, t := range scan.triples() {
+		if used[t.idx[0]] || used[t.idx[1]] || used[t.idx[2]] {
+			continue // a pattern of a code read: a mix of two codes
+		}
+		// Triples are tried likeliest first: a long run of failures
+		// means a picture full of finder-like shapes, or codes this pass
+		// cannot read; others will look closer.
+		if failed > maxFailedTries+2*read {
+			return
+		}
+		// Sampling and decoding one costs about a 4 KB grid.
+		if !st.b.spend(triedBytes) {
+			return
+		}
+		d, err := det.ProcessFinderPatternInfo(detector.NewFinderPatternInfo(t.bl, t.tl, t.tr))
+		if err != nil {
+			if t.score < likelyCode {
+				failed++
+				continue
+			}
+			// gozxing gives up when its count of modules falls between
+			// two sizes a code can have: try both.
+			if d, r := st.decodeNear(matrix, dec, t); r != nil {
+				used[t.idx[0]], used[t.idx[1]], used[t.idx[2]] = true, true, true
+				read++
+				add(r.GetText(), d)
+				continue
+			}
+			failed++
+			st.addPending(candidate{[3]point{orig(t.bl), orig(t.tl), orig(t.tr)}, inv})
+			continue
+		}
 		r, err := dec.Decode(d.GetBits(), hints)
 		if err != nil {
-			if pts := d.GetPoints(); len(pts) >= 3 {
-				st.pending = append(st.pending, [3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])})
+			failed++
+			// A candidate worth a closer look, and worth looking for
+			// with more passes, shows timing patterns; a mix of noise or
+			// text (half its timing samples alternate) does not.
+			if pts := d.GetPoints(); len(pts) >= 3 && t.score >= likelyCode {
+				st.addPending(candidate{[3]point{orig(pts[0]), orig(pts[1]), orig(pts[2])}, inv})
 			}
 			continue
 		}
+		used[t.idx[0]], used[t.idx[1]], used[t.idx[2]] = true, true, true
+		read++
 		add(r.GetText(), d.GetPoints())
 	}
 }
+
+// maxPending bounds the candidates kept for a closer look: only the first
+// maxCandidates get one, the rest only decide whether to look further.
+const maxPending = 1024
+
+func (st *state) addPending(c candidate) {
+	if len(st.pending) < maxPending {
+		st.pending = append(st.pending, c)
+	}
+}
+
+// maxFailedTries is how many triples one pass tries in vain, besides two
+// per code it reads, before it leaves the rest to other passes.
+const maxFailedTries = 256
+
+// triedBytes is what trying one triple is charged to the budget.
+const triedBytes = 4 << 10
+
+// likelyCode is the timing score above which a triple is taken for a code
+// worth a closer look when it cannot be read at once.
+const likelyCode = 0.6
+
+// decodeNear samples a triple at the two code sizes nearest its finder
+// patterns' spacing, without an alignment pattern (screenshots are flat),
+// and decodes it.
+func (st *state) decodeNear(m *gozxing.BitMatrix, dec *decoder.Decoder, t triple) ([]gozxing.ResultPoint, *common.DecoderResult) {
+	ms := (t.bl.GetEstimatedModuleSize() + t.tl.GetEstimatedModuleSize() + t.tr.GetEstimatedModuleSize()) / 3
+	n := (math.Round(gozxing.ResultPoint_Distance(t.tl, t.tr)/ms)+math.Round(gozxing.ResultPoint_Distance(t.tl, t.bl)/ms))/2 + 7
+	below := int(n) - (int(n)+3)%4 // sizes are 4k+1
+	dims := []int{below, below + 4}
+	if n-float64(below) > 2 {
+		dims[0], dims[1] = dims[1], dims[0]
+	}
+	for _, dim := range dims {
+		if dim < 21 || dim > 177 {
+			continue
+		}
+		tr := detector.Detector_createTransform(t.tl, t.tr, t.bl, nil, dim)
+		bits, err := detector.Detector_sampleGrid(m, tr, dim)
+		if err != nil {
+			continue
+		}
+		if r, err := dec.Decode(bits, hints); err == nil {
+			return []gozxing.ResultPoint{t.bl, t.tl, t.tr}, r
+		}
+	}
+	return nil, nil
+}
+
+// singleTries is how many of the best-shaped triples the single reader
+// tries.
+const singleTries = 3
 
 // readingOrder sorts codes as a person reads a page: rows top to bottom,
 // left to right within a row. A code belongs to the row of the first code
@@ -495,9 +673,9 @@ const bandOverlap = 64
 // hybridMatrix binarizes g exactly as gozxing's HybridBinarizer does, in two
 // bands on two cores when g is big: it is the costliest step on 4K and 5K
 // screenshots.
-func hybridMatrix(g *gray) (*gozxing.BitMatrix, error) {
+func hybridMatrix(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 	if g.h < 1024 || g.w*g.h < 1<<21 || runtime.GOMAXPROCS(0) < 2 {
-		return hybridBits(g)
+		return hybridBitsLUT(g, lut)
 	}
 	mid := (g.h / 2) &^ 7 // block-aligned, so both bands share the image's block grid
 	top := &gray{pix: g.pix[:(mid+bandOverlap)*g.w], w: g.w, h: mid + bandOverlap}
@@ -506,8 +684,8 @@ func hybridMatrix(g *gray) (*gozxing.BitMatrix, error) {
 	var tm, bm *gozxing.BitMatrix
 	var terr, berr error
 	parallel(
-		func() { tm, terr = hybridBits(top) },
-		func() { bm, berr = hybridBits(bottom) },
+		func() { tm, terr = hybridBitsLUT(top, lut) },
+		func() { bm, berr = hybridBitsLUT(bottom, lut) },
 	)
 	if terr != nil {
 		return nil, terr

@@ -16,6 +16,14 @@
 // the code, slight rotation. scripts/qr-bench.sh measures this against
 // ZXingReader and zbarimg on scenes made by scripts/gen-qr-scenes.sh.
 //
+// A sheet of hundreds of codes reads in time that grows with the number of
+// codes (500 codes in a 2475x1980 image: under a second). Each image gets a
+// Budget (DefaultBudget: 20 s, 4 GB of working pictures added up, 10,000
+// finder patterns), and AddImageContext and AddFileContext stop when their
+// context is done: a reading cut short keeps the codes read so far and puts
+// a *StoppedError (ErrStopped) in Result.Problems, "stopped after 20.0 s:
+// the image holds more codes than Latchkey reads at once; 312 read".
+//
 // The error is only for input that is unusable as a whole: a missing file,
 // one too big (ErrTooLarge: the file size and the pixel count are checked
 // before anything is decoded), not an image (ErrNotImage), or an image
@@ -57,4 +65,6 @@
 // Decoding is safe to run from several goroutines at once; a Collector is
 // not. Decoding panics inside the QR library are contained and reported as
 // errors. The package uses up to two cores per image on big screenshots.
+// PNG and BMP files are decoded straight to luminance, without the RGBA
+// copy image.Decode makes.
 package qrimport

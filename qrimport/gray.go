@@ -151,13 +151,21 @@ func grayOf(c color.Color) byte {
 	return onWhite(luma(uint32(n.R), uint32(n.G), uint32(n.B)), uint32(n.A))
 }
 
-// invert gives the negative, for light-on-dark codes.
-func (g *gray) invert() *gray {
-	var lut [256]byte
+// invertLUT maps a shade to its negative, for light-on-dark codes.
+var invertLUT = func() (lut [256]byte) {
 	for i := range lut {
 		lut[i] = byte(255 - i)
 	}
-	return g.mapped(&lut)
+	return lut
+}()
+
+// compose gives the table mapping through first, then through next.
+func compose(first, next *[256]byte) *[256]byte {
+	var out [256]byte
+	for i, v := range first {
+		out[i] = next[v]
+	}
+	return &out
 }
 
 // pad surrounds g with a border of the given shade, giving a code cropped
@@ -197,19 +205,30 @@ func (g *gray) scaleDown(f int) *gray {
 
 // scaleUp doubles g with bilinear interpolation, so that modules of one or
 // two pixels (downscaled or tiny codes) span enough pixels for the finder.
+// Each output pixel is the rounded mean of the 2x2 source pixels at and
+// after its half-position, clamped at the edges; written out per case, as
+// it runs on every pixel of big pictures.
 func (g *gray) scaleUp() *gray {
 	w, h := g.w*2, g.h*2
 	out := &gray{pix: make([]byte, w*h), w: w, h: h}
-	for y := 0; y < h; y++ {
-		sy := y / 2
-		sy2 := min(sy+y%2, g.h-1)
-		for x := 0; x < w; x++ {
-			sx := x / 2
-			sx2 := min(sx+x%2, g.w-1)
-			s := uint32(g.pix[sy*g.w+sx]) + uint32(g.pix[sy*g.w+sx2]) +
-				uint32(g.pix[sy2*g.w+sx]) + uint32(g.pix[sy2*g.w+sx2])
-			out.pix[y*w+x] = byte((s + 2) / 4)
+	last := g.w - 1
+	for sy := 0; sy < g.h; sy++ {
+		r0 := g.pix[sy*g.w : (sy+1)*g.w]
+		r1 := g.pix[min(sy+1, g.h-1)*g.w:][:g.w]
+		even := out.pix[2*sy*w : (2*sy+1)*w]
+		odd := out.pix[(2*sy+1)*w : (2*sy+2)*w]
+		for sx := 0; sx < last; sx++ {
+			a, b := uint32(r0[sx]), uint32(r0[sx+1])
+			c, d := uint32(r1[sx]), uint32(r1[sx+1])
+			even[2*sx] = byte(a)
+			even[2*sx+1] = byte((a + b + 1) / 2)
+			odd[2*sx] = byte((a + c + 1) / 2)
+			odd[2*sx+1] = byte((a + b + c + d + 2) / 4)
 		}
+		// The last column pairs with itself.
+		a, c := uint32(r0[last]), uint32(r1[last])
+		even[2*last], even[2*last+1] = byte(a), byte(a)
+		odd[2*last], odd[2*last+1] = byte((a+c+1)/2), byte((a+c+1)/2)
 	}
 	return out
 }
@@ -257,31 +276,35 @@ func (g *gray) span() int {
 	return int(g.lv[4]) - int(g.lv[3])
 }
 
-// stretch maps the darkest and lightest shades present to black and white,
-// for low-contrast codes (grey on grey).
-func (g *gray) stretch() *gray {
+// stretchLUT maps the darkest and lightest shades present to black and
+// white, for low-contrast codes (grey on grey); nil when the image has
+// too few shades for it to help.
+func (g *gray) stretchLUT() *[256]byte {
 	lo, _, hi := g.levels()
 	if int(hi)-int(lo) < 8 {
-		return g
+		return nil
 	}
 	var lut [256]byte
 	for i := range lut {
 		v := (i - int(lo)) * 255 / (int(hi) - int(lo))
 		lut[i] = byte(max(0, min(255, v)))
 	}
-	return g.mapped(&lut)
+	return &lut
 }
 
-// threshold makes every shade at or below t black and the rest white.
-func (g *gray) threshold(t byte) *gray {
+// thresholdLUT makes every shade at or below t black and the rest white.
+func thresholdLUT(t byte) *[256]byte {
 	var lut [256]byte
 	for i := range lut {
 		if i > int(t) {
 			lut[i] = 255
 		}
 	}
-	return g.mapped(&lut)
+	return &lut
 }
+
+// threshold is g mapped through thresholdLUT.
+func (g *gray) threshold(t byte) *gray { return g.mapped(thresholdLUT(t)) }
 
 func (g *gray) mapped(lut *[256]byte) *gray {
 	out := &gray{pix: make([]byte, len(g.pix)), w: g.w, h: g.h}
@@ -296,6 +319,7 @@ type source struct {
 	gozxing.LuminanceSourceBase
 	g         *gray
 	left, top int
+	lut       *[256]byte // shades mapped through it, when not nil
 }
 
 var _ gozxing.LuminanceSource = (*source)(nil)
@@ -313,17 +337,27 @@ func (s *source) GetRow(y int, row []byte) ([]byte, error) {
 	}
 	off := (y+s.top)*s.g.w + s.left
 	copy(row, s.g.pix[off:off+s.Width])
+	s.mapRow(row[:s.Width])
 	return row, nil
 }
 
+func (s *source) mapRow(row []byte) {
+	if s.lut != nil {
+		for i, v := range row {
+			row[i] = s.lut[v]
+		}
+	}
+}
+
 func (s *source) GetMatrix() []byte {
-	if s.Width == s.g.w && s.Height == s.g.h {
+	if s.Width == s.g.w && s.Height == s.g.h && s.lut == nil {
 		return s.g.pix
 	}
 	m := make([]byte, s.Width*s.Height)
 	for y := 0; y < s.Height; y++ {
 		off := (y+s.top)*s.g.w + s.left
 		copy(m[y*s.Width:], s.g.pix[off:off+s.Width])
+		s.mapRow(m[y*s.Width : (y+1)*s.Width])
 	}
 	return m
 }
@@ -336,7 +370,7 @@ func (s *source) Crop(left, top, width, height int) (gozxing.LuminanceSource, er
 	}
 	return &source{
 		LuminanceSourceBase: gozxing.LuminanceSourceBase{Width: width, Height: height},
-		g:                   s.g, left: s.left + left, top: s.top + top,
+		g:                   s.g, left: s.left + left, top: s.top + top, lut: s.lut,
 	}, nil
 }
 

@@ -2,6 +2,7 @@ package qrimport
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -9,7 +10,6 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,6 +17,7 @@ import (
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/webp"
 
+	"latchkey/internal/input"
 	"latchkey/otp"
 )
 
@@ -116,17 +117,28 @@ func ReadText(text string) (Result, error) {
 // value is ready to use. A code seen twice (the same screenshot added again)
 // counts once. A Collector is not safe for concurrent use.
 type Collector struct {
+	// Budget bounds the work on each image added; the zero value means
+	// DefaultBudget.
+	Budget Budget
+
 	texts []string
 	seen  map[string]bool
+	stops []error // a *StoppedError per image cut short, for Result.Problems
 }
 
 // AddFile adds every QR code in an image file.
 func (c *Collector) AddFile(path string) error {
+	return c.AddFileContext(context.Background(), path)
+}
+
+// AddFileContext is AddFile, stopping when ctx is done with the codes read
+// so far (see AddImageContext).
+func (c *Collector) AddFileContext(ctx context.Context, path string) error {
 	data, err := readCapped(path)
 	if err != nil {
 		return err
 	}
-	img, err := decodeImage(data)
+	g, err := decodeGrayData(data)
 	if err != nil {
 		// A small text file holding a URI is as good as a paste.
 		if errors.Is(err, ErrNotImage) && looksLikeURI(data) {
@@ -134,14 +146,27 @@ func (c *Collector) AddFile(path string) error {
 		}
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	if err := c.AddImage(img); err != nil {
+	stops := len(c.stops)
+	if err := c.addGray(ctx, g); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	if len(c.stops) > stops {
+		// Name the image the codes read so far came from.
+		c.stops[stops] = fmt.Errorf("%s: %w", filepath.Base(path), c.stops[stops])
 	}
 	return nil
 }
 
 // AddImage adds every QR code in img.
 func (c *Collector) AddImage(img image.Image) error {
+	return c.AddImageContext(context.Background(), img)
+}
+
+// AddImageContext adds every QR code in img, within c.Budget and until ctx
+// is done. A reading cut short keeps the codes read so far and puts a
+// *StoppedError (wrapping ErrStopped) in Result.Problems; it is the error
+// only when no code was read before.
+func (c *Collector) AddImageContext(ctx context.Context, img image.Image) error {
 	if img == nil {
 		return ErrEmpty
 	}
@@ -152,12 +177,24 @@ func (c *Collector) AddImage(img image.Image) error {
 	if b.Empty() {
 		return ErrEmpty
 	}
-	codes, err := decodeImageCodes(img)
+	g, err := safeGray(img)
 	if err != nil {
+		return err
+	}
+	return c.addGray(ctx, g)
+}
+
+// addGray adds every QR code in g.
+func (c *Collector) addGray(ctx context.Context, g *gray) error {
+	codes, err := decodeGrayCodes(g, newBudget(ctx, c.Budget))
+	if err != nil && len(codes) == 0 {
 		return err
 	}
 	for _, cd := range codes {
 		c.add(cd.text)
+	}
+	if err != nil {
+		c.stops = append(c.stops, err)
 	}
 	return nil
 }
@@ -243,6 +280,7 @@ func (c *Collector) Result() Result {
 			r.Problems = append(r.Problems, &ContentError{Content: kind})
 		}
 	}
+	r.Problems = append(r.Problems, c.stops...)
 	for _, id := range order {
 		b := batches[id]
 		if b.clash {
@@ -276,18 +314,34 @@ func looksLikeURI(data []byte) bool {
 
 // readCapped reads a file, refusing one over MaxFileSize before reading it.
 func readCapped(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path)
 	if err != nil {
 		return nil, err // *PathError: already names the file and the cause
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s is %d MB: %w (limit %d MB)", filepath.Base(path), st.Size()>>20, ErrTooLarge, MaxFileSize>>20)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		if st.Size() > MaxFileSize {
+			return nil, fmt.Errorf("%s is %d MB: %w (limit %d MB)", filepath.Base(path), st.Size()>>20, ErrTooLarge, MaxFileSize>>20)
+		}
+		size = st.Size()
 	}
-	// The stat may lie (a pipe, a growing file): the limit holds anyway.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// One buffer of the stated size (and a byte to see the end), not a
+	// series of doublings: a big BMP is tens of MB. The stat may lie (a
+	// pipe, a growing file): the limit holds anyway.
+	data := make([]byte, size+1)
+	n, err := io.ReadFull(f, data)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		data = data[:n] // the end, where the stat said
+	case err != nil:
 		return nil, err
+	default:
+		rest, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1-int64(n)))
+		if err != nil {
+			return nil, err
+		}
+		data = append(data, rest...)
 	}
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%s: %w (limit %d MB)", filepath.Base(path), ErrTooLarge, MaxFileSize>>20)
@@ -327,14 +381,70 @@ func decodeImage(data []byte) (img image.Image, err error) {
 	return img, nil
 }
 
-// decodeImageCodes finds every QR code in img, in reading order.
-func decodeImageCodes(img image.Image) (codes []code, err error) {
+// decodeGrayData decodes an image file's bytes to luminance: a PNG
+// straight (see pngGray), other formats through image.Decode.
+func decodeGrayData(data []byte) (*gray, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, ErrNotImage
+	}
+	if err := checkSize(cfg.Width, cfg.Height); err != nil {
+		return nil, err
+	}
+	switch format {
+	case "png":
+		if g, err := safeDirect(pngGray, data); err == nil {
+			return g, nil
+		}
+		// Interlaced, or damaged in a way image/png may yet accept.
+	case "bmp":
+		if g, err := safeDirect(bmpGray, data); err == nil {
+			return g, nil
+		}
+	}
+	img, err := decodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	return safeGray(img)
+}
+
+// safeDirect runs a decoder straight to luminance with any panic
+// contained.
+func safeDirect(decode func([]byte) (*gray, error), data []byte) (g *gray, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, ErrNotImage
+		}
+	}()
+	return decode(data)
+}
+
+// safePNGGray is pngGray with any panic contained.
+func safePNGGray(data []byte) (*gray, error) { return safeDirect(pngGray, data) }
+
+// safeGray is toGray with any panic of img's methods contained.
+func safeGray(img image.Image) (g *gray, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, errDecoderPanic
+		}
+	}()
+	return toGray(img), nil
+}
+
+// decodeGrayCodes finds every QR code in g, in reading order. When the
+// budget runs out it returns the codes read so far with a *StoppedError.
+func decodeGrayCodes(g *gray, b *budget) (codes []code, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			codes, err = nil, errDecoderPanic
 		}
 	}()
-	codes, err = decodeGray(toGray(img))
+	codes, err = decodeGrayBudget(g, b)
+	if errors.Is(err, ErrStopped) {
+		return codes, err
+	}
 	if len(codes) == 0 {
 		if err != nil {
 			return nil, fmt.Errorf("%w (%w)", ErrNoQRCode, err)

@@ -358,8 +358,9 @@ func (st *state) runRegions(g *gray) {
 				break
 			}
 			e := c.enlarge(k)
+			var lut *[256]byte
 			if dark {
-				e = e.invert()
+				lut = &invertLUT
 			}
 			f := float64(k)
 			toOrig := func(x, y float64) point { return point{x/f + ox, y/f + oy} }
@@ -367,7 +368,7 @@ func (st *state) runRegions(g *gray) {
 			// often reads what blurred modules defeat locally.
 			for _, global := range []bool{false, true} {
 				if len(st.found) == before {
-					st.look(e, pass{multi: true, global: global}, toOrig)
+					st.look(e, lut, pass{multi: true, global: global}, toOrig)
 				}
 			}
 		}

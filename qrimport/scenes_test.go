@@ -32,8 +32,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// scenes returns the scene directory, generating it on first use. Missing
-// tools fail the test: ./test.sh installs them.
+// scenes returns the scene directory, generating it on first use. A missing
+// tool fails the test: ./test.sh installs them (scripts/deps.sh).
 func scenes(t testing.TB) string {
 	t.Helper()
 	scenesOnce.Do(func() {
@@ -130,7 +130,7 @@ func TestScenes(t *testing.T) {
 		}
 		// Sheets are laid out row by row, export pages left to right, in
 		// manifest order: the order a person reads them in.
-		if s.kind == "sheet" || s.kind == "google-page" {
+		if strings.HasPrefix(s.kind, "sheet") || s.kind == "google-page" {
 			if strings.Join(r.Raw, "\n") != strings.Join(s.want, "\n") {
 				t.Errorf("%s: codes not in reading order", s.file)
 			}
@@ -149,7 +149,7 @@ func TestScenes(t *testing.T) {
 	}
 	for _, k := range []string{"4k", "5k", "hidpi", "downscaled", "dark", "transparent", "noquiet", "jpeg",
 		"lowcontrast", "blur", "pointer", "rotated", "multi", "sheet", "google-part", "google-page", "formats",
-		"4k-blur", "combined", "tiny"} {
+		"4k-blur", "combined", "tiny", "sheet-200", "sheet-500", "page", "lowhard"} {
 		if kinds[k] == 0 {
 			t.Errorf("no scene of kind %s", k)
 		}

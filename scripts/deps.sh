@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building (and, with "test", testing) Latchkey needs, only when
-# it is missing. Sourced by run.sh and test.sh.
+# Installs what building (and, with "test", testing; with "package",
+# packaging) Latchkey needs, only when it is missing. Sourced by run.sh,
+# test.sh and package.sh.
 set -euo pipefail
 
 need_pkgs=()
@@ -10,10 +11,16 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed" 
 want gcc; want pkg-config; want libgl1-mesa-dev; want xorg-dev
 if [ "${1:-}" = test ]; then
   # The window is tested for real under Xvfb; QR images come from an
-  # independent encoder; codes are checked against independent tools; the
-  # screenshot portal is tested on a private bus (dbus-daemon); two
-  # Syncthings on 127.0.0.1 carry a vault between two "computers".
-  for p in xvfb xdotool xclip imagemagick x11-utils qrencode zbar-tools zxing-cpp-tools oathtool argon2 dbus syncthing; do want "$p"; done
+  # independent encoder (text on the scenes in DejaVu Sans); codes are checked
+  # against independent tools; the screenshot portal is tested on a private
+  # bus (dbus-daemon); two Syncthings on 127.0.0.1 carry a vault between two
+  # "computers".
+  for p in xvfb xdotool xclip imagemagick fonts-dejavu-core x11-utils qrencode zbar-tools zxing-cpp-tools oathtool argon2 dbus syncthing; do want "$p"; done
+fi
+if [ "${1:-}" = test ] || [ "${1:-}" = package ]; then
+  # package.sh: the Windows build (MinGW), icons, the .deb's dependencies
+  # and the checks of its desktop entry and AppStream metainfo.
+  for p in gcc-mingw-w64-x86-64 imagemagick desktop-file-utils appstream dpkg-dev xz-utils zip; do want "$p"; done
 fi
 if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then want golang-go; fi
 

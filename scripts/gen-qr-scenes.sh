@@ -4,16 +4,20 @@
 # real screenshot brings. Everything is deterministic (fixed texts, no random
 # seeds), so a failure can be reproduced from the file name alone.
 #
-#   scripts/gen-qr-scenes.sh OUTDIR
+#   scripts/gen-qr-scenes.sh OUTDIR [KIND...]
 #
 # Writes OUTDIR/IMAGE files and OUTDIR/manifest.tsv: one line per QR code an
-# image holds, "FILE<TAB>KIND<TAB>TEXT". Needs qrencode, ImageMagick (convert),
-# sha1sum and base32 (coreutils).
+# image holds, "FILE<TAB>KIND<TAB>TEXT". Needs qrencode, ImageMagick (convert,
+# montage), sha1sum and base32 (coreutils). With KIND arguments it makes only
+# those: sheet-N (a sheet of N codes: sheet-100, sheet-1000..., for
+# measuring how reading grows with the number of codes; the full set holds
+# sheet-200 and sheet-500), page or lowhard.
 set -euo pipefail
-out=${1:?usage: gen-qr-scenes.sh OUTDIR}
+out=${1:?usage: gen-qr-scenes.sh OUTDIR [KIND...]}
+shift
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-for t in qrencode convert identify sha1sum base32 base64; do
+for t in qrencode convert identify montage sha1sum base32 base64; do
 	command -v "$t" >/dev/null || { echo "gen-qr-scenes: $t is missing" >&2; exit 3; }
 done
 work=$(mktemp -d)
@@ -362,6 +366,76 @@ k_downtiny() { # 4K and 5K screenshots shrunk by a viewer or a chat app: modules
 	done
 }
 
+k_page() { # a set-up page in a 4K or 5K browser: lines of text around a small code
+	local i t w=(5120 3840 5120 3840) h=(2880 2160 2880 2160) m=(3 3 4 2) fs=(22 18 26 16) lines="" j
+	for ((j = 1; j <= 70; j++)); do lines+="$j. Scan the code below with your authenticator app, then type the six digits it shows: 0123456789 oO@"$'\n'; done
+	for i in 0 1 2 3; do
+		t=$(uri $((1900 + i)))
+		qr "$work/pg$i.png" "${m[$i]}" 4 "$t"
+		post="-font DejaVu-Sans -pointsize ${fs[$i]} -fill '#202124' -annotate +$((w[i] / 5 + 40))+120 \"\$lines\"" \
+			place "$out/page-$i.png" "${w[$i]}" "${h[$i]}" white '#f1f3f4' -- "$work/pg$i.png" $((w[i] * 2 / 3)) $((h[i] / 3 + i * 50))
+		man "page-$i.png" page "$t"
+	done
+}
+
+k_lowhard() { # low contrast made harder: blur, a gradient, JPEG, text around, a dark page
+	local i t fg=(6E6E6E 6E6E6E 9090A0 A8A8A8 767676 8A8A8A) bg=(8C8C8C 8C8C8C A8A8B8 C0C0C0 929292 A6A6A6) m=(4 4 5 3 4 5)
+	for i in 0 1 2 3 4 5; do
+		t=$(uri $((2000 + i)))
+		qr "$work/lh$i.png" "${m[$i]}" 4 "$t" --foreground="${fg[$i]}" --background="${bg[$i]}"
+	done
+	post="-blur 0x1.2" place "$out/lowhard-0.png" 1280 800 "#${bg[0]}" '#9a9a9a' -- "$work/lh0.png" 300 200
+	convert -size 1280x800 "gradient:#707070-#c0c0c0" "$work/lh1.png" -geometry +500+200 -composite -depth 8 "$out/lowhard-1.png"
+	post="-quality 40" place "$out/lowhard-2.jpg" 1280 800 "#${bg[2]}" '#b0b0c0' -- "$work/lh2.png" 300 200
+	post="-font DejaVu-Sans -pointsize 14 -fill '#a4a4a4' -annotate +260+40 'Account settings\nTwo-factor authentication\nScan this code, then enter the code it shows.\nKeep your recovery codes somewhere safe.'" \
+		place "$out/lowhard-3.png" 1280 800 "#${bg[3]}" '#b8b8b8' -- "$work/lh3.png" 700 300
+	convert "$work/lh4.png" -negate "$work/lh4n.png"
+	post="" place "$out/lowhard-4.png" 1920 1080 '#303030' '#3a3a3a' -- "$work/lh4n.png" 600 300
+	post="-attenuate 0.15 +noise Gaussian" place "$out/lowhard-5.png" 1280 800 "#${bg[5]}" '#a0a0a0' -- "$work/lh5.png" 420 260
+	man "lowhard-0.png" lowhard "$(uri 2000)"; man "lowhard-1.png" lowhard "$(uri 2001)"; man "lowhard-2.jpg" lowhard "$(uri 2002)"
+	man "lowhard-3.png" lowhard "$(uri 2003)"; man "lowhard-4.png" lowhard "$(uri 2004)"; man "lowhard-5.png" lowhard "$(uri 2005)"
+}
+
+k_bigsheet() { # k_bigsheet N: N codes of 2-pixel modules tiled 5:4 in 99-pixel cells, as a printed recovery sheet
+	local count=$1 cols rows i t tiles=() texts=()
+	cols=$(awk -v n="$count" 'BEGIN { c = sqrt(n * 5 / 4); printf "%d", (c == int(c)) ? c : int(c) + 1 }')
+	rows=$(((count + cols - 1) / cols))
+	mkdir -p "$work/big$count"
+	# One awk for every text (a process per secret would take minutes):
+	# 32 base32 characters from a fixed MINSTD sequence (exact in any awk). Short
+	# enough for version 6 (41 modules), so each code fits its cell.
+	mapfile -t texts < <(awk -v n="$count" 'BEGIN {
+		a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"; x = 12345 + n
+		for (i = 0; i < n; i++) {
+			s = ""
+			for (j = 0; j < 32; j++) { x = (x * 48271) % 2147483647; s = s substr(a, int(x / 67108864) + 1, 1) }
+			printf "otpauth://totp/Sheet%%20%d:user%d@example.com?secret=%s&issuer=Sheet%%20%d\n", i, i, s, i
+		}
+	}')
+	for ((i = 0; i < count; i++)); do
+		tiles+=("$work/big$count/$i.png")
+		qr "$work/big$count/$i.png" 2 4 "${texts[$i]}"
+	done
+	# 2475x1980 pixels for 500 codes: the image zbarimg reads at once.
+	montage "${tiles[@]}" -tile "${cols}x$rows" -geometry '99x99>+0+0' -background white -depth 8 "$out/sheet-$count.png"
+	man "sheet-$count.png" "sheet-$count" "${texts[@]}"
+}
+
+if (($#)); then
+	for k in "$@"; do
+		case $k in
+		sheet-[1-9]*) k_bigsheet "${k#sheet-}" ;;
+		page) k_page ;;
+		lowhard) k_lowhard ;;
+		*) echo "gen-qr-scenes: unknown kind $k (sheet-N, page and lowhard can be made alone)" >&2; exit 2 ;;
+		esac
+	done
+	cat "$out"/*.man | LC_ALL=C sort -s -t$'\t' -k1,1 >"$out/manifest.tsv"
+	rm -f "$out"/*.man
+	exit 0
+fi
+
+k_bigsheet 200 & k_bigsheet 500 &
 k_plain & k_tiny 4k 3840 2160 200 & wait
 k_tiny 5k 5120 2880 250 & k_hidpi & wait
 k_downscaled & k_dark & wait
@@ -372,6 +446,7 @@ k_rotated & k_multi & wait
 k_sheet & k_google & wait
 k_formats & k_combined & wait
 k_tinyblur & k_downtiny & wait
+k_page & k_lowhard & wait
 
 cat "$out"/*.man | LC_ALL=C sort -s -t$'\t' -k1,1 >"$out/manifest.tsv"
 rm -f "$out"/*.man

@@ -39,7 +39,7 @@ type accountRow struct {
 	next    *canvas.Text
 	bar     *timeBar
 	advance *widget.Button // HOTP only: moves the counter on
-	more    *widget.Button // the account's menu
+	more    *keyButton     // the account's menu
 
 	onAdvance func(id string)
 	onMore    func(id string, from fyne.CanvasObject)
@@ -84,7 +84,7 @@ func newAccountRow(onAdvance func(string), onMore func(string, fyne.CanvasObject
 	r.advance = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), r.onAdvanceTapped)
 	r.advance.Importance = widget.LowImportance
 	r.advance.Hide()
-	r.more = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), r.onMoreTapped)
+	r.more = newKeyButton("", theme.MoreVerticalIcon(), r.onMoreTapped)
 	r.more.Importance = widget.LowImportance
 	r.ExtendBaseWidget(r)
 	return r

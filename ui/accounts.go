@@ -28,12 +28,12 @@ const (
 // accountsScreen is the list of accounts with their codes, and the search
 // field that filters it.
 type accountsScreen struct {
-	app    *app
-	search *searchEntry
-	list   *accountList
-	empty  *widget.Label
-	addBtn *widget.Button
-	lock   *widget.Button
+	session *session
+	search  *searchEntry
+	list    *accountList
+	empty   *widget.Label
+	addBtn  *keyButton
+	lock    *keyButton
 
 	toast      *widget.Label
 	toastUntil time.Time
@@ -59,8 +59,8 @@ type deletedAccount struct {
 	index   int
 }
 
-func newAccountsScreen(a *app) *accountsScreen {
-	s := &accountsScreen{app: a}
+func newAccountsScreen(ss *session) *accountsScreen {
+	s := &accountsScreen{session: ss}
 	s.search = newSearchEntry(s.onSearchEscape)
 	s.search.SetPlaceHolder("Search accounts, tags, notes")
 	s.search.OnChanged = s.onSearch
@@ -74,9 +74,9 @@ func newAccountsScreen(a *app) *accountsScreen {
 	s.empty.Alignment = fyne.TextAlignCenter
 	s.empty.Wrapping = fyne.TextWrapWord
 	s.empty.Importance = widget.LowImportance
-	s.addBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
+	s.addBtn = newKeyButton("", theme.ContentAddIcon(), s.onAdd)
 	s.addBtn.Importance = widget.HighImportance
-	s.lock = widget.NewButtonWithIcon("", theme.LogoutIcon(), s.onLock)
+	s.lock = newKeyButton("", theme.LogoutIcon(), s.onLock)
 	s.toast = widget.NewLabel("")
 	s.toast.Importance = widget.SuccessImportance
 	s.toast.Alignment = fyne.TextAlignCenter
@@ -89,7 +89,7 @@ func newAccountsScreen(a *app) *accountsScreen {
 	s.backupText = widget.NewLabel("")
 	s.backupText.SizeName = theme.SizeNameCaptionText
 	s.backupText.Wrapping = fyne.TextWrapWord
-	s.backupNow = widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), a.onBackupNow)
+	s.backupNow = widget.NewButtonWithIcon("Back up now", theme.DocumentSaveIcon(), ss.onBackupNow)
 	s.backupNow.Importance = widget.LowImportance
 	s.backupBar = container.NewBorder(nil, nil, nil, container.NewCenter(s.backupNow), s.backupText)
 	s.backupBar.Hide()
@@ -100,11 +100,11 @@ func newAccountsScreen(a *app) *accountsScreen {
 // showBackupLine says when the vault was last backed up, and reminds when
 // changes are not.
 func (s *accountsScreen) showBackupLine() {
-	if !s.app.backupState.known {
+	if !s.session.backups.known {
 		s.backupBar.Hide()
 		return
 	}
-	text, warn := backupLine(s.app.backupState.status, s.app.now())
+	text, warn := backupLine(s.session.backups.status, s.session.w.now())
 	s.backupText.SetText(text)
 	if warn {
 		s.backupText.Importance = widget.WarningImportance
@@ -122,33 +122,31 @@ func (s *accountsScreen) content() fyne.CanvasObject {
 	bottom := container.NewVBox(s.toast, s.undoBar, container.NewPadded(s.backupBar))
 	middle := container.NewStack(s.list, container.NewCenter(container.New(&columnLayout{width: 300}, s.empty)))
 	// The catcher under everything counts mouse movement as activity.
-	return container.NewStack(newActivityCatcher(s.app.touch), container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle))
+	return container.NewStack(newActivityCatcher(s.session.touch), container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle))
 }
 
 func (s *accountsScreen) focus() {
-	c := s.app.win.Canvas()
-	c.SetOnTypedRune(s.onTypedRune)
-	c.SetOnTypedKey(s.onTypedKey)
-	c.Focus(s.search)
+	s.session.w.setStrayKeys(s.onTypedRune, s.onTypedKey)
+	s.session.w.focus(s.search)
 }
 
 // onTypedRune takes keys typed while nothing has the focus to the search.
 func (s *accountsScreen) onTypedRune(r rune) {
-	s.app.win.Canvas().Focus(s.search)
+	s.session.w.focus(s.search)
 	s.search.TypedRune(r)
 }
 
 func (s *accountsScreen) onTypedKey(k *fyne.KeyEvent) {
 	switch k.Name {
 	case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape, fyne.KeyBackspace:
-		s.app.win.Canvas().Focus(s.search)
+		s.session.w.focus(s.search)
 		s.search.TypedKey(k)
 	}
 }
 
 // reload reads the accounts from the vault and shows them again.
 func (s *accountsScreen) reload() {
-	s.shown = arrange(s.app.v.Accounts(), s.search.Text, parseSortOrder(s.app.settings().Sort))
+	s.shown = arrange(s.session.v.Accounts(), s.search.Text, parseSortOrder(s.session.settings().Sort))
 	s.anyIcon = slices.ContainsFunc(s.shown, func(a vault.Account) bool { return len(a.Icon) > 0 })
 	s.list.UnselectAll()
 	s.list.Refresh()
@@ -181,12 +179,12 @@ func (s *accountsScreen) tick(now time.Time) {
 		s.undoBar.Hide()
 	}
 	// "today at" becomes "yesterday at" without a new backup.
-	if st := s.app.backupState; st.known {
+	if st := s.session.backups; st.known {
 		if text, _ := backupLine(st.status, now); text != s.backupText.Text {
 			s.showBackupLine()
 		}
 	}
-	if c := s.app.win.Canvas(); c.Focused() == s.search && s.app.idle.idleFor(now) >= searchRestAfter {
+	if c := s.session.w.win.Canvas(); c.Focused() == s.search && s.session.idle.idleFor(now) >= searchRestAfter {
 		c.Unfocus()
 	}
 }
@@ -204,9 +202,7 @@ func (s *accountsScreen) drop() {
 	s.shown = nil
 	s.undone = nil
 	s.icons = nil
-	c := s.app.win.Canvas()
-	c.SetOnTypedRune(nil)
-	c.SetOnTypedKey(nil)
+	s.session.w.setStrayKeys(nil, nil)
 	for _, r := range s.rows {
 		r.key = otp.Key{}
 		r.bound = false
@@ -226,18 +222,25 @@ func (s *accountsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id < 0 || id >= len(s.shown) {
 		return
 	}
-	o.(*accountRow).bind(s.shown[id], s.iconFor(s.shown[id]), s.anyIcon, s.app.now())
+	o.(*accountRow).bind(s.shown[id], s.iconFor(s.shown[id]), s.anyIcon, s.session.w.now())
 }
 
 func (s *accountsScreen) onSelected(id widget.ListItemID) {
 	s.list.Unselect(id)
-	if id >= 0 && id < len(s.shown) {
-		s.copyCode(s.shown[id].ID)
+	deleting := s.list.deleting
+	s.list.deleting = false
+	if id < 0 || id >= len(s.shown) {
+		return
 	}
+	if deleting {
+		s.deleteAccount(s.shown[id].ID)
+		return
+	}
+	s.copyCode(s.shown[id].ID)
 }
 
 func (s *accountsScreen) onSearch(string) {
-	s.app.touch()
+	s.session.touch()
 	s.reload()
 	if len(s.shown) > 0 {
 		s.list.ScrollToTop()
@@ -257,24 +260,24 @@ func (s *accountsScreen) onSearchEscape() {
 
 // copyCode puts the account's current code on the clipboard.
 func (s *accountsScreen) copyCode(id string) {
-	s.app.touch()
-	a, ok := s.app.v.Account(id)
+	s.session.touch()
+	a, ok := s.session.v.Account(id)
 	if !ok {
 		return
 	}
 	s.current = id
-	now := s.app.now()
+	now := s.session.w.now()
 	code := a.Key.Code(now)
-	clearAfter := s.app.settings().ClipboardClear
-	s.app.clip.copy(code, clearAfter)
+	clearAfter := s.session.settings().ClipboardClear
+	s.session.clip.copy(code, clearAfter)
 	msg := "Copied the " + safetext.Escape(issuerText(a.Key)) + " code."
 	if clearAfter > 0 {
 		msg += fmt.Sprintf(" The clipboard clears in %d s.", int(clearAfter.Seconds()))
 	}
 	s.say(msg)
 	// A use, not an edit: Modified stays (sync tells edits apart by it).
-	if err := s.app.v.MarkUsed(id); err == nil {
-		s.app.save()
+	if err := s.session.v.MarkUsed(id); err == nil {
+		s.session.save()
 	}
 }
 
@@ -282,35 +285,35 @@ func (s *accountsScreen) copyCode(id string) {
 func (s *accountsScreen) say(msg string) {
 	s.toast.SetText(safetext.Message(msg))
 	s.toast.Show()
-	s.toastUntil = s.app.now().Add(toastFor)
+	s.toastUntil = s.session.w.now().Add(toastFor)
 }
 
 // onAdvance moves an HOTP counter on and saves it.
 func (s *accountsScreen) onAdvance(id string) {
-	s.app.touch()
-	a, ok := s.app.v.Account(id)
+	s.session.touch()
+	a, ok := s.session.v.Account(id)
 	if !ok || a.Key.Type != otp.HOTP {
 		return
 	}
 	a.Key.Counter++
-	a.Modified = s.app.now()
-	if err := s.app.v.Update(a); err != nil {
-		s.app.showError("Could not move the counter on", err)
+	a.Modified = s.session.w.now()
+	if err := s.session.v.Update(a); err != nil {
+		s.session.w.showError("Could not move the counter on", err)
 		return
 	}
-	s.app.save()
+	s.session.save()
 	s.reload()
 }
 
 // onMore opens an account's menu beside its button.
 func (s *accountsScreen) onMore(id string, from fyne.CanvasObject) {
-	s.app.touch()
-	a, ok := s.app.v.Account(id)
+	s.session.touch()
+	a, ok := s.session.v.Account(id)
 	if !ok {
 		return
 	}
 	s.current = id
-	widget.ShowPopUpMenuAtRelativePosition(s.rowMenu(a), s.app.win.Canvas(), fyne.NewPos(0, from.Size().Height), from)
+	widget.ShowPopUpMenuAtRelativePosition(s.rowMenu(a), s.session.w.win.Canvas(), fyne.NewPos(0, from.Size().Height), from)
 }
 
 // rowMenu is an account's ⋯ menu.
@@ -322,19 +325,19 @@ func (s *accountsScreen) rowMenu(a vault.Account) *fyne.Menu {
 	}
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Copy code", func() { s.copyCode(id) }),
-		fyne.NewMenuItem("Edit…", func() { s.app.editAccount(id) }),
+		fyne.NewMenuItem("Edit…", func() { s.onEdit(id) }),
 		fyne.NewMenuItem(pin, func() { s.togglePin(id) }),
 	}
-	if parseSortOrder(s.app.settings().Sort) == sortManual {
-		up := s.app.menuItem("Move up", func() { s.move(id, -1) }, scMoveUp)
+	if parseSortOrder(s.session.settings().Sort) == sortManual {
+		up := menuItem("Move up", func() { s.move(id, -1) }, scMoveUp)
 		up.Disabled = !s.canMove(id, -1)
-		down := s.app.menuItem("Move down", func() { s.move(id, 1) }, scMoveDown)
+		down := menuItem("Move down", func() { s.move(id, 1) }, scMoveDown)
 		down.Disabled = !s.canMove(id, 1)
 		items = append(items, up, down)
 	}
 	items = append(items,
-		fyne.NewMenuItem("Show QR code…", func() { s.app.showKeyQR(id) }),
-		fyne.NewMenuItem("Service backup codes…", func() { s.app.showServiceCodes(id) }),
+		fyne.NewMenuItem("Show QR code…", func() { showKeyQR(s.session, id) }),
+		fyne.NewMenuItem("Service backup codes…", func() { showServiceCodes(s.session, id) }),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Delete", func() { s.deleteAccount(id) }),
 	)
@@ -359,8 +362,8 @@ func (s *accountsScreen) canMove(id string, delta int) bool {
 // move swaps the account with its neighbour in the list as shown, in the
 // vault's manual order.
 func (s *accountsScreen) move(id string, delta int) {
-	s.app.touch()
-	if parseSortOrder(s.app.settings().Sort) != sortManual {
+	s.session.touch()
+	if parseSortOrder(s.session.settings().Sort) != sortManual {
 		s.say("Accounts move only when sorted As added (Settings).")
 		return
 	}
@@ -369,70 +372,73 @@ func (s *accountsScreen) move(id string, delta int) {
 	}
 	neighbour := s.shown[s.shownIndex(id)+delta].ID
 	target := -1
-	for i, a := range s.app.v.Accounts() {
+	for i, a := range s.session.v.Accounts() {
 		if a.ID == neighbour {
 			target = i
 		}
 	}
-	if err := s.app.v.Move(id, target); err != nil {
-		s.app.showError("Could not move the account", err)
+	if err := s.session.v.Move(id, target); err != nil {
+		s.session.w.showError("Could not move the account", err)
 		return
 	}
-	s.app.save()
+	s.session.save()
 	s.reload()
 	if i := s.shownIndex(id); i >= 0 {
 		s.list.ScrollTo(i)
 	}
 }
 
-func (a *app) onMoveUp()   { a.moveCurrent(-1) }
-func (a *app) onMoveDown() { a.moveCurrent(1) }
+func (s *accountsScreen) onMoveUp()   { s.moveCurrent(-1) }
+func (s *accountsScreen) onMoveDown() { s.moveCurrent(1) }
 
 // moveCurrent moves the account last copied or opened.
-func (a *app) moveCurrent(delta int) {
-	if a.accounts == nil {
+func (s *accountsScreen) moveCurrent(delta int) {
+	if s.current == "" {
+		s.say("Copy an account's code or open its ⋯ menu first, then move it.")
 		return
 	}
-	if a.accounts.current == "" {
-		a.say("Copy an account's code or open its ⋯ menu first, then move it.")
-		return
+	s.move(s.current, delta)
+}
+
+func (s *accountsScreen) onEdit(id string) {
+	if acct, ok := s.session.account(id); ok {
+		newEditForm(s.session, acct).show()
 	}
-	a.accounts.move(a.accounts.current, delta)
 }
 
 func (s *accountsScreen) togglePin(id string) {
-	a, ok := s.app.v.Account(id)
+	a, ok := s.session.v.Account(id)
 	if !ok {
 		return
 	}
 	a.Pinned = !a.Pinned
-	if err := s.app.v.Update(a); err != nil {
-		s.app.showError("Could not pin the account", err)
+	if err := s.session.v.Update(a); err != nil {
+		s.session.w.showError("Could not pin the account", err)
 		return
 	}
-	s.app.save()
+	s.session.save()
 	s.reload()
 }
 
 // deleteAccount removes an account at once and offers to undo it.
 func (s *accountsScreen) deleteAccount(id string) {
 	index := -1
-	for i, a := range s.app.v.Accounts() {
+	for i, a := range s.session.v.Accounts() {
 		if a.ID == id {
 			index = i
 			break
 		}
 	}
-	a, err := s.app.v.Delete(id)
+	a, err := s.session.v.Delete(id)
 	if err != nil {
-		s.app.showError("Could not delete the account", err)
+		s.session.w.showError("Could not delete the account", err)
 		return
 	}
-	s.app.save()
+	s.session.save()
 	s.undone = &deletedAccount{account: a, index: index}
 	s.undoText.SetText("Deleted " + safetext.Escape(a.Key.Label()) + ".")
 	s.undoBar.Show()
-	s.undoUntil = s.app.now().Add(undoFor)
+	s.undoUntil = s.session.w.now().Add(undoFor)
 	s.reload()
 }
 
@@ -444,20 +450,20 @@ func (s *accountsScreen) onUndo() {
 	s.undone = nil
 	s.undoUntil = time.Time{}
 	s.undoBar.Hide()
-	if err := s.app.v.Restore(d.account, d.index); err != nil {
-		s.app.showError("Could not restore the account", err)
+	if err := s.session.v.Restore(d.account, d.index); err != nil {
+		s.session.w.showError("Could not restore the account", err)
 		return
 	}
-	s.app.save()
+	s.session.save()
 	s.reload()
 }
 
 func (s *accountsScreen) onAdd() {
-	s.app.touch()
-	widget.ShowPopUpMenuAtRelativePosition(s.app.addMenu(), s.app.win.Canvas(), fyne.NewPos(0, s.addBtn.Size().Height), s.addBtn)
+	s.session.touch()
+	widget.ShowPopUpMenuAtRelativePosition(adder{session: s.session}.menu(), s.session.w.win.Canvas(), fyne.NewPos(0, s.addBtn.Size().Height), s.addBtn)
 }
 
-func (s *accountsScreen) onLock() { s.app.lock() }
+func (s *accountsScreen) onLock() { s.session.lock() }
 
 // searchEntry is the search field: Esc clears it, Down moves to the list.
 type searchEntry struct {
@@ -485,9 +491,10 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 }
 
 // accountList is the list widget with Enter as well as Space copying the
-// row under the keyboard focus.
+// row under the keyboard focus, and Delete deleting it (with its undo).
 type accountList struct {
 	widget.List
+	deleting bool // the selection that follows is a Delete's
 }
 
 func newAccountList() *accountList {
@@ -497,8 +504,14 @@ func newAccountList() *accountList {
 }
 
 func (l *accountList) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
 		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+	case fyne.KeyDelete:
+		// The list tells only its selection which row has the focus.
+		l.deleting = true
+		k = &fyne.KeyEvent{Name: fyne.KeySpace}
+		defer func() { l.deleting = false }()
 	}
 	l.List.TypedKey(k)
 }

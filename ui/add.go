@@ -3,7 +3,6 @@ package ui
 import (
 	"bytes"
 	"io"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,115 +10,226 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"latchkey/core"
-	"latchkey/vault"
+	"latchkey/internal/input"
+	"latchkey/otp"
 )
-
-// maxImageFile caps an image file read for QR codes.
-const maxImageFile = 64 << 20
 
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".PNG", ".JPG", ".JPEG"}
 
-// addMenu lists every way to add an account, with its shortcut.
-func (a *app) addMenu() *fyne.Menu {
+// adder is the Add menu: accounts from QR codes on the screen, in image
+// files or on the clipboard, from a link, typed by hand, or imported; and
+// from files dropped on the window. What it finds goes to the review.
+type adder struct {
+	session *session
+}
+
+// menu lists every way to add an account, with its shortcut.
+func (d adder) menu() *fyne.Menu {
 	return fyne.NewMenu("Add",
-		a.menuItem("Scan the screen for QR codes", a.onScanScreen, scScanScreen),
-		a.menuItem("Open a QR code image…", a.onAddFromImage, scOpenImage),
-		a.menuItem("Paste a link or image", a.onPaste, scPaste),
-		a.menuItem("Enter a key by hand…", a.onAddManual, scAddManual),
+		menuItem("Scan the screen for QR codes", d.onScanScreen, scScanScreen),
+		menuItem("Open a QR code image…", d.onOpenImage, scOpenImage),
+		menuItem("Paste a link or image", d.onPaste, scPaste),
+		menuItem("Enter a key by hand…", d.onManual, scAddManual),
 		fyne.NewMenuItemSeparator(),
-		a.menuItem("Import from another app…", a.onImportFile, scImport),
+		menuItem("Import from another app…", importer{session: d.session}.onImportFile, scImport),
 	)
 }
 
-// onAddFromImage lets the person pick an image file holding QR codes.
-func (a *app) onAddFromImage() {
-	if a.v == nil {
+// onScanScreen captures every screen and reads every QR code on them.
+func (d adder) onScanScreen() {
+	s := d.session
+	if s.ended() {
 		return
 	}
-	a.touch()
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+	s.touch()
+	s.w.busy("Scanning the screen for QR codes…")
+	s.w.background(func() {
+		data, err := captureScreen()
+		fyne.Do(func() {
+			s.w.idleAgain()
+			if err != nil {
+				s.w.showError("Could not capture the screen", err)
+				return
+			}
+			d.decodeImages([]core.Image{{Name: "the screen", Data: data}})
+		})
+	})
+}
+
+// onOpenImage lets the person pick an image file holding QR codes.
+func (d adder) onOpenImage() {
+	s := d.session
+	if s.ended() {
+		return
+	}
+	s.touch()
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			a.showError("Could not open the image", err)
+			s.w.showError("Could not open the image", err)
 			return
 		}
 		if r == nil {
 			return
 		}
 		r.Close()
-		a.decodeImages([]core.Image{{Name: r.URI().Name(), Path: r.URI().Path()}})
-	}, a.win)
-	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-	d.Show()
+		d.decodeImages([]core.Image{{Name: r.URI().Name(), Path: r.URI().Path()}})
+	}, s.w.win)
+	dlg.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	s.w.present(dlg, nil)
+}
+
+// onPaste adds what the clipboard holds: an otpauth link as text, or an
+// image where the platform lets us read one.
+func (d adder) onPaste() {
+	s := d.session
+	if s.ended() {
+		return
+	}
+	s.touch()
+	text := strings.TrimSpace(s.w.clipboard.Content())
+	if key, ok := bareKey(text); ok {
+		// A site's "can't scan?" key: the person names it.
+		f := newManualForm(s)
+		f.secret.SetText(key)
+		f.show()
+		return
+	}
+	if text != "" {
+		found, err := core.ReadText(text)
+		if err != nil {
+			s.w.showProblems([]string{"The clipboard: " + advice(err)})
+			return
+		}
+		review(s, found.Accounts, problemsOf(found))
+		return
+	}
+	s.w.background(func() {
+		data, err := clipboardImage()
+		fyne.Do(func() {
+			if err != nil {
+				s.w.showError("Nothing to add from the clipboard", err)
+				return
+			}
+			d.decodeImages([]core.Image{{Name: "the clipboard image", Data: data}})
+		})
+	})
+}
+
+// bareKey reads text as a setup key shown in place of a QR code: base32,
+// maybe in groups split by spaces or dashes, at least 16 characters (80
+// bits, what services show). It returns the key as typed into the form.
+func bareKey(text string) (string, bool) {
+	if len(text) > 1024 {
+		return "", false
+	}
+	clean := strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ' || r == '-' || r == '\t':
+			return -1
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, text)
+	body := strings.TrimRight(clean, "=")
+	if len(body) < 16 {
+		return "", false
+	}
+	for _, r := range body {
+		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
+			return "", false
+		}
+	}
+	if _, err := otp.ParseSecret(clean); err != nil {
+		return "", false
+	}
+	return clean, true
+}
+
+func (d adder) onManual() {
+	if d.session.ended() {
+		return
+	}
+	d.session.touch()
+	newManualForm(d.session).show()
 }
 
 // onDropped adds what files dropped on the window hold: QR codes in
 // images, accounts in other apps' export files, a Latchkey backup to merge.
 // What a file is comes from its first bytes, not its name.
-func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
-	if a.v == nil {
-		a.onDroppedLocked(uris)
+func (d adder) onDropped(uris []fyne.URI) {
+	s := d.session
+	s.touch()
+	// Telling images from other files reads their first bytes: off the UI
+	// goroutine, as a file may sit on a slow disk.
+	s.w.background(func() {
+		var images, others []core.Image
+		for _, u := range uris {
+			if u.Scheme() != "file" {
+				continue
+			}
+			src := core.Image{Name: u.Name(), Path: u.Path()}
+			if looksLikeImage(u.Path()) {
+				images = append(images, src)
+			} else {
+				others = append(others, src)
+			}
+		}
+		fyne.Do(func() { d.dropped(images, others) })
+	})
+}
+
+func (d adder) dropped(images, others []core.Image) {
+	s := d.session
+	if s.ended() {
 		return
-	}
-	a.touch()
-	var images, others []core.Image
-	for _, u := range uris {
-		if u.Scheme() != "file" {
-			continue
-		}
-		src := core.Image{Name: u.Name(), Path: u.Path()}
-		if looksLikeImage(u.Path()) {
-			images = append(images, src)
-		} else {
-			others = append(others, src)
-		}
 	}
 	switch {
 	case len(images) > 0:
-		a.decodeImages(images)
+		d.decodeImages(images)
 		if len(others) > 0 {
-			a.showInfo("One kind at a time", "Drop export files on their own, after the images are read.")
+			s.w.showInfo("One kind at a time", "Drop export files on their own, after the images are read.")
 		}
 	case len(others) == 1:
-		a.importFile(others[0])
+		importer{session: s}.readFile(others[0])
 	case len(others) > 1:
-		a.showInfo("One file at a time", "Drop one export file at a time: each may ask for its own password.")
+		s.w.showInfo("One file at a time", "Drop one export file at a time: each may ask for its own password.")
 	default:
-		a.showInfo("Nothing to add", "Drop image files that show a QR code, or an export file of another authenticator app.")
+		s.w.showInfo("Nothing to add", "Drop image files that show a QR code, or an export file of another authenticator app.")
 	}
 }
 
-// onDroppedLocked takes a backup dropped on the first-run screen to the
-// restore screen: the new machine's first step. Locked, nothing is read.
-func (a *app) onDroppedLocked(uris []fyne.URI) {
-	if len(uris) != 1 || uris[0].Scheme() != "file" || a.vaults.Exists(a.path) {
-		return
-	}
-	head, err := readFileHead(uris[0].Path())
-	if err != nil || !vault.IsVaultFile(head) {
-		return
-	}
-	a.showRestore().chose(uris[0].Path())
-}
-
-// importFile reads a dropped export file (size-capped) and imports it.
-func (a *app) importFile(src core.Image) {
-	a.busy("Reading " + src.Name + "…")
-	a.background(func() {
-		data, err := core.ReadFile(src.Path)
+// decodeImages reads QR codes from images in the background, as one
+// batch, so a Google export split over several screenshots joins up.
+func (d adder) decodeImages(images []core.Image) {
+	s := d.session
+	s.w.busy("Looking for QR codes…")
+	s.w.background(func() {
+		found, unread := core.ReadImages(images)
+		var problems []string
+		for _, e := range unread {
+			problems = append(problems, e.Name+": "+advice(e.Err))
+		}
+		problems = append(problems, problemsOf(found)...)
 		fyne.Do(func() {
-			a.idleAgain()
-			if err != nil {
-				a.showError("Could not read "+src.Name, err)
-				return
-			}
-			a.importData(src.Name, data)
+			s.w.idleAgain()
+			review(s, found.Accounts, problems)
 		})
 	})
 }
 
+// problemsOf says what went wrong with QR codes and links, as sentences.
+func problemsOf(found core.Found) []string {
+	var problems []string
+	for _, p := range found.Problems {
+		problems = append(problems, capitalise(advice(p)))
+	}
+	return problems
+}
+
 // readFileHead reads a file's first 16 bytes, enough to tell formats apart.
 func readFileHead(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := input.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -148,60 +258,4 @@ func looksLikeImage(path string) bool {
 		return true
 	}
 	return false
-}
-
-// decodeImages reads QR codes from images in the background, as one
-// batch, so a Google export split over several screenshots joins up.
-func (a *app) decodeImages(images []core.Image) {
-	a.busy("Looking for QR codes…")
-	a.background(func() {
-		found, unread := core.ReadImages(images)
-		var problems []string
-		for _, e := range unread {
-			problems = append(problems, e.Name+": "+advice(e.Err))
-		}
-		problems = append(problems, problemsOf(found)...)
-		fyne.Do(func() {
-			a.idleAgain()
-			a.review(found.Accounts, problems)
-		})
-	})
-}
-
-// onPaste adds what the clipboard holds: an otpauth link as text, or an
-// image where the platform lets us read one.
-func (a *app) onPaste() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	text := strings.TrimSpace(a.fyne.Clipboard().Content())
-	if text != "" {
-		found, err := core.ReadText(text)
-		if err != nil {
-			a.showProblems([]string{"The clipboard: " + advice(err)})
-			return
-		}
-		a.review(found.Accounts, problemsOf(found))
-		return
-	}
-	a.background(func() {
-		data, err := clipboardImage()
-		fyne.Do(func() {
-			if err != nil {
-				a.showError("Nothing to add from the clipboard", err)
-				return
-			}
-			a.decodeImages([]core.Image{{Name: "the clipboard image", Data: data}})
-		})
-	})
-}
-
-// problemsOf says what went wrong with QR codes and links, as sentences.
-func problemsOf(found core.Found) []string {
-	var problems []string
-	for _, p := range found.Problems {
-		problems = append(problems, capitalise(advice(p)))
-	}
-	return problems
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 
 	"latchkey/core"
 	"latchkey/otp"
@@ -50,9 +51,28 @@ func advice(err error) string {
 	case errors.Is(err, qrimport.ErrNotImage):
 		return qrimport.ErrNotImage.Error() + "."
 	case errors.As(err, &pe):
-		return pe.Error()
+		// Said without the package's name: "the secret is not valid base32".
+		return "the " + pe.Part + " " + isPhrase(pe.Msg)
 	}
-	return err.Error()
+	return withoutPackage(err.Error())
+}
+
+// isPhrase turns a parse error's message ("not valid base32") into the
+// rest of a sentence ("is not valid base32").
+func isPhrase(msg string) string {
+	if strings.HasPrefix(msg, "not ") || strings.HasPrefix(msg, "too ") {
+		return "is " + msg
+	}
+	return "is wrong: " + msg
+}
+
+// withoutPackage drops a Go package's name from the start of an error's
+// text ("otp: ", "qrimport: "): people do not know them.
+func withoutPackage(msg string) string {
+	for _, p := range []string{"otp: ", "qrimport: ", "core: ", "vault: ", "interop: ", "kit: "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return msg
 }
 
 // capitalise starts a sentence with a capital letter.

@@ -1,25 +1,38 @@
 // Package ui is Latchkey's desktop window: create or unlock a vault, then
 // read, copy, add and manage codes.
 //
-// Every screen is one file and one small struct holding its widgets and the
-// services it was given. Slow work (the KDF, saving, QR decoding) runs on
-// goroutines that reach widgets only through fyne.Do. One ticker, started on
-// unlock and stopped on lock, drives the codes, the clipboard clear and the
-// idle lock, all measured against an injectable clock.
+// The app (app.go) keeps the window, moves between screens and locks. What
+// exists only while the vault is unlocked (the vault, the saver writing it in
+// the background, the ticker, the idle timer, the backup status line's state
+// and the account list) is a session (session.go), made at unlock and ended
+// at lock; work that lives as long as the vault is unlocked registers its
+// stop there. What every screen may use of the window, locked or not
+// (dialogs, the busy sign, questions a worker waits on, background work, the
+// clipboard and the clock) is a window (window.go), which holds no vault.
+//
+// Every screen and dialog is one file and one small struct with named
+// fields and named callbacks. The screens before the unlock (unlock, create,
+// recover, restore, backup codes) get the window and callbacks back to the
+// app; those of an unlocked vault (the list, the Add menu and its review,
+// import and merge, exports, the recovery kit, backups, settings, password,
+// edit) get the session. Moving accounts in or out goes through package
+// core, as the command line's commands do.
+//
+// Slow work (the KDF, saving, reading and writing files, QR decoding) runs
+// on goroutines that reach widgets only through fyne.Do. One ticker, started
+// on unlock and stopped on lock, drives the codes, the clipboard clear and
+// the idle lock, all measured against an injectable clock.
 package ui
 
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 
-	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -51,66 +64,45 @@ func Run(vaultPath string) error {
 	}
 	introducePortal()
 	fa := fyneapp.NewWithID(AppID)
-	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vaultOpener{}, time.Now)
+	a := newApp(fa, fa.NewWindow("Latchkey"), vaultPath, vault.Options{}, time.Now)
 	a.installTray()
 	fa.Lifecycle().SetOnStarted(func() { trace("started") })
 	a.start()
-	a.win.ShowAndRun()
+	a.w.win.ShowAndRun()
 	return a.shutdown()
 }
 
-// app is the window and the services its screens share.
+// app keeps the window, moves between its screens and locks: it makes the
+// session at unlock and ends it at lock. Screens get what they need (the
+// window's services, the session, callbacks), never the app.
 type app struct {
 	fyne   fyne.App
-	win    fyne.Window
+	w      *window
 	path   string
-	vaults opener
-	now    func() time.Time
+	vaults vault.Options // how vaults open: the real KDF, or tests' cheap one
 	clip   *clipGuard
-	idle   idleTimer
 
-	busyDialog dialog.Dialog // shown while background work runs
-	busyBar    *workIndicator
-
-	// Present only while unlocked.
-	v        store
-	accounts *accountsScreen
-	ticker   *ticker
-	saves    *saver
+	session *session // nil while locked
 
 	// startTick starts the ticker; tests replace it with a no-op and call
 	// tick themselves.
 	startTick func(f func()) *ticker
-	// background runs slow work off the UI goroutine; tests run it inline.
-	background func(f func())
-	// asked, when set, runs on the UI goroutine after a worker showed a
-	// question (askAndWait); tests answer it there.
-	asked func()
-	// afterSave runs on the saver's goroutine after each save (onSaved).
-	// Tests turn it off: the test driver runs fyne.Do on the calling
-	// goroutine, which would race the test's own.
-	afterSave func(store)
-
-	// Questions workers wait on (askAndWait), by number; UI goroutine only.
-	openQuestions map[int]func()
-	questions     int
-
-	backupState backupState // what the status line says about backups
-	backupTried time.Time   // when BackupNow last ran this session
+	// statusAfterSave reads the backup status after each save (on the
+	// saver's goroutine). Tests turn it off: the test driver runs fyne.Do on
+	// the calling goroutine, which would race the test's own.
+	statusAfterSave bool
 }
 
-func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.Time) *app {
+func newApp(fa fyne.App, w fyne.Window, path string, o vault.Options, now func() time.Time) *app {
 	a := &app{
-		fyne:      fa,
-		win:       w,
-		path:      path,
-		vaults:    o,
-		now:       now,
-		clip:      &clipGuard{board: fa.Clipboard(), now: now},
-		startTick: startTicker,
+		fyne:            fa,
+		w:               newWindow(fa, w, now),
+		path:            path,
+		vaults:          o,
+		clip:            &clipGuard{board: fa.Clipboard(), now: now},
+		startTick:       startTicker,
+		statusAfterSave: true,
 	}
-	a.background = func(f func()) { go a.contained(f) }
-	a.afterSave = a.onSaved
 	a.applyTheme(parseThemeChoice(fa.Preferences().StringWithFallback(prefTheme, themeSystem.String())))
 	w.SetIcon(iconResource())
 	w.SetMaster()
@@ -122,11 +114,11 @@ func newApp(fa fyne.App, w fyne.Window, path string, o opener, now func() time.T
 func (a *app) start() {
 	width := float32(a.fyne.Preferences().FloatWithFallback(prefWindowWidth, defaultWidth))
 	height := float32(a.fyne.Preferences().FloatWithFallback(prefWindowHeight, defaultHeight))
-	a.win.Resize(fyne.NewSize(width, height))
-	a.win.SetCloseIntercept(a.onClose)
-	a.installShortcuts()
+	a.w.win.Resize(fyne.NewSize(width, height))
+	a.w.win.SetCloseIntercept(a.quit)
+	a.w.win.SetOnDropped(a.onDropped)
 	a.showLockedMenu()
-	if a.vaults.Exists(a.path) {
+	if vault.Exists(a.path) {
 		a.showUnlock()
 	} else {
 		a.showCreate()
@@ -137,135 +129,193 @@ func (a *app) start() {
 // first: a new content gets a new focus manager, so otherwise an entry keeps
 // its cursor blinking (and the window redrawing) after it left the screen.
 func (a *app) setContent(o fyne.CanvasObject) {
-	a.win.Canvas().Unfocus()
-	a.win.SetContent(o)
+	a.w.win.Canvas().Unfocus()
+	a.w.win.SetContent(o)
+}
+
+// opening is what the screens before the unlock are given.
+func (a *app) opening() opening {
+	return opening{w: a.w, path: a.path, vaults: a.vaults, show: a.setContent}
 }
 
 func (a *app) showUnlock() {
-	a.win.SetTitle("Latchkey")
-	s := newUnlockScreen(a)
+	a.w.win.SetTitle("Latchkey")
+	s := newUnlockScreen(a.opening(), a.unlocked, a.showRecover)
 	a.setContent(s.content())
 	s.focus()
 }
 
 func (a *app) showCreate() {
-	a.win.SetTitle("Latchkey")
-	s := newCreateScreen(a)
+	a.w.win.SetTitle("Latchkey")
+	s := newCreateScreen(a.opening(), a.created, func() { a.showRestore() })
 	a.setContent(s.content())
 	s.focus()
 }
 
 func (a *app) showRecover() {
-	s := newRecoverScreen(a)
+	s := newRecoverScreen(a.opening(), a.showUnlock, a.recovered)
 	a.setContent(s.content())
 	s.focus()
 }
 
-// unlocked takes over an open vault and shows the accounts.
-func (a *app) unlocked(v store) {
-	a.v = v
-	a.saves = newSaver(v, a.onSaveError, a.afterSave)
-	a.backupState = backupState{}
-	a.backupTried = time.Time{}
-	a.idle.touch(a.now())
-	a.accounts = newAccountsScreen(a)
-	a.setContent(a.accounts.content())
+func (a *app) showRestore() *restoreScreen {
+	s := newRestoreScreen(a.opening(), a.showCreate, a.restored)
+	a.setContent(s.content())
+	s.focus()
+	return s
+}
+
+// showCodes shows a new vault's backup codes before its accounts.
+func (a *app) showCodes(codes []string, then func()) {
+	clearAfter := func() time.Duration { return vault.DefaultSettings().ClipboardClear }
+	a.setContent(newBackupCodesScreen(a.w, a.clip, clearAfter, a.path, codes, then).content())
+}
+
+// created shows the new vault's codes, then its (empty) list.
+func (a *app) created(v *vault.Vault, codes []string) {
+	a.showCodes(codes, func() { a.unlocked(v) })
+}
+
+// recovered shows the accounts of a vault a backup code opened, and what
+// the recovery changed.
+func (a *app) recovered(v *vault.Vault, codes []string) {
+	a.unlocked(v)
+	recoveredChange(a.session, codes).show(codes)
+}
+
+// restored shows the accounts of a vault made from a backup; first new
+// codes, when the backup carried none (or its last was used).
+func (a *app) restored(v *vault.Vault, codes []string) {
+	n := len(v.Accounts())
+	done := func() {
+		a.unlocked(v)
+		a.session.say("Restored " + countText(n, "account") + ".")
+	}
+	if codes != nil {
+		a.showCodes(codes, done)
+		return
+	}
+	done()
+}
+
+// onDropped takes files dropped on the window: while unlocked, to the Add
+// room; on the first-run screen, a backup to the restore screen.
+func (a *app) onDropped(_ fyne.Position, uris []fyne.URI) {
+	if a.session != nil {
+		adder{session: a.session}.onDropped(uris)
+		return
+	}
+	// The new machine's first step: only on the first-run screen, and only
+	// a file that starts like a backup. Nothing else of it is read.
+	if len(uris) != 1 || uris[0].Scheme() != "file" {
+		return
+	}
+	path := uris[0].Path()
+	a.w.background(func() {
+		if vault.Exists(a.path) {
+			return
+		}
+		head, err := readFileHead(path)
+		if err != nil || !vault.IsVaultFile(head) {
+			return
+		}
+		fyne.Do(func() {
+			if a.session == nil {
+				a.showRestore().chose(path)
+			}
+		})
+	})
+}
+
+// unlocked starts the session on an open vault and shows the accounts.
+func (a *app) unlocked(v *vault.Vault) {
+	s := &session{w: a.w, v: v, path: a.path, vaults: a.vaults, clip: a.clip, show: a.setContent, showList: a.showList, lock: a.lock}
+	if a.statusAfterSave {
+		s.afterSave = s.backupSaved
+	}
+	s.saves = newSaver(v, s.onSaveError, s.afterSave)
+	s.idle.touch(a.w.now())
+	a.session = s
+	s.list = newAccountsScreen(s)
+	a.setContent(s.list.content())
 	a.showUnlockedMenu()
-	a.accounts.focus()
-	a.ticker = a.startTick(a.tick)
+	s.list.focus()
+	s.ticker = a.startTick(a.tick)
+	// What else lives while the vault is unlocked starts here, and stops
+	// through s.onEnd.
 	trace("list shown")
-	a.catchUpBackups()
+	s.catchUpBackups()
+}
+
+// showList puts the account list back in the window.
+func (a *app) showList() {
+	if s := a.session; s != nil && s.list != nil {
+		a.setContent(s.list.content())
+		s.list.focus()
+	}
 }
 
 // tick runs once a second while unlocked, on the UI goroutine.
 func (a *app) tick() {
-	if a.v == nil {
+	s := a.session
+	if s == nil {
 		return
 	}
-	now := a.now()
+	now := a.w.now()
 	if a.clip.pending() {
 		a.clip.expire(now)
 		if !a.clip.pending() {
 			trace("clipboard cleared")
 		}
 	}
-	if d := a.settings().AutoLock; d > 0 && a.idle.idleFor(now) >= d {
+	if s.idleTooLong(now) {
 		a.lock()
 		return
 	}
-	if now.Sub(a.backupTried) >= vault.BackupInterval {
-		a.catchUpBackups()
-	}
-	a.accounts.tick(now)
-}
-
-// touch records that the person did something, postponing the idle lock.
-func (a *app) touch() { a.idle.touch(a.now()) }
-
-// settings are the vault's settings with defaults filled in.
-func (a *app) settings() vault.Settings {
-	if a.v == nil {
-		return vault.DefaultSettings()
-	}
-	return a.v.Settings()
+	s.tick(now)
 }
 
 // lock drops the decrypted data, clears a code we put on the clipboard and
 // shows the unlock screen. Saving and closing finish in the background.
 func (a *app) lock() {
-	if a.v == nil {
+	if a.session == nil {
 		return
 	}
-	v, saves := a.dropVault(true)
-	a.background(func() {
+	v, saves := a.endSession(true)
+	a.w.background(func() {
 		if err := closeVault(v, saves); err != nil {
-			fyne.Do(func() { a.showError("Could not save the vault while locking", err) })
+			fyne.Do(func() { a.w.showError("Could not save the vault while locking", err) })
 		}
 	})
 	a.showLockedMenu()
 	a.showUnlock()
 }
 
-// dropVault forgets the open vault and everything shown from it, and
-// clears a code we put on the clipboard when the clipboard is still there.
-func (a *app) dropVault(clearClipboard bool) (store, *saver) {
-	v, saves := a.v, a.saves
-	if a.ticker != nil {
-		a.ticker.stop()
-		a.ticker = nil
-	}
+// endSession ends the session and forgets everything shown from it (dialogs
+// over the list show vault data), and clears a code we put on the
+// clipboard when the clipboard is still there.
+func (a *app) endSession(clearClipboard bool) (*vault.Vault, *saver) {
+	s := a.session
+	a.session = nil
 	if clearClipboard {
 		a.clip.clearOurs()
 	} else {
 		a.clip.forget()
 	}
-	if a.accounts != nil {
-		a.accounts.drop()
-		a.accounts = nil
-	}
-	a.v, a.saves = nil, nil
-	// Dialogs over the list (edit, QR code, backup codes) show vault data.
-	a.busyDialog, a.busyBar = nil, nil
-	overlays := a.win.Canvas().Overlays()
-	for o := overlays.Top(); o != nil; o = overlays.Top() {
-		overlays.Remove(o)
-	}
-	a.cancelQuestions()
+	v, saves := s.end()
+	a.w.clear()
 	return v, saves
 }
 
-// onClose is the window's close button: quit, as the menu does.
-func (a *app) onClose() { a.quit() }
-
 // quit remembers the window size, clears our code from the clipboard while
 // the window system is still there, then ends the event loop; Run saves and
-// closes the vault after.
+// closes the vault after. It is also the window's close button.
 func (a *app) quit() {
-	size := a.win.Canvas().Size()
+	size := a.w.win.Canvas().Size()
 	a.fyne.Preferences().SetFloat(prefWindowWidth, float64(size.Width))
 	a.fyne.Preferences().SetFloat(prefWindowHeight, float64(size.Height))
 	a.clip.clearOurs()
-	a.win.Hide()
+	a.w.win.Hide()
 	a.fyne.Quit()
 }
 
@@ -273,15 +323,15 @@ func (a *app) quit() {
 // nothing is lost on exit. The clipboard is gone by now (quit cleared it;
 // on X11 it also dies with its owner).
 func (a *app) shutdown() error {
-	if a.v == nil {
+	if a.session == nil {
 		return nil
 	}
-	v, saves := a.dropVault(false)
+	v, saves := a.endSession(false)
 	return closeVault(v, saves)
 }
 
 // closeVault finishes queued saves, saves what is left and closes v.
-func closeVault(v store, saves *saver) error {
+func closeVault(v *vault.Vault, saves *saver) error {
 	saves.stop()
 	var err error
 	if v.Dirty() {
@@ -290,134 +340,7 @@ func closeVault(v store, saves *saver) error {
 	return errors.Join(err, v.Close())
 }
 
-// save writes the vault in the background; errors surface in a dialog.
-func (a *app) save() {
-	if a.saves != nil {
-		a.saves.request()
-	}
-}
-
-// onSaveError runs on the saver's goroutine. A failed automatic backup is
-// no reason for a dialog after every change: the status line reminds.
-func (a *app) onSaveError(v store, err error) {
-	if errors.Is(err, vault.ErrBackupFailed) {
-		if a.afterSave != nil {
-			a.afterSave(v)
-		}
-		return
-	}
-	fyne.Do(func() { a.showError("Could not save the vault", err) })
-}
-
-// showError shows what went wrong and what to do about it.
-// contained runs background work and turns a panic (a bug) into an error
-// dialog instead of a crash that would take the window, and the unsaved
-// state in it, down. A save it interrupts leaves the old vault file whole.
-func (a *app) contained(f func()) {
-	defer func() {
-		if p := recover(); p != nil {
-			err := fmt.Errorf("internal error (%T); please report it", p)
-			fyne.Do(func() { a.showError("Something went wrong inside Latchkey", err) })
-		}
-	}()
-	f()
-}
-
-func (a *app) showError(title string, err error) {
-	d := dialog.NewError(errors.New(safetext.Message(title+": "+advice(err))), a.win)
-	d.Show()
-}
-
-// showInfo shows a short message.
-func (a *app) showInfo(title, msg string) {
-	dialog.ShowInformation(safetext.Message(title), safetext.Message(msg), a.win)
-}
-
 // applyTheme sets the light, dark or system look.
 func (a *app) applyTheme(c themeChoice) {
 	a.fyne.Settings().SetTheme(newVariantTheme(theme.DefaultTheme(), c))
 }
-
-// saver serialises background saves and coalesces requests that arrive while
-// one is running.
-type saver struct {
-	v       store
-	onError func(store, error)
-	onSaved func(store) // after each save that wrote the vault
-	wake    chan struct{}
-	done    chan struct{}
-	once    sync.Once
-}
-
-func newSaver(v store, onError func(store, error), onSaved func(store)) *saver {
-	s := &saver{v: v, onError: onError, onSaved: onSaved, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	go s.loop()
-	return s
-}
-
-func (s *saver) loop() {
-	defer close(s.done)
-	for range s.wake {
-		if err := s.v.Save(); err != nil {
-			s.onError(s.v, err)
-		} else if s.onSaved != nil {
-			s.onSaved(s.v)
-		}
-	}
-}
-
-func (s *saver) request() {
-	select {
-	case s.wake <- struct{}{}:
-	default: // a save is already queued; it will include this change
-	}
-}
-
-// stop waits for queued saves to finish.
-func (s *saver) stop() {
-	s.once.Do(func() { close(s.wake) })
-	<-s.done
-}
-
-// ticker calls f on the UI goroutine once a second until stopped.
-type ticker struct {
-	quit chan struct{}
-	once sync.Once
-}
-
-func startTicker(f func()) *ticker {
-	t := &ticker{quit: make(chan struct{})}
-	go func() {
-		// Fire just after each whole second, when codes change, rather than
-		// up to a second late.
-		tm := time.NewTimer(untilNextSecond(time.Now()))
-		defer tm.Stop()
-		for {
-			select {
-			case <-tm.C:
-				fyne.Do(f)
-				tm.Reset(untilNextSecond(time.Now()))
-			case <-t.quit:
-				return
-			}
-		}
-	}()
-	return t
-}
-
-func untilNextSecond(now time.Time) time.Duration {
-	return time.Second - time.Duration(now.Nanosecond()) + 10*time.Millisecond
-}
-
-func (t *ticker) stop() {
-	if t != nil {
-		t.once.Do(func() { close(t.quit) })
-	}
-}
-
-// idleTimer remembers the last time the person did something.
-type idleTimer struct{ last time.Time }
-
-func (i *idleTimer) touch(now time.Time) { i.last = now }
-
-func (i *idleTimer) idleFor(now time.Time) time.Duration { return now.Sub(i.last) }

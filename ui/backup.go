@@ -14,22 +14,24 @@ import (
 )
 
 // fileMenu holds backups, restore, the recovery kit and the plain exports.
-func (a *app) fileMenu() *fyne.Menu {
+func fileMenu(s *session) *fyne.Menu {
+	ex := exporter{session: s}
+	in := importer{session: s}
 	export := fyne.NewMenuItem("Export", nil)
 	export.ChildMenu = fyne.NewMenu("",
-		fyne.NewMenuItem("Links (otpauth:// list)…", a.onExportLinks),
-		fyne.NewMenuItem("Google Authenticator QR codes…", a.onExportGoogle),
-		fyne.NewMenuItem("Aegis file (JSON)…", a.onExportAegis),
+		fyne.NewMenuItem("Links (otpauth:// list)…", ex.onLinks),
+		fyne.NewMenuItem("Google Authenticator QR codes…", ex.onGoogle),
+		fyne.NewMenuItem("Aegis file (JSON)…", ex.onAegis),
 	)
 	return fyne.NewMenu("File",
-		a.menuItem("Back up to a file…", a.onBackupFile, scBackupFile),
-		a.menuItem("Back up now", a.onBackupNow, scBackupNow),
-		a.menuItem("Restore from a backup…", a.onRestoreBackup, scRestore),
+		menuItem("Back up to a file…", func() { showBackupFileForm(s) }, scBackupFile),
+		menuItem("Back up now", s.onBackupNow, scBackupNow),
+		menuItem("Restore from a backup…", in.onRestoreBackup, scRestore),
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Import from another app…", a.onImportFile),
+		fyne.NewMenuItem("Import from another app…", in.onImportFile),
 		export,
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Recovery kit…", a.onRecoveryKit),
+		fyne.NewMenuItem("Recovery kit…", func() { showKitForm(s) }),
 	)
 }
 
@@ -43,38 +45,40 @@ type backupState struct {
 // catchUpBackups writes an automatic backup when none holds the saved
 // vault or the newest is a day old, then shows the status. It runs at
 // unlock and every BackupInterval while unlocked.
-func (a *app) catchUpBackups() {
-	v := a.v
+func (s *session) catchUpBackups() {
+	v := s.v
 	if v == nil {
 		return
 	}
-	a.backupTried = a.now()
-	a.background(func() {
+	s.backupTried = s.w.now()
+	s.w.background(func() {
 		st, err := v.BackupNow()
 		if err != nil && st.Err == nil {
 			st.Err = err
 		}
-		fyne.Do(func() { a.showBackupStatus(v, st) })
+		fyne.Do(func() { s.showBackupStatus(v, st) })
 	})
 }
 
-// onSaved runs on the saver's goroutine after the vault and its automatic
-// backup were written: read the status there, show it on the UI goroutine.
-func (a *app) onSaved(v store) {
+// backupSaved runs on the saver's goroutine after the vault and its
+// automatic backup were written: read the status there, show it on the UI
+// goroutine.
+func (s *session) backupSaved(v *vault.Vault) {
 	st, err := v.LastBackup()
 	if err != nil {
 		return // closed meanwhile
 	}
-	fyne.Do(func() { a.showBackupStatus(v, st) })
+	fyne.Do(func() { s.showBackupStatus(v, st) })
 }
 
-func (a *app) showBackupStatus(v store, st vault.BackupStatus) {
-	if a.v != v || a.v == nil {
+// showBackupStatus shows st, unless v was locked meanwhile.
+func (s *session) showBackupStatus(v *vault.Vault, st vault.BackupStatus) {
+	if s.v != v || s.v == nil {
 		return
 	}
-	a.backupState = backupState{known: true, status: st}
-	if a.accounts != nil {
-		a.accounts.showBackupLine()
+	s.backups = backupState{known: true, status: st}
+	if s.list != nil {
+		s.list.showBackupLine()
 	}
 }
 
@@ -126,14 +130,14 @@ func whenText(t, now time.Time) string {
 }
 
 // onBackupNow writes an automatic backup at once, whatever its age.
-func (a *app) onBackupNow() {
-	v := a.v
+func (s *session) onBackupNow() {
+	v := s.v
 	if v == nil {
 		return
 	}
-	a.touch()
-	a.busy("Backing up…")
-	a.background(func() {
+	s.touch()
+	s.w.busy("Backing up…")
+	s.w.background(func() {
 		err := v.Save()
 		if err == nil || errors.Is(err, vault.ErrBackupFailed) {
 			var st vault.BackupStatus
@@ -144,9 +148,9 @@ func (a *app) onBackupNow() {
 			if err == nil && !st.Last.IsZero() {
 				// BackupNow skips a fresh backup; the saved vault is in it.
 				fyne.Do(func() {
-					a.idleAgain()
-					a.showBackupStatus(v, st)
-					a.say("Backed up into " + st.Dir + ".")
+					s.w.idleAgain()
+					s.showBackupStatus(v, st)
+					s.say("Backed up into " + st.Dir + ".")
 				})
 				return
 			}
@@ -156,10 +160,10 @@ func (a *app) onBackupNow() {
 			err = errors.New(backupProblem(st) + ".")
 		}
 		fyne.Do(func() {
-			a.idleAgain()
-			a.showError("Could not back up", err)
+			s.w.idleAgain()
+			s.w.showError("Could not back up", err)
 			if e == nil {
-				a.showBackupStatus(v, st)
+				s.showBackupStatus(v, st)
 			}
 		})
 	})

@@ -1,8 +1,8 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,12 +16,25 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/core"
 	"latchkey/vault"
 )
 
 // findButton finds a button by its label in what the window shows,
-// dialogs included.
+// dialogs first.
 func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
+	t.Helper()
+	return find(t, w, label, func(b *widget.Button) string { return b.Text })
+}
+
+// findCheck finds a check box by its label in what the window shows.
+func findCheck(t *testing.T, w fyne.Window, label string) *widget.Check {
+	t.Helper()
+	return find(t, w, label, func(c *widget.Check) string { return c.Text })
+}
+
+// find finds a widget of type T showing label, dialogs first.
+func find[T fyne.CanvasObject](t *testing.T, w fyne.Window, label string, text func(T) string) T {
 	t.Helper()
 	roots := []fyne.CanvasObject{w.Content()}
 	for _, o := range w.Canvas().Overlays().List() {
@@ -29,13 +42,14 @@ func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
 	}
 	for _, r := range roots {
 		for _, o := range test.LaidOutObjects(r) {
-			if b, ok := o.(*widget.Button); ok && b.Text == label && b.Visible() {
-				return b
+			if x, ok := o.(T); ok && text(x) == label && x.Visible() {
+				return x
 			}
 		}
 	}
-	t.Fatalf("no %q button showing", label)
-	return nil
+	var none T
+	t.Fatalf("no %T %q showing", none, label)
+	return none
 }
 
 // shown is the text of every label, check and button the window shows,
@@ -65,7 +79,7 @@ func shown(h *harness) string {
 // answerPassword types pw into the focused password prompt and submits it.
 func answerPassword(t *testing.T, h *harness, pw string) {
 	t.Helper()
-	e, ok := h.win.Canvas().Focused().(*widget.Entry)
+	e, ok := asEntry(h.win.Canvas().Focused())
 	if !ok {
 		t.Fatalf("got focus on %T, want the password prompt", h.win.Canvas().Focused())
 	}
@@ -73,21 +87,15 @@ func answerPassword(t *testing.T, h *harness, pw string) {
 	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 }
 
-func noAutoLock(h *harness) {
-	s := h.open.v.settings
-	s.AutoLock = 0
-	h.open.v.settings = s
-}
-
 func TestBackupToFileWithItsOwnPassword(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newBackupFileForm(h.app)
+	f := newBackupFileForm(h.session())
 	f.show()
 	if f.pw.first.Visible() {
 		t.Error("got the backup password fields showing for the vault's password, want them hidden")
 	}
-	f.which.SetSelected(backupWithOwnPassword)
+	f.which.SetSelected(backupPasswords.label(true))
 	if !f.pw.first.Visible() || !f.next.Disabled() {
 		t.Fatalf("got fields visible=%v next disabled=%v for a separate password not typed yet, want visible and disabled", f.pw.first.Visible(), f.next.Disabled())
 	}
@@ -99,63 +107,87 @@ func TestBackupToFileWithItsOwnPassword(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "b.latchkey")
 	f.write(path, false)
-	if got := len(h.open.v.backups); got != 1 {
-		t.Fatalf("got %d backups written, want 1", got)
+	b, err := testVaults.OpenBackup(path, []byte("a separate backup password"))
+	if err != nil || len(b.Accounts) != 3 {
+		t.Fatalf("the backup does not open with its own password: %v", err)
 	}
-	b := h.open.v.backups[0]
-	if b.path != path || string(b.opts.Password) != "a separate backup password" || !b.opts.WithBackupCodes {
-		t.Errorf("got backup to %q password %q codes %v, want %q, the typed password, with codes", b.path, b.opts.Password, b.opts.WithBackupCodes, path)
+	b.Wipe()
+	if _, err := testVaults.OpenBackup(path, []byte(testPassword)); !errors.Is(err, vault.ErrWrongPassword) {
+		t.Errorf("got %v opening the backup with the vault's password, want ErrWrongPassword", err)
+	}
+	if !opensWithCode(t, path, h.codes[0]) {
+		t.Error("the vault's backup codes do not open the backup, although asked to")
 	}
 	if f.pw.first.Text != "" {
 		t.Error("the backup password stayed in the form after writing")
 	}
-	if s := h.app.accounts.toast.Text; !strings.Contains(s, "b.latchkey") {
+	if s := h.list().toast.Text; !strings.Contains(s, "b.latchkey") {
 		t.Errorf("got note %q, want it to name the backup file", s)
 	}
+}
+
+// opensWithCode reports whether a backup code opens the backup at path,
+// restoring it as a new vault.
+func opensWithCode(t *testing.T, path, code string) bool {
+	t.Helper()
+	v, _, err := core.Restore(testVaults, path, filepath.Join(t.TempDir(), "restored.latchkey"), core.Unlock{Code: code, NewPassword: []byte("new")})
+	if err != nil {
+		return false
+	}
+	must(t, v.Close())
+	return true
 }
 
 func TestBackupToFileWithTheVaultPassword(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newBackupFileForm(h.app)
+	f := newBackupFileForm(h.session())
 	f.show()
-	f.write(filepath.Join(t.TempDir(), "b.latchkey"), false)
-	if got := h.open.v.backups; len(got) != 1 || got[0].opts.Password != nil || got[0].opts.WithBackupCodes {
-		t.Fatalf("got %+v, want one backup with the vault's password (nil) and no backup codes", got)
+	path := filepath.Join(t.TempDir(), "b.latchkey")
+	f.write(path, false)
+	b, err := testVaults.OpenBackup(path, []byte(testPassword))
+	if err != nil {
+		t.Fatalf("the backup does not open with the vault's password: %v", err)
+	}
+	b.Wipe()
+	if opensWithCode(t, path, h.codes[0]) {
+		t.Error("a backup code opens a backup written without them")
 	}
 }
 
 func TestBackupStatusLine(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	noAutoLock(h)
-	h.open.v.status = vault.BackupStatus{Dir: "/media/usb", Enabled: true, Pending: true,
-		Err: fmt.Errorf("backing up: %w", fs.ErrNotExist)}
+	usb := filepath.Join(t.TempDir(), "usb")
+	h := startHarness(t, threeAccounts(t), func(v *vault.Vault) {
+		s := v.Settings()
+		s.AutoLock = 0    // the clock moves on by a day
+		s.BackupDir = usb // not there: a stick not plugged in
+		must(t, v.SetSettings(s))
+	})
 	h.unlock()
-	if got := h.open.v.backupNows; got != 1 {
-		t.Errorf("got %d BackupNow calls at unlock, want 1", got)
-	}
-	s := h.app.accounts
-	if !s.backupBar.Visible() || !strings.Contains(s.backupText.Text, "/media/usb is not reachable") {
-		t.Errorf("got status %q (visible %v), want a reminder that /media/usb is not reachable", s.backupText.Text, s.backupBar.Visible())
+	s := h.list()
+	if !s.backupBar.Visible() || !strings.Contains(s.backupText.Text, usb+" is not reachable") {
+		t.Errorf("got status %q (visible %v), want a reminder that %s is not reachable", s.backupText.Text, s.backupBar.Visible(), usb)
 	}
 	if !s.backupNow.Visible() {
 		t.Error("got no Back up now button beside the reminder")
 	}
 
-	// The folder is back: the daily catch-up finds and says so.
-	last := h.clock.now().Add(-time.Hour)
-	h.open.v.status = vault.BackupStatus{Dir: "/media/usb", Enabled: true, Last: last}
+	// The folder is back: the daily catch-up finds it and says so, not
+	// before.
+	must(t, os.Mkdir(usb, 0o700))
 	h.clock.advance(time.Hour)
 	h.app.tick()
-	if got := h.open.v.backupNows; got != 1 {
-		t.Errorf("got %d BackupNow calls an hour after unlock, want still 1", got)
+	if !strings.Contains(s.backupText.Text, "not reachable") {
+		t.Errorf("got status %q an hour after unlock, want the reminder until the daily catch-up", s.backupText.Text)
 	}
 	h.clock.advance(vault.BackupInterval)
 	h.app.tick()
-	if got := h.open.v.backupNows; got != 2 {
-		t.Errorf("got %d BackupNow calls a day after unlock, want 2", got)
+	st, err := h.vault().LastBackup()
+	must(t, err)
+	if st.Last.IsZero() || st.Pending {
+		t.Fatalf("got %+v a day after unlock, want a backup written into the folder", st)
 	}
-	if want := "Last backup " + whenText(last, h.clock.now()); !strings.Contains(s.backupText.Text, want) || s.backupNow.Visible() {
+	if want := "Last backup " + whenText(st.Last, h.clock.now()); !strings.Contains(s.backupText.Text, want) || s.backupNow.Visible() {
 		t.Errorf("got status %q (button %v), want %q and no button", s.backupText.Text, s.backupNow.Visible(), want)
 	}
 }
@@ -186,19 +218,20 @@ func TestBackupLineTexts(t *testing.T) {
 	}
 }
 
-// mergeHarness is an unlocked vault holding GitHub, with a backup on disk
-// holding GitHub renamed and GitLab.
+// mergeHarness is an unlocked vault holding GitHub, with a backup
+// (password "backup pw") holding GitHub renamed and GitLab.
 func mergeHarness(t *testing.T) (*harness, []byte) {
 	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
 	h.unlock()
 	renamed := strings.Replace(githubURI, "alice@example.com", "alice-work", 1)
-	return h, fakeBackupFile(t, "backup pw", renamed, gitlabURI)
+	_, data, _ := backupFile(t, "backup pw", false, account(t, renamed, nil), account(t, gitlabURI, nil))
+	return h, data
 }
 
 func TestMergeBackupKeepsDuplicatesUnlessAsked(t *testing.T) {
 	h, data := mergeHarness(t)
 	var prompts []string
-	h.app.asked = func() {
+	h.app.w.asked = func() {
 		switch {
 		case len(prompts) == 0:
 			prompts = append(prompts, "password")
@@ -217,19 +250,16 @@ func TestMergeBackupKeepsDuplicatesUnlessAsked(t *testing.T) {
 			test.Tap(findButton(t, h.win, "Keep mine"))
 		}
 	}
-	h.app.importData("backup.latchkey", data)
+	importer{session: h.session()}.read("backup.latchkey", data)
 	if want := []string{"password", "password again", "duplicate"}; !slices.Equal(prompts, want) {
 		t.Fatalf("got prompts %v, want %v", prompts, want)
 	}
 	var labels []string
-	for _, a := range h.open.v.Accounts() {
+	for _, a := range h.saved() {
 		labels = append(labels, a.Key.Label())
 	}
 	if want := []string{"GitHub: alice@example.com", "GitLab: alice"}; !slices.Equal(labels, want) {
-		t.Errorf("got accounts %v, want %v (GitHub kept as it was)", labels, want)
-	}
-	if h.open.v.saves == 0 {
-		t.Error("the merged vault was not saved")
+		t.Errorf("got accounts %v saved, want %v (GitHub kept as it was)", labels, want)
 	}
 	m := shown(h)
 	if !strings.Contains(m, "Added 1 account.") || !strings.Contains(m, "kept as they are: GitHub: alice-work") {
@@ -239,15 +269,15 @@ func TestMergeBackupKeepsDuplicatesUnlessAsked(t *testing.T) {
 
 func TestMergeBackupReplacesWhenAsked(t *testing.T) {
 	h, data := mergeHarness(t)
-	h.app.asked = func() {
-		if e, ok := h.win.Canvas().Focused().(*widget.Entry); ok && e.Password {
+	h.app.w.asked = func() {
+		if e, ok := asEntry(h.win.Canvas().Focused()); ok && e.Password {
 			answerPassword(t, h, "backup pw")
 			return
 		}
 		test.Tap(findButton(t, h.win, "Replace"))
 	}
-	h.app.importData("backup.latchkey", data)
-	got := h.open.v.Accounts()
+	importer{session: h.session()}.read("backup.latchkey", data)
+	got := h.vault().Accounts()
 	if len(got) != 2 || got[0].Key.Name != "alice-work" {
 		t.Fatalf("got %d accounts, first %q, want 2 with GitHub renamed alice-work", len(got), got[0].Key.Name)
 	}
@@ -258,15 +288,16 @@ func TestMergeBackupReplacesWhenAsked(t *testing.T) {
 
 func TestMergeBackupCorruptAndCancelled(t *testing.T) {
 	h, _ := mergeHarness(t)
-	h.app.asked = func() { answerPassword(t, h, "x") }
-	h.app.importData("broken.latchkey", []byte(fakeBackupMagic))
+	h.app.w.asked = func() { answerPassword(t, h, "x") }
+	_, backup, _ := backupFile(t, "x", false)
+	importer{session: h.session()}.read("broken.latchkey", backup[:len(backup)/2])
 	if m := shown(h); !strings.Contains(m, "not a Latchkey backup, or it is damaged") {
 		t.Errorf("a corrupt backup did not say so:\n%s", m)
 	}
 	h2, data := mergeHarness(t)
-	h2.app.asked = func() { test.Tap(findButton(t, h2.win, "Cancel")) }
-	h2.app.importData("backup.latchkey", data)
-	if got := len(h2.open.v.Accounts()); got != 1 {
+	h2.app.w.asked = func() { test.Tap(findButton(t, h2.win, "Cancel")) }
+	importer{session: h2.session()}.read("backup.latchkey", data)
+	if got := len(h2.vault().Accounts()); got != 1 {
 		t.Errorf("got %d accounts after cancelling the password, want 1", got)
 	}
 	if m := shown(h2); strings.Contains(m, "Could not") {
@@ -279,26 +310,24 @@ func TestDroppedBackupGoesToMerge(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.latchkey")
 	must(t, os.WriteFile(path, data, 0o600))
 	asked := 0
-	h.app.asked = func() {
+	h.app.w.asked = func() {
 		asked++
-		if e, ok := h.win.Canvas().Focused().(*widget.Entry); ok && e.Password {
+		if e, ok := asEntry(h.win.Canvas().Focused()); ok && e.Password {
 			answerPassword(t, h, "backup pw")
 			return
 		}
 		test.Tap(findButton(t, h.win, "Keep mine"))
 	}
 	h.app.onDropped(fyne.NewPos(0, 0), []fyne.URI{storage.NewFileURI(path)})
-	if asked != 2 || len(h.open.v.Accounts()) != 2 {
-		t.Errorf("got %d prompts and %d accounts, want a password prompt, a duplicate prompt and 2 accounts", asked, len(h.open.v.Accounts()))
+	if asked != 2 || len(h.vault().Accounts()) != 2 {
+		t.Errorf("got %d prompts and %d accounts, want a password prompt, a duplicate prompt and 2 accounts", asked, len(h.vault().Accounts()))
 	}
 }
 
 func TestRestoreAsNewFromFirstRun(t *testing.T) {
 	h := newHarness(t, nil)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "b.latchkey")
-	must(t, os.WriteFile(path, fakeBackupFile(t, "old password", githubURI, gitlabURI), 0o600))
-	s := newRestoreScreen(h.app)
+	path, _, _ := backupFile(t, "old password", false, account(t, githubURI, nil), account(t, gitlabURI, nil))
+	s := newRestoreScreen(h.app.opening(), h.app.showCreate, h.app.restored)
 	h.win.SetContent(s.content())
 	test.Tap(s.restore)
 	if !strings.Contains(s.problem.Text, "Choose the backup file") {
@@ -307,41 +336,48 @@ func TestRestoreAsNewFromFirstRun(t *testing.T) {
 	s.chose(path)
 	test.Type(s.password, "wrong")
 	test.Tap(s.restore)
-	if h.open.v != nil || !strings.Contains(s.problem.Text, "wrong password") {
-		t.Fatalf("got problem %q, vault made %v, want a wrong-password message and no vault", s.problem.Text, h.open.v != nil)
+	if vault.Exists(h.path) || !strings.Contains(s.problem.Text, "wrong password") {
+		t.Fatalf("got problem %q, vault made %v, want a wrong-password message and no vault", s.problem.Text, vault.Exists(h.path))
 	}
 	s.password.SetText("old password")
 	test.Tap(s.restore)
-	if h.open.v == nil || len(h.open.v.Accounts()) != 2 {
-		t.Fatal("the right password did not make the new vault with both accounts")
+	if !vault.Exists(h.path) {
+		t.Fatal("the right password did not make the new vault")
 	}
-	// The fake backup carries no codes: new ones are shown first.
-	if m := test.RenderObjectToMarkup(h.win.Content()); !strings.Contains(m, "REST-0001") {
-		t.Error("the new backup codes are not shown")
+	// The backup carries no codes: new ones are shown first.
+	if got := len(shownCodes(h)); got != vault.BackupCodeCount {
+		t.Fatalf("got %d new backup codes shown, want %d", got, vault.BackupCodeCount)
+	}
+	test.Tap(findCheck(t, h.win, "I have stored these codes somewhere safe"))
+	test.Tap(findButton(t, h.win, "Continue"))
+	if got := len(h.vault().Accounts()); got != 2 {
+		t.Errorf("got %d accounts in the restored vault, want 2", got)
+	}
+	if !strings.Contains(h.list().toast.Text, "Restored 2 accounts") {
+		t.Errorf("got note %q, want it to say 2 accounts were restored", h.list().toast.Text)
 	}
 }
 
 func TestRestoreWithBackupCode(t *testing.T) {
 	h := newHarness(t, nil)
-	path := filepath.Join(t.TempDir(), "b.latchkey")
-	must(t, os.WriteFile(path, fakeBackupFile(t, "lost", githubURI), 0o600))
-	s := newRestoreScreen(h.app)
+	path, _, codes := backupFile(t, "lost", true, account(t, githubURI, nil))
+	s := newRestoreScreen(h.app.opening(), h.app.showCreate, h.app.restored)
 	h.win.SetContent(s.content())
-	s.how.SetSelected(restoreWithCode)
+	s.how.SetSelected(restoreWays.label(true))
 	if s.password.Visible() || !s.code.Visible() || !s.pw.first.Visible() {
 		t.Fatal("choosing a backup code does not show the code and new password fields")
 	}
 	s.chose(path)
-	test.Type(s.code, "BAD-CODE")
+	test.Type(s.code, "0000-0000-0000-0000-0000-0000-0000")
 	test.Type(s.pw.first, "a brand new password")
 	test.Type(s.pw.second, "a brand new password")
 	test.Tap(s.restore)
 	if !strings.Contains(s.problem.Text, "does not open this backup") {
 		t.Errorf("got %q for a wrong code, want it to say the code does not open the backup", s.problem.Text)
 	}
-	s.code.SetText("GOOD-CODE")
+	s.code.SetText(codes[0])
 	test.Tap(s.restore)
-	if h.app.accounts == nil || string(h.open.v.password) != "a brand new password" {
+	if !h.unlocked() || !h.opensWith("a brand new password") {
 		t.Fatal("a good code and a new password did not open the restored vault with that password")
 	}
 }
@@ -349,7 +385,7 @@ func TestRestoreWithBackupCode(t *testing.T) {
 func TestChangePasswordAsksForTheCurrentOne(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	d := newPasswordDialog(h.app)
+	d := newPasswordDialog(h.session())
 	d.show()
 	if h.win.Canvas().Focused() != d.current {
 		t.Error("the current password field does not have the focus")
@@ -358,7 +394,7 @@ func TestChangePasswordAsksForTheCurrentOne(t *testing.T) {
 	test.Type(d.pw.first, "a new long password")
 	test.Type(d.pw.second, "a new long password")
 	test.Tap(d.set)
-	if string(h.open.v.password) != testPassword {
+	if !h.opensWith(testPassword) {
 		t.Fatal("a wrong current password changed the password")
 	}
 	if !d.problem.Visible() || !strings.Contains(d.problem.Text, "not the current password") {
@@ -366,8 +402,8 @@ func TestChangePasswordAsksForTheCurrentOne(t *testing.T) {
 	}
 	test.Type(d.current, testPassword)
 	test.Tap(d.set)
-	if string(h.open.v.password) != "a new long password" {
-		t.Errorf("got password %q, want the new one", h.open.v.password)
+	if !h.opensWith("a new long password") || h.opensWith(testPassword) {
+		t.Error("the new password does not open the vault, or the old one still does")
 	}
 	if d.current.Text != "" || d.pw.first.Text != "" {
 		t.Error("passwords stayed in the dialog's fields")
@@ -379,8 +415,7 @@ func testObjects(o fyne.CanvasObject) []fyne.CanvasObject { return test.LaidOutO
 
 func TestDroppedBackupOnFirstRunOpensRestore(t *testing.T) {
 	h := newHarness(t, nil)
-	path := filepath.Join(t.TempDir(), "b.latchkey")
-	must(t, os.WriteFile(path, fakeBackupFile(t, "pw", githubURI), 0o600))
+	path, _, _ := backupFile(t, "pw", false, account(t, githubURI, nil))
 	other := filepath.Join(t.TempDir(), "notes.txt")
 	must(t, os.WriteFile(other, []byte("notes"), 0o600))
 	h.app.onDropped(fyne.NewPos(0, 0), []fyne.URI{storage.NewFileURI(other)})
@@ -395,41 +430,39 @@ func TestDroppedBackupOnFirstRunOpensRestore(t *testing.T) {
 
 func TestLockingCancelsAnOpenQuestion(t *testing.T) {
 	h, data := mergeHarness(t)
-	h.app.asked = func() { h.app.lock() }
+	h.app.w.asked = func() { h.app.lock() }
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		h.app.importData("backup.latchkey", data)
+		importer{session: h.session()}.read("backup.latchkey", data)
 	}()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the merge still waits for a password prompt the lock closed")
 	}
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Error("the list is showing after the lock")
 	}
-	if len(h.app.openQuestions) != 0 {
-		t.Errorf("got %d open questions after the lock, want none", len(h.app.openQuestions))
+	if len(h.app.w.openQuestions) != 0 {
+		t.Errorf("got %d open questions after the lock, want none", len(h.app.w.openQuestions))
 	}
 }
 
 func TestBackupFileRefusesTheVaultItselfAndAsksBeforeReplacing(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	dir := t.TempDir()
-	vaultFile := filepath.Join(dir, "vault.latchkey")
-	must(t, os.WriteFile(vaultFile, []byte("the vault"), 0o600))
-	h.open.v.path = vaultFile
-	f := newBackupFileForm(h.app)
+	before := h.file()
+	dir := filepath.Dir(h.path)
+	f := newBackupFileForm(h.session())
 	f.show()
 	f.folder.SetText(dir)
-	f.name.SetText("vault.latchkey")
+	f.name.SetText(filepath.Base(h.path))
 	test.Tap(f.next)
-	if len(h.open.v.backups) != 0 || !strings.Contains(f.problem.Text, "the vault itself") {
-		t.Fatalf("got %d backups and %q naming the vault file, want none and a refusal", len(h.open.v.backups), f.problem.Text)
+	if !strings.Contains(f.problem.Text, "the vault itself") {
+		t.Fatalf("got %q naming the vault file, want a refusal", f.problem.Text)
 	}
-	if data, _ := os.ReadFile(vaultFile); string(data) != "the vault" {
+	if !bytes.Equal(h.file(), before) {
 		t.Fatal("the vault file was touched")
 	}
 	f.name.SetText("../x.latchkey")
@@ -441,23 +474,29 @@ func TestBackupFileRefusesTheVaultItselfAndAsksBeforeReplacing(t *testing.T) {
 	must(t, os.WriteFile(existing, []byte("old"), 0o600))
 	f.name.SetText("old.latchkey")
 	test.Tap(f.next)
-	if len(h.open.v.backups) != 0 {
+	if data, _ := os.ReadFile(existing); string(data) != "old" {
 		t.Fatal("an existing file was replaced without asking")
 	}
 	test.Tap(findButton(t, h.win, "Replace"))
-	if len(h.open.v.backups) != 1 || h.open.v.backups[0].path != existing || !h.open.v.backups[0].opts.Replace {
-		t.Errorf("got backups %+v after confirming, want one to %s that may replace it", h.open.v.backups, existing)
+	if data, _ := os.ReadFile(existing); !vault.IsVaultFile(data) {
+		t.Error("the file was not replaced by the backup after confirming")
 	}
 }
 
 // A new password whose save succeeded but whose automatic backup failed is
 // set: the recovery goes on to the accounts instead of asking again.
 func TestRecoverWhenTheBackupFails(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.open.v.setPasswordError = fmt.Errorf("%w: disk full", vault.ErrBackupFailed)
-	s := newRecoverScreen(h.app)
+	// A file where the backup folder should be: every automatic backup fails.
+	notAFolder := filepath.Join(t.TempDir(), "backups")
+	must(t, os.WriteFile(notAFolder, nil, 0o600))
+	h := startHarness(t, threeAccounts(t), func(v *vault.Vault) {
+		s := v.Settings()
+		s.BackupDir = notAFolder
+		must(t, v.SetSettings(s))
+	})
+	s := newRecoverScreen(h.app.opening(), h.app.showUnlock, h.app.recovered)
 	h.win.SetContent(s.content())
-	s.code.SetText("AAAA-BBBB-CCCC")
+	s.code.SetText(h.codes[0])
 	test.Tap(s.open)
 	if s.opened == nil {
 		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
@@ -465,7 +504,13 @@ func TestRecoverWhenTheBackupFails(t *testing.T) {
 	s.pw.first.SetText("a new long password")
 	s.pw.second.SetText("a new long password")
 	test.Tap(s.set)
-	if h.app.accounts == nil || s.problem.Visible() {
-		t.Errorf("got list shown %v, problem %q; want the accounts and no problem", h.app.accounts != nil, s.problem.Text)
+	if !h.unlocked() || s.problem.Visible() {
+		t.Errorf("got list shown %v, problem %q; want the accounts and no problem", h.unlocked(), s.problem.Text)
+	}
+	if !h.opensWith("a new long password") {
+		t.Error("the new password was not saved")
+	}
+	if st, err := h.vault().LastBackup(); err != nil || st.Err == nil {
+		t.Errorf("got backup status %+v, %v; want the failed backup reported", st, err)
 	}
 }

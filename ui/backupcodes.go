@@ -5,6 +5,7 @@ import (
 	"html"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,17 +16,20 @@ import (
 // backupCodesScreen shows the vault's backup codes once, with ways to keep
 // them, and goes on only when the person says they are stored.
 type backupCodesScreen struct {
-	app      *app
-	codes    []string
-	note     string // why new codes are shown, when it is not obvious
-	stored   *widget.Check
-	next     *widget.Button
-	onDone   func()
-	feedback *widget.Label
+	w          *window
+	clip       *clipGuard
+	clearAfter func() time.Duration // when a copy leaves the clipboard
+	vaultPath  string
+	codes      []string
+	note       string // why new codes are shown, when it is not obvious
+	stored     *widget.Check
+	next       *widget.Button
+	onDone     func()
+	feedback   *widget.Label
 }
 
-func newBackupCodesScreen(a *app, codes []string, onDone func()) *backupCodesScreen {
-	s := &backupCodesScreen{app: a, codes: codes, onDone: onDone}
+func newBackupCodesScreen(w *window, clip *clipGuard, clearAfter func() time.Duration, vaultPath string, codes []string, onDone func()) *backupCodesScreen {
+	s := &backupCodesScreen{w: w, clip: clip, clearAfter: clearAfter, vaultPath: vaultPath, codes: codes, onDone: onDone}
 	s.stored = widget.NewCheck("I have stored these codes somewhere safe", s.onStored)
 	s.next = widget.NewButtonWithIcon("Continue", theme.NavigateNextIcon(), s.onContinue)
 	s.next.Importance = widget.HighImportance
@@ -73,25 +77,30 @@ func (s *backupCodesScreen) onContinue() {
 }
 
 func (s *backupCodesScreen) onCopy() {
-	s.app.clip.copy(strings.Join(s.codes, "\n"), s.app.settings().ClipboardClear)
+	s.clip.copy(strings.Join(s.codes, "\n"), s.clearAfter())
 	s.say("Copied. The clipboard is cleared shortly.")
 }
 
 func (s *backupCodesScreen) onSaveText() {
-	s.saveAs("latchkey-backup-codes.txt", []byte(backupCodesText(s.app.path, s.codes)))
+	s.saveAs("latchkey-backup-codes.txt", []byte(backupCodesText(s.vaultPath, s.codes)))
 }
 
 func (s *backupCodesScreen) onSavePage() {
-	s.saveAs("latchkey-backup-codes.html", []byte(backupCodesPage(s.app.path, s.codes)))
+	s.saveAs("latchkey-backup-codes.html", []byte(backupCodesPage(s.vaultPath, s.codes)))
 }
 
 func (s *backupCodesScreen) saveAs(name string, data []byte) {
-	s.app.chooseSaveFile("Save the backup codes", "Anyone with these codes can open the vault: keep the file away from this computer, on a USB stick or printed.", name, func(path string, replace bool) {
-		if err := s.app.writePrivate(path, data, replace); err != nil {
-			s.app.showError("Could not save the codes", err)
-			return
-		}
-		s.say("Saved to " + filepath.Base(path) + ".")
+	chooseSaveFile(s.w, s.vaultPath, "Save the backup codes", "Anyone with these codes can open the vault: keep the file away from this computer, on a USB stick or printed.", name, func(path string, replace bool) {
+		s.w.background(func() {
+			err := writePrivate(s.vaultPath, path, data, replace)
+			fyne.Do(func() {
+				if err != nil {
+					s.w.showError("Could not save the codes", err)
+					return
+				}
+				s.say("Saved to " + filepath.Base(path) + ".")
+			})
+		})
 	})
 }
 

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"latchkey/vault"
+	"latchkey/core"
 )
 
 // backupFileForm writes an encrypted backup to a file the person names.
@@ -17,41 +17,46 @@ import (
 // which opens (and so empties) the chosen file before we see it: picking
 // the vault itself by mistake would wipe it.
 type backupFileForm struct {
-	app       *app
+	session   *session
 	which     *widget.RadioGroup
 	pw        *passwordPair
 	withCodes *widget.Check
-	folder    *widget.Entry
-	name      *widget.Entry
+	folder    *formEntry
+	name      *formEntry
 	problem   *widget.Label
 	next      *widget.Button
 	dialog    dialog.Dialog
 }
 
-const (
-	backupWithVaultPassword = "The vault's password"
-	backupWithOwnPassword   = "A separate password"
-)
+// backupPasswords is what opens a backup written to a file: the vault's
+// password (false) or a separate one (true).
+var backupPasswords = newChoices(func(own bool) string {
+	if own {
+		return "A separate password"
+	}
+	return "The vault's password"
+}, false, true)
 
-func (a *app) onBackupFile() {
-	if a.v == nil {
+// showBackupFileForm asks where the backup goes and what opens it.
+func showBackupFileForm(s *session) {
+	if s.ended() {
 		return
 	}
-	a.touch()
-	newBackupFileForm(a).show()
+	s.touch()
+	newBackupFileForm(s).show()
 }
 
-func newBackupFileForm(a *app) *backupFileForm {
-	f := &backupFileForm{app: a}
+func newBackupFileForm(s *session) *backupFileForm {
+	f := &backupFileForm{session: s}
 	f.next = widget.NewButtonWithIcon("Save backup", theme.DocumentSaveIcon(), f.onNext)
 	f.next.Importance = widget.HighImportance
 	f.pw = newPasswordPair(f.next, f.onNext)
-	f.which = widget.NewRadioGroup([]string{backupWithVaultPassword, backupWithOwnPassword}, f.onWhich)
+	f.which = widget.NewRadioGroup(backupPasswords.labels, f.onWhich)
 	f.which.Required = true
 	f.withCodes = widget.NewCheck("The vault's backup codes open it too", nil)
-	f.folder, f.name = newPlaceEntries("latchkey-backup-" + a.now().Format("2006-01-02") + ".latchkey")
+	f.folder, f.name = newPlaceEntries("latchkey-backup-" + s.w.now().Format("2006-01-02") + ".latchkey")
 	f.problem = problemLabel()
-	f.which.SetSelected(backupWithVaultPassword)
+	f.which.SetSelected(backupPasswords.label(false))
 	return f
 }
 
@@ -59,14 +64,17 @@ func (f *backupFileForm) show() {
 	intro := widget.NewLabel("The backup file is encrypted and holds every account and setting. Keep it on another disk or computer.")
 	intro.Wrapping = fyne.TextWrapWord
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
-	where := placeForm(f.app, f.folder, f.name)
+	where := placeForm(f.session.w, f.folder, f.name)
 	body := container.NewVBox(intro, widget.NewLabel("Protected by"), f.which, f.pw.first, f.pw.second, f.pw.hint, f.withCodes,
 		where, f.problem, container.NewHBox(layoutSpacer(), cancel, f.next))
-	f.dialog = dialog.NewCustomWithoutButtons("Back up to a file", container.New(&columnLayout{width: 400}, body), f.app.win)
-	f.dialog.Show()
+	f.dialog = dialog.NewCustomWithoutButtons("Back up to a file", container.New(&columnLayout{width: 400}, body), f.session.w.win)
+	f.session.w.present(f.dialog, f.onNext)
 }
 
-func (f *backupFileForm) ownPassword() bool { return f.which.Selected == backupWithOwnPassword }
+func (f *backupFileForm) ownPassword() bool {
+	own, _ := backupPasswords.of(f.which.Selected)
+	return own
+}
 
 func (f *backupFileForm) onWhich(string) {
 	if f.ownPassword() {
@@ -74,7 +82,7 @@ func (f *backupFileForm) onWhich(string) {
 		f.pw.second.Show()
 		f.pw.hint.Show()
 		f.pw.refresh()
-		f.app.win.Canvas().Focus(f.pw.first)
+		f.session.w.focus(f.pw.first)
 		return
 	}
 	f.pw.first.Hide()
@@ -86,44 +94,54 @@ func (f *backupFileForm) onWhich(string) {
 // onNext checks where the backup goes, asks before replacing a file, and
 // writes it.
 func (f *backupFileForm) onNext() {
-	if f.ownPassword() && !f.pw.ok() || f.app.v == nil {
+	if f.session.ended() {
 		return
 	}
-	path, err := savePath(f.folder.Text, f.name.Text, f.app.v.Path(), true)
-	if err != nil {
-		f.problem.SetText(capitalise(err.Error()) + ".")
-		f.problem.Show()
-		return
+	if f.ownPassword() {
+		if why := f.pw.why(); why != "" {
+			f.problem.SetText(why)
+			f.problem.Show()
+			f.session.w.focus(f.pw.first)
+			return
+		}
 	}
-	f.problem.Hide()
-	confirmReplace(f.app, path, func(replace bool) { f.write(path, replace) })
+	choosePlace(f.session.w, f.folder.Text, f.name.Text, f.session.v.Path(), true, f.problem, f.write)
 }
 
-// write writes the backup to path in the background; replace says the
-// person agreed to replace the file there.
+// write writes the backup to path in the background, through core;
+// replace says the person agreed to replace the file there.
 func (f *backupFileForm) write(path string, replace bool) {
-	v := f.app.v
+	s := f.session
+	v := s.v
 	if v == nil {
 		return
 	}
-	o := vault.BackupOptions{WithBackupCodes: f.withCodes.Checked, Replace: replace}
+	r := core.BackupRequest{Path: path, Replace: replace, WithBackupCodes: f.withCodes.Checked}
+	var pw typedPassword
 	if f.ownPassword() {
-		o.Password = f.pw.bytes()
+		pw = f.pw.bytes()
 	}
 	f.pw.reset()
 	f.dialog.Hide()
-	f.app.busy("Writing the backup…")
-	f.app.background(func() {
-		err := v.WriteBackup(path, o)
-		clear(o.Password)
+	s.w.busy("Writing the backup…")
+	s.w.background(func() {
+		err := core.WriteBackup(v, r, pw)
 		releaseKDFMemory()
 		fyne.Do(func() {
-			f.app.idleAgain()
+			s.w.idleAgain()
 			if err != nil {
-				f.app.showError("Could not write the backup", err)
+				s.w.showError("Could not write the backup", err)
 				return
 			}
-			f.app.say("Backup written to " + filepath.Base(path) + ".")
+			s.say("Backup written to " + filepath.Base(path) + ".")
 		})
 	})
 }
+
+// typedPassword is a backup's own password as typed in the form; nil
+// means the vault's password. core clears it after writing.
+type typedPassword []byte
+
+var _ core.BackupPassworder = typedPassword(nil)
+
+func (p typedPassword) BackupPassword() ([]byte, error) { return p, nil }

@@ -1,15 +1,21 @@
 package ui
 
 import (
+	"fmt"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
 )
 
 // createScreen makes a new vault: a password typed twice, with a hint of
 // its strength.
 type createScreen struct {
-	app     *app
+	opening
+	onCreated func(v *vault.Vault, codes []string)
+	onRestore func()
+
 	pw      *passwordPair
 	create  *widget.Button
 	working *workIndicator
@@ -17,17 +23,14 @@ type createScreen struct {
 	restore *widget.Button
 }
 
-func newCreateScreen(a *app) *createScreen {
-	s := &createScreen{app: a}
+func newCreateScreen(o opening, onCreated func(*vault.Vault, []string), onRestore func()) *createScreen {
+	s := &createScreen{opening: o, onCreated: onCreated, onRestore: onRestore}
 	s.create = widget.NewButtonWithIcon("Create vault", theme.ConfirmIcon(), s.onCreate)
 	s.create.Importance = widget.HighImportance
 	s.pw = newPasswordPair(s.create, s.onCreate)
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Hide()
-	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestore)
+	s.problem = problemLabel()
+	s.restore = widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestoreTapped)
 	s.restore.Importance = widget.LowImportance
 	return s
 }
@@ -42,13 +45,13 @@ func (s *createScreen) content() fyne.CanvasObject {
 		s.working.box, s.problem,
 		s.create,
 		s.restore,
-		caption(s.app.path),
+		caption(s.path),
 	)
 }
 
-func (s *createScreen) onRestore() { s.app.showRestore() }
+func (s *createScreen) onRestoreTapped() { s.onRestore() }
 
-func (s *createScreen) focus() { s.app.win.Canvas().Focus(s.pw.first) }
+func (s *createScreen) focus() { s.w.focus(s.pw.first) }
 
 func (s *createScreen) onCreate() {
 	if !s.pw.ok() {
@@ -56,15 +59,15 @@ func (s *createScreen) onCreate() {
 	}
 	s.busy(true)
 	pw := s.pw.bytes()
-	s.app.background(func() {
-		v, codes, err := s.app.vaults.Create(s.app.path, pw)
+	s.w.background(func() {
+		v, codes, err := s.vaults.Create(s.path, pw)
 		clear(pw)
 		releaseKDFMemory()
 		fyne.Do(func() { s.created(v, codes, err) })
 	})
 }
 
-func (s *createScreen) created(v store, codes []string, err error) {
+func (s *createScreen) created(v *vault.Vault, codes []string, err error) {
 	s.busy(false)
 	if err != nil {
 		s.problem.SetText("Could not create the vault: " + advice(err))
@@ -72,19 +75,15 @@ func (s *createScreen) created(v store, codes []string, err error) {
 		return
 	}
 	s.pw.reset()
-	show := newBackupCodesScreen(s.app, codes, func() { s.app.unlocked(v) })
-	s.app.setContent(show.content())
+	s.onCreated(v, codes)
 }
 
 func (s *createScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.create)
 	if on {
-		s.problem.Hide()
-		s.create.Disable()
 		s.create.SetText("Creating…")
-		s.working.start()
 		return
 	}
-	s.working.stop()
 	s.create.SetText("Create vault")
 	s.pw.refresh()
 }
@@ -92,16 +91,16 @@ func (s *createScreen) busy(on bool) {
 // passwordPair is a new password typed twice with a live strength hint. It
 // enables its submit button only when both match and are long enough.
 type passwordPair struct {
-	first, second *widget.Entry
+	first, second *formEntry
 	hint          *widget.Label
 	submit        *widget.Button
 }
 
 func newPasswordPair(submit *widget.Button, onSubmit func()) *passwordPair {
 	p := &passwordPair{submit: submit}
-	p.first = widget.NewPasswordEntry()
+	p.first = newFormPasswordEntry()
 	p.first.SetPlaceHolder("New password")
-	p.second = widget.NewPasswordEntry()
+	p.second = newFormPasswordEntry()
 	p.second.SetPlaceHolder("Repeat the password")
 	p.hint = widget.NewLabel(strengthNone.hint())
 	p.hint.Wrapping = fyne.TextWrapWord
@@ -141,6 +140,19 @@ func (p *passwordPair) refresh() {
 
 func (p *passwordPair) ok() bool {
 	return len([]rune(p.first.Text)) >= minPasswordLen && p.first.Text == p.second.Text
+}
+
+// why says what keeps the pair from being accepted; "" when it is ok.
+func (p *passwordPair) why() string {
+	switch {
+	case p.first.Text == "":
+		return "Type the new password, then type it again below."
+	case len([]rune(p.first.Text)) < minPasswordLen:
+		return fmt.Sprintf("The new password is too short: use at least %d characters.", minPasswordLen)
+	case p.first.Text != p.second.Text:
+		return "The two passwords differ: type the new password again below."
+	}
+	return ""
 }
 
 func (p *passwordPair) bytes() []byte { return []byte(p.first.Text) }

@@ -15,14 +15,14 @@ import (
 // editForm changes what a person sees of an account: names, tags, note, pin.
 // The key itself is not editable: a changed key is a new account.
 type editForm struct {
-	app    *app
-	id     string
-	issuer *widget.Entry
-	name   *widget.Entry
-	tags   *widget.Entry
-	note   *widget.Entry
-	pinned *widget.Check
-	dialog *dialog.FormDialog
+	session *session
+	id      string
+	issuer  *formEntry
+	name    *formEntry
+	tags    *formEntry
+	note    *formEntry
+	pinned  *widget.Check
+	dialog  *dialog.FormDialog
 	// The entries start with the stored texts escaped, so that no control
 	// character acts in the window; a field left as shown keeps its stored
 	// value exactly.
@@ -35,22 +35,22 @@ type editTexts struct {
 	tags               []string
 }
 
-func newEditForm(a *app, acct vault.Account) *editForm {
-	f := &editForm{app: a, id: acct.ID}
+func newEditForm(s *session, acct vault.Account) *editForm {
+	f := &editForm{session: s, id: acct.ID}
 	f.stored = editTexts{issuer: acct.Key.Issuer, name: acct.Key.Name, note: acct.Note, tags: acct.Tags}
 	f.shown = editTexts{issuer: safetext.Escape(acct.Key.Issuer), name: safetext.Escape(acct.Key.Name), note: safetext.Message(acct.Note)}
 	for _, t := range acct.Tags {
 		f.shown.tags = append(f.shown.tags, safetext.Escape(t))
 	}
-	f.issuer = widget.NewEntry()
+	f.issuer = newFormEntry()
 	f.issuer.SetText(f.shown.issuer)
 	f.issuer.Validator = validIssuer
-	f.name = widget.NewEntry()
+	f.name = newFormEntry()
 	f.name.SetText(f.shown.name)
-	f.tags = widget.NewEntry()
+	f.tags = newFormEntry()
 	f.tags.SetPlaceHolder("work, personal")
 	f.tags.SetText(strings.Join(f.shown.tags, ", "))
-	f.note = widget.NewMultiLineEntry()
+	f.note = newFormMultiLineEntry()
 	f.note.SetMinRowsVisible(3)
 	f.note.SetText(f.shown.note)
 	f.pinned = widget.NewCheck("Keep at the top of the list", nil)
@@ -73,17 +73,17 @@ func (f *editForm) show() {
 		widget.NewFormItem("Note", f.note),
 		widget.NewFormItem("", f.pinned),
 	}
-	f.dialog = dialog.NewForm("Edit account", "Save", "Cancel", items, f.onDone, f.app.win)
+	f.dialog = dialog.NewForm("Edit account", "Save", "Cancel", items, f.onDone, f.session.w.win)
 	f.dialog.Resize(fyne.NewSize(420, 380))
-	f.dialog.Show()
-	f.app.win.Canvas().Focus(f.issuer)
+	f.session.w.present(f.dialog, f.dialog.Submit)
+	f.session.w.focus(f.issuer)
 }
 
 func (f *editForm) onDone(save bool) {
 	if !save {
 		return
 	}
-	acct, ok := f.app.v.Account(f.id)
+	acct, ok := f.session.account(f.id)
 	if !ok {
 		return
 	}
@@ -98,8 +98,10 @@ func (f *editForm) onDone(save bool) {
 		acct.Note = f.note.Text
 	}
 	acct.Pinned = f.pinned.Checked
-	acct.Modified = f.app.now()
-	f.app.updateAccount(acct, "Could not save the changes")
+	acct.Modified = f.session.w.now()
+	if f.session.update(acct, "Could not save the changes") {
+		f.session.say("Saved the changes to " + safetext.Escape(acct.Key.Label()) + ".")
+	}
 }
 
 // fromEntry is what a name field saves: the stored value, exactly, while
@@ -123,30 +125,6 @@ func splitTags(s string) []string {
 		}
 	}
 	return out
-}
-
-// updateAccount stores a changed account and shows the list again.
-func (a *app) updateAccount(acct vault.Account, failure string) bool {
-	if a.v == nil {
-		return false
-	}
-	if err := a.v.Update(acct); err != nil {
-		a.showError(failure, err)
-		return false
-	}
-	a.save()
-	if a.accounts != nil {
-		a.accounts.reload()
-	}
-	return true
-}
-
-func (a *app) editAccount(id string) {
-	acct, ok := a.v.Account(id)
-	if !ok {
-		return
-	}
-	newEditForm(a, acct).show()
 }
 
 var errIssuerColon = errors.New("an issuer cannot contain a colon")

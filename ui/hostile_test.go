@@ -72,7 +72,7 @@ func TestHostileNamesShownHarmlessly(t *testing.T) {
 	hostile := hostileAccount(t, "JBSWY3DPEHPK3PXP")
 	h := newHarness(t, []vault.Account{hostile, account(t, gitlabURI, nil)})
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	test.RenderObjectToMarkup(h.win.Content())
 	harmless(t, h, "the list")
 	var row *accountRow
@@ -92,15 +92,15 @@ func TestHostileNamesShownHarmlessly(t *testing.T) {
 	}
 	harmless(t, h, "after copying")
 
-	h.app.showKeyQR(id)
+	showKeyQR(h.session(), id)
 	harmless(t, h, "the QR code dialog")
-	h.app.showServiceCodes(id)
+	showServiceCodes(h.session(), id)
 	harmless(t, h, "the backup codes dialog")
 
 	// The edit form shows the names escaped and saves them exactly when
 	// they are left alone.
-	a, _ := h.open.v.Account(id)
-	f := newEditForm(h.app, a)
+	a, _ := h.vault().Account(id)
+	f := newEditForm(h.session(), a)
 	f.show()
 	harmless(t, h, "the edit form")
 	if f.issuer.Text != safetext.Escape(hostileIssuer) || f.name.Text != safetext.Escape(hostileName) {
@@ -108,16 +108,16 @@ func TestHostileNamesShownHarmlessly(t *testing.T) {
 	}
 	f.pinned.SetChecked(true)
 	f.onDone(true)
-	got, _ := h.open.v.Account(id)
+	got, _ := h.vault().Account(id)
 	if got.Key.Issuer != hostileIssuer || got.Key.Name != hostileName || got.Note != hostile.Note || strings.Join(got.Tags, "|") != "tag\u202e" || !got.Pinned {
 		t.Errorf("after saving an untouched form: got %q / %q / %q / %q, want the stored values exactly", got.Key.Issuer, got.Key.Name, got.Note, got.Tags)
 	}
 	// A field someone rewrites takes what was typed.
-	f = newEditForm(h.app, got)
+	f = newEditForm(h.session(), got)
 	f.show()
 	f.name.SetText("bob")
 	f.onDone(true)
-	if got, _ = h.open.v.Account(id); got.Key.Name != "bob" || got.Key.Issuer != hostileIssuer {
+	if got, _ = h.vault().Account(id); got.Key.Name != "bob" || got.Key.Issuer != hostileIssuer {
 		t.Errorf("after renaming: got %q / %q, want %q / bob", got.Key.Issuer, got.Key.Name, hostileIssuer)
 	}
 
@@ -156,12 +156,12 @@ func TestHostileImportReviewedHarmlessly(t *testing.T) {
 	h = newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Clipboard().SetContent(one.URI())
-	h.app.onPaste()
-	if !strings.Contains(h.app.accounts.toast.Text, safetext.Escape(one.Label())) {
-		t.Errorf("paste note: got %q, want the label escaped", h.app.accounts.toast.Text)
+	adder{session: h.session()}.onPaste()
+	if !strings.Contains(h.list().toast.Text, safetext.Escape(one.Label())) {
+		t.Errorf("paste note: got %q, want the label escaped", h.list().toast.Text)
 	}
 	harmless(t, h, "after pasting")
-	if got := h.open.v.Accounts(); len(got) != 1 || got[0].Key.Issuer != hostileIssuer || got[0].Key.Name != hostileName {
+	if got := h.vault().Accounts(); len(got) != 1 || got[0].Key.Issuer != hostileIssuer || got[0].Key.Name != hostileName {
 		t.Errorf("the pasted account was stored as %+v, want the names exactly", got)
 	}
 }
@@ -180,7 +180,7 @@ func TestHostileMergeReportShownHarmlessly(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	label := hostileAccount(t, "JBSWY3DPEHPK3PXP").Key.Label()
-	h.app.merged("backup.latchkey", vault.MergeReport{Added: []string{label}, Replaced: []string{label}, Duplicates: []string{label}}, nil)
+	importer{session: h.session()}.merged("backup.latchkey", vault.MergeReport{Added: []string{label}, Replaced: []string{label}, Duplicates: []string{label}}, nil)
 	if m := strings.Join(onScreen(h), "\n"); strings.Count(m, safetext.Escape(label)) != 2 {
 		t.Errorf("the summary does not name the replaced and the kept account escaped:\n%s", m)
 	}

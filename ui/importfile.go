@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 
 	"latchkey/core"
 	"latchkey/internal/safetext"
@@ -14,69 +16,139 @@ import (
 // errCancelled is the password prompt closed without a password.
 var errCancelled = errors.New("cancelled")
 
-// onImportFile reads another authenticator's export file (or a Latchkey
-// backup, which importData sends to the merge).
-func (a *app) onImportFile() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	a.openFile("", a.importData)
+// importer brings in another authenticator's export file, to the review,
+// or a Latchkey backup, merged into the vault (merge.go).
+type importer struct {
+	session *session
 }
 
-// importData reads an export or a Latchkey backup in the background
-// through core, asking for its password when it is encrypted (up to
+// onImportFile reads another authenticator's export file (or a Latchkey
+// backup, which read sends to the merge).
+func (im importer) onImportFile() {
+	if im.session.ended() {
+		return
+	}
+	im.session.touch()
+	im.choose("")
+}
+
+// onRestoreBackup merges a backup file into the open vault; it starts in
+// the backup folder. Another app's export picked here is imported instead.
+func (im importer) onRestoreBackup() {
+	s := im.session
+	if s.ended() {
+		return
+	}
+	s.touch()
+	im.choose(s.settings().BackupDir)
+}
+
+// choose asks for a file, starting in dir when it is set, and reads it in
+// the background (capped as core.ReadAll caps imports).
+func (im importer) choose(dir string) {
+	w := im.session.w
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			w.showError("Could not open the file", err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		name := r.URI().Name()
+		w.busy("Reading " + name + "…")
+		w.background(func() {
+			data, err := core.ReadAll(r)
+			r.Close()
+			fyne.Do(func() { im.readDone(name, data, err) })
+		})
+	}, w.win)
+	if dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	w.present(d, nil)
+}
+
+// readFile reads a dropped export file (size-capped) and imports it.
+func (im importer) readFile(src core.Image) {
+	w := im.session.w
+	w.busy("Reading " + src.Name + "…")
+	w.background(func() {
+		data, err := core.ReadFile(src.Path)
+		fyne.Do(func() { im.readDone(src.Name, data, err) })
+	})
+}
+
+func (im importer) readDone(name string, data []byte, err error) {
+	im.session.w.idleAgain()
+	if im.session.ended() {
+		clear(data)
+		return
+	}
+	if err != nil {
+		im.session.w.showError("Could not read "+name, err)
+		return
+	}
+	im.read(name, data)
+}
+
+// read reads an export or a Latchkey backup in the background through
+// core, asking for its password when it is encrypted (up to
 // core.PasswordTries times). A backup is merged; another app's accounts go
 // to the review.
-func (a *app) importData(name string, data []byte) {
-	v := a.v
+func (im importer) read(name string, data []byte) {
+	s := im.session
+	v := s.v
 	if v == nil {
 		return
 	}
 	backup := vault.IsVaultFile(data)
-	a.busy("Reading " + name + "…")
-	a.background(func() {
-		found, err := core.Reader{Password: filePassword{app: a}, Backups: a.vaults}.File(name, data)
+	s.w.busy("Reading " + name + "…")
+	s.w.background(func() {
+		found, err := core.Reader{Password: filePassword{w: s.w}, Backups: s.vaults}.File(name, data)
 		clear(data)
 		if backup {
 			releaseKDFMemory()
-			a.mergeBackup(v, name, found, err)
+			im.merge(v, name, found, err)
 			return
 		}
 		fyne.Do(func() {
-			a.idleAgain()
-			a.imported(name, found, err)
+			s.w.idleAgain()
+			im.imported(name, found, err)
 		})
 	})
 }
 
-func (a *app) imported(name string, found core.Found, err error) {
+func (im importer) imported(name string, found core.Found, err error) {
+	s := im.session
 	switch {
 	case errors.Is(err, errCancelled):
 		return
 	case errors.Is(err, core.ErrUnknownFormat):
-		a.showProblems([]string{name + " is not an export file Latchkey knows. Export from the other app again as a JSON or text file, or scan its QR codes instead."})
+		s.w.showProblems([]string{name + " is not an export file Latchkey knows. Export from the other app again as a JSON or text file, or scan its QR codes instead."})
 		return
 	case err != nil:
-		a.showProblems([]string{name + ": " + advice(err)})
+		s.w.showProblems([]string{name + ": " + advice(err)})
 		return
 	}
 	var problems []string
 	for _, p := range found.Problems {
 		problems = append(problems, "Skipped a Google Authenticator entry: "+advice(p))
 	}
-	for _, s := range found.Skipped {
-		problems = append(problems, fmt.Sprintf("Skipped %s: %s", safetext.Escape(s.Label), s.Reason))
+	for _, sk := range found.Skipped {
+		problems = append(problems, fmt.Sprintf("Skipped %s: %s", safetext.Escape(sk.Label), sk.Reason))
 	}
 	if len(found.Accounts) == 0 && len(problems) == 0 {
 		problems = append(problems, name+" holds no accounts.")
 	}
-	a.review(found.Accounts, problems)
+	review(s, found.Accounts, problems)
 }
 
 // filePassword asks for an encrypted file's password in a dialog, from the
 // goroutine reading the file, and waits for it.
-type filePassword struct{ app *app }
+type filePassword struct{ w *window }
 
 var _ core.Passworder = filePassword{}
 
@@ -89,13 +161,12 @@ func (p filePassword) FilePassword(f core.FileAsk) ([]byte, error) {
 		releaseKDFMemory()
 		msg = "That password did not open " + f.Name + ". Try again."
 	}
-	a := p.app
-	pw := askAndWait(a, func(answer func([]byte)) {
-		a.showSecretPrompt("Password for "+f.Name, msg, answer)
+	pw := askAndWait(p.w, func(answer func([]byte)) {
+		p.w.showSecretPrompt("Password for "+f.Name, msg, answer)
 	})
 	if pw == nil {
 		return nil, errCancelled
 	}
-	fyne.Do(func() { a.busy("Decrypting " + f.Name + "…") })
+	fyne.Do(func() { p.w.busy("Decrypting " + f.Name + "…") })
 	return pw, nil
 }

@@ -69,7 +69,7 @@ func TestDropEveryFixture(t *testing.T) {
 			h := newHarness(t, []vault.Account{have})
 			h.unlock()
 			prompts := 0
-			h.app.asked = func() {
+			h.app.w.asked = func() {
 				prompts++
 				if prompts == 1 {
 					answerPassword(t, h, "not the password")
@@ -88,7 +88,7 @@ func TestDropEveryFixture(t *testing.T) {
 				t.Errorf("got %d password prompts for a plain file, want 0", prompts)
 			}
 			if len(want.Entries) == 1 && wantDup == 0 {
-				if got := len(h.open.v.Accounts()); got != 2 {
+				if got := len(h.vault().Accounts()); got != 2 {
 					t.Errorf("got %d accounts, want the one new account added at once", got)
 				}
 				return
@@ -195,18 +195,18 @@ func TestThreeWrongExportPasswords(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	prompts := 0
-	h.app.asked = func() {
+	h.app.w.asked = func() {
 		prompts++
 		answerPassword(t, h, "wrong")
 	}
-	h.app.importData("aegis_encrypted.json", data)
+	importer{session: h.session()}.read("aegis_encrypted.json", data)
 	if prompts != 3 {
 		t.Errorf("got %d password prompts, want 3", prompts)
 	}
 	if m := shown(h); !strings.Contains(m, "three wrong passwords") {
 		t.Errorf("three wrong passwords did not say so:\n%s", m)
 	}
-	if got := len(h.open.v.Accounts()); got != 0 {
+	if got := len(h.vault().Accounts()); got != 0 {
 		t.Errorf("got %d accounts, want none", got)
 	}
 }
@@ -217,7 +217,7 @@ func TestReviewMarksARepeat(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Clipboard().SetContent(githubURI + "\n" + strings.Replace(githubURI, "alice@example.com", "alice-again", 1))
-	h.app.onPaste()
+	adder{session: h.session()}.onPaste()
 	checks := reviewChecks(h)
 	if len(checks) != 2 || !checks[0].Checked || checks[1].Checked || !strings.HasSuffix(checks[1].Text, "(already in this list)") {
 		var got []string
@@ -227,7 +227,7 @@ func TestReviewMarksARepeat(t *testing.T) {
 		t.Fatalf("got rows %v, want the first ticked and the repeat marked and unticked", got)
 	}
 	test.Tap(findButton(t, h.win, "Add 1"))
-	if got := len(h.open.v.Accounts()); got != 1 {
+	if got := len(h.vault().Accounts()); got != 1 {
 		t.Errorf("got %d accounts, want the credential added once", got)
 	}
 }

@@ -10,43 +10,55 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/otp"
+	"latchkey/vault"
 )
 
 // manualForm adds an account from a key typed by hand, checking it as the
 // person types.
 type manualForm struct {
-	app       *app
-	issuer    *widget.Entry
-	name      *widget.Entry
-	secret    *widget.Entry
+	session   *session
+	issuer    *formEntry
+	name      *formEntry
+	secret    *formEntry
 	kind      *widget.RadioGroup
 	algorithm *widget.Select
 	digits    *widget.Select
-	period    *widget.Entry
-	counter   *widget.Entry
+	period    *formEntry
+	counter   *formEntry
 	problem   *widget.Label
 	add       *widget.Button
 	dialog    dialog.Dialog
 }
 
-var kindLabels = map[string]otp.Type{"Time-based (TOTP)": otp.TOTP, "Counter-based (HOTP)": otp.HOTP, "Steam": otp.Steam}
+// kinds are the key types the form offers.
+var kinds = newChoices(kindLabel, otp.TOTP, otp.HOTP, otp.Steam)
 
-func newManualForm(a *app) *manualForm {
-	f := &manualForm{app: a}
-	f.issuer = widget.NewEntry()
+func kindLabel(t otp.Type) string {
+	switch t {
+	case otp.HOTP:
+		return "Counter-based (HOTP)"
+	case otp.Steam:
+		return "Steam"
+	}
+	return "Time-based (TOTP)"
+}
+
+func newManualForm(s *session) *manualForm {
+	f := &manualForm{session: s}
+	f.issuer = newFormEntry()
 	f.issuer.SetPlaceHolder("e.g. GitHub")
-	f.name = widget.NewEntry()
+	f.name = newFormEntry()
 	f.name.SetPlaceHolder("e.g. alice@example.com")
-	f.secret = widget.NewPasswordEntry()
+	f.secret = newFormPasswordEntry()
 	f.secret.SetPlaceHolder("the key, e.g. JBSW Y3DP EHPK 3PXP")
-	f.kind = widget.NewRadioGroup([]string{"Time-based (TOTP)", "Counter-based (HOTP)", "Steam"}, f.onChanged)
+	f.kind = widget.NewRadioGroup(kinds.labels, f.onChanged)
 	f.kind.Horizontal = false
 	f.kind.Required = true
 	f.algorithm = widget.NewSelect([]string{"SHA1", "SHA256", "SHA512"}, f.onChanged)
 	f.digits = widget.NewSelect([]string{"6", "7", "8", "9", "10"}, f.onChanged)
-	f.period = widget.NewEntry()
-	f.counter = widget.NewEntry()
-	for _, e := range []*widget.Entry{f.issuer, f.name, f.secret, f.period, f.counter} {
+	f.period = newFormEntry()
+	f.counter = newFormEntry()
+	for _, e := range []*formEntry{f.issuer, f.name, f.secret, f.period, f.counter} {
 		e.OnChanged = f.onChanged
 	}
 	f.problem = widget.NewLabel("")
@@ -54,7 +66,7 @@ func newManualForm(a *app) *manualForm {
 	f.problem.Importance = widget.DangerImportance
 	f.add = widget.NewButton("Add account", f.onAdd)
 	f.add.Importance = widget.HighImportance
-	f.kind.SetSelected("Time-based (TOTP)")
+	f.kind.SetSelected(kinds.label(otp.TOTP))
 	f.algorithm.SetSelected("SHA1")
 	f.digits.SetSelected("6")
 	f.period.SetText(strconv.Itoa(otp.DefaultPeriod))
@@ -78,16 +90,17 @@ func (f *manualForm) show() {
 	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced options", advanced))
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
 	body := container.NewVBox(form, acc, f.problem, container.NewHBox(layoutSpacer(), cancel, f.add))
-	f.dialog = dialog.NewCustomWithoutButtons("Enter a key by hand", container.New(&minSizeLayout{size: fyne.NewSize(420, 0)}, body), f.app.win)
+	f.dialog = dialog.NewCustomWithoutButtons("Enter a key by hand", container.New(&minSizeLayout{size: fyne.NewSize(420, 0)}, body), f.session.w.win)
 	f.onChanged("")
-	f.dialog.Show()
-	f.app.win.Canvas().Focus(f.issuer)
+	f.session.w.present(f.dialog, f.onAdd)
+	f.session.w.focus(f.issuer)
 }
 
 // key builds the key from the form, or says what is wrong with it.
 func (f *manualForm) key() (otp.Key, string) {
+	kind, _ := kinds.of(f.kind.Selected)
 	k := otp.Key{
-		Type:   kindLabels[f.kind.Selected],
+		Type:   kind,
 		Issuer: strings.TrimSpace(f.issuer.Text),
 		Name:   strings.TrimSpace(f.name.Text),
 	}
@@ -99,7 +112,7 @@ func (f *manualForm) key() (otp.Key, string) {
 	}
 	secret, err := otp.ParseSecret(f.secret.Text)
 	if err != nil {
-		return k, "The key is not valid: " + advice(err) + ". It uses letters A-Z and digits 2-7."
+		return k, capitalise(advice(err)) + ". A key uses letters A-Z and digits 2-7: check it against the service's page."
 	}
 	k.Secret = secret
 	alg, err := otp.ParseAlgorithm(f.algorithm.Selected)
@@ -135,7 +148,7 @@ func (f *manualForm) onChanged(string) {
 	if f.add == nil {
 		return
 	}
-	kind := kindLabels[f.kind.Selected]
+	kind, _ := kinds.of(f.kind.Selected)
 	enable(f.period, kind.TimeBased())
 	enable(f.counter, kind == otp.HOTP)
 	enable(f.digits, kind != otp.Steam)
@@ -158,23 +171,20 @@ func (f *manualForm) onChanged(string) {
 func (f *manualForm) onAdd() {
 	k, problem := f.key()
 	if problem != "" {
+		f.problem.SetText(problem)
+		f.problem.Show()
 		return
 	}
-	if f.app.inVault(k) {
+	if f.session.ended() {
+		return
+	}
+	if inVault(f.session, k) {
 		f.problem.SetText("This key is already in the vault.")
 		f.problem.Show()
 		return
 	}
 	f.dialog.Hide()
-	f.app.addKey(k)
-}
-
-func (a *app) onAddManual() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	newManualForm(a).show()
+	addAccounts(f.session, []vault.Account{{Key: k}})
 }
 
 func enable(w fyne.Disableable, on bool) {

@@ -15,24 +15,15 @@ import (
 	"latchkey/vault"
 )
 
-// onRestoreBackup merges a backup file into the open vault; it starts in
-// the backup folder. Another app's export picked here is imported instead.
-func (a *app) onRestoreBackup() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	a.openFile(a.settings().BackupDir, a.importData)
-}
-
-// mergeBackup adds the accounts of a backup core has read (found, or
-// why it could not) to the vault, on the worker goroutine. Duplicates are
-// kept as they are unless the person says to replace them, one by one.
-func (a *app) mergeBackup(v store, name string, found core.Found, err error) {
+// merge adds the accounts of a backup core has read (found, or why it
+// could not) to the vault, on the worker goroutine. Duplicates are kept as
+// they are unless the person says to replace them, one by one.
+func (im importer) merge(v *vault.Vault, name string, found core.Found, err error) {
+	s := im.session
 	var rep vault.MergeReport
 	var st vault.BackupStatus
 	if err == nil {
-		rep, err = core.Merge(v, found.Accounts, &replaceAsker{app: a})
+		rep, err = core.Merge(v, found.Accounts, &replaceAsker{w: s.w})
 		found.Wipe()
 		if err == nil {
 			err = v.Save()
@@ -43,25 +34,25 @@ func (a *app) mergeBackup(v store, name string, found core.Found, err error) {
 		st, _ = v.LastBackup()
 	}
 	fyne.Do(func() {
-		a.idleAgain()
-		a.merged(name, rep, err)
+		s.w.idleAgain()
+		im.merged(name, rep, err)
 		if err == nil {
-			a.showBackupStatus(v, st)
+			s.showBackupStatus(v, st)
 		}
 	})
 }
 
-func (a *app) merged(name string, rep vault.MergeReport, err error) {
+// merged says what the merge did.
+func (im importer) merged(name string, rep vault.MergeReport, err error) {
+	s := im.session
 	switch {
 	case errors.Is(err, errCancelled):
 		return
 	case err != nil:
-		a.showError("Could not restore from "+name, errors.New(backupAdvice(err)))
+		s.w.showError("Could not restore from "+name, errors.New(backupAdvice(err)))
 		return
 	}
-	if a.accounts != nil {
-		a.accounts.reload()
-	}
+	s.refresh("")
 	var b strings.Builder
 	fmt.Fprintf(&b, "Added %s.", countText(len(rep.Added), "account"))
 	if len(rep.Replaced) > 0 {
@@ -72,7 +63,7 @@ func (a *app) merged(name string, rep vault.MergeReport, err error) {
 	}
 	msg := widget.NewLabel(b.String())
 	msg.Wrapping = fyne.TextWrapWord
-	dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), a.win).Show()
+	s.w.present(dialog.NewCustom("Restored from "+name, "OK", container.New(&columnLayout{width: 380}, msg), s.w.win), nil)
 }
 
 // escapedList joins account labels for a message, each shown escaped.
@@ -112,7 +103,7 @@ func backupAdvice(err error) string {
 // copy, whether the backup's copy should replace it. It runs on the merge
 // goroutine.
 type replaceAsker struct {
-	app    *app
+	w      *window
 	always *core.Choice // the answer for the rest, once given
 }
 
@@ -127,8 +118,8 @@ func (r *replaceAsker) KeepOrReplace(existing, incoming vault.Account) core.Choi
 	if r.always != nil {
 		return *r.always
 	}
-	ans := askAndWait(r.app, func(answer func(replaceAnswer)) {
-		r.app.showReplacePrompt(existing, incoming, answer)
+	ans := askAndWait(r.w, func(answer func(replaceAnswer)) {
+		r.show(existing, incoming, answer)
 	})
 	choice := core.Keep
 	if ans.replace {
@@ -137,26 +128,29 @@ func (r *replaceAsker) KeepOrReplace(existing, incoming vault.Account) core.Choi
 	if ans.forRest {
 		r.always = &choice
 	}
-	fyne.Do(func() { r.app.busy("Restoring…") })
+	fyne.Do(func() { r.w.busy("Restoring…") })
 	return choice
 }
 
-func (a *app) showReplacePrompt(existing, incoming vault.Account, answer func(replaceAnswer)) {
+// show asks about one duplicate.
+func (r *replaceAsker) show(existing, incoming vault.Account, answer func(replaceAnswer)) {
 	msg := widget.NewLabel(fmt.Sprintf("%s is already in the vault, and the backup's copy differs (backup: %s). Keep the vault's copy, or replace it with the backup's?",
 		safetext.Escape(existing.Key.Label()), safetext.Escape(incoming.Key.Label())))
 	msg.Wrapping = fyne.TextWrapWord
 	rest := widget.NewCheck("Do the same for the other duplicates", nil)
 	var d dialog.Dialog
 	keep := widget.NewButton("Keep mine", func() {
-		d.Hide()
 		answer(replaceAnswer{replace: false, forRest: rest.Checked})
+		d.Hide()
 	})
 	keep.Importance = widget.HighImportance
 	repl := widget.NewButton("Replace", func() {
-		d.Hide()
 		answer(replaceAnswer{replace: true, forRest: rest.Checked})
+		d.Hide()
 	})
 	body := container.NewVBox(msg, rest, container.NewHBox(layoutSpacer(), repl, keep))
-	d = dialog.NewCustomWithoutButtons("Duplicate account", container.New(&columnLayout{width: 380}, body), a.win)
-	d.Show()
+	d = dialog.NewCustomWithoutButtons("Duplicate account", container.New(&columnLayout{width: 380}, body), r.w.win)
+	// Return keeps mine, the safe answer, as does Esc (answer takes the first).
+	r.w.present(d, keep.OnTapped)
+	d.SetOnClosed(func() { answer(replaceAnswer{replace: false, forRest: rest.Checked}) })
 }

@@ -50,8 +50,8 @@ func TestDurationLabels(t *testing.T) {
 		if got := durationLabel(c.d); got != c.want {
 			t.Errorf("durationLabel(%v): got %q, want %q", c.d, got, c.want)
 		}
-		if got := parseDurationLabel(c.want, []time.Duration{c.d}, -1); got != c.d {
-			t.Errorf("parseDurationLabel(%q): got %v, want %v", c.want, got, c.d)
+		if got, ok := newChoices(durationLabel, time.Hour, c.d).of(c.want); !ok || got != c.d {
+			t.Errorf("choices.of(%q): got %v, %v, want %v", c.want, got, ok, c.d)
 		}
 	}
 }
@@ -148,7 +148,7 @@ func TestBarFractionSteps(t *testing.T) {
 // A panic in background work becomes an error dialog, not a crash.
 func TestBackgroundPanicIsContained(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
-	h.app.contained(func() { panic("a bug") })
+	h.app.w.contained(func() { panic("a bug") })
 	if m := shown(h); !strings.Contains(m, "internal error") {
 		t.Errorf("after a panic in background work the window shows:\n%s\nwant the internal error", m)
 	}

@@ -15,15 +15,15 @@ import (
 const qrSize = 320
 
 // showKeyQR shows an account's key as a QR code, to move it to a phone.
-func (a *app) showKeyQR(id string) {
-	acct, ok := a.v.Account(id)
+func showKeyQR(s *session, id string) {
+	acct, ok := s.account(id)
 	if !ok {
 		return
 	}
-	a.touch()
+	s.touch()
 	png, err := qrimport.KeyPNG(acct.Key, qrSize)
 	if err != nil {
-		a.showError("Could not draw the QR code", err)
+		s.w.showError("Could not draw the QR code", err)
 		return
 	}
 	img := canvas.NewImageFromResource(fyne.NewStaticResource("key.png", png))
@@ -35,6 +35,6 @@ func (a *app) showKeyQR(id string) {
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
 	body := container.NewBorder(nil, warn, nil, nil, img)
-	d := dialog.NewCustom(label, "Close", container.New(&minSizeLayout{size: fyne.NewSize(qrSize+20, qrSize+80)}, body), a.win)
-	d.Show()
+	d := dialog.NewCustom(label, "Close", container.New(&minSizeLayout{size: fyne.NewSize(qrSize+20, qrSize+80)}, body), s.w.win)
+	s.w.present(d, nil)
 }

@@ -5,42 +5,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"fyne.io/fyne/v2/test"
-
-	"latchkey/vault"
+	"latchkey/core"
 )
 
-// realVault is the real vault package with its test knob: real files,
-// cheap key derivation.
-var realVault = vaultOpener{opts: vault.Options{KDF: vault.TestKDF}}
-
-// TestRealVaultBackupFlows runs the backup routes against the real vault
-// package: a backup file with its own password, merged back (every account
-// a duplicate, nothing asked), the current-password check, and the backup
-// restored as a new vault.
-func TestRealVaultBackupFlows(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "vault.latchkey")
-	v, _, err := realVault.opts.Create(path, []byte(testPassword))
-	must(t, err)
-	_, err = v.Add(account(t, githubURI, nil), account(t, gitlabURI, nil))
-	must(t, err)
-	must(t, v.Save())
-	must(t, v.Close())
-
-	h := realHarness(t, path)
-	a := h.app
-	t.Cleanup(func() { a.shutdown() })
-	if !a.backupState.known || a.backupState.status.Last.IsZero() {
-		t.Errorf("got backup state %+v after unlock, want a verified backup made", a.backupState)
+// TestBackupFileMergedAndRestored runs the backup routes end to end: a
+// backup file with its own password, merged back (every account a
+// duplicate, nothing asked), and restored as a new vault.
+func TestBackupFileMergedAndRestored(t *testing.T) {
+	h := newHarness(t, threeAccounts(t)[:2])
+	h.unlock()
+	if !h.session().backups.known || h.session().backups.status.Last.IsZero() {
+		t.Errorf("got backup state %+v after unlock, want a verified backup made", h.session().backups)
 	}
 
-	backup := filepath.Join(dir, "exported.latchkey")
-	f := newBackupFileForm(a)
+	backup := filepath.Join(t.TempDir(), "exported.latchkey")
+	f := newBackupFileForm(h.session())
 	f.show()
-	f.which.SetSelected(backupWithOwnPassword)
+	f.which.SetSelected(backupPasswords.label(true))
 	f.pw.first.SetText("separate backup password")
 	f.pw.second.SetText("separate backup password")
 	f.write(backup, false)
@@ -50,21 +32,16 @@ func TestRealVaultBackupFlows(t *testing.T) {
 
 	data, err := os.ReadFile(backup)
 	must(t, err)
-	a.asked = func() { answerPassword(t, h, "separate backup password") }
-	a.importData("exported.latchkey", data)
+	h.app.w.asked = func() { answerPassword(t, h, "separate backup password") }
+	importer{session: h.session()}.read("exported.latchkey", data)
 	if m := shown(h); !strings.Contains(m, "Added no accounts.") || !strings.Contains(m, "GitHub: alice@example.com") {
 		t.Errorf("merging the vault's own backup did not report both as already there:\n%s", m)
 	}
-	if got := len(a.v.Accounts()); got != 2 {
+	if got := len(h.vault().Accounts()); got != 2 {
 		t.Errorf("got %d accounts after merging duplicates, want 2", got)
 	}
 
-	if err := realVault.CheckPassword(path, []byte("not it")); err == nil {
-		t.Error("CheckPassword accepted a wrong password")
-	}
-	must(t, realVault.CheckPassword(path, []byte(testPassword)))
-
-	nv, codes, err := realVault.RestoreAsNew(backup, []byte("separate backup password"), filepath.Join(dir, "new", "vault.latchkey"))
+	nv, codes, err := core.Restore(testVaults, backup, filepath.Join(t.TempDir(), "new", "vault.latchkey"), core.Unlock{Password: []byte("separate backup password")})
 	must(t, err)
 	defer nv.Close()
 	if len(nv.Accounts()) != 2 || len(codes) == 0 {
@@ -73,31 +50,18 @@ func TestRealVaultBackupFlows(t *testing.T) {
 }
 
 // TestCopyRecordsUseNotEdit: copying a code marks the account used in the
-// real vault, saved, and leaves Modified as it was (sync tells edits from
-// uses by it).
+// vault, saved, and leaves Modified as it was (sync tells edits from uses
+// by it).
 func TestCopyRecordsUseNotEdit(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "vault.latchkey")
-	v, _, err := realVault.opts.Create(path, []byte(testPassword))
-	must(t, err)
-	_, err = v.Add(account(t, githubURI, nil))
-	must(t, err)
-	must(t, v.Save())
-	before := v.Accounts()[0]
-	must(t, v.Close())
-
-	h := realHarness(t, path)
-	a := h.app
-	a.accounts.copyCode(before.ID)
+	h := newHarness(t, threeAccounts(t)[:1])
+	before := h.saved()[0]
+	h.unlock()
+	h.list().copyCode(before.ID)
 	if h.clipboard() == "" {
 		t.Fatal("nothing was copied")
 	}
-	must(t, a.shutdown())
-
-	v2, err := realVault.opts.Open(path, []byte(testPassword))
-	must(t, err)
-	defer v2.Close()
-	after := v2.Accounts()[0]
+	must(t, h.app.shutdown())
+	after := h.saved()[0]
 	if after.LastUsed.IsZero() || !after.LastUsed.After(before.Modified) {
 		t.Errorf("got LastUsed %v after copying, want it recorded and saved", after.LastUsed)
 	}
@@ -106,18 +70,15 @@ func TestCopyRecordsUseNotEdit(t *testing.T) {
 	}
 }
 
-// realHarness is the app, unlocked, on the real vault at path.
-func realHarness(t *testing.T, path string) *harness {
-	t.Helper()
-	fa := test.NewTempApp(t)
-	w := fa.NewWindow("Latchkey")
-	t.Cleanup(w.Close)
-	a := newApp(fa, w, path, realVault, time.Now)
-	a.startTick = func(func()) *ticker { return nil }
-	a.background = func(f func()) { f() }
-	a.afterSave = nil
-	a.start()
-	h := &harness{t: t, app: a, fa: fa, win: w}
+// TestCheckPassword: the password dialog's check reads the saved file
+// without the vault's lock.
+func TestCheckPassword(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	return h
+	if h.opensWith("not it") {
+		t.Error("checkPassword accepted a wrong password")
+	}
+	if !h.opensWith(testPassword) {
+		t.Error("checkPassword refused the vault's password while the window holds the vault")
+	}
 }

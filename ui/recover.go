@@ -14,33 +14,33 @@ import (
 // recoverScreen opens the vault with a backup code, then has the person
 // choose a new password before showing the accounts.
 type recoverScreen struct {
-	app     *app
+	opening
+	onBack      func()
+	onRecovered func(v *vault.Vault, codes []string)
+
 	code    *widget.Entry
 	open    *widget.Button
 	back    *widget.Button
 	working *workIndicator
 	problem *widget.Label
 
-	opened store // the vault, once the code opened it
+	opened *vault.Vault // the vault, once the code opened it
 	pw     *passwordPair
 	set    *widget.Button
 }
 
-func newRecoverScreen(a *app) *recoverScreen {
-	s := &recoverScreen{app: a}
+func newRecoverScreen(o opening, onBack func(), onRecovered func(*vault.Vault, []string)) *recoverScreen {
+	s := &recoverScreen{opening: o, onBack: onBack, onRecovered: onRecovered}
 	s.code = widget.NewEntry()
 	s.code.SetPlaceHolder("Backup code")
 	s.code.TextStyle.Monospace = true
 	s.code.OnSubmitted = func(string) { s.onOpen() }
 	s.open = widget.NewButtonWithIcon("Open with this code", theme.LoginIcon(), s.onOpen)
 	s.open.Importance = widget.HighImportance
-	s.back = widget.NewButtonWithIcon("Back to the password", theme.NavigateBackIcon(), s.onBack)
+	s.back = widget.NewButtonWithIcon("Back to the password", theme.NavigateBackIcon(), s.onBackTapped)
 	s.back.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Hide()
+	s.problem = problemLabel()
 	s.set = widget.NewButtonWithIcon("Set the new password", theme.ConfirmIcon(), s.onSetPassword)
 	s.set.Importance = widget.HighImportance
 	s.pw = newPasswordPair(s.set, s.onSetPassword)
@@ -59,9 +59,9 @@ func (s *recoverScreen) newPasswordContent() fyne.CanvasObject {
 	return centredForm(heading("Choose a new password"), intro, s.pw.first, s.pw.second, s.pw.hint, s.working.box, s.problem, s.set)
 }
 
-func (s *recoverScreen) focus() { s.app.win.Canvas().Focus(s.code) }
+func (s *recoverScreen) focus() { s.w.focus(s.code) }
 
-func (s *recoverScreen) onBack() { s.app.showUnlock() }
+func (s *recoverScreen) onBackTapped() { s.onBack() }
 
 func (s *recoverScreen) onOpen() {
 	if s.code.Text == "" || s.code.Disabled() {
@@ -69,14 +69,14 @@ func (s *recoverScreen) onOpen() {
 	}
 	s.busy(true, s.open)
 	code := s.code.Text
-	s.app.background(func() {
-		v, err := s.app.vaults.OpenWithBackupCode(s.app.path, code)
+	s.w.background(func() {
+		v, err := s.vaults.OpenWithBackupCode(s.path, code)
 		releaseKDFMemory()
 		fyne.Do(func() { s.codeChecked(v, err) })
 	})
 }
 
-func (s *recoverScreen) codeChecked(v store, err error) {
+func (s *recoverScreen) codeChecked(v *vault.Vault, err error) {
 	s.busy(false, s.open)
 	if err != nil {
 		s.problem.SetText(advice(err))
@@ -87,8 +87,8 @@ func (s *recoverScreen) codeChecked(v store, err error) {
 	s.opened = v
 	s.code.SetText("")
 	s.problem.Hide()
-	s.app.setContent(s.newPasswordContent())
-	s.app.win.Canvas().Focus(s.pw.first)
+	s.show(s.newPasswordContent())
+	s.w.focus(s.pw.first)
 }
 
 func (s *recoverScreen) onSetPassword() {
@@ -98,7 +98,7 @@ func (s *recoverScreen) onSetPassword() {
 	s.busy(true, s.set)
 	pw := s.pw.bytes()
 	v := s.opened
-	s.app.background(func() {
+	s.w.background(func() {
 		codes, err := v.SetPassword(pw)
 		clear(pw)
 		releaseKDFMemory()
@@ -118,12 +118,17 @@ func (s *recoverScreen) passwordSet(codes []string, err error) {
 	s.pw.reset()
 	v := s.opened
 	s.opened = nil
-	s.app.unlocked(v)
-	lead := "The backup code you used no longer works. " + backupCodesLeftText(v.BackupCodesLeft())
+	s.onRecovered(v, codes)
+}
+
+// recoveredChange is what a recovery changed: the used code and the old
+// password no longer open the vault.
+func recoveredChange(s *session, codes []string) keyChange {
+	lead := "The backup code you used no longer works. " + backupCodesLeftText(s.v.BackupCodesLeft())
 	if codes != nil {
 		lead = "The backup code you used no longer works."
 	}
-	s.app.keyChanged(v, "New password set", lead, codes, "the old password and the backup code you used")
+	return keyChange{session: s, v: s.v, title: "New password set", lead: lead, before: "the old password and the backup code you used"}
 }
 
 func backupCodesLeftText(n int) string {
@@ -137,13 +142,8 @@ func backupCodesLeftText(n int) string {
 }
 
 func (s *recoverScreen) busy(on bool, b *widget.Button) {
-	if on {
-		s.problem.Hide()
-		b.Disable()
-		s.working.start()
-		return
+	showWorking(on, s.working, s.problem, b)
+	if !on {
+		s.pw.refresh()
 	}
-	s.working.stop()
-	b.Enable()
-	s.pw.refresh()
 }

@@ -6,14 +6,20 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/core"
+	"latchkey/vault"
 )
 
 // restoreScreen makes this computer's vault from a backup: the first-run
 // way to carry a vault to a new machine. The backup opens with its password,
 // or with one of its backup codes and a new password.
 type restoreScreen struct {
-	app      *app
-	path     string // the chosen backup file
+	opening
+	onBack     func()
+	onRestored func(v *vault.Vault, codes []string)
+
+	backup   string // the chosen backup file
 	file     *widget.Label
 	choose   *widget.Button
 	how      *widget.RadioGroup
@@ -26,20 +32,17 @@ type restoreScreen struct {
 	problem  *widget.Label
 }
 
-const (
-	restoreWithPassword = "I know its password"
-	restoreWithCode     = "I have one of its backup codes"
-)
+// restoreWays is how the backup opens: with its password (false) or one
+// of its backup codes (true).
+var restoreWays = newChoices(func(code bool) string {
+	if code {
+		return "I have one of its backup codes"
+	}
+	return "I know its password"
+}, false, true)
 
-func (a *app) showRestore() *restoreScreen {
-	s := newRestoreScreen(a)
-	a.setContent(s.content())
-	a.win.Canvas().Focus(s.choose)
-	return s
-}
-
-func newRestoreScreen(a *app) *restoreScreen {
-	s := &restoreScreen{app: a}
+func newRestoreScreen(o opening, onBack func(), onRestored func(*vault.Vault, []string)) *restoreScreen {
+	s := &restoreScreen{opening: o, onBack: onBack, onRestored: onRestored}
 	s.file = widget.NewLabel("No file chosen")
 	s.file.Truncation = fyne.TextTruncateEllipsis
 	s.file.Importance = widget.LowImportance
@@ -53,16 +56,13 @@ func newRestoreScreen(a *app) *restoreScreen {
 	s.code.SetPlaceHolder("Backup code")
 	s.code.TextStyle.Monospace = true
 	s.pw = newPasswordPair(s.restore, s.onRestore)
-	s.how = widget.NewRadioGroup([]string{restoreWithPassword, restoreWithCode}, s.onHow)
+	s.how = widget.NewRadioGroup(restoreWays.labels, s.onHow)
 	s.how.Required = true
-	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBack)
+	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBackTapped)
 	s.back.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Hide()
-	s.how.SetSelected(restoreWithPassword)
+	s.problem = problemLabel()
+	s.how.SetSelected(restoreWays.label(false))
 	return s
 }
 
@@ -71,10 +71,13 @@ func (s *restoreScreen) content() fyne.CanvasObject {
 	intro.Wrapping = fyne.TextWrapWord
 	return centredForm(heading("Restore from a backup"), intro, s.choose, s.file, s.how,
 		s.password, s.code, s.pw.first, s.pw.second, s.pw.hint,
-		s.working.box, s.problem, s.restore, s.back, caption(s.app.path))
+		s.working.box, s.problem, s.restore, s.back, caption(s.path))
 }
 
-func (s *restoreScreen) withCode() bool { return s.how.Selected == restoreWithCode }
+func (s *restoreScreen) withCode() bool {
+	code, _ := restoreWays.of(s.how.Selected)
+	return code
+}
 
 func (s *restoreScreen) onHow(string) {
 	code := s.withCode()
@@ -94,7 +97,9 @@ func (s *restoreScreen) onHow(string) {
 	}
 }
 
-func (s *restoreScreen) onBack() { s.app.showCreate() }
+func (s *restoreScreen) focus() { s.w.focus(s.choose) }
+
+func (s *restoreScreen) onBackTapped() { s.onBack() }
 
 func (s *restoreScreen) onChoose() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -107,24 +112,24 @@ func (s *restoreScreen) onChoose() {
 		}
 		r.Close()
 		s.chose(r.URI().Path())
-	}, s.app.win)
+	}, s.w.win)
 	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
 		d.SetLocation(home)
 	}
-	d.Show()
+	s.w.present(d, nil)
 }
 
 // chose takes the backup file at path.
 func (s *restoreScreen) chose(path string) {
-	s.path = path
+	s.backup = path
 	s.file.SetText(path)
 	s.file.Importance = widget.MediumImportance
 	s.file.Refresh()
 	s.problem.Hide()
 	if s.withCode() {
-		s.app.win.Canvas().Focus(s.code)
+		s.w.focus(s.code)
 	} else {
-		s.app.win.Canvas().Focus(s.password)
+		s.w.focus(s.password)
 	}
 }
 
@@ -137,7 +142,7 @@ func (s *restoreScreen) onRestore() {
 	switch {
 	case s.working.bar != nil:
 		return // a restore is running
-	case s.path == "":
+	case s.backup == "":
 		s.fail("Choose the backup file first.")
 		return
 	case !s.withCode() && s.password.Text == "":
@@ -148,20 +153,20 @@ func (s *restoreScreen) onRestore() {
 		return
 	}
 	s.busy(true)
-	path, vaultPath, vaults := s.path, s.app.path, s.app.vaults
+	path, vaultPath, vaults := s.backup, s.path, s.vaults
 	withCode, code := s.withCode(), s.code.Text
 	pw := []byte(s.password.Text)
 	if withCode {
 		pw = s.pw.bytes()
 	}
-	s.app.background(func() {
-		var v store
+	s.w.background(func() {
+		var v *vault.Vault
 		var codes []string
 		var err error
 		if withCode {
-			v, codes, err = vaults.RestoreWithBackupCode(path, code, vaultPath, pw)
+			v, codes, err = core.Restore(vaults, path, vaultPath, core.Unlock{Code: code, NewPassword: pw})
 		} else {
-			v, codes, err = vaults.RestoreAsNew(path, pw, vaultPath)
+			v, codes, err = core.Restore(vaults, path, vaultPath, core.Unlock{Password: pw})
 		}
 		clear(pw)
 		releaseKDFMemory()
@@ -169,7 +174,7 @@ func (s *restoreScreen) onRestore() {
 	})
 }
 
-func (s *restoreScreen) restored(v store, codes []string, err error) {
+func (s *restoreScreen) restored(v *vault.Vault, codes []string, err error) {
 	s.busy(false)
 	if err != nil {
 		s.fail("Could not restore: " + backupAdvice(err))
@@ -178,31 +183,14 @@ func (s *restoreScreen) restored(v store, codes []string, err error) {
 	s.password.SetText("")
 	s.code.SetText("")
 	s.pw.reset()
-	n := len(v.Accounts())
-	done := func() {
-		s.app.unlocked(v)
-		s.app.say("Restored " + countText(n, "account") + ".")
-	}
-	if codes != nil {
-		// The backup carried no codes (or its last was used): new ones.
-		show := newBackupCodesScreen(s.app, codes, done)
-		s.app.setContent(show.content())
-		return
-	}
-	done()
+	s.onRestored(v, codes)
 }
 
 func (s *restoreScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.restore, s.choose)
 	if on {
-		s.problem.Hide()
-		s.restore.Disable()
-		s.choose.Disable()
 		s.restore.SetText("Restoring…")
-		s.working.start()
-		return
+	} else {
+		s.restore.SetText("Restore")
 	}
-	s.working.stop()
-	s.restore.SetText("Restore")
-	s.restore.Enable()
-	s.choose.Enable()
 }

@@ -18,70 +18,57 @@ import (
 // review adds what an import route found. One new account is added at
 // once; several, or any duplicate, go through a list with checkboxes first.
 // Problems are listed with what to do about them.
-func (a *app) review(found []vault.Account, problems []string) {
-	if a.v == nil {
+func review(s *session, found []vault.Account, problems []string) {
+	if s.ended() {
 		return
 	}
 	if len(found) == 0 {
-		a.showProblems(problems)
+		s.w.showProblems(problems)
 		return
 	}
-	status := core.Duplicates(a.v.Accounts(), found)
+	status := core.Duplicates(s.v.Accounts(), found)
 	if len(found) == 1 && status[0] == core.New && len(problems) == 0 {
-		a.addImported(found)
+		addAccounts(s, found)
 		return
 	}
-	r := newReviewDialog(a, found, status, problems)
+	r := newReviewDialog(s, found, status, problems)
 	r.show()
 }
 
-func (a *app) showProblems(problems []string) {
-	if len(problems) == 0 {
+// inVault reports whether the vault already has k's credential.
+func inVault(s *session, k otp.Key) bool {
+	return core.Duplicates(s.v.Accounts(), []vault.Account{{Key: k}})[0] != core.New
+}
+
+// addAccounts adds the accounts the person chose (duplicates included, if
+// ticked) to the vault and says so.
+func addAccounts(s *session, found []vault.Account) {
+	if s.ended() {
 		return
 	}
-	msg := widget.NewLabel(safetext.Message(strings.Join(problems, "\n\n")))
-	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), a.win)
-	d.Show()
-}
-
-// inVault reports whether the vault already has k's credential.
-func (a *app) inVault(k otp.Key) bool {
-	return core.Duplicates(a.v.Accounts(), []vault.Account{{Key: k}})[0] != core.New
-}
-
-// addKey adds one account typed by hand.
-func (a *app) addKey(k otp.Key) { a.addImported([]vault.Account{{Key: k}}) }
-
-// addImported adds the accounts the person chose (duplicates included, if
-// ticked) to the vault and says so.
-func (a *app) addImported(found []vault.Account) {
-	now := a.now()
+	now := s.w.now()
 	accounts := make([]vault.Account, len(found))
 	for i, f := range found {
 		f.Created, f.Modified = now, now
 		accounts[i] = f
 	}
-	rep, err := core.AddAll(a.v, accounts)
+	rep, err := core.AddAll(s.v, accounts)
 	if err != nil {
-		a.showError("Could not add the accounts", err)
+		s.w.showError("Could not add the accounts", err)
 		return
 	}
-	a.save()
+	s.save()
 	trace("added")
-	if a.accounts != nil {
-		a.accounts.reload()
-		if len(rep.Added) == 1 {
-			a.accounts.say("Added " + safetext.Escape(rep.Added[0]) + ".")
-		} else {
-			a.accounts.say(fmt.Sprintf("Added %d accounts.", len(rep.Added)))
-		}
+	if len(rep.Added) == 1 {
+		s.refresh("Added " + safetext.Escape(rep.Added[0]) + ".")
+	} else {
+		s.refresh(fmt.Sprintf("Added %d accounts.", len(rep.Added)))
 	}
 }
 
 // reviewDialog lists found accounts with a checkbox each.
 type reviewDialog struct {
-	app      *app
+	session  *session
 	found    []vault.Account
 	checks   []*widget.Check
 	problems []string
@@ -89,8 +76,8 @@ type reviewDialog struct {
 	dialog   dialog.Dialog
 }
 
-func newReviewDialog(a *app, found []vault.Account, status []core.Status, problems []string) *reviewDialog {
-	r := &reviewDialog{app: a, found: found, problems: problems}
+func newReviewDialog(s *session, found []vault.Account, status []core.Status, problems []string) *reviewDialog {
+	r := &reviewDialog{session: s, found: found, problems: problems}
 	for i, f := range found {
 		label := safetext.Escape(f.Key.Label())
 		if label == "" {
@@ -127,9 +114,9 @@ func (r *reviewDialog) show() {
 	)
 	buttons := container.NewHBox(all, none, layoutSpacer(), cancel, r.add)
 	content := container.NewBorder(nil, buttons, nil, nil, body)
-	r.dialog = dialog.NewCustomWithoutButtons("Add accounts", container.New(&minSizeLayout{size: fyne.NewSize(440, 380)}, content), r.app.win)
+	r.dialog = dialog.NewCustomWithoutButtons("Add accounts", container.New(&minSizeLayout{size: fyne.NewSize(440, 380)}, content), r.session.w.win)
 	r.onCheck(false)
-	r.dialog.Show()
+	r.session.w.present(r.dialog, r.onAdd)
 }
 
 func (r *reviewDialog) problemsBox() fyne.CanvasObject {
@@ -175,6 +162,6 @@ func (r *reviewDialog) onAdd() {
 	sel := r.selected()
 	r.dialog.Hide()
 	if len(sel) > 0 {
-		r.app.addImported(sel)
+		addAccounts(r.session, sel)
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -30,15 +31,23 @@ func pngIcon(t *testing.T, w, h int) []byte {
 	return b.Bytes()
 }
 
+// bigIcon is a small file that claims 4000×4000 pixels.
+func bigIcon(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 4000, 4000))))
+	return b.Bytes()
+}
+
 func TestIconsShownAndCached(t *testing.T) {
 	icon := pngIcon(t, 32, 32)
 	h := newHarness(t, []vault.Account{
 		account(t, githubURI, func(a *vault.Account) { a.Icon = icon }),
 		account(t, gitlabURI, nil),
-		account(t, exampleURI, func(a *vault.Account) { a.Icon = pngIcon(t, 4000, 4000) }), // too big to decode
+		account(t, exampleURI, func(a *vault.Account) { a.Icon = bigIcon(t) }), // too big to decode
 	})
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	test.RenderObjectToMarkup(h.win.Content()) // lays the list out, creating rows
 	rows := map[string]*accountRow{}
 	for _, r := range s.rows {
@@ -72,16 +81,16 @@ func TestNoLettersWithoutIcons(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	test.RenderObjectToMarkup(h.win.Content())
-	for _, r := range h.app.accounts.rows {
+	for _, r := range h.list().rows {
 		if r.bound && (r.letter.Visible() || r.icon.Visible()) {
 			t.Errorf("row %q shows an icon or letter in a vault without icons, want the compact row", r.issuer.Text)
 		}
 	}
 }
 
-func issuers(v *fakeVault) []string {
+func issuers(accounts []vault.Account) []string {
 	var out []string
-	for _, a := range v.Accounts() {
+	for _, a := range accounts {
 		out = append(out, a.Key.Issuer)
 	}
 	return out
@@ -90,7 +99,7 @@ func issuers(v *fakeVault) []string {
 func TestMoveUpAndDown(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	gitlab := s.shown[1]
 	menu := s.rowMenu(gitlab)
 	var labels []string
@@ -105,7 +114,7 @@ func TestMoveUpAndDown(t *testing.T) {
 			it.Action()
 		}
 	}
-	if got, want := issuers(h.open.v), []string{"GitLab", "GitHub", "Example"}; !slices.Equal(got, want) {
+	if got, want := issuers(h.vault().Accounts()), []string{"GitLab", "GitHub", "Example"}; !slices.Equal(got, want) {
 		t.Errorf("after Move up got %v, want %v", got, want)
 	}
 	if s.canMove(gitlab.ID, -1) {
@@ -113,18 +122,18 @@ func TestMoveUpAndDown(t *testing.T) {
 	}
 	// The shortcut moves the account last copied.
 	s.copyCode(gitlab.ID)
-	h.app.onMoveDown()
-	h.app.onMoveDown()
-	if got, want := issuers(h.open.v), []string{"GitHub", "Example", "GitLab"}; !slices.Equal(got, want) {
+	h.list().onMoveDown()
+	h.list().onMoveDown()
+	want := []string{"GitHub", "Example", "GitLab"}
+	if got := issuers(h.vault().Accounts()); !slices.Equal(got, want) {
 		t.Errorf("after two Move down got %v, want %v", got, want)
 	}
-	if h.open.v.saves == 0 && !h.open.v.Dirty() {
-		t.Error("moving did not mark the vault for saving")
+	h.waitSaved()
+	if got := issuers(h.saved()); !slices.Equal(got, want) {
+		t.Errorf("got %v saved after moving, want %v", got, want)
 	}
 
-	st := h.open.v.settings
-	st.Sort = "issuer"
-	h.open.v.settings = st
+	h.setSettings(func(s *vault.Settings) { s.Sort = sortIssuer.String() })
 	s.reload()
 	for _, it := range s.rowMenu(gitlab).Items {
 		if strings.HasPrefix(it.Label, "Move") {
@@ -135,10 +144,8 @@ func TestMoveUpAndDown(t *testing.T) {
 
 func TestMouseMovementPostponesTheLock(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	st := h.open.v.settings
-	st.AutoLock = time.Minute
-	h.open.v.settings = st
 	h.unlock()
+	h.setSettings(func(s *vault.Settings) { s.AutoLock = time.Minute })
 	var catcher *activityCatcher
 	for _, o := range test.LaidOutObjects(h.win.Content()) {
 		if c, ok := o.(*activityCatcher); ok {
@@ -152,12 +159,12 @@ func TestMouseMovementPostponesTheLock(t *testing.T) {
 	catcher.MouseMoved(&desktop.MouseEvent{})
 	h.clock.advance(50 * time.Second)
 	h.app.tick()
-	if h.app.accounts == nil {
+	if !h.unlocked() {
 		t.Fatal("locked 50 s after the mouse moved, want the lock postponed")
 	}
 	h.clock.advance(15 * time.Second)
 	h.app.tick()
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Error("still unlocked a minute after the last movement")
 	}
 }
@@ -165,12 +172,11 @@ func TestMouseMovementPostponesTheLock(t *testing.T) {
 func TestRecoveryKitRegeneratesCodes(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	old := slices.Clone(h.open.v.codes)
-	h.app.onRecoveryKit()
+	showKitForm(h.session())
 	if m := shown(h); !strings.Contains(m, "stops the old ones working") {
 		t.Errorf("the kit's confirmation does not say the old codes stop working:\n%s", m)
 	}
-	f := &kitForm{app: h.app, accounts: newCheckOn()}
+	f := &kitForm{session: h.session(), accounts: newCheckOn()}
 	path := filepath.Join(t.TempDir(), "kit.html")
 	f.write(path, false)
 	page, err := os.ReadFile(path)
@@ -178,19 +184,38 @@ func TestRecoveryKitRegeneratesCodes(t *testing.T) {
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
 		t.Errorf("got kit mode %v, want 0600", st.Mode().Perm())
 	}
-	if slices.Equal(h.open.v.codes, old) {
-		t.Fatal("the backup codes were not regenerated")
+	codes := kitCodes(string(page))
+	if len(codes) != vault.BackupCodeCount {
+		t.Fatalf("got %d backup codes in the kit, want %d", len(codes), vault.BackupCodeCount)
 	}
-	for _, want := range append(slices.Clone(h.open.v.codes), "GitHub", "SECRET") {
+	for _, want := range []string{"GitHub", "SECRET"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the kit lacks %q", want)
 		}
 	}
-	for _, c := range old {
+	for _, c := range h.codes {
 		if bytes.Contains(page, []byte(c)) {
 			t.Errorf("the kit holds the old code %q", c)
 		}
 	}
+	// The kit's codes open the vault; the old ones no longer do.
+	must(t, h.app.shutdown())
+	if _, err := testVaults.OpenWithBackupCode(h.path, h.codes[0]); !errors.Is(err, vault.ErrWrongBackupCode) {
+		t.Errorf("an old code after the kit: got %v, want ErrWrongBackupCode", err)
+	}
+	v, err := testVaults.OpenWithBackupCode(h.path, codes[0])
+	must(t, err)
+	must(t, v.Close())
+}
+
+// kitCodes are the backup codes on the kit's page.
+func kitCodes(page string) []string {
+	var codes []string
+	for _, item := range strings.Split(page, `<li><span class="code">`)[1:] {
+		code, _, _ := strings.Cut(item, "</span>")
+		codes = append(codes, code)
+	}
+	return codes
 }
 
 func TestPlainExportsAskFirst(t *testing.T) {
@@ -201,12 +226,12 @@ func TestPlainExportsAskFirst(t *testing.T) {
 		export func()
 		says   string
 	}{
-		{"links", h.app.onExportLinks, "NOT encrypted: anyone who reads it"},
-		{"Aegis", h.app.onExportAegis, "NOT encrypted: anyone who reads it"},
-		{"Google", h.app.onExportGoogle, "NOT encrypted: anyone who sees or photographs them"},
+		{"links", exporter{session: h.session()}.onLinks, "NOT encrypted: anyone who reads it"},
+		{"Aegis", exporter{session: h.session()}.onAegis, "NOT encrypted: anyone who reads it"},
+		{"Google", exporter{session: h.session()}.onGoogle, "NOT encrypted: anyone who sees or photographs them"},
 	} {
 		asked := 0
-		h.app.asked = func() {
+		h.app.w.asked = func() {
 			asked++
 			if m := shown(h); !strings.Contains(m, c.says) {
 				t.Errorf("%s: the question does not warn that the export is not encrypted:\n%s", c.name, m)
@@ -229,16 +254,16 @@ func TestPlainExportsAskFirst(t *testing.T) {
 		export func()
 		want   func([]vault.Account) ([]byte, error)
 	}{
-		{"links.txt", h.app.onExportLinks, func(a []vault.Account) ([]byte, error) { return core.URIList(a, yes{}) }},
-		{"aegis.json", h.app.onExportAegis, func(a []vault.Account) ([]byte, error) { return core.Aegis(a, yes{}) }},
+		{"links.txt", exporter{session: h.session()}.onLinks, func(a []vault.Account) ([]byte, error) { return core.URIList(a, yes{}) }},
+		{"aegis.json", exporter{session: h.session()}.onAegis, func(a []vault.Account) ([]byte, error) { return core.Aegis(a, yes{}) }},
 	} {
-		h.app.asked = func() { test.Tap(findButton(t, h.win, "Export")) }
+		h.app.w.asked = func() { test.Tap(findButton(t, h.win, "Export")) }
 		c.export()
 		dir := t.TempDir()
 		var entries []*widget.Entry
 		overlays := h.win.Canvas().Overlays().List()
 		for _, o := range testObjects(overlays[len(overlays)-1]) {
-			if e, ok := o.(*widget.Entry); ok {
+			if e, ok := asEntry(o); ok {
 				entries = append(entries, e)
 			}
 		}
@@ -250,7 +275,7 @@ func TestPlainExportsAskFirst(t *testing.T) {
 		test.Tap(findButton(t, h.win, "Save"))
 		got, err := os.ReadFile(filepath.Join(dir, c.name))
 		must(t, err)
-		want, err := c.want(h.open.v.Accounts())
+		want, err := c.want(h.vault().Accounts())
 		must(t, err)
 		if c.name == "links.txt" && !bytes.Equal(got, want) {
 			t.Errorf("%s: got\n%s\nwant what core makes:\n%s", c.name, got, want)
@@ -279,7 +304,7 @@ func TestGoogleExportPagesAndNamesWhatDoesNotFit(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	steam := mustKey(t, "otpauth://steam/Steam:gamer?secret=JRZCL47CMXVOQMNPZR2F7J4RGI&issuer=Steam")
-	g := newGoogleExport(h.app, [][]byte{pngIcon(t, 8, 8), pngIcon(t, 8, 8)}, []otp.Key{steam})
+	g := newGoogleExport(h.app.w, [][]byte{pngIcon(t, 8, 8), pngIcon(t, 8, 8)}, []otp.Key{steam})
 	g.show()
 	if g.counter.Text != "Code 1 of 2" || !g.prev.Disabled() {
 		t.Errorf("got %q prev disabled=%v, want Code 1 of 2 and no way back", g.counter.Text, g.prev.Disabled())

@@ -24,19 +24,20 @@ import (
 // asks before replacing a file, and the file is written through
 // vault.WriteFile: whole or not at all, mode 0600.
 type saveFileForm struct {
-	app     *app
-	folder  *widget.Entry
-	name    *widget.Entry
-	problem *widget.Label
-	save    *widget.Button
-	then    func(path string, replace bool)
-	dialog  dialog.Dialog
+	w         *window
+	vaultPath string
+	folder    *formEntry
+	name      *formEntry
+	problem   *widget.Label
+	save      *widget.Button
+	then      func(path string, replace bool)
+	dialog    dialog.Dialog
 }
 
 // chooseSaveFile shows the form; then gets the checked path, and replace
 // is true when the person agreed to replace a file that is there.
-func (a *app) chooseSaveFile(title, intro, name string, then func(path string, replace bool)) *saveFileForm {
-	f := &saveFileForm{app: a, then: then}
+func chooseSaveFile(w *window, vaultPath, title, intro, name string, then func(path string, replace bool)) *saveFileForm {
+	f := &saveFileForm{w: w, vaultPath: vaultPath, then: then}
 	f.folder, f.name = newPlaceEntries(name)
 	f.problem = problemLabel()
 	f.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.onSave)
@@ -45,31 +46,26 @@ func (a *app) chooseSaveFile(title, intro, name string, then func(path string, r
 	text := widget.NewLabel(intro)
 	text.Wrapping = fyne.TextWrapWord
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
-	body := container.NewVBox(text, placeForm(a, f.folder, f.name), f.problem, container.NewHBox(layoutSpacer(), cancel, f.save))
-	f.dialog = dialog.NewCustomWithoutButtons(title, container.New(&columnLayout{width: 400}, body), a.win)
-	f.dialog.Show()
-	a.win.Canvas().Focus(f.name)
+	body := container.NewVBox(text, placeForm(w, f.folder, f.name), f.problem, container.NewHBox(layoutSpacer(), cancel, f.save))
+	f.dialog = dialog.NewCustomWithoutButtons(title, container.New(&columnLayout{width: 400}, body), w.win)
+	w.present(f.dialog, f.onSave)
+	w.focus(f.name)
 	return f
 }
 
 func (f *saveFileForm) onSave() {
-	path, err := savePath(f.folder.Text, f.name.Text, f.app.path, false)
-	if err != nil {
-		f.problem.SetText(capitalise(err.Error()) + ".")
-		f.problem.Show()
-		return
-	}
-	f.problem.Hide()
-	confirmReplace(f.app, path, func(replace bool) {
-		f.dialog.Hide()
-		f.then(path, replace)
-	})
+	choosePlace(f.w, f.folder.Text, f.name.Text, f.vaultPath, false, f.problem, f.chosen)
 }
 
-func newPlaceEntries(name string) (folder, file *widget.Entry) {
-	folder = widget.NewEntry()
+func (f *saveFileForm) chosen(path string, replace bool) {
+	f.dialog.Hide()
+	f.then(path, replace)
+}
+
+func newPlaceEntries(name string) (folder, file *formEntry) {
+	folder = newFormEntry()
 	folder.SetText(homeDir())
-	file = widget.NewEntry()
+	file = newFormEntry()
 	file.SetText(name)
 	return folder, file
 }
@@ -83,17 +79,17 @@ func problemLabel() *widget.Label {
 }
 
 // placeForm is the folder (with a Choose… button) and file name fields.
-func placeForm(a *app, folder, name *widget.Entry) *widget.Form {
+func placeForm(w *window, folder, name *formEntry) *widget.Form {
 	browse := widget.NewButton("Choose…", func() {
 		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
 				folder.SetText(u.Path())
 			}
-		}, a.win)
+		}, w.win)
 		if l, err := storage.ListerForURI(storage.NewFileURI(folder.Text)); err == nil {
 			d.SetLocation(l)
 		}
-		d.Show()
+		w.present(d, nil)
 	})
 	return widget.NewForm(
 		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, browse, folder)),
@@ -109,7 +105,7 @@ func (e *placeError) Error() string { return e.reason }
 // savePath checks a folder and file name typed by the person against
 // vault.WriteFile's rules: the vault, its lock, backups, links and
 // anything but a regular file are refused here, before any question. An
-// existing file is left to confirmReplace. backup says an encrypted backup
+// existing file is left to choosePlace's question. backup says an encrypted backup
 // is to be saved, which may replace an earlier one.
 func savePath(folder, name, vaultPath string, backup bool) (string, error) {
 	name = strings.TrimSpace(name)
@@ -132,28 +128,54 @@ func savePath(folder, name, vaultPath string, backup bool) (string, error) {
 	return path, nil
 }
 
-// confirmReplace runs then at once when nothing is at path, or after
-// asking; replace says the person agreed to replace the file.
-func confirmReplace(a *app, path string, then func(replace bool)) {
-	if _, err := os.Lstat(path); err != nil {
-		then(false)
-		return
-	}
-	d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?", "A file with that name is already there. Saving replaces it.", func(ok bool) {
-		if ok {
-			then(true)
+// choosePlace checks the folder and name the person typed off the UI
+// goroutine (the checks read the disk, maybe a slow stick), then, on it,
+// says what is wrong in problem, or hands the path to then: at once when
+// nothing is there, or after asking, with replace set when the person
+// agreed to replace the file there.
+func choosePlace(w *window, folder, name, vaultPath string, backup bool, problem *widget.Label, then func(path string, replace bool)) {
+	w.background(func() {
+		path, err := savePath(folder, name, vaultPath, backup)
+		there := false
+		if err == nil {
+			_, e := os.Lstat(path)
+			there = e == nil
 		}
-	}, a.win)
-	d.SetConfirmText("Replace")
-	d.SetDismissText("Cancel")
-	d.Show()
+		fyne.Do(func() {
+			if err != nil {
+				problem.SetText(capitalise(err.Error()) + ".")
+				problem.Show()
+				return
+			}
+			problem.Hide()
+			if !there {
+				then(path, false)
+				return
+			}
+			confirmReplace(w, path, then)
+		})
+	})
+}
+
+// confirmReplace asks before replacing the file at path.
+func confirmReplace(w *window, path string, then func(path string, replace bool)) {
+	w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+		d := dialog.NewConfirm("Replace "+filepath.Base(path)+"?", "A file with that name is already there. Saving replaces it.", answer, w.win)
+		d.SetConfirmText("Replace")
+		d.SetDismissText("Cancel")
+		return d
+	}, func(ok bool) {
+		if ok {
+			then(path, true)
+		}
+	})
 }
 
 // writePrivate writes data to path through vault.WriteFile: mode 0600,
 // whole or not at all, never over the vault, its lock or its backups, and
 // over an existing file only when the person agreed (replace).
-func (a *app) writePrivate(path string, data []byte, replace bool) error {
-	if err := vault.WriteFile(path, data, privateOptions(a.path, replace)); err != nil {
+func writePrivate(vaultPath, path string, data []byte, replace bool) error {
+	if err := vault.WriteFile(path, data, privateOptions(vaultPath, replace)); err != nil {
 		return fmt.Errorf("saving %s: %w", filepath.Base(path), err)
 	}
 	return nil
@@ -163,4 +185,11 @@ func (a *app) writePrivate(path string, data []byte, replace bool) error {
 // the open vault, its lock or backups; over a file only when replace.
 func privateOptions(vaultPath string, replace bool) vault.WriteOptions {
 	return vault.WriteOptions{Replace: replace, Vault: vaultPath}
+}
+
+func homeDir() string {
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return "/"
 }

@@ -15,14 +15,13 @@ import (
 func TestSaveFileFormWritesPrivatelyAndSparesTheVault(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	dir := t.TempDir()
-	h.app.path = filepath.Join(dir, "vault.latchkey")
-	must(t, os.WriteFile(h.app.path, []byte("the vault"), 0o600))
+	vaultFile := h.file()
+	dir := filepath.Dir(h.path)
 
 	var saved []string
-	f := h.app.chooseSaveFile("Save", "intro", "vault.latchkey", func(p string, replace bool) {
+	f := chooseSaveFile(h.app.w, h.path, "Save", "intro", "vault.latchkey", func(p string, replace bool) {
 		saved = append(saved, p)
-		must(t, h.app.writePrivate(p, []byte("secret page"), replace))
+		must(t, writePrivate(h.path, p, []byte("secret page"), replace))
 	})
 	f.folder.SetText(dir)
 	test.Tap(f.save)
@@ -40,7 +39,7 @@ func TestSaveFileFormWritesPrivatelyAndSparesTheVault(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("got mode %v, want 0600", st.Mode().Perm())
 	}
-	if data, _ := os.ReadFile(h.app.path); string(data) != "the vault" {
+	if string(h.file()) != string(vaultFile) {
 		t.Error("the vault file changed")
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
@@ -63,7 +62,7 @@ func TestSaveFileFormWritesPrivatelyAndSparesTheVault(t *testing.T) {
 		t.Errorf("replaced file mode %v, want 0600", st.Mode().Perm())
 	}
 	// Without the question's yes, the writer itself refuses to replace.
-	if err := h.app.writePrivate(want, []byte("x"), false); !errors.Is(err, vault.ErrExists) {
+	if err := writePrivate(h.path, want, []byte("x"), false); !errors.Is(err, vault.ErrExists) {
 		t.Errorf("writePrivate over a file without replace: got %v, want ErrExists", err)
 	}
 }

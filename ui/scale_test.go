@@ -23,7 +23,7 @@ func manyAccounts(n int) []vault.Account {
 func TestOnlyVisibleRowsExist(t *testing.T) {
 	h := newHarness(t, manyAccounts(500))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	if got := s.length(); got != 500 {
 		t.Fatalf("got %d rows in the model, want 500", got)
 	}
@@ -55,6 +55,6 @@ func BenchmarkSearch500(b *testing.B) {
 	h.unlock()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		h.app.accounts.search.SetText(fmt.Sprintf("service %d", i%500))
+		h.list().search.SetText(fmt.Sprintf("service %d", i%500))
 	}
 }

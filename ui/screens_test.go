@@ -53,14 +53,14 @@ func TestTitleAndFirstScreen(t *testing.T) {
 	if got := h.win.Title(); got != "Latchkey" {
 		t.Errorf("got title %q, want Latchkey", got)
 	}
-	if _, ok := h.win.Canvas().Focused().(*widget.Entry); !ok {
+	if _, ok := asEntry(h.win.Canvas().Focused()); !ok {
 		t.Errorf("got focus on %T, want the new password entry", h.win.Canvas().Focused())
 	}
 }
 
 func TestCreateVault(t *testing.T) {
 	h := newHarness(t, nil)
-	s := newCreateScreen(h.app)
+	s := newCreateScreen(h.app.opening(), h.app.created, func() { h.app.showRestore() })
 	h.win.SetContent(s.content())
 	test.Type(s.pw.first, "short")
 	test.Type(s.pw.second, "short")
@@ -80,45 +80,49 @@ func TestCreateVault(t *testing.T) {
 		t.Fatal("got Create disabled for matching long passwords, want enabled")
 	}
 	test.Tap(s.create)
-	if h.open.v == nil || string(h.open.v.password) != testPassword {
+	if !h.opensWith(testPassword) {
 		t.Fatal("the vault was not created with the typed password")
 	}
 	// The backup codes screen: Continue only after confirming.
-	markup := test.RenderObjectToMarkup(h.win.Content())
-	for _, c := range h.open.v.codes {
-		if !strings.Contains(markup, c) {
-			t.Errorf("backup code %q is not shown", c)
-		}
+	codes := shownCodes(h)
+	if len(codes) != vault.BackupCodeCount {
+		t.Fatalf("got %d backup codes shown, want %d", len(codes), vault.BackupCodeCount)
 	}
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Fatal("got the account list before the codes were confirmed")
 	}
-	bc := findBackupCodes(t, h)
-	test.Tap(bc.next)
-	if h.app.accounts != nil {
+	next := findButton(t, h.win, "Continue")
+	test.Tap(next)
+	if h.unlocked() {
 		t.Fatal("Continue worked without confirming the codes were stored")
 	}
-	test.Tap(bc.stored)
-	test.Tap(bc.next)
-	if h.app.accounts == nil {
+	test.Tap(findCheck(t, h.win, "I have stored these codes somewhere safe"))
+	test.Tap(next)
+	if !h.unlocked() {
 		t.Fatal("got no account list after confirming the codes")
 	}
+	// The codes shown are the vault's.
+	must(t, h.app.shutdown())
+	v, err := testVaults.OpenWithBackupCode(h.path, codes[0])
+	must(t, err)
+	must(t, v.Close())
 }
 
-// findBackupCodes rebuilds the screen the create flow showed, via the same
-// constructor, so the test can reach its widgets.
-func findBackupCodes(t *testing.T, h *harness) *backupCodesScreen {
-	t.Helper()
-	var bc *backupCodesScreen
-	bc = newBackupCodesScreen(h.app, h.open.v.codes, func() { h.app.unlocked(h.open.v) })
-	h.win.SetContent(bc.content())
-	return bc
+// shownCodes are the backup codes the window shows: the monospaced labels.
+func shownCodes(h *harness) []string {
+	var out []string
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.TextStyle.Monospace && l.Visible() {
+			out = append(out, l.Text)
+		}
+	}
+	return out
 }
 
 func TestBackupCodesCopyAndPage(t *testing.T) {
 	h := newHarness(t, nil)
 	codes := []string{"AAAA-1111", "BBBB-2222"}
-	bc := newBackupCodesScreen(h.app, codes, func() {})
+	bc := newBackupCodesScreen(h.app.w, h.app.clip, func() time.Duration { return 30 * time.Second }, h.path, codes, func() {})
 	h.win.SetContent(bc.content())
 	bc.onCopy()
 	if got := h.clipboard(); got != "AAAA-1111\nBBBB-2222" {
@@ -134,12 +138,12 @@ func TestBackupCodesCopyAndPage(t *testing.T) {
 
 func TestUnlockWrongPasswordThenRight(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	s := newUnlockScreen(h.app)
+	s := newUnlockScreen(h.app.opening(), h.app.unlocked, h.app.showRecover)
 	h.win.SetContent(s.content())
 	s.focus()
 	test.Type(s.password, "wrong")
 	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.app.accounts != nil {
+	if h.unlocked() {
 		t.Fatal("a wrong password opened the vault")
 	}
 	if !s.problem.Visible() || !strings.Contains(s.problem.Text, "Wrong password") {
@@ -153,7 +157,7 @@ func TestUnlockWrongPasswordThenRight(t *testing.T) {
 	}
 	s.password.SetText(testPassword)
 	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.app.accounts == nil {
+	if !h.unlocked() {
 		t.Fatal("the right password did not show the list")
 	}
 	if s.password.Text != "" {
@@ -163,7 +167,7 @@ func TestUnlockWrongPasswordThenRight(t *testing.T) {
 
 func TestUnlockAnotherInstance(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	s := newUnlockScreen(h.app)
+	s := newUnlockScreen(h.app.opening(), h.app.unlocked, h.app.showRecover)
 	s.opened(nil, errors.Join(errors.New("opening"), vault.ErrLocked))
 	if !strings.Contains(s.problem.Text, "already open") {
 		t.Errorf("got %q, want a message that another Latchkey has the vault", s.problem.Text)
@@ -173,7 +177,7 @@ func TestUnlockAnotherInstance(t *testing.T) {
 func TestListShowsCodesAndCopies(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	if got := s.length(); got != 3 {
 		t.Fatalf("got %d rows, want 3", got)
 	}
@@ -203,7 +207,7 @@ func TestListShowsCodesAndCopies(t *testing.T) {
 func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	s.copyCode(s.shown[0].ID)
 	code := h.clipboard()
 	h.clock.advance(29 * time.Second)
@@ -229,7 +233,7 @@ func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
 func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	for _, c := range []struct {
 		query string
 		want  int
@@ -258,7 +262,7 @@ func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
 func TestEnterOnListCopiesFocusedRow(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	h.win.Canvas().Focus(s.list)
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -304,14 +308,17 @@ func TestPinnedFirstAndSort(t *testing.T) {
 func TestHOTPAdvanceSaves(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	id := s.shown[2].ID
 	s.onAdvance(id)
-	a, _ := h.open.v.Account(id)
+	a, _ := h.vault().Account(id)
 	if a.Key.Counter != 4 {
 		t.Fatalf("got counter %d, want 4", a.Key.Counter)
 	}
-	waitSaved(t, h)
+	h.waitSaved()
+	if got := h.saved()[2].Key.Counter; got != 4 {
+		t.Errorf("got counter %d saved, want 4", got)
+	}
 	s.copyCode(id)
 	want, err := hotp.GenerateCode("GEZDGNBVGY3TQOJQ", 4)
 	must(t, err)
@@ -320,38 +327,26 @@ func TestHOTPAdvanceSaves(t *testing.T) {
 	}
 }
 
-// waitSaved waits for the background saver to write the vault.
-func waitSaved(t *testing.T, h *harness) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for h.open.v.Dirty() {
-		if time.Now().After(deadline) {
-			t.Fatal("the change was not saved within 5 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestEditAccount(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	id := h.app.accounts.shown[1].ID
-	a, _ := h.open.v.Account(id)
-	f := newEditForm(h.app, a)
+	id := h.list().shown[1].ID
+	a, _ := h.vault().Account(id)
+	f := newEditForm(h.session(), a)
 	f.show()
 	f.issuer.SetText("GitLab.com")
 	f.tags.SetText("home, Home, code ,")
 	f.note.SetText("new note")
 	f.pinned.SetChecked(true)
 	f.onDone(true)
-	got, _ := h.open.v.Account(id)
+	got, _ := h.vault().Account(id)
 	if got.Key.Issuer != "GitLab.com" || strings.Join(got.Tags, "|") != "home|code" || got.Note != "new note" || !got.Pinned {
 		t.Errorf("got issuer %q tags %q note %q pinned %v, want GitLab.com, home|code, new note, true", got.Key.Issuer, got.Tags, got.Note, got.Pinned)
 	}
 	if !got.Key.SameSecret(a.Key) {
 		t.Error("editing changed the key")
 	}
-	if first := h.app.accounts.shown[0].ID; first != id {
+	if first := h.list().shown[0].ID; first != id {
 		t.Errorf("got %s first, want the pinned account %s", first, id)
 	}
 	if err := validIssuer("a:b"); err == nil {
@@ -362,10 +357,10 @@ func TestEditAccount(t *testing.T) {
 func TestDeleteAndUndo(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	id := s.shown[1].ID
 	s.deleteAccount(id)
-	if _, ok := h.open.v.Account(id); ok || s.length() != 2 {
+	if _, ok := h.vault().Account(id); ok || s.length() != 2 {
 		t.Fatalf("got account present=%v rows %d, want it gone and 2 rows", ok, s.length())
 	}
 	if !s.undoBar.Visible() {
@@ -387,12 +382,12 @@ func TestDeleteAndUndo(t *testing.T) {
 func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	s.copyCode(s.shown[0].ID)
 	secret := s.shown[0].Key.Secret
-	h.app.showKeyQR(s.shown[0].ID) // a dialog showing vault data
+	showKeyQR(h.session(), s.shown[0].ID) // a dialog showing vault data
 	h.app.lock()
-	if h.app.v != nil || h.app.accounts != nil {
+	if h.unlocked() {
 		t.Error("the vault or list is still held after locking")
 	}
 	if got := h.clipboard(); got != "" {
@@ -404,13 +399,13 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 			break
 		}
 	}
-	if !h.open.v.isClosed() {
+	if !h.closed() {
 		t.Error("the vault was not closed")
 	}
 	if top := h.win.Canvas().Overlays().Top(); top != nil {
 		t.Errorf("got overlay %T after locking, want none", top)
 	}
-	if _, ok := h.win.Canvas().Focused().(*widget.Entry); !ok {
+	if _, ok := asEntry(h.win.Canvas().Focused()); !ok {
 		t.Errorf("got focus on %T after locking, want the password field", h.win.Canvas().Focused())
 	}
 }
@@ -418,18 +413,18 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 func TestAutoLockAfterIdle(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	must(t, h.open.v.SetSettings(vault.Settings{AutoLock: time.Minute, ClipboardClear: 30 * time.Second}))
+	h.setSettings(func(s *vault.Settings) { s.AutoLock, s.ClipboardClear = time.Minute, 30*time.Second })
 	h.clock.advance(50 * time.Second)
 	h.app.tick()
-	h.app.accounts.onSearch("") // activity postpones the lock
+	h.list().onSearch("") // activity postpones the lock
 	h.clock.advance(50 * time.Second)
 	h.app.tick()
-	if h.app.v == nil {
+	if !h.unlocked() {
 		t.Fatal("locked although the person was active 50 s ago")
 	}
 	h.clock.advance(10 * time.Second)
 	h.app.tick()
-	if h.app.v != nil {
+	if h.unlocked() {
 		t.Error("not locked after a minute idle")
 	}
 }
@@ -437,7 +432,7 @@ func TestAutoLockAfterIdle(t *testing.T) {
 func TestTickMovesCodesOn(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	var row *accountRow
 	for _, r := range s.rows {
 		if r.id == s.shown[0].ID {
@@ -467,23 +462,23 @@ func TestAddByPasteAndDuplicates(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	h.fa.Clipboard().SetContent("otpauth://totp/New:carol?secret=MFRGGZDFMZTWQ2LK&issuer=New")
-	h.app.onPaste()
-	if got := len(h.open.v.Accounts()); got != 4 {
+	adder{session: h.session()}.onPaste()
+	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after pasting a new key, want 4", got)
 	}
 	// The same key again is a duplicate: it goes to review, unticked.
-	h.app.onPaste()
-	if got := len(h.open.v.Accounts()); got != 4 {
+	adder{session: h.session()}.onPaste()
+	if got := len(h.vault().Accounts()); got != 4 {
 		t.Errorf("got %d accounts after pasting a duplicate, want 4", got)
 	}
 	found := []vault.Account{{Key: mustKey(t, githubURI)}, {Key: mustKey(t, "otpauth://totp/X:y?secret=MFRGGZDFMZTWQ2LL")}}
-	r := newReviewDialog(h.app, found, core.Duplicates(h.open.v.Accounts(), found), nil)
+	r := newReviewDialog(h.session(), found, core.Duplicates(h.vault().Accounts(), found), nil)
 	r.show()
 	if r.checks[0].Checked || !strings.Contains(r.checks[0].Text, "already") || !r.checks[1].Checked {
 		t.Errorf("got checks %v/%q and %v, want the duplicate unticked and marked, the new one ticked", r.checks[0].Checked, r.checks[0].Text, r.checks[1].Checked)
 	}
 	test.Tap(r.add)
-	if got := len(h.open.v.Accounts()); got != 5 {
+	if got := len(h.vault().Accounts()); got != 5 {
 		t.Errorf("got %d accounts after review, want 5", got)
 	}
 }
@@ -497,12 +492,12 @@ func TestPasteProblemsSayWhatToDo(t *testing.T) {
 		h := newHarness(t, threeAccounts(t))
 		h.unlock()
 		h.fa.Clipboard().SetContent(c.text)
-		h.app.onPaste()
+		adder{session: h.session()}.onPaste()
 		got := test.RenderToMarkup(h.win.Canvas())
 		if !strings.Contains(got, c.want) {
 			t.Errorf("paste %q: the message does not mention %q", c.text, c.want)
 		}
-		if n := len(h.open.v.Accounts()); n != 3 {
+		if n := len(h.vault().Accounts()); n != 3 {
 			t.Errorf("paste %q: got %d accounts, want 3", c.text, n)
 		}
 	}
@@ -511,7 +506,7 @@ func TestPasteProblemsSayWhatToDo(t *testing.T) {
 func TestManualFormValidatesAsYouType(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newManualForm(h.app)
+	f := newManualForm(h.session())
 	f.show()
 	if !f.add.Disabled() {
 		t.Error("got Add enabled on an empty form")
@@ -533,7 +528,7 @@ func TestManualFormValidatesAsYouType(t *testing.T) {
 		t.Fatalf("got Add disabled for a valid key: %q", f.problem.Text)
 	}
 	test.Tap(f.add)
-	all := h.open.v.Accounts()
+	all := h.vault().Accounts()
 	k := all[len(all)-1].Key
 	if k.Issuer != "Acme" || k.Period != 60 || k.Digits != 8 || k.Algorithm != otp.SHA256 || otp.EncodeSecret(k.Secret) != "MFRGGZDFMZTWQ2LK" {
 		t.Errorf("got key %s/%d s/%d digits/%v/%s, want Acme/60/8/SHA256/MFRGGZDFMZTWQ2LK", k.Issuer, k.Period, k.Digits, k.Algorithm, otp.EncodeSecret(k.Secret))
@@ -542,14 +537,14 @@ func TestManualFormValidatesAsYouType(t *testing.T) {
 
 func TestRecoverWithBackupCode(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	s := newRecoverScreen(h.app)
+	s := newRecoverScreen(h.app.opening(), h.app.showUnlock, h.app.recovered)
 	h.win.SetContent(s.content())
-	test.Type(s.code, "ZZZZ-ZZZZ-ZZZZ")
+	test.Type(s.code, "0000-0000-0000-0000-0000-0000-0000")
 	test.Tap(s.open)
 	if !s.problem.Visible() || s.opened != nil {
 		t.Fatal("a wrong backup code was accepted")
 	}
-	s.code.SetText("AAAA-BBBB-CCCC")
+	s.code.SetText(h.codes[0])
 	test.Tap(s.open)
 	if s.opened == nil {
 		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
@@ -557,7 +552,7 @@ func TestRecoverWithBackupCode(t *testing.T) {
 	s.pw.first.SetText("a new long password")
 	s.pw.second.SetText("a new long password")
 	test.Tap(s.set)
-	if string(h.open.v.password) != "a new long password" || h.app.accounts == nil {
+	if !h.opensWith("a new long password") || !h.unlocked() {
 		t.Error("the new password was not set, or the list not shown")
 	}
 }
@@ -565,15 +560,15 @@ func TestRecoverWithBackupCode(t *testing.T) {
 func TestSettingsChangeTimersAndTheme(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	f := newSettingsForm(h.app)
+	f := newSettingsForm(h.session(), themeSystem, h.app.setTheme)
 	f.show()
 	f.autoLock.SetSelected("10 minutes")
 	f.clipClear.SetSelected("Never")
-	f.theme.SetSelected(themeDark.label())
+	f.themes.SetSelected(themeDark.label())
 	f.sort.SetSelected(sortIssuer.label())
 	f.backupKeep.SetText("3")
 	f.onDone(true)
-	got := h.open.v.Settings()
+	got := h.vault().Settings()
 	if got.AutoLock != 10*time.Minute || got.ClipboardClear != 0 || got.Sort != "issuer" || got.BackupKeep != 3 {
 		t.Errorf("got %+v, want 10m auto-lock, no clear, issuer sort, keep 3", got)
 	}
@@ -585,17 +580,20 @@ func TestSettingsChangeTimersAndTheme(t *testing.T) {
 func TestQuitSavesAndCloses(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	h.app.accounts.togglePin(h.app.accounts.shown[2].ID)
+	h.list().togglePin(h.list().shown[2].ID)
 	must(t, h.app.shutdown())
-	if !h.open.v.isClosed() || h.open.v.Dirty() {
-		t.Errorf("got closed=%v dirty=%v after shutdown, want closed and saved", h.open.v.isClosed(), h.open.v.Dirty())
+	if !h.closed() {
+		t.Error("the vault is still open after shutdown")
+	}
+	if saved := h.saved(); !saved[2].Pinned {
+		t.Error("the pin was not saved at shutdown")
 	}
 }
 
 func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	s := h.app.accounts
+	s := h.list()
 	h.clock.advance(searchRestAfter)
 	h.app.tick()
 	c := h.win.Canvas()
@@ -618,7 +616,7 @@ func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
 func TestShowKeyQRDecodes(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	h.app.showKeyQR(h.app.accounts.shown[0].ID)
+	showKeyQR(h.session(), h.list().shown[0].ID)
 	img := h.win.Canvas().Capture()
 	if _, err := exec.LookPath("zbarimg"); err != nil {
 		t.Fatalf("zbarimg (zbar-tools) is not installed; ./test.sh installs it: %v", err)
@@ -655,8 +653,8 @@ func TestAddFromImageFileAndDrop(t *testing.T) {
 		t.Fatalf("qrencode: %v %s", err, out)
 	}
 	// The file dialog's route: one image, one new account, added at once.
-	h.app.decodeImages([]core.Image{{Name: "one.png", Path: one}})
-	if got := len(h.open.v.Accounts()); got != 4 {
+	adder{session: h.session()}.decodeImages([]core.Image{{Name: "one.png", Path: one}})
+	if got := len(h.vault().Accounts()); got != 4 {
 		t.Fatalf("got %d accounts after opening one image, want 4", got)
 	}
 	// Dropping both: one is now a duplicate, so they go to review.
@@ -672,7 +670,7 @@ func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 	h.unlock()
 	var b bytes.Buffer
 	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
-	h.app.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
+	adder{session: h.session()}.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
 	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "no QR code found") {
 		t.Error("a blank image did not say no QR code was found")
 	}
@@ -685,7 +683,7 @@ func TestImportAegisFixture(t *testing.T) {
 	}
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
-	h.app.importData("aegis_plain.json", data)
+	importer{session: h.session()}.read("aegis_plain.json", data)
 	r := test.RenderToMarkup(h.win.Canvas())
 	if !strings.Contains(r, "Choose the ones to add") {
 		t.Fatal("importing an Aegis export showed no review list")

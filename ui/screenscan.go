@@ -8,32 +8,9 @@ import (
 	"image/png"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"latchkey/capture"
-	"latchkey/core"
 	"latchkey/internal/harden"
 )
-
-// onScanScreen captures every screen and reads every QR code on them.
-func (a *app) onScanScreen() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	a.busy("Scanning the screen for QR codes…")
-	a.background(func() {
-		data, err := captureScreen()
-		fyne.Do(func() {
-			a.idleAgain()
-			if err != nil {
-				a.showError("Could not capture the screen", err)
-				return
-			}
-			a.decodeImages([]core.Image{{Name: "the screen", Data: data}})
-		})
-	})
-}
 
 // captureScreen returns a PNG of every screen, taken through the desktop's
 // screenshot service, the X protocol or the system's own capture (package

@@ -18,21 +18,22 @@ import (
 // serviceCodesDialog keeps the recovery codes a website gave for an
 // account: view them, add more, mark them used.
 type serviceCodesDialog struct {
-	app    *app
-	id     string
-	codes  []vault.ServiceCode
-	list   *fyne.Container
-	entry  *widget.Entry
-	status *widget.Label
+	session *session
+	id      string
+	codes   []vault.ServiceCode
+	list    *fyne.Container
+	entry   *formEntry
+	status  *widget.Label
 }
 
-func (a *app) showServiceCodes(id string) {
-	acct, ok := a.v.Account(id)
+// showServiceCodes shows the codes kept for the account id.
+func showServiceCodes(s *session, id string) {
+	acct, ok := s.account(id)
 	if !ok {
 		return
 	}
-	a.touch()
-	d := &serviceCodesDialog{app: a, id: id, codes: append([]vault.ServiceCode(nil), acct.BackupCodes...)}
+	s.touch()
+	d := &serviceCodesDialog{session: s, id: id, codes: append([]vault.ServiceCode(nil), acct.BackupCodes...)}
 	d.show(safetext.Escape(acct.Key.Label()))
 }
 
@@ -40,14 +41,14 @@ func (d *serviceCodesDialog) show(title string) {
 	d.list = container.NewVBox()
 	d.status = widget.NewLabel("")
 	d.status.Importance = widget.LowImportance
-	d.entry = widget.NewMultiLineEntry()
+	d.entry = newFormMultiLineEntry()
 	d.entry.SetPlaceHolder("Paste the codes the service gave, one per line")
 	d.entry.SetMinRowsVisible(3)
 	add := widget.NewButtonWithIcon("Add codes", theme.ContentAddIcon(), d.onAdd)
 	d.fill()
 	body := container.NewBorder(d.status, container.NewVBox(d.entry, add), nil, nil, container.NewVScroll(d.list))
-	dlg := dialog.NewCustom("Backup codes: "+title, "Close", container.New(&minSizeLayout{size: fyne.NewSize(400, 420)}, body), d.app.win)
-	dlg.Show()
+	dlg := dialog.NewCustom("Backup codes: "+title, "Close", container.New(&minSizeLayout{size: fyne.NewSize(400, 420)}, body), d.session.w.win)
+	d.session.w.present(dlg, nil)
 }
 
 // fill shows the codes, unused first.
@@ -79,7 +80,7 @@ func (d *serviceCodesDialog) onMarked(i int) func(bool) {
 			return
 		}
 		d.codes[i].Used = used
-		d.codes[i].UsedAt = timeIf(used, d.app.now())
+		d.codes[i].UsedAt = timeIf(used, d.session.w.now())
 		d.store()
 	}
 }
@@ -95,13 +96,13 @@ func (d *serviceCodesDialog) onAdd() {
 }
 
 func (d *serviceCodesDialog) store() {
-	acct, ok := d.app.v.Account(d.id)
+	acct, ok := d.session.account(d.id)
 	if !ok {
 		return
 	}
 	acct.BackupCodes = d.codes
-	acct.Modified = d.app.now()
-	if d.app.updateAccount(acct, "Could not save the backup codes") {
+	acct.Modified = d.session.w.now()
+	if d.session.update(acct, "Could not save the backup codes") {
 		d.fill()
 	}
 }

@@ -15,54 +15,44 @@ import (
 	"latchkey/vault"
 )
 
-// Choices offered for the two timers; 0 means never.
+// The choices Settings offers; 0 means never.
 var (
-	autoLockChoices  = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour, 0}
-	clipClearChoices = []time.Duration{10 * time.Second, 20 * time.Second, 30 * time.Second, 45 * time.Second, time.Minute, 2 * time.Minute, 0}
+	autoLockChoices  = newChoices(durationLabel, time.Minute, 2*time.Minute, 5*time.Minute, 10*time.Minute, 15*time.Minute, 30*time.Minute, time.Hour, 0)
+	clipClearChoices = newChoices(durationLabel, 10*time.Second, 20*time.Second, 30*time.Second, 45*time.Second, time.Minute, 2*time.Minute, 0)
+	themeLabels      = newChoices(themeChoice.label, themeChoices...)
+	sortLabels       = newChoices(sortOrder.label, sortOrders...)
 )
 
-// settingsForm edits the vault's settings and the window's look.
+// settingsForm edits the vault's settings and the window's look, which the
+// app keeps (a preference, not the vault's): theme is the look now, and
+// onTheme is told of a new one.
 type settingsForm struct {
-	app        *app
+	session    *session
+	theme      themeChoice
+	onTheme    func(themeChoice)
 	autoLock   *widget.Select
 	clipClear  *widget.Select
-	theme      *widget.Select
+	themes     *widget.Select
 	sort       *widget.Select
-	backupDir  *widget.Entry
-	backupKeep *widget.Entry
+	backupDir  *formEntry
+	backupKeep *formEntry
 }
 
-func (a *app) onSettings() {
-	if a.v == nil {
-		return
-	}
-	a.touch()
-	newSettingsForm(a).show()
-}
-
-func newSettingsForm(a *app) *settingsForm {
-	s := a.settings()
-	f := &settingsForm{app: a}
-	f.autoLock = widget.NewSelect(durationLabels(autoLockChoices), nil)
+func newSettingsForm(ss *session, theme themeChoice, onTheme func(themeChoice)) *settingsForm {
+	s := ss.settings()
+	f := &settingsForm{session: ss, theme: theme, onTheme: onTheme}
+	f.autoLock = widget.NewSelect(autoLockChoices.labels, nil)
 	f.autoLock.SetSelected(durationLabel(s.AutoLock))
-	f.clipClear = widget.NewSelect(durationLabels(clipClearChoices), nil)
+	f.clipClear = widget.NewSelect(clipClearChoices.labels, nil)
 	f.clipClear.SetSelected(durationLabel(s.ClipboardClear))
-	var themes []string
-	for _, c := range themeChoices {
-		themes = append(themes, c.label())
-	}
-	f.theme = widget.NewSelect(themes, nil)
-	f.theme.SetSelected(parseThemeChoice(a.fyne.Preferences().String(prefTheme)).label())
-	var sorts []string
-	for _, o := range sortOrders {
-		sorts = append(sorts, o.label())
-	}
-	f.sort = widget.NewSelect(sorts, nil)
+	f.themes = widget.NewSelect(themeLabels.labels, nil)
+	f.themes.SetSelected(theme.label())
+	f.sort = widget.NewSelect(sortLabels.labels, nil)
 	f.sort.SetSelected(parseSortOrder(s.Sort).label())
-	f.backupDir = widget.NewEntry()
+	f.backupDir = newFormEntry()
 	f.backupDir.SetPlaceHolder("beside the vault")
 	f.backupDir.SetText(s.BackupDir)
-	f.backupKeep = widget.NewEntry()
+	f.backupKeep = newFormEntry()
 	f.backupKeep.SetText(strconv.Itoa(s.BackupKeep))
 	f.backupKeep.Validator = validKeep
 	return f
@@ -81,13 +71,13 @@ func (f *settingsForm) show() {
 	items := []*widget.FormItem{
 		widget.NewFormItem("Lock after idle", f.autoLock),
 		widget.NewFormItem("Clear copied codes after", f.clipClear),
-		widget.NewFormItem("Theme", f.theme),
+		widget.NewFormItem("Theme", f.themes),
 		widget.NewFormItem("Sort accounts", f.sort),
 		widget.NewFormItem("Backup folder", container.NewBorder(nil, nil, nil, browse, f.backupDir)),
 		widget.NewFormItem("Backups to keep", f.backupKeep),
 	}
-	if st := f.app.backupState; st.known {
-		text, warn := backupLine(st.status, f.app.now())
+	if st := f.session.backups; st.known {
+		text, warn := backupLine(st.status, f.session.w.now())
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		l.SizeName = theme.SizeNameCaptionText
@@ -96,9 +86,9 @@ func (f *settingsForm) show() {
 		}
 		items = append(items, widget.NewFormItem("", l))
 	}
-	d := dialog.NewForm("Settings", "Save", "Cancel", items, f.onDone, f.app.win)
+	d := dialog.NewForm("Settings", "Save", "Cancel", items, f.onDone, f.session.w.win)
 	d.Resize(fyne.NewSize(480, 400))
-	d.Show()
+	f.session.w.present(d, d.Submit)
 }
 
 func (f *settingsForm) onBrowse() {
@@ -106,53 +96,43 @@ func (f *settingsForm) onBrowse() {
 		if err == nil && u != nil {
 			f.backupDir.SetText(u.Path())
 		}
-	}, f.app.win)
+	}, f.session.w.win)
 	if f.backupDir.Text != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(f.backupDir.Text)); err == nil {
 			d.SetLocation(l)
 		}
 	}
-	d.Show()
+	f.session.w.present(d, nil)
 }
 
 func (f *settingsForm) onDone(save bool) {
-	if !save || f.app.v == nil {
+	ss := f.session
+	if !save || ss.ended() {
 		return
 	}
-	s := f.app.settings()
-	s.AutoLock = parseDurationLabel(f.autoLock.Selected, autoLockChoices, s.AutoLock)
-	s.ClipboardClear = parseDurationLabel(f.clipClear.Selected, clipClearChoices, s.ClipboardClear)
-	for _, o := range sortOrders {
-		if o.label() == f.sort.Selected {
-			s.Sort = o.String()
-		}
+	s := ss.settings()
+	if d, ok := autoLockChoices.of(f.autoLock.Selected); ok {
+		s.AutoLock = d
+	}
+	if d, ok := clipClearChoices.of(f.clipClear.Selected); ok {
+		s.ClipboardClear = d
+	}
+	if o, ok := sortLabels.of(f.sort.Selected); ok {
+		s.Sort = o.String()
 	}
 	s.BackupDir = f.backupDir.Text
 	if n, err := strconv.Atoi(f.backupKeep.Text); err == nil {
 		s.BackupKeep = n
 	}
-	if err := f.app.v.SetSettings(s); err != nil {
-		f.app.showError("Could not change the settings", err)
+	if err := ss.v.SetSettings(s); err != nil {
+		ss.w.showError("Could not change the settings", err)
 		return
 	}
-	f.app.save()
-	for _, c := range themeChoices {
-		if c.label() == f.theme.Selected {
-			f.app.fyne.Preferences().SetString(prefTheme, c.String())
-			f.app.applyTheme(c)
-		}
+	ss.save()
+	if c, ok := themeLabels.of(f.themes.Selected); ok {
+		f.onTheme(c)
 	}
-	if f.app.accounts != nil {
-		f.app.accounts.reload()
-	}
-}
-
-func durationLabels(ds []time.Duration) []string {
-	out := make([]string, len(ds))
-	for i, d := range ds {
-		out[i] = durationLabel(d)
-	}
-	return out
+	ss.refresh("")
 }
 
 // durationLabel says a duration as people do: "30 seconds", "5 minutes".
@@ -173,13 +153,4 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return strconv.Itoa(n) + " " + unit + "s"
-}
-
-func parseDurationLabel(label string, choices []time.Duration, fallback time.Duration) time.Duration {
-	for _, d := range choices {
-		if durationLabel(d) == label {
-			return d
-		}
-	}
-	return fallback
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"unicode"
 )
 
@@ -76,7 +78,7 @@ func passwordStrength(pw string) (strength, float64) {
 	effective := float64(n) + float64(total-n)/4
 	bits := effective * math.Log2(float64(pool))
 	switch {
-	case total < minPasswordLen || bits < 40:
+	case total < minPasswordLen || bits < 40 || common(pw):
 		return strengthWeak, bits
 	case bits < 60:
 		return strengthFair, bits
@@ -84,6 +86,20 @@ func passwordStrength(pw string) (strength, float64) {
 		return strengthGood, bits
 	}
 	return strengthStrong, bits
+}
+
+// commonBases are the words most leaked passwords are built on; one of
+// them with digits or signs added ("password1", "Qwerty2024!") is weak
+// whatever its length.
+var commonBases = []string{"password", "passw0rd", "qwerty", "qwertyuiop", "letmein", "welcome", "admin",
+	"iloveyou", "monkey", "dragon", "football", "baseball", "sunshine", "princess", "master", "shadow",
+	"abc", "abcdef", "azerty", "login", "secret", "trustno1", "latchkey", "hello", "freedom", "whatever"}
+
+// common reports whether pw is a common word with digits or
+// signs around it.
+func common(pw string) bool {
+	base := strings.ToLower(strings.TrimFunc(pw, func(r rune) bool { return !unicode.IsLetter(r) }))
+	return slices.Contains(commonBases, base)
 }
 
 // hint is the sentence shown under the password field.

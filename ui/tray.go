@@ -22,7 +22,7 @@ func (a *app) installTray() {
 		// Fyne appends its own Quit, which closes the window and so runs
 		// the same lock-and-save path as the window's close button.
 	))
-	d.SetSystemTrayWindow(a.win)
+	d.SetSystemTrayWindow(a.w.win)
 }
 
 // trayReachable reports whether a tray can work. On Linux the tray speaks
@@ -36,6 +36,6 @@ func trayReachable() bool {
 }
 
 func (a *app) onTrayShow() {
-	a.win.Show()
-	a.win.RequestFocus()
+	a.w.win.Show()
+	a.w.win.RequestFocus()
 }

@@ -13,9 +13,21 @@ import (
 	"latchkey/vault"
 )
 
+// opening is what the screens before the unlock share: the window, the
+// vault's path, how vaults open, and a way to put another screen up.
+type opening struct {
+	w      *window
+	path   string
+	vaults vault.Options
+	show   func(fyne.CanvasObject)
+}
+
 // unlockScreen asks for the password and opens the vault.
 type unlockScreen struct {
-	app      *app
+	opening
+	onOpened  func(*vault.Vault)
+	onRecover func()
+
 	password *widget.Entry
 	unlock   *widget.Button
 	recover  *widget.Button
@@ -23,28 +35,25 @@ type unlockScreen struct {
 	problem  *widget.Label
 }
 
-func newUnlockScreen(a *app) *unlockScreen {
-	s := &unlockScreen{app: a}
+func newUnlockScreen(o opening, onOpened func(*vault.Vault), onRecover func()) *unlockScreen {
+	s := &unlockScreen{opening: o, onOpened: onOpened, onRecover: onRecover}
 	s.password = widget.NewPasswordEntry()
 	s.password.SetPlaceHolder("Password")
 	s.password.OnSubmitted = s.onSubmit
 	s.unlock = widget.NewButtonWithIcon("Unlock", theme.LoginIcon(), s.onUnlock)
 	s.unlock.Importance = widget.HighImportance
-	s.recover = widget.NewButton("Use a backup code", s.onRecover)
+	s.recover = widget.NewButton("Use a backup code", s.onRecoverTapped)
 	s.recover.Importance = widget.LowImportance
 	s.working = newWorkIndicator()
-	s.problem = widget.NewLabel("")
-	s.problem.Importance = widget.DangerImportance
-	s.problem.Wrapping = fyne.TextWrapWord
+	s.problem = problemLabel()
 	s.problem.Alignment = fyne.TextAlignCenter
-	s.problem.Hide()
 	return s
 }
 
 func (s *unlockScreen) content() fyne.CanvasObject {
 	return centredForm(
 		heading("Unlock Latchkey"),
-		caption(s.app.path),
+		caption(s.path),
 		s.password,
 		s.working.box,
 		s.problem,
@@ -53,7 +62,7 @@ func (s *unlockScreen) content() fyne.CanvasObject {
 	)
 }
 
-func (s *unlockScreen) focus() { s.app.win.Canvas().Focus(s.password) }
+func (s *unlockScreen) focus() { s.w.focus(s.password) }
 
 func (s *unlockScreen) onSubmit(string) { s.onUnlock() }
 
@@ -64,15 +73,15 @@ func (s *unlockScreen) onUnlock() {
 	s.busy(true)
 	trace("unlocking")
 	pw := []byte(s.password.Text)
-	s.app.background(func() {
-		v, err := s.app.vaults.Open(s.app.path, pw)
+	s.w.background(func() {
+		v, err := s.vaults.Open(s.path, pw)
 		clear(pw)
 		releaseKDFMemory()
 		fyne.Do(func() { s.opened(v, err) })
 	})
 }
 
-func (s *unlockScreen) opened(v store, err error) {
+func (s *unlockScreen) opened(v *vault.Vault, err error) {
 	s.busy(false)
 	if err != nil {
 		trace("unlock failed")
@@ -82,7 +91,7 @@ func (s *unlockScreen) opened(v store, err error) {
 		return
 	}
 	s.password.SetText("")
-	s.app.unlocked(v)
+	s.onOpened(v)
 }
 
 func unlockProblem(err error) string {
@@ -92,22 +101,16 @@ func unlockProblem(err error) string {
 	return "Could not open the vault: " + advice(err)
 }
 
-func (s *unlockScreen) onRecover() { s.app.showRecover() }
+func (s *unlockScreen) onRecoverTapped() { s.onRecover() }
 
 // busy shows that the key derivation is running and blocks a second try.
 func (s *unlockScreen) busy(on bool) {
+	showWorking(on, s.working, s.problem, s.password, s.unlock)
 	if on {
-		s.problem.Hide()
-		s.password.Disable()
-		s.unlock.Disable()
 		s.unlock.SetText("Unlocking…")
-		s.working.start()
-		return
+	} else {
+		s.unlock.SetText("Unlock")
 	}
-	s.working.stop()
-	s.password.Enable()
-	s.unlock.Enable()
-	s.unlock.SetText("Unlock")
 }
 
 // centredForm stacks objects in a narrow column in the middle of the window,

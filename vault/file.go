@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -103,19 +102,9 @@ func readAllLimited(r io.Reader, b []byte, limit int64) ([]byte, error) {
 	}
 }
 
-func (osFS) Rename(from, to string) error { return os.Rename(from, to) }
-func (osFS) Link(from, to string) error   { return os.Link(from, to) }
-func (osFS) Remove(name string) error     { return os.Remove(name) }
-func (osFS) MkdirAll(dir string) error    { return os.MkdirAll(dir, 0o700) }
-
-func (osFS) SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+func (osFS) Link(from, to string) error { return os.Link(from, to) }
+func (osFS) Remove(name string) error   { return os.Remove(name) }
+func (osFS) MkdirAll(dir string) error  { return os.MkdirAll(dir, 0o700) }
 
 func (osFS) ReadDir(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
@@ -201,32 +190,6 @@ func writeAtomicSteps(fsys fileSystem, path string, data []byte, verify func([]b
 		return fmt.Errorf("vault: %s was replaced but its folder could not be flushed to disk: %w", path, err)
 	}
 	return nil
-}
-
-// lockFile takes the advisory lock on path's sidecar "path.lock". The lock
-// file is never deleted: deleting it would let two processes lock two
-// different files of the same name.
-func lockFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("vault: opening the lock file: %w", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("vault: %s: %w", path, ErrLocked)
-		}
-		return nil, fmt.Errorf("vault: locking %s: %w", path, err)
-	}
-	return f, nil
-}
-
-func unlockFile(f *os.File) error {
-	if f == nil {
-		return nil
-	}
-	syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-	return f.Close()
 }
 
 // BackupDirFor is where backups of the vault at path go by default: a

@@ -171,15 +171,6 @@ type acctMeta struct {
 	spent          map[string]time.Time
 }
 
-// DefaultPath is os.UserConfigDir()/latchkey/vault.latchkey.
-func DefaultPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("vault: finding the config folder: %w", err)
-	}
-	return filepath.Join(dir, defaultFolderName, defaultFileName), nil
-}
-
 // Exists reports whether a file (of any kind) is at path.
 func Exists(path string) bool {
 	_, err := os.Lstat(path)

@@ -31,7 +31,7 @@ func shortcut(k fyne.KeyName, extra fyne.KeyModifier) *desktop.CustomShortcut {
 }
 
 // menuItem is a menu entry showing its shortcut.
-func (a *app) menuItem(label string, action func(), sc fyne.Shortcut) *fyne.MenuItem {
+func menuItem(label string, action func(), sc fyne.Shortcut) *fyne.MenuItem {
 	item := fyne.NewMenuItem(label, action)
 	item.Shortcut = sc
 	return item
@@ -39,45 +39,54 @@ func (a *app) menuItem(label string, action func(), sc fyne.Shortcut) *fyne.Menu
 
 // showLockedMenu is the menu while the vault is locked: only quitting.
 func (a *app) showLockedMenu() {
-	a.win.SetMainMenu(fyne.NewMainMenu(
+	a.w.win.SetMainMenu(fyne.NewMainMenu(
 		fyne.NewMenu("Latchkey", a.quitItem()),
 	))
 }
 
-// showUnlockedMenu is the full menu.
+// showUnlockedMenu is the full menu, for the session s.
 func (a *app) showUnlockedMenu() {
-	a.win.SetMainMenu(fyne.NewMainMenu(
+	s := a.session
+	menus := []*fyne.Menu{
 		fyne.NewMenu("Latchkey",
-			a.menuItem("Search", a.onFocusSearch, scSearch),
-			a.menuItem("Lock", a.lock, scLock),
+			menuItem("Search", s.list.focus, scSearch),
+			menuItem("Lock", a.lock, scLock),
 			fyne.NewMenuItemSeparator(),
-			a.menuItem("Move account up", a.onMoveUp, scMoveUp),
-			a.menuItem("Move account down", a.onMoveDown, scMoveDown),
+			menuItem("Move account up", s.list.onMoveUp, scMoveUp),
+			menuItem("Move account down", s.list.onMoveDown, scMoveDown),
 			fyne.NewMenuItemSeparator(),
-			a.menuItem("Settings…", a.onSettings, scSettings),
-			a.menuItem("Change password…", a.onChangePassword, scPassword),
-			fyne.NewMenuItem("New backup codes…", a.onNewBackupCodes),
+			menuItem("Settings…", a.showSettings, scSettings),
+			menuItem("Change password…", func() { showPasswordDialog(s) }, scPassword),
+			fyne.NewMenuItem("New backup codes…", func() { askNewCodes(s) }),
 			fyne.NewMenuItemSeparator(),
 			a.quitItem(),
 		),
-		a.fileMenu(),
-		a.addMenu(),
-	))
+		fileMenu(s),
+		adder{session: s}.menu(),
+	}
+	a.w.guardMenus(menus...)
+	a.w.win.SetMainMenu(fyne.NewMainMenu(menus...))
 }
 
 func (a *app) quitItem() *fyne.MenuItem {
-	item := a.menuItem("Quit", a.quit, scQuit)
+	item := menuItem("Quit", a.quit, scQuit)
 	item.IsQuit = true
 	return item
 }
 
-func (a *app) onFocusSearch() {
-	if a.accounts != nil {
-		a.accounts.focus()
+// showSettings opens the settings, with the look the app keeps.
+func (a *app) showSettings() {
+	s := a.session
+	if s == nil {
+		return
 	}
+	s.touch()
+	theme := parseThemeChoice(a.fyne.Preferences().String(prefTheme))
+	newSettingsForm(s, theme, a.setTheme).show()
 }
 
-// installShortcuts wires the window-wide handlers that are not menu items.
-func (a *app) installShortcuts() {
-	a.win.SetOnDropped(a.onDropped)
+// setTheme keeps and applies a new look.
+func (a *app) setTheme(c themeChoice) {
+	a.fyne.Preferences().SetString(prefTheme, c.String())
+	a.applyTheme(c)
 }

@@ -1,0 +1,27 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+)
+
+func init() {
+	register(&command{
+		name:    "version",
+		brief:   "print the version (also --version)",
+		summary: "Prints \"latchkey VERSION\".",
+		run:     runVersion,
+	})
+}
+
+func runVersion(c *ctx, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("version takes no arguments")
+	}
+	v := c.Version
+	if v == "" {
+		v = "(unknown version)"
+	}
+	fmt.Fprintln(c.Stdout, "latchkey "+v)
+	return nil
+}

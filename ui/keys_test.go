@@ -1,0 +1,369 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"latchkey/otp"
+	"latchkey/vault"
+)
+
+// press sends a key as the window system does: to the focused widget, or
+// else to the window.
+func press(h *harness, k fyne.KeyName) {
+	c := h.win.Canvas()
+	ev := &fyne.KeyEvent{Name: k}
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+	} else if c.OnTypedKey() != nil {
+		c.OnTypedKey()(ev)
+	}
+}
+
+// typeRune types a character as the window system does.
+func typeRune(h *harness, r rune) {
+	c := h.win.Canvas()
+	if f := c.Focused(); f != nil {
+		f.TypedRune(r)
+	} else if c.OnTypedRune() != nil {
+		c.OnTypedRune()(r)
+	}
+}
+
+// useShortcut runs the main menu item bound to sc, as the window system
+// does before anything else sees the key.
+func useShortcut(t *testing.T, h *harness, sc fyne.Shortcut) {
+	t.Helper()
+	for _, m := range h.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() {
+				it.Action()
+				return
+			}
+		}
+	}
+	t.Fatalf("no menu item has the shortcut %s", sc.ShortcutName())
+}
+
+func overlays(h *harness) int { return len(h.win.Canvas().Overlays().List()) }
+
+// TestDialogsOwnTheKeyboard opens every kind of dialog over the list and
+// presses a letter, Return and Esc: nothing reaches the list behind it.
+func TestDialogsOwnTheKeyboard(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	s := h.session()
+	id := h.vault().Accounts()[0].ID
+	var replaced bool
+	savePath := ""
+	cases := []struct {
+		name string
+		open func()
+		// returned checks what Return did; nil means it closes the dialog.
+		returned func(t *testing.T)
+	}{
+		{"message", func() { h.app.w.showInfo("Nothing to add", "Drop an image.") }, nil},
+		{"error", func() { h.app.w.showError("Could not open the image", errBadFile) }, nil},
+		{"problems", func() { h.app.w.showProblems([]string{"The clipboard holds no key."}) }, nil},
+		{"confirm", func() {
+			confirmReplace(h.app.w, "/tmp/x", func(string, bool) { replaced = true })
+		}, func(t *testing.T) {
+			if !replaced {
+				t.Error("Return did not answer yes in the confirmation")
+			}
+		}},
+		{"QR view", func() { showKeyQR(s, id) }, nil},
+		{"add by hand", func() { useShortcut(t, h, scAddManual) }, func(t *testing.T) {
+			if overlays(h) != 1 || !strings.Contains(shown(h), "Type the key the service showed") {
+				t.Errorf("Return on an incomplete form: got %d dialogs showing %q, want the form saying why", overlays(h), shown(h))
+			}
+			press(h, fyne.KeyEscape)
+		}},
+		{"edit", func() { s.list.onEdit(id) }, func(t *testing.T) {
+			if got := h.vault().Accounts()[0].Key.Issuer; !strings.Contains(got, "x") || !strings.Contains(got, "GitHub") {
+				t.Errorf("Return in Edit: got issuer %q, want the typed x saved", got)
+			}
+		}},
+		{"save file", func() {
+			chooseSaveFile(h.app.w, h.path, "Save", "Where?", "k.txt", func(p string, _ bool) { savePath = p })
+		}, func(t *testing.T) {
+			if filepath.Base(savePath) != "xk.txt" {
+				t.Errorf("Return in the save form: got path %q, want …/xk.txt", savePath)
+			}
+		}},
+		{"settings", func() { useShortcut(t, h, scSettings) }, nil},
+		{"password", func() { useShortcut(t, h, scPassword) }, func(t *testing.T) {
+			if overlays(h) != 1 || !strings.Contains(shown(h), "Type") {
+				t.Errorf("Return on an empty password form: got %d dialogs showing %q, want it saying why", overlays(h), shown(h))
+			}
+			press(h, fyne.KeyEscape)
+		}},
+		{"file chooser", func() { useShortcut(t, h, scOpenImage) }, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h.fa.Clipboard().SetContent("")
+			search := h.list().search.Text
+			// Esc closes it; a letter first goes to its field or nowhere.
+			c.open()
+			if overlays(h) != 1 {
+				t.Fatalf("got %d dialogs, want 1", overlays(h))
+			}
+			typeRune(h, 'x')
+			press(h, fyne.KeyEscape)
+			if overlays(h) != 0 {
+				t.Fatalf("Esc left %d dialogs open", overlays(h))
+			}
+			// Return runs its default action.
+			c.open()
+			useShortcut(t, h, scAddManual) // must not stack a second dialog
+			if overlays(h) != 1 {
+				t.Fatalf("Ctrl+N over the dialog: got %d dialogs, want 1", overlays(h))
+			}
+			typeRune(h, 'x')
+			press(h, fyne.KeyReturn)
+			if c.returned != nil {
+				c.returned(t)
+			}
+			for overlays(h) > 0 {
+				press(h, fyne.KeyEscape)
+				if overlays(h) > 0 && h.app.w.front() == nil {
+					t.Fatal("a dialog is showing that Esc cannot close")
+				}
+			}
+			if got := h.clipboard(); got != "" {
+				t.Errorf("got %q on the clipboard, want nothing copied", got)
+			}
+			if got := h.list().search.Text; got != search {
+				t.Errorf("got search %q, want %q", got, search)
+			}
+		})
+	}
+}
+
+var errBadFile = vault.ErrCorrupt
+
+// TestPopUpMenuHoldsTheKeys: with the + menu open, a letter does not reach
+// the search and Ctrl+N waits.
+func TestPopUpMenuHoldsTheKeys(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.list().onAdd()
+	if overlays(h) != 1 {
+		t.Fatalf("got %d overlays, want the Add menu", overlays(h))
+	}
+	h.win.Canvas().Unfocus()
+	typeRune(h, 'x')
+	useShortcut(t, h, scAddManual)
+	if overlays(h) != 1 {
+		t.Errorf("Ctrl+N over the menu: got %d overlays, want 1", overlays(h))
+	}
+	if got := h.list().search.Text; got != "" {
+		t.Errorf("got search %q, want it empty", got)
+	}
+}
+
+// pressOn sends a key with its character to the focused widget in the
+// order the window system does: key down, typed key, typed rune, key up.
+// The focus may move between the steps, as it does in the window.
+func pressOn(h *harness, k fyne.KeyName, r rune) {
+	c := h.win.Canvas()
+	ev := &fyne.KeyEvent{Name: k}
+	if f, ok := c.Focused().(desktop.Keyable); ok {
+		f.KeyDown(ev)
+	}
+	press(h, k)
+	if r != 0 {
+		typeRune(h, r)
+	}
+	if f, ok := c.Focused().(desktop.Keyable); ok {
+		f.KeyUp(ev)
+	}
+}
+
+// TestSpaceOnLockStaysOnTheButton: Space locks, and its space does not
+// land in the next unlock's password.
+func TestSpaceOnLockStaysOnTheButton(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	h.app.w.focus(h.list().lock)
+	pressOn(h, fyne.KeySpace, ' ')
+	if h.unlocked() {
+		t.Fatal("Space on the Lock button did not lock")
+	}
+	if e, ok := asEntry(h.win.Canvas().Focused()); !ok || e.Text != "" {
+		t.Fatalf("after the lock: got focus on %T holding %q, want an empty password entry", h.win.Canvas().Focused(), e.Text)
+	}
+	h.unlock()
+}
+
+// TestSpaceOnAddStaysOnTheButton: Space opens the Add menu and types no
+// space in the search.
+func TestSpaceOnAddStaysOnTheButton(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	h.app.w.focus(h.list().addBtn)
+	pressOn(h, fyne.KeySpace, ' ')
+	if overlays(h) != 1 {
+		t.Errorf("got %d overlays, want the Add menu", overlays(h))
+	}
+	if got := h.list().search.Text; got != "" {
+		t.Errorf("got search %q, want it empty", got)
+	}
+}
+
+// TestReturnOnRowMenuButton opens the account's menu, as Space does.
+func TestReturnOnRowMenuButton(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	var row *accountRow
+	for _, r := range h.list().rows {
+		if r.Visible() && r.bound {
+			row = r
+		}
+	}
+	if row == nil {
+		t.Fatal("no row shown")
+	}
+	h.app.w.focus(row.more)
+	pressOn(h, fyne.KeyReturn, 0)
+	if overlays(h) != 1 || !strings.Contains(menuText(h), "Copy code") {
+		t.Errorf("Return on ⋮: got %d overlays, want the account's menu", overlays(h))
+	}
+}
+
+func menuText(h *harness) string {
+	var b strings.Builder
+	for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+		if l, ok := o.(*widget.Label); ok {
+			b.WriteString(l.Text + "\n")
+		}
+		if t, ok := o.(*canvas.Text); ok {
+			b.WriteString(t.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// TestDeleteKeyOnRow deletes the focused row, with its undo.
+func TestDeleteKeyOnRow(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	h.app.w.focus(h.list().list)
+	press(h, fyne.KeyDelete)
+	if n := len(h.vault().Accounts()); n != 0 {
+		t.Fatalf("got %d accounts after Delete, want 0", n)
+	}
+	if !h.list().undoBar.Visible() {
+		t.Fatal("no Undo offered after Delete")
+	}
+	if got := h.clipboard(); got != "" {
+		t.Errorf("Delete copied %q", got)
+	}
+	h.list().onUndo()
+	if n := len(h.vault().Accounts()); n != 1 {
+		t.Errorf("got %d accounts after Undo, want 1", n)
+	}
+}
+
+// TestFormsSubmitWithReturn: the add-by-hand form adds from any field, and
+// Edit → Save says so.
+func TestFormsSubmitWithReturn(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	useShortcut(t, h, scAddManual)
+	f := h.app.w.front()
+	if f == nil {
+		t.Fatal("no add-by-hand form")
+	}
+	for _, r := range "Example" {
+		typeRune(h, r)
+	}
+	press(h, fyne.KeyReturn)
+	if !strings.Contains(shown(h), "Type the key the service showed") {
+		t.Errorf("Return without a key: the form does not say why; showing:\n%s", shown(h))
+	}
+	h.win.Canvas().FocusNext()
+	h.win.Canvas().FocusNext()
+	for _, r := range "JBSWY3DPEHPK3PXP" {
+		typeRune(h, r)
+	}
+	press(h, fyne.KeyReturn)
+	if n := len(h.vault().Accounts()); n != 1 {
+		t.Fatalf("Return in the key field: got %d accounts, want 1 (showing:\n%s)", n, shown(h))
+	}
+	if overlays(h) != 0 {
+		t.Fatalf("got %d dialogs after adding, want 0", overlays(h))
+	}
+	h.list().onEdit(h.vault().Accounts()[0].ID)
+	press(h, fyne.KeyReturn)
+	if !strings.Contains(shown(h), "Saved the changes to Example") {
+		t.Errorf("Edit → Save said nothing; showing:\n%s", shown(h))
+	}
+}
+
+func TestBareKey(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"JBSW Y3DP EHPK 3PXP", "JBSWY3DPEHPK3PXP", true},
+		{"jbsw-y3dp-ehpk-3pxp", "JBSWY3DPEHPK3PXP", true},
+		{"JBSWY3DPEHPK3PX", "", false},          // 15 characters
+		{"JBSWY3DPEHPK3PX1", "", false},         // 1 is not base32
+		{"hello world, how are you", "", false}, // text
+		{"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", "", false},
+	} {
+		got, ok := bareKey(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("bareKey(%q): got %q, %v, want %q, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestPasteSetupKeyOpensTheForm: a pasted base32 key opens add-by-hand
+// with the key in it and the cursor on the issuer.
+func TestPasteSetupKeyOpensTheForm(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.fa.Clipboard().SetContent("JBSW Y3DP EHPK 3PXP")
+	useShortcut(t, h, scPaste)
+	if !strings.Contains(shown(h), "Enter a key by hand") {
+		t.Fatalf("pasting a key did not open the form; showing:\n%s", shown(h))
+	}
+	for _, r := range "Example" {
+		typeRune(h, r)
+	}
+	press(h, fyne.KeyReturn)
+	got := h.vault().Accounts()
+	if len(got) != 1 || got[0].Key.Issuer != "Example" || got[0].Key.Code(h.clock.now()) != mustKey(t, githubURI).Code(h.clock.now()) {
+		t.Fatalf("got %d accounts, want Example with the pasted key", len(got))
+	}
+}
+
+func TestCommonPasswordsAreWeak(t *testing.T) {
+	for _, pw := range []string{"password1", "Password2024!", "qwerty123", "letmein99"} {
+		if got, _ := passwordStrength(pw); got != strengthWeak {
+			t.Errorf("passwordStrength(%q): got %v, want weak", pw, got)
+		}
+	}
+	if got, _ := passwordStrength("tangerine-bicycle-42"); got == strengthWeak {
+		t.Errorf("passwordStrength(a passphrase): got %v, want better than weak", got)
+	}
+}
+
+func TestAdviceNamesNoPackage(t *testing.T) {
+	_, err := otp.ParseSecret("not base32!")
+	got := capitalise(advice(err))
+	if strings.Contains(got, "otp:") || !strings.HasPrefix(got, "The secret is") {
+		t.Errorf("advice: got %q, want it to start “The secret is” without the package", got)
+	}
+}

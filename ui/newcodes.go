@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+)
+
+// askNewCodes replaces the vault's backup codes after asking.
+func askNewCodes(s *session) {
+	if s.ended() {
+		return
+	}
+	s.touch()
+	msg := "New codes replace all the old ones, used or not. " + backupCodesLeftText(s.v.BackupCodesLeft())
+	s.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+		return dialog.NewConfirm("Make new backup codes?", msg, answer, s.w.win)
+	}, func(ok bool) { makeNewCodes(s, ok) })
+}
+
+// makeNewCodes makes them in the background, once the person said yes,
+// and shows them in the list's place.
+func makeNewCodes(s *session, ok bool) {
+	v := s.v
+	if !ok || v == nil {
+		return
+	}
+	s.w.busy("Making new backup codes…")
+	s.w.background(func() {
+		codes, err := v.RegenerateBackupCodes()
+		fyne.Do(func() {
+			s.w.idleAgain()
+			if codes == nil {
+				s.w.showError("Could not make new backup codes", err)
+				return
+			}
+			// Codes the file holds are shown even after an error: they are
+			// the only ones that open the vault now.
+			s.showCodes(codes, "", func() {
+				s.showList()
+				keyChange{session: s, v: v, title: "New backup codes", lead: "The old backup codes no longer open the vault.", before: "the old backup codes"}.show(nil)
+			})
+			if err != nil {
+				s.w.showError("The new codes are saved, but", err)
+			}
+		})
+	})
+}
