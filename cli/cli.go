@@ -94,9 +94,10 @@ type flags struct {
 	out, format, code, at             string
 	size                              int
 	raw, json, now, reencrypt, remove bool
-	force                             bool // --force: an --out file may replace an existing one (write.go)
-	regenerate, duplicates            bool // backup-codes --regenerate, import --duplicates
-	kitCodes, kitAccounts             bool // recovery-kit --regenerate-codes, --with-accounts
+	force                             bool      // --force: an --out file may replace an existing one (write.go)
+	regenerate, duplicates            bool      // backup-codes --regenerate, import --duplicates
+	kitCodes, kitAccounts             bool      // recovery-kit --regenerate-codes, --with-accounts
+	edit                              editFlags // edit and rm (edit.go)
 }
 
 var commands = map[string]*command{}

@@ -64,11 +64,13 @@ func addKeys(t *testing.T, path string, uris ...string) {
 // calibrates Argon2id (never below the floor) and the vault opens.
 func TestInitWithTheRealKDF(t *testing.T) {
 	t.Parallel()
-	path, env, _ := newVaultWith(t, vault.Options{})
-	if r := runCLIWith(t, vault.Options{}, "", env, "list"); r.status != 0 || r.stdout != "" {
+	// The real KDF; a state folder of the test's own, not the user's.
+	real := vault.Options{StateDir: t.TempDir()}
+	path, env, _ := newVaultWith(t, real)
+	if r := runCLIWith(t, real, "", env, "list"); r.status != 0 || r.stdout != "" {
 		t.Errorf("list: status %d, stdout %q, stderr %q; want an empty list", r.status, r.stdout, r.stderr)
 	}
-	v, err := vault.Open(path, []byte("correct horse"))
+	v, err := real.Open(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}

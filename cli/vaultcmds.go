@@ -86,7 +86,18 @@ func (c *ctx) resolveVaultPath() (string, error) {
 
 // openVault opens the vault for a command that changes it, with a message
 // that says what to do when there is none.
-func (c *ctx) openVault() (*vault.Vault, error) { return c.open(c.Vault.Open) }
+// Copies other computers saved (conflict copies beside it) are merged first.
+func (c *ctx) openVault() (*vault.Vault, error) {
+	v, err := c.open(c.Vault.Open)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.mergeFirst(v); err != nil {
+		v.Close()
+		return nil, err
+	}
+	return v, nil
+}
 
 // openVaultReadOnly opens the vault without its lock, so commands that only
 // read work while the desktop app has the vault open.
@@ -297,7 +308,14 @@ func (c *ctx) reopenLocked(path string) (*vault.Vault, error) {
 	if errors.Is(err, vault.ErrLocked) {
 		return nil, fmt.Errorf("HOTP codes advance a counter, and Latchkey has the vault open: take the code there (%w)", err)
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	if err := c.mergeFirst(v); err != nil {
+		v.Close()
+		return nil, err
+	}
+	return v, nil
 }
 
 // findOne picks the account a query names: an exact label, issuer or name
@@ -413,6 +431,11 @@ func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
 	defer clear(pw)
 	if err := c.setPasswordAndSave(v, pw, "the old password and the backup code you used"); err != nil {
 		return err
+	}
+	// Opened with a code, the vault could not save before: the conflict
+	// copies beside it are merged now.
+	if err := c.mergeFirst(v); err != nil {
+		fmt.Fprintf(c.Stderr, "latchkey: %v\n", err)
 	}
 	fmt.Fprintf(c.Stderr, "that backup code is used up; %d left (\"latchkey backup-codes --regenerate\" makes a new set)\n", v.BackupCodesLeft())
 	return nil

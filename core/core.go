@@ -26,6 +26,11 @@
 //	codes, err := core.WriteKit(v, core.KitRequest{...}, create, confirmer)
 //	v, codes, err := core.Restore(vault.Options{}, backup, newPath, core.Unlock{Password: pw})
 //
+// Other computers:
+//
+//	rep, err := core.Sync(v, password)   // the file on disk and every conflict copy, merged and saved
+//	go core.Watch(ctx, v, report)        // the same whenever the folder changes, while the vault is open
+//
 // One account type crosses the boundary: vault.Account, what the vault
 // stores. The other apps' entries (interop) and the QR codes' keys
 // (qrimport) become accounts here and nowhere else.

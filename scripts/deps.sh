@@ -13,8 +13,9 @@ if [ "${1:-}" = test ]; then
   # The window is tested for real under Xvfb; QR images come from an
   # independent encoder (text on the scenes in DejaVu Sans); codes are checked
   # against independent tools; the screenshot portal is tested on a private
-  # bus (dbus-daemon).
-  for p in xvfb xdotool xclip imagemagick fonts-dejavu-core x11-utils qrencode zbar-tools zxing-cpp-tools oathtool argon2 dbus; do want "$p"; done
+  # bus (dbus-daemon); two Syncthings on 127.0.0.1 carry a vault between two
+  # "computers".
+  for p in xvfb xdotool xclip imagemagick fonts-dejavu-core x11-utils qrencode zbar-tools zxing-cpp-tools oathtool argon2 dbus syncthing; do want "$p"; done
 fi
 if [ "${1:-}" = test ] || [ "${1:-}" = package ]; then
   # package.sh: the Windows build (MinGW), icons, the .deb's dependencies

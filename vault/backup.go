@@ -60,7 +60,9 @@ func (v *Vault) WriteBackup(path string, o BackupOptions) error {
 	dataKey := slices.Clone(v.dataKey)
 	// Without the earlier keys: a backup's own password must not open the
 	// vault's older backups.
-	pt, err := encodePayload(v.accounts, v.settings, nil)
+	rep := v.replica()
+	pt, err := encodeReplica(rep, false, false)
+	rep.wipe()
 	var slots []slot
 	for i, s := range v.slots {
 		switch {
@@ -334,6 +336,9 @@ func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Accoun
 	for _, a := range v.accounts {
 		ids[a.ID] = true
 	}
+	for id := range v.dead {
+		ids[id] = true // a removed account's id stays its own
+	}
 	next := slices.Clone(v.accounts)
 	for _, d := range plan {
 		a := d.incoming
@@ -363,6 +368,15 @@ func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Accoun
 			return MergeReport{}, err
 		}
 		next = append(next, a)
+	}
+	// Stamped only once all is valid: a replaced account's changed fields
+	// are writes, an added one is new in every field.
+	for i := range next {
+		if i >= len(v.accounts) {
+			v.meta[next[i].ID] = v.newMeta(next[i])
+		} else if targeted[next[i].ID] {
+			v.stampChanges(v.accounts[i], &next[i])
+		}
 	}
 	for _, d := range plan {
 		if d.target != "" {
@@ -460,10 +474,11 @@ func restoreWithBackupCode(backupPath, code, newPath string, newPassword []byte,
 	if err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
-	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: used}
+	v := &Vault{path: newPath, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1}
 	if err := v.load(c, dataKey); err != nil {
 		return nil, nil, fmt.Errorf("vault: backup %s: %w", backupPath, err)
 	}
+	v.usedCodeSlot = used
 	newKey := newDataKey()
 	ps, kek, err := newPasswordSlotKey(newPassword, newKey, o.kdfParams())
 	if err != nil {
@@ -568,6 +583,7 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 	}
 	st := BackupStatus{Dir: v.backupDir(), Enabled: v.settings.BackupKeep >= 0, Err: v.backupErr}
 	dataKey, diskSum, path, fsys, lim, seq := slices.Clone(v.dataKey), v.diskSum, v.path, v.fs, v.opts.limits, v.seq
+	device := v.Device()
 	held := make(map[string]time.Time, len(v.accounts)) // id: last modified
 	for _, a := range v.accounts {
 		held[a.ID] = a.Modified
@@ -601,12 +617,17 @@ func (v *Vault) LastBackup() (BackupStatus, error) {
 		}
 		st.Kept++
 		bseq, _ := c.seq()
+		// A rollback is told from this computer's own backups (and those
+		// named before computers named theirs): another computer's newer
+		// backup may arrive before its save of the vault does.
+		dev := backupDevice(path, p)
+		own := dev == "" || dev == device
 		if newest == "" {
 			newest, newestSeq = p, bseq
-		} else if sha256.Sum256(b) == diskSum {
+		} else if own && sha256.Sum256(b) == diskSum {
 			sameAsOlder = true
 		}
-		if seq > 0 && bseq > seq && bseq > newerSeq {
+		if own && seq > 0 && bseq > seq && bseq > newerSeq {
 			newerSeq, st.Newer, newer = bseq, p, c
 		}
 		if st.Path == "" && verifyFile(b, dataKey, lim) == nil {
@@ -745,7 +766,9 @@ func (v *Vault) BackupNow() (BackupStatus, error) {
 	case err != nil:
 		err = fmt.Errorf("vault: reading %s to back it up: %w", v.path, err)
 	case sha256.Sum256(data) != v.diskSum:
-		err = fmt.Errorf("vault: %s: %w", v.path, ErrChangedOnDisk)
+		// Another computer saved: merge, and the save backs it up.
+		v.dirty = true
+		err = v.save(true)
 	default:
 		v.backupErr = v.backup(data)
 		err = v.backupErr

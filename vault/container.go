@@ -19,7 +19,7 @@ import (
 
 const (
 	magic          = "LATCHKEY"
-	formatVersion  = 2 // written; versions 1 and 2 are read
+	formatVersion  = 3 // written; versions 1 to 3 are read
 	saltSize       = 16
 	keySize        = chacha20poly1305.KeySize
 	nonceSize      = chacha20poly1305.NonceSizeX

@@ -13,8 +13,10 @@ var (
 	ErrNewerVersion = errors.New("file was made by a newer version of latchkey")
 	// ErrLocked: another running Latchkey has this vault open.
 	ErrLocked = errors.New("another latchkey has this vault open")
-	// ErrChangedOnDisk: the file was replaced since it was read; saving would
-	// overwrite someone else's change.
+	// ErrChangedOnDisk: the file was replaced since it was read by one that
+	// cannot be merged (damaged, or sealed under a key this vault never had:
+	// the error also wraps ErrCorrupt or ErrUnknownKey); saving would
+	// overwrite it.
 	ErrChangedOnDisk = errors.New("file changed on disk since it was opened")
 	// ErrExists: Create refuses to overwrite a file.
 	ErrExists = errors.New("file already exists")

@@ -201,9 +201,45 @@ func BackupDirFor(path string) string {
 // backupStamp is sortable as text: newest last.
 const backupStamp = "20060102T150405.000000000Z"
 
-// backupName is "<vault file name>.<UTC time>.bak".
+// backupName is "<vault file name>.<UTC time>.bak", the name of backups
+// made before each computer named its own.
 func backupName(path string, t time.Time) string {
 	return filepath.Base(path) + "." + t.UTC().Format(backupStamp) + ".bak"
+}
+
+// deviceBackupName is "<vault file name>.<device>.<UTC time>.bak": each
+// computer names, and rotates, its own backups of a synced vault.
+func deviceBackupName(path, device string, t time.Time) string {
+	return filepath.Base(path) + "." + device + "." + t.UTC().Format(backupStamp) + ".bak"
+}
+
+// parseBackupName reads a backup's name: the device that made it ("" for
+// a backup made before computers named theirs) and when.
+func parseBackupName(vaultPath, name string) (device string, t time.Time, ok bool) {
+	rest, ok := strings.CutPrefix(name, filepath.Base(vaultPath)+".")
+	if !ok {
+		return "", time.Time{}, false
+	}
+	if rest, ok = strings.CutSuffix(rest, ".bak"); !ok {
+		return "", time.Time{}, false
+	}
+	if dev, stamp, found := strings.Cut(rest, "."); found && len(dev) == 16 && isLowerHex(dev) {
+		device, rest = dev, stamp
+	}
+	t, err := time.Parse(backupStamp, rest)
+	if err != nil || t.UTC().Format(backupStamp) != rest {
+		return "", time.Time{}, false
+	}
+	return device, t, true
+}
+
+func isLowerHex(s string) bool {
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Backups lists the backups of the vault at path in dir, newest first.
@@ -216,47 +252,58 @@ func listBackups(fsys fileSystem, dir, path string) ([]string, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("vault: listing backups: %w", err)
 	}
-	prefix := filepath.Base(path) + "."
-	var out []string
-	for _, n := range names {
-		stamp, ok := strings.CutPrefix(n, prefix)
-		if !ok {
-			continue
-		}
-		stamp, ok = strings.CutSuffix(stamp, ".bak")
-		if !ok {
-			continue
-		}
-		if _, err := time.Parse(backupStamp, stamp); err != nil {
-			continue
-		}
-		out = append(out, filepath.Join(dir, n))
+	type backup struct {
+		path string
+		t    time.Time
 	}
-	slices.Sort(out)
-	slices.Reverse(out)
+	var found []backup
+	for _, n := range names {
+		if _, t, ok := parseBackupName(path, n); ok {
+			found = append(found, backup{filepath.Join(dir, n), t})
+		}
+	}
+	// Newest first; at the same time, by name, so the order is one.
+	slices.SortFunc(found, func(a, b backup) int {
+		if c := b.t.Compare(a.t); c != 0 {
+			return c
+		}
+		return strings.Compare(b.path, a.path)
+	})
+	out := make([]string, len(found))
+	for i, b := range found {
+		out[i] = b.path
+	}
 	return out, nil
+}
+
+// backupDevice is the device in a backup's name ("" when it has none).
+func backupDevice(vaultPath, p string) string {
+	d, _, _ := parseBackupName(vaultPath, filepath.Base(p))
+	return d
 }
 
 // rotationDays is how many daily backups survive beyond the last keep saves.
 const rotationDays = 7
 
-// rotate keeps the newest keep backups plus the newest one of each of the
-// last rotationDays days that have one, and deletes the rest. Only backups
-// mine accepts count or are deleted (nil: all), so another vault of the same
-// name sharing the folder keeps its own.
-func rotate(fsys fileSystem, dir, path string, keep int, mine func(string) bool) error {
+// rotate keeps the newest keep backups this device made plus the newest
+// one of each of the last rotationDays days that have one, and deletes the
+// rest of this device's. Only backups named with device and that mine
+// accepts count or are deleted (nil: all), so another computer syncing the
+// same vault, and another vault of the same name sharing the folder, keep
+// theirs; backups named before computers named theirs are never rotated.
+func rotate(fsys fileSystem, dir, path, device string, keep int, mine func(string) bool) error {
 	all, err := listBackups(fsys, dir, path)
 	if err != nil {
 		return err
 	}
-	if mine != nil {
-		all = slices.DeleteFunc(all, func(p string) bool { return !mine(p) })
-	}
-	prefix := filepath.Base(path) + "."
+	all = slices.DeleteFunc(all, func(p string) bool {
+		return backupDevice(path, p) != device || (mine != nil && !mine(p))
+	})
 	days := map[string]bool{}
 	var firstErr error
 	for i, p := range all {
-		day := strings.TrimPrefix(filepath.Base(p), prefix)[:8]
+		t, _ := stampOf(p)
+		day := t.UTC().Format("20060102")
 		keepIt := i < keep
 		if !days[day] && len(days) < rotationDays {
 			days[day] = true

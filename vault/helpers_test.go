@@ -21,6 +21,7 @@ func testOptions() options {
 	o.limits = testLimits
 	o.params = &cheapParams
 	o.unlockTarget = 0
+	o.stateDir = "" // tests that keep a local copy set their own
 	return o
 }
 

@@ -25,10 +25,14 @@ type options struct {
 	// so a test can decide whether an upgrade is due.
 	unlockTime func(measured time.Duration) time.Duration
 	now        func() time.Time
+	// stateDir keeps this computer's own copy of each vault it saves and
+	// its device id (localstate.go); "" keeps none.
+	stateDir string
 }
 
 func defaultOptions() options {
-	return options{fs: osFS{}, limits: strictLimits, unlockTarget: DefaultUnlockTime, now: time.Now}
+	dir, _ := DefaultStateDir() // none found: no copy kept, the vault works on
+	return options{fs: osFS{}, limits: strictLimits, unlockTarget: DefaultUnlockTime, now: time.Now, stateDir: dir}
 }
 
 func (o options) kdfParams() Params {
@@ -72,8 +76,11 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 		return nil, nil, fmt.Errorf("vault: %s: %w", path, ErrExists)
 	}
 	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
+	v.initClock()
 	v.dataKey = newDataKey()
 	v.pinKey()
+	born := v.clock.tick()
+	v.keyMade, v.pwAt, v.codesAt = born, born, born
 	ps, kek, err := newPasswordSlotKey(password, v.dataKey, o.kdfParams())
 	if err != nil {
 		clear(kek)
@@ -132,32 +139,51 @@ func open(path string, password []byte, o options) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
-	dataKey, kek, i, elapsed, err := c.unlockPassword(password)
+	dataKey, kek, _, elapsed, err := c.unlockPassword(password)
+	base := c
+	if errors.Is(err, ErrWrongPassword) {
+		// Perhaps a password set on this computer, whose save a sync tool
+		// replaced with an older copy under the password before: this
+		// computer's own copy opens with it.
+		if lc, k, kk, el, ok := v.unlockLocal(password); ok {
+			base, dataKey, kek, elapsed, err = lc, k, kk, el, nil
+		}
+	}
 	if err != nil {
 		v.Close()
 		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
-	if err := v.load(c, dataKey); err != nil {
+	if err := v.load(base, dataKey); err != nil {
 		clear(kek)
 		v.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.passwordKEK = kek
 	v.sweepTemps()
+	if base == c {
+		v.mergeLocal()
+	} else if err := v.mergeFileIntoLocal(); err != nil {
+		v.Close()
+		return nil, fmt.Errorf("vault: %s: %w", path, err)
+	}
 	if o.unlockTime != nil {
 		elapsed = o.unlockTime(elapsed)
 	}
-	if o.unlockTarget > 0 {
-		p := c.slots[i].params
+	if i := slices.IndexFunc(v.slots, func(s slot) bool { return s.kind == passwordSlot }); o.unlockTarget > 0 && i >= 0 && v.passwordKEK != nil {
+		p := v.slots[i].params
 		if better := scale(p, elapsed, o.unlockTarget); p.weaker(better) {
 			if ns, nk, err := newPasswordSlotKey(password, v.dataKey, better); err == nil {
 				v.slots[i] = ns
 				clear(v.passwordKEK)
 				v.passwordKEK = nk
 				v.dirty = true
-				v.Save() // best effort: on failure the upgrade waits for the next Save
 			}
 		}
+	}
+	if v.dirty {
+		// An upgrade of the parameters or changes of this computer the
+		// file lacked: best effort, on failure they wait for the next Save.
+		v.Save()
 	}
 	return v, nil
 }
@@ -258,6 +284,7 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 	v.sweepTemps()
 	v.usedCodeSlot = i
 	v.needsPassword = true
+	v.mergeLocal()
 	return v, nil
 }
 
@@ -306,27 +333,27 @@ func (v *Vault) load(c *container, dataKey []byte) error {
 	}
 	unlockPT := lockMemory(pt)
 	defer func() { clear(pt); unlockPT() }()
-	accounts, settings, earlier, err := decodePayload(pt, c.version)
+	r, err := decodeReplica(pt, c.version, dataKey)
 	if err != nil {
 		clear(dataKey)
 		return err
 	}
-	v.dataKey = dataKey
-	v.pinKey()
-	v.earlierKeys = earlier
-	v.slots = c.slots
-	v.accounts = accounts
-	v.settings = settings
-	v.seq, _ = c.seq()
+	r.slots = c.slots
+	r.seq, _ = c.seq()
+	v.initClock()
+	v.adopt(r)
 	return nil
 }
 
 // Save writes the vault atomically and durably, verifies what it wrote, and
 // then writes a verified rotating backup (unless Settings.BackupKeep < 0).
 // It never runs the password KDF. On failure the file on disk is untouched
-// and the changes stay in memory (Dirty stays true). It refuses to replace a
-// file that changed on disk since it was read (ErrChangedOnDisk). If only the
-// backup fails, the vault is saved and the error wraps ErrBackupFailed.
+// and the changes stay in memory (Dirty stays true). A file that changed on
+// disk since it was read (another computer's save, brought by a sync tool)
+// is merged first and the merge saved; one that cannot be merged (another
+// vault, a damaged file) is left as it is (ErrChangedOnDisk). After a save,
+// this computer's own copy is written (LocalCopy). If only the backup
+// fails, the vault is saved and the error wraps ErrBackupFailed.
 // With nothing to save (Dirty is false) it does nothing.
 func (v *Vault) Save() error {
 	v.mu.Lock()
@@ -347,34 +374,56 @@ func (v *Vault) save(checkDisk bool) error {
 	if v.needsPassword {
 		return ErrNeedsPassword
 	}
-	slots := slices.Clone(v.slots)
-	if v.usedCodeSlot >= 0 {
-		slots = slices.Delete(slots, v.usedCodeSlot, v.usedCodeSlot+1)
-	}
-	pt, err := encodePayload(v.accounts, v.settings, v.earlierKeys)
-	if err != nil {
+	for attempt := 1; ; attempt++ {
+		err := v.saveOnce(checkDisk)
+		if errors.Is(err, errDiskMoved) && attempt < 3 {
+			continue // replaced again while this save was written: merge that too
+		}
 		return err
 	}
-	unlockPT := lockMemory(pt)
-	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
-	clear(pt)
-	unlockPT()
-	if err != nil {
-		return err
-	}
+}
+
+// errDiskMoved: the vault file changed between the merge and the rename.
+var errDiskMoved = errors.New("vault: the file changed while it was being saved")
+
+// saveOnce merges the file on disk when it changed (checkDisk), then
+// writes. The file on disk is replaced only if it is still what was
+// merged.
+func (v *Vault) saveOnce(checkDisk bool) error {
 	if checkDisk {
-		cur, err := v.fs.ReadFile(v.path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			// Deleted behind our back: writing it again loses nothing.
-		case err != nil:
-			return fmt.Errorf("vault: checking %s before saving: %w", v.path, err)
-		case sha256.Sum256(cur) != v.diskSum:
-			return fmt.Errorf("vault: %s: %w", v.path, ErrChangedOnDisk)
+		// Never refuse because another computer saved meanwhile: what is
+		// there is merged, and the merge is saved. Only a file none of the
+		// vault's keys opens (another vault, or one saved after a password
+		// change elsewhere) or a damaged one is refused; the change is then
+		// kept in this computer's own copy, which the next open merges.
+		if _, err := v.mergeDisk(); err != nil {
+			if errors.Is(err, ErrUnknownKey) || errors.Is(err, ErrCorrupt) {
+				if data, slots, serr := v.seal(); serr == nil && len(slots) > 0 {
+					v.writeLocal(data)
+				}
+			}
+			return err
 		}
 	}
+	data, slots, err := v.seal()
+	if err != nil {
+		return err
+	}
 	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
-	replaced, err := writeAtomic(v.fs, v.path, data, verify)
+	place := func(tmp, path string) error {
+		if checkDisk {
+			cur, err := v.fs.ReadFile(path)
+			switch {
+			case err == nil && sha256.Sum256(cur) != v.diskSum:
+				return errDiskMoved
+			case err != nil && !errors.Is(err, fs.ErrNotExist):
+				return fmt.Errorf("vault: checking %s before replacing it: %w", path, err)
+			}
+		}
+		return renameOver(v.fs)(tmp, path)
+	}
+	var replaced bool
+	err = writeAtomicSteps(v.fs, v.path, data, verify, place, &replaced)
 	if replaced {
 		// The new file is in place (perhaps not yet durable): it is what a
 		// later save must find on disk.
@@ -386,15 +435,34 @@ func (v *Vault) save(checkDisk bool) error {
 	if err != nil {
 		return err
 	}
-	v.diskSum = sha256.Sum256(data)
-	v.slots = slots
-	v.usedCodeSlot = -1
 	v.dirty = false
+	v.writeLocal(data)
 	v.backupErr = v.backup(data)
 	if v.backupErr != nil {
 		return fmt.Errorf("%w: %w", ErrBackupFailed, v.backupErr)
 	}
 	return nil
+}
+
+// seal encodes and encrypts the vault as the next save writes it, with
+// the slots it will have.
+func (v *Vault) seal() ([]byte, []slot, error) {
+	slots := slices.Clone(v.slots)
+	if v.usedCodeSlot >= 0 {
+		slots = slices.Delete(slots, v.usedCodeSlot, v.usedCodeSlot+1)
+	}
+	r := v.replica()
+	r.collect(v.now())
+	pt, err := encodeReplica(r, true, true)
+	r.wipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	unlockPT := lockMemory(pt)
+	data, err := marshalContainerSeq(slots, v.dataKey, pt, v.seq+1)
+	clear(pt)
+	unlockPT()
+	return data, slots, err
 }
 
 // verifyFile parses b and decrypts and decodes its payload with dataKey.
@@ -428,13 +496,13 @@ func (v *Vault) backup(data []byte) error {
 		// local disk in its place would only look like a backup.
 		return fmt.Errorf("vault: the backup folder %s is not reachable: %w", dir, err)
 	}
-	name := filepath.Join(dir, backupName(v.path, v.now()))
+	name := filepath.Join(dir, deviceBackupName(v.path, v.Device(), v.now()))
 	verify := func(b []byte) error { return verifyFile(b, v.dataKey, v.opts.limits) }
 	if _, err := writeAtomic(v.fs, name, data, verify); err != nil {
 		return err
 	}
 	v.rememberBackup(name, true)
-	return rotate(v.fs, dir, v.path, keep, v.ownsBackup)
+	return rotate(v.fs, dir, v.path, v.Device(), keep, v.ownsBackup)
 }
 
 func (v *Vault) backupDir() string {
@@ -509,6 +577,10 @@ func (v *Vault) Close() error {
 		v.accounts[i].wipe()
 	}
 	v.accounts = nil
+	for _, d := range v.dead {
+		d.a.wipe()
+	}
+	v.dead = nil
 	err := unlockFile(v.lock)
 	v.lock = nil
 	return err

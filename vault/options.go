@@ -12,6 +12,11 @@ import "fmt"
 type Options struct {
 	// KDF is what the password key derivation costs.
 	KDF KDF
+	// StateDir is where this computer keeps its own copy of each vault it
+	// saves, merged back on every open, and its device id. Empty: the
+	// per-user DefaultStateDir; with TestKDF, none (each test sets its
+	// own, so tests never write to the real state folder).
+	StateDir string
 }
 
 // KDF is a cost of the password key derivation.
@@ -45,6 +50,10 @@ func (o Options) options() options {
 		opts.params = &testKDFParams
 		opts.limits = limits{floor: Params{Memory: 8, Time: 1, Threads: 1}, ceiling: strictLimits.ceiling}
 		opts.unlockTarget = 0
+		opts.stateDir = ""
+	}
+	if o.StateDir != "" {
+		opts.stateDir = o.StateDir
 	}
 	return opts
 }

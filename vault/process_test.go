@@ -23,7 +23,17 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// defaultOptions keeps a local copy of each vault in the state
+	// folder: a private one, never the real user's.
+	state, err := os.MkdirTemp("", "latchkey-vault-test-state-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_STATE_HOME", state)
+	code := m.Run()
+	os.RemoveAll(state)
+	os.Exit(code)
 }
 
 func runChild(mode, path string) error {

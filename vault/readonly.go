@@ -40,15 +40,29 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	v := &Vault{path: path, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1, readOnly: true}
+	v.diskSum = sha256.Sum256(b)
 	dataKey, kek, _, _, err := c.unlockPassword(password)
+	base := c
+	if errors.Is(err, ErrWrongPassword) {
+		// A password set on this computer, the file an older copy (open).
+		if lc, k, kk, _, ok := v.unlockLocal(password); ok {
+			base, dataKey, kek, err = lc, k, kk, nil
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
 	clear(kek) // nothing is ever wrapped anew: read-only
-	v := &Vault{path: path, fs: o.fs, now: o.now, opts: o, usedCodeSlot: -1, readOnly: true}
-	v.diskSum = sha256.Sum256(b)
-	if err := v.load(c, dataKey); err != nil {
+	if err := v.load(base, dataKey); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// What this computer saved and a sync tool replaced is shown too
+	// (in memory: a read-only vault writes nothing).
+	if base == c {
+		v.mergeLocal()
+	} else if err := v.mergeFileIntoLocal(); err != nil {
+		return nil, fmt.Errorf("vault: %s: %w", path, err)
 	}
 	return v, nil
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -32,20 +33,25 @@ func newDataKey() []byte {
 // keyState is what a key change replaces, kept to put back when the save
 // that would make the change fails before the file was replaced.
 type keyState struct {
-	dataKey, passwordKEK []byte
-	earlierKeys          [][]byte
-	slots                []slot
-	usedCodeSlot         int
-	needsPassword, dirty bool
+	dataKey, passwordKEK   []byte
+	earlierKeys            [][]byte
+	earlierMade            []Stamp
+	slots                  []slot
+	usedCodeSlot           int
+	needsPassword, dirty   bool
+	keyMade, pwAt, codesAt Stamp
+	usedCodes              map[[saltSize]byte]Stamp
 }
 
 func (v *Vault) keyState() keyState {
-	return keyState{v.dataKey, v.passwordKEK, v.earlierKeys, v.slots, v.usedCodeSlot, v.needsPassword, v.dirty}
+	return keyState{v.dataKey, v.passwordKEK, v.earlierKeys, v.earlierMade, v.slots, v.usedCodeSlot, v.needsPassword, v.dirty,
+		v.keyMade, v.pwAt, v.codesAt, maps.Clone(v.usedCodes)}
 }
 
 func (v *Vault) setKeyState(s keyState) {
-	v.dataKey, v.passwordKEK, v.earlierKeys, v.slots = s.dataKey, s.passwordKEK, s.earlierKeys, s.slots
+	v.dataKey, v.passwordKEK, v.earlierKeys, v.earlierMade, v.slots = s.dataKey, s.passwordKEK, s.earlierKeys, s.earlierMade, s.slots
 	v.usedCodeSlot, v.needsPassword, v.dirty = s.usedCodeSlot, s.needsPassword, s.dirty
+	v.keyMade, v.pwAt, v.codesAt, v.usedCodes = s.keyMade, s.pwAt, s.codesAt, s.usedCodes
 }
 
 // rekeySlots puts v under newKey in memory. ps, with its wrapping key kek,
@@ -71,6 +77,10 @@ func (v *Vault) rekeySlots(newKey []byte, ps *slot, kek []byte, fresh bool) ([]s
 	} else {
 		i := slices.IndexFunc(v.slots, func(s slot) bool { return s.kind == passwordSlot })
 		if i < 0 || v.passwordKEK == nil {
+			if !v.needsPassword && i >= 0 {
+				// A merge brought a password set on another computer.
+				return fail(fmt.Errorf("vault: the password was changed on another computer; open the vault again with it: %w", ErrNeedsPassword))
+			}
 			return fail(ErrNeedsPassword)
 		}
 		s := v.slots[i] // same salt and parameters: the same password opens it
@@ -100,10 +110,31 @@ func (v *Vault) rekeySlots(newKey []byte, ps *slot, kek []byte, fresh bool) ([]s
 			return fail(err)
 		}
 	}
+	// Stamped after everything the vault has seen: this key change is
+	// later than any change merged so far.
+	t := v.clock.tick()
+	if v.usedCodeSlot >= 0 {
+		// Its slot never comes back through a merge.
+		used := maps.Clone(v.usedCodes)
+		if used == nil {
+			used = map[[saltSize]byte]Stamp{}
+		}
+		used[v.slots[v.usedCodeSlot].salt] = t
+		v.usedCodes = used
+	}
 	earlier := append([][]byte{v.dataKey}, v.earlierKeys...)
+	made := append([]Stamp{v.keyMade}, v.earlierMade...)
 	v.dataKey, v.passwordKEK = newKey, kek
 	v.pinKey()
 	v.earlierKeys = earlier[:min(len(earlier), maxEarlierKeys)]
+	v.earlierMade = made[:min(len(made), maxEarlierKeys)]
+	v.keyMade = t
+	if ps != nil {
+		v.pwAt = t
+	}
+	if fresh {
+		v.codesAt = t
+	}
 	v.slots = append(slots, codeSlots...)
 	v.usedCodeSlot = -1
 	v.needsPassword = false
@@ -117,6 +148,10 @@ func (v *Vault) rekeySlots(newKey []byte, ps *slot, kek []byte, fresh bool) ([]s
 // error (a failed backup, or a folder sync that failed after the rename).
 // Called with v.mu held.
 func (v *Vault) rekeyAndSave(newKey []byte, ps *slot, kek []byte, fresh bool) ([]string, error) {
+	// What the file holds now is merged first, so this key change comes
+	// after it (and wins over an earlier change made elsewhere). A file
+	// that cannot be merged makes the save below fail.
+	v.mergeDisk()
 	old := v.keyState()
 	codes, err := v.rekeySlots(newKey, ps, kek, fresh)
 	if err != nil {
@@ -249,13 +284,17 @@ func (v *Vault) ReencryptBackups() ([]string, error) {
 		if err != nil {
 			return err
 		}
-		accounts, settings, _, err := decodePayload(pt, c.version)
+		r, err := decodeReplica(pt, c.version, nil)
 		clear(pt)
 		if err != nil {
 			return err
 		}
-		defer wipeAccounts(accounts)
-		npt, err := encodePayload(accounts, settings, nil)
+		defer r.wipe()
+		accounts := r.visible()
+		// Sealed under today's key and slots, it says so: a merge of it
+		// never takes it for a later key change.
+		r.keyMade, r.pwAt, r.codesAt = v.keyMade, v.pwAt, v.codesAt
+		npt, err := encodeReplica(r, false, true)
 		if err != nil {
 			return err
 		}
@@ -333,7 +372,7 @@ func (v *Vault) dealWithEarlierBackups(do func(p string, c *container, key []byt
 		done = append(done, p)
 	}
 	clearKeys(v.earlierKeys)
-	v.earlierKeys = nil
+	v.earlierKeys, v.earlierMade = nil, nil
 	v.dirty = true
 	return done, v.save(true)
 }

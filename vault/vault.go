@@ -27,6 +27,7 @@
 package vault
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -141,6 +142,33 @@ type Vault struct {
 	backupOwners map[string]bool
 	// keyUnlock releases the memory lock on dataKey (memlock.go).
 	keyUnlock func()
+
+	// What merging needs (replica.go): a stamp per field of each shown
+	// account, the removed accounts, the manual order as a register, the
+	// settings' stamps and the key lineage. earlierMade is when each of
+	// earlierKeys was made.
+	meta                   map[string]*acctMeta
+	dead                   map[string]*record
+	order                  []string
+	orderAt                Stamp
+	setAt                  settingStamps
+	keyMade, pwAt, codesAt Stamp
+	earlierMade            []Stamp
+	usedCodes              map[[saltSize]byte]Stamp
+	clock                  hlc
+	// localErr is why this computer's own copy of the vault (localstate.go)
+	// could not be read, merged or written; nil when all went well.
+	localErr error
+	// localMerged is what this computer's copy held that the file lacked
+	// when the vault was opened.
+	localMerged Changes
+}
+
+// acctMeta is a shown account's part of its record (replica.go).
+type acctMeta struct {
+	t              fieldStamps
+	added, deleted Stamp
+	spent          map[string]time.Time
 }
 
 // Exists reports whether a file (of any kind) is at path.
@@ -187,6 +215,7 @@ func (v *Vault) Add(accounts ...Account) ([]Account, error) {
 	}
 	now := v.now()
 	added := make([]Account, 0, len(accounts))
+	metas := make([]*acctMeta, 0, len(accounts))
 	seen := map[string]bool{}
 	for _, a := range accounts {
 		a = a.clone()
@@ -207,12 +236,39 @@ func (v *Vault) Add(accounts ...Account) ([]Account, error) {
 			return nil, err
 		}
 		added = append(added, a)
+		metas = append(metas, v.newMeta(a))
 	}
-	for _, a := range added {
+	for i, a := range added {
 		v.accounts = append(v.accounts, a.clone())
+		v.meta[a.ID] = metas[i]
+		if d, ok := v.dead[a.ID]; ok {
+			// Added again under the id it had: its removal stays recorded,
+			// earlier than every field now.
+			metas[i].deleted = d.deleted
+			d.a.wipe()
+			delete(v.dead, a.ID)
+		}
 	}
 	v.dirty = true
 	return added, nil
+}
+
+// newMeta stamps every field of a new account now.
+func (v *Vault) newMeta(a Account) *acctMeta {
+	t := v.clock.tick()
+	m := &acctMeta{t: allStamps(t), added: t}
+	for _, c := range a.BackupCodes {
+		if c.Used {
+			m.spend(c.Code, c.UsedAt)
+		}
+	}
+	return m
+}
+
+func (m *acctMeta) spend(code string, at time.Time) {
+	r := record{spent: m.spent}
+	r.spend(code, at)
+	m.spent = r.spent
 }
 
 // Update replaces the account with a.ID and sets its Modified time. An HOTP
@@ -232,10 +288,61 @@ func (v *Vault) Update(a Account) error {
 	if err := a.validate(); err != nil {
 		return err
 	}
+	v.stampChanges(v.accounts[i], &a)
 	v.accounts[i].wipe()
 	v.accounts[i] = a
 	v.dirty = true
 	return nil
+}
+
+// stampChanges stamps the fields in which a differs from old: each is a
+// write that a merge weighs against the other computers' writes. The
+// counter and the last-used time are not writes: they merge as a maximum
+// (LastUsed never goes back here either). Marking a service code used or
+// unused changes the used marks, not the list.
+func (v *Vault) stampChanges(old Account, a *Account) {
+	m := v.meta[old.ID]
+	var t Stamp
+	stamp := func(s *Stamp) {
+		if t.IsZero() {
+			t = v.clock.tick()
+		}
+		*s = t
+	}
+	if !sameKey(old.Key, a.Key) {
+		stamp(&m.t.Key)
+	}
+	if old.Key.Issuer != a.Key.Issuer {
+		stamp(&m.t.Issuer)
+	}
+	if old.Key.Name != a.Key.Name {
+		stamp(&m.t.Name)
+	}
+	if old.Note != a.Note {
+		stamp(&m.t.Note)
+	}
+	if !slices.Equal(old.Tags, a.Tags) {
+		stamp(&m.t.Tags)
+	}
+	if old.Pinned != a.Pinned {
+		stamp(&m.t.Pinned)
+	}
+	if !bytes.Equal(old.Icon, a.Icon) {
+		stamp(&m.t.Icon)
+	}
+	if !slices.Equal(codeTexts(old.BackupCodes), codeTexts(a.BackupCodes)) {
+		stamp(&m.t.Codes)
+	}
+	for _, c := range a.BackupCodes {
+		_, spent := m.spent[c.Code]
+		switch {
+		case c.Used && !spent:
+			m.spend(c.Code, c.UsedAt)
+		case !c.Used && spent:
+			delete(m.spent, c.Code) // a mistaken mark undone here; a merge may bring it back
+		}
+	}
+	a.LastUsed = maxTime(old.LastUsed, a.LastUsed)
 }
 
 // Delete removes an account and returns it, so the caller can offer undo
@@ -252,6 +359,9 @@ func (v *Vault) Delete(id string) (Account, error) {
 	}
 	a := v.accounts[i]
 	v.accounts = slices.Delete(v.accounts, i, i+1)
+	m := v.meta[id]
+	delete(v.meta, id)
+	v.dead[id] = &record{a: a.clone(), t: m.t, added: m.added, deleted: v.clock.tick(), spent: m.spent}
 	v.dirty = true
 	return a, nil
 }
@@ -276,10 +386,31 @@ func (v *Vault) Restore(a Account, index int) error {
 	if err := a.validate(); err != nil {
 		return err
 	}
+	m := v.newMeta(a)
+	if d, ok := v.dead[a.ID]; ok {
+		// Back after a removal: every field is written again, after it.
+		m.added, m.deleted = d.added, d.deleted
+		for c, at := range d.spent {
+			m.spend(c, at)
+		}
+		d.a.wipe()
+		delete(v.dead, a.ID)
+	}
+	v.meta[a.ID] = m
 	index = min(max(index, 0), len(v.accounts))
 	v.accounts = slices.Insert(v.accounts, index, a)
+	v.setOrder()
 	v.dirty = true
 	return nil
+}
+
+// setOrder writes the manual order as it is now.
+func (v *Vault) setOrder() {
+	v.order = make([]string, len(v.accounts))
+	for i, a := range v.accounts {
+		v.order[i] = a.ID
+	}
+	v.orderAt = v.clock.tick()
 }
 
 // Move puts the account at index in the manual order (clamped to the list).
@@ -297,6 +428,7 @@ func (v *Vault) Move(id string, index int) error {
 	v.accounts = slices.Delete(v.accounts, i, i+1)
 	index = min(max(index, 0), len(v.accounts))
 	v.accounts = slices.Insert(v.accounts, index, a)
+	v.setOrder()
 	v.dirty = true
 	return nil
 }
@@ -318,6 +450,22 @@ func (v *Vault) SetSettings(s Settings) error {
 	if err := v.writable(); err != nil {
 		return err
 	}
+	var t Stamp
+	stamp := func(changed bool, at *Stamp) {
+		if !changed {
+			return
+		}
+		if t.IsZero() {
+			t = v.clock.tick()
+		}
+		*at = t
+	}
+	old := v.settings
+	stamp(old.AutoLock != s.AutoLock, &v.setAt.AutoLock)
+	stamp(old.ClipboardClear != s.ClipboardClear, &v.setAt.ClipboardClear)
+	stamp(old.Sort != s.Sort, &v.setAt.Sort)
+	stamp(old.BackupDir != s.BackupDir, &v.setAt.BackupDir)
+	stamp(old.BackupKeep != s.BackupKeep, &v.setAt.BackupKeep)
 	v.settings = s
 	v.dirty = true
 	return nil

@@ -225,16 +225,20 @@ func TestLockedInProcess(t *testing.T) {
 	v2.Close()
 }
 
+// A file changed on disk is merged before a save (savemerge_test.go); a
+// damaged one cannot be, and the save is refused.
 func TestChangedOnDisk(t *testing.T) {
 	v, path, _ := newTestVault(t)
 	mustAdd(t, v, Account{Key: rfcKey()})
-	// Another program (a sync tool, an older copy) replaces the file.
+	// Another program damages the file.
 	other := mustRead(t, path)
 	other[len(other)-1] ^= 1
 	if err := os.WriteFile(path, other, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	wantErr(t, "save over a changed file", v.Save(), ErrChangedOnDisk)
+	err := v.Save()
+	wantErr(t, "save over a damaged file", err, ErrChangedOnDisk)
+	wantErr(t, "save over a damaged file", err, ErrCorrupt)
 	if !bytes.Equal(mustRead(t, path), other) {
 		t.Fatal("refused save still changed the file")
 	}

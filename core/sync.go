@@ -1,0 +1,233 @@
+package core
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"latchkey/vault"
+)
+
+// A Syncer is a vault open in a synced folder; *vault.Vault is one.
+type Syncer interface {
+	Path() string
+	MergeCopy(data []byte) (vault.Changes, error)
+	MergeCopyWithPassword(data, password []byte) (vault.Changes, error)
+	MergeDisk() (vault.Changes, error)
+	SavedCovers(data []byte) bool
+	Dirty() bool
+	Save() error
+}
+
+var _ Syncer = (*vault.Vault)(nil)
+
+// CopyReport is what Sync did with one conflict copy.
+type CopyReport struct {
+	Name     string // the file's name, beside the vault; untrusted: show it escaped
+	Conflict Conflict
+	// Merged: its changes are in the vault, saved; Changes says which.
+	Merged  bool
+	Changes vault.Changes
+	// Removed: merged, verified in the saved vault file, and deleted.
+	Removed bool
+	// Err is why it was kept (not merged, or merged but not deleted); nil
+	// when it was merged and removed.
+	Err error
+}
+
+// SyncReport is what Sync did: with the vault file on disk, and with each
+// conflict copy beside it, in name order.
+type SyncReport struct {
+	Disk   vault.Changes // what the file on disk brought (another computer's save)
+	Copies []CopyReport
+}
+
+// Kept reports whether some copy was kept.
+func (r SyncReport) Kept() bool {
+	return slices.ContainsFunc(r.Copies, func(c CopyReport) bool { return !c.Removed })
+}
+
+// Changes is everything the merges brought, file and copies together.
+func (r SyncReport) Changes() vault.Changes {
+	ch := r.Disk
+	for _, c := range r.Copies {
+		if c.Merged {
+			ch.Add(c.Changes)
+		}
+	}
+	return ch
+}
+
+// Reasons a copy is kept, besides the vault's own errors (vault.ErrCorrupt,
+// vault.ErrNewerVersion, vault.ErrUnknownKey, ...).
+var (
+	ErrNotRegular   = errors.New("not a regular file")
+	ErrNotAVault    = errors.New("not a latchkey vault")
+	ErrNotSaved     = errors.New("merged, but the vault could not be saved")
+	ErrNotCovered   = errors.New("merged, but the saved vault does not hold all of it")
+	ErrChangedSince = errors.New("changed after it was merged")
+)
+
+// Sync merges the vault file on disk (when another computer's save
+// replaced it) and every conflict copy a sync tool left beside it, saves
+// the merge, and deletes each merged copy once the saved vault file is
+// verified to hold all of it. A copy is read capped at vault.MaxFileSize
+// and opened with the vault's keys, never the KDF; given password, a copy
+// none of them opens is tried with it (one KDF run each: a copy saved after
+// a password change or new backup codes on another computer). A copy that
+// does not merge (another vault, a key this vault never had, damaged,
+// truncated, of a newer format, too large, not a regular file) is kept,
+// untouched, with the reason. Nothing is deleted that was not merged,
+// saved and verified.
+//
+// The error is the save's, or the folder's; the report holds what was
+// done up to then.
+func Sync(v Syncer, password []byte) (SyncReport, error) {
+	var rep SyncReport
+	ch, err := v.MergeDisk()
+	if err != nil {
+		return rep, err
+	}
+	rep.Disk = ch
+	path := v.Path()
+	dir, vaultName := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return rep, fmt.Errorf("listing %s: %w", dir, err)
+	}
+	merged := map[string][32]byte{} // name: the bytes merged
+	for _, e := range entries {
+		c, ok := ParseConflict(vaultName, e.Name())
+		if !ok {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if c.Tool.Ambiguous() && vault.Exists(p+".lock") {
+			continue // a vault of its own that someone opened, not a copy
+		}
+		cr := CopyReport{Name: e.Name(), Conflict: c}
+		data, err := readCopy(p)
+		if err == nil {
+			cr.Changes, err = v.MergeCopy(data)
+			if errors.Is(err, vault.ErrUnknownKey) && password != nil {
+				cr.Changes, err = v.MergeCopyWithPassword(data, password)
+				if errors.Is(err, vault.ErrWrongPassword) {
+					err = fmt.Errorf("%w, and the vault's password does not open it", vault.ErrUnknownKey)
+				}
+			}
+		}
+		if err != nil {
+			cr.Err = err
+		} else {
+			cr.Merged = true
+			merged[cr.Name] = sha256.Sum256(data)
+		}
+		rep.Copies = append(rep.Copies, cr)
+	}
+	if len(merged) == 0 && !v.Dirty() {
+		return rep, nil
+	}
+	if err := v.Save(); err != nil && !errors.Is(err, vault.ErrBackupFailed) {
+		for i := range rep.Copies {
+			if rep.Copies[i].Merged {
+				rep.Copies[i].Err = fmt.Errorf("%w: %w", ErrNotSaved, err)
+			}
+		}
+		return rep, err
+	}
+	for i := range rep.Copies {
+		cr := &rep.Copies[i]
+		if !cr.Merged {
+			continue
+		}
+		cr.Err = removeMerged(v, filepath.Join(dir, cr.Name), merged[cr.Name])
+		cr.Removed = cr.Err == nil
+	}
+	return rep, nil
+}
+
+// readCopy reads a conflict copy capped, refusing anything but a regular
+// file (a link is not followed) and what is no vault at all.
+func readCopy(p string) ([]byte, error) {
+	st, err := os.Lstat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, ErrNotRegular
+	}
+	if st.Size() > int64(vault.MaxFileSize) {
+		return nil, fmt.Errorf("%d bytes, more than a vault holds: %w", st.Size(), vault.ErrTooLarge)
+	}
+	data, err := vault.ReadCopy(p)
+	if err != nil {
+		return nil, err
+	}
+	if !vault.IsVaultFile(data) {
+		return nil, ErrNotAVault
+	}
+	return data, nil
+}
+
+// removeMerged deletes the copy at p only while it is the regular file
+// whose bytes were merged (sum) and the saved vault file holds all of it.
+func removeMerged(v Syncer, p string, sum [32]byte) error {
+	data, err := readCopy(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // gone already: the sync tool or the other computer
+		}
+		return fmt.Errorf("%w: %w", ErrChangedSince, err)
+	}
+	if sha256.Sum256(data) != sum {
+		return ErrChangedSince
+	}
+	if !v.SavedCovers(data) {
+		return ErrNotCovered
+	}
+	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+		return ErrChangedSince
+	}
+	if again, err := vault.ReadCopy(p); err != nil || !bytes.Equal(again, data) {
+		return ErrChangedSince
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("merged, but could not be deleted: %w", err)
+	}
+	return nil
+}
+
+// Reason says in a few words why a copy was kept, the same from the
+// window and the command line; it names no secret.
+func Reason(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrNotSaved):
+		return err.Error()
+	case errors.Is(err, ErrChangedSince):
+		return "it changed after it was merged; sync again"
+	case errors.Is(err, ErrNotCovered):
+		return "merged, but the saved vault does not hold all of it yet; sync again"
+	case errors.Is(err, vault.ErrUnknownKey):
+		return "sealed under a key this vault never had: another vault, or saved after a password change on another computer (open the vault with the new password, then sync again)"
+	case errors.Is(err, vault.ErrNewerVersion):
+		return "made by a newer version of Latchkey"
+	case errors.Is(err, vault.ErrTooLarge):
+		return "larger than any vault"
+	case errors.Is(err, vault.ErrCorrupt):
+		return "damaged or truncated"
+	case errors.Is(err, ErrNotAVault):
+		return "not a Latchkey vault"
+	case errors.Is(err, ErrNotRegular):
+		return "not a regular file"
+	case errors.Is(err, vault.ErrHostileParams):
+		return "asks for key-derivation work Latchkey never writes"
+	}
+	return err.Error()
+}

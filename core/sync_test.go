@@ -1,0 +1,251 @@
+package core
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"latchkey/core/coretest"
+	"latchkey/vault"
+)
+
+// computer is the same vault on another computer: a copy of the file in a
+// folder of its own, opened there.
+func otherComputer(t *testing.T, path string) (*vault.Vault, string) {
+	t.Helper()
+	other := filepath.Join(t.TempDir(), filepath.Base(path))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v := coretest.Open(t, other)
+	return v, other
+}
+
+func mustBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestSyncMergesAndKeeps: every kind of conflict copy a sync tool leaves;
+// the ones of this vault are merged, saved, verified and deleted, with what
+// they brought; the others are kept untouched, each with its reason.
+func TestSyncMergesAndKeeps(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "keep", Key: keys[0]}, vault.Account{ID: "edit", Key: keys[1]}, vault.Account{ID: "drop", Key: keys[2]})
+	dir := filepath.Dir(path)
+
+	// Another computer: 2 added, 1 changed, 1 removed; its save became a
+	// Syncthing conflict copy.
+	b, bPath := otherComputer(t, path)
+	if _, err := b.Add(vault.Account{Key: keys[3]}, vault.Account{Key: keys[4]}); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := b.Account("edit")
+	e.Note = "edited on the other computer"
+	if err := b.Update(e); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Delete("drop"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	syncthing := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, syncthing), mustBytes(t, bPath))
+
+	// A third computer's Dropbox copy, one more account.
+	c, cPath := otherComputer(t, path)
+	if _, err := c.Add(vault.Account{Key: keys[5]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	dropbox := "vault (Alice's conflicted copy 2026-12-01).latchkey"
+	write(t, filepath.Join(dir, dropbox), mustBytes(t, cPath))
+
+	// And what must be kept.
+	good := mustBytes(t, cPath)
+	truncated := "vault (conflicted copy 2026-12-01 101010).latchkey"
+	write(t, filepath.Join(dir, truncated), good[:len(good)/2])
+	another := "vault_conflict-20261201-101010.latchkey"
+	otherVault := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, otherVault, vault.Account{Key: keys[6]})
+	write(t, filepath.Join(dir, another), mustBytes(t, otherVault))
+	newer := "vault (conflicted copy 2026-12-02).latchkey"
+	nb := bytes.Clone(good)
+	binary.BigEndian.PutUint16(nb[8:], 99)
+	sum := sha256.Sum256(nb[:len(nb)-32])
+	copy(nb[len(nb)-32:], sum[:])
+	write(t, filepath.Join(dir, newer), nb)
+	huge := "vault (1).latchkey"
+	f, err := os.Create(filepath.Join(dir, huge))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("LATCHKEY"))
+	if err := f.Truncate(int64(vault.MaxFileSize) + 1); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	notVault := "vault-LAPTOP.latchkey"
+	write(t, filepath.Join(dir, notVault), []byte("a note someone kept\n"))
+	link := "vault (2).latchkey"
+	if err := os.Symlink(cPath, filepath.Join(dir, link)); err != nil {
+		t.Fatal(err)
+	}
+	ignored := "vault old copy.latchkey"
+	write(t, filepath.Join(dir, ignored), good)
+	before := map[string][]byte{}
+	for _, n := range []string{truncated, another, newer, notVault, ignored} {
+		before[n] = mustBytes(t, filepath.Join(dir, n))
+	}
+
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]error{
+		syncthing: nil, dropbox: nil,
+		truncated: vault.ErrCorrupt, another: vault.ErrUnknownKey, newer: vault.ErrNewerVersion,
+		huge: vault.ErrTooLarge, notVault: ErrNotAVault, link: ErrNotRegular,
+	}
+	if len(rep.Copies) != len(want) {
+		t.Errorf("got %d copies reported, want %d", len(rep.Copies), len(want))
+	}
+	for _, cr := range rep.Copies {
+		w, known := want[cr.Name]
+		switch {
+		case !known:
+			t.Errorf("%s: reported, want it ignored", cr.Name)
+		case w == nil && (!cr.Merged || !cr.Removed || cr.Err != nil):
+			t.Errorf("%s: merged %v removed %v err %v; want merged and removed", cr.Name, cr.Merged, cr.Removed, cr.Err)
+		case w != nil && (cr.Merged || cr.Removed || !errors.Is(cr.Err, w)):
+			t.Errorf("%s: merged %v removed %v err %v; want kept for %v", cr.Name, cr.Merged, cr.Removed, cr.Err, w)
+		}
+		if cr.Name == syncthing && cr.Changes.String() != "2 added, 1 changed, 1 removed" {
+			t.Errorf("%s: got %q, want \"2 added, 1 changed, 1 removed\"", cr.Name, cr.Changes)
+		}
+		if cr.Name == dropbox && cr.Changes.String() != "1 added" {
+			t.Errorf("%s: got %q, want \"1 added\"", cr.Name, cr.Changes)
+		}
+	}
+	if !rep.Kept() {
+		t.Error("Kept: got false with copies kept")
+	}
+	for _, n := range []string{syncthing, dropbox} {
+		if _, err := os.Lstat(filepath.Join(dir, n)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: still there after the merge (%v)", n, err)
+		}
+	}
+	for n, b := range before {
+		if got := mustBytes(t, filepath.Join(dir, n)); !bytes.Equal(got, b) {
+			t.Errorf("%s: changed, want it untouched", n)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, huge)); err != nil || st.Size() != int64(vault.MaxFileSize)+1 {
+		t.Errorf("%s: got %v, %v; want it untouched", huge, st, err)
+	}
+	// The vault as saved holds all of it.
+	v.Close()
+	v = coretest.Open(t, path)
+	defer v.Close()
+	if n := len(v.Accounts()); n != 5 {
+		t.Errorf("the saved vault holds %d accounts, want 5 (3 - 1 + 2 + 1)", n)
+	}
+	if a, _ := v.Account("edit"); a.Note != "edited on the other computer" {
+		t.Errorf("edit: note %q", a.Note)
+	}
+	if _, ok := v.Account("drop"); ok {
+		t.Error("drop: still shown")
+	}
+}
+
+// failingSave is a vault whose save fails, or which changes a copy on
+// disk while it saves (the sync tool writing it again).
+type failingSave struct {
+	*vault.Vault
+	saveErr error
+	touch   string
+}
+
+func (f failingSave) Save() error {
+	if f.saveErr != nil {
+		return f.saveErr
+	}
+	if f.touch != "" {
+		data, _ := os.ReadFile(f.touch)
+		os.WriteFile(f.touch, append(data, 0), 0o600)
+	}
+	return f.Vault.Save()
+}
+
+// Nothing is deleted that was not saved and verified: a failed save keeps
+// every copy, and a copy changed after its merge is kept.
+func TestSyncDeletesOnlyWhatIsSaved(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	b, bPath := otherComputer(t, path)
+	if _, err := b.Add(vault.Account{Key: keys[1]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	name := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	cp := filepath.Join(filepath.Dir(path), name)
+	write(t, cp, mustBytes(t, bPath))
+	v := coretest.Open(t, path)
+	defer v.Close()
+
+	broken := errors.New("disk full")
+	rep, err := Sync(failingSave{Vault: v, saveErr: broken}, nil)
+	if !errors.Is(err, broken) || len(rep.Copies) != 1 || rep.Copies[0].Removed || !errors.Is(rep.Copies[0].Err, ErrNotSaved) {
+		t.Fatalf("a failed save: got %+v, %v; want the copy kept, not saved", rep, err)
+	}
+	if !bytes.Equal(mustBytes(t, cp), mustBytes(t, bPath)) {
+		t.Fatal("a failed save: the copy changed")
+	}
+	rep, err = Sync(failingSave{Vault: v, touch: cp}, nil)
+	if err != nil || len(rep.Copies) != 1 || rep.Copies[0].Removed || !errors.Is(rep.Copies[0].Err, ErrChangedSince) {
+		t.Fatalf("a copy changed during the save: got %+v, %v; want it kept", rep, err)
+	}
+	if _, err := os.Stat(cp); err != nil {
+		t.Fatalf("the changed copy: %v", err)
+	}
+	// As it is now (a byte longer: damaged), it is kept and says why.
+	rep, _ = Sync(v, nil)
+	if len(rep.Copies) != 1 || !errors.Is(rep.Copies[0].Err, vault.ErrCorrupt) {
+		t.Errorf("the damaged copy: got %+v, want kept as corrupt", rep.Copies)
+	}
+	if s := rep.Copies[0].Err.Error(); strings.Contains(s, string(keys[0].Secret)) {
+		t.Error("the reason names a secret")
+	}
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,155 @@
+package core
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"latchkey/core/coretest"
+	"latchkey/vault"
+)
+
+type watched struct {
+	rep vault.Changes
+	sr  SyncReport
+	err error
+	at  time.Time
+}
+
+// startWatch runs Watch on v until the test ends and returns its reports.
+func startWatch(t *testing.T, v *vault.Vault) <-chan watched {
+	t.Helper()
+	ready := make(chan struct{})
+	watching = func(string) { close(ready) }
+	t.Cleanup(func() { watching = func(string) {} })
+	ctx, cancel := context.WithCancel(context.Background())
+	out := make(chan watched, 16)
+	done := make(chan error, 1)
+	go func() {
+		done <- Watch(ctx, v, func(r SyncReport, err error) {
+			out <- watched{r.Changes(), r, err, time.Now()}
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+	})
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("Watch stopped at once: %v", err)
+	}
+	return out
+}
+
+// deliver puts data at path as Syncthing does: a temporary file in the
+// folder, renamed into place. It returns when the rename is done.
+func deliver(t *testing.T, path string, data []byte) time.Time {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(path), ".syncthing."+filepath.Base(path)+".tmp")
+	write(t, tmp, data)
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+	return time.Now()
+}
+
+// guard bounds the wait for a report; far above the measured latency
+// (WatchDelay plus a merge: about 0.3 s), it only stops a hung test.
+const guard = 20 * time.Second
+
+func waitReport(t *testing.T, ch <-chan watched, what string) watched {
+	t.Helper()
+	select {
+	case w := <-ch:
+		return w
+	case <-time.After(guard):
+		t.Fatalf("%s: no report within %v", what, guard)
+	}
+	return watched{}
+}
+
+// TestWatchMergesWhatArrives: the window's watcher, with real files: the
+// vault file replaced as Syncthing replaces it, then a conflict copy
+// dropped beside it; each is merged and reported, and the vault's own save
+// reports nothing.
+func TestWatchMergesWhatArrives(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	v := coretest.Open(t, path)
+	defer v.Close()
+	reports := startWatch(t, v)
+
+	// Another computer adds an account; Syncthing delivers its file.
+	b, bPath := otherComputer(t, path)
+	if _, err := b.Add(vault.Account{ID: "b", Key: keys[1]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Save(); err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile this computer has a change of its own, not saved yet.
+	if _, err := v.Add(vault.Account{ID: "mine", Key: keys[2]}); err != nil {
+		t.Fatal(err)
+	}
+	sent := deliver(t, path, mustBytes(t, bPath))
+	got := waitReport(t, reports, "the replaced vault file")
+	t.Logf("replaced file: reported %v after the rename (WatchDelay %v)", got.at.Sub(sent).Round(time.Millisecond), WatchDelay)
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("replaced file: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+	if _, ok := v.Account("b"); !ok {
+		t.Error("the other computer's account is not in the vault")
+	}
+	// Both changes were saved: the file holds them.
+	ro, err := coretest.Options.OpenReadOnly(path, []byte(coretest.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a", "b", "mine"} {
+		if _, ok := ro.Account(id); !ok {
+			t.Errorf("the saved file lacks %s", id)
+		}
+	}
+	ro.Close()
+
+	// The two computers changed the vault apart: Syncthing drops the other
+	// computer's version beside it as a conflict copy.
+	b.Close()
+	c, cPath := otherComputer(t, path)
+	if _, err := c.Add(vault.Account{ID: "c", Key: keys[3]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	copyPath := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	sent = deliver(t, copyPath, mustBytes(t, cPath))
+	got = waitReport(t, reports, "the conflict copy")
+	t.Logf("conflict copy: reported %v after the rename", got.at.Sub(sent).Round(time.Millisecond))
+	if got.err != nil || got.rep.String() != "1 added" || len(got.sr.Copies) != 1 || !got.sr.Copies[0].Removed {
+		t.Errorf("conflict copy: got %q, %+v, %v; want \"1 added\", the copy merged and removed", got.rep, got.sr.Copies, got.err)
+	}
+	if _, err := os.Stat(copyPath); !os.IsNotExist(err) {
+		t.Errorf("the merged copy is still there: %v", err)
+	}
+
+	// The vault's own save: nothing new, no report.
+	if _, err := v.Add(vault.Account{Key: keys[4]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case w := <-reports:
+		t.Errorf("the vault's own save was reported: %q, %v", w.rep, w.err)
+	case <-time.After(3 * WatchDelay):
+	}
+}
