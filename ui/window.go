@@ -74,6 +74,7 @@ func (w *window) dialogOpen() bool { return w.win.Canvas().Overlays().Top() != n
 // Every dialog is shown through here.
 func (w *window) present(d dialog.Dialog, submit func()) {
 	d.Show()
+	trace("dialog shown")
 	sd := &shownDialog{d: d, overlay: w.win.Canvas().Overlays().Top(), submit: submit}
 	w.dialogs = append(w.dialogs, sd)
 	// After Show: a file dialog keeps its close callback only once shown.
@@ -81,6 +82,7 @@ func (w *window) present(d dialog.Dialog, submit func()) {
 }
 
 func (w *window) forget(sd *shownDialog) {
+	trace("dialog closed")
 	w.dialogs = slices.DeleteFunc(w.dialogs, func(o *shownDialog) bool { return o == sd })
 }
 
