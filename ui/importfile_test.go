@@ -233,7 +233,7 @@ func TestThreeWrongExportPasswords(t *testing.T) {
 	if prompts != 3 {
 		t.Errorf("got %d password prompts, want 3", prompts)
 	}
-	if m := shown(h); !strings.Contains(m, "three wrong passwords") {
+	if m := shown(h); !strings.Contains(m, "Three wrong passwords") {
 		t.Errorf("three wrong passwords did not say so:\n%s", m)
 	}
 	if got := len(h.vault().Accounts()); got != 0 {

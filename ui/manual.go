@@ -120,7 +120,7 @@ func (f *manualForm) key() (otp.Key, string) {
 	}
 	secret, err := otp.ParseSecret(f.secret.Text)
 	if err != nil {
-		return k, capitalise(advice(err)) + ". A key uses letters A-Z and digits 2-7: check it against the service's page."
+		return k, advice(err) + " A key uses letters A-Z and digits 2-7: check it against the service's page."
 	}
 	k.Secret = secret
 	alg, err := otp.ParseAlgorithm(f.algorithm.Selected)

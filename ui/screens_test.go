@@ -672,7 +672,7 @@ func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 	var b bytes.Buffer
 	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
 	adder{session: h.session()}.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
-	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "no QR code found") {
+	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "No QR code found") {
 		t.Error("a blank image did not say no QR code was found")
 	}
 }

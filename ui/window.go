@@ -190,7 +190,7 @@ func (w *window) confirm(d func(answer func(bool)) *dialog.ConfirmDialog, answer
 func (w *window) contained(f func()) {
 	defer func() {
 		if p := recover(); p != nil {
-			err := fmt.Errorf("internal error (%T); please report it", p)
+			err := fmt.Errorf("latchkey hit an internal error (%T); please report it", p)
 			fyne.Do(func() { w.showError("Something went wrong inside Latchkey", err) })
 		}
 	}()
@@ -199,7 +199,7 @@ func (w *window) contained(f func()) {
 
 // showError shows what went wrong and what to do about it.
 func (w *window) showError(title string, err error) {
-	w.present(dialog.NewError(errors.New(safetext.Message(title+": "+advice(err))), w.win), nil)
+	w.present(dialog.NewError(errors.New(safetext.Message(title+". "+advice(err))), w.win), nil)
 }
 
 // showInfo shows a short message.
