@@ -93,8 +93,18 @@ func (r *accountRow) CreateRenderer() fyne.WidgetRenderer {
 	tight := layout.NewCustomPaddedVBoxLayout(-theme.Padding() * 1.5)
 	names := container.New(tight, container.NewBorder(nil, nil, nil, r.pin, r.issuer), r.name)
 	codes := container.New(layout.NewCustomPaddedVBoxLayout(0), r.code, r.next)
-	right := container.NewHBox(codes, r.advance, r.more)
+	// The codes sit in a column of one width, right next to the menu
+	// button in every row; HOTP's advance button goes before the column so
+	// its code lines up with the others.
+	column := container.New(&atLeastWidthLayout{width: codeColumnWidth(r.code)}, codes)
+	right := container.NewHBox(r.advance, column, r.more)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, r.bar, container.NewCenter(container.NewStack(r.icon, r.letter)), container.NewCenter(right), names))
+}
+
+// codeColumnWidth fits an eight-digit code in the code's font; a longer
+// one widens its own row's column.
+func codeColumnWidth(code *canvas.Text) float32 {
+	return fyne.MeasureText("0000 0000", code.TextSize, code.TextStyle).Width
 }
 
 // bind shows account a, with its decoded icon (nil: none), in this row.

@@ -25,6 +25,10 @@ const (
 	searchRestAfter = 10 * time.Second
 )
 
+// listMaxWidth caps the list's width on a wide window, so a row's name and
+// code stay close enough to read as one line.
+const listMaxWidth = 640
+
 // accountsScreen is the list of accounts with their codes, and the search
 // field that filters it.
 type accountsScreen struct {
@@ -121,8 +125,9 @@ func (s *accountsScreen) content() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.addBtn, s.lock), s.search)
 	bottom := container.NewVBox(s.toast, s.undoBar, container.NewPadded(s.backupBar))
 	middle := container.NewStack(s.list, container.NewCenter(container.New(&columnLayout{width: 300}, s.empty)))
+	screen := container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle)
 	// The catcher under everything counts mouse movement as activity.
-	return container.NewStack(newActivityCatcher(s.session.touch), container.NewBorder(container.NewPadded(top), bottom, nil, nil, middle))
+	return container.NewStack(newActivityCatcher(s.session.touch), container.New(&widthCapLayout{width: listMaxWidth}, screen))
 }
 
 func (s *accountsScreen) focus() {

@@ -97,7 +97,7 @@ func (d adder) onPaste() {
 	if text != "" {
 		found, err := core.ReadText(text)
 		if err != nil {
-			s.w.showProblems([]string{"The clipboard: " + advice(err)})
+			s.w.showProblems([]string{"Nothing could be read from the clipboard. " + advice(err)})
 			return
 		}
 		review(s, found.Accounts, problemsOf(found))
@@ -222,7 +222,7 @@ func (d adder) decodeImages(images []core.Image) {
 func problemsOf(found core.Found) []string {
 	var problems []string
 	for _, p := range found.Problems {
-		problems = append(problems, capitalise(advice(p)))
+		problems = append(problems, advice(p))
 	}
 	return problems
 }

@@ -2,59 +2,104 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"latchkey/core"
+	"latchkey/interop"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
 )
 
-// advice turns an error into a sentence that says what went wrong and what
-// to do. Errors from our packages never hold a secret, so their text may be
-// shown as it is.
+// advice turns an error into sentences that say what went wrong and what
+// to do, starting with a capital and ending with a full stop. Errors from
+// our packages never hold a secret, so their text may be shown as it is,
+// without the package names people do not know.
 func advice(err error) string {
+	if err == nil {
+		return ""
+	}
+	return sentence(adviceText(err))
+}
+
+func adviceText(err error) string {
 	var pe *otp.ParseError
 	var batch *qrimport.BatchError
 	var content *qrimport.ContentError
 	switch {
-	case err == nil:
-		return ""
 	case errors.Is(err, vault.ErrWrongPassword):
-		return "wrong password. Check Caps Lock and try again, or use a backup code."
+		return "Wrong password. Check Caps Lock and try again, or use a backup code."
 	case errors.Is(err, vault.ErrLocked):
 		return "Latchkey is already open on this vault in another window. Switch to that window, or close it first."
-	case errors.Is(err, vault.ErrCorrupt):
-		return "the vault file is damaged. Restore it from a backup copy."
+	case errors.Is(err, vault.ErrCorrupt), errors.Is(err, vault.ErrHostileParams):
+		return "The vault file is damaged. Restore it from a backup copy."
 	case errors.Is(err, vault.ErrNewerVersion):
-		return "the vault was written by a newer Latchkey. Update Latchkey to open it."
+		return "The vault was written by a newer Latchkey. Update Latchkey to open it."
 	case errors.Is(err, vault.ErrChangedOnDisk):
-		return "the vault file was changed by another program. Lock and unlock to load the new version."
+		return "The vault file was changed by another program. Lock and unlock to load the new version."
 	case errors.Is(err, vault.ErrExists):
-		return "a vault already exists there. Unlock it instead."
+		return "A file already exists there. Choose another name, or unlock the vault that is there."
 	case errors.Is(err, vault.ErrBackupCodeTypo):
-		return "that backup code has a typo. Check each character and try again."
+		return "That backup code has a typo. Check each character and try again."
 	case errors.Is(err, vault.ErrWrongBackupCode):
-		return "that backup code does not open this vault, or it was already used."
+		return "That backup code does not open this vault, or it was already used."
 	case errors.Is(err, vault.ErrNoAccount):
-		return "that account no longer exists."
+		return "That account no longer exists."
+	case errors.Is(err, vault.ErrNotFound):
+		return "The file was not found. Check that it was not moved or deleted."
+	case errors.Is(err, vault.ErrEmptyPassword):
+		return "The password is empty. Type a password."
+	case errors.Is(err, vault.ErrNeedsPassword):
+		return "Set a new password first, then try again."
+	case errors.Is(err, vault.ErrBackupFailed):
+		return "Saved, but the backup copy failed. Check the backup folder in Settings."
+	case errors.Is(err, vault.ErrNotRegular):
+		return "That is not a regular file. Choose a file, not a folder or a device."
+	case errors.Is(err, vault.ErrProtected):
+		return "Latchkey never writes over a vault, its lock or its backups. Choose another name."
+	case errors.Is(err, vault.ErrReadOnly):
+		return "The vault is open read-only, so nothing can be changed. Close the other window that has it open."
+	case errors.Is(err, vault.ErrClosed):
+		return "The vault was locked meanwhile. Unlock it and try again."
 	case errors.Is(err, core.ErrWrongPassword):
-		return "three wrong passwords, or the file is damaged. The password is the one chosen when exporting from the other app; export again if it is lost."
+		return "Three wrong passwords, or the file is damaged. The password is the one chosen when exporting from the other app; export again if it is lost."
+	case errors.Is(err, interop.ErrPasswordRequired):
+		return "The file is encrypted. Give the password chosen when exporting it."
+	case errors.Is(err, interop.ErrUnknownFormat):
+		return "This is not an export file of an authenticator app Latchkey knows. Export again from the other app, as a plain or encrypted backup file."
+	case errors.Is(err, interop.ErrUnsupported):
+		return "This kind of export file is not supported yet. Export again from the other app in another format."
+	case errors.Is(err, interop.ErrTooLarge), errors.Is(err, vault.ErrTooLarge), errors.Is(err, qrimport.ErrTooLarge):
+		return "The file is too large to be what Latchkey expects. Check that it is the right file."
 	case errors.As(err, &batch):
 		return batch.Error() + ". Add all the export's QR codes at once: select every screenshot, or show them all on the screen and scan."
 	case errors.As(err, &content) && content.Content == qrimport.ContentWebLink:
-		return "this QR code is a web link, not a key. Sign in to the service, open its two-factor settings and scan the setup QR code shown there."
+		return "This QR code is a web link, not a key. Sign in to the service, open its two-factor settings and scan the setup QR code shown there."
 	case errors.As(err, &content):
 		return content.Error() + ". Look for the QR code on the service's two-factor setup page."
+	case errors.Is(err, qrimport.ErrIncompleteBatch):
+		return "Some QR codes of a Google Authenticator export are missing. Add all its QR codes at once."
 	case errors.Is(err, qrimport.ErrNoQRCode):
-		return "no QR code found. Make sure the whole code is visible and sharp, or zoom in and try again."
+		return "No QR code found. Make sure the whole code is visible and sharp, or zoom in and try again."
 	case errors.Is(err, qrimport.ErrNotImage):
-		return qrimport.ErrNotImage.Error() + "."
+		return "This is " + qrimport.ErrNotImage.Error() + ". Take a screenshot of the QR code as PNG and try that."
+	case errors.Is(err, qrimport.ErrEmpty):
+		return "There is nothing to read. Copy the link or the image again."
 	case errors.As(err, &pe):
 		// Said without the package's name: "the secret is not valid base32".
-		return "the " + pe.Part + " " + isPhrase(pe.Msg)
+		return "The " + pe.Part + " " + isPhrase(pe.Msg)
 	}
 	return withoutPackage(err.Error())
+}
+
+// sentence starts s with a capital and ends it with a full stop.
+func sentence(s string) string {
+	s = capitalise(strings.TrimSpace(s))
+	if s != "" && !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return s
 }
 
 // isPhrase turns a parse error's message ("not valid base32") into the
@@ -66,14 +111,20 @@ func isPhrase(msg string) string {
 	return "is wrong: " + msg
 }
 
-// withoutPackage drops a Go package's name from the start of an error's
-// text ("otp: ", "qrimport: "): people do not know them.
+// withoutPackage drops the Go package names from an error's chain of
+// contexts ("otp: ", "qrimport: "): people do not know them.
 func withoutPackage(msg string) string {
-	for _, p := range []string{"otp: ", "qrimport: ", "core: ", "vault: ", "interop: ", "kit: "} {
-		msg = strings.TrimPrefix(msg, p)
+	parts := strings.Split(msg, ": ")
+	kept := parts[:0]
+	for _, p := range parts {
+		if !slices.Contains(packageNames, p) {
+			kept = append(kept, p)
+		}
 	}
-	return msg
+	return strings.Join(kept, ": ")
 }
+
+var packageNames = []string{"otp", "qrimport", "core", "vault", "interop", "kit", "input", "latchkey"}
 
 // capitalise starts a sentence with a capital letter.
 func capitalise(s string) string {

@@ -304,6 +304,7 @@ func (a *app) lock() {
 	})
 	a.showLockedMenu()
 	a.showUnlock()
+	trace("locked")
 }
 
 // endSession ends the session and forgets everything shown from it (dialogs

@@ -46,7 +46,9 @@ func (s *backupCodesScreen) content() fyne.CanvasObject {
 		intro.SetText(s.note + "\n\n" + intro.Text)
 	}
 	intro.Wrapping = fyne.TextWrapWord
-	grid := container.NewVBox()
+	// Two columns: the gate below (the check and Continue) stays in view
+	// at the window's first size.
+	grid := container.NewGridWithColumns(2)
 	for _, c := range s.codes {
 		l := widget.NewLabel(c)
 		l.TextStyle.Monospace = true

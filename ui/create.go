@@ -70,7 +70,7 @@ func (s *createScreen) onCreate() {
 func (s *createScreen) created(v *vault.Vault, codes []string, err error) {
 	s.busy(false)
 	if err != nil {
-		s.problem.SetText("Could not create the vault: " + advice(err))
+		s.problem.SetText("Could not create the vault. " + advice(err))
 		s.problem.Show()
 		return
 	}

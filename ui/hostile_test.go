@@ -139,11 +139,11 @@ func TestHostileImportReviewedHarmlessly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "export\x1b[8m.txt")
 	must(t, os.WriteFile(path, []byte(text), 0o600))
 	dropFile(h, path)
-	checks := reviewChecks(h)
-	if len(checks) != 2 || checks[0].Text != safetext.Escape(one.Label()) {
+	lines := reviewLines(h)
+	if len(lines) != 2 || lines[0].text != safetext.Escape(one.Label()) {
 		var labels []string
-		for _, c := range checks {
-			labels = append(labels, c.Text)
+		for _, l := range lines {
+			labels = append(labels, l.text)
 		}
 		t.Fatalf("review rows %q, want two, the first %q", labels, safetext.Escape(one.Label()))
 	}

@@ -26,10 +26,40 @@ var fixtures = cmp.Or(os.Getenv("LATCHKEY_FIXTURES"), "../../shared/fixtures/aeg
 // reviewChecks is the review list's rows, by label.
 func reviewChecks(h *harness) []*widget.Check {
 	var out []*widget.Check
-	for _, o := range h.win.Canvas().Overlays().List() {
+	for _, r := range reviewLines(h) {
+		out = append(out, r.check)
+	}
+	return out
+}
+
+// reviewLine is one row of the review list as shown: its checkbox and the
+// text of its labels (the name, then the duplicate note).
+type reviewLine struct {
+	check *widget.Check
+	text  string
+}
+
+func reviewLines(h *harness) []reviewLine {
+	var out []reviewLine
+	// The dialog in front: earlier ones may still stand behind it.
+	if o := h.win.Canvas().Overlays().Top(); o != nil {
 		for _, c := range testObjects(o) {
-			if ch, ok := c.(*widget.Check); ok {
-				out = append(out, ch)
+			box, ok := c.(*fyne.Container)
+			if !ok {
+				continue
+			}
+			var line reviewLine
+			for _, part := range box.Objects {
+				switch w := part.(type) {
+				case *widget.Check:
+					line.check = w
+				case *widget.Label:
+					line.text += w.Text + " "
+				}
+			}
+			if line.check != nil {
+				line.text = strings.TrimSpace(line.text)
+				out = append(out, line)
 			}
 		}
 	}
@@ -98,11 +128,11 @@ func TestDropEveryFixture(t *testing.T) {
 				t.Fatalf("got %d rows in the review list, want %d", len(checks), len(want.Entries))
 			}
 			dups := 0
-			for _, c := range checks {
-				if strings.HasSuffix(c.Text, "(already in the vault)") {
+			for _, l := range reviewLines(h) {
+				if strings.HasSuffix(l.text, "already in the vault") {
 					dups++
-					if c.Checked {
-						t.Errorf("duplicate %q is ticked, want it unticked", c.Text)
+					if l.check.Checked {
+						t.Errorf("duplicate %q is ticked, want it unticked", l.text)
 					}
 				}
 			}
@@ -124,13 +154,13 @@ func TestDropTextWithSkippedLineAndGoogleLink(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	dropFile(h, path)
-	checks := reviewChecks(h)
+	lines := reviewLines(h)
 	var labels []string
-	for _, c := range checks {
-		labels = append(labels, c.Text)
+	for _, l := range lines {
+		labels = append(labels, l.text)
 	}
 	joined := strings.Join(labels, "|")
-	if len(checks) != 2 || !strings.Contains(joined, "GitHub: alice@example.com") || !strings.Contains(joined, "GitLab: alice") {
+	if len(lines) != 2 || !strings.Contains(joined, "GitHub: alice@example.com") || !strings.Contains(joined, "GitLab: alice") {
 		t.Errorf("got review rows %q, want GitHub from the link and GitLab from the Google export", labels)
 	}
 	if m := shown(h); !strings.Contains(m, "Skipped") || !strings.Contains(m, "Broken") {
@@ -203,7 +233,7 @@ func TestThreeWrongExportPasswords(t *testing.T) {
 	if prompts != 3 {
 		t.Errorf("got %d password prompts, want 3", prompts)
 	}
-	if m := shown(h); !strings.Contains(m, "three wrong passwords") {
+	if m := shown(h); !strings.Contains(m, "Three wrong passwords") {
 		t.Errorf("three wrong passwords did not say so:\n%s", m)
 	}
 	if got := len(h.vault().Accounts()); got != 0 {
@@ -218,11 +248,11 @@ func TestReviewMarksARepeat(t *testing.T) {
 	h.unlock()
 	h.fa.Clipboard().SetContent(githubURI + "\n" + strings.Replace(githubURI, "alice@example.com", "alice-again", 1))
 	adder{session: h.session()}.onPaste()
-	checks := reviewChecks(h)
-	if len(checks) != 2 || !checks[0].Checked || checks[1].Checked || !strings.HasSuffix(checks[1].Text, "(already in this list)") {
+	lines := reviewLines(h)
+	if len(lines) != 2 || !lines[0].check.Checked || lines[1].check.Checked || !strings.HasSuffix(lines[1].text, "already in this list") {
 		var got []string
-		for _, c := range checks {
-			got = append(got, fmt.Sprintf("%q ticked %v", c.Text, c.Checked))
+		for _, l := range lines {
+			got = append(got, fmt.Sprintf("%q ticked %v", l.text, l.check.Checked))
 		}
 		t.Fatalf("got rows %v, want the first ticked and the repeat marked and unticked", got)
 	}

@@ -89,11 +89,19 @@ func (f *manualForm) show() {
 	)
 	acc := widget.NewAccordion(widget.NewAccordionItem("Advanced options", advanced))
 	cancel := widget.NewButton("Cancel", func() { f.dialog.Hide() })
-	body := container.NewVBox(form, acc, f.problem, container.NewHBox(layoutSpacer(), cancel, f.add))
+	// The problem line keeps room for three lines whether it shows or not:
+	// the dialog keeps its size while the person types.
+	problemRoom := container.New(&fixedHeightLayout{height: linesHeight(3)}, f.problem)
+	body := container.NewVBox(form, acc, problemRoom, container.NewHBox(layoutSpacer(), cancel, f.add))
 	f.dialog = dialog.NewCustomWithoutButtons("Enter a key by hand", container.New(&minSizeLayout{size: fyne.NewSize(420, 0)}, body), f.session.w.win)
 	f.onChanged("")
 	f.session.w.present(f.dialog, f.onAdd)
 	f.session.w.focus(f.issuer)
+}
+
+// linesHeight is how tall a label of n lines is in the current theme.
+func linesHeight(n int) float32 {
+	return widget.NewLabel(strings.Repeat("M\n", n-1) + "M").MinSize().Height
 }
 
 // key builds the key from the form, or says what is wrong with it.
@@ -112,7 +120,7 @@ func (f *manualForm) key() (otp.Key, string) {
 	}
 	secret, err := otp.ParseSecret(f.secret.Text)
 	if err != nil {
-		return k, capitalise(advice(err)) + ". A key uses letters A-Z and digits 2-7: check it against the service's page."
+		return k, advice(err) + " A key uses letters A-Z and digits 2-7: check it against the service's page."
 	}
 	k.Secret = secret
 	alg, err := otp.ParseAlgorithm(f.algorithm.Selected)

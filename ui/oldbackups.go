@@ -63,7 +63,7 @@ func (k keyChange) ask(earlier []string, err error) {
 		text = k.lead + "\n\n" + text
 	}
 	if err != nil {
-		text += "\n\nLatchkey could not look for the automatic backups made before: " + advice(err)
+		text += "\n\nLatchkey could not look for the automatic backups made before. " + advice(err)
 	}
 	if len(earlier) == 0 {
 		w.showInfo(k.title, text)

@@ -111,7 +111,7 @@ func (s *recoverScreen) passwordSet(codes []string, err error) {
 	// A failed automatic backup leaves the new password saved; the status
 	// line says so.
 	if err != nil && !errors.Is(err, vault.ErrBackupFailed) && codes == nil {
-		s.problem.SetText("Could not set the new password: " + advice(err))
+		s.problem.SetText("Could not set the new password. " + advice(err))
 		s.problem.Show()
 		return
 	}

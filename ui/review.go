@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
@@ -71,6 +72,7 @@ type reviewDialog struct {
 	session  *session
 	found    []vault.Account
 	checks   []*widget.Check
+	rows     []fyne.CanvasObject
 	problems []string
 	add      *widget.Button
 	dialog   dialog.Dialog
@@ -83,24 +85,38 @@ func newReviewDialog(s *session, found []vault.Account, status []core.Status, pr
 		if label == "" {
 			label = "(unnamed account)"
 		}
-		switch status[i] {
-		case core.InVault:
-			label += "  (already in the vault)"
-		case core.Repeated:
-			label += "  (already in this list)"
-		}
-		c := widget.NewCheck(label, r.onCheck)
+		c := widget.NewCheck("", r.onCheck)
 		c.SetChecked(status[i] == core.New)
 		r.checks = append(r.checks, c)
+		r.rows = append(r.rows, reviewRow(c, label, status[i]))
 	}
 	return r
 }
 
-func (r *reviewDialog) show() {
-	rows := container.NewVBox()
-	for _, c := range r.checks {
-		rows.Add(c)
+// reviewRow is a found account's line: its checkbox, its name cut with
+// "…" when long, and the duplicate note, which stays in view.
+func reviewRow(c *widget.Check, label string, st core.Status) fyne.CanvasObject {
+	name := widget.NewLabel(label)
+	name.Truncation = fyne.TextTruncateEllipsis
+	var note fyne.CanvasObject
+	switch st {
+	case core.InVault:
+		note = noteLabel("already in the vault")
+	case core.Repeated:
+		note = noteLabel("already in this list")
 	}
+	return container.NewBorder(nil, nil, c, note, name)
+}
+
+func noteLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Importance = widget.WarningImportance
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
+func (r *reviewDialog) show() {
+	rows := container.NewVBox(r.rows...)
 	all := widget.NewButton("Select all", func() { r.setAll(true) })
 	none := widget.NewButton("Select none", func() { r.setAll(false) })
 	r.add = widget.NewButton("", r.onAdd)

@@ -123,7 +123,7 @@ func savePath(folder, name, vaultPath string, backup bool) (string, error) {
 	case errors.Is(err, vault.ErrNotRegular):
 		return "", &placeError{"that is a folder, a link or a device, not a file; choose another name"}
 	case err != nil:
-		return "", &placeError{"that file cannot be written (" + err.Error() + "); choose another name or folder"}
+		return "", &placeError{"that file cannot be written (" + withoutPackage(err.Error()) + "); choose another name or folder"}
 	}
 	return path, nil
 }
@@ -143,7 +143,7 @@ func choosePlace(w *window, folder, name, vaultPath string, backup bool, problem
 		}
 		fyne.Do(func() {
 			if err != nil {
-				problem.SetText(capitalise(err.Error()) + ".")
+				problem.SetText(advice(err))
 				problem.Show()
 				return
 			}

@@ -174,7 +174,7 @@ func unlockProblem(err error) string {
 	if errors.Is(err, vault.ErrWrongPassword) {
 		return "Wrong password. Check Caps Lock and try again."
 	}
-	return "Could not open the vault: " + advice(err)
+	return "Could not open the vault. " + advice(err)
 }
 
 func (s *unlockScreen) onRecoverTapped() {

@@ -75,6 +75,7 @@ func (w *window) dialogOpen() bool { return w.win.Canvas().Overlays().Top() != n
 // Every dialog is shown through here.
 func (w *window) present(d dialog.Dialog, submit func()) {
 	d.Show()
+	trace("dialog shown")
 	sd := &shownDialog{d: d, overlay: w.win.Canvas().Overlays().Top(), submit: submit}
 	w.dialogs = append(w.dialogs, sd)
 	// After Show: a file dialog keeps its close callback only once shown.
@@ -82,6 +83,7 @@ func (w *window) present(d dialog.Dialog, submit func()) {
 }
 
 func (w *window) forget(sd *shownDialog) {
+	trace("dialog closed")
 	w.dialogs = slices.DeleteFunc(w.dialogs, func(o *shownDialog) bool { return o == sd })
 }
 
@@ -189,7 +191,7 @@ func (w *window) confirm(d func(answer func(bool)) *dialog.ConfirmDialog, answer
 func (w *window) contained(f func()) {
 	defer func() {
 		if p := recover(); p != nil {
-			err := fmt.Errorf("internal error (%T); please report it", p)
+			err := fmt.Errorf("latchkey hit an internal error (%T); please report it", p)
 			fyne.Do(func() { w.showError("Something went wrong inside Latchkey", err) })
 		}
 	}()
@@ -198,7 +200,7 @@ func (w *window) contained(f func()) {
 
 // showError shows what went wrong and what to do about it.
 func (w *window) showError(title string, err error) {
-	w.present(dialog.NewError(errors.New(safetext.Message(title+": "+advice(err))), w.win), nil)
+	w.present(dialog.NewError(errors.New(safetext.Message(title+". "+advice(err))), w.win), nil)
 }
 
 // showInfo shows a short message.

@@ -1,0 +1,67 @@
+#!/bin/sh
+# screenshots.sh OUTDIR: the main screens (unlock, list, add review,
+# settings, add by hand) at 460x640 and 1200x800, light and dark, from the
+# real binary in a virtual X display, to look at before a UI change lands.
+# Needs xvfb-run, xdotool, xclip and ImageMagick's import (scripts/deps.sh).
+set -eu
+out=${1:?usage: screenshots.sh OUTDIR}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+if [ -z "${DISPLAY:-}" ]; then
+	exec xvfb-run -a -s "-screen 0 1280x1024x24" "$0" "$out"
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+(cd "$root" && go build -o "$work/latchkey" .)
+pw="correct horse battery staple"
+printf '%s\n' "$pw" >"$work/pw"
+lk() { "$work/latchkey" "$@" --vault "$work/vault.latchkey" --password-file "$work/pw" >/dev/null; }
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" LANG=C.UTF-8
+lk init
+printf '%s\n' \
+	"otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub" \
+	"otpauth://totp/GitLab:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=GitLab" \
+	"otpauth://hotp/Bank:alice?secret=MFRGGZDFMZTWQ2LM&issuer=Bank&counter=3" \
+	"otpauth://totp/Very%20Long%20Issuer%20Name%20Incorporated%20International:someone.with.a.very.long.address@example-company.example?secret=MFRGGZDFMZTWQ2LN&issuer=Very%20Long%20Issuer%20Name%20Incorporated%20International" |
+	lk add -
+prefs="$XDG_CONFIG_HOME/fyne/app.latchkey.desktop"
+mkdir -p "$prefs"
+
+shot() { sleep 0.8; import -window "$win" "$out/$1.png"; }
+
+for theme in light dark; do
+	for size in 460x640 1200x800; do
+		w=${size%x*} h=${size#*x}
+		printf '{"theme":"%s","window.width":%s,"window.height":%s}' "$theme" "$w" "$h" >"$prefs/preferences.json"
+		"$work/latchkey" --vault "$work/vault.latchkey" 2>/dev/null &
+		pid=$!
+		win=
+		for _ in $(seq 100); do
+			win=$(xdotool search --onlyvisible --pid "$pid" --name '^Latchkey$' 2>/dev/null | head -n1) && [ -n "$win" ] && break
+			sleep 0.1
+		done
+		xdotool windowfocus --sync "$win"
+		xdotool windowsize --sync "$win" "$w" "$h" || true
+		sleep 1
+		tag="$theme-$size"
+		shot "unlock-$tag"
+		xdotool type --delay 10 "$pw"; xdotool key Return
+		sleep 3
+		shot "list-$tag"
+		printf '%s\n%s\n' "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub" \
+			"otpauth://totp/Another%20Quite%20Long%20Service%20Name%20Limited:bob.with.a.long.name@example.org?secret=MFRGGZDFMZTWQ2LO&issuer=Another%20Quite%20Long%20Service%20Name%20Limited" |
+			xclip -selection clipboard -i
+		xdotool key ctrl+shift+v
+		shot "review-$tag"
+		xdotool key Escape; sleep 0.3
+		xdotool key ctrl+n
+		xdotool type --delay 10 "Example"; xdotool key Tab Tab; xdotool type --delay 10 "not base32 1"
+		shot "manual-$tag"
+		xdotool key Escape; sleep 0.3
+		xdotool key ctrl+comma
+		shot "settings-$tag"
+		kill "$pid"; wait "$pid" 2>/dev/null || true
+	done
+done
+echo "screenshots in $out"
