@@ -59,6 +59,10 @@ var (
 	ErrWrongPassword = interop.ErrWrongPassword
 	// ErrTooLarge: a file is larger than its format allows.
 	ErrTooLarge = interop.ErrTooLarge
+	// ErrPasswordRequired: the export is encrypted and no password was given.
+	ErrPasswordRequired = interop.ErrPasswordRequired
+	// ErrUnsupported: a variant of a known format Latchkey does not read.
+	ErrUnsupported = interop.ErrUnsupported
 	// ErrDeclined: the person said no to a plain export.
 	ErrDeclined = errors.New("declined")
 )

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"latchkey/core"
-	"latchkey/interop"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -64,13 +63,13 @@ func adviceText(err error) string {
 		return "The vault was locked meanwhile. Unlock it and try again."
 	case errors.Is(err, core.ErrWrongPassword):
 		return "Three wrong passwords, or the file is damaged. The password is the one chosen when exporting from the other app; export again if it is lost."
-	case errors.Is(err, interop.ErrPasswordRequired):
+	case errors.Is(err, core.ErrPasswordRequired):
 		return "The file is encrypted. Give the password chosen when exporting it."
-	case errors.Is(err, interop.ErrUnknownFormat):
+	case errors.Is(err, core.ErrUnknownFormat):
 		return "This is not an export file of an authenticator app Latchkey knows. Export again from the other app, as a plain or encrypted backup file."
-	case errors.Is(err, interop.ErrUnsupported):
+	case errors.Is(err, core.ErrUnsupported):
 		return "This kind of export file is not supported yet. Export again from the other app in another format."
-	case errors.Is(err, interop.ErrTooLarge), errors.Is(err, vault.ErrTooLarge), errors.Is(err, qrimport.ErrTooLarge):
+	case errors.Is(err, core.ErrTooLarge), errors.Is(err, vault.ErrTooLarge), errors.Is(err, qrimport.ErrTooLarge):
 		return "The file is too large to be what Latchkey expects. Check that it is the right file."
 	case errors.As(err, &batch):
 		return batch.Error() + ". Add all the export's QR codes at once: select every screenshot, or show them all on the screen and scan."
