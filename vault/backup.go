@@ -373,7 +373,7 @@ func (v *Vault) Merge(accounts []Account, replace func(existing, incoming Accoun
 	// are writes, an added one is new in every field.
 	for i := range next {
 		if i >= len(v.accounts) {
-			v.meta[next[i].ID] = v.newMeta(next[i])
+			v.meta[next[i].ID] = v.newMeta(&next[i])
 		} else if targeted[next[i].ID] {
 			v.stampChanges(v.accounts[i], &next[i])
 		}

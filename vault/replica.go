@@ -78,12 +78,15 @@ func (r *record) clone() *record {
 }
 
 // settle makes the list's used marks say what spent says.
-func (r *record) settle() {
-	for i, c := range r.a.BackupCodes {
-		at, used := r.spent[c.Code]
-		r.a.BackupCodes[i].Used, r.a.BackupCodes[i].UsedAt = used, time.Time{}
+func (r *record) settle() { settleCodes(r.a.BackupCodes, r.spent) }
+
+// settleCodes makes the used marks of codes say what spent says.
+func settleCodes(codes []ServiceCode, spent map[string]time.Time) {
+	for i, c := range codes {
+		at, used := spent[c.Code]
+		codes[i].Used, codes[i].UsedAt = used, time.Time{}
 		if used {
-			r.a.BackupCodes[i].UsedAt = at
+			codes[i].UsedAt = at
 		}
 	}
 }

@@ -202,6 +202,48 @@ func TestCountersCodesAndUse(t *testing.T) {
 	}
 }
 
+// A service code listed twice is one code (a file's marks are per code
+// text): marking one entry used must not be undone by the unmarked twin in
+// the same update, and the mark must survive a merge. Found by
+// TestMergeProperties, seed 1796171127500366540.
+func TestServiceCodeListedTwiceStaysUsed(t *testing.T) {
+	p := newPair(t, 0, 0)
+	x := p.account(p.a, "x")
+	x.BackupCodes = append(x.BackupCodes, ServiceCode{Code: "1111"})
+	must(t, p.a.Update(x))
+	x = p.account(p.a, "x")
+	x.BackupCodes[0].Used, x.BackupCodes[0].UsedAt = true, p.real
+	must(t, p.a.Update(x))
+	shown := func(name string, v *Vault) {
+		t.Helper()
+		got := p.account(v, "x")
+		for _, c := range got.BackupCodes {
+			if want := c.Code == "1111"; c.Used != want {
+				t.Errorf("%s: code %q used %v, want %v (codes %+v)", name, c.Code, c.Used, want, got.BackupCodes)
+			}
+		}
+		if _, ok := v.meta["x"].spent["1111"]; !ok {
+			t.Errorf("%s: 1111 is not kept used", name)
+		}
+	}
+	shown("A", p.a)
+	p.merge(p.b, p.a)
+	shown("B after the merge", p.b)
+	// Unmarking one entry while the other stays marked keeps it used;
+	// unmarking both undoes the mark.
+	x = p.account(p.a, "x")
+	x.BackupCodes[2].Used, x.BackupCodes[2].UsedAt = false, time.Time{}
+	must(t, p.a.Update(x))
+	shown("A, one entry unmarked", p.a)
+	x = p.account(p.a, "x")
+	x.BackupCodes[0].Used, x.BackupCodes[0].UsedAt = false, time.Time{}
+	x.BackupCodes[2].Used, x.BackupCodes[2].UsedAt = false, time.Time{}
+	must(t, p.a.Update(x))
+	if _, ok := p.a.meta["x"].spent["1111"]; ok {
+		t.Error("A: both entries unmarked, 1111 still kept used")
+	}
+}
+
 // A vault backup code used on one computer stays used: its slot never
 // comes back through a merge, and the code opens neither computer's file.
 func TestUsedVaultCodeNeverComesBack(t *testing.T) {

@@ -235,8 +235,8 @@ func (v *Vault) Add(accounts ...Account) ([]Account, error) {
 		if err := a.validate(); err != nil {
 			return nil, err
 		}
+		metas = append(metas, v.newMeta(&a))
 		added = append(added, a)
-		metas = append(metas, v.newMeta(a))
 	}
 	for i, a := range added {
 		v.accounts = append(v.accounts, a.clone())
@@ -253,8 +253,9 @@ func (v *Vault) Add(accounts ...Account) ([]Account, error) {
 	return added, nil
 }
 
-// newMeta stamps every field of a new account now.
-func (v *Vault) newMeta(a Account) *acctMeta {
+// newMeta stamps every field of a new account now, and makes its list's
+// used marks agree with the marks kept (one per code text).
+func (v *Vault) newMeta(a *Account) *acctMeta {
 	t := v.clock.tick()
 	m := &acctMeta{t: allStamps(t), added: t}
 	for _, c := range a.BackupCodes {
@@ -262,6 +263,7 @@ func (v *Vault) newMeta(a Account) *acctMeta {
 			m.spend(c.Code, c.UsedAt)
 		}
 	}
+	settleCodes(a.BackupCodes, m.spent)
 	return m
 }
 
@@ -333,15 +335,25 @@ func (v *Vault) stampChanges(old Account, a *Account) {
 	if !slices.Equal(codeTexts(old.BackupCodes), codeTexts(a.BackupCodes)) {
 		stamp(&m.t.Codes)
 	}
+	// The marks are kept per code text, as a file is read: a code listed
+	// twice is one code, used when either entry is marked used, so an
+	// unmarked twin does not undo the mark of the other.
+	marked := map[string]bool{}
 	for _, c := range a.BackupCodes {
-		_, spent := m.spent[c.Code]
-		switch {
-		case c.Used && !spent:
+		if !c.Used {
+			continue
+		}
+		if _, spent := m.spent[c.Code]; !spent && !marked[c.Code] {
 			m.spend(c.Code, c.UsedAt)
-		case !c.Used && spent:
+		}
+		marked[c.Code] = true
+	}
+	for _, c := range a.BackupCodes {
+		if !marked[c.Code] {
 			delete(m.spent, c.Code) // a mistaken mark undone here; a merge may bring it back
 		}
 	}
+	settleCodes(a.BackupCodes, m.spent)
 	a.LastUsed = maxTime(old.LastUsed, a.LastUsed)
 }
 
@@ -386,13 +398,14 @@ func (v *Vault) Restore(a Account, index int) error {
 	if err := a.validate(); err != nil {
 		return err
 	}
-	m := v.newMeta(a)
+	m := v.newMeta(&a)
 	if d, ok := v.dead[a.ID]; ok {
 		// Back after a removal: every field is written again, after it.
 		m.added, m.deleted = d.added, d.deleted
 		for c, at := range d.spent {
 			m.spend(c, at)
 		}
+		settleCodes(a.BackupCodes, m.spent)
 		d.a.wipe()
 		delete(v.dead, a.ID)
 	}
