@@ -30,6 +30,7 @@ func startWatch(s *session, do func(func())) (stop func()) {
 			report(rep, err)
 		}
 		if err := core.Watch(ctx, v, report); err != nil {
+			trace("watcher stopped: " + withoutPackage(err.Error()))
 			do(func() {
 				if s.v == v {
 					s.say("Changes from other computers are not merged while the window is open: " + advice(err))
@@ -55,6 +56,7 @@ func (s *session) synced(v *vault.Vault, rep core.SyncReport, err error) {
 		trace("merged from another computer: " + ch.String())
 	}
 	if err != nil {
+		trace("merge from another computer failed: " + withoutPackage(err.Error()))
 		// The watcher sees the folder change again and again; one dialog
 		// per reason is enough.
 		msg := advice(err)
