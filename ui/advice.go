@@ -31,12 +31,16 @@ func adviceText(err error) string {
 		return "Wrong password. Check Caps Lock and try again, or use a backup code."
 	case errors.Is(err, vault.ErrLocked):
 		return "Latchkey is already open on this vault in another window. Switch to that window, or close it first."
+	// Before ErrCorrupt and ErrUnknownKey, which it wraps: saves merge
+	// what another computer saved, so this is a file that cannot be merged.
+	case errors.Is(err, vault.ErrChangedOnDisk) && errors.Is(err, vault.ErrUnknownKey):
+		return "The vault file was replaced by one this vault cannot open: another vault, or one saved after the password or backup codes were changed on another computer. Latchkey leaves it as it is and cannot save into it. Lock, then unlock with the new password: what this computer saved is merged back. Or put the right file back from a backup."
+	case errors.Is(err, vault.ErrChangedOnDisk):
+		return "The vault file was replaced by a damaged one (a sync tool or another program wrote it). Latchkey leaves it as it is and cannot save into it. Put the file back from a backup, then lock and unlock: what this computer saved is merged back."
 	case errors.Is(err, vault.ErrCorrupt), errors.Is(err, vault.ErrHostileParams):
 		return "The vault file is damaged. Restore it from a backup copy."
 	case errors.Is(err, vault.ErrNewerVersion):
 		return "The vault was written by a newer Latchkey. Update Latchkey to open it."
-	case errors.Is(err, vault.ErrChangedOnDisk):
-		return "The vault file was changed by another program. Lock and unlock to load the new version."
 	case errors.Is(err, vault.ErrExists):
 		return "A file already exists there. Choose another name, or unlock the vault that is there."
 	case errors.Is(err, vault.ErrBackupCodeTypo):

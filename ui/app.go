@@ -99,6 +99,9 @@ type app struct {
 	// saver's goroutine). Tests turn it off: the test driver runs fyne.Do on
 	// the calling goroutine, which would race the test's own.
 	statusAfterSave bool
+	// do runs f on the UI goroutine: fyne.Do. Tests queue f and run it
+	// on their own goroutine, where the test driver runs the UI.
+	do func(f func())
 }
 
 func newApp(fa fyne.App, w fyne.Window, path string, o vault.Options, now func() time.Time) *app {
@@ -110,6 +113,7 @@ func newApp(fa fyne.App, w fyne.Window, path string, o vault.Options, now func()
 		clip:            &clipGuard{board: fa.Clipboard(), now: now},
 		startTick:       startTicker,
 		statusAfterSave: true,
+		do:              fyne.Do,
 	}
 	a.agent.prefs = fa.Preferences()
 	a.applyTheme(parseThemeChoice(fa.Preferences().StringWithFallback(prefTheme, themeSystem.String())))
@@ -252,7 +256,8 @@ func (a *app) unlocked(v *vault.Vault) {
 	s.list.focus()
 	s.ticker = a.startTick(a.tick)
 	// What else lives while the vault is unlocked starts here, and stops
-	// through s.onEnd.
+	// through s.onEnd: first the merging of other computers' saves.
+	s.onEnd(startWatch(s, a.do))
 	trace("list shown")
 	s.catchUpBackups()
 	// Registered last so it stops first: no script reads the vault once

@@ -49,6 +49,10 @@ type session struct {
 	agent *agentState // the app's: Settings turns it on and off (agent.go)
 
 	stops []func() // run by end, last registered first
+
+	// syncProblem is why the last merge of another computer's save failed,
+	// as shown; the watcher does not show the same reason twice.
+	syncProblem string
 }
 
 // onEnd registers stop to run when the session ends, on the UI goroutine,

@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"latchkey/core"
+	"latchkey/internal/safetext"
+	"latchkey/vault"
+)
+
+// startWatch merges what other computers save into the session's vault
+// while it is unlocked: it merges once (what arrived while the window was
+// locked), then watches the vault's folder (core.Watch) until the session
+// ends. What came in shows in the list, with a note; no question is asked.
+// do runs a function on the UI goroutine (fyne.Do). The returned stop waits
+// until no merge runs, so the vault can be saved and closed after it.
+func startWatch(s *session, do func(func())) (stop func()) {
+	v := s.v
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	report := func(rep core.SyncReport, err error) {
+		do(func() { s.synced(v, rep, err) })
+	}
+	go func() {
+		defer close(done)
+		rep, err := core.Sync(v, nil)
+		if err != nil || !rep.Changes().Empty() || rep.Kept() {
+			report(rep, err)
+		}
+		if err := core.Watch(ctx, v, report); err != nil {
+			trace("watcher stopped: " + withoutPackage(err.Error()))
+			do(func() {
+				if s.v == v {
+					s.say("Changes from other computers are not merged while the window is open: " + advice(err))
+				}
+			})
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+// synced shows what a merge of other computers' saves brought, on the UI
+// goroutine; nothing when the vault was locked since.
+func (s *session) synced(v *vault.Vault, rep core.SyncReport, err error) {
+	if s.v != v {
+		return
+	}
+	note := syncNote(rep)
+	s.refresh(note)
+	if ch := rep.Changes(); !ch.Empty() {
+		trace("merged from another computer: " + ch.String())
+	}
+	if err != nil {
+		trace("merge from another computer failed: " + withoutPackage(err.Error()))
+		// The watcher sees the folder change again and again; one dialog
+		// per reason is enough.
+		msg := advice(err)
+		if msg != s.syncProblem {
+			s.syncProblem = msg
+			s.w.showError("Could not merge what another computer saved", err)
+		}
+		return
+	}
+	s.syncProblem = ""
+}
+
+// syncNote says what came in from other computers: "From another
+// computer: 2 added, 1 changed", and each conflict copy that was kept, by
+// its (escaped) name and why.
+func syncNote(rep core.SyncReport) string {
+	var lines []string
+	if ch := rep.Changes(); !ch.Empty() {
+		line := "From another computer: " + ch.String()
+		if ch.Key {
+			line += ". The next unlock takes the new password"
+		}
+		lines = append(lines, line+".")
+	}
+	for _, c := range rep.Copies {
+		if c.Removed {
+			continue
+		}
+		name := safetext.Escape(c.Name)
+		if c.Merged {
+			lines = append(lines, fmt.Sprintf("A copy from another computer was merged but kept as %s: %s.", name, core.Reason(c.Err)))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("A copy from another computer could not be merged: %s. It is kept as %s.", core.Reason(c.Err), name))
+	}
+	return strings.Join(lines, "\n")
+}
