@@ -71,6 +71,11 @@ var (
 	ErrNotSaved     = errors.New("merged, but the vault could not be saved")
 	ErrNotCovered   = errors.New("merged, but the saved vault does not hold all of it")
 	ErrChangedSince = errors.New("changed after it was merged")
+	// ErrMaybeYours: merged, but kept, as its name (OneDrive's
+	// "vault-HOST", Google Drive's "vault (1)") is also one a person gives
+	// a copy of their own, which may be the only record of what was
+	// removed since.
+	ErrMaybeYours = errors.New("merged, and kept: the name could be a copy of your own")
 )
 
 // Sync merges the vault file on disk (when another computer's save
@@ -145,6 +150,10 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 		if !cr.Merged {
 			continue
 		}
+		if cr.Conflict.Tool.Ambiguous() {
+			cr.Err = ErrMaybeYours
+			continue
+		}
 		cr.Err = removeMerged(v, filepath.Join(dir, cr.Name), merged[cr.Name])
 		cr.Removed = cr.Err == nil
 	}
@@ -212,6 +221,8 @@ func Reason(err error) string {
 		return err.Error()
 	case errors.Is(err, ErrChangedSince):
 		return "it changed after it was merged; sync again"
+	case errors.Is(err, ErrMaybeYours):
+		return "merged; kept, as the name could be a copy of your own (delete it when it is not)"
 	case errors.Is(err, ErrNotCovered):
 		return "merged, but the saved vault does not hold all of it yet; sync again"
 	case errors.Is(err, vault.ErrUnknownKey):

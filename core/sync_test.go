@@ -81,6 +81,20 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 	dropbox := "vault (Alice's conflicted copy 2026-12-01).latchkey"
 	write(t, filepath.Join(dir, dropbox), mustBytes(t, cPath))
 
+	// A copy the person made, named as Google Drive names its copies: it
+	// is merged (it holds "mine") but kept, as it may be their only record
+	// of what was removed since.
+	d, dPath := otherComputer(t, path)
+	if _, err := d.Add(vault.Account{ID: "mine", Key: keys[6]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Save(); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	mine := "vault (3).latchkey"
+	write(t, filepath.Join(dir, mine), mustBytes(t, dPath))
+
 	// And what must be kept.
 	good := mustBytes(t, cPath)
 	truncated := "vault (conflicted copy 2026-12-01 101010).latchkey"
@@ -114,7 +128,7 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 	ignored := "vault old copy.latchkey"
 	write(t, filepath.Join(dir, ignored), good)
 	before := map[string][]byte{}
-	for _, n := range []string{truncated, another, newer, notVault, ignored} {
+	for _, n := range []string{truncated, another, newer, notVault, ignored, mine} {
 		before[n] = mustBytes(t, filepath.Join(dir, n))
 	}
 
@@ -127,6 +141,7 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 		syncthing: nil, dropbox: nil,
 		truncated: vault.ErrCorrupt, another: vault.ErrUnknownKey, newer: vault.ErrNewerVersion,
 		huge: vault.ErrTooLarge, notVault: ErrNotAVault, link: ErrNotRegular,
+		mine: ErrMaybeYours,
 	}
 	if len(rep.Copies) != len(want) {
 		t.Errorf("got %d copies reported, want %d", len(rep.Copies), len(want))
@@ -138,7 +153,9 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 			t.Errorf("%s: reported, want it ignored", cr.Name)
 		case w == nil && (!cr.Merged || !cr.Removed || cr.Err != nil):
 			t.Errorf("%s: merged %v removed %v err %v; want merged and removed", cr.Name, cr.Merged, cr.Removed, cr.Err)
-		case w != nil && (cr.Merged || cr.Removed || !errors.Is(cr.Err, w)):
+		case w == ErrMaybeYours && (!cr.Merged || cr.Removed || !errors.Is(cr.Err, w)):
+			t.Errorf("%s: merged %v removed %v err %v; want merged and kept", cr.Name, cr.Merged, cr.Removed, cr.Err)
+		case w != nil && w != ErrMaybeYours && (cr.Merged || cr.Removed || !errors.Is(cr.Err, w)):
 			t.Errorf("%s: merged %v removed %v err %v; want kept for %v", cr.Name, cr.Merged, cr.Removed, cr.Err, w)
 		}
 		if cr.Name == syncthing && cr.Changes.String() != "2 added, 1 changed, 1 removed" {
@@ -168,8 +185,8 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 	v.Close()
 	v = coretest.Open(t, path)
 	defer v.Close()
-	if n := len(v.Accounts()); n != 5 {
-		t.Errorf("the saved vault holds %d accounts, want 5 (3 - 1 + 2 + 1)", n)
+	if n := len(v.Accounts()); n != 6 {
+		t.Errorf("the saved vault holds %d accounts, want 6 (3 - 1 + 2 + 1 + 1)", n)
 	}
 	if a, _ := v.Account("edit"); a.Note != "edited on the other computer" {
 		t.Errorf("edit: note %q", a.Note)
