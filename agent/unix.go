@@ -55,6 +55,10 @@ type Server struct {
 	conns  map[net.Conn]bool
 	closed bool
 	wg     sync.WaitGroup
+
+	// hotp serialises HOTP answers: two clients asking at once must not
+	// both read counter N and both be given code N.
+	hotp sync.Mutex
 }
 
 // Listen makes the vault at vaultPath answer on its socket under
@@ -231,6 +235,13 @@ func (s *Server) answer(q request) response {
 // code is the account's current code. An HOTP code is spent once given:
 // the counter moves on and is saved first, so it is never given twice.
 func (s *Server) code(id string) response {
+	if a, ok := s.v.Account(id); ok && a.Key.Type == otp.HOTP {
+		wipe(a)
+		// Read again under the lock, so the counter read is the one the
+		// last answer saved.
+		s.hotp.Lock()
+		defer s.hotp.Unlock()
+	}
 	a, ok := s.v.Account(id)
 	if !ok {
 		return response{Error: kindNotFound}

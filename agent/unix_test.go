@@ -27,6 +27,7 @@ type memVault struct {
 	accounts []vault.Account
 	saves    int
 	saveErr  error
+	slow     time.Duration // each Update waits this long first, as a disk would
 }
 
 func (m *memVault) Accounts() []vault.Account {
@@ -50,6 +51,7 @@ func (m *memVault) Account(id string) (vault.Account, bool) {
 }
 
 func (m *memVault) Update(a vault.Account) error {
+	time.Sleep(m.slow)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i := range m.accounts {
@@ -181,6 +183,40 @@ func TestHOTPAdvancesAndSaves(t *testing.T) {
 	}
 	if changed != 2 {
 		t.Errorf("a failed save called Changed")
+	}
+}
+
+// Clients asking for one HOTP account at once are each given their own
+// code: none is given twice, and the counter moves on once per answer.
+func TestHOTPNeverGivenTwice(t *testing.T) {
+	rt := runtimeDir(t)
+	v := testVault()
+	v.slow = 20 * time.Millisecond
+	listen(t, rt, v, Options{})
+	const n = 6
+	codes := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		c := dial(t, rt)
+		wg.Go(func() {
+			code, err := c.Code("h1")
+			if err != nil {
+				t.Error(err)
+			}
+			codes <- code
+		})
+	}
+	wg.Wait()
+	close(codes)
+	seen := map[string]bool{}
+	for c := range codes {
+		if seen[c] {
+			t.Errorf("code %s given twice", c)
+		}
+		seen[c] = true
+	}
+	if a, _ := v.Account("h1"); a.Key.Counter != n {
+		t.Errorf("counter %d after %d answers, want %d", a.Key.Counter, n, n)
 	}
 }
 
