@@ -395,15 +395,25 @@ func clearStale(path string, uid int) error {
 	if fi.Mode().Type() != fs.ModeSocket || !ok || int(st.Uid) != uid {
 		return fmt.Errorf("%w: %s is in the way and is not this user's socket", ErrUnsafe, path)
 	}
-	if c, err := net.DialTimeout("unix", path, dialTimeout); err == nil {
+	// Only a refused connection means nobody listens: a window that is
+	// slow to accept (a full backlog, a busy machine) is still there, and
+	// taking its socket would make two windows answer for one vault.
+	c, err := net.DialTimeout("unix", path, dialTimeout)
+	if err == nil {
 		c.Close()
 		return ErrInUse
+	}
+	if !nobodyListens(err) {
+		return fmt.Errorf("%w: %v", ErrInUse, err)
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: removing a stale socket: %v", ErrNoAgent, err)
 	}
 	return nil
 }
+
+// nobodyListens reports whether a failed dial proves the socket stale.
+func nobodyListens(dialErr error) bool { return errors.Is(dialErr, syscall.ECONNREFUSED) }
 
 // fileID tells one file from another that took its name.
 type fileID struct{ dev, ino uint64 }

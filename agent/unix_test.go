@@ -271,6 +271,23 @@ func TestStaleSocket(t *testing.T) {
 	}
 }
 
+// Only a refused connection makes a socket stale: a window slow to accept
+// (a full backlog: EAGAIN, or the dial's timeout) keeps its socket.
+func TestOnlyRefusedIsStale(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, true},
+		{&net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.EAGAIN)}, false},
+		{&net.OpError{Op: "dial", Err: os.ErrDeadlineExceeded}, false},
+	} {
+		if got := nobodyListens(tc.err); got != tc.want {
+			t.Errorf("%v: got stale %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
 // Neither side uses a folder or socket that is a link, another's, or open
 // to others, and Close removes only its own socket.
 func TestRefusesUnsafePlaces(t *testing.T) {
