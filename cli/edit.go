@@ -70,15 +70,11 @@ func runEdit(c *ctx, fs *flag.FlagSet, args []string) error {
 	if !slices.ContainsFunc([]string{"issuer", "name", "note", "tags", "pin", "unpin"}, func(n string) bool { return e.set[n] }) {
 		return usageErrorf("nothing to change: give --issuer, --name, --note, --tags, --pin or --unpin")
 	}
-	v, err := c.openVault()
+	v, a, err := c.openOne(args[0], false)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	a, err := findOne(v.Accounts(), args[0])
-	if err != nil {
-		return err
-	}
 	if e.set["issuer"] {
 		a.Key.Issuer = e.issuer
 	}
@@ -113,15 +109,11 @@ func runRm(c *ctx, fs *flag.FlagSet, args []string) error {
 	if len(args) != 1 {
 		return usageErrorf("rm takes one account (a query); see \"latchkey rm -h\"")
 	}
-	v, err := c.openVault()
+	v, a, err := c.openOne(args[0], false)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	a, err := findOne(v.Accounts(), args[0])
-	if err != nil {
-		return err
-	}
 	label := safetext.Escape(a.Key.Label())
 	if !c.flags.edit.yes && isTerminal(c.Stdin) {
 		fmt.Fprintf(c.Stderr, "Remove %s? [y/N] ", label)

@@ -35,15 +35,11 @@ func runQR(c *ctx, fs *flag.FlagSet, args []string) error {
 	if err := c.checkOut(out); err != nil {
 		return err
 	}
-	v, err := c.openVaultReadOnly()
+	v, a, err := c.openOne(args[0], true)
 	if err != nil {
 		return err
 	}
 	defer v.Close()
-	a, err := findOne(v.Accounts(), args[0])
-	if err != nil {
-		return err
-	}
 	png, err := qrimport.KeyPNG(a.Key, size)
 	if err != nil {
 		return fmt.Errorf("making the QR code of %s: %w", safetext.Escape(a.Key.Label()), err)

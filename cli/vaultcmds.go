@@ -103,6 +103,25 @@ func (c *ctx) openVault() (*vault.Vault, error) {
 // read work while the desktop app has the vault open.
 func (c *ctx) openVaultReadOnly() (*vault.Vault, error) { return c.open(c.Vault.OpenReadOnly) }
 
+// openOne opens the vault (read-only when nothing will change) and finds
+// the one account query names; the caller closes the vault.
+func (c *ctx) openOne(query string, readOnly bool) (*vault.Vault, vault.Account, error) {
+	open := c.openVault
+	if readOnly {
+		open = c.openVaultReadOnly
+	}
+	v, err := open()
+	if err != nil {
+		return nil, vault.Account{}, err
+	}
+	a, err := findOne(v.Accounts(), query)
+	if err != nil {
+		v.Close()
+		return nil, vault.Account{}, err
+	}
+	return v, a, nil
+}
+
 func (c *ctx) open(opener func(string, []byte) (*vault.Vault, error)) (*vault.Vault, error) {
 	path, err := c.resolveVaultPath()
 	if err != nil {
