@@ -16,35 +16,18 @@ import (
 // Escape shows one field (a name, a label, a file name) on one line. Two
 // different strings never give the same output: a backslash that could be
 // read as the start of an escape is doubled.
-func Escape(s string) string {
-	if !needsEscape(s, false) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			writeByte(&b, s[i])
-		case Unsafe(r):
-			writeRune(&b, r)
-		case r == '\\' && escapedNext(s[i+1:]):
-			b.WriteString(`\\`)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
+func Escape(s string) string { return escape(s, false) }
 
 // Message shows a whole message that may quote untrusted text: like Escape,
 // but line breaks and tabs stay, and backslashes are left alone so that
 // fields already escaped are not escaped twice. It is a safety net, not a
 // way to tell two names apart: escape fields with Escape.
-func Message(s string) string {
-	if !needsEscape(s, true) {
+func Message(s string) string { return escape(s, true) }
+
+// escape is Escape, or with message Message: line breaks and tabs kept,
+// backslashes left alone.
+func escape(s string, message bool) string {
+	if !needsEscape(s, message) {
 		return s
 	}
 	var b strings.Builder
@@ -54,8 +37,12 @@ func Message(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			writeByte(&b, s[i])
-		case r != '\n' && r != '\t' && Unsafe(r):
+		case message && (r == '\n' || r == '\t'):
+			b.WriteString(s[i : i+n])
+		case Unsafe(r):
 			writeRune(&b, r)
+		case !message && r == '\\' && escapedNext(s[i+1:]):
+			b.WriteString(`\\`)
 		default:
 			b.WriteString(s[i : i+n])
 		}
