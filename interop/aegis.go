@@ -82,15 +82,13 @@ const (
 // readAegis reads an Aegis vault; data is valid JSON (Detect checked). It
 // walks the file rather than decoding it whole (see jsonscan.go).
 func readAegis(c *collector, data, pw []byte) error {
-	if kindOf(trimJSON(data)) != jsonObject {
-		return errors.New("bad JSON: not an object")
+	top, err := topMembers(data, "version", "db", "header")
+	if err != nil {
+		return err
 	}
-	top := lookup(data, keyIs, "version", "db", "header")
 	var version int
-	if top[0] != nil {
-		if err := json.Unmarshal(top[0], &version); err != nil {
-			return fmt.Errorf("bad JSON: %w", err)
-		}
+	if err := decodeIfPresent(top[0], &version); err != nil {
+		return err
 	}
 	if version != 1 {
 		return fmt.Errorf("%w: vault version %d", ErrUnsupported, version)
@@ -111,27 +109,12 @@ func readAegis(c *collector, data, pw []byte) error {
 	}
 	lists := lookup(db, keyIs, "entries", "groups")
 	entries := lists[0]
-	if k := kindOf(trimJSON(entries)); entries != nil && k != jsonArray && k != jsonNull {
+	if !listOrAbsent(entries) {
 		return errors.New("bad entries: not a list")
 	}
-	groups := map[string]string{}
-	readSideTable(c, "groups", lists[1], func(g []byte) {
-		f := lookup(g, keyIs, "uuid", "name")
-		id, _ := jsonText(f[0])
-		name, _ := jsonText(f[1])
-		groups[id] = name
-	})
-	var e aegisEntry
-	eachElement(entries, func(i int, raw []byte) bool {
-		if c.checkFull() {
-			return false
-		}
-		if err := decodeEntry(raw, &e); err != nil {
-			c.skipAt(i, "", "entry is not an Aegis entry")
-			return true
-		}
+	groups := readNames(c, "groups", lists[1], "uuid", "name")
+	eachEntry(c, entries, "entry is not an Aegis entry", func(i int, e aegisEntry) {
 		readAegisEntry(c, i, e, groups)
-		return true
 	})
 	return nil
 }

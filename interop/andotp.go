@@ -33,17 +33,8 @@ func readAndOTP(c *collector, data, _ []byte) error {
 	if kindOf(trimJSON(data)) != jsonArray {
 		return errors.New("bad JSON: not a list of entries")
 	}
-	var e andOTPEntry
-	eachElement(data, func(i int, raw []byte) bool {
-		if c.checkFull() {
-			return false
-		}
-		if err := decodeEntry(raw, &e); err != nil {
-			c.skipAt(i, "", "entry is not an andOTP entry")
-			return true
-		}
+	eachEntry(c, data, "entry is not an andOTP entry", func(i int, e andOTPEntry) {
 		readAndOTPEntry(c, i, e)
-		return true
 	})
 	return nil
 }

@@ -3,7 +3,6 @@ package interop
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,30 +29,22 @@ type bitwardenItem struct {
 // readBitwarden reads a plain JSON export; data is valid JSON (Detect, or
 // the decryption of a password-protected export, checked).
 func readBitwarden(c *collector, data, _ []byte) error {
-	if kindOf(trimJSON(data)) != jsonObject {
-		return errors.New("bad JSON: not an object")
+	top, err := topMembers(data, "encrypted", "items", "folders")
+	if err != nil {
+		return err
 	}
-	top := lookup(data, keyIs, "encrypted", "items", "folders")
 	var encrypted bool
-	if top[0] != nil {
-		if err := json.Unmarshal(top[0], &encrypted); err != nil {
-			return fmt.Errorf("bad JSON: %w", err)
-		}
+	if err := decodeIfPresent(top[0], &encrypted); err != nil {
+		return err
 	}
 	if encrypted {
 		return fmt.Errorf("%w: an account-restricted encrypted export opens only in Bitwarden (export as password-protected or unencrypted JSON)", ErrUnsupported)
 	}
 	items := top[1]
-	if k := kindOf(trimJSON(items)); items != nil && k != jsonArray && k != jsonNull {
+	if !listOrAbsent(items) {
 		return errors.New("bad JSON: items are not a list")
 	}
-	folders := map[string]string{}
-	readSideTable(c, "folders", top[2], func(f []byte) {
-		m := lookup(f, keyIs, "id", "name")
-		id, _ := jsonText(m[0])
-		name, _ := jsonText(m[1])
-		folders[id] = name
-	})
+	folders := readNames(c, "folders", top[2], "id", "name")
 	var it bitwardenItem
 	eachElement(items, func(i int, raw []byte) bool {
 		if c.checkFull() {

@@ -4,7 +4,6 @@ import (
 	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,16 +88,11 @@ func openEncString(s string, encKey, macKey []byte) ([]byte, error) {
 	if !ok || typ != bitwardenEncAESCBCHMAC256 {
 		return nil, fmt.Errorf("%w: encryption type %.3q", ErrUnsupported, typ)
 	}
-	parts := strings.Split(rest, "|")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("encrypted field in %d parts, want 3", len(parts))
+	parts, err := base64Parts(rest, "|", "encrypted field")
+	if err != nil {
+		return nil, err
 	}
-	iv, err1 := base64.StdEncoding.DecodeString(parts[0])
-	ct, err2 := base64.StdEncoding.DecodeString(parts[1])
-	mac, err3 := base64.StdEncoding.DecodeString(parts[2])
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return nil, fmt.Errorf("bad encrypted field: %w", err)
-	}
+	iv, ct, mac := parts[0], parts[1], parts[2]
 	h := hmac.New(sha256.New, macKey)
 	h.Write(iv)
 	h.Write(ct)

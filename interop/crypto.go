@@ -6,9 +6,11 @@ import (
 	"crypto/pbkdf2"
 	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/scrypt"
@@ -126,4 +128,23 @@ func openCBC(key, iv, ct []byte) ([]byte, error) {
 		}
 	}
 	return plain[:len(plain)-pad], nil
+}
+
+// base64Parts splits an encrypted field of three base64 parts joined by sep
+// (Bitwarden's iv|ct|mac, 2FAS's ct:salt:iv) and decodes them; what names
+// the field in errors.
+func base64Parts(s, sep, what string) ([3][]byte, error) {
+	var out [3][]byte
+	parts := strings.Split(s, sep)
+	if len(parts) != len(out) {
+		return out, fmt.Errorf("%s in %d parts, want 3", what, len(parts))
+	}
+	var errs [3]error
+	for i, p := range parts {
+		out[i], errs[i] = base64.StdEncoding.DecodeString(p)
+	}
+	if err := errors.Join(errs[:]...); err != nil {
+		return out, fmt.Errorf("bad %s: %w", what, err)
+	}
+	return out, nil
 }

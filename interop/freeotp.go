@@ -28,20 +28,11 @@ type freeOTPToken struct {
 // checked).
 func readFreeOTPPlus(c *collector, data, _ []byte) error {
 	tokens := member(data, "tokens")
-	if k := kindOf(trimJSON(tokens)); tokens != nil && k != jsonArray && k != jsonNull {
+	if !listOrAbsent(tokens) {
 		return errors.New("bad JSON: tokens are not a list")
 	}
-	var t freeOTPToken
-	eachElement(tokens, func(i int, raw []byte) bool {
-		if c.checkFull() {
-			return false
-		}
-		if err := decodeEntry(raw, &t); err != nil {
-			c.skipAt(i, "", "entry is not a FreeOTP+ token")
-			return true
-		}
+	eachEntry(c, tokens, "entry is not a FreeOTP+ token", func(i int, t freeOTPToken) {
 		readFreeOTPToken(c, i, t)
-		return true
 	})
 	return nil
 }

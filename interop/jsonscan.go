@@ -352,3 +352,63 @@ func readSideTable(c *collector, what string, list []byte, fn func(elem []byte))
 		return true
 	})
 }
+
+// listOrAbsent reports whether v, a member that holds a format's entries, is
+// a list, null or missing: anything else is a file of another shape.
+func listOrAbsent(v []byte) bool {
+	k := kindOf(trimJSON(v))
+	return v == nil || k == jsonArray || k == jsonNull
+}
+
+// eachEntry decodes the elements of list one by one and hands each to read,
+// until c is full; an element that is not an object is skipped, with notOne
+// ("entry is not an Aegis entry") as the reason. One value is reused for
+// every element, so a long list costs no more than its largest entry.
+func eachEntry[T any](c *collector, list []byte, notOne string, read func(i int, e T)) {
+	var e T
+	eachElement(list, func(i int, raw []byte) bool {
+		if c.checkFull() {
+			return false
+		}
+		if err := decodeEntry(raw, &e); err != nil {
+			c.skipAt(i, "", notOne)
+			return true
+		}
+		read(i, e)
+		return true
+	})
+}
+
+// readNames reads a side table of {id, name} objects (groups, folders,
+// categories) into a map from id to name.
+func readNames(c *collector, what string, list []byte, idKey, nameKey string) map[string]string {
+	names := map[string]string{}
+	readSideTable(c, what, list, func(elem []byte) {
+		m := lookup(elem, keyIs, idKey, nameKey)
+		id, _ := jsonText(m[0])
+		name, _ := jsonText(m[1])
+		names[id] = name
+	})
+	return names
+}
+
+// topMembers looks up the named members of data, the whole file, which must
+// be an object.
+func topMembers(data []byte, names ...string) ([][]byte, error) {
+	if kindOf(trimJSON(data)) != jsonObject {
+		return nil, errors.New("bad JSON: not an object")
+	}
+	return lookup(data, keyIs, names...), nil
+}
+
+// decodeIfPresent decodes a member the file may leave out into v; v keeps
+// its value when the member is missing.
+func decodeIfPresent(member []byte, v any) error {
+	if member == nil {
+		return nil
+	}
+	if err := json.Unmarshal(member, v); err != nil {
+		return fmt.Errorf("bad JSON: %w", err)
+	}
+	return nil
+}

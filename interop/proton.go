@@ -9,20 +9,11 @@ import "errors"
 // (Detect checked).
 func readProton(c *collector, data, _ []byte) error {
 	entries := member(data, "entries")
-	if k := kindOf(trimJSON(entries)); entries != nil && k != jsonArray && k != jsonNull {
+	if !listOrAbsent(entries) {
 		return errors.New("bad JSON: entries are not a list")
 	}
-	var e protonEntry
-	eachElement(entries, func(i int, raw []byte) bool {
-		if c.checkFull() {
-			return false
-		}
-		if err := decodeEntry(raw, &e); err != nil {
-			c.skipAt(i, "", "entry is not a Proton Authenticator entry")
-			return true
-		}
+	eachEntry(c, entries, "entry is not a Proton Authenticator entry", func(i int, e protonEntry) {
 		readTOTPField(c, i, e.Content.URI, "", e.Content.Name, Entry{Note: deref(e.Note)})
-		return true
 	})
 	return nil
 }

@@ -2,9 +2,7 @@ package interop
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"latchkey/otp"
@@ -22,16 +20,14 @@ type steamAccount struct {
 // readSteam reads a Steam Guard file; data is valid JSON (Detect checked).
 // Accounts in an "accounts" map are read in the order the file lists them.
 func readSteam(c *collector, data, _ []byte) error {
-	if kindOf(trimJSON(data)) != jsonObject {
-		return errors.New("bad JSON: not an object")
+	m, err := topMembers(data, "shared_secret", "account_name", "accounts")
+	if err != nil {
+		return err
 	}
-	m := lookup(data, keyIs, "shared_secret", "account_name", "accounts")
 	var top steamAccount
 	for i, dst := range []*string{&top.SharedSecret, &top.AccountName} {
-		if m[i] != nil {
-			if err := json.Unmarshal(m[i], dst); err != nil {
-				return fmt.Errorf("bad JSON: %w", err)
-			}
+		if err := decodeIfPresent(m[i], dst); err != nil {
+			return err
 		}
 	}
 	if top.SharedSecret != "" {

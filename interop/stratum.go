@@ -36,21 +36,15 @@ const customIconPrefix = "@"
 // readStratum reads a plain backup; data is valid JSON (Detect, or the
 // decryption, checked).
 func readStratum(c *collector, data, _ []byte) error {
-	if kindOf(trimJSON(data)) != jsonObject {
-		return errors.New("bad JSON: not an object")
+	top, err := topMembers(data, "Authenticators", "Categories", "AuthenticatorCategories", "CustomIcons")
+	if err != nil {
+		return err
 	}
-	top := lookup(data, keyIs, "Authenticators", "Categories", "AuthenticatorCategories", "CustomIcons")
 	auths := top[0]
-	if k := kindOf(trimJSON(auths)); auths != nil && k != jsonArray && k != jsonNull {
+	if !listOrAbsent(auths) {
 		return errors.New("bad JSON: Authenticators are not a list")
 	}
-	categories := map[string]string{}
-	readSideTable(c, "categories", top[1], func(cat []byte) {
-		m := lookup(cat, keyIs, "Id", "Name")
-		id, _ := jsonText(m[0])
-		name, _ := jsonText(m[1])
-		categories[id] = name
-	})
+	categories := readNames(c, "categories", top[1], "Id", "Name")
 	tags := map[string][]string{} // by secret, as the file links them
 	readSideTable(c, "category links", top[2], func(link []byte) {
 		m := lookup(link, keyIs, "CategoryId", "AuthenticatorSecret")
@@ -72,17 +66,8 @@ func readStratum(c *collector, data, _ []byte) error {
 			icons[id], _ = jsonText(d)
 		}
 	})
-	var a stratumAuth
-	eachElement(auths, func(i int, raw []byte) bool {
-		if c.checkFull() {
-			return false
-		}
-		if err := decodeEntry(raw, &a); err != nil {
-			c.skipAt(i, "", "entry is not an authenticator")
-			return true
-		}
+	eachEntry(c, auths, "entry is not an authenticator", func(i int, a stratumAuth) {
 		readStratumAuth(c, i, a, tags, icons)
-		return true
 	})
 	return nil
 }

@@ -1,10 +1,8 @@
 package interop
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	"latchkey/otp"
@@ -35,10 +33,10 @@ const twoFASIterations = 10000
 
 // readTwoFAS reads a 2FAS backup; data is valid JSON (Detect checked).
 func readTwoFAS(c *collector, data, pw []byte) error {
-	if kindOf(trimJSON(data)) != jsonObject {
-		return errors.New("bad JSON: not an object")
+	top, err := topMembers(data, "services", "servicesEncrypted", "groups")
+	if err != nil {
+		return err
 	}
-	top := lookup(data, keyIs, "services", "servicesEncrypted", "groups")
 	services := top[0]
 	if enc := top[1]; kindOf(trimJSON(enc)) == jsonString && string(trimJSON(enc)) != `""` {
 		text, _ := jsonText(enc)
@@ -51,27 +49,12 @@ func readTwoFAS(c *collector, data, pw []byte) error {
 		}
 		services = plain
 	}
-	if k := kindOf(trimJSON(services)); services != nil && k != jsonArray && k != jsonNull {
+	if !listOrAbsent(services) {
 		return errors.New("bad services: not a list")
 	}
-	groups := map[string]string{}
-	readSideTable(c, "groups", top[2], func(g []byte) {
-		m := lookup(g, keyIs, "id", "name")
-		id, _ := jsonText(m[0])
-		name, _ := jsonText(m[1])
-		groups[id] = name
-	})
-	var s twoFASService
-	eachElement(services, func(i int, raw []byte) bool {
-		if c.checkFull() {
-			return false
-		}
-		if err := decodeEntry(raw, &s); err != nil {
-			c.skipAt(i, "", "entry is not a 2FAS service")
-			return true
-		}
+	groups := readNames(c, "groups", top[2], "id", "name")
+	eachEntry(c, services, "entry is not a 2FAS service", func(i int, s twoFASService) {
 		readTwoFASService(c, i, s, groups)
-		return true
 	})
 	return nil
 }
@@ -127,16 +110,11 @@ func readTwoFASService(c *collector, i int, s twoFASService, groups map[string]s
 }
 
 func decryptTwoFAS(enc string, pw []byte) ([]byte, error) {
-	parts := strings.Split(enc, ":")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("encrypted services in %d parts, want 3", len(parts))
+	parts, err := base64Parts(enc, ":", "encrypted services")
+	if err != nil {
+		return nil, err
 	}
-	ct, err1 := base64.StdEncoding.DecodeString(parts[0])
-	salt, err2 := base64.StdEncoding.DecodeString(parts[1])
-	iv, err3 := base64.StdEncoding.DecodeString(parts[2])
-	if err := errors.Join(err1, err2, err3); err != nil {
-		return nil, fmt.Errorf("bad encrypted services: %w", err)
-	}
+	ct, salt, iv := parts[0], parts[1], parts[2]
 	key, err := derivePBKDF2(pbkdfSHA256, pw, salt, twoFASIterations)
 	if err != nil {
 		return nil, err
