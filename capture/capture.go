@@ -75,14 +75,11 @@ const (
 	System                  // Windows' or macOS's own capture
 )
 
+var routeNames = [...]string{Portal: "xdg-desktop-portal", X11: "X11", System: "system capture"}
+
 func (r Route) String() string {
-	switch r {
-	case Portal:
-		return "xdg-desktop-portal"
-	case X11:
-		return "X11"
-	case System:
-		return "system capture"
+	if r >= 0 && int(r) < len(routeNames) && routeNames[r] != "" {
+		return routeNames[r]
 	}
 	return fmt.Sprintf("Route(%d)", int(r))
 }

@@ -29,14 +29,11 @@ const (
 	Steam                 // Steam Guard: TOTP with a 5-character alphabet code
 )
 
+var typeNames = [...]string{TOTP: "totp", HOTP: "hotp", Steam: "steam"}
+
 func (t Type) String() string {
-	switch t {
-	case TOTP:
-		return "totp"
-	case HOTP:
-		return "hotp"
-	case Steam:
-		return "steam"
+	if int(t) < len(typeNames) && typeNames[t] != "" {
+		return typeNames[t]
 	}
 	return fmt.Sprintf("Type(%d)", uint8(t))
 }
@@ -53,14 +50,11 @@ const (
 	SHA512
 )
 
+var algorithmNames = [...]string{SHA1: "SHA1", SHA256: "SHA256", SHA512: "SHA512"}
+
 func (a Algorithm) String() string {
-	switch a {
-	case SHA1:
-		return "SHA1"
-	case SHA256:
-		return "SHA256"
-	case SHA512:
-		return "SHA512"
+	if int(a) < len(algorithmNames) && algorithmNames[a] != "" {
+		return algorithmNames[a]
 	}
 	return fmt.Sprintf("Algorithm(%d)", uint8(a))
 }

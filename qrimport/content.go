@@ -26,34 +26,26 @@ const (
 	ContentText                     // anything else
 )
 
+// contentNames says what each kind of content is, as messages name it.
+var contentNames = [...]string{
+	ContentEmpty:     "nothing",
+	ContentKey:       "an authenticator key",
+	ContentMigration: "a Google Authenticator export",
+	ContentWebLink:   "a web link",
+	ContentWiFi:      "Wi-Fi network settings",
+	ContentContact:   "a contact card",
+	ContentEmail:     "an e-mail address",
+	ContentPhone:     "a phone number",
+	ContentSMS:       "a text message",
+	ContentLocation:  "a map location",
+	ContentCalendar:  "a calendar event",
+	ContentOtherURI:  "a link of another kind",
+	ContentText:      "plain text",
+}
+
 func (c Content) String() string {
-	switch c {
-	case ContentEmpty:
-		return "nothing"
-	case ContentKey:
-		return "an authenticator key"
-	case ContentMigration:
-		return "a Google Authenticator export"
-	case ContentWebLink:
-		return "a web link"
-	case ContentWiFi:
-		return "Wi-Fi network settings"
-	case ContentContact:
-		return "a contact card"
-	case ContentEmail:
-		return "an e-mail address"
-	case ContentPhone:
-		return "a phone number"
-	case ContentSMS:
-		return "a text message"
-	case ContentLocation:
-		return "a map location"
-	case ContentCalendar:
-		return "a calendar event"
-	case ContentOtherURI:
-		return "a link of another kind"
-	case ContentText:
-		return "plain text"
+	if int(c) < len(contentNames) {
+		return contentNames[c]
 	}
 	return fmt.Sprintf("Content(%d)", uint8(c))
 }

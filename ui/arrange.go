@@ -2,7 +2,6 @@ package ui
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -20,43 +19,21 @@ const (
 	sortRecent // most recently used first
 )
 
-var sortOrders = []sortOrder{sortManual, sortIssuer, sortName, sortRecent}
-
-func (o sortOrder) String() string {
-	switch o {
-	case sortManual:
-		return "manual"
-	case sortIssuer:
-		return "issuer"
-	case sortName:
-		return "name"
-	case sortRecent:
-		return "recent"
-	}
-	return fmt.Sprintf("sortOrder(%d)", uint8(o))
+// sortNames holds each order's stored name and the label Settings shows.
+var sortNames = storedNames[sortOrder]{
+	sortManual: {"manual", "As added"},
+	sortIssuer: {"issuer", "By issuer"},
+	sortName:   {"name", "By account name"},
+	sortRecent: {"recent", "Recently used first"},
 }
 
-func (o sortOrder) label() string {
-	switch o {
-	case sortIssuer:
-		return "By issuer"
-	case sortName:
-		return "By account name"
-	case sortRecent:
-		return "Recently used first"
-	}
-	return "As added"
-}
+var sortOrders = sortNames.values()
+
+func (o sortOrder) String() string { return sortNames.name(o, "sortOrder") }
+func (o sortOrder) label() string  { return sortNames.label(o) }
 
 // parseSortOrder reads a stored order; anything unknown is manual.
-func parseSortOrder(s string) sortOrder {
-	for _, o := range sortOrders {
-		if o.String() == s {
-			return o
-		}
-	}
-	return sortManual
-}
+func parseSortOrder(s string) sortOrder { return sortNames.parse(s) }
 
 // arrange is the list as shown: accounts matching query, pinned first, then
 // in the chosen order. The vault's order breaks ties, so the list is stable.

@@ -19,18 +19,11 @@ const (
 	strengthStrong
 )
 
+var strengthNames = [...]string{strengthNone: "none", strengthWeak: "weak", strengthFair: "fair", strengthGood: "good", strengthStrong: "strong"}
+
 func (s strength) String() string {
-	switch s {
-	case strengthNone:
-		return "none"
-	case strengthWeak:
-		return "weak"
-	case strengthFair:
-		return "fair"
-	case strengthGood:
-		return "good"
-	case strengthStrong:
-		return "strong"
+	if int(s) < len(strengthNames) {
+		return strengthNames[s]
 	}
 	return fmt.Sprintf("strength(%d)", uint8(s))
 }

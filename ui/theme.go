@@ -2,7 +2,6 @@ package ui
 
 import (
 	_ "embed"
-	"fmt"
 	"image/color"
 	"math"
 	"slices"
@@ -20,40 +19,22 @@ const (
 	themeDark
 )
 
-var themeChoices = []themeChoice{themeSystem, themeLight, themeDark}
-
-func (c themeChoice) String() string {
-	switch c {
-	case themeSystem:
-		return "system"
-	case themeLight:
-		return "light"
-	case themeDark:
-		return "dark"
-	}
-	return fmt.Sprintf("themeChoice(%d)", uint8(c))
+// themeNames holds each choice's stored name and the label Settings shows.
+var themeNames = storedNames[themeChoice]{
+	themeSystem: {"system", "Same as the system"},
+	themeLight:  {"light", "Light"},
+	themeDark:   {"dark", "Dark"},
 }
+
+var themeChoices = themeNames.values()
+
+func (c themeChoice) String() string { return themeNames.name(c, "themeChoice") }
 
 // label is how Settings shows the choice.
-func (c themeChoice) label() string {
-	switch c {
-	case themeLight:
-		return "Light"
-	case themeDark:
-		return "Dark"
-	}
-	return "Same as the system"
-}
+func (c themeChoice) label() string { return themeNames.label(c) }
 
 // parseThemeChoice reads a stored choice; anything unknown means system.
-func parseThemeChoice(s string) themeChoice {
-	for _, c := range themeChoices {
-		if c.String() == s {
-			return c
-		}
-	}
-	return themeSystem
-}
+func parseThemeChoice(s string) themeChoice { return themeNames.parse(s) }
 
 // variantTheme forces the light or dark variant of a theme, or passes the
 // system's through.

@@ -56,14 +56,11 @@ const (
 	codeSlot slotKind = 3
 )
 
+var slotKindNames = [...]string{passwordSlot: "password", codeSlotV1: "backup code (version 1)", codeSlot: "backup code"}
+
 func (k slotKind) String() string {
-	switch k {
-	case passwordSlot:
-		return "password"
-	case codeSlotV1:
-		return "backup code (version 1)"
-	case codeSlot:
-		return "backup code"
+	if int(k) < len(slotKindNames) && slotKindNames[k] != "" {
+		return slotKindNames[k]
 	}
 	return fmt.Sprintf("slotKind(%d)", uint8(k))
 }
