@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"latchkey/internal/deptest"
 )
 
 func TestSocketPath(t *testing.T) {
@@ -106,11 +108,7 @@ func FuzzReadFrame(f *testing.F) {
 // The agent answers scripts without Fyne, and the command line does not
 // pull in the window through it.
 func TestDependencies(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "latchkey/agent").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, p := range strings.Fields(string(out)) {
+	for _, p := range deptest.Deps(t, "latchkey/agent") {
 		if strings.HasPrefix(p, "fyne.io/") || p == "latchkey/ui" || p == "latchkey/cli" {
 			t.Errorf("agent depends on %s, want neither Fyne nor a front end", p)
 		}

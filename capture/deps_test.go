@@ -5,29 +5,15 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-)
 
-// goList runs `go list` for another platform.
-func goList(t *testing.T, env []string, args ...string) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatal("the go command is not on PATH")
-	}
-	cmd := exec.Command(goBin, append([]string{"list"}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list %v %v: %v\n%s", env, args, err, out)
-	}
-	return string(out)
-}
+	"latchkey/internal/deptest"
+)
 
 // Capture knows images and the desktop's protocols, never a UI toolkit, and
 // only the window uses it: the command line and the core stay free of X11,
 // D-Bus and the platforms' capture libraries.
 func TestDependencies(t *testing.T) {
-	for _, p := range strings.Fields(goList(t, nil, "-deps", "latchkey/capture")) {
+	for _, p := range strings.Fields(deptest.Run(t, nil, "-deps", "latchkey/capture")) {
 		if strings.HasPrefix(p, "fyne.io/") {
 			t.Errorf("capture depends on %s, want no Fyne", p)
 		}
@@ -36,7 +22,7 @@ func TestDependencies(t *testing.T) {
 			t.Errorf("capture on Linux depends on %s, want X11 and D-Bus only", p)
 		}
 	}
-	for _, line := range strings.Split(goList(t, nil, "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "latchkey/..."), "\n") {
+	for _, line := range strings.Split(deptest.Run(t, nil, "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "latchkey/..."), "\n") {
 		f := strings.Fields(line)
 		if len(f) == 0 || f[0] == "latchkey/ui" || f[0] == "latchkey/capture" {
 			continue
@@ -66,7 +52,7 @@ func TestBuildsForWindowsAndMacOS(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("go vet for %v: %v\n%s", env, err, out)
 		}
-		deps := goList(t, env, "-deps", "latchkey/capture")
+		deps := deptest.Run(t, env, "-deps", "latchkey/capture")
 		if !strings.Contains(deps, "github.com/kbinani/screenshot") {
 			t.Errorf("capture for %v does not use kbinani/screenshot", env)
 		}

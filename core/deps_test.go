@@ -1,20 +1,17 @@
 package core
 
 import (
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+
+	"latchkey/internal/deptest"
 )
 
 // Core is shared by the command line and the window: it knows no toolkit,
 // and depends only on the packages below it.
 func TestDependencies(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "latchkey/core").Output()
-	if err != nil {
-		t.Fatalf("go list: %v (the go command is needed to check imports)", err)
-	}
-	deps := strings.Fields(string(out))
+	deps := deptest.Deps(t, "latchkey/core")
 	for _, p := range deps {
 		if strings.HasPrefix(p, "fyne.io/") {
 			t.Errorf("core depends on %s, want no Fyne", p)
@@ -34,11 +31,7 @@ func TestDependencies(t *testing.T) {
 // through core.
 func TestFrontEndsGoThroughCore(t *testing.T) {
 	for _, front := range []string{"latchkey/cli", "latchkey/ui"} {
-		out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, front).Output()
-		if err != nil {
-			t.Fatalf("go list %s: %v", front, err)
-		}
-		imports := strings.Fields(string(out))
+		imports := deptest.Imports(t, front)
 		for _, p := range []string{"latchkey/interop", "latchkey/kit"} {
 			if slices.Contains(imports, p) {
 				t.Errorf("%s imports %s, want it reached through latchkey/core", front, p)

@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"latchkey/internal/deptest"
 	"latchkey/otp"
 )
 
@@ -150,11 +151,8 @@ func TestNoSecretInMessages(t *testing.T) {
 
 // TestOnlyStandardAndCrypto keeps Fyne and the rest of the app out of interop.
 func TestOnlyStandardAndCrypto(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
+	deps := deptest.Deps(t, ".")
+	for _, dep := range deps {
 		if !strings.Contains(strings.SplitN(dep, "/", 2)[0], ".") {
 			continue // standard library
 		}
@@ -162,10 +160,10 @@ func TestOnlyStandardAndCrypto(t *testing.T) {
 			t.Errorf("interop depends on %s", dep)
 		}
 	}
-	if !bytes.Contains(out, []byte("latchkey/otp")) {
+	if !slices.Contains(deps, "latchkey/otp") {
 		t.Error("go list -deps does not list latchkey/otp: the check would miss other app packages")
 	}
-	for _, dep := range strings.Fields(string(out)) {
+	for _, dep := range deps {
 		if strings.HasPrefix(dep, "latchkey/") && dep != "latchkey/otp" && dep != "latchkey/interop" {
 			t.Errorf("interop depends on %s", dep)
 		}

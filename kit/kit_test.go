@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"latchkey/internal/deptest"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -257,15 +258,7 @@ func TestNothing(t *testing.T) {
 }
 
 func TestNoFyne(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("no go command on PATH: %v", err)
-	}
-	out, err := exec.Command(goBin, "list", "-deps", "latchkey/kit").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, p := range strings.Fields(string(out)) {
+	for _, p := range deptest.Deps(t, "latchkey/kit") {
 		if strings.HasPrefix(p, "fyne.io/") {
 			t.Fatalf("kit depends on %s, want no Fyne", p)
 		}

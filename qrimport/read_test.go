@@ -10,13 +10,13 @@ import (
 	"image/png"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 
+	"latchkey/internal/deptest"
 	"latchkey/otp"
 )
 
@@ -402,15 +402,7 @@ func TestBandedBinarizer(t *testing.T) {
 
 // TestNoFyne keeps the dependency rule: qrimport never pulls in Fyne.
 func TestNoFyne(t *testing.T) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("no go command on PATH: %v", err)
-	}
-	out, err := exec.Command(goBin, "list", "-deps", "latchkey/qrimport").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
+	for _, dep := range deptest.Deps(t, "latchkey/qrimport") {
 		// internal/input is a leaf of the standard library: how every
 		// front end opens a file a person names.
 		if strings.HasPrefix(dep, "fyne.io/") || strings.HasPrefix(dep, "latchkey/") && dep != "latchkey/qrimport" && dep != "latchkey/otp" && dep != "latchkey/internal/input" {

@@ -3,12 +3,13 @@ package ui
 import (
 	"bytes"
 	"os"
-	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"latchkey/internal/deptest"
 	"latchkey/vault"
 )
 
@@ -85,16 +86,8 @@ func TestIconMatchesAssets(t *testing.T) {
 
 // Only ui and main may import Fyne.
 func TestOnlyUIImportsFyne(t *testing.T) {
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Fatalf("no go command on PATH: %v", err)
-	}
 	for _, pkg := range []string{"latchkey/otp", "latchkey/vault", "latchkey/qrimport", "latchkey/interop", "latchkey/kit", "latchkey/cli"} {
-		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
-		if err != nil {
-			t.Errorf("go list %s: %v\n%s", pkg, err, out)
-			continue
-		}
-		if strings.Contains(string(out), "fyne.io/") {
+		if deps := deptest.Deps(t, pkg); slices.ContainsFunc(deps, func(p string) bool { return strings.HasPrefix(p, "fyne.io/") }) {
 			t.Errorf("%s depends on Fyne", pkg)
 		}
 	}
