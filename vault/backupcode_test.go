@@ -68,9 +68,7 @@ func TestBackupCodeLookAlikes(t *testing.T) {
 }
 
 func TestBackupCodeOpensOnce(t *testing.T) {
-	v, path, codes := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, codes := newSavedVault(t)
 	v.Close()
 	if len(codes) != BackupCodeCount {
 		t.Fatalf("got %d codes, want %d", len(codes), BackupCodeCount)

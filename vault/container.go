@@ -215,15 +215,8 @@ func parseContainer(b []byte, lim limits) (*container, error) {
 // associated data, so no field can be edited or moved to another slot kind
 // without failing authentication.
 func (s *slot) appendFields(b []byte) []byte {
-	b = append(b, byte(s.kind))
-	b = append(b, s.salt[:]...)
-	switch s.kind {
-	case passwordSlot:
-		b = binary.BigEndian.AppendUint32(b, s.params.Memory)
-		b = binary.BigEndian.AppendUint32(b, s.params.Time)
-		b = append(b, s.params.Threads)
-	case codeSlot:
-		b = append(b, s.codePub[:]...)
+	b = append(b, s.identity()...)
+	if s.kind == codeSlot {
 		b = append(b, s.ephemeral[:]...)
 	}
 	return b

@@ -51,6 +51,15 @@ func newTestVault(t testing.TB) (*Vault, string, []string) {
 	return v, path, codes
 }
 
+// newSavedVault is newTestVault holding one account (the RFC key), saved.
+func newSavedVault(t testing.TB) (*Vault, string, []string) {
+	t.Helper()
+	v, path, codes := newTestVault(t)
+	mustAdd(t, v, Account{Key: rfcKey()})
+	mustSave(t, v)
+	return v, path, codes
+}
+
 func mustAdd(t testing.TB, v *Vault, accounts ...Account) []Account {
 	t.Helper()
 	added, err := v.Add(accounts...)

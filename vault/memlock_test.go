@@ -53,9 +53,7 @@ func TestDataKeyLockedWhileOpen(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("VmLck is in Linux's /proc")
 	}
-	v, path, _ := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, _ := newSavedVault(t)
 	v.Close()
 	var out bytes.Buffer
 	cmd := child(t, "memlock", path)
@@ -94,9 +92,7 @@ func TestMemlockFailureWarnsOnce(t *testing.T) {
 	pinned.warned = false
 	pinned.Unlock()
 
-	v, path, _ := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, _ := newSavedVault(t)
 	key := fmt.Sprintf("%x", v.dataKey)
 	v.Close()
 	for range 2 {

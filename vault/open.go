@@ -368,11 +368,8 @@ func (v *Vault) Save() error {
 }
 
 func (v *Vault) save(checkDisk bool) error {
-	if err := v.writable(); err != nil {
+	if err := v.savable(); err != nil {
 		return err
-	}
-	if v.needsPassword {
-		return ErrNeedsPassword
 	}
 	for attempt := 1; ; attempt++ {
 		err := v.saveOnce(checkDisk)
@@ -542,12 +539,9 @@ func (v *Vault) PasswordParams() Params {
 func (v *Vault) MarkUsed(id string) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if err := v.writable(); err != nil {
+	i, err := v.writableIndex(id, "account")
+	if err != nil {
 		return err
-	}
-	i := v.index(id)
-	if i < 0 {
-		return fmt.Errorf("vault: account %q: %w", id, ErrNoAccount)
 	}
 	v.accounts[i].LastUsed = v.now()
 	v.dirty = true

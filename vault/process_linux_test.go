@@ -14,9 +14,7 @@ import (
 func TestPermissionsUnderUmask000(t *testing.T) {
 	old := syscall.Umask(0)
 	defer syscall.Umask(old)
-	v, path, _ := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, _ := newSavedVault(t)
 	v.Close()
 	backups, _ := listBackups(osFS{}, BackupDirFor(path), path)
 	if len(backups) == 0 {

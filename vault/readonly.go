@@ -84,3 +84,29 @@ func (v *Vault) writable() error {
 	}
 	return nil
 }
+
+// savable is writable, with a password to save under: a vault opened with
+// a backup code needs SetPassword first.
+func (v *Vault) savable() error {
+	if err := v.writable(); err != nil {
+		return err
+	}
+	if v.needsPassword {
+		return ErrNeedsPassword
+	}
+	return nil
+}
+
+// writableIndex is the index of account id in a vault that may be changed;
+// what names the change ("delete account") in the error when there is no
+// such account.
+func (v *Vault) writableIndex(id, what string) (int, error) {
+	if err := v.writable(); err != nil {
+		return -1, err
+	}
+	i := v.index(id)
+	if i < 0 {
+		return -1, fmt.Errorf("vault: %s %q: %w", what, id, ErrNoAccount)
+	}
+	return i, nil
+}

@@ -229,11 +229,8 @@ func (v *Vault) SetPassword(pw []byte) ([]string, error) {
 func (v *Vault) RegenerateBackupCodes() ([]string, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if err := v.writable(); err != nil {
+	if err := v.savable(); err != nil {
 		return nil, err
-	}
-	if v.needsPassword {
-		return nil, ErrNeedsPassword
 	}
 	codes, err := v.rekeyAndSave(newDataKey(), nil, nil, true)
 	if errors.Is(err, ErrBackupFailed) {
@@ -338,11 +335,8 @@ func (v *Vault) RemoveEarlierBackups() ([]string, error) {
 func (v *Vault) dealWithEarlierBackups(do func(p string, c *container, key []byte) error) ([]string, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if err := v.writable(); err != nil {
+	if err := v.savable(); err != nil {
 		return nil, err
-	}
-	if v.needsPassword {
-		return nil, ErrNeedsPassword
 	}
 	if len(v.earlierKeys) == 0 {
 		return nil, nil

@@ -82,9 +82,7 @@ func openCode(t *testing.T, path, code string) *Vault {
 // password, gave the key that decrypts the vault as it is now, accounts
 // added after the change included.
 func TestPasswordChangeMakesANewKey(t *testing.T) {
-	v, path, codes := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, codes := newSavedVault(t)
 	oldCopy := mustRead(t, path)
 	old := keyMaterial(t, oldCopy, testPassword)
 
@@ -123,9 +121,7 @@ func TestPasswordChangeMakesANewKey(t *testing.T) {
 // Recovering with a backup code ends in a new password and a new key: the
 // used code with an old copy gives nothing about the vault from then on.
 func TestRecoveryMakesANewKey(t *testing.T) {
-	v, path, codes := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, codes := newSavedVault(t)
 	v.Close()
 	oldCopy := mustRead(t, path)
 	byCode := codeKeyMaterial(t, oldCopy, codes[2])
@@ -152,9 +148,7 @@ func TestRecoveryMakesANewKey(t *testing.T) {
 
 // New backup codes make a new key too, keeping the password.
 func TestRegenerateMakesANewKey(t *testing.T) {
-	v, path, codes := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, codes := newSavedVault(t)
 	oldCopy := mustRead(t, path)
 	old := keyMaterial(t, oldCopy, testPassword)
 	old.kek = nil // the password stays: its slot opens the vault, as it should
@@ -179,9 +173,7 @@ func TestRegenerateMakesANewKey(t *testing.T) {
 // A restore with a code makes a new vault under a new key: the backup's
 // key and the code open nothing in it.
 func TestRestoreWithCodeMakesANewKey(t *testing.T) {
-	v, path, codes := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, codes := newSavedVault(t)
 	v.Close()
 	backup := mustRead(t, path)
 	byCode := codeKeyMaterial(t, backup, codes[5])
@@ -289,9 +281,7 @@ func TestSetPasswordFaultKeepsTheOldKey(t *testing.T) {
 // counts them, and ReencryptBackups puts them under the new key (only the
 // vault's backups, verified), after which the old password opens none.
 func TestReencryptBackups(t *testing.T) {
-	v, path, _ := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, _ := newSavedVault(t)
 	dir := BackupDirFor(path)
 	// Another vault of the same name sharing the folder: never touched.
 	other, otherPath, _ := newTestVault(t)
@@ -349,9 +339,7 @@ func TestReencryptBackups(t *testing.T) {
 }
 
 func TestRemoveEarlierBackups(t *testing.T) {
-	v, path, _ := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, _ := newSavedVault(t)
 	dir := BackupDirFor(path)
 	// A file that is not one of the vault's backups, and one named like
 	// one that is not a vault file: never touched.

@@ -88,9 +88,7 @@ func TestRollbackToOlderCopy(t *testing.T) {
 
 // A vault ahead of its backups (the last backup failed) is not older.
 func TestVaultAheadOfBackupsIsNotOlder(t *testing.T) {
-	v, path, _ := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	v, path, _ := newSavedVault(t)
 	// The backup folder becomes a file: the next backup fails.
 	dir := BackupDirFor(path)
 	must(t, os.RemoveAll(dir))

@@ -374,9 +374,7 @@ func TestOrderMerges(t *testing.T) {
 // vault: it shares no data key, and is refused.
 func TestPasswordOpensAnotherVaultNotMerged(t *testing.T) {
 	v, _, _ := newTestVault(t)
-	other, otherPath, _ := newTestVault(t)
-	mustAdd(t, other, Account{Key: rfcKey()})
-	mustSave(t, other)
+	other, otherPath, _ := newSavedVault(t)
 	other.Close()
 	_, err := v.MergeCopyWithPassword(mustRead(t, otherPath), testPassword)
 	wantErr(t, "another vault with the same password", err, ErrUnknownKey)

@@ -362,12 +362,9 @@ func (v *Vault) stampChanges(old Account, a *Account) {
 func (v *Vault) Delete(id string) (Account, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if err := v.writable(); err != nil {
+	i, err := v.writableIndex(id, "delete account")
+	if err != nil {
 		return Account{}, err
-	}
-	i := v.index(id)
-	if i < 0 {
-		return Account{}, fmt.Errorf("vault: delete account %q: %w", id, ErrNoAccount)
 	}
 	a := v.accounts[i]
 	v.accounts = slices.Delete(v.accounts, i, i+1)
@@ -430,12 +427,9 @@ func (v *Vault) setOrder() {
 func (v *Vault) Move(id string, index int) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if err := v.writable(); err != nil {
+	i, err := v.writableIndex(id, "move account")
+	if err != nil {
 		return err
-	}
-	i := v.index(id)
-	if i < 0 {
-		return fmt.Errorf("vault: move account %q: %w", id, ErrNoAccount)
 	}
 	a := v.accounts[i]
 	v.accounts = slices.Delete(v.accounts, i, i+1)

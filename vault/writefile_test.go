@@ -11,9 +11,7 @@ import (
 // Every way of pointing a written file at something it must not replace:
 // each is refused, with what was there left byte for byte as it was.
 func TestWriteFileRefuses(t *testing.T) {
-	v, path, _ := newTestVault(t)
-	mustAdd(t, v, Account{Key: rfcKey()})
-	mustSave(t, v)
+	_, path, _ := newSavedVault(t)
 	backups, err := Backups(BackupDirFor(path), path)
 	if err != nil || len(backups) == 0 {
 		t.Fatalf("backups: %v, %v; want some", backups, err)
