@@ -42,3 +42,40 @@ func Example() {
 	// 10 backup codes
 	// Example: alice [work]
 }
+
+// Back up a vault under its own password, then carry it to a new machine.
+func ExampleVault_WriteBackup() {
+	dir, _ := os.MkdirTemp("", "latchkey-example")
+	defer os.RemoveAll(dir)
+	password := []byte("correct horse battery staple")
+
+	v, _, err := vault.Create(filepath.Join(dir, "vault.latchkey"), password)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	key, _ := otp.ParseURI("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP")
+	v.Add(vault.Account{Key: key})
+	backup := filepath.Join(dir, "backup.latchkey")
+	// No Password: the vault's password opens the backup. WithBackupCodes
+	// lets the vault's backup codes open it too.
+	if err := v.WriteBackup(backup, vault.BackupOptions{WithBackupCodes: true}); err != nil {
+		fmt.Println(err)
+	}
+	v.Close()
+
+	// On the new machine.
+	nv, freshCodes, err := vault.RestoreAsNew(backup, password, filepath.Join(dir, "new", "vault.latchkey"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer nv.Close()
+	for _, a := range nv.Accounts() {
+		fmt.Println(a.Key.Label())
+	}
+	fmt.Println(len(freshCodes), "new codes:", nv.BackupCodesLeft(), "old ones still open it")
+	// Output:
+	// Example: alice
+	// 0 new codes: 10 old ones still open it
+}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -49,4 +50,16 @@ func NonStandard(t testing.TB, pkg string) []string {
 func Imports(t testing.TB, pkg string) []string {
 	t.Helper()
 	return strings.Fields(Run(t, nil, "-f", `{{join .Imports " "}}`, pkg))
+}
+
+// StandardOnly fails t for each package outside the standard library that
+// pkg (an import path) depends on, but for those under one of the allowed
+// prefixes ("golang.org/x/sys/").
+func StandardOnly(t testing.TB, pkg string, allowed ...string) {
+	t.Helper()
+	for _, p := range NonStandard(t, pkg) {
+		if p != pkg && !slices.ContainsFunc(allowed, func(a string) bool { return strings.HasPrefix(p, a) }) {
+			t.Errorf("%s depends on %s; want the standard library only, and %v", pkg, p, allowed)
+		}
+	}
 }

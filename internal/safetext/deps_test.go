@@ -9,9 +9,5 @@ import (
 // Both front ends use safetext: it stays on the standard library (no Fyne),
 // so the command line does not pull in the window.
 func TestStandardLibraryOnly(t *testing.T) {
-	for _, p := range deptest.NonStandard(t, ".") {
-		if p != "latchkey/internal/safetext" {
-			t.Errorf("safetext depends on %s; want the standard library only", p)
-		}
-	}
+	deptest.StandardOnly(t, "latchkey/internal/safetext")
 }
