@@ -61,17 +61,23 @@ type Server struct {
 	hotp sync.Mutex
 }
 
+// socketIn is the socket's path for the vault at vaultPath, and this
+// process's user, once runtimeDir is a folder no other user may write in.
+func socketIn(runtimeDir, vaultPath string) (path string, uid int, err error) {
+	if path, err = SocketPath(runtimeDir, vaultPath); err != nil {
+		return "", 0, err
+	}
+	uid = os.Getuid()
+	return path, uid, checkFolder(runtimeDir, uid, 0o077)
+}
+
 // Listen makes the vault at vaultPath answer on its socket under
 // runtimeDir (normally $XDG_RUNTIME_DIR), creating the folder when needed.
 // A socket left by a window that ended is replaced; one another window
 // answers on is not (ErrInUse).
 func Listen(runtimeDir, vaultPath string, v Vault, o Options) (*Server, error) {
-	path, err := SocketPath(runtimeDir, vaultPath)
+	path, uid, err := socketIn(runtimeDir, vaultPath)
 	if err != nil {
-		return nil, err
-	}
-	uid := os.Getuid()
-	if err := checkFolder(runtimeDir, uid, 0o077); err != nil {
 		return nil, err
 	}
 	dir := filepath.Dir(path)
@@ -275,12 +281,8 @@ type Client struct {
 // Dial connects to the agent of the vault at vaultPath. Any reason there is
 // none, or none to trust, wraps ErrNoAgent.
 func Dial(runtimeDir, vaultPath string) (*Client, error) {
-	path, err := SocketPath(runtimeDir, vaultPath)
+	path, uid, err := socketIn(runtimeDir, vaultPath)
 	if err != nil {
-		return nil, err
-	}
-	uid := os.Getuid()
-	if err := checkFolder(runtimeDir, uid, 0o077); err != nil {
 		return nil, err
 	}
 	if err := checkFolder(filepath.Dir(path), uid, 0o077); err != nil {
