@@ -51,7 +51,8 @@ in its backup folder are touched.`,
 			fs.BoolVar(&c.flags.remove, "remove", false, "delete the automatic backups made under an earlier password or backup codes")
 			addPasswordFlags(fs, c)
 		},
-		run: runBackups,
+		run:    runBackups,
+		noArgs: true,
 	})
 }
 
@@ -240,9 +241,6 @@ func runRestore(c *ctx, fs *flag.FlagSet, args []string) error {
 }
 
 func runBackups(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return usageErrorf("backups takes no arguments")
-	}
 	if c.flags.reencrypt || c.flags.remove {
 		return runBackupsEarlier(c, fs, c.flags.remove)
 	}

@@ -75,6 +75,9 @@ type command struct {
 	// and does the work.
 	run   func(c *ctx, fs *flag.FlagSet, args []string) error
 	setup func(fs *flag.FlagSet, c *ctx)
+	// noArgs: the command takes flags only; run is not called with
+	// arguments.
+	noArgs bool
 }
 
 // ctx is what every command shares: its environment and common flags.
@@ -184,6 +187,9 @@ func run(args []string, env Env) error {
 			return err
 		}
 		return &exitError{code: ExitUsage, err: err}
+	}
+	if cmd.noArgs && fs.NArg() != 0 {
+		return usageErrorf("%s takes no arguments", cmd.name)
 	}
 	return cmd.run(c, fs, fs.Args())
 }

@@ -116,6 +116,24 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// A command that takes flags only refuses an argument before it runs.
+func TestNoArgsCommandsRefuseArguments(t *testing.T) {
+	n := 0
+	for name, cmd := range commands {
+		if !cmd.noArgs {
+			continue
+		}
+		n++
+		r := runCLI(t, "", nil, name, "extra")
+		if want := name + " takes no arguments"; r.status != ExitUsage || !strings.Contains(r.stderr, want) {
+			t.Errorf("%s extra: got status %d, %q; want %d, %q", name, r.status, r.stderr, ExitUsage, want)
+		}
+	}
+	if n < 8 {
+		t.Errorf("got %d commands taking no arguments, want at least 8 (init, list, passwd, ...)", n)
+	}
+}
+
 func TestPanicBecomesOneLine(t *testing.T) {
 	register(&command{name: "boom-test", brief: "test", run: func(*ctx, *flag.FlagSet, []string) error {
 		panic("secret JBSWY3DPEHPK3PXP")

@@ -27,15 +27,13 @@ the new password and sync again. Exit status 0 when every copy was merged
 (or there was none), 1 when one was kept.
 Every command that changes the vault does the same first, saying so on
 standard error.`,
-		setup: func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
-		run:   runSync,
+		setup:  func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
+		run:    runSync,
+		noArgs: true,
 	})
 }
 
 func runSync(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return usageErrorf("sync takes no arguments")
-	}
 	v, err := c.open(c.Vault.Open)
 	if err != nil {
 		return err

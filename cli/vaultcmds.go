@@ -23,6 +23,7 @@ func init() {
 		summary: "Creates a new vault and prints its backup codes, one per line, on standard output.\nKeep them safe: each opens the vault once when the password is lost.",
 		setup:   func(fs *flag.FlagSet, c *ctx) { addPasswordFlags(fs, c) },
 		run:     runInit,
+		noArgs:  true,
 	})
 	register(&command{
 		name:    "list",
@@ -33,7 +34,8 @@ func init() {
 			fs.BoolVar(&c.flags.json, "json", false, "print a JSON array with every non-secret field")
 			addPasswordFlags(fs, c)
 		},
-		run: runList,
+		run:    runList,
+		noArgs: true,
 	})
 	register(&command{
 		name:    "passwd",
@@ -44,7 +46,8 @@ func init() {
 			addPasswordFlags(fs, c)
 			addNewPasswordFlag(fs, c)
 		},
-		run: runPasswd,
+		run:    runPasswd,
+		noArgs: true,
 	})
 	register(&command{
 		name:    "recover",
@@ -55,7 +58,8 @@ func init() {
 			fs.StringVar(&c.flags.code, "code", "", "the backup code (default: a prompt, or standard input)")
 			addNewPasswordFlag(fs, c)
 		},
-		run: runRecover,
+		run:    runRecover,
+		noArgs: true,
 	})
 	register(&command{
 		name:    "backup-codes",
@@ -66,7 +70,8 @@ func init() {
 			fs.BoolVar(&c.flags.regenerate, "regenerate", false, "replace every backup code with a new set")
 			addPasswordFlags(fs, c)
 		},
-		run: runBackupCodes,
+		run:    runBackupCodes,
+		noArgs: true,
 	})
 }
 
@@ -152,9 +157,6 @@ func exitStatus(err error) int {
 }
 
 func runInit(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return usageErrorf("init takes no arguments")
-	}
 	path, err := c.resolveVaultPath()
 	if err != nil {
 		return err
@@ -190,9 +192,6 @@ func runInit(c *ctx, fs *flag.FlagSet, args []string) error {
 }
 
 func runList(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return usageErrorf("list takes no arguments")
-	}
 	// The window knows names, not the details --json gives.
 	if !c.flags.json && c.listFromAgent() {
 		return nil
@@ -381,9 +380,6 @@ func match(accounts []vault.Account, query string) []vault.Account {
 }
 
 func runPasswd(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return usageErrorf("passwd takes no arguments")
-	}
 	v, err := c.openVault()
 	if err != nil {
 		return err
@@ -420,9 +416,6 @@ func (c *ctx) setPasswordAndSave(v *vault.Vault, pw []byte, before string) error
 }
 
 func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return usageErrorf("recover takes no arguments")
-	}
 	path, err := c.resolveVaultPath()
 	if err != nil {
 		return err
@@ -461,9 +454,6 @@ func runRecover(c *ctx, fs *flag.FlagSet, args []string) error {
 }
 
 func runBackupCodes(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) != 0 {
-		return usageErrorf("backup-codes takes no arguments")
-	}
 	v, err := c.openVault()
 	if err != nil {
 		return err

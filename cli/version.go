@@ -11,13 +11,11 @@ func init() {
 		brief:   "print the version (also --version)",
 		summary: "Prints \"latchkey VERSION\".",
 		run:     runVersion,
+		noArgs:  true,
 	})
 }
 
 func runVersion(c *ctx, fs *flag.FlagSet, args []string) error {
-	if len(args) > 0 {
-		return usageErrorf("version takes no arguments")
-	}
 	v := c.Version
 	if v == "" {
 		v = "(unknown version)"
