@@ -14,23 +14,7 @@ import (
 // name holding the vault as another computer changed it.
 func conflictFrom(t *testing.T, path, name string, change func(v *vault.Vault)) string {
 	t.Helper()
-	other := filepath.Join(t.TempDir(), "vault.latchkey")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Dir(other), filepath.Base(other), string(data))
-	v := coretest.Open(t, other)
-	change(v)
-	if err := v.Save(); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-	data, err = os.ReadFile(other)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return writeFile(t, filepath.Dir(path), name, string(data))
+	return writeFile(t, filepath.Dir(path), name, string(coretest.OtherComputer(t, path, change)))
 }
 
 func TestSyncCommand(t *testing.T) {

@@ -137,12 +137,19 @@ func parseSyncthing(mid string) (Conflict, bool) {
 	return Conflict{Tool: Syncthing, When: t, Who: dev}, ok
 }
 
-func parseNextcloud(mid string) (Conflict, bool) {
-	rest, ok := strings.CutPrefix(mid, " (conflicted copy ")
+// enclosed is what mid holds between open and a closing parenthesis that
+// ends it, as in " (conflicted copy 2026-01-02 150405)".
+func enclosed(mid, open string) (string, bool) {
+	rest, ok := strings.CutPrefix(mid, open)
 	if !ok {
-		return Conflict{}, false
+		return "", false
 	}
-	if rest, ok = strings.CutSuffix(rest, ")"); !ok {
+	return strings.CutSuffix(rest, ")")
+}
+
+func parseNextcloud(mid string) (Conflict, bool) {
+	rest, ok := enclosed(mid, " (conflicted copy ")
+	if !ok {
 		return Conflict{}, false
 	}
 	t, ok := parseStamp("2006-01-02 150405", rest)
@@ -150,11 +157,8 @@ func parseNextcloud(mid string) (Conflict, bool) {
 }
 
 func parseDropbox(mid string) (Conflict, bool) {
-	rest, ok := strings.CutPrefix(mid, " (")
-	if !ok {
-		return Conflict{}, false
-	}
-	if rest, ok = strings.CutSuffix(rest, ")"); !ok || len(rest) < len("conflicted copy 2006-01-02") {
+	rest, ok := enclosed(mid, " (")
+	if !ok || len(rest) < len("conflicted copy 2006-01-02") {
 		return Conflict{}, false
 	}
 	date := rest[len(rest)-len("2006-01-02"):]
@@ -191,11 +195,8 @@ func parseNextcloudOld(mid string) (Conflict, bool) {
 }
 
 func parseGoogleDrive(mid string) (Conflict, bool) {
-	rest, ok := strings.CutPrefix(mid, " (")
-	if !ok {
-		return Conflict{}, false
-	}
-	if rest, ok = strings.CutSuffix(rest, ")"); !ok || rest == "" || len(rest) > 3 || rest[0] == '0' {
+	rest, ok := enclosed(mid, " (")
+	if !ok || rest == "" || len(rest) > 3 || rest[0] == '0' {
 		return Conflict{}, false
 	}
 	if _, err := strconv.ParseUint(rest, 10, 16); err != nil || strings.ContainsAny(rest, "+-") {

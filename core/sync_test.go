@@ -14,22 +14,6 @@ import (
 	"latchkey/vault"
 )
 
-// computer is the same vault on another computer: a copy of the file in a
-// folder of its own, opened there.
-func otherComputer(t *testing.T, path string) (*vault.Vault, string) {
-	t.Helper()
-	other := filepath.Join(t.TempDir(), filepath.Base(path))
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(other, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	v := coretest.Open(t, other)
-	return v, other
-}
-
 func mustBytes(t *testing.T, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -50,53 +34,32 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 
 	// Another computer: 2 added, 1 changed, 1 removed; its save became a
 	// Syncthing conflict copy.
-	b, bPath := otherComputer(t, path)
-	if _, err := b.Add(vault.Account{Key: keys[3]}, vault.Account{Key: keys[4]}); err != nil {
-		t.Fatal(err)
-	}
-	e, _ := b.Account("edit")
-	e.Note = "edited on the other computer"
-	if err := b.Update(e); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.Delete("drop"); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Save(); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
+	fromB := coretest.OtherComputer(t, path, func(b *vault.Vault) {
+		coretest.Adds(t, vault.Account{Key: keys[3]}, vault.Account{Key: keys[4]})(b)
+		e, _ := b.Account("edit")
+		e.Note = "edited on the other computer"
+		if err := b.Update(e); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.Delete("drop"); err != nil {
+			t.Fatal(err)
+		}
+	})
 	syncthing := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
-	write(t, filepath.Join(dir, syncthing), mustBytes(t, bPath))
+	write(t, filepath.Join(dir, syncthing), fromB)
 
 	// A third computer's Dropbox copy, one more account.
-	c, cPath := otherComputer(t, path)
-	if _, err := c.Add(vault.Account{Key: keys[5]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Save(); err != nil {
-		t.Fatal(err)
-	}
-	c.Close()
+	good := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[5]}))
 	dropbox := "vault (Alice's conflicted copy 2026-12-01).latchkey"
-	write(t, filepath.Join(dir, dropbox), mustBytes(t, cPath))
+	write(t, filepath.Join(dir, dropbox), good)
 
 	// A copy the person made, named as Google Drive names its copies: it
 	// is merged (it holds "mine") but kept, as it may be their only record
 	// of what was removed since.
-	d, dPath := otherComputer(t, path)
-	if _, err := d.Add(vault.Account{ID: "mine", Key: keys[6]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Save(); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
 	mine := "vault (3).latchkey"
-	write(t, filepath.Join(dir, mine), mustBytes(t, dPath))
+	write(t, filepath.Join(dir, mine), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "mine", Key: keys[6]})))
 
 	// And what must be kept.
-	good := mustBytes(t, cPath)
 	truncated := "vault (conflicted copy 2026-12-01 101010).latchkey"
 	write(t, filepath.Join(dir, truncated), good[:len(good)/2])
 	another := "vault_conflict-20261201-101010.latchkey"
@@ -122,7 +85,9 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 	notVault := "vault-LAPTOP.latchkey"
 	write(t, filepath.Join(dir, notVault), []byte("a note someone kept\n"))
 	link := "vault (2).latchkey"
-	if err := os.Symlink(cPath, filepath.Join(dir, link)); err != nil {
+	elsewhere := filepath.Join(t.TempDir(), "vault.latchkey")
+	write(t, elsewhere, good)
+	if err := os.Symlink(elsewhere, filepath.Join(dir, link)); err != nil {
 		t.Fatal(err)
 	}
 	ignored := "vault old copy.latchkey"
@@ -221,17 +186,10 @@ func TestSyncDeletesOnlyWhatIsSaved(t *testing.T) {
 	keys := coretest.Keys(t)
 	path := filepath.Join(t.TempDir(), "vault.latchkey")
 	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	b, bPath := otherComputer(t, path)
-	if _, err := b.Add(vault.Account{Key: keys[1]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Save(); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
 	name := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
 	cp := filepath.Join(filepath.Dir(path), name)
-	write(t, cp, mustBytes(t, bPath))
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]}))
+	write(t, cp, fromB)
 	v := coretest.Open(t, path)
 	defer v.Close()
 
@@ -240,7 +198,7 @@ func TestSyncDeletesOnlyWhatIsSaved(t *testing.T) {
 	if !errors.Is(err, broken) || len(rep.Copies) != 1 || rep.Copies[0].Removed || !errors.Is(rep.Copies[0].Err, ErrNotSaved) {
 		t.Fatalf("a failed save: got %+v, %v; want the copy kept, not saved", rep, err)
 	}
-	if !bytes.Equal(mustBytes(t, cp), mustBytes(t, bPath)) {
+	if !bytes.Equal(mustBytes(t, cp), fromB) {
 		t.Fatal("a failed save: the copy changed")
 	}
 	rep, err = Sync(failingSave{Vault: v, touch: cp}, nil)

@@ -86,18 +86,12 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 	reports := startWatch(t, v)
 
 	// Another computer adds an account; Syncthing delivers its file.
-	b, bPath := otherComputer(t, path)
-	if _, err := b.Add(vault.Account{ID: "b", Key: keys[1]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Save(); err != nil {
-		t.Fatal(err)
-	}
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]}))
 	// Meanwhile this computer has a change of its own, not saved yet.
 	if _, err := v.Add(vault.Account{ID: "mine", Key: keys[2]}); err != nil {
 		t.Fatal(err)
 	}
-	sent := deliver(t, path, mustBytes(t, bPath))
+	sent := deliver(t, path, fromB)
 	got := waitReport(t, reports, "the replaced vault file")
 	t.Logf("replaced file: reported %v after the rename (WatchDelay %v)", got.at.Sub(sent).Round(time.Millisecond), WatchDelay)
 	if got.err != nil || got.rep.String() != "1 added" {
@@ -120,17 +114,9 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 
 	// The two computers changed the vault apart: Syncthing drops the other
 	// computer's version beside it as a conflict copy.
-	b.Close()
-	c, cPath := otherComputer(t, path)
-	if _, err := c.Add(vault.Account{ID: "c", Key: keys[3]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Save(); err != nil {
-		t.Fatal(err)
-	}
-	c.Close()
+	fromC := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]}))
 	copyPath := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
-	sent = deliver(t, copyPath, mustBytes(t, cPath))
+	sent = deliver(t, copyPath, fromC)
 	got = waitReport(t, reports, "the conflict copy")
 	t.Logf("conflict copy: reported %v after the rename", got.at.Sub(sent).Round(time.Millisecond))
 	if got.err != nil || got.rep.String() != "1 added" || len(got.sr.Copies) != 1 || !got.sr.Copies[0].Removed {

@@ -222,6 +222,41 @@ func Open(t testing.TB, path string) *vault.Vault {
 	return v
 }
 
+// OtherComputer is the vault at path as another computer saved it: a copy
+// of the file, in a folder of its own, opened, changed by change and saved.
+// It returns the saved file, for a test to put where a sync tool would.
+func OtherComputer(t testing.TB, path string, change func(v *vault.Vault)) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(other, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v := Open(t, other)
+	change(v)
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	if data, err = os.ReadFile(other); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// Adds is the change of another computer that adds accounts.
+func Adds(t testing.TB, accounts ...vault.Account) func(v *vault.Vault) {
+	return func(v *vault.Vault) {
+		t.Helper()
+		if _, err := v.Add(accounts...); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // QRImage writes the text as a QR code PNG with Latchkey's own encoder and
 // returns its path (front-end tests add it as an image).
 func QRImage(t testing.TB, dir, name string, k otp.Key) string {
