@@ -144,11 +144,7 @@ func TestBackupRoundTrip(t *testing.T) {
 				wantErr(t, "the old vault's code on a restore without codes", err, ErrWrongBackupCode)
 			}
 			for _, code := range check {
-				nv, err := openWithBackupCode(newPath, code, testOptions())
-				if err != nil {
-					t.Fatalf("backup code on the restored vault: %v", err)
-				}
-				nv.Close()
+				openCode(t, newPath, code).Close()
 			}
 		})
 	}
@@ -788,11 +784,7 @@ func TestRestoreWithBackupCode(t *testing.T) {
 	wantErr(t, "the old password on the restored vault", err, ErrWrongPassword)
 	_, err = openWithBackupCode(newPath, codes[2], testOptions())
 	wantErr(t, "the code used to restore", err, ErrWrongBackupCode)
-	nv, err = openWithBackupCode(newPath, codes[3], testOptions())
-	if err != nil {
-		t.Fatalf("another code on the restored vault: %v", err)
-	}
-	nv.Close()
+	openCode(t, newPath, codes[3]).Close()
 	_, _, err = restoreWithBackupCode(backups[0], codes[3], newPath, newPw, testOptions())
 	wantErr(t, "restore over the new vault", err, ErrExists)
 }

@@ -60,6 +60,16 @@ func newSavedVault(t testing.TB) (*Vault, string, []string) {
 	return v, path, codes
 }
 
+// openCode opens the vault at path with a backup code, or fails t.
+func openCode(t testing.TB, path, code string) *Vault {
+	t.Helper()
+	v, err := openWithBackupCode(path, code, testOptions())
+	if err != nil {
+		t.Fatalf("open with a code: %v", err)
+	}
+	return v
+}
+
 func mustAdd(t testing.TB, v *Vault, accounts ...Account) []Account {
 	t.Helper()
 	added, err := v.Add(accounts...)

@@ -86,6 +86,22 @@ func TestLocalCopyBringsBackWhatSyncReplaced(t *testing.T) {
 	}
 }
 
+// newPasswordOnA is a pair with local state in which A's password was
+// changed to newOnA, then A closed; o are A's options, to open it again.
+func newPasswordOnA(t *testing.T) (p *pair, o options) {
+	t.Helper()
+	p = newPair(t, 0, 0)
+	withState(t, p)
+	if _, err := p.a.SetPassword([]byte(newOnA)); err != nil {
+		t.Fatal(err)
+	}
+	o = p.a.opts
+	p.a.Close()
+	return p, o
+}
+
+const newOnA = "new on A"
+
 // A local copy that cannot be merged (damaged) is kept as it is and
 // reported; the vault opens all the same.
 func TestLocalCopyDamagedIsKept(t *testing.T) {
@@ -112,13 +128,7 @@ func TestLocalCopyDamagedIsKept(t *testing.T) {
 // this computer's copy, the file is merged into it, and saved under the
 // new password. The old password opens the file, and the copy is kept.
 func TestLocalCopyAfterPasswordChangeHere(t *testing.T) {
-	p := newPair(t, 0, 0)
-	withState(t, p)
-	if _, err := p.a.SetPassword([]byte("new on A")); err != nil {
-		t.Fatal(err)
-	}
-	o := p.a.opts
-	p.a.Close()
+	p, o := newPasswordOnA(t)
 	p.later(time.Minute)
 	mustAdd(t, p.b, Account{ID: "from-b", Key: rfcKey()})
 	mustSave(t, p.b)
@@ -128,7 +138,7 @@ func TestLocalCopyAfterPasswordChangeHere(t *testing.T) {
 	must(t, err)
 	wantErr(t, "the local copy under the new password", v.LocalCopy().Err, ErrUnknownKey)
 	v.Close()
-	v, err = open(p.pa, []byte("new on A"), o)
+	v, err = open(p.pa, []byte(newOnA), o)
 	must(t, err)
 	if _, ok := v.Account("from-b"); !ok {
 		t.Error("B's account was not merged in")
@@ -136,7 +146,7 @@ func TestLocalCopyAfterPasswordChangeHere(t *testing.T) {
 	v.Close()
 	_, err = openReadOnly(p.pa, testPassword, testOptions())
 	wantErr(t, "the old password after the save", err, ErrWrongPassword)
-	ro, err := openReadOnly(p.pa, []byte("new on A"), testOptions())
+	ro, err := openReadOnly(p.pa, []byte(newOnA), testOptions())
 	must(t, err)
 	ro.Close()
 }
@@ -144,17 +154,11 @@ func TestLocalCopyAfterPasswordChangeHere(t *testing.T) {
 // Another vault at the vault's path is never replaced by this computer's
 // copy, even when the password opens the copy.
 func TestLocalCopyNeverReplacesAnotherVault(t *testing.T) {
-	p := newPair(t, 0, 0)
-	withState(t, p)
-	if _, err := p.a.SetPassword([]byte("new on A")); err != nil {
-		t.Fatal(err)
-	}
-	o := p.a.opts
-	p.a.Close()
+	p, o := newPasswordOnA(t)
 	other, otherPath, _ := newTestVault(t)
 	other.Close()
 	replaceLike(t, p.pa, mustRead(t, otherPath))
-	_, err := open(p.pa, []byte("new on A"), o)
+	_, err := open(p.pa, []byte(newOnA), o)
 	wantErr(t, "another vault in its place", err, ErrWrongPassword)
 	if !bytes.Equal(mustRead(t, p.pa), mustRead(t, otherPath)) {
 		t.Error("the other vault was changed")

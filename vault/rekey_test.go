@@ -68,15 +68,6 @@ func (m oldKeyMaterial) mustNotOpen(t *testing.T, what string, file []byte) {
 	}
 }
 
-func openCode(t *testing.T, path, code string) *Vault {
-	t.Helper()
-	v, err := openWithBackupCode(path, code, testOptions())
-	if err != nil {
-		t.Fatalf("open with a code: %v", err)
-	}
-	return v
-}
-
 // The attack of issue 11: a password change only re-wrapped the data key,
 // so a copy of the vault from before the change, opened with the old
 // password, gave the key that decrypts the vault as it is now, accounts
