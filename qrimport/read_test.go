@@ -278,6 +278,26 @@ func newHybrid(g *gray) (*gozxing.BitMatrix, error) {
 	return gozxing.NewHybridBinarizer(newSource(g)).GetBlackMatrix()
 }
 
+// sameAsGozxing reports whether ours, a binarizer of g through lut, gives
+// the matrix gozxing's hybrid binarizer gives for g mapped through lut (nil:
+// g as it is).
+func sameAsGozxing(t *testing.T, g *gray, lut *[256]byte, ours func(*gray, *[256]byte) (*gozxing.BitMatrix, error)) bool {
+	t.Helper()
+	src := g
+	if lut != nil {
+		src = g.mapped(lut)
+	}
+	want, err := newHybrid(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ours(g, lut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.String() == want.String()
+}
+
 func copyInto[T interface {
 	image.Image
 	Set(x, y int, c color.Color)
@@ -316,28 +336,12 @@ func TestHybridBits(t *testing.T) {
 					}
 				}
 			}
-			want, err := newHybrid(g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := hybridBits(g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.String() != want.String() {
+			if !sameAsGozxing(t, g, nil, hybridBitsLUT) {
 				t.Errorf("%dx%d (uniform areas %v): matrix differs from gozxing's", sz[0], sz[1], uniform)
 			}
 			// Through a table: as gozxing's on the mapped picture.
 			for name, lut := range map[string]*[256]byte{"inverted": &invertLUT, "stretched": g.stretchLUT(), "threshold": thresholdLUT(99)} {
-				want, err := newHybrid(g.mapped(lut))
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := hybridMatrix(g, lut)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got.String() != want.String() {
+				if !sameAsGozxing(t, g, lut, hybridMatrix) {
 					t.Errorf("%dx%d (uniform areas %v) %s: matrix differs from gozxing's", sz[0], sz[1], uniform, name)
 				}
 			}
@@ -346,15 +350,7 @@ func TestHybridBits(t *testing.T) {
 	// A screenshot: mostly one shade, with a code.
 	g := desktopGray(1001, 803)
 	drawCode(g, qrModules(t, tinyText), 301, 203, 3)
-	want, err := newHybrid(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := hybridBits(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.String() != want.String() {
+	if !sameAsGozxing(t, g, nil, hybridBitsLUT) {
 		t.Errorf("screenshot: matrix differs from gozxing's")
 	}
 }
@@ -375,26 +371,10 @@ func TestBandedBinarizer(t *testing.T) {
 		if g.w*g.h < 1<<21 {
 			t.Fatalf("%dx%d is too small to be banded", g.w, g.h)
 		}
-		want, err := newHybrid(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := hybridMatrix(g, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.String() != want.String() {
+		if !sameAsGozxing(t, g, nil, hybridMatrix) {
 			t.Errorf("height %d: banded matrix differs from gozxing's", h)
 		}
-		want, err = newHybrid(g.mapped(&invertLUT))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err = hybridMatrix(g, &invertLUT)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.String() != want.String() {
+		if !sameAsGozxing(t, g, &invertLUT, hybridMatrix) {
 			t.Errorf("height %d: banded inverted matrix differs from gozxing's", h)
 		}
 	}

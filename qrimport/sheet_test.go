@@ -31,13 +31,11 @@ func sheet(t testing.TB, n int) (string, []string) {
 	return "", nil
 }
 
-// TestSheet200 reads a sheet of 200 codes (2 s and 660 MB for the first
-// reader, which tried every triple of the 600 finder patterns; now about
-// 0.3 s): every code comes out, in reading order, and each was sampled and
-// decoded about once. The count of tries is the regression guard: it grew
-// with the cube of the number of codes.
-func TestSheet200(t *testing.T) {
-	path, want := sheet(t, 200)
+// sheetImage is the file of the sheet of n codes, its picture and the
+// codes' texts.
+func sheetImage(t *testing.T, n int) (string, image.Image, []string) {
+	t.Helper()
+	path, want := sheet(t, n)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +44,16 @@ func TestSheet200(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return path, img, want
+}
+
+// TestSheet200 reads a sheet of 200 codes (2 s and 660 MB for the first
+// reader, which tried every triple of the 600 finder patterns; now about
+// 0.3 s): every code comes out, in reading order, and each was sampled and
+// decoded about once. The count of tries is the regression guard: it grew
+// with the cube of the number of codes.
+func TestSheet200(t *testing.T) {
+	_, img, want := sheetImage(t, 200)
 	g := toGray(img)
 	b := newBudget(context.Background(), Budget{})
 	var passesRun []string
@@ -86,15 +94,7 @@ func TestSheet200(t *testing.T) {
 // TestSheetStops: a budget too small for the sheet stops the reading with
 // the codes read so far and a problem that says so.
 func TestSheetStops(t *testing.T) {
-	path, want := sheet(t, 200)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := decodeImage(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, img, want := sheetImage(t, 200)
 	b := img.Bounds()
 	// Room for the first pass's picture and for 60 triples.
 	c := Collector{Budget: Budget{Bytes: 2*int64(b.Dx()*b.Dy()) + 60*triedBytes}}
@@ -136,7 +136,7 @@ func TestSheetStops(t *testing.T) {
 	// No time at all: nothing read, and the stop is the error.
 	var none Collector
 	none.Budget.Time = time.Nanosecond
-	err = none.AddImage(img)
+	err := none.AddImage(img)
 	if !errors.As(err, &stop) || stop.Reason != StopTime || stop.Read != 0 {
 		t.Fatalf("got error %v, want a StoppedError for time with 0 read", err)
 	}
