@@ -12,6 +12,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,37 +31,47 @@ import (
 // ("640x480x24") and returns its display name.
 func startXvfb(t testing.TB, screen string) string {
 	t.Helper()
-	bin := tool(t, "Xvfb")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-displayfd", "3", "-nolisten", "tcp", "-noreset", "-screen", "0", screen)
+	t.Cleanup(func() { r.Close() })
+	cmd := exec.Command(tool(t, "Xvfb"), "-displayfd", "3", "-nolisten", "tcp", "-noreset", "-screen", "0", screen)
 	cmd.ExtraFiles = []*os.File{w}
+	return ":" + serve(t, cmd, r)
+}
+
+// serve starts cmd, a server that says where it listens in the first line
+// it writes to out, and gives that line. The server is stopped when the
+// test ends.
+func serve(t testing.TB, cmd *exec.Cmd, out io.Reader) string {
+	t.Helper()
+	name := filepath.Base(cmd.Path)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting Xvfb: %v", err)
+		t.Fatalf("starting %s: %v", name, err)
 	}
-	w.Close()
+	for _, f := range cmd.ExtraFiles {
+		f.Close() // the server's ends of the pipes
+	}
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	display := make(chan string, 1)
+	line := make(chan string, 1)
 	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		r.Close()
-		display <- strings.TrimSpace(line)
+		l, _ := bufio.NewReader(out).ReadString('\n')
+		line <- strings.TrimSpace(l)
 	}()
 	select {
-	case n := <-display:
-		if n == "" {
-			t.Fatalf("Xvfb did not start: %s", stderr.String())
+	case l := <-line:
+		if l == "" {
+			t.Fatalf("%s did not start: %s", name, stderr.String())
 		}
-		return ":" + n
+		return l
 	case <-time.After(30 * time.Second):
-		t.Fatalf("Xvfb did not start within 30s: %s", stderr.String())
+		t.Fatalf("%s did not start within 30s: %s", name, stderr.String())
 	}
 	return ""
 }
@@ -95,30 +106,7 @@ func startBus(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting dbus-daemon: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(out).ReadString('\n')
-		addr <- strings.TrimSpace(line)
-	}()
-	select {
-	case a := <-addr:
-		if a == "" {
-			t.Fatalf("dbus-daemon did not start: %s", stderr.String())
-		}
-		return a
-	case <-time.After(30 * time.Second):
-		t.Fatalf("dbus-daemon did not start within 30s: %s", stderr.String())
-	}
-	return ""
+	return serve(t, cmd, out)
 }
 
 // tool finds a program the tests need.
