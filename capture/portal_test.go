@@ -141,10 +141,7 @@ func TestPortalScreenshotIsRead(t *testing.T) {
 		t.Fatalf("got routes %v on Wayland, want [Portal]", got)
 	}
 	img, err := d.Screen(testContext(t, time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantAccounts(t, img, alice, bob)
+	wantCaptured(t, img, err, alice, bob)
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("the portal's file is gone (%v); want it left where the desktop saved it", err)
 	}
@@ -163,10 +160,7 @@ func TestPortalFromAnOlderPortal(t *testing.T) {
 	_, uri := screenshotFile(t, alice)
 	d, _ := portalTest(t, &fakePortal{uri: uri, ownPath: true})
 	img, err := d.Screen(testContext(t, time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantAccounts(t, img, alice)
+	wantCaptured(t, img, err, alice)
 }
 
 func TestPortalIgnoresAnswersFromOthers(t *testing.T) {
@@ -174,10 +168,7 @@ func TestPortalIgnoresAnswersFromOthers(t *testing.T) {
 	_, forged := screenshotFile(t, bob)
 	d, _ := portalTest(t, &fakePortal{uri: real, impostor: forged})
 	img, err := d.Screen(testContext(t, time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantAccounts(t, img, alice)
+	wantCaptured(t, img, err, alice)
 }
 
 func TestPortalRefused(t *testing.T) {
@@ -256,10 +247,7 @@ func TestGNOMEUnderX11FallsBackWhenThePortalIsMissing(t *testing.T) {
 		t.Fatalf("got routes %v, want [Portal X11]", got)
 	}
 	img, err := d.Screen(testContext(t, time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantAccounts(t, img, alice)
+	wantCaptured(t, img, err, alice)
 }
 
 func TestKDEUnderX11DoesNotOverrideARefusal(t *testing.T) {

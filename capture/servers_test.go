@@ -168,6 +168,15 @@ func pngBytes(t *testing.T, img image.Image) []byte {
 	return b.Bytes()
 }
 
+// wantCaptured checks that a capture worked and holds exactly the accounts.
+func wantCaptured(t *testing.T, img image.Image, err error, want ...account) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAccounts(t, img, want...)
+}
+
 // wantAccounts checks that img holds exactly the accounts, read as the app
 // reads a capture.
 func wantAccounts(t *testing.T, img image.Image, want ...account) {
