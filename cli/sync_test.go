@@ -20,19 +20,7 @@ func conflictFrom(t *testing.T, path, name string, change func(v *vault.Vault)) 
 func TestSyncCommand(t *testing.T) {
 	keys := coretest.Keys(t)
 	path, env := vaultFor(t, vault.Account{ID: "a", Key: keys[0]}, vault.Account{ID: "b", Key: keys[1]}, vault.Account{ID: "c", Key: keys[2]})
-	st := conflictFrom(t, path, "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey", func(v *vault.Vault) {
-		if _, err := v.Add(vault.Account{Key: keys[3]}, vault.Account{Key: keys[4]}); err != nil {
-			t.Fatal(err)
-		}
-		b, _ := v.Account("b")
-		b.Note = "changed elsewhere"
-		if err := v.Update(b); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := v.Delete("c"); err != nil {
-			t.Fatal(err)
-		}
-	})
+	st := conflictFrom(t, path, "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey", coretest.AddsEditsRemoves(t, keys, "b", "c"))
 	// Another vault under a name with a terminal escape in it.
 	hostile := "vault (Mallory\x1b[2J's conflicted copy 2026-12-01).latchkey"
 	otherVault := filepath.Join(t.TempDir(), "other.latchkey")
@@ -61,7 +49,7 @@ func TestSyncCommand(t *testing.T) {
 		t.Errorf("the kept copy: %v", err)
 	}
 	list := runCLI(t, "", env, "list", "--json")
-	if !strings.Contains(list.stdout, "changed elsewhere") || strings.Count(list.stdout, `"id"`) != 4 {
+	if !strings.Contains(list.stdout, "edited on another computer") || strings.Count(list.stdout, `"id"`) != 4 {
 		t.Errorf("after the sync: list %q, want 4 accounts with the change", list.stdout)
 	}
 	// The kept copy gone (the person dealt with it): all merged, status 0.

@@ -34,17 +34,7 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 
 	// Another computer: 2 added, 1 changed, 1 removed; its save became a
 	// Syncthing conflict copy.
-	fromB := coretest.OtherComputer(t, path, func(b *vault.Vault) {
-		coretest.Adds(t, vault.Account{Key: keys[3]}, vault.Account{Key: keys[4]})(b)
-		e, _ := b.Account("edit")
-		e.Note = "edited on the other computer"
-		if err := b.Update(e); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := b.Delete("drop"); err != nil {
-			t.Fatal(err)
-		}
-	})
+	fromB := coretest.OtherComputer(t, path, coretest.AddsEditsRemoves(t, keys, "edit", "drop"))
 	syncthing := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
 	write(t, filepath.Join(dir, syncthing), fromB)
 
@@ -153,7 +143,7 @@ func TestSyncMergesAndKeeps(t *testing.T) {
 	if n := len(v.Accounts()); n != 6 {
 		t.Errorf("the saved vault holds %d accounts, want 6 (3 - 1 + 2 + 1 + 1)", n)
 	}
-	if a, _ := v.Account("edit"); a.Note != "edited on the other computer" {
+	if a, _ := v.Account("edit"); a.Note != "edited on another computer" {
 		t.Errorf("edit: note %q", a.Note)
 	}
 	if _, ok := v.Account("drop"); ok {

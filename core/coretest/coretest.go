@@ -257,6 +257,25 @@ func Adds(t testing.TB, accounts ...vault.Account) func(v *vault.Vault) {
 	}
 }
 
+// AddsEditsRemoves is the change of another computer that the sync tests of
+// core and of each front end make: keys[3] and keys[4] added, the note of
+// account edit changed, account drop removed ("2 added, 1 changed, 1
+// removed").
+func AddsEditsRemoves(t testing.TB, keys []otp.Key, edit, drop string) func(v *vault.Vault) {
+	return func(v *vault.Vault) {
+		t.Helper()
+		Adds(t, vault.Account{Key: keys[3]}, vault.Account{Key: keys[4]})(v)
+		a, _ := v.Account(edit)
+		a.Note = "edited on another computer"
+		if err := v.Update(a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := v.Delete(drop); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // QRImage writes the text as a QR code PNG with Latchkey's own encoder and
 // returns its path (front-end tests add it as an image).
 func QRImage(t testing.TB, dir, name string, k otp.Key) string {
