@@ -115,8 +115,7 @@ func TestCodeThroughAgent(t *testing.T) {
 // vault, which saves it: the file holds the new counter.
 func TestHOTPThroughAgent(t *testing.T) {
 	t.Parallel()
-	path, _, _ := newVault(t)
-	addKeys(t, path, "otpauth://hotp/Bank:bob?secret="+githubSecret+"&counter=0")
+	path, _, _ := newVault(t, "otpauth://hotp/Bank:bob?secret="+githubSecret+"&counter=0")
 	w := openWindow(t, path)
 	scripted := map[string]string{"LATCHKEY_VAULT": path, "XDG_RUNTIME_DIR": w.rt}
 	for _, want := range []string{"755224\n", "287082\n"} { // RFC 4226 counters 0 and 1
@@ -139,8 +138,7 @@ func TestHOTPThroughAgent(t *testing.T) {
 // leave "code" working as before: it unlocks, silently.
 func TestCodeWithoutWindow(t *testing.T) {
 	t.Parallel()
-	path, _, _ := newVault(t)
-	addKeys(t, path, "otpauth://totp/GitHub:alice?secret="+githubSecret+"&digits=8")
+	path, _, _ := newVault(t, "otpauth://totp/GitHub:alice?secret="+githubSecret+"&digits=8")
 	w := openWindow(t, path)
 	scripted := map[string]string{"LATCHKEY_VAULT": path, "XDG_RUNTIME_DIR": w.rt}
 	w.lock()

@@ -43,8 +43,7 @@ func exportBackupFile(t *testing.T, env map[string]string, out string, flags bac
 
 func TestExportBackup(t *testing.T) {
 	t.Parallel()
-	path, env, codes := newVault(t)
-	addKeys(t, path, exampleURI, githubURI)
+	_, env, codes := newVault(t, exampleURI, githubURI)
 	dir := t.TempDir()
 	bpw := writeFile(t, dir, "bpw", "backup pass\n")
 	out := filepath.Join(dir, "backup.latchkey")
@@ -109,8 +108,7 @@ func TestExportBackup(t *testing.T) {
 
 func TestImportBackup(t *testing.T) {
 	t.Parallel()
-	path, env, _ := newVault(t)
-	addKeys(t, path, exampleURI, githubURI, bankURI)
+	_, env, _ := newVault(t, exampleURI, githubURI, bankURI)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "backup.latchkey")
 	// Under the vault password (no second calibration); the import reads
@@ -170,8 +168,7 @@ func TestImportBackup(t *testing.T) {
 
 func TestRestore(t *testing.T) {
 	t.Parallel()
-	path, env, codes := newVault(t)
-	addKeys(t, path, exampleURI, githubURI)
+	path, env, codes := newVault(t, exampleURI, githubURI)
 	dir := t.TempDir()
 	withCodes := filepath.Join(dir, "with-codes.latchkey")
 	withoutCodes := filepath.Join(dir, "without.latchkey")
@@ -273,8 +270,7 @@ func TestRestore(t *testing.T) {
 
 func TestRecoveryKit(t *testing.T) {
 	t.Parallel()
-	path, env, codes := newVault(t)
-	addKeys(t, path, exampleURI, githubURI)
+	path, env, codes := newVault(t, exampleURI, githubURI)
 	dir := t.TempDir()
 
 	plain := filepath.Join(dir, "kit.html")

@@ -30,8 +30,7 @@ func runWithin(t *testing.T, limit time.Duration, env map[string]string, args ..
 // automatic backups, fails and leaves the file as it was, --force or not.
 func TestOutNeverReplacesTheVault(t *testing.T) {
 	t.Parallel()
-	path, env, codes := newVault(t)
-	addKeys(t, path, exampleURI)
+	path, env, codes := newVault(t, exampleURI)
 	backups, err := vault.Backups(vault.BackupDirFor(path), path)
 	if err != nil || len(backups) == 0 {
 		t.Fatalf("backups: %v, %v", backups, err)
@@ -77,8 +76,7 @@ func TestOutNeverReplacesTheVault(t *testing.T) {
 // or a folder never.
 func TestOutReplacesOnlyWhenForced(t *testing.T) {
 	t.Parallel()
-	path, env, _ := newVault(t)
-	addKeys(t, path, exampleURI)
+	_, env, _ := newVault(t, exampleURI)
 	dir := t.TempDir()
 	notes := writeFile(t, dir, "notes.txt", "my notes")
 	if err := os.Chmod(notes, 0o644); err != nil {
@@ -253,8 +251,7 @@ func TestSavedButBackupFailed(t *testing.T) {
 // newest backup, with the way back.
 func TestBackupsFindsRollback(t *testing.T) {
 	t.Parallel()
-	path, env, _ := newVault(t)
-	addKeys(t, path, exampleURI)
+	path, env, _ := newVault(t, exampleURI)
 	old, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

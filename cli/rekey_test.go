@@ -16,8 +16,7 @@ import (
 // those made before a later change, leaving anything else in the folder.
 func TestPasswdSaysOldBackupsAndReencrypts(t *testing.T) {
 	t.Parallel()
-	path, env, _ := newVault(t)
-	addKeys(t, path, exampleURI)
+	path, env, _ := newVault(t, exampleURI)
 	dir := t.TempDir()
 	oldPw := []byte("correct horse")
 	backupDir := vault.BackupDirFor(path)

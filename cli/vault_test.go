@@ -15,10 +15,15 @@ import (
 // Argon2id calibration takes about 2 s.
 
 // newVault creates a vault through "latchkey init" and returns its path,
-// the environment that finds it, and the backup codes init printed.
-func newVault(t *testing.T) (path string, env map[string]string, codes []string) {
+// the environment that finds it, and the backup codes init printed; the
+// vault holds the accounts of uris.
+func newVault(t *testing.T, uris ...string) (path string, env map[string]string, codes []string) {
 	t.Helper()
-	return newVaultWith(t, testVault)
+	path, env, codes = newVaultWith(t, testVault)
+	if len(uris) > 0 {
+		addKeys(t, path, uris...)
+	}
+	return path, env, codes
 }
 
 // newVaultWith is newVault with the vault options o.
@@ -164,8 +169,7 @@ func TestWrongPasswordAndCorruptVault(t *testing.T) {
 
 func TestPasswdRecoverBackupCodes(t *testing.T) {
 	t.Parallel()
-	path, env, codes := newVault(t)
-	addKeys(t, path, exampleURI)
+	path, env, codes := newVault(t, exampleURI)
 	dir := t.TempDir()
 	newPw := writeFile(t, dir, "new", "battery staple\n")
 
