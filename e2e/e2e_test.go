@@ -273,28 +273,7 @@ func setClipboard(t *testing.T, s string) {
 func TestCopyFromSearchAndClear(t *testing.T) {
 	needDisplay(t)
 	bin := binary(t)
-	dir := t.TempDir()
-	home := filepath.Join(dir, "home")
-	vaultPath := filepath.Join(dir, "vault.latchkey")
-	pwFile := filepath.Join(dir, "password")
-	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cli := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(bin, append(args, "--vault", vaultPath, "--password-file", pwFile)...)
-		cmd.Env = env(home)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("latchkey %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-		}
-		return stdout.String()
-	}
-	if codes := strings.Fields(cli("init")); len(codes) == 0 {
-		t.Fatal("latchkey init printed no backup codes")
-	}
-	cli("add", githubURI)
+	home, vaultPath, cli := vaultWith(t, bin, githubURI)
 
 	w := start(t, bin, home, "--vault", vaultPath)
 	w.unlock()

@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// vaultWith makes a vault on the command line holding uris and returns
-// the window's home, the vault path and a runner for the command line.
+// vaultWith makes a vault on the command line (init must print backup
+// codes) holding uris, and returns the window's home, the vault path and a
+// runner for the command line.
 func vaultWith(t *testing.T, bin string, uris ...string) (home, vaultPath string, cli func(args ...string) string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -33,7 +34,9 @@ func vaultWith(t *testing.T, bin string, uris ...string) (home, vaultPath string
 		}
 		return stdout.String()
 	}
-	cli("init")
+	if codes := strings.Fields(cli("init")); len(codes) == 0 {
+		t.Fatal("latchkey init printed no backup codes")
+	}
 	for _, u := range uris {
 		cli("add", u)
 	}
