@@ -59,11 +59,7 @@ func TestTwoComputersThroughSyncthing(t *testing.T) {
 	}
 
 	// Apart: each pauses the other.
-	a.st.post(t, "/rest/system/pause?device="+b.st.id)
-	b.st.post(t, "/rest/system/pause?device="+a.st.id)
-	waitFor(t, deadline, "both pause", func() bool {
-		return !a.st.connected(b.st.id) && !b.st.connected(a.st.id)
-	})
+	setLinked(t, deadline, a, b, false, "both pause")
 	a.latchkey(t, 0, "add", "-", "otpauth://totp/OnlyA:alice?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=OnlyA")
 	a.latchkey(t, 0, "edit", "Shared", "--note", "noted on A")
 	b.latchkey(t, 0, "add", "-", "otpauth://totp/OnlyB:bob?secret=ORSXG5DTMVRXEZLUORSXG5DT&issuer=OnlyB")
@@ -77,11 +73,7 @@ func TestTwoComputersThroughSyncthing(t *testing.T) {
 	// computer's own copy brings its changes back). Each computer's
 	// latchkey sync merges what it finds; the folders converge.
 	resumed := time.Now()
-	a.st.post(t, "/rest/system/resume?device="+b.st.id)
-	b.st.post(t, "/rest/system/resume?device="+a.st.id)
-	waitFor(t, deadline, "the two Syncthings reconnect", func() bool {
-		return a.st.connected(b.st.id) && b.st.connected(a.st.id)
-	})
+	setLinked(t, deadline, a, b, true, "the two Syncthings reconnect")
 	waitFor(t, deadline, "the changes of both arrive", func() bool {
 		return sameFile(a.vault(), b.vault()) && a.st.complete(b.st.id) && b.st.complete(a.st.id)
 	})
@@ -127,20 +119,12 @@ func TestTwoComputersThroughSyncthing(t *testing.T) {
 	for _, c := range []*computer{a, b} {
 		c.st.patch(t, "/rest/config/folders/vault", `{"maxConflicts": 0}`)
 	}
-	a.st.post(t, "/rest/system/pause?device="+b.st.id)
-	b.st.post(t, "/rest/system/pause?device="+a.st.id)
-	waitFor(t, deadline, "both pause again", func() bool {
-		return !a.st.connected(b.st.id) && !b.st.connected(a.st.id)
-	})
+	setLinked(t, deadline, a, b, false, "both pause again")
 	a.latchkey(t, 0, "edit", "OnlyA", "--note", "second round on A")
 	b.latchkey(t, 0, "add", "-", "otpauth://totp/OnlyB2:bob2?secret=KRUGKIDROVUWG2ZAMJZG653O&issuer=OnlyB2")
 	a.st.scan(t)
 	b.st.scan(t)
-	a.st.post(t, "/rest/system/resume?device="+b.st.id)
-	b.st.post(t, "/rest/system/resume?device="+a.st.id)
-	waitFor(t, deadline, "the two Syncthings reconnect again", func() bool {
-		return a.st.connected(b.st.id) && b.st.connected(a.st.id)
-	})
+	setLinked(t, deadline, a, b, true, "the two Syncthings reconnect again")
 	waitFor(t, deadline, "the folders agree again", func() bool {
 		return sameFile(a.vault(), b.vault()) && a.st.complete(b.st.id) && b.st.complete(a.st.id)
 	})
@@ -299,6 +283,21 @@ func conflictCopies(dir string) []string {
 
 // waitFor polls cond (every 200 ms: Syncthing has no event to wait on from
 // outside) until it holds or the test's deadline passes.
+// setLinked pauses (linked false) or resumes each computer's link to the
+// other, and waits until both see it so.
+func setLinked(t *testing.T, deadline time.Time, a, b *computer, linked bool, what string) {
+	t.Helper()
+	op := "pause"
+	if linked {
+		op = "resume"
+	}
+	a.st.post(t, "/rest/system/"+op+"?device="+b.st.id)
+	b.st.post(t, "/rest/system/"+op+"?device="+a.st.id)
+	waitFor(t, deadline, what, func() bool {
+		return a.st.connected(b.st.id) == linked && b.st.connected(a.st.id) == linked
+	})
+}
+
 func waitFor(t *testing.T, deadline time.Time, what string, cond func() bool) {
 	t.Helper()
 	began := time.Now()
