@@ -27,16 +27,25 @@ var goldenPassword = "correct horse battery staple"
 // its password (and so its data key) was changed.
 const goldenOldPassword = "the password before the change"
 
-func TestWriteGolden(t *testing.T) {
+// goldenOptions are the options golden files of a version are written with
+// (the floor KDF), when -golden asks for them and marker, the version's
+// last file, is not there yet; otherwise the test is skipped.
+func goldenOptions(t *testing.T, version int, marker string) options {
+	t.Helper()
 	if !*writeGolden {
 		t.Skip("run with -golden to write missing golden files")
 	}
-	if Exists(filepath.Join(goldenDir, "v2-rekeyed.latchkey")) {
-		t.Skip("golden files of version 2 exist; they are never rewritten")
+	if Exists(filepath.Join(goldenDir, marker)) {
+		t.Skipf("golden files of version %d exist; they are never rewritten", version)
 	}
 	o := defaultOptions()
 	o.params = &FloorParams
 	o.unlockTarget = 0
+	return o
+}
+
+func TestWriteGolden(t *testing.T) {
+	o := goldenOptions(t, 2, "v2-rekeyed.latchkey")
 	fixed := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
 	o.now = func() time.Time { return fixed }
 	dir := t.TempDir()

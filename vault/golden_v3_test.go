@@ -13,15 +13,7 @@ import (
 // merged (a removal, a password change, a recovery with a backup code),
 // and its damaged and relabelled copies. Written once with -golden.
 func TestWriteGoldenV3(t *testing.T) {
-	if !*writeGolden {
-		t.Skip("run with -golden to write missing golden files")
-	}
-	if Exists(filepath.Join(goldenDir, "v3-synced.latchkey")) {
-		t.Skip("golden files of version 3 exist; they are never rewritten")
-	}
-	o := defaultOptions()
-	o.params = &FloorParams
-	o.unlockTarget = 0
+	o := goldenOptions(t, 3, "v3-synced.latchkey")
 	o.stateDir = ""
 	clock := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
 	o.now = func() time.Time { clock = clock.Add(time.Second); return clock }
