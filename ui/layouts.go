@@ -17,12 +17,7 @@ func (m *minSizeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
-func (m *minSizeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-		o.Move(fyne.NewPos(0, 0))
-	}
-}
+func (m *minSizeLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) { fill(objs, size) }
 
 func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
 
@@ -37,7 +32,10 @@ func (c *columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(c.width, h)
 }
 
-func (c *columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (c *columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) { fill(objs, size) }
+
+// fill gives each child the whole of size.
+func fill(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Resize(size)
 		o.Move(fyne.NewPos(0, 0))
@@ -76,12 +74,7 @@ func (c *atLeastWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
-func (c *atLeastWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-		o.Move(fyne.NewPos(0, 0))
-	}
-}
+func (c *atLeastWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) { fill(objs, size) }
 
 // fixedHeightLayout keeps a height whatever its children need, so text
 // appearing in it (a form's problem line) does not resize the dialog
@@ -96,9 +89,4 @@ func (c *fixedHeightLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(w, c.height)
 }
 
-func (c *fixedHeightLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Resize(size)
-		o.Move(fyne.NewPos(0, 0))
-	}
-}
+func (c *fixedHeightLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) { fill(objs, size) }
