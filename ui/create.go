@@ -80,12 +80,10 @@ func (s *createScreen) created(v *vault.Vault, codes []string, err error) {
 
 func (s *createScreen) busy(on bool) {
 	showWorking(on, s.working, s.problem, s.create)
-	if on {
-		s.create.SetText("Creating…")
-		return
+	relabel(s.create, on, "Creating…", "Create vault")
+	if !on {
+		s.pw.refresh()
 	}
-	s.create.SetText("Create vault")
-	s.pw.refresh()
 }
 
 // passwordPair is a new password typed twice with a live strength hint. It

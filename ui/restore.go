@@ -188,9 +188,5 @@ func (s *restoreScreen) restored(v *vault.Vault, codes []string, err error) {
 
 func (s *restoreScreen) busy(on bool) {
 	showWorking(on, s.working, s.problem, s.restore, s.choose)
-	if on {
-		s.restore.SetText("Restoring…")
-	} else {
-		s.restore.SetText("Restore")
-	}
+	relabel(s.restore, on, "Restoring…", "Restore")
 }

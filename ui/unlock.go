@@ -186,11 +186,7 @@ func (s *unlockScreen) onRecoverTapped() {
 // busy shows that the key derivation is running and blocks a second try.
 func (s *unlockScreen) busy(on bool) {
 	showWorking(on, s.working, s.problem, s.password, s.unlock)
-	if on {
-		s.unlock.SetText("Unlocking…")
-	} else {
-		s.unlock.SetText("Unlock")
-	}
+	relabel(s.unlock, on, "Unlocking…", "Unlock")
 }
 
 // centredForm stacks objects in a narrow column in the middle of the window,

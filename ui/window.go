@@ -353,6 +353,16 @@ func showWorking(on bool, bar *workIndicator, problem *widget.Label, controls ..
 	}
 }
 
+// relabel names a button for what it is doing while busy, and for what it
+// does otherwise.
+func relabel(b *widget.Button, on bool, busy, idle string) {
+	if on {
+		b.SetText(busy)
+	} else {
+		b.SetText(idle)
+	}
+}
+
 // releaseKDFMemory hands the key derivation's memory (Argon2 uses hundreds
 // of MiB) back to the system now rather than minutes later.
 func releaseKDFMemory() { debug.FreeOSMemory() }
