@@ -109,14 +109,10 @@ func readAegis(c *collector, data, pw []byte) error {
 	}
 	lists := lookup(db, keyIs, "entries", "groups")
 	entries := lists[0]
-	if !listOrAbsent(entries) {
-		return errors.New("bad entries: not a list")
-	}
 	groups := readNames(c, "groups", lists[1], "uuid", "name")
-	eachEntry(c, entries, "entry is not an Aegis entry", func(i int, e aegisEntry) {
+	return eachEntry(c, entries, "bad entries: not a list", "entry is not an Aegis entry", func(i int, e aegisEntry) {
 		readAegisEntry(c, i, e, groups)
 	})
-	return nil
 }
 
 func readAegisEntry(c *collector, i int, e aegisEntry, groups map[string]string) {

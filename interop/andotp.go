@@ -33,10 +33,9 @@ func readAndOTP(c *collector, data, _ []byte) error {
 	if kindOf(trimJSON(data)) != jsonArray {
 		return errors.New("bad JSON: not a list of entries")
 	}
-	eachEntry(c, data, "entry is not an andOTP entry", func(i int, e andOTPEntry) {
+	return eachEntry(c, data, "bad JSON: not a list of entries", "entry is not an andOTP entry", func(i int, e andOTPEntry) {
 		readAndOTPEntry(c, i, e)
 	})
-	return nil
 }
 
 func readAndOTPEntry(c *collector, i int, e andOTPEntry) {

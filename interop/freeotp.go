@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -28,13 +27,9 @@ type freeOTPToken struct {
 // checked).
 func readFreeOTPPlus(c *collector, data, _ []byte) error {
 	tokens := member(data, "tokens")
-	if !listOrAbsent(tokens) {
-		return errors.New("bad JSON: tokens are not a list")
-	}
-	eachEntry(c, tokens, "entry is not a FreeOTP+ token", func(i int, t freeOTPToken) {
+	return eachEntry(c, tokens, "bad JSON: tokens are not a list", "entry is not a FreeOTP+ token", func(i int, t freeOTPToken) {
 		readFreeOTPToken(c, i, t)
 	})
-	return nil
 }
 
 func readFreeOTPToken(c *collector, i int, t freeOTPToken) {

@@ -360,11 +360,16 @@ func listOrAbsent(v []byte) bool {
 	return v == nil || k == jsonArray || k == jsonNull
 }
 
-// eachEntry decodes the elements of list one by one and hands each to read,
-// until c is full; an element that is not an object is skipped, with notOne
-// ("entry is not an Aegis entry") as the reason. One value is reused for
-// every element, so a long list costs no more than its largest entry.
-func eachEntry[T any](c *collector, list []byte, notOne string, read func(i int, e T)) {
+// eachEntry decodes the elements of list, a format's entries, one by one
+// and hands each to read, until c is full. A list that is neither a list nor
+// null nor missing is the error notList ("bad entries: not a list"); an
+// element that is not an object is skipped, with notOne ("entry is not an
+// Aegis entry") as the reason. One value is reused for every element, so a
+// long list costs no more than its largest entry.
+func eachEntry[T any](c *collector, list []byte, notList, notOne string, read func(i int, e T)) error {
+	if !listOrAbsent(list) {
+		return errors.New(notList)
+	}
 	var e T
 	eachElement(list, func(i int, raw []byte) bool {
 		if c.checkFull() {
@@ -377,6 +382,7 @@ func eachEntry[T any](c *collector, list []byte, notOne string, read func(i int,
 		read(i, e)
 		return true
 	})
+	return nil
 }
 
 // readNames reads a side table of {id, name} objects (groups, folders,

@@ -1,6 +1,5 @@
 package interop
 
-import "errors"
 
 // Proton Authenticator's export: {"version": 1, "entries": [{"content":
 // {"uri": "otpauth://...", "name": ...}, "note": ...}]}.
@@ -9,13 +8,9 @@ import "errors"
 // (Detect checked).
 func readProton(c *collector, data, _ []byte) error {
 	entries := member(data, "entries")
-	if !listOrAbsent(entries) {
-		return errors.New("bad JSON: entries are not a list")
-	}
-	eachEntry(c, entries, "entry is not a Proton Authenticator entry", func(i int, e protonEntry) {
+	return eachEntry(c, entries, "bad JSON: entries are not a list", "entry is not a Proton Authenticator entry", func(i int, e protonEntry) {
 		readTOTPField(c, i, e.Content.URI, "", e.Content.Name, Entry{Note: deref(e.Note)})
 	})
-	return nil
 }
 
 type protonEntry struct {

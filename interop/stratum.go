@@ -41,9 +41,6 @@ func readStratum(c *collector, data, _ []byte) error {
 		return err
 	}
 	auths := top[0]
-	if !listOrAbsent(auths) {
-		return errors.New("bad JSON: Authenticators are not a list")
-	}
 	categories := readNames(c, "categories", top[1], "Id", "Name")
 	tags := map[string][]string{} // by secret, as the file links them
 	readSideTable(c, "category links", top[2], func(link []byte) {
@@ -66,10 +63,9 @@ func readStratum(c *collector, data, _ []byte) error {
 			icons[id], _ = jsonText(d)
 		}
 	})
-	eachEntry(c, auths, "entry is not an authenticator", func(i int, a stratumAuth) {
+	return eachEntry(c, auths, "bad JSON: Authenticators are not a list", "entry is not an authenticator", func(i int, a stratumAuth) {
 		readStratumAuth(c, i, a, tags, icons)
 	})
-	return nil
 }
 
 func readStratumAuth(c *collector, i int, a stratumAuth, tags map[string][]string, icons map[string]string) {

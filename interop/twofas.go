@@ -49,14 +49,10 @@ func readTwoFAS(c *collector, data, pw []byte) error {
 		}
 		services = plain
 	}
-	if !listOrAbsent(services) {
-		return errors.New("bad services: not a list")
-	}
 	groups := readNames(c, "groups", top[2], "id", "name")
-	eachEntry(c, services, "entry is not a 2FAS service", func(i int, s twoFASService) {
+	return eachEntry(c, services, "bad services: not a list", "entry is not a 2FAS service", func(i int, s twoFASService) {
 		readTwoFASService(c, i, s, groups)
 	})
-	return nil
 }
 
 func readTwoFASService(c *collector, i int, s twoFASService, groups map[string]string) {
