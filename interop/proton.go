@@ -1,6 +1,5 @@
 package interop
 
-
 // Proton Authenticator's export: {"version": 1, "entries": [{"content":
 // {"uri": "otpauth://...", "name": ...}, "note": ...}]}.
 
