@@ -219,26 +219,28 @@ func Reason(err error) string {
 		return ""
 	case errors.Is(err, ErrNotSaved):
 		return err.Error()
-	case errors.Is(err, ErrChangedSince):
-		return "it changed after it was merged; sync again"
-	case errors.Is(err, ErrMaybeYours):
-		return "merged; kept, as the name could be a copy of your own (delete it when it is not)"
-	case errors.Is(err, ErrNotCovered):
-		return "merged, but the saved vault does not hold all of it yet; sync again"
-	case errors.Is(err, vault.ErrUnknownKey):
-		return "sealed under a key this vault never had: another vault, or saved after a password change on another computer (open the vault with the new password, then sync again)"
-	case errors.Is(err, vault.ErrNewerVersion):
-		return "made by a newer version of Latchkey"
-	case errors.Is(err, vault.ErrTooLarge):
-		return "larger than any vault"
-	case errors.Is(err, vault.ErrCorrupt):
-		return "damaged or truncated"
-	case errors.Is(err, ErrNotAVault):
-		return "not a Latchkey vault"
-	case errors.Is(err, ErrNotRegular):
-		return "not a regular file"
-	case errors.Is(err, vault.ErrHostileParams):
-		return "asks for key-derivation work Latchkey never writes"
+	}
+	for _, r := range reasons {
+		if errors.Is(err, r.err) {
+			return r.why
+		}
 	}
 	return err.Error()
+}
+
+// reasons are why a copy was kept, checked in order.
+var reasons = []struct {
+	err error
+	why string
+}{
+	{ErrChangedSince, "it changed after it was merged; sync again"},
+	{ErrMaybeYours, "merged; kept, as the name could be a copy of your own (delete it when it is not)"},
+	{ErrNotCovered, "merged, but the saved vault does not hold all of it yet; sync again"},
+	{vault.ErrUnknownKey, "sealed under a key this vault never had: another vault, or saved after a password change on another computer (open the vault with the new password, then sync again)"},
+	{vault.ErrNewerVersion, "made by a newer version of Latchkey"},
+	{vault.ErrTooLarge, "larger than any vault"},
+	{vault.ErrCorrupt, "damaged or truncated"},
+	{ErrNotAVault, "not a Latchkey vault"},
+	{ErrNotRegular, "not a regular file"},
+	{vault.ErrHostileParams, "asks for key-derivation work Latchkey never writes"},
 }
