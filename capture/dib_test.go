@@ -6,6 +6,8 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/png"
+	"io"
 	"testing"
 
 	"golang.org/x/image/bmp"
@@ -31,11 +33,22 @@ func testPicture(w, h int, opaque bool) *image.NRGBA {
 // Windows clipboard holds as CF_DIB.
 func dibFromBMP(t *testing.T, img image.Image) []byte {
 	t.Helper()
+	return encoded(t, img, bmp.Encode)[14:]
+}
+
+func pngBytes(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	return encoded(t, img, png.Encode)
+}
+
+// encoded is img as enc writes it.
+func encoded(t *testing.T, img image.Image, enc func(io.Writer, image.Image) error) []byte {
+	t.Helper()
 	var b bytes.Buffer
-	if err := bmp.Encode(&b, img); err != nil {
+	if err := enc(&b, img); err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()[14:]
+	return b.Bytes()
 }
 
 // wantPixels compares RGB only: clipboard bitmaps carry no usable alpha.

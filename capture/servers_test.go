@@ -159,15 +159,6 @@ func screenshotOf(t *testing.T, w, h int, accounts ...account) *image.RGBA {
 	return img
 }
 
-func pngBytes(t *testing.T, img image.Image) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 // wantCaptured checks that a capture worked and holds exactly the accounts.
 func wantCaptured(t *testing.T, img image.Image, err error, want ...account) {
 	t.Helper()
