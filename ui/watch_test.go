@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"latchkey/vault"
+	"latchkey/core/coretest"
 )
 
 // uiQueue makes h's window hand what its goroutines run on the UI
@@ -40,25 +40,6 @@ func deliverFile(t *testing.T, path string, data []byte) {
 	must(t, os.Rename(tmp, path))
 }
 
-// otherComputerSave copies the vault file at path to another folder, adds
-// accounts there through the vault's API, saves, and returns the file.
-func otherComputerSave(t *testing.T, path string, accounts ...vault.Account) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	must(t, err)
-	other := filepath.Join(t.TempDir(), filepath.Base(path))
-	must(t, os.WriteFile(other, data, 0o600))
-	v, err := testVaults.Open(other, []byte(testPassword))
-	must(t, err)
-	defer v.Close()
-	_, err = v.Add(accounts...)
-	must(t, err)
-	must(t, v.Save())
-	data, err = os.ReadFile(other)
-	must(t, err)
-	return data
-}
-
 // TestWindowMergesAnotherComputersSave: while the window is unlocked, the
 // vault file is replaced (as a sync tool does) by another computer's save
 // holding one more account; the list shows it with a note, nothing
@@ -71,7 +52,7 @@ func TestWindowMergesAnotherComputersSave(t *testing.T) {
 	q := uiQueue(h)
 	h.unlock()
 
-	deliverFile(t, h.path, otherComputerSave(t, h.path, accts[2]))
+	deliverFile(t, h.path, coretest.OtherComputerWith(t, testVaults, testPassword, h.path, coretest.Adds(t, accts[2])))
 	runNext(t, q, "the replaced vault file")
 	if got := h.list().length(); got != 3 {
 		t.Errorf("got %d accounts in the list, want 3", got)

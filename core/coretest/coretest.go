@@ -227,6 +227,13 @@ func Open(t testing.TB, path string) *vault.Vault {
 // It returns the saved file, for a test to put where a sync tool would.
 func OtherComputer(t testing.TB, path string, change func(v *vault.Vault)) []byte {
 	t.Helper()
+	return OtherComputerWith(t, Options, Password, path, change)
+}
+
+// OtherComputerWith is OtherComputer for a vault that opens with o and
+// password.
+func OtherComputerWith(t testing.TB, o vault.Options, password, path string, change func(v *vault.Vault)) []byte {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +242,11 @@ func OtherComputer(t testing.TB, path string, change func(v *vault.Vault)) []byt
 	if err := os.WriteFile(other, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	v := Open(t, other)
+	v, err := o.Open(other, []byte(password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
 	change(v)
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
