@@ -271,12 +271,7 @@ func setClipboard(t *testing.T, s string) {
 // clipboard must be empty after the clear time. Then a link pasted with
 // Ctrl+Shift+V is added and saved.
 func TestCopyFromSearchAndClear(t *testing.T) {
-	needDisplay(t)
-	bin := binary(t)
-	home, vaultPath, cli := vaultWith(t, bin, githubURI)
-
-	w := start(t, bin, home, "--vault", vaultPath)
-	w.unlock()
+	w, cli := unlockedWindow(t, githubURI)
 	typeText(t, "git")
 	key(t, "Return")
 	copiedAt := w.await("copied", 1, 10*time.Second)

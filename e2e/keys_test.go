@@ -43,15 +43,23 @@ func vaultWith(t *testing.T, bin string, uris ...string) (home, vaultPath string
 	return home, vaultPath, cli
 }
 
+// unlockedWindow starts the window, unlocked, on a vault made on the
+// command line holding uris; cli runs the command line on that vault.
+func unlockedWindow(t *testing.T, uris ...string) (w *window, cli func(args ...string) string) {
+	t.Helper()
+	needDisplay(t)
+	bin := binary(t)
+	home, vaultPath, cli := vaultWith(t, bin, uris...)
+	w = start(t, bin, home, "--vault", vaultPath)
+	w.unlock()
+	return w, cli
+}
+
 // TestReturnInMessageCopiesNothing: with the "Nothing added" message in
 // front of the list, Return closes the message and copies no code from the
 // list behind it.
 func TestReturnInMessageCopiesNothing(t *testing.T) {
-	needDisplay(t)
-	bin := binary(t)
-	home, vaultPath, _ := vaultWith(t, bin, githubURI)
-	w := start(t, bin, home, "--vault", vaultPath)
-	w.unlock()
+	w, _ := unlockedWindow(t, githubURI)
 
 	const text = "not a key, not a link"
 	setClipboard(t, text)
@@ -73,11 +81,7 @@ func TestReturnInMessageCopiesNothing(t *testing.T) {
 // its space does not land in the password field, so the password typed
 // next unlocks.
 func TestSpaceOnLockThenUnlock(t *testing.T) {
-	needDisplay(t)
-	bin := binary(t)
-	home, vaultPath, _ := vaultWith(t, bin, githubURI)
-	w := start(t, bin, home, "--vault", vaultPath)
-	w.unlock()
+	w, _ := unlockedWindow(t, githubURI)
 
 	// The search has the focus; Tab goes to Add, then to Lock.
 	key(t, "Tab")
@@ -99,11 +103,7 @@ func TestSpaceOnLockThenUnlock(t *testing.T) {
 // opens the add-by-hand form with the key in and the cursor on the issuer:
 // typing the issuer and Return adds an account whose codes are the key's.
 func TestPastedSetupKeyOpensTheForm(t *testing.T) {
-	needDisplay(t)
-	bin := binary(t)
-	home, vaultPath, cli := vaultWith(t, bin)
-	w := start(t, bin, home, "--vault", vaultPath)
-	w.unlock()
+	w, cli := unlockedWindow(t)
 
 	const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 	setClipboard(t, "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq") // as sites show it
