@@ -21,6 +21,9 @@ type FileQuestion struct {
 	Title  string   // the chooser's title
 	Kind   FileKind // a file, an image or a folder
 	Folder string   // the folder it starts in; "" leaves it to the desktop
+	// Window is the asking window's native handle (an X11 window id, a
+	// Windows HWND), so the chooser stays in front of it; 0 when unknown.
+	Window uintptr
 }
 
 // The ways ChooseFile ends without a file. ErrNoChooser and

@@ -58,7 +58,11 @@ func (d Desktop) ChooseFile(ctx context.Context, q FileQuestion) (string, error)
 		// A byte string ending in NUL, as the portal takes paths.
 		options["current_folder"] = dbus.MakeVariant(append([]byte(q.Folder), 0))
 	}
-	results, err := d.portalRequest(ctx, chooserErrors, openFileMethod, options, "", q.Title)
+	parent := ""
+	if q.Window != 0 {
+		parent = fmt.Sprintf("x11:%x", q.Window)
+	}
+	results, err := d.portalRequest(ctx, chooserErrors, openFileMethod, options, parent, q.Title)
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 
 	"github.com/ncruces/zenity"
 )
@@ -20,6 +21,9 @@ func (d Desktop) HasFileChooser() bool { return true }
 // syscalls, no cgo), the Finder's through osascript on macOS.
 func (d Desktop) ChooseFile(ctx context.Context, q FileQuestion) (string, error) {
 	opts := []zenity.Option{zenity.Context(ctx), zenity.Title(q.Title)}
+	if q.Window != 0 && runtime.GOOS == "windows" {
+		opts = append(opts, zenity.Attach(q.Window))
+	}
 	if q.Folder != "" {
 		// A trailing separator: start in the folder, choose no file in it.
 		opts = append(opts, zenity.Filename(q.Folder+string(filepath.Separator)))

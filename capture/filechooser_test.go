@@ -25,7 +25,7 @@ func TestChooseFileThroughThePortal(t *testing.T) {
 	if !d.HasFileChooser() {
 		t.Fatal("got no chooser with a session bus, want the portal tried")
 	}
-	got, err := d.ChooseFile(testContext(t, time.Minute), FileQuestion{Title: "Open a QR code image", Kind: ImageFile, Folder: dir})
+	got, err := d.ChooseFile(testContext(t, time.Minute), FileQuestion{Title: "Open a QR code image", Kind: ImageFile, Folder: dir, Window: 0x3a00007})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +34,8 @@ func TestChooseFileThroughThePortal(t *testing.T) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.title != "Open a QR code image" {
-		t.Errorf("got title %q, want the question's", p.title)
+	if p.title != "Open a QR code image" || p.parent != "x11:3a00007" {
+		t.Errorf("got title %q and parent %q, want the question's and x11:3a00007", p.title, p.parent)
 	}
 	token, _ := p.options["handle_token"].Value().(string)
 	if !strings.HasPrefix(token, "latchkey_") || !strings.HasSuffix(string(p.handle), "/"+token) {
@@ -84,6 +84,9 @@ func TestChooseFolderThroughThePortal(t *testing.T) {
 	}
 	if _, ok := p.options["filters"]; ok {
 		t.Error("got filters for a folder, want none")
+	}
+	if p.parent != "" {
+		t.Errorf("got parent %q for no window, want none", p.parent)
 	}
 	if _, ok := p.options["current_folder"]; ok {
 		t.Error("got current_folder with no folder asked for, want none")

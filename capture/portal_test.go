@@ -33,6 +33,7 @@ type fakePortal struct {
 	callers []dbus.Sender // who called, Settings and Screenshot alike
 	options map[string]dbus.Variant
 	title   string // FileChooser: the title asked for
+	parent  string // FileChooser: the parent window asked for
 	handle  dbus.ObjectPath
 	closed  bool // Request.Close was called
 }
@@ -116,7 +117,7 @@ type chooser struct{ p *fakePortal }
 // OpenFile is (s parent_window, s title, a{sv} options) -> o handle.
 func (c chooser) OpenFile(sender dbus.Sender, parent, title string, options map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
 	c.p.mu.Lock()
-	c.p.title = title
+	c.p.title, c.p.parent = title, parent
 	c.p.mu.Unlock()
 	return c.p.request(sender, options)
 }

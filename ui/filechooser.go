@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -109,7 +110,7 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 	waiting := dialog.NewCustom(p.title(), "Cancel", container.New(&columnLayout{width: 320}, msg), w.win)
 	w.present(waiting, nil)
 	waiting.SetOnClosed(cancel)
-	q := capture.FileQuestion{Title: p.title(), Kind: p.kind(), Folder: start}
+	q := capture.FileQuestion{Title: p.title(), Kind: p.kind(), Folder: start, Window: nativeHandle(w.win)}
 	w.background(func() {
 		path, err := ask(ctx, q)
 		fyne.Do(func() {
@@ -128,6 +129,25 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 			}
 		})
 	})
+}
+
+// nativeHandle is the window's X11 id or Windows handle, for the system's
+// chooser to stay in front of it; 0 elsewhere (macOS, the test driver).
+func nativeHandle(win fyne.Window) uintptr {
+	nw, ok := win.(driver.NativeWindow)
+	if !ok {
+		return 0
+	}
+	var h uintptr
+	nw.RunNative(func(ctx any) {
+		switch c := ctx.(type) {
+		case driver.X11WindowContext:
+			h = c.WindowHandle
+		case driver.WindowsWindowContext:
+			h = c.HWND
+		}
+	})
+	return h
 }
 
 // showing reports whether d is still shown through present.
