@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -247,7 +248,6 @@ func (c *fileChooser) setUp(d *dialog.FileDialog, dir string) {
 	c.open = treeButton(top, func(b *widget.Button) bool {
 		return b.Importance == widget.HighImportance && (b.Text == openText || b.Text == chooseText)
 	})
-	title := treeLabel(top, c.purpose.title())
 	field := container.NewVBox(c.path, c.problem)
 	if c.purpose == pickImage {
 		all := widget.NewCheck("Show all files", func(on bool) {
@@ -259,12 +259,29 @@ func (c *fileChooser) setUp(d *dialog.FileDialog, dir string) {
 		})
 		field = container.NewVBox(container.NewBorder(nil, nil, nil, all, c.path), c.problem)
 	}
-	if title != nil {
-		treeReplace(top, title, container.NewVBox(title, field))
+	// The field goes on a row of its own under the title and the
+	// dialog's buttons: the row holding them becomes a column of two.
+	if hdr := treeParent(top, c.purpose.title()); hdr != nil {
+		row := container.New(hdr.Layout, hdr.Objects...)
+		hdr.Layout = layout.NewVBoxLayout()
+		hdr.Objects = []fyne.CanvasObject{row, field}
+		hdr.Refresh()
 	}
 	size := c.w.win.Canvas().Size()
 	d.Resize(fyne.NewSize(max(size.Width-40, 300), max(size.Height-40, 300)))
+	c.showPathEnd()
 	c.w.focus(c.path)
+}
+
+// showPathEnd scrolls the dialog's row of folders to its end, the folder
+// shown: Fyne scrolls it before the dialog has its size.
+func (c *fileChooser) showPathEnd() {
+	treeFind(c.w.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) bool {
+		if s, ok := o.(*container.Scroll); ok && s.Direction == container.ScrollHorizontalOnly && s.Content != nil {
+			s.ScrollToOffset(fyne.NewPos(s.Content.MinSize().Width, 0))
+		}
+		return false
+	})
 }
 
 // submit is Return: the typed path when there is one, else the file
@@ -301,6 +318,7 @@ func (c *fileChooser) typed(path string, st os.FileInfo, err error, folder bool)
 		if l, err := storage.ListerForURI(storage.NewFileURI(path)); err == nil {
 			c.file.SetLocation(l)
 		}
+		c.showPathEnd()
 		c.base = path
 		c.path.SetText("")
 		c.problem.Hide()
@@ -373,32 +391,19 @@ func treeButton(o fyne.CanvasObject, match func(*widget.Button) bool) *widget.Bu
 	return b
 }
 
-func treeLabel(o fyne.CanvasObject, text string) *widget.Label {
-	l, _ := treeFind(o, func(o fyne.CanvasObject) bool {
-		l, ok := o.(*widget.Label)
-		return ok && l.Text == text
-	}).(*widget.Label)
-	return l
-}
-
-// treeReplace puts with in old's place in the container holding it.
-func treeReplace(root, old, with fyne.CanvasObject) bool {
-	for _, c := range treeChildren(root) {
-		if c == old {
-			if box, ok := root.(*fyne.Container); ok {
-				for i, o := range box.Objects {
-					if o == old {
-						box.Objects[i] = with
-						box.Refresh()
-						return true
-					}
-				}
-			}
+// treeParent is the container holding the label that reads text.
+func treeParent(o fyne.CanvasObject, text string) *fyne.Container {
+	box, _ := treeFind(o, func(o fyne.CanvasObject) bool {
+		c, ok := o.(*fyne.Container)
+		if !ok {
 			return false
 		}
-		if treeReplace(c, old, with) {
-			return true
+		for _, in := range c.Objects {
+			if l, ok := in.(*widget.Label); ok && l.Text == text {
+				return true
+			}
 		}
-	}
-	return false
+		return false
+	}).(*fyne.Container)
+	return box
 }
