@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"latchkey/capture"
 	"latchkey/vault"
@@ -248,5 +249,48 @@ func TestExpandPath(t *testing.T) {
 		if got := expandPath(tc.typed, "/base"); got != tc.want {
 			t.Errorf("expandPath(%q): got %q, want %q", tc.typed, got, tc.want)
 		}
+	}
+}
+
+// A file picked in the list opens with Return (the path field empty);
+// "Show all files" lists what the image filter hides.
+func TestPickedFileOpensWithReturn(t *testing.T) {
+	dir := t.TempDir()
+	qrImage(t, filepath.Join(dir, "qr.png"), imgURI)
+	must(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600))
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.fa.Preferences().SetString(pickImage.prefKey(), dir)
+	adder{session: h.session()}.onOpenImage()
+	top := h.win.Canvas().Overlays().Top()
+	if strings.Contains(test.RenderToMarkup(h.win.Canvas()), ">notes<") {
+		t.Error("a text file is listed among the images")
+	}
+	var all *widget.Check
+	var items []fyne.Tappable
+	for _, o := range test.LaidOutObjects(top) {
+		if c, ok := o.(*widget.Check); ok && c.Text == "Show all files" {
+			all = c
+		}
+		if it, ok := o.(fyne.Tappable); ok && fmt.Sprintf("%T", o) == "*dialog.fileDialogItem" {
+			items = append(items, it)
+		}
+	}
+	if all == nil {
+		t.Fatal("no Show all files switch in the chooser")
+	}
+	all.SetChecked(true)
+	if !strings.Contains(test.RenderToMarkup(h.win.Canvas()), ">notes<") {
+		t.Error("Show all files does not list the text file")
+	}
+	all.SetChecked(false)
+	// The folder above, then qr.png.
+	if len(items) != 2 {
+		t.Fatalf("got %d items in the list, want the parent folder and qr.png", len(items))
+	}
+	items[1].Tapped(&fyne.PointEvent{})
+	pathField(t, h).TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := len(h.vault().Accounts()); got != 1 {
+		t.Fatalf("got %d accounts after Return on the picked image, want 1", got)
 	}
 }
