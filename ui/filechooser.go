@@ -100,9 +100,17 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 		prefs.SetString(p.prefKey(), dir)
 		then(path)
 	}
+	// Fyne's dialog, in a folder that exists; checking takes a stat, which
+	// a sleeping disk or a lost network share can make slow.
+	fallback := func() {
+		w.background(func() {
+			dir := startFolder(p, start)
+			fyne.Do(func() { w.fyneChooser(p, dir, chosen) })
+		})
+	}
 	ask := systemChooser
 	if ask == nil {
-		w.fyneChooser(p, startFolder(p, start), chosen)
+		fallback()
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -126,7 +134,7 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 			case errors.Is(err, capture.ErrNotLocal):
 				w.showError("Could not open that file", err)
 			default: // no chooser, or a broken one: ours instead
-				w.fyneChooser(p, startFolder(p, start), chosen)
+				fallback()
 			}
 		})
 	})
