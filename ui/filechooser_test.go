@@ -294,3 +294,74 @@ func TestPickedFileOpensWithReturn(t *testing.T) {
 		t.Fatalf("got %d accounts after Return on the picked image, want 1", got)
 	}
 }
+
+// Each place that picks a file or folder goes through the chooser with
+// its own purpose: the restore screen, the settings' backup folder, the
+// save form's folder, the import.
+func TestEveryPlacePicksThroughTheChooser(t *testing.T) {
+	backup, _, _ := backupFile(t, testPassword, false)
+	folder := t.TempDir()
+
+	t.Run("restore", func(t *testing.T) {
+		h := newHarness(t, nil)
+		rs := h.app.showRestore()
+		rs.onChoose()
+		typePath(t, h, backup)
+		if rs.backup != backup {
+			t.Errorf("got backup %q, want %q", rs.backup, backup)
+		}
+		if got := h.fa.Preferences().String(pickBackup.prefKey()); got != filepath.Dir(backup) {
+			t.Errorf("got remembered backup folder %q, want %q", got, filepath.Dir(backup))
+		}
+	})
+	t.Run("settings", func(t *testing.T) {
+		h := newHarness(t, []vault.Account{})
+		h.unlock()
+		f := newSettingsForm(h.session(), themeSystem, h.app.setTheme)
+		f.show()
+		f.onBrowse()
+		typePath(t, h, folder)
+		if f.backupDir.Text != folder {
+			t.Errorf("got backup folder %q, want %q", f.backupDir.Text, folder)
+		}
+		if got := h.fa.Preferences().String(pickBackupFolder.prefKey()); got != folder {
+			t.Errorf("got remembered backup folder %q, want %q", got, folder)
+		}
+	})
+	t.Run("save", func(t *testing.T) {
+		h := newHarness(t, []vault.Account{})
+		h.unlock()
+		f := chooseSaveFile(h.app.w, h.path, "Save", "Where?", "codes.txt", func(string, bool) {})
+		var browse *widget.Button
+		for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Choose…" {
+				browse = b
+			}
+		}
+		if browse == nil {
+			t.Fatal("no Choose… button in the save form")
+		}
+		test.Tap(browse)
+		typePath(t, h, folder)
+		if f.folder.Text != folder {
+			t.Errorf("got folder %q, want %q", f.folder.Text, folder)
+		}
+		if got := h.fa.Preferences().String(pickSaveFolder.prefKey()); got != folder {
+			t.Errorf("got remembered save folder %q, want %q", got, folder)
+		}
+	})
+	t.Run("import", func(t *testing.T) {
+		h := newHarness(t, []vault.Account{})
+		h.unlock()
+		export := filepath.Join(t.TempDir(), "export.txt")
+		must(t, os.WriteFile(export, []byte(imgURI+"\n"), 0o600))
+		importer{session: h.session()}.onImportFile()
+		typePath(t, h, export)
+		if got := len(h.vault().Accounts()); got != 1 {
+			t.Errorf("got %d accounts after importing the typed file, want 1", got)
+		}
+		if got := h.fa.Preferences().String(pickExport.prefKey()); got != filepath.Dir(export) {
+			t.Errorf("got remembered export folder %q, want %q", got, filepath.Dir(export))
+		}
+	})
+}
