@@ -119,10 +119,12 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 	waiting := dialog.NewCustom(p.title(), "Cancel", container.New(&columnLayout{width: 320}, msg), w.win)
 	w.present(waiting, nil)
 	waiting.SetOnClosed(cancel)
+	done := w.untilClear(cancel) // a lock closes the desktop's chooser too
 	q := capture.FileQuestion{Title: p.title(), Kind: p.kind(), Folder: start, Window: nativeHandle(w.win)}
 	w.background(func() {
 		path, err := ask(ctx, q)
 		fyne.Do(func() {
+			done()
 			if ctx.Err() != nil || !w.showing(waiting) {
 				return // cancelled here, or the window locked
 			}

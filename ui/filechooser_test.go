@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -364,4 +365,27 @@ func TestEveryPlacePicksThroughTheChooser(t *testing.T) {
 			t.Errorf("got remembered export folder %q, want %q", got, filepath.Dir(export))
 		}
 	})
+}
+
+// Locking while the desktop's chooser is open calls it off (the portal
+// closes its window) rather than leaving it open over a locked vault.
+func TestLockCallsOffSystemChooser(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.app.w.background = func(f func()) { go f() } // the chooser waits for a person
+	asked, calledOff := make(chan struct{}), make(chan struct{})
+	withSystemChooser(t, func(ctx context.Context, q capture.FileQuestion) (string, error) {
+		close(asked)
+		<-ctx.Done()
+		close(calledOff)
+		return "", ctx.Err()
+	})
+	adder{session: h.session()}.onOpenImage()
+	<-asked
+	h.app.lock()
+	select {
+	case <-calledOff:
+	case <-time.After(10 * time.Second): // a guard against a hang, not a timing
+		t.Fatal("the desktop's chooser was still asked 10 s after the lock")
+	}
 }
