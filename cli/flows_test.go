@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,6 +53,7 @@ func TestImportEveryKindAsCore(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	pw := writeFile(t, dir, "import-pw", coretest.Password+"\n")
+	have := coretest.Existing(t)
 	for _, c := range coretest.ImportCases(t, dir) {
 		t.Run(c.Name(), func(t *testing.T) {
 			t.Parallel()
@@ -59,24 +61,67 @@ func TestImportEveryKindAsCore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := core.Reader{Password: fixed(c.Password), Backups: coretest.Options}.File(c.Name(), data)
-			if err != nil || len(want.Accounts) != c.Accounts {
-				t.Fatalf("core: got %d accounts, %v; want %d", len(want.Accounts), err, c.Accounts)
+			found, err := core.Reader{Password: fixed(c.Password), Backups: coretest.Options}.File(c.Name(), data)
+			if err != nil || len(found.Accounts) != c.Accounts {
+				t.Fatalf("core: got %d accounts, %v; want %d", len(found.Accounts), err, c.Accounts)
 			}
-			_, env := vaultFor(t)
+			// core's merge into a vault like the one imported into.
+			corePath := filepath.Join(t.TempDir(), "core.latchkey")
+			coretest.Vault(t, corePath, have...)
+			cv := coretest.Open(t, corePath)
+			rep, err := core.Merge(cv, found.Accounts, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path, env := vaultFor(t, have...)
 			r := runCLI(t, "", env, "import", "--import-password-file", pw, c.Path)
 			if r.status != 0 {
 				t.Fatalf("import: status %d, stderr %q", r.status, r.stderr)
 			}
-			if got, want := exported(t, env), uris(want.Accounts); !slices.Equal(got, want) {
-				t.Errorf("the vault holds\n%s\nwant what core read\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			coretest.SameAccounts(t, coretest.Open(t, path).Accounts(), cv.Accounts())
+			if got := strings.Count(r.stderr, "already in the vault\n"); !c.Backup && got != len(rep.Duplicates) {
+				t.Errorf("got %d accounts said to be in the vault, want %d as core finds:\n%s", got, len(rep.Duplicates), r.stderr)
+			}
+			if got := strings.Count(r.stderr, "  not imported: "); got != len(found.Skipped)+len(found.Problems) || got != c.Skipped {
+				t.Errorf("got %d entries said not imported, want %d as core skips:\n%s", got, c.Skipped, r.stderr)
 			}
 			if !c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("%s: %s, %d accounts\n", c.Path, c.Format, c.Accounts-c.Linked)) {
 				t.Errorf("stderr %q does not name the format and count", r.stderr)
 			}
-			if c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("latchkey backup, %d accounts: %d added", c.Accounts, c.Accounts)) {
+			if c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("latchkey backup, %d accounts: %d added, %d already in the vault", c.Accounts, len(rep.Added), len(rep.Duplicates))) {
 				t.Errorf("stderr %q does not report the backup's merge", r.stderr)
 			}
+		})
+	}
+}
+
+// TestImportErrorsAsCore: a file no front end imports fails the command
+// with core's error for it, and the vault stays as it was.
+func TestImportErrorsAsCore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	have := coretest.Existing(t)
+	for _, c := range coretest.ImportErrors(t, dir) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			data, err := core.ReadFile(c.Path)
+			if err == nil {
+				_, err = core.Reader{Password: fixed(c.Password), Backups: coretest.Options}.File(c.Name(), data)
+			}
+			if !errors.Is(err, c.Err) {
+				t.Fatalf("core: got %v, want %v", err, c.Err)
+			}
+			path, env := vaultFor(t, have...)
+			pw := writeFile(t, t.TempDir(), "import-pw", c.Password+"\n")
+			r := runCLI(t, "", env, "import", "--import-password-file", pw, c.Path)
+			want := ExitFailure
+			if c.WrongPassword {
+				want = ExitWrongPassword
+			}
+			if r.status != want || !strings.Contains(r.stderr, c.Path+": ") {
+				t.Errorf("got status %d, stderr %q; want status %d and the file named", r.status, r.stderr, want)
+			}
+			coretest.SameAccounts(t, coretest.Open(t, path).Accounts(), have)
 		})
 	}
 }

@@ -5,12 +5,18 @@
 package coretest
 
 import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
+	"latchkey/interop"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -157,6 +163,137 @@ func ImportCases(t testing.TB, dir string) []ImportCase {
 	backup := Backup(t, dir, "backup.latchkey", keys[0], keys[1], keys[2])
 	cases = append(cases, ImportCase{Path: backup, Password: Password, Format: "latchkey backup", Accounts: 3, Backup: true, Plain: true})
 	return cases
+}
+
+// Existing are the accounts the vault holds before each import case is
+// imported: one account every fixture holds, so a case meets a duplicate.
+func Existing(t testing.TB) []vault.Account {
+	t.Helper()
+	return []vault.Account{{Key: PlainKeys(t)[0]}}
+}
+
+// ImportError is a file whose import fails, and how.
+type ImportError struct {
+	What     string
+	Path     string
+	Password string // answered to every password question
+	Backup   bool   // a Latchkey backup
+	// Err is the error reading it gives (errors.Is): one of core's or
+	// vault's sentinels.
+	Err error
+	// WrongPassword: the command line exits with its wrong-password status.
+	WrongPassword bool
+}
+
+// Name is the case's file name.
+func (c ImportError) Name() string { return filepath.Base(c.Path) }
+
+// ImportErrors are files that no front end imports, each for its own
+// reason; nothing of them reaches the vault.
+func ImportErrors(t testing.TB, dir string) []ImportError {
+	t.Helper()
+	fx := Fixtures(t)
+	notes := filepath.Join(dir, "notes.txt")
+	write(t, notes, []byte("just some notes\n"))
+	backup := Backup(t, dir, "for-errors.latchkey", PlainKeys(t)[0])
+	data, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := filepath.Join(dir, "damaged.latchkey")
+	write(t, damaged, data[:len(data)/2])
+	large := filepath.Join(dir, "large.json")
+	write(t, large, nil)
+	if err := os.Truncate(large, interop.MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	return []ImportError{
+		{What: "unknown format", Path: notes, Err: interop.ErrUnknownFormat},
+		{What: "wrong export password", Path: filepath.Join(fx, "aegis_encrypted.json"), Password: "not " + Password, Err: interop.ErrWrongPassword, WrongPassword: true},
+		{What: "wrong backup password", Path: backup, Password: "not " + Password, Backup: true, Err: vault.ErrWrongPassword, WrongPassword: true},
+		{What: "damaged backup", Path: damaged, Password: Password, Backup: true, Err: vault.ErrCorrupt},
+		{What: "too large", Path: large, Err: interop.ErrTooLarge},
+	}
+}
+
+// AddCase is what a person adds from the screen: pasted or typed text, or
+// image files with QR codes.
+type AddCase struct {
+	What     string
+	Text     string   // the text pasted (or given on standard input)
+	Images   []string // image files, added as one batch
+	Accounts int      // accounts it adds to a vault holding Existing
+	// Err is why nothing could be read (errors.Is), for a case that fails.
+	Err error
+}
+
+// AddCases are one of each way to add from the screen, with the accounts of
+// Keys: a link, links with a Google export link, QR code images, and an
+// image without a QR code.
+func AddCases(t testing.TB, dir string) []AddCase {
+	t.Helper()
+	keys := Keys(t)
+	links, skipped, err := qrimport.MigrationURIs([]otp.Key{keys[3], keys[5]})
+	if err != nil || len(skipped) != 0 || len(links) != 1 {
+		t.Fatalf("making a Google export link: %v (skipped %d, %d links)", err, len(skipped), len(links))
+	}
+	var blank bytes.Buffer
+	if err := png.Encode(&blank, image.NewGray(image.Rect(0, 0, 64, 64))); err != nil {
+		t.Fatal(err)
+	}
+	blankPath := filepath.Join(dir, "blank.png")
+	write(t, blankPath, blank.Bytes())
+	return []AddCase{
+		{What: "one link", Text: keys[2].URI(), Accounts: 1},
+		{What: "links and a Google export link", Text: keys[4].URI() + "\n" + links[0], Accounts: 3},
+		{What: "two QR images", Images: []string{QRImage(t, dir, "one.png", keys[0]), QRImage(t, dir, "two.png", keys[1])}, Accounts: 2},
+		{What: "an image without a QR code", Images: []string{blankPath}, Err: qrimport.ErrNoQRCode},
+	}
+}
+
+// Accounts are accounts of every kind (Keys) with a note and a tag each, as
+// the exports carry them.
+func Accounts(t testing.TB) []vault.Account {
+	t.Helper()
+	var accounts []vault.Account
+	for i, k := range Keys(t) {
+		accounts = append(accounts, vault.Account{Key: k, Note: fmt.Sprint("note ", i), Tags: []string{"t"}})
+	}
+	return accounts
+}
+
+// SameAccounts fails t unless got and want hold the same accounts in the
+// same order: issuer, name, secret, kind, algorithm, digits, period and
+// counter, and the note and tags. The secrets are never printed.
+func SameAccounts(t testing.TB, got, want []vault.Account) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("got %d accounts %v, want %d %v", len(got), labels(got), len(want), labels(want))
+		return
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		gk, wk := g.Key, w.Key
+		switch {
+		case gk.Issuer != wk.Issuer || gk.Name != wk.Name:
+			t.Errorf("account %d: got %q, want %q", i, gk.Label(), wk.Label())
+		case !bytes.Equal(gk.Secret, wk.Secret):
+			t.Errorf("account %d (%s): got another secret than the one wanted", i, gk.Label())
+		case gk.Type != wk.Type || gk.Algorithm != wk.Algorithm || gk.Digits != wk.Digits || gk.Period != wk.Period || gk.Counter != wk.Counter:
+			t.Errorf("account %d (%s): got %v %v %d digits, period %d, counter %d; want %v %v %d digits, period %d, counter %d",
+				i, gk.Label(), gk.Type, gk.Algorithm, gk.Digits, gk.Period, gk.Counter, wk.Type, wk.Algorithm, wk.Digits, wk.Period, wk.Counter)
+		case g.Note != w.Note || !slices.Equal(g.Tags, w.Tags):
+			t.Errorf("account %d (%s): got note %q, tags %v; want %q, %v", i, gk.Label(), g.Note, g.Tags, w.Note, w.Tags)
+		}
+	}
+}
+
+func labels(accounts []vault.Account) []string {
+	out := make([]string, len(accounts))
+	for i, a := range accounts {
+		out[i] = a.Key.Label()
+	}
+	return out
 }
 
 // Backup writes a Latchkey backup of a new vault holding keys, under
