@@ -357,3 +357,59 @@ func TestAddFromImageAndTextAsCore(t *testing.T) {
 		t.Errorf("got %v, want core's %v", got, want)
 	}
 }
+
+// TestAddCasesAsCore: the shared cases of adding from the screen
+// (core/coretest), text on standard input and images as arguments, add
+// what core's merge adds; an image without a code fails naming it.
+func TestAddCasesAsCore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range coretest.AddCases(t, dir) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			var found core.Found
+			var errs []error
+			args := []string{"add"}
+			if c.Text != "" {
+				f, err := core.ReadText(c.Text)
+				found, errs = f, append(errs, err)
+				args = append(args, "-")
+			} else {
+				var images []core.Image
+				for _, p := range c.Images {
+					images = append(images, core.Image{Name: p, Path: p})
+				}
+				f, unread := core.ReadImages(images)
+				found = f
+				for _, e := range unread {
+					errs = append(errs, e)
+				}
+				args = append(args, c.Images...)
+			}
+			errs = append(errs, found.Problems...)
+			if err := errors.Join(errs...); (c.Err == nil) != (err == nil) || !errors.Is(err, c.Err) && c.Err != nil {
+				t.Fatalf("core: got %v, want %v", err, c.Err)
+			}
+			corePath := filepath.Join(t.TempDir(), "core.latchkey")
+			coretest.Vault(t, corePath, c.Have...)
+			cv := coretest.Open(t, corePath)
+			rep, err := core.Merge(cv, found.Accounts, nil)
+			if err != nil || len(rep.Added) != c.Accounts {
+				t.Fatalf("core: added %d, %v; want %d", len(rep.Added), err, c.Accounts)
+			}
+
+			path, env := vaultFor(t, c.Have...)
+			r := runCLI(t, c.Text, env, args...)
+			switch {
+			case c.Err == nil && r.status != 0:
+				t.Fatalf("add: status %d, stderr %q", r.status, r.stderr)
+			case c.Err != nil && (r.status != ExitFailure || !strings.Contains(r.stderr, c.Images[0]+": ")):
+				t.Errorf("add: got status %d, stderr %q; want %d naming the image", r.status, r.stderr, ExitFailure)
+			}
+			coretest.SameAccounts(t, coretest.Open(t, path).Accounts(), cv.Accounts())
+			if got := strings.Count(r.stderr, "already in the vault\n"); got != len(rep.Duplicates) {
+				t.Errorf("got %d accounts said to be in the vault, want %d as core finds:\n%s", got, len(rep.Duplicates), r.stderr)
+			}
+		})
+	}
+}

@@ -220,16 +220,17 @@ func ImportErrors(t testing.TB, dir string) []ImportError {
 // image files with QR codes.
 type AddCase struct {
 	What     string
-	Text     string   // the text pasted (or given on standard input)
-	Images   []string // image files, added as one batch
-	Accounts int      // accounts it adds to a vault holding Existing
+	Have     []vault.Account // what the vault holds before
+	Text     string          // the text pasted (or given on standard input)
+	Images   []string        // image files, added as one batch
+	Accounts int             // accounts it adds
 	// Err is why nothing could be read (errors.Is), for a case that fails.
 	Err error
 }
 
 // AddCases are one of each way to add from the screen, with the accounts of
-// Keys: a link, links with a Google export link, QR code images, and an
-// image without a QR code.
+// Keys: a link, links with a Google export link, QR code images (one
+// already in the vault), and an image without a QR code.
 func AddCases(t testing.TB, dir string) []AddCase {
 	t.Helper()
 	keys := Keys(t)
@@ -243,11 +244,12 @@ func AddCases(t testing.TB, dir string) []AddCase {
 	}
 	blankPath := filepath.Join(dir, "blank.png")
 	write(t, blankPath, blank.Bytes())
+	have := []vault.Account{{Key: keys[0]}}
 	return []AddCase{
-		{What: "one link", Text: keys[2].URI(), Accounts: 1},
-		{What: "links and a Google export link", Text: keys[4].URI() + "\n" + links[0], Accounts: 3},
-		{What: "two QR images", Images: []string{QRImage(t, dir, "one.png", keys[0]), QRImage(t, dir, "two.png", keys[1])}, Accounts: 2},
-		{What: "an image without a QR code", Images: []string{blankPath}, Err: qrimport.ErrNoQRCode},
+		{What: "one link", Have: have, Text: keys[2].URI(), Accounts: 1},
+		{What: "links and a Google export link", Have: have, Text: keys[4].URI() + "\n" + links[0], Accounts: 3},
+		{What: "two QR images", Have: have, Images: []string{QRImage(t, dir, "one.png", keys[0]), QRImage(t, dir, "two.png", keys[1])}, Accounts: 1},
+		{What: "an image without a QR code", Have: have, Images: []string{blankPath}, Err: qrimport.ErrNoQRCode},
 	}
 }
 
