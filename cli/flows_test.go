@@ -177,12 +177,8 @@ func TestMergeDifferingDuplicateAsCore(t *testing.T) {
 func TestExportsAsCore(t *testing.T) {
 	t.Parallel()
 	keys := coretest.Keys(t)
-	var accounts []vault.Account
-	for i, k := range keys {
-		accounts = append(accounts, vault.Account{Key: k, Note: fmt.Sprint("note ", i), Tags: []string{"t"}})
-	}
-	path, env := vaultFor(t, accounts...)
-	accounts = coretest.Open(t, path).Accounts()
+	path, env := vaultFor(t, coretest.Accounts(t)...)
+	accounts := coretest.Open(t, path).Accounts()
 	out := t.TempDir()
 	yes := confirmAll{}
 
