@@ -409,3 +409,55 @@ func TestAddCasesAsCore(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreCasesAsCore: the shared restore cases (core/coretest) make
+// the vault core's Restore makes, with as many new codes printed; a backup
+// that does not open fails with core's error's exit status and makes no
+// vault.
+func TestRestoreCasesAsCore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range coretest.RestoreCases(t, dir) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			u := core.Unlock{Password: []byte(c.Password)}
+			args := []string{"restore", c.Backup, "--vault", filepath.Join(t.TempDir(), "new", "vault.latchkey")}
+			opens := c.Password
+			if c.Code != "" {
+				u = core.Unlock{Code: c.Code, NewPassword: []byte(c.NewPassword)}
+				args = append(args, "--code", c.Code, "--new-password-file", writeFile(t, t.TempDir(), "new-pw", c.NewPassword+"\n"))
+				opens = c.NewPassword
+			} else {
+				args = append(args, "--password-file", writeFile(t, t.TempDir(), "pw", c.Password+"\n"))
+			}
+			cv, codes, err := core.Restore(coretest.Options, c.Backup, filepath.Join(t.TempDir(), "vault.latchkey"), u)
+			if !errors.Is(err, c.Err) || (c.Err == nil) != (err == nil) {
+				t.Fatalf("core: got %v, want %v", err, c.Err)
+			}
+			r := runCLI(t, "", nil, args...)
+			target := args[3]
+			if c.Err != nil {
+				if r.status != exitStatus(err) || vault.Exists(target) {
+					t.Errorf("got status %d, a vault made: %v; want status %d and no vault", r.status, vault.Exists(target), exitStatus(err))
+				}
+				return
+			}
+			defer cv.Close()
+			if r.status != 0 {
+				t.Fatalf("restore: status %d, stderr %q", r.status, r.stderr)
+			}
+			if got := len(strings.Fields(r.stdout)); got != len(codes) || (got > 0) != c.NewCodes {
+				t.Errorf("got %d new codes printed, want %d as core makes", got, len(codes))
+			}
+			v, err := coretest.Options.Open(target, []byte(opens))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			coretest.SameAccounts(t, v.Accounts(), cv.Accounts())
+			if len(v.Accounts()) != c.Accounts {
+				t.Errorf("got %d accounts, want %d", len(v.Accounts()), c.Accounts)
+			}
+		})
+	}
+}

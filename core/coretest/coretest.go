@@ -298,6 +298,66 @@ func labels(accounts []vault.Account) []string {
 	return out
 }
 
+// RestoreCase is a backup restored as a new vault, and how it opens.
+type RestoreCase struct {
+	What        string
+	Backup      string
+	Password    string // the backup's password; "" when Code opens it
+	Code        string // one of the backup's codes
+	NewPassword string // the new vault's password, with Code
+	Accounts    int    // accounts the new vault holds
+	NewCodes    bool   // a new set of backup codes is made: the backup carried none
+	Err         error  // why it fails (errors.Is), for a case that fails
+}
+
+// RestoreCases are a backup opened with its password, one opened with one
+// of its backup codes, and three that do not open.
+func RestoreCases(t testing.TB, dir string) []RestoreCase {
+	t.Helper()
+	keys := Keys(t)
+	plain := Backup(t, dir, "plain.latchkey", keys[:3]...)
+	withCodes, codes := BackupWithCodes(t, dir, "codes.latchkey", keys[3:5]...)
+	_, others := BackupWithCodes(t, dir, "other.latchkey")
+	data, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := filepath.Join(dir, "damaged.latchkey")
+	write(t, damaged, data[:len(data)*2/3])
+	return []RestoreCase{
+		{What: "password", Backup: plain, Password: Password, Accounts: 3, NewCodes: true},
+		{What: "backup code", Backup: withCodes, Code: codes[0], NewPassword: "a new password", Accounts: 2},
+		{What: "wrong password", Backup: plain, Password: "not " + Password, Err: vault.ErrWrongPassword},
+		{What: "another vault's code", Backup: withCodes, Code: others[0], NewPassword: "a new password", Err: vault.ErrWrongBackupCode},
+		{What: "damaged", Backup: damaged, Password: Password, Err: vault.ErrCorrupt},
+	}
+}
+
+// BackupWithCodes is Backup written so the vault's backup codes open it
+// too; it returns them.
+func BackupWithCodes(t testing.TB, dir, name string, keys ...otp.Key) (string, []string) {
+	t.Helper()
+	src := filepath.Join(dir, name+".vault")
+	v, codes, err := Options.Create(src, []byte(Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	for _, k := range keys {
+		if _, err := v.Add(vault.Account{Key: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.Save(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := v.WriteBackup(path, vault.BackupOptions{WithBackupCodes: true}); err != nil {
+		t.Fatal(err)
+	}
+	return path, codes
+}
+
 // Backup writes a Latchkey backup of a new vault holding keys, under
 // Password, made with Options, and returns its path.
 func Backup(t testing.TB, dir, name string, keys ...otp.Key) string {
