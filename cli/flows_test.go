@@ -249,77 +249,6 @@ type confirmAll struct{}
 
 func (confirmAll) ConfirmPlain(core.Format) bool { return true }
 
-// TestRestoreAsCore: restoring on the command line makes the vault core's
-// Restore makes from the same backup.
-func TestRestoreAsCore(t *testing.T) {
-	t.Parallel()
-	keys := coretest.Keys(t)
-	dir := t.TempDir()
-	backup := coretest.Backup(t, dir, "b.latchkey", keys[:3]...)
-	pw := writeFile(t, dir, "pw", coretest.Password+"\n")
-	target := filepath.Join(t.TempDir(), "new", "vault.latchkey")
-	r := runCLI(t, "", nil, "restore", backup, "--vault", target, "--password-file", pw)
-	if r.status != 0 {
-		t.Fatalf("restore: status %d, stderr %q", r.status, r.stderr)
-	}
-	coreTarget := filepath.Join(t.TempDir(), "vault.latchkey")
-	cv, _, err := core.Restore(coretest.Options, backup, coreTarget, core.Unlock{Password: []byte(coretest.Password)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cv.Close()
-	v := coretest.Open(t, target)
-	if got, want := uris(v.Accounts()), uris(cv.Accounts()); !slices.Equal(got, want) || len(got) != 3 {
-		t.Errorf("got %v, want core's %v", got, want)
-	}
-}
-
-// TestKitAsCore: the command line's kit is core's: the file first, new
-// codes that open the vault, every account on the page when asked.
-func TestKitAsCore(t *testing.T) {
-	t.Parallel()
-	keys := coretest.Keys(t)
-	path, env := vaultFor(t, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
-	out := filepath.Join(t.TempDir(), "kit.html")
-	r := runCLI(t, "", env, "recovery-kit", "--out", out, "--regenerate-codes", "--with-accounts")
-	if r.status != 0 {
-		t.Fatalf("recovery-kit: status %d, stderr %q", r.status, r.stderr)
-	}
-	page, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// core's page for a vault like it.
-	corePath := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, corePath, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
-	var buf bytes.Buffer
-	create := func(string) (core.PrivateFile, error) { return &bufFile{&buf}, nil }
-	codes, err := core.WriteKit(coretest.Open(t, corePath), core.KitRequest{Path: "kit.html", NewCodes: true, WithAccounts: true}, create, confirmAll{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(string(page), "<li"); n != strings.Count(buf.String(), "<li") {
-		t.Errorf("got %d list items on the page, core's has %d", n, strings.Count(buf.String(), "<li"))
-	}
-	for _, k := range keys[:2] {
-		if !strings.Contains(string(page), k.Issuer) || !strings.Contains(buf.String(), k.Issuer) {
-			t.Errorf("%s is not on both pages", k.Label())
-		}
-	}
-	// The page's codes open the vault; there are as many as core makes.
-	codeRE := regexp.MustCompile(`\b[0-9A-Z]{4}(-[0-9A-Z]{4}){6}\b`)
-	onPage := slices.Compact(codeRE.FindAllString(string(page), -1))
-	if len(onPage) != len(codes) || len(codeRE.FindAllString(buf.String(), -1)) != len(codeRE.FindAllString(string(page), -1)) {
-		t.Fatalf("found %d codes on the page, want %d as core makes", len(onPage), len(codes))
-	}
-	v, err := coretest.Options.OpenWithBackupCode(path, onPage[0])
-	if err != nil {
-		t.Errorf("a code on the page does not open the vault: %v", err)
-	} else {
-		v.Close()
-	}
-}
-
 type bufFile struct{ b *bytes.Buffer }
 
 func (f *bufFile) Write(p []byte) (int, error) { return f.b.Write(p) }
@@ -458,6 +387,74 @@ func TestRestoreCasesAsCore(t *testing.T) {
 			if len(v.Accounts()) != c.Accounts {
 				t.Errorf("got %d accounts, want %d", len(v.Accounts()), c.Accounts)
 			}
+		})
+	}
+}
+
+// TestKitCasesAsCore: the shared recovery kit cases (core/coretest), with
+// --regenerate-codes as the window always does: the page lists what
+// core's lists, its codes open the vault; a kit over the vault fails and
+// leaves the vault file as it was.
+func TestKitCasesAsCore(t *testing.T) {
+	t.Parallel()
+	for _, c := range coretest.KitCases(t) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			path, env := vaultFor(t, c.Accounts...)
+			out := filepath.Join(t.TempDir(), "kit.html")
+			if c.OverVault {
+				out = path
+			}
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"recovery-kit", "--out", out, "--regenerate-codes"}
+			if c.WithAccounts {
+				args = append(args, "--with-accounts")
+			}
+			r := runCLI(t, "", env, args...)
+			if c.OverVault {
+				after, err := os.ReadFile(path)
+				if r.status != ExitFailure || err != nil || !bytes.Equal(after, before) {
+					t.Errorf("got status %d, the vault file changed: %v (%v); want status %d and the vault as it was", r.status, !bytes.Equal(after, before), err, ExitFailure)
+				}
+				return
+			}
+			if r.status != 0 {
+				t.Fatalf("recovery-kit: status %d, stderr %q", r.status, r.stderr)
+			}
+			page, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			corePath := filepath.Join(t.TempDir(), "vault.latchkey")
+			coretest.Vault(t, corePath, c.Accounts...)
+			var buf bytes.Buffer
+			create := func(string) (core.PrivateFile, error) { return &bufFile{&buf}, nil }
+			codes, err := core.WriteKit(coretest.Open(t, corePath), core.KitRequest{Path: "kit.html", NewCodes: true, WithAccounts: c.WithAccounts}, create, confirmAll{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := buf.String()
+			if got, want := strings.Count(string(page), "<li"), strings.Count(want, "<li"); got != want {
+				t.Errorf("got %d list items on the page, want %d as on core's", got, want)
+			}
+			for _, a := range c.Accounts {
+				if in, inCore := strings.Contains(string(page), a.Key.Issuer), strings.Contains(want, a.Key.Issuer); in != inCore || in != c.WithAccounts {
+					t.Errorf("%s on the page: %v, on core's: %v; want %v", a.Key.Label(), in, inCore, c.WithAccounts)
+				}
+			}
+			codeRE := regexp.MustCompile(`\b[0-9A-Z]{4}(-[0-9A-Z]{4}){6}\b`)
+			onPage := slices.Compact(codeRE.FindAllString(string(page), -1))
+			if len(onPage) != len(codes) {
+				t.Fatalf("found %d codes on the page, want %d as core makes", len(onPage), len(codes))
+			}
+			v, err := coretest.Options.OpenWithBackupCode(path, onPage[0])
+			if err != nil {
+				t.Fatalf("a code on the page does not open the vault: %v", err)
+			}
+			v.Close()
 		})
 	}
 }

@@ -333,6 +333,31 @@ func RestoreCases(t testing.TB, dir string) []RestoreCase {
 	}
 }
 
+// KitCase is a recovery kit made with new backup codes (the window always
+// makes new ones; the command line with --regenerate-codes).
+type KitCase struct {
+	What         string
+	Accounts     []vault.Account // what the vault holds
+	WithAccounts bool            // every account on the page
+	// OverVault: the kit is to be written over the vault file itself,
+	// which the one writer refuses (vault.ErrProtected) before any new
+	// codes are made: the old ones keep working.
+	OverVault bool
+}
+
+// KitCases are a kit with the codes only, one with every account, and one
+// that may not be written where asked.
+func KitCases(t testing.TB) []KitCase {
+	t.Helper()
+	keys := Keys(t)
+	accounts := []vault.Account{{Key: keys[0]}, {Key: keys[1]}}
+	return []KitCase{
+		{What: "codes only", Accounts: accounts},
+		{What: "with accounts", Accounts: accounts, WithAccounts: true},
+		{What: "over the vault", Accounts: accounts, WithAccounts: true, OverVault: true},
+	}
+}
+
 // BackupWithCodes is Backup written so the vault's backup codes open it
 // too; it returns them.
 func BackupWithCodes(t testing.TB, dir, name string, keys ...otp.Key) (string, []string) {
