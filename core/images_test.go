@@ -82,3 +82,20 @@ func TestReadImagesJoinsABatch(t *testing.T) {
 		t.Errorf("got %d accounts, %v from text, want the two keys", len(f.Accounts), err)
 	}
 }
+
+// TestReadTextSkipsComments: text pasted from a URI list file reads as the
+// file does, and as the command line's standard input: comments and blank
+// lines are no problem.
+func TestReadTextSkipsComments(t *testing.T) {
+	keys := coretest.Keys(t)
+	f, err := ReadText("# from my old phone\n\n  # indented\n" + keys[1].URI() + "\n\n")
+	if err != nil || len(f.Accounts) != 1 || len(f.Problems) != 0 {
+		t.Fatalf("got %d accounts, problems %v, %v; want 1 and none", len(f.Accounts), f.Problems, err)
+	}
+	if _, err := ReadText("# nothing but a comment\n"); !errors.Is(err, qrimport.ErrEmpty) {
+		t.Errorf("got %v for a comment alone, want ErrEmpty", err)
+	}
+	if _, err := ReadText("#" + strings.Repeat("x", qrimport.MaxTextSize)); !errors.Is(err, qrimport.ErrTooLarge) {
+		t.Errorf("got %v for a comment over the cap, want ErrTooLarge", err)
+	}
+}
