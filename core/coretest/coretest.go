@@ -229,8 +229,9 @@ type AddCase struct {
 }
 
 // AddCases are one of each way to add from the screen, with the accounts of
-// Keys: a link, links with a Google export link, QR code images (one
-// already in the vault), and an image without a QR code.
+// Keys: a link, links with a Google export link, a link under a comment,
+// QR code images (one already in the vault), a Google export over two
+// screenshots, and an image without a QR code.
 func AddCases(t testing.TB, dir string) []AddCase {
 	t.Helper()
 	keys := Keys(t)
@@ -244,11 +245,31 @@ func AddCases(t testing.TB, dir string) []AddCase {
 	}
 	blankPath := filepath.Join(dir, "blank.png")
 	write(t, blankPath, blank.Bytes())
+	// Twelve accounts make two Google export codes: one batch over two
+	// screenshots, which only join up when added together.
+	var many []otp.Key
+	for i := range 12 {
+		k := keys[0]
+		k.Secret = append(append([]byte(nil), k.Secret...), byte(i))
+		k.Name = fmt.Sprintf("user%d", i)
+		many = append(many, k)
+	}
+	pngs, _, err := qrimport.MigrationPNGs(many, 600)
+	if err != nil || len(pngs) != 2 {
+		t.Fatalf("making a Google export in two codes: got %d, %v", len(pngs), err)
+	}
+	first, second := filepath.Join(dir, "export-1.png"), filepath.Join(dir, "export-2.png")
+	write(t, first, pngs[0])
+	write(t, second, pngs[1])
 	have := []vault.Account{{Key: keys[0]}}
 	return []AddCase{
 		{What: "one link", Have: have, Text: keys[2].URI(), Accounts: 1},
 		{What: "links and a Google export link", Have: have, Text: keys[4].URI() + "\n" + links[0], Accounts: 3},
+		// As "latchkey export --format uri" files are often kept: a
+		// comment and blank lines, which are no problem.
+		{What: "a link under a comment", Have: have, Text: "# from my old phone\n\n" + keys[6].URI() + "\n\n", Accounts: 1},
 		{What: "two QR images", Have: have, Images: []string{QRImage(t, dir, "one.png", keys[0]), QRImage(t, dir, "two.png", keys[1])}, Accounts: 1},
+		{What: "a Google export over two screenshots", Have: have, Images: []string{first, second}, Accounts: 12},
 		{What: "an image without a QR code", Have: have, Images: []string{blankPath}, Err: qrimport.ErrNoQRCode},
 	}
 }
