@@ -118,8 +118,9 @@ func (c ImportCase) Name() string { return filepath.Base(c.Path) }
 
 // ImportCases are one file of every kind Latchkey imports: the fixtures of
 // other apps (counts from their README: an app that lacks a kind of account
-// holds fewer), KeePassXC's CSV (with one broken entry), a text file with a Google export link, and
-// a Latchkey backup (both made in dir).
+// holds fewer), KeePassXC's CSV (with one broken entry), a text file with a
+// Google export link, one with an account twice, and a Latchkey backup
+// (the last three made in dir).
 func ImportCases(t testing.TB, dir string) []ImportCase {
 	t.Helper()
 	fx := Fixtures(t)
@@ -159,6 +160,11 @@ func ImportCases(t testing.TB, dir string) []ImportCase {
 	text := filepath.Join(dir, "with-google-link.txt")
 	write(t, text, []byte(keys[1].URI()+"\n"+links[0]+"\n"))
 	cases = append(cases, ImportCase{Path: text, Format: "otpauth URI list", Accounts: 3, Linked: 2, Plain: true})
+
+	// The same account twice in one file: the file format skips the second.
+	repeated := filepath.Join(dir, "repeated.txt")
+	write(t, repeated, []byte(keys[1].URI()+"\n"+keys[2].URI()+"\n"+keys[1].URI()+"\n"))
+	cases = append(cases, ImportCase{Path: repeated, Format: "otpauth URI list", Accounts: 2, Skipped: 1, Plain: true})
 
 	backup := Backup(t, dir, "backup.latchkey", keys[0], keys[1], keys[2])
 	cases = append(cases, ImportCase{Path: backup, Password: Password, Format: "latchkey backup", Accounts: 3, Backup: true, Plain: true})
@@ -348,6 +354,7 @@ func RestoreCases(t testing.TB, dir string) []RestoreCase {
 	return []RestoreCase{
 		{What: "password", Backup: plain, Password: Password, Accounts: 3, NewCodes: true},
 		{What: "backup code", Backup: withCodes, Code: codes[0], NewPassword: "a new password", Accounts: 2},
+		{What: "backup code as typed", Backup: withCodes, Code: " " + strings.ToLower(strings.ReplaceAll(codes[1], "-", " ")) + " ", NewPassword: "a new password", Accounts: 2},
 		{What: "wrong password", Backup: plain, Password: "not " + Password, Err: vault.ErrWrongPassword},
 		{What: "another vault's code", Backup: withCodes, Code: others[0], NewPassword: "a new password", Err: vault.ErrWrongBackupCode},
 		{What: "damaged", Backup: damaged, Password: Password, Err: vault.ErrCorrupt},
