@@ -3,7 +3,6 @@ package core
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"testing"
 
 	"latchkey/core/coretest"
-	"latchkey/otp"
 	"latchkey/qrimport"
 )
 
@@ -50,13 +48,7 @@ func TestReadImagesJoinsABatch(t *testing.T) {
 	dir := t.TempDir()
 	keys := coretest.Keys(t)
 	// Twelve accounts make two Google export codes: one batch in two images.
-	var many []otp.Key
-	for i := range 12 {
-		k := keys[0]
-		k.Secret = append(append([]byte(nil), k.Secret...), byte(i))
-		k.Name = fmt.Sprintf("user%d", i)
-		many = append(many, k)
-	}
+	many := coretest.ManyKeys(t, 12)
 	pngs, _, err := qrimport.MigrationPNGs(many, 600)
 	if err != nil || len(pngs) != 2 {
 		t.Fatalf("got %d codes, %v; want 2", len(pngs), err)

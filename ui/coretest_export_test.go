@@ -123,17 +123,7 @@ func saveExport(t *testing.T, h *harness, export func(), name string) []byte {
 		t.Errorf("got %d questions before a plain export, want 1", asked)
 	}
 	dir := t.TempDir()
-	var entries []*widget.Entry
-	for _, o := range testObjects(h.win.Canvas().Overlays().Top()) {
-		if e, ok := asEntry(o); ok {
-			entries = append(entries, e)
-		}
-	}
-	if len(entries) != 2 {
-		t.Fatalf("got %d entries in the save form, want the folder and the name", len(entries))
-	}
-	entries[0].SetText(dir)
-	entries[1].SetText(name)
+	fillSaveForm(t, h, dir, name)
 	test.Tap(findButton(t, h.win, "Save"))
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	must(t, err)

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -225,19 +226,30 @@ func ImportErrors(t testing.TB, dir string) []ImportError {
 // AddCase is what a person adds from the screen: pasted or typed text, or
 // image files with QR codes.
 type AddCase struct {
-	What     string
-	Have     []vault.Account // what the vault holds before
-	Text     string          // the text pasted (or given on standard input)
-	Images   []string        // image files, added as one batch
-	Accounts int             // accounts it adds
+	What   string
+	Have   []vault.Account // what the vault holds before
+	Text   string          // the text pasted (or given on standard input)
+	Images []string        // image files, added as one batch
+	// Added are the accounts it adds, in order, read with otp.ParseURI
+	// alone: an oracle apart from core.
+	Added []otp.Key
+	// Duplicates are how many of what it holds the vault has already.
+	Duplicates int
 	// Err is why nothing could be read (errors.Is), for a case that fails.
 	Err error
+}
+
+// After is what the vault holds after the case: Have, then Added.
+func (c AddCase) After() []vault.Account {
+	return append(slices.Clone(c.Have), accountsOf(c.Added)...)
 }
 
 // AddCases are one of each way to add from the screen, with the accounts of
 // Keys: a link, links with a Google export link, a link under a comment,
 // QR code images (one already in the vault), a Google export over two
-// screenshots, and an image without a QR code.
+// screenshots, and an image without a QR code. Scanning the screen is no
+// case: a test cannot put QR codes on the window's screen or the command
+// line's; both read the capture as they read these images.
 func AddCases(t testing.TB, dir string) []AddCase {
 	t.Helper()
 	keys := Keys(t)
@@ -253,13 +265,7 @@ func AddCases(t testing.TB, dir string) []AddCase {
 	write(t, blankPath, blank.Bytes())
 	// Twelve accounts make two Google export codes: one batch over two
 	// screenshots, which only join up when added together.
-	var many []otp.Key
-	for i := range 12 {
-		k := keys[0]
-		k.Secret = append(append([]byte(nil), k.Secret...), byte(i))
-		k.Name = fmt.Sprintf("user%d", i)
-		many = append(many, k)
-	}
+	many := ManyKeys(t, 12)
 	pngs, _, err := qrimport.MigrationPNGs(many, 600)
 	if err != nil || len(pngs) != 2 {
 		t.Fatalf("making a Google export in two codes: got %d, %v", len(pngs), err)
@@ -269,15 +275,30 @@ func AddCases(t testing.TB, dir string) []AddCase {
 	write(t, second, pngs[1])
 	have := []vault.Account{{Key: keys[0]}}
 	return []AddCase{
-		{What: "one link", Have: have, Text: keys[2].URI(), Accounts: 1},
-		{What: "links and a Google export link", Have: have, Text: keys[4].URI() + "\n" + links[0], Accounts: 3},
+		{What: "one link", Have: have, Text: keys[2].URI(), Added: keys[2:3]},
+		{What: "links and a Google export link", Have: have, Text: keys[4].URI() + "\n" + links[0], Added: []otp.Key{keys[4], keys[3], keys[5]}},
 		// As "latchkey export --format uri" files are often kept: a
 		// comment and blank lines, which are no problem.
-		{What: "a link under a comment", Have: have, Text: "# from my old phone\n\n" + keys[6].URI() + "\n\n", Accounts: 1},
-		{What: "two QR images", Have: have, Images: []string{QRImage(t, dir, "one.png", keys[0]), QRImage(t, dir, "two.png", keys[1])}, Accounts: 1},
-		{What: "a Google export over two screenshots", Have: have, Images: []string{first, second}, Accounts: 12},
+		{What: "a link under a comment", Have: have, Text: "# from my old phone\n\n" + keys[6].URI() + "\n\n", Added: keys[6:7]},
+		{What: "two QR images", Have: have, Images: []string{QRImage(t, dir, "one.png", keys[0]), QRImage(t, dir, "two.png", keys[1])}, Added: keys[1:2], Duplicates: 1},
+		{What: "a Google export over two screenshots", Have: have, Images: []string{first, second}, Added: many},
 		{What: "an image without a QR code", Have: have, Images: []string{blankPath}, Err: qrimport.ErrNoQRCode},
 	}
+}
+
+// ManyKeys are n accounts like Keys' first, each with its own secret and
+// name: enough of them make a Google export of several codes.
+func ManyKeys(t testing.TB, n int) []otp.Key {
+	t.Helper()
+	first := Keys(t)[0]
+	var many []otp.Key
+	for i := range n {
+		k := first
+		k.Secret = append(append([]byte(nil), k.Secret...), byte(i))
+		k.Name = fmt.Sprintf("user%d", i)
+		many = append(many, k)
+	}
+	return many
 }
 
 // Accounts are accounts of every kind (Keys) with a note and a tag each, as
@@ -374,7 +395,9 @@ type KitCase struct {
 }
 
 // KitCases are a kit with the codes only, one with every account, and one
-// that may not be written where asked.
+// that may not be written where asked. A kit without new codes is the
+// command line's alone (without --regenerate-codes): the window always
+// makes new ones.
 func KitCases(t testing.TB) []KitCase {
 	t.Helper()
 	keys := Keys(t)
@@ -386,47 +409,61 @@ func KitCases(t testing.TB) []KitCase {
 	}
 }
 
+// kitCode is a backup code as the kit's page prints it.
+var kitCode = regexp.MustCompile(`\b[0-9A-Z]{4}(-[0-9A-Z]{4}){6}\b`)
+
+// CheckKit fails t unless page is the case's kit for the vault at path:
+// a full set of new backup codes, the first of which opens the vault, and
+// every account's issuer on it exactly when WithAccounts. It returns the
+// codes.
+func CheckKit(t testing.TB, c KitCase, page []byte, path string) []string {
+	t.Helper()
+	codes := slices.Compact(kitCode.FindAllString(string(page), -1))
+	if len(codes) != vault.BackupCodeCount {
+		t.Fatalf("got %d backup codes on the page, want %d", len(codes), vault.BackupCodeCount)
+	}
+	for _, a := range c.Accounts {
+		if on := bytes.Contains(page, []byte(a.Key.Issuer)); on != c.WithAccounts {
+			t.Errorf("%s on the page: %v, want %v", a.Key.Label(), on, c.WithAccounts)
+		}
+	}
+	v, err := Options.OpenWithBackupCode(path, codes[0])
+	if err != nil {
+		t.Fatalf("a code on the page does not open the vault: %v", err)
+	}
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return codes
+}
+
 // BackupWithCodes is Backup written so the vault's backup codes open it
 // too; it returns them.
 func BackupWithCodes(t testing.TB, dir, name string, keys ...otp.Key) (string, []string) {
 	t.Helper()
-	src := filepath.Join(dir, name+".vault")
-	v, codes, err := Options.Create(src, []byte(Password))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	for _, k := range keys {
-		if _, err := v.Add(vault.Account{Key: k}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := v.Save(); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	if err := v.WriteBackup(path, vault.BackupOptions{WithBackupCodes: true}); err != nil {
-		t.Fatal(err)
-	}
-	return path, codes
+	return writeBackup(t, dir, name, true, accountsOf(keys))
 }
 
 // Backup writes a Latchkey backup of a new vault holding keys, under
 // Password, made with Options, and returns its path.
 func Backup(t testing.TB, dir, name string, keys ...otp.Key) string {
 	t.Helper()
-	accounts := make([]vault.Account, len(keys))
-	for i, k := range keys {
-		accounts[i] = vault.Account{Key: k}
-	}
-	return BackupOf(t, dir, name, accounts...)
+	return BackupOf(t, dir, name, accountsOf(keys)...)
 }
 
 // BackupOf is Backup with whole accounts (notes, tags, pins).
 func BackupOf(t testing.TB, dir, name string, accounts ...vault.Account) string {
 	t.Helper()
-	src := filepath.Join(dir, name+".vault")
-	v, _, err := Options.Create(src, []byte(Password))
+	path, _ := writeBackup(t, dir, name, false, accounts)
+	return path
+}
+
+// writeBackup makes a vault holding accounts beside the backup and writes
+// the backup, opened by the vault's codes too when withCodes; it returns
+// its path and the codes.
+func writeBackup(t testing.TB, dir, name string, withCodes bool, accounts []vault.Account) (string, []string) {
+	t.Helper()
+	v, codes, err := Options.Create(filepath.Join(dir, name+".vault"), []byte(Password))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -438,10 +475,18 @@ func BackupOf(t testing.TB, dir, name string, accounts ...vault.Account) string 
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, name)
-	if err := v.WriteBackup(path, vault.BackupOptions{}); err != nil {
+	if err := v.WriteBackup(path, vault.BackupOptions{WithBackupCodes: withCodes}); err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return path, codes
+}
+
+func accountsOf(keys []otp.Key) []vault.Account {
+	accounts := make([]vault.Account, len(keys))
+	for i, k := range keys {
+		accounts[i] = vault.Account{Key: k}
+	}
+	return accounts
 }
 
 // Vault makes a new vault at path holding accounts, with Options and
