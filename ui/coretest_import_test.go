@@ -18,7 +18,9 @@ import (
 // The shared import cases (core/coretest) through the window's entry
 // point for files, a drop on the window: each leaves in the vault what
 // core's merge leaves, with the same counts, as the command line's import
-// does (cli/flows_test.go).
+// does (cli/flows_test.go). File > Import from another app… and Restore
+// from a backup… read the chosen file and end in the same importer.read
+// as a drop; Fyne's file dialog itself is not driven here.
 
 // asCore is what core does with found in a vault holding have: the
 // accounts after the merge, and its report.

@@ -196,7 +196,9 @@ type ImportError struct {
 func (c ImportError) Name() string { return filepath.Base(c.Path) }
 
 // ImportErrors are files that no front end imports, each for its own
-// reason; nothing of them reaches the vault.
+// reason; nothing of them reaches the vault. An encrypted file imported
+// with no password at all is no case: the window always asks for one, and
+// only the command line can be run without (ErrPasswordRequired).
 func ImportErrors(t testing.TB, dir string) []ImportError {
 	t.Helper()
 	fx := Fixtures(t)
