@@ -234,13 +234,33 @@ func TestExportsAsCore(t *testing.T) {
 		t.Errorf("google-qr: got %v (%v), want core's %v (%v)", uris(gf.Accounts), unreadGot, uris(wf.Accounts), unreadWant)
 	}
 
-	backup := filepath.Join(out, "b.latchkey")
-	if r := runCLI(t, "", env, "export", "--format", "backup", "--out", backup); r.status != 0 {
-		t.Fatalf("backup: status %d, stderr %q", r.status, r.stderr)
-	}
-	b, err := coretest.Options.OpenBackup(backup, []byte(coretest.Password))
-	if err != nil || !slices.Equal(uris(b.Accounts), uris(accounts)) {
-		t.Errorf("backup: got %v, %v; want the vault's accounts", b, err)
+}
+
+// TestBackupCasesAsCore: the shared backup file cases (core/coretest)
+// through "latchkey export --format backup": each opens as the case says
+// and holds the vault's accounts, as the window's (ui/coretest_export_test.go).
+func TestBackupCasesAsCore(t *testing.T) {
+	t.Parallel()
+	for _, c := range coretest.BackupCases() {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := filepath.Join(dir, "vault.latchkey")
+			codes := coretest.Vault(t, path, coretest.Accounts(t)...)
+			env := map[string]string{"LATCHKEY_VAULT": path, "LATCHKEY_PASSWORD_FILE": writeFile(t, dir, "pw", coretest.Password+"\n")}
+			out := filepath.Join(dir, "b.latchkey")
+			args := []string{"export", "--format", "backup", "--out", out}
+			if c.Password != "" {
+				args = append(args, "--backup-password-file", writeFile(t, dir, "backup-pw", c.Password+"\n"))
+			}
+			if c.WithCodes {
+				args = append(args, "--with-backup-codes")
+			}
+			if r := runCLI(t, "", env, args...); r.status != 0 {
+				t.Fatalf("export: status %d, stderr %q", r.status, r.stderr)
+			}
+			coretest.CheckBackup(t, c, out, coretest.Password, codes, coretest.Open(t, path).Accounts())
+		})
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 	"latchkey/vault"
 )
 
-// TestExportsAsCore: each export of the File menu, on the shared accounts
+// TestExportsAsCore: each plain export of the File menu, on the shared accounts
 // (core/coretest), holds what core makes from them, as the command line's
 // "latchkey export" does (cli/flows_test.go). Aegis files and Google
 // export codes carry random ids, so they are compared as they read back.
@@ -77,25 +77,6 @@ func TestExportsAsCore(t *testing.T) {
 				must(t, err)
 				return readCodes(t, pngs)
 			}},
-		{core.FormatBackup,
-			func(t *testing.T) []vault.Account {
-				path := filepath.Join(t.TempDir(), "b.latchkey")
-				f := newBackupFileForm(h.session())
-				f.show()
-				f.folder.SetText(filepath.Dir(path))
-				f.name.SetText(filepath.Base(path))
-				test.Tap(f.next)
-				b, err := testVaults.OpenBackup(path, []byte(testPassword))
-				must(t, err)
-				return b.Accounts
-			},
-			func(t *testing.T) []vault.Account {
-				path := filepath.Join(t.TempDir(), "b.latchkey")
-				must(t, core.WriteBackup(h.vault(), core.BackupRequest{Path: path}, typedPassword(nil)))
-				b, err := testVaults.OpenBackup(path, []byte(testPassword))
-				must(t, err)
-				return b.Accounts
-			}},
 	} {
 		t.Run(c.format.String(), func(t *testing.T) {
 			got := c.window(t)
@@ -104,6 +85,34 @@ func TestExportsAsCore(t *testing.T) {
 				t.Fatal("core's export holds no account")
 			}
 			coretest.SameAccounts(t, got, want)
+		})
+	}
+}
+
+// TestBackupCasesAsCore: the shared backup file cases (core/coretest)
+// through File > Back up to a file…: each backup opens as the case says
+// and holds the vault's accounts, as "latchkey export --format backup"
+// does (cli/flows_test.go).
+func TestBackupCasesAsCore(t *testing.T) {
+	for _, c := range coretest.BackupCases() {
+		t.Run(c.What, func(t *testing.T) {
+			h := newHarness(t, coretest.Accounts(t))
+			h.unlock()
+			f := newBackupFileForm(h.session())
+			f.show()
+			if c.Password != "" {
+				f.which.SetSelected(backupPasswords.label(true))
+				test.Type(f.pw.first, c.Password)
+				test.Type(f.pw.second, c.Password)
+			}
+			if c.WithCodes {
+				test.Tap(f.withCodes)
+			}
+			path := filepath.Join(t.TempDir(), "b.latchkey")
+			f.folder.SetText(filepath.Dir(path))
+			f.name.SetText(filepath.Base(path))
+			test.Tap(f.next)
+			coretest.CheckBackup(t, c, path, testPassword, h.codes, h.vault().Accounts())
 		})
 	}
 }

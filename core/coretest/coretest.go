@@ -6,6 +6,7 @@ package coretest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -411,6 +412,53 @@ func KitCases(t testing.TB) []KitCase {
 	}
 }
 
+// BackupCase is an encrypted backup of the vault written to a file.
+type BackupCase struct {
+	What      string
+	Password  string // the backup's own password; "" for the vault's
+	WithCodes bool   // the vault's backup codes open it too
+}
+
+// BackupCases are a backup under the vault's password, one under its own,
+// and one under its own that the vault's codes open too.
+func BackupCases() []BackupCase {
+	return []BackupCase{
+		{What: "the vault's password"},
+		{What: "its own password", Password: "a separate backup password"},
+		{What: "its own password and the codes", Password: "a separate backup password", WithCodes: true},
+	}
+}
+
+// CheckBackup fails t unless the backup at path holds accounts and opens
+// as the case says: with its password (the vault's, vaultPassword, when
+// it has none of its own) and not with the other, and with the vault's
+// first backup code exactly when WithCodes.
+func CheckBackup(t testing.TB, c BackupCase, path, vaultPassword string, codes []string, accounts []vault.Account) {
+	t.Helper()
+	opens, other := vaultPassword, c.Password
+	if c.Password != "" {
+		opens, other = c.Password, vaultPassword
+	}
+	b, err := Options.OpenBackup(path, []byte(opens))
+	if err != nil {
+		t.Fatalf("the backup does not open with %s: %v", map[bool]string{true: "its own password", false: "the vault's password"}[c.Password != ""], err)
+	}
+	SameAccounts(t, b.Accounts, accounts)
+	b.Wipe()
+	if c.Password != "" {
+		if _, err := Options.OpenBackup(path, []byte(other)); !errors.Is(err, vault.ErrWrongPassword) {
+			t.Errorf("got %v opening the backup with the vault's password, want ErrWrongPassword", err)
+		}
+	}
+	v, _, err := Options.RestoreWithBackupCode(path, codes[0], filepath.Join(t.TempDir(), "restored.latchkey"), []byte("new"))
+	if err == nil {
+		v.Close()
+	}
+	if opened := err == nil; opened != c.WithCodes {
+		t.Errorf("the vault's backup code opens the backup: %v (%v), want %v", opened, err, c.WithCodes)
+	}
+}
+
 // kitCode is a backup code as the kit's page prints it.
 var kitCode = regexp.MustCompile(`\b[0-9A-Z]{4}(-[0-9A-Z]{4}){6}\b`)
 
@@ -492,10 +540,10 @@ func accountsOf(keys []otp.Key) []vault.Account {
 }
 
 // Vault makes a new vault at path holding accounts, with Options and
-// Password, and closes it.
-func Vault(t testing.TB, path string, accounts ...vault.Account) {
+// Password, closes it, and returns its backup codes.
+func Vault(t testing.TB, path string, accounts ...vault.Account) []string {
 	t.Helper()
-	v, _, err := Options.Create(path, []byte(Password))
+	v, codes, err := Options.Create(path, []byte(Password))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,6 +556,7 @@ func Vault(t testing.TB, path string, accounts ...vault.Account) {
 	if err := v.Save(); err != nil {
 		t.Fatal(err)
 	}
+	return codes
 }
 
 // Open opens the vault at path with Options and Password.
