@@ -115,8 +115,8 @@ func TestImportCasesAsCore(t *testing.T) {
 	for _, c := range coretest.ImportCases(t, dir) {
 		t.Run(c.Name(), func(t *testing.T) {
 			found, err := readAsCore(t, c.Path, c.Password)
-			if err != nil || len(found.Accounts) != c.Accounts || len(found.Skipped) != c.Skipped {
-				t.Fatalf("core: got %d accounts, %d skipped, %v; want %d, %d", len(found.Accounts), len(found.Skipped), err, c.Accounts, c.Skipped)
+			if err != nil || len(found.Accounts) != c.Accounts || len(found.Skipped) != c.Skipped || len(found.Problems) != c.Problems {
+				t.Fatalf("core: got %d accounts, %d skipped, %d problems, %v; want %d, %d, %d", len(found.Accounts), len(found.Skipped), len(found.Problems), err, c.Accounts, c.Skipped, c.Problems)
 			}
 			want, rep := asCore(t, have, found.Accounts)
 

@@ -110,6 +110,7 @@ type ImportCase struct {
 	Accounts int    // how many accounts it holds
 	Linked   int    // of which from Google export links
 	Skipped  int    // entries that cannot be read
+	Problems int    // Google export links that hold no usable key
 	Backup   bool   // a Latchkey backup
 	// Plain: every account's secret is one of PlainKeys'.
 	Plain bool
@@ -121,8 +122,8 @@ func (c ImportCase) Name() string { return filepath.Base(c.Path) }
 // ImportCases are one file of every kind Latchkey imports: the fixtures of
 // other apps (counts from their README: an app that lacks a kind of account
 // holds fewer), KeePassXC's CSV (with one broken entry), a text file with a
-// Google export link, one with an account twice, and a Latchkey backup
-// (the last three made in dir).
+// Google export link, one with half of a Google export, one with an
+// account twice, and a Latchkey backup (the last four made in dir).
 func ImportCases(t testing.TB, dir string) []ImportCase {
 	t.Helper()
 	fx := Fixtures(t)
@@ -162,6 +163,16 @@ func ImportCases(t testing.TB, dir string) []ImportCase {
 	text := filepath.Join(dir, "with-google-link.txt")
 	write(t, text, []byte(keys[1].URI()+"\n"+links[0]+"\n"))
 	cases = append(cases, ImportCase{Path: text, Format: "otpauth URI list", Accounts: 3, Linked: 2, Plain: true})
+
+	// Half of a Google export in two links: its accounts are read, and the
+	// other half is said to be missing.
+	half, _, err := qrimport.MigrationURIs(ManyKeys(t, qrimport.MaxBatchKeys+1))
+	if err != nil || len(half) != 2 {
+		t.Fatalf("making a Google export in two links: got %d, %v", len(half), err)
+	}
+	halfText := filepath.Join(dir, "half-a-google-export.txt")
+	write(t, halfText, []byte(keys[2].URI()+"\n"+half[0]+"\n"))
+	cases = append(cases, ImportCase{Path: halfText, Format: "otpauth URI list", Accounts: 1 + qrimport.MaxBatchKeys, Linked: qrimport.MaxBatchKeys, Problems: 1})
 
 	// The same account twice in one file: the file format skips the second.
 	repeated := filepath.Join(dir, "repeated.txt")
