@@ -214,12 +214,18 @@ func TestExportsAsCore(t *testing.T) {
 	}
 
 	google := filepath.Join(out, "google")
-	if r := runCLI(t, "", env, "export", "--format", "google-qr", "--out", google); r.status != 0 {
+	r := runCLI(t, "", env, "export", "--format", "google-qr", "--out", google)
+	if r.status != 0 {
 		t.Fatalf("google-qr: status %d, stderr %q", r.status, r.stderr)
 	}
-	wantPNGs, _, err := core.GoogleQR(accounts, 800, yes)
+	wantPNGs, skipped, err := core.GoogleQR(accounts, 800, yes)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, k := range skipped {
+		if !strings.Contains(r.stderr, "not exported: "+k.Label()) {
+			t.Errorf("google-qr: %s is not named as left out:\n%s", k.Label(), r.stderr)
+		}
 	}
 	// A batch carries a random id: compare what the codes read back as.
 	var gotImages, wantImages []core.Image

@@ -179,7 +179,10 @@ func ImportCases(t testing.TB, dir string) []ImportCase {
 	write(t, repeated, []byte(keys[1].URI()+"\n"+keys[2].URI()+"\n"+keys[1].URI()+"\n"))
 	cases = append(cases, ImportCase{Path: repeated, Format: "otpauth URI list", Accounts: 2, Skipped: 1, Plain: true})
 
-	backup := Backup(t, dir, "backup.latchkey", keys[0], keys[1], keys[2])
+	// Notes and tags come along; the account the vault has (Existing) is
+	// the same in the backup, so no one is asked to keep or replace it.
+	backup := BackupOf(t, dir, "backup.latchkey", vault.Account{Key: keys[0]},
+		vault.Account{Key: keys[1], Note: "work phone", Tags: []string{"work"}}, vault.Account{Key: keys[2], Pinned: true})
 	cases = append(cases, ImportCase{Path: backup, Password: Password, Format: "latchkey backup", Accounts: 3, Backup: true, Plain: true})
 	return cases
 }
@@ -328,7 +331,7 @@ func Accounts(t testing.TB) []vault.Account {
 
 // SameAccounts fails t unless got and want hold the same accounts in the
 // same order: issuer, name, secret, kind, algorithm, digits, period and
-// counter, and the note and tags. The secrets are never printed.
+// counter, and the note, tags and pin. The secrets are never printed.
 func SameAccounts(t testing.TB, got, want []vault.Account) {
 	t.Helper()
 	if len(got) != len(want) {
@@ -346,8 +349,8 @@ func SameAccounts(t testing.TB, got, want []vault.Account) {
 		case gk.Type != wk.Type || gk.Algorithm != wk.Algorithm || gk.Digits != wk.Digits || gk.Period != wk.Period || gk.Counter != wk.Counter:
 			t.Errorf("account %d (%s): got %v %v %d digits, period %d, counter %d; want %v %v %d digits, period %d, counter %d",
 				i, gk.Label(), gk.Type, gk.Algorithm, gk.Digits, gk.Period, gk.Counter, wk.Type, wk.Algorithm, wk.Digits, wk.Period, wk.Counter)
-		case g.Note != w.Note || !slices.Equal(g.Tags, w.Tags):
-			t.Errorf("account %d (%s): got note %q, tags %v; want %q, %v", i, gk.Label(), g.Note, g.Tags, w.Note, w.Tags)
+		case g.Note != w.Note || !slices.Equal(g.Tags, w.Tags) || g.Pinned != w.Pinned:
+			t.Errorf("account %d (%s): got note %q, tags %v, pinned %v; want %q, %v, %v", i, gk.Label(), g.Note, g.Tags, g.Pinned, w.Note, w.Tags, w.Pinned)
 		}
 	}
 }
