@@ -70,7 +70,10 @@ var (
 	ErrInUse       = errors.New("agent: another window answers for this vault")
 	ErrNotFound    = errors.New("agent: no such account in the window's vault")
 	ErrLocked      = fmt.Errorf("%w: the window is locking", ErrNoAgent)
-	ErrNotSaved    = errors.New("the window could not save the advanced HOTP counter; take the code there")
+	// ErrNoAnswer is a request sent in full and never answered: the window
+	// may have acted on it (an HOTP counter moved on) before it failed.
+	ErrNoAnswer = fmt.Errorf("%w: it was asked and gave no answer", ErrNoAgent)
+	ErrNotSaved = errors.New("the window could not save the advanced HOTP counter; take the code there")
 )
 
 // Limits on what either side reads.

@@ -334,7 +334,7 @@ func (c *Client) ask(q request) (response, error) {
 	}
 	var r response
 	if err := readFrame(c.conn, &r, MaxResponse); err != nil {
-		return response{}, fmt.Errorf("%w: %v", ErrNoAgent, err)
+		return response{}, fmt.Errorf("%w: %v", ErrNoAnswer, err)
 	}
 	if r.Error != "" {
 		return response{}, r.Error.err()

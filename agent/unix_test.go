@@ -502,3 +502,25 @@ func TestOtherUserRefused(t *testing.T) {
 		t.Errorf("as nobody: got %s, want the connection closed without a word", got)
 	}
 }
+
+// failingVault breaks while answering a code, after the request was read.
+type failingVault struct{ *memVault }
+
+func (failingVault) Update(vault.Account) error { panic("the window failed mid-answer") }
+
+// A request sent in full and never answered is told apart from one never
+// made: for HOTP the window may have spent a counter before it failed.
+func TestNoAnswerAfterAsking(t *testing.T) {
+	rt := runtimeDir(t)
+	listen(t, rt, failingVault{testVault()}, Options{})
+	_, err := dial(t, rt).Code("h1")
+	if !errors.Is(err, ErrNoAnswer) || !errors.Is(err, ErrNoAgent) {
+		t.Errorf("a code the window failed to give: got %v, want ErrNoAnswer (an ErrNoAgent)", err)
+	}
+	if _, err := dial(t, rt).Code("missing"); errors.Is(err, ErrNoAnswer) || !errors.Is(err, ErrNotFound) {
+		t.Errorf("an answered request: got %v, want ErrNotFound and not ErrNoAnswer", err)
+	}
+	if _, err := Dial(runtimeDir(t), "/home/alice/vault.latchkey"); errors.Is(err, ErrNoAnswer) {
+		t.Errorf("no window at all: got %v, want an error other than ErrNoAnswer", err)
+	}
+}

@@ -17,6 +17,11 @@
 // ClipboardImage reads the CLIPBOARD selection through the X protocol on X11
 // and XWayland, the clipboard on Windows, and the pasteboard on macOS.
 //
+// ChooseFile shows the desktop's own file chooser: the xdg-desktop-portal
+// FileChooser over the same D-Bus connection on Linux, the system's dialogs
+// through github.com/ncruces/zenity on Windows and macOS. It returns a path;
+// the window reads the file through its usual capped openers.
+//
 // Everything read is untrusted: encoded images are capped at MaxBytes before
 // they are read, pixels at MaxPixels and MaxSide before they are allocated.
 // Errors are branchable with errors.Is (ErrCancelled, ErrNoPortal, ...), and

@@ -18,7 +18,7 @@ func TestDependencies(t *testing.T) {
 			t.Errorf("capture depends on %s, want no Fyne", p)
 		}
 		// On Linux nothing needs cgo: those libraries are for Windows and macOS.
-		if strings.HasPrefix(p, "github.com/kbinani/") || strings.HasPrefix(p, "golang.design/") {
+		if strings.HasPrefix(p, "github.com/kbinani/") || strings.HasPrefix(p, "golang.design/") || strings.HasPrefix(p, "github.com/ncruces/") {
 			t.Errorf("capture on Linux depends on %s, want X11 and D-Bus only", p)
 		}
 	}
@@ -55,6 +55,9 @@ func TestBuildsForWindowsAndMacOS(t *testing.T) {
 		deps := deptest.Run(t, env, "-deps", "latchkey/capture")
 		if !strings.Contains(deps, "github.com/kbinani/screenshot") {
 			t.Errorf("capture for %v does not use kbinani/screenshot", env)
+		}
+		if !strings.Contains(deps, "github.com/ncruces/zenity") {
+			t.Errorf("capture for %v does not use ncruces/zenity for the file dialogs", env)
 		}
 	}
 }

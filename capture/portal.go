@@ -53,13 +53,42 @@ var missingPortal = map[string]bool{
 // portalScreenshot asks the desktop for a screenshot and reads the file it
 // answers with.
 func (d Desktop) portalScreenshot(ctx context.Context) (image.Image, error) {
+	options := map[string]dbus.Variant{
+		"modal":       dbus.MakeVariant(true),
+		"interactive": dbus.MakeVariant(false),
+	}
+	results, err := d.portalRequest(ctx, screenshotErrors, screenshotMethod, options, "")
+	if err != nil {
+		return nil, err
+	}
+	uri, ok := results["uri"].Value().(string)
+	if !ok {
+		return nil, fmt.Errorf("%w: the answer names no file", ErrPortalFailed)
+	}
+	return readScreenshotFile(uri)
+}
+
+// portalErrors words what can go wrong with one portal's requests.
+type portalErrors struct {
+	service   string // "the screenshot service": what we wait for
+	missing   error  // no portal, or none with the interface
+	failed    error  // the call or the request failed
+	cancelled error  // the person said no
+}
+
+var screenshotErrors = portalErrors{"the screenshot service", ErrNoPortal, ErrPortalFailed, ErrCancelled}
+
+// portalRequest calls a portal method that answers through a Request
+// (args, then options, with our handle_token added) and returns the
+// results of its successful Response.
+func (d Desktop) portalRequest(ctx context.Context, errs portalErrors, method string, options map[string]dbus.Variant, args ...any) (map[string]dbus.Variant, error) {
 	if d.SessionBus == "" {
-		return nil, fmt.Errorf("%w: no D-Bus session bus", ErrNoPortal)
+		return nil, fmt.Errorf("%w: no D-Bus session bus", errs.missing)
 	}
 	// Not tied to ctx: when it ends we still close the request.
 	conn, release, err := d.busConn()
 	if err != nil {
-		return nil, fmt.Errorf("%w: connecting to the D-Bus session bus: %v", ErrNoPortal, err)
+		return nil, fmt.Errorf("%w: connecting to the D-Bus session bus: %v", errs.missing, err)
 	}
 	defer release()
 
@@ -80,45 +109,44 @@ func (d Desktop) portalScreenshot(ctx context.Context) (image.Image, error) {
 		dbus.WithMatchMember("Response"),
 	}
 	if err = conn.AddMatchSignalContext(ctx, match...); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+		return nil, fmt.Errorf("%w: %v", errs.failed, err)
 	}
 	defer conn.RemoveMatchSignal(match...)
-	options := map[string]dbus.Variant{
-		"handle_token": dbus.MakeVariant(token),
-		"modal":        dbus.MakeVariant(true),
-		"interactive":  dbus.MakeVariant(false),
+	withToken := map[string]dbus.Variant{"handle_token": dbus.MakeVariant(token)}
+	for k, v := range options {
+		withToken[k] = v
 	}
 	var got dbus.ObjectPath
-	call := conn.Object(portalName, portalPath).CallWithContext(ctx, screenshotMethod, 0, "", options)
+	call := conn.Object(portalName, portalPath).CallWithContext(ctx, method, 0, append(args, withToken)...)
 	if err := call.Store(&got); err != nil {
 		var de dbus.Error
 		if errors.As(err, &de) && missingPortal[de.Name] {
-			return nil, fmt.Errorf("%w: %s", ErrNoPortal, de.Name)
+			return nil, fmt.Errorf("%w: %s", errs.missing, de.Name)
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("waiting for the screenshot service: %w", ctx.Err())
+			return nil, fmt.Errorf("waiting for %s: %w", errs.service, ctx.Err())
 		}
-		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+		return nil, fmt.Errorf("%w: %v", errs.failed, err)
 	}
 	// Only the portal itself may answer: anyone on the bus can send a
 	// Response signal on our path.
 	var owner string
 	if err := conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.GetNameOwner", 0, portalName).Store(&owner); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
+		return nil, fmt.Errorf("%w: %v", errs.failed, err)
 	}
 	for {
 		select {
 		case <-ctx.Done():
 			closeRequest(conn, got)
-			return nil, fmt.Errorf("waiting for the screenshot service: %w", ctx.Err())
+			return nil, fmt.Errorf("waiting for %s: %w", errs.service, ctx.Err())
 		case s, ok := <-answers:
 			if !ok {
-				return nil, fmt.Errorf("%w: the session bus closed the connection", ErrPortalFailed)
+				return nil, fmt.Errorf("%w: the session bus closed the connection", errs.failed)
 			}
 			if s.Path != got || s.Name != responseSignal || s.Sender != owner {
 				continue
 			}
-			return readResponse(s.Body)
+			return readResponse(s.Body, errs)
 		}
 	}
 }
@@ -181,28 +209,23 @@ func closeRequest(conn *dbus.Conn, path dbus.ObjectPath) {
 }
 
 // readResponse checks the portal's answer, (u response, a{sv} results), and
-// reads the screenshot it names.
-func readResponse(body []any) (image.Image, error) {
+// returns its results when it succeeded.
+func readResponse(body []any, errs portalErrors) (map[string]dbus.Variant, error) {
 	if len(body) != 2 {
-		return nil, fmt.Errorf("%w: an answer with %d values", ErrPortalFailed, len(body))
+		return nil, fmt.Errorf("%w: an answer with %d values", errs.failed, len(body))
 	}
 	code, ok := body[0].(uint32)
 	results, ok2 := body[1].(map[string]dbus.Variant)
 	if !ok || !ok2 {
-		return nil, fmt.Errorf("%w: an answer of the wrong types", ErrPortalFailed)
+		return nil, fmt.Errorf("%w: an answer of the wrong types", errs.failed)
 	}
 	switch portalResponse(code) {
 	case responseSuccess:
+		return results, nil
 	case responseCancelled:
-		return nil, ErrCancelled
-	default:
-		return nil, fmt.Errorf("%w (response %d)", ErrPortalFailed, code)
+		return nil, errs.cancelled
 	}
-	uri, ok := results["uri"].Value().(string)
-	if !ok {
-		return nil, fmt.Errorf("%w: the answer names no file", ErrPortalFailed)
-	}
-	return readScreenshotFile(uri)
+	return nil, fmt.Errorf("%w (response %d)", errs.failed, code)
 }
 
 // readScreenshotFile reads the file a portal saved. It stays where it is:

@@ -22,15 +22,18 @@ type fakePortal struct {
 	bus  string
 	conn *dbus.Conn
 
-	response uint32 // 0 success, 1 cancelled, 2 other
-	uri      string // the "uri" result on success
-	silent   bool   // never answer
-	ownPath  bool   // choose a path of its own, as portals before 0.9 do
-	impostor string // when set, another connection answers first with this uri
+	response uint32   // 0 success, 1 cancelled, 2 other
+	uri      string   // the "uri" result on success
+	silent   bool     // never answer
+	ownPath  bool     // choose a path of its own, as portals before 0.9 do
+	impostor string   // when set, another connection answers first with this uri
+	uris     []string // FileChooser: the "uris" result; nil answers with uri
 
 	mu      sync.Mutex
 	callers []dbus.Sender // who called, Settings and Screenshot alike
 	options map[string]dbus.Variant
+	title   string // FileChooser: the title asked for
+	parent  string // FileChooser: the parent window asked for
 	handle  dbus.ObjectPath
 	closed  bool // Request.Close was called
 }
@@ -47,6 +50,9 @@ func servePortal(t *testing.T, bus string, p *fakePortal) *fakePortal {
 	if err := conn.Export(p, portalPath, "org.freedesktop.portal.Screenshot"); err != nil {
 		t.Fatal(err)
 	}
+	if err := conn.Export(chooser{p}, portalPath, "org.freedesktop.portal.FileChooser"); err != nil {
+		t.Fatal(err)
+	}
 	if err := conn.Export(settings{p}, portalPath, "org.freedesktop.portal.Settings"); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +65,11 @@ func servePortal(t *testing.T, bus string, p *fakePortal) *fakePortal {
 
 // Screenshot is the portal's method: (s parent_window, a{sv} options) -> o handle.
 func (p *fakePortal) Screenshot(sender dbus.Sender, parent string, options map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
+	return p.request(sender, options)
+}
+
+// request records a call and answers it on its Request path.
+func (p *fakePortal) request(sender dbus.Sender, options map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
 	token, _ := options["handle_token"].Value().(string)
 	handle := requestPath(string(sender), token)
 	if p.ownPath {
@@ -81,7 +92,8 @@ func (p *fakePortal) answer(handle dbus.ObjectPath) {
 	if p.impostor != "" {
 		other, err := dbus.Connect(p.bus)
 		if err == nil {
-			other.Emit(handle, responseSignal, uint32(0), map[string]dbus.Variant{"uri": dbus.MakeVariant(p.impostor)})
+			forged := map[string]dbus.Variant{"uri": dbus.MakeVariant(p.impostor), "uris": dbus.MakeVariant([]string{p.impostor})}
+			other.Emit(handle, responseSignal, uint32(0), forged)
 			// A round trip: the bus has passed the forgery on before
 			// the real answer.
 			other.BusObject().Call("org.freedesktop.DBus.GetId", 0)
@@ -89,10 +101,25 @@ func (p *fakePortal) answer(handle dbus.ObjectPath) {
 		}
 	}
 	results := map[string]dbus.Variant{}
-	if p.response == 0 {
+	switch {
+	case p.response != 0:
+	case p.uris != nil:
+		results["uris"] = dbus.MakeVariant(p.uris)
+	default:
 		results["uri"] = dbus.MakeVariant(p.uri)
 	}
 	p.conn.Emit(handle, responseSignal, p.response, results)
+}
+
+// chooser is the portal's FileChooser object.
+type chooser struct{ p *fakePortal }
+
+// OpenFile is (s parent_window, s title, a{sv} options) -> o handle.
+func (c chooser) OpenFile(sender dbus.Sender, parent, title string, options map[string]dbus.Variant) (dbus.ObjectPath, *dbus.Error) {
+	c.p.mu.Lock()
+	c.p.title, c.p.parent = title, parent
+	c.p.mu.Unlock()
+	return c.p.request(sender, options)
 }
 
 // settings is the portal's Settings object, which IntroducePortal calls.

@@ -15,6 +15,9 @@ import (
 // not answer, for whatever reason, the commands unlock the vault as usual
 // and say nothing about it.
 
+// errHOTPNoAnswer is an HOTP code asked of the window that never came.
+var errHOTPNoAnswer = errors.New("the window was asked for the next HOTP code and gave no answer, so its counter may have moved on; no code was taken from the vault: take it in the window")
+
 // dialAgent connects to the window that has this vault unlocked, if any.
 func (c *ctx) dialAgent() (*agent.Client, bool) {
 	path, err := c.resolveVaultPath()
@@ -29,11 +32,15 @@ func (c *ctx) dialAgent() (*agent.Client, bool) {
 }
 
 // agentAccounts are the window's accounts as findOne reads them, so a
-// query matches, and fails to match, exactly as it does in the vault.
+// query matches, and fails to match, exactly as it does in the vault. Only
+// HOTP among the types matters here (its code spends a counter).
 func agentAccounts(list []agent.Account) []vault.Account {
 	out := make([]vault.Account, len(list))
 	for i, a := range list {
 		out[i] = vault.Account{ID: a.ID, Key: otp.Key{Issuer: a.Issuer, Name: a.Name}}
+		if a.Type == otp.HOTP.String() {
+			out[i].Key.Type = otp.HOTP
+		}
 	}
 	return out
 }
@@ -59,6 +66,10 @@ func (c *ctx) codeFromAgent(query string) (done bool, err error) {
 	switch {
 	case errors.Is(err, agent.ErrNotSaved):
 		return true, fmt.Errorf("%s: %w", safetext.Escape(a.Key.Label()), err)
+	case errors.Is(err, agent.ErrNoAnswer) && a.Key.Type == otp.HOTP:
+		// The window may have spent a counter before it failed; unlocking
+		// now would spend another, so the person takes it in the window.
+		return true, fmt.Errorf("%s: %w", safetext.Escape(a.Key.Label()), errHOTPNoAnswer)
 	case err != nil:
 		return false, nil
 	}

@@ -184,3 +184,50 @@ func leaveStale(t *testing.T, s *agent.Server, sock string) {
 		t.Fatalf("no stale socket: %v", err)
 	}
 }
+
+// hotpFailingWindow is a window that takes the vault's lock and then, while
+// answering an HOTP code, locks (freeing the vault) and fails.
+type hotpFailingWindow struct{ *vault.Vault }
+
+func (w hotpFailingWindow) Update(vault.Account) error {
+	w.Vault.Close()
+	panic("the window failed mid-answer")
+}
+
+// When the window was asked for an HOTP code and gave no answer, "code"
+// does not unlock and spend another counter: it says to take the code in
+// the window, and the saved counter is left as it was.
+func TestHOTPNoAnswerIsNotRetried(t *testing.T) {
+	t.Parallel()
+	path, env, _ := newVault(t)
+	addKeys(t, path, "otpauth://hotp/Bank:bob?secret="+githubSecret+"&counter=0")
+	rt, err := os.MkdirTemp("", "lk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(rt) })
+	v, err := testVault.Open(path, []byte("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := agent.Listen(rt, path, hotpFailingWindow{v}, agent.Options{})
+	if err != nil {
+		v.Close()
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	env["XDG_RUNTIME_DIR"] = rt // the password file stays: unlocking would work
+	r := runCLI(t, "", env, "code", "bank")
+	if r.status == 0 || r.stdout != "" || !strings.Contains(r.stderr, "take it in the window") {
+		t.Errorf("hotp with no answer: status %d, stdout %q, stderr %q; want a failure saying to take it in the window", r.status, r.stdout, r.stderr)
+	}
+	srv.Close()
+	ro, err := testVault.OpenReadOnly(path, []byte("correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if c := ro.Accounts()[0].Key.Counter; c != 0 {
+		t.Errorf("saved counter: got %d, want 0 (no code was taken from the vault)", c)
+	}
+}

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -52,6 +52,7 @@ func TestImportEveryKindAsCore(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	pw := writeFile(t, dir, "import-pw", coretest.Password+"\n")
+	have := coretest.Existing(t)
 	for _, c := range coretest.ImportCases(t, dir) {
 		t.Run(c.Name(), func(t *testing.T) {
 			t.Parallel()
@@ -59,24 +60,67 @@ func TestImportEveryKindAsCore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := core.Reader{Password: fixed(c.Password), Backups: coretest.Options}.File(c.Name(), data)
-			if err != nil || len(want.Accounts) != c.Accounts {
-				t.Fatalf("core: got %d accounts, %v; want %d", len(want.Accounts), err, c.Accounts)
+			found, err := core.Reader{Password: fixed(c.Password), Backups: coretest.Options}.File(c.Name(), data)
+			if err != nil || len(found.Accounts) != c.Accounts {
+				t.Fatalf("core: got %d accounts, %v; want %d", len(found.Accounts), err, c.Accounts)
 			}
-			_, env := vaultFor(t)
+			// core's merge into a vault like the one imported into.
+			corePath := filepath.Join(t.TempDir(), "core.latchkey")
+			coretest.Vault(t, corePath, have...)
+			cv := coretest.Open(t, corePath)
+			rep, err := core.Merge(cv, found.Accounts, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path, env := vaultFor(t, have...)
 			r := runCLI(t, "", env, "import", "--import-password-file", pw, c.Path)
 			if r.status != 0 {
 				t.Fatalf("import: status %d, stderr %q", r.status, r.stderr)
 			}
-			if got, want := exported(t, env), uris(want.Accounts); !slices.Equal(got, want) {
-				t.Errorf("the vault holds\n%s\nwant what core read\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			coretest.SameAccounts(t, coretest.Open(t, path).Accounts(), cv.Accounts())
+			if got := strings.Count(r.stderr, "already in the vault\n"); !c.Backup && got != len(rep.Duplicates) {
+				t.Errorf("got %d accounts said to be in the vault, want %d as core finds:\n%s", got, len(rep.Duplicates), r.stderr)
+			}
+			if got := strings.Count(r.stderr, "  not imported: "); got != len(found.Skipped)+len(found.Problems) || got != c.Skipped+c.Problems {
+				t.Errorf("got %d entries said not imported, want %d as core skips:\n%s", got, c.Skipped+c.Problems, r.stderr)
 			}
 			if !c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("%s: %s, %d accounts\n", c.Path, c.Format, c.Accounts-c.Linked)) {
 				t.Errorf("stderr %q does not name the format and count", r.stderr)
 			}
-			if c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("latchkey backup, %d accounts: %d added", c.Accounts, c.Accounts)) {
+			if c.Backup && !strings.Contains(r.stderr, fmt.Sprintf("latchkey backup, %d accounts: %d added, %d already in the vault", c.Accounts, len(rep.Added), len(rep.Duplicates))) {
 				t.Errorf("stderr %q does not report the backup's merge", r.stderr)
 			}
+		})
+	}
+}
+
+// TestImportErrorsAsCore: a file no front end imports fails the command
+// with core's error for it, and the vault stays as it was.
+func TestImportErrorsAsCore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	have := coretest.Existing(t)
+	for _, c := range coretest.ImportErrors(t, dir) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			data, err := core.ReadFile(c.Path)
+			if err == nil {
+				_, err = core.Reader{Password: fixed(c.Password), Backups: coretest.Options}.File(c.Name(), data)
+			}
+			if !errors.Is(err, c.Err) {
+				t.Fatalf("core: got %v, want %v", err, c.Err)
+			}
+			path, env := vaultFor(t, have...)
+			pw := writeFile(t, t.TempDir(), "import-pw", c.Password+"\n")
+			r := runCLI(t, "", env, "import", "--import-password-file", pw, c.Path)
+			want := ExitFailure
+			if c.WrongPassword {
+				want = ExitWrongPassword
+			}
+			if r.status != want || !strings.Contains(r.stderr, c.Path+": ") {
+				t.Errorf("got status %d, stderr %q; want status %d and the file named", r.status, r.stderr, want)
+			}
+			coretest.SameAccounts(t, coretest.Open(t, path).Accounts(), have)
 		})
 	}
 }
@@ -132,12 +176,8 @@ func TestMergeDifferingDuplicateAsCore(t *testing.T) {
 func TestExportsAsCore(t *testing.T) {
 	t.Parallel()
 	keys := coretest.Keys(t)
-	var accounts []vault.Account
-	for i, k := range keys {
-		accounts = append(accounts, vault.Account{Key: k, Note: fmt.Sprint("note ", i), Tags: []string{"t"}})
-	}
-	path, env := vaultFor(t, accounts...)
-	accounts = coretest.Open(t, path).Accounts()
+	path, env := vaultFor(t, coretest.Accounts(t)...)
+	accounts := coretest.Open(t, path).Accounts()
 	out := t.TempDir()
 	yes := confirmAll{}
 
@@ -174,12 +214,18 @@ func TestExportsAsCore(t *testing.T) {
 	}
 
 	google := filepath.Join(out, "google")
-	if r := runCLI(t, "", env, "export", "--format", "google-qr", "--out", google); r.status != 0 {
+	r := runCLI(t, "", env, "export", "--format", "google-qr", "--out", google)
+	if r.status != 0 {
 		t.Fatalf("google-qr: status %d, stderr %q", r.status, r.stderr)
 	}
-	wantPNGs, _, err := core.GoogleQR(accounts, 800, yes)
+	wantPNGs, skipped, err := core.GoogleQR(accounts, 800, yes)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, k := range skipped {
+		if !strings.Contains(r.stderr, "not exported: "+k.Label()) {
+			t.Errorf("google-qr: %s is not named as left out:\n%s", k.Label(), r.stderr)
+		}
 	}
 	// A batch carries a random id: compare what the codes read back as.
 	var gotImages, wantImages []core.Image
@@ -194,96 +240,39 @@ func TestExportsAsCore(t *testing.T) {
 		t.Errorf("google-qr: got %v (%v), want core's %v (%v)", uris(gf.Accounts), unreadGot, uris(wf.Accounts), unreadWant)
 	}
 
-	backup := filepath.Join(out, "b.latchkey")
-	if r := runCLI(t, "", env, "export", "--format", "backup", "--out", backup); r.status != 0 {
-		t.Fatalf("backup: status %d, stderr %q", r.status, r.stderr)
-	}
-	b, err := coretest.Options.OpenBackup(backup, []byte(coretest.Password))
-	if err != nil || !slices.Equal(uris(b.Accounts), uris(accounts)) {
-		t.Errorf("backup: got %v, %v; want the vault's accounts", b, err)
+}
+
+// TestBackupCasesAsCore: the shared backup file cases (core/coretest)
+// through "latchkey export --format backup": each opens as the case says
+// and holds the vault's accounts, as the window's (ui/coretest_export_test.go).
+func TestBackupCasesAsCore(t *testing.T) {
+	t.Parallel()
+	for _, c := range coretest.BackupCases() {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := filepath.Join(dir, "vault.latchkey")
+			codes := coretest.Vault(t, path, coretest.Accounts(t)...)
+			env := map[string]string{"LATCHKEY_VAULT": path, "LATCHKEY_PASSWORD_FILE": writeFile(t, dir, "pw", coretest.Password+"\n")}
+			out := filepath.Join(dir, "b.latchkey")
+			args := []string{"export", "--format", "backup", "--out", out}
+			if c.Password != "" {
+				args = append(args, "--backup-password-file", writeFile(t, dir, "backup-pw", c.Password+"\n"))
+			}
+			if c.WithCodes {
+				args = append(args, "--with-backup-codes")
+			}
+			if r := runCLI(t, "", env, args...); r.status != 0 {
+				t.Fatalf("export: status %d, stderr %q", r.status, r.stderr)
+			}
+			coretest.CheckBackup(t, c, out, coretest.Password, codes, coretest.Open(t, path).Accounts())
+		})
 	}
 }
 
 type confirmAll struct{}
 
 func (confirmAll) ConfirmPlain(core.Format) bool { return true }
-
-// TestRestoreAsCore: restoring on the command line makes the vault core's
-// Restore makes from the same backup.
-func TestRestoreAsCore(t *testing.T) {
-	t.Parallel()
-	keys := coretest.Keys(t)
-	dir := t.TempDir()
-	backup := coretest.Backup(t, dir, "b.latchkey", keys[:3]...)
-	pw := writeFile(t, dir, "pw", coretest.Password+"\n")
-	target := filepath.Join(t.TempDir(), "new", "vault.latchkey")
-	r := runCLI(t, "", nil, "restore", backup, "--vault", target, "--password-file", pw)
-	if r.status != 0 {
-		t.Fatalf("restore: status %d, stderr %q", r.status, r.stderr)
-	}
-	coreTarget := filepath.Join(t.TempDir(), "vault.latchkey")
-	cv, _, err := core.Restore(coretest.Options, backup, coreTarget, core.Unlock{Password: []byte(coretest.Password)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cv.Close()
-	v := coretest.Open(t, target)
-	if got, want := uris(v.Accounts()), uris(cv.Accounts()); !slices.Equal(got, want) || len(got) != 3 {
-		t.Errorf("got %v, want core's %v", got, want)
-	}
-}
-
-// TestKitAsCore: the command line's kit is core's: the file first, new
-// codes that open the vault, every account on the page when asked.
-func TestKitAsCore(t *testing.T) {
-	t.Parallel()
-	keys := coretest.Keys(t)
-	path, env := vaultFor(t, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
-	out := filepath.Join(t.TempDir(), "kit.html")
-	r := runCLI(t, "", env, "recovery-kit", "--out", out, "--regenerate-codes", "--with-accounts")
-	if r.status != 0 {
-		t.Fatalf("recovery-kit: status %d, stderr %q", r.status, r.stderr)
-	}
-	page, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// core's page for a vault like it.
-	corePath := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, corePath, vault.Account{Key: keys[0]}, vault.Account{Key: keys[1]})
-	var buf bytes.Buffer
-	create := func(string) (core.PrivateFile, error) { return &bufFile{&buf}, nil }
-	codes, err := core.WriteKit(coretest.Open(t, corePath), core.KitRequest{Path: "kit.html", NewCodes: true, WithAccounts: true}, create, confirmAll{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(string(page), "<li"); n != strings.Count(buf.String(), "<li") {
-		t.Errorf("got %d list items on the page, core's has %d", n, strings.Count(buf.String(), "<li"))
-	}
-	for _, k := range keys[:2] {
-		if !strings.Contains(string(page), k.Issuer) || !strings.Contains(buf.String(), k.Issuer) {
-			t.Errorf("%s is not on both pages", k.Label())
-		}
-	}
-	// The page's codes open the vault; there are as many as core makes.
-	codeRE := regexp.MustCompile(`\b[0-9A-Z]{4}(-[0-9A-Z]{4}){6}\b`)
-	onPage := slices.Compact(codeRE.FindAllString(string(page), -1))
-	if len(onPage) != len(codes) || len(codeRE.FindAllString(buf.String(), -1)) != len(codeRE.FindAllString(string(page), -1)) {
-		t.Fatalf("found %d codes on the page, want %d as core makes", len(onPage), len(codes))
-	}
-	v, err := coretest.Options.OpenWithBackupCode(path, onPage[0])
-	if err != nil {
-		t.Errorf("a code on the page does not open the vault: %v", err)
-	} else {
-		v.Close()
-	}
-}
-
-type bufFile struct{ b *bytes.Buffer }
-
-func (f *bufFile) Write(p []byte) (int, error) { return f.b.Write(p) }
-func (f *bufFile) Commit() error               { return nil }
-func (f *bufFile) Abort()                      {}
 
 // TestAddFromImageAndTextAsCore: "latchkey add" with images and URIs adds
 // what core reads from them.
@@ -310,5 +299,129 @@ func TestAddFromImageAndTextAsCore(t *testing.T) {
 	want := uris(append(fromText.Accounts, fromImages.Accounts...))
 	if got := exported(t, env); !slices.Equal(got, want) || len(got) != 3 {
 		t.Errorf("got %v, want core's %v", got, want)
+	}
+}
+
+// TestAddCasesAsCore: the shared cases of adding from the screen
+// (core/coretest), text on standard input and images as arguments, leave
+// the accounts the case says, as the window's Paste and drop do
+// (ui/coretest_add_test.go); an image without a code fails naming it.
+func TestAddCasesAsCore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range coretest.AddCases(t, dir) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			args := append([]string{"add"}, c.Images...)
+			if c.Text != "" {
+				args = append(args, "-")
+			}
+			path, env := vaultFor(t, c.Have...)
+			r := runCLI(t, c.Text, env, args...)
+			switch {
+			case c.Err == nil && r.status != 0:
+				t.Fatalf("add: status %d, stderr %q", r.status, r.stderr)
+			case c.Err != nil && (r.status != ExitFailure || !strings.Contains(r.stderr, c.Images[0]+": ")):
+				t.Errorf("add: got status %d, stderr %q; want %d naming the image", r.status, r.stderr, ExitFailure)
+			}
+			coretest.SameAccounts(t, coretest.Open(t, path).Accounts(), c.After())
+			if got := strings.Count(r.stderr, "already in the vault\n"); got != c.Duplicates {
+				t.Errorf("got %d accounts said to be in the vault, want %d:\n%s", got, c.Duplicates, r.stderr)
+			}
+		})
+	}
+}
+
+// TestRestoreCasesAsCore: the shared restore cases (core/coretest) make
+// the vault core's Restore makes, with as many new codes printed; a backup
+// that does not open fails with core's error's exit status and makes no
+// vault.
+func TestRestoreCasesAsCore(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range coretest.RestoreCases(t, dir) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			u := core.Unlock{Password: []byte(c.Password)}
+			args := []string{"restore", c.Backup, "--vault", filepath.Join(t.TempDir(), "new", "vault.latchkey")}
+			opens := c.Password
+			if c.Code != "" {
+				u = core.Unlock{Code: c.Code, NewPassword: []byte(c.NewPassword)}
+				args = append(args, "--code", c.Code, "--new-password-file", writeFile(t, t.TempDir(), "new-pw", c.NewPassword+"\n"))
+				opens = c.NewPassword
+			} else {
+				args = append(args, "--password-file", writeFile(t, t.TempDir(), "pw", c.Password+"\n"))
+			}
+			cv, codes, err := core.Restore(coretest.Options, c.Backup, filepath.Join(t.TempDir(), "vault.latchkey"), u)
+			if !errors.Is(err, c.Err) || (c.Err == nil) != (err == nil) {
+				t.Fatalf("core: got %v, want %v", err, c.Err)
+			}
+			r := runCLI(t, "", nil, args...)
+			target := args[3]
+			if c.Err != nil {
+				if r.status != exitStatus(err) || vault.Exists(target) {
+					t.Errorf("got status %d, a vault made: %v; want status %d and no vault", r.status, vault.Exists(target), exitStatus(err))
+				}
+				return
+			}
+			defer cv.Close()
+			if r.status != 0 {
+				t.Fatalf("restore: status %d, stderr %q", r.status, r.stderr)
+			}
+			if got := len(strings.Fields(r.stdout)); got != len(codes) || (got > 0) != c.NewCodes {
+				t.Errorf("got %d new codes printed, want %d as core makes", got, len(codes))
+			}
+			v, err := coretest.Options.Open(target, []byte(opens))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer v.Close()
+			coretest.SameAccounts(t, v.Accounts(), cv.Accounts())
+			if len(v.Accounts()) != c.Accounts {
+				t.Errorf("got %d accounts, want %d", len(v.Accounts()), c.Accounts)
+			}
+		})
+	}
+}
+
+// TestKitCasesAsCore: the shared recovery kit cases (core/coretest), with
+// --regenerate-codes as the window always does: the page is what
+// coretest.CheckKit wants, as the window's (ui/coretest_kit_test.go); a
+// kit over the vault fails and leaves the vault file as it was.
+func TestKitCasesAsCore(t *testing.T) {
+	t.Parallel()
+	for _, c := range coretest.KitCases(t) {
+		t.Run(c.What, func(t *testing.T) {
+			t.Parallel()
+			path, env := vaultFor(t, c.Accounts...)
+			out := filepath.Join(t.TempDir(), "kit.html")
+			if c.OverVault {
+				out = path
+			}
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"recovery-kit", "--out", out, "--regenerate-codes"}
+			if c.WithAccounts {
+				args = append(args, "--with-accounts")
+			}
+			r := runCLI(t, "", env, args...)
+			if c.OverVault {
+				after, err := os.ReadFile(path)
+				if r.status != ExitFailure || err != nil || !bytes.Equal(after, before) {
+					t.Errorf("got status %d, the vault file changed: %v (%v); want status %d and the vault as it was", r.status, !bytes.Equal(after, before), err, ExitFailure)
+				}
+				return
+			}
+			if r.status != 0 {
+				t.Fatalf("recovery-kit: status %d, stderr %q", r.status, r.stderr)
+			}
+			page, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			coretest.CheckKit(t, c, page, path)
+		})
 	}
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"testing"
 
 	"latchkey/core/coretest"
-	"latchkey/otp"
 	"latchkey/qrimport"
 )
 
@@ -50,13 +48,7 @@ func TestReadImagesJoinsABatch(t *testing.T) {
 	dir := t.TempDir()
 	keys := coretest.Keys(t)
 	// Twelve accounts make two Google export codes: one batch in two images.
-	var many []otp.Key
-	for i := range 12 {
-		k := keys[0]
-		k.Secret = append(append([]byte(nil), k.Secret...), byte(i))
-		k.Name = fmt.Sprintf("user%d", i)
-		many = append(many, k)
-	}
+	many := coretest.ManyKeys(t, 12)
 	pngs, _, err := qrimport.MigrationPNGs(many, 600)
 	if err != nil || len(pngs) != 2 {
 		t.Fatalf("got %d codes, %v; want 2", len(pngs), err)
@@ -80,5 +72,22 @@ func TestReadImagesJoinsABatch(t *testing.T) {
 	f, err = ReadText(keys[1].URI() + "\n" + keys[2].URI())
 	if err != nil || len(f.Accounts) != 2 || !f.Accounts[0].Key.Equal(keys[1]) {
 		t.Errorf("got %d accounts, %v from text, want the two keys", len(f.Accounts), err)
+	}
+}
+
+// TestReadTextSkipsComments: text pasted from a URI list file reads as the
+// file does, and as the command line's standard input: comments and blank
+// lines are no problem.
+func TestReadTextSkipsComments(t *testing.T) {
+	keys := coretest.Keys(t)
+	f, err := ReadText("# from my old phone\n\n  # indented\n" + keys[1].URI() + "\n\n")
+	if err != nil || len(f.Accounts) != 1 || len(f.Problems) != 0 {
+		t.Fatalf("got %d accounts, problems %v, %v; want 1 and none", len(f.Accounts), f.Problems, err)
+	}
+	if _, err := ReadText("# nothing but a comment\n"); !errors.Is(err, qrimport.ErrEmpty) {
+		t.Errorf("got %v for a comment alone, want ErrEmpty", err)
+	}
+	if _, err := ReadText("#" + strings.Repeat("x", qrimport.MaxTextSize)); !errors.Is(err, qrimport.ErrTooLarge) {
+		t.Errorf("got %v for a comment over the cap, want ErrTooLarge", err)
 	}
 }

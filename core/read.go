@@ -11,6 +11,7 @@ import (
 	_ "image/png"  //
 	"io"
 	"io/fs"
+	"strings"
 
 	"latchkey/internal/input"
 	"latchkey/interop"
@@ -253,13 +254,30 @@ func addImage(c *qrimport.Collector, im Image) error {
 }
 
 // ReadText reads pasted or typed text: one otpauth://, steam:// or
-// otpauth-migration:// URI a line.
+// otpauth-migration:// URI a line. Blank lines and lines starting with #
+// are skipped, as in a URI list file and on the command line's standard
+// input: a list pasted from such a file reads the same.
 func ReadText(text string) (Found, error) {
-	res, err := qrimport.ReadText(text)
+	res, err := qrimport.ReadText(withoutComments(text))
 	if err != nil {
 		return Found{}, err
 	}
 	return found(res), nil
+}
+
+// withoutComments drops the lines starting with # from text of a size
+// qrimport reads; larger text is left for qrimport to refuse.
+func withoutComments(text string) string {
+	if len(text) > qrimport.MaxTextSize || !strings.Contains(text, "#") {
+		return text
+	}
+	var b strings.Builder
+	for line := range strings.Lines(text) {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 func found(res qrimport.Result) Found {

@@ -70,8 +70,8 @@ func TestImportEveryKind(t *testing.T) {
 			if len(f.Accounts) != c.Accounts || f.Linked != c.Linked || len(f.Skipped) != c.Skipped {
 				t.Errorf("got %d accounts (%d linked, %d skipped), want %d (%d, %d)", len(f.Accounts), f.Linked, len(f.Skipped), c.Accounts, c.Linked, c.Skipped)
 			}
-			if len(f.Problems) != 0 {
-				t.Errorf("got problems %v, want none", f.Problems)
+			if len(f.Problems) != c.Problems {
+				t.Errorf("got problems %v, want %d", f.Problems, c.Problems)
 			}
 			for _, a := range f.Accounts {
 				if err := a.Key.Validate(); err != nil {

@@ -2,13 +2,16 @@ package core
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"latchkey/vault"
 )
@@ -154,7 +157,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			cr.Err = ErrMaybeYours
 			continue
 		}
-		cr.Err = removeMerged(v, filepath.Join(dir, cr.Name), merged[cr.Name])
+		cr.Err = removeMerged(v, filepath.Join(dir, cr.Name), vaultName, merged[cr.Name])
 		cr.Removed = cr.Err == nil
 	}
 	return rep, nil
@@ -185,7 +188,10 @@ func readCopy(p string) ([]byte, error) {
 
 // removeMerged deletes the copy at p only while it is the regular file
 // whose bytes were merged (sum) and the saved vault file holds all of it.
-func removeMerged(v Syncer, p string, sum [32]byte) error {
+// The copy is first moved aside under a private name and checked there, so
+// a sync tool writing a new file at p meanwhile writes one that is kept,
+// never one that is deleted unread.
+func removeMerged(v Syncer, p, vaultName string, sum [32]byte) error {
 	data, err := readCopy(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -199,16 +205,73 @@ func removeMerged(v Syncer, p string, sum [32]byte) error {
 	if !v.SavedCovers(data) {
 		return ErrNotCovered
 	}
-	if st, err := os.Lstat(p); err != nil || !st.Mode().IsRegular() {
+	aside, err := moveAside(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("merged, but could not be deleted: %w", err)
+	}
+	if again, err := readCopy(aside); err != nil || !bytes.Equal(again, data) {
+		if err := putBack(aside, p, vaultName); err != nil {
+			return fmt.Errorf("%w, and could not be put back: %w", ErrChangedSince, err)
+		}
 		return ErrChangedSince
 	}
-	if again, err := vault.ReadCopy(p); err != nil || !bytes.Equal(again, data) {
-		return ErrChangedSince
-	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		putBack(aside, p, vaultName) // best effort: the bytes are merged and saved
 		return fmt.Errorf("merged, but could not be deleted: %w", err)
 	}
 	return nil
+}
+
+// moveAside renames p to a hidden, unguessable name in its folder (one no
+// sync tool or person writes to) and returns that name.
+func moveAside(p string) (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	aside := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".merging-"+hex.EncodeToString(b[:]))
+	if err := os.Rename(p, aside); err != nil {
+		return "", err
+	}
+	return aside, nil
+}
+
+// putBack returns a copy moved aside to p, never over a file that appeared
+// at p since: then it takes a new conflict name of its own, which the next
+// sync merges like any other.
+func putBack(aside, p, vaultName string) error {
+	targets := []string{p}
+	for i := range 3 {
+		c := Conflict{Tool: NextcloudOld, When: time.Now().Add(time.Duration(i) * time.Second)}
+		targets = append(targets, filepath.Join(filepath.Dir(p), c.Name(vaultName)))
+	}
+	var err error
+	for _, t := range targets {
+		if err = renameNoReplace(aside, t); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// renameNoReplace renames from to to unless to exists. A hard link makes
+// the check and the rename one step; where the file system has no links,
+// a check just before the rename does.
+func renameNoReplace(from, to string) error {
+	err := os.Link(from, to)
+	if err == nil {
+		return os.Remove(from)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		return fs.ErrExist
+	}
+	return os.Rename(from, to)
 }
 
 // Reason says in a few words why a copy was kept, the same from the

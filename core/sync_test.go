@@ -214,3 +214,83 @@ func write(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// replacedWhileChecked is a sync tool writing a new version of the copy
+// (by rename, as they do) just as Sync decides to delete it.
+type replacedWhileChecked struct {
+	*vault.Vault
+	copy string
+	with []byte
+}
+
+func (r replacedWhileChecked) SavedCovers(data []byte) bool {
+	ok := r.Vault.SavedCovers(data)
+	tmp := r.copy + ".tmp"
+	os.WriteFile(tmp, r.with, 0o600)
+	os.Rename(tmp, r.copy)
+	return ok
+}
+
+// A copy replaced by the sync tool between the merge's checks and the
+// delete is never deleted unread: it stays at its name with its bytes,
+// and nothing else is left in the folder.
+func TestSyncNeverDeletesAReplacedCopy(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	b, bPath := otherComputer(t, path)
+	if _, err := b.Add(vault.Account{Key: keys[1]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	cp := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	write(t, cp, mustBytes(t, bPath))
+	newer := append(mustBytes(t, bPath), 0) // any other bytes
+	v := coretest.Open(t, path)
+	defer v.Close()
+	rep, err := Sync(replacedWhileChecked{Vault: v, copy: cp, with: newer}, nil)
+	if err != nil || len(rep.Copies) != 1 || rep.Copies[0].Removed || !errors.Is(rep.Copies[0].Err, ErrChangedSince) {
+		t.Fatalf("a copy replaced during the checks: got %+v, %v; want it kept as changed", rep.Copies, err)
+	}
+	if got := mustBytes(t, cp); !bytes.Equal(got, newer) {
+		t.Errorf("the replaced copy: got %d bytes, want the new version's %d", len(got), len(newer))
+	}
+	names, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range names {
+		if strings.Contains(e.Name(), "merging") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// A copy that must go back where a new file now stands takes a conflict
+// name of its own instead of replacing it; the next sync reads it.
+func TestPutBackNeverReplaces(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	aside := filepath.Join(dir, ".aside")
+	write(t, p, []byte("newer"))
+	write(t, aside, []byte("older"))
+	if err := putBack(aside, p, "vault.latchkey"); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(mustBytes(t, p)); got != "newer" {
+		t.Errorf("the file at the name: got %q, want %q", got, "newer")
+	}
+	entries, _ := os.ReadDir(dir)
+	var kept []string
+	for _, e := range entries {
+		if _, ok := ParseConflict("vault.latchkey", e.Name()); ok && e.Name() != filepath.Base(p) {
+			kept = append(kept, e.Name())
+			if got := string(mustBytes(t, filepath.Join(dir, e.Name()))); got != "older" {
+				t.Errorf("%s: got %q, want %q", e.Name(), got, "older")
+			}
+		}
+	}
+	if len(kept) != 1 || len(entries) != 2 {
+		t.Errorf("folder: got %d files, conflict copies besides the first %v; want the two versions, each under a conflict name", len(entries), kept)
+	}
+}

@@ -3,11 +3,10 @@ package ui
 import (
 	"bytes"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"latchkey/core"
 	"latchkey/internal/input"
@@ -63,19 +62,9 @@ func (d adder) onOpenImage() {
 		return
 	}
 	s.touch()
-	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.w.showError("Could not open the image", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		d.decodeImages([]core.Image{{Name: r.URI().Name(), Path: r.URI().Path()}})
-	}, s.w.win)
-	dlg.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-	s.w.present(dlg, nil)
+	s.w.chooseFile(pickImage, "", func(path string) {
+		d.decodeImages([]core.Image{{Name: filepath.Base(path), Path: path}})
+	})
 }
 
 // onPaste adds what the clipboard holds: an otpauth link as text, or an

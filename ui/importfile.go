@@ -3,10 +3,9 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"latchkey/core"
 	"latchkey/internal/safetext"
@@ -29,7 +28,7 @@ func (im importer) onImportFile() {
 		return
 	}
 	im.session.touch()
-	im.choose("")
+	im.choose(pickExport, "")
 }
 
 // onRestoreBackup merges a backup file into the open vault; it starts in
@@ -40,35 +39,15 @@ func (im importer) onRestoreBackup() {
 		return
 	}
 	s.touch()
-	im.choose(s.settings().BackupDir)
+	im.choose(pickBackup, s.settings().BackupDir)
 }
 
 // choose asks for a file, starting in dir when it is set, and reads it in
-// the background (capped as core.ReadAll caps imports).
-func (im importer) choose(dir string) {
-	w := im.session.w
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			w.showError("Could not open the file", err)
-			return
-		}
-		if r == nil {
-			return
-		}
-		name := r.URI().Name()
-		w.busy("Reading " + name + "…")
-		w.background(func() {
-			data, err := core.ReadAll(r)
-			r.Close()
-			fyne.Do(func() { im.readDone(name, data, err) })
-		})
-	}, w.win)
-	if dir != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	w.present(d, nil)
+// the background (capped as core.ReadFile caps imports).
+func (im importer) choose(p filePurpose, dir string) {
+	im.session.w.chooseFile(p, dir, func(path string) {
+		im.readFile(core.Image{Name: filepath.Base(path), Path: path})
+	})
 }
 
 // readFile reads a dropped export file (size-capped) and imports it.

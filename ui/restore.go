@@ -2,8 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -102,21 +100,7 @@ func (s *restoreScreen) focus() { s.w.focus(s.choose) }
 func (s *restoreScreen) onBackTapped() { s.onBack() }
 
 func (s *restoreScreen) onChoose() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			s.fail(advice(err))
-			return
-		}
-		if r == nil {
-			return
-		}
-		r.Close()
-		s.chose(r.URI().Path())
-	}, s.w.win)
-	if home, err := storage.ListerForURI(storage.NewFileURI(homeDir())); err == nil {
-		d.SetLocation(home)
-	}
-	s.w.present(d, nil)
+	s.w.chooseFile(pickBackup, "", s.chose)
 }
 
 // chose takes the backup file at path.

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -81,15 +80,11 @@ func problemLabel() *widget.Label {
 // placeForm is the folder (with a Choose… button) and file name fields.
 func placeForm(w *window, folder, name *formEntry) *widget.Form {
 	browse := widget.NewButton("Choose…", func() {
-		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-			if err == nil && u != nil {
-				folder.SetText(u.Path())
-			}
-		}, w.win)
-		if l, err := storage.ListerForURI(storage.NewFileURI(folder.Text)); err == nil {
-			d.SetLocation(l)
+		start := folder.Text
+		if start == homeDir() {
+			start = "" // the default: the last folder chosen instead
 		}
-		w.present(d, nil)
+		w.chooseFile(pickSaveFolder, start, folder.SetText)
 	})
 	return widget.NewForm(
 		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, browse, folder)),

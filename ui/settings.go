@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -103,17 +102,7 @@ func (f *settingsForm) show() {
 }
 
 func (f *settingsForm) onBrowse() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err == nil && u != nil {
-			f.backupDir.SetText(u.Path())
-		}
-	}, f.session.w.win)
-	if f.backupDir.Text != "" {
-		if l, err := storage.ListerForURI(storage.NewFileURI(f.backupDir.Text)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	f.session.w.present(d, nil)
+	f.session.w.chooseFile(pickBackupFolder, f.backupDir.Text, f.backupDir.SetText)
 }
 
 func (f *settingsForm) onDone(save bool) {

@@ -256,6 +256,20 @@ func (w *window) clear() {
 // focus gives o the keyboard.
 func (w *window) focus(o fyne.Focusable) { w.win.Canvas().Focus(o) }
 
+// untilClear runs cancel when the window is cleared (the lock) before the
+// returned done is called: what waits on a person, here or in another
+// window of the desktop, is called off with the screen that asked. UI
+// goroutine only.
+func (w *window) untilClear(cancel func()) (done func()) {
+	w.questions++
+	id := w.questions
+	if w.openQuestions == nil {
+		w.openQuestions = map[int]func(){}
+	}
+	w.openQuestions[id] = cancel
+	return func() { delete(w.openQuestions, id) }
+}
+
 // askAndWait shows a question from a worker goroutine and waits for the
 // person's answer. show runs on the UI goroutine and must call answer once.
 // Locking answers every open question with T's zero value (a cancel), so
@@ -270,15 +284,10 @@ func askAndWait[T any](w *window, show func(answer func(T))) T {
 	}
 	fyne.DoAndWait(func() {
 		w.idleAgain()
-		w.questions++
-		id := w.questions
-		if w.openQuestions == nil {
-			w.openQuestions = map[int]func(){}
-		}
 		var zero T
-		w.openQuestions[id] = func() { answer(zero) }
+		done := w.untilClear(func() { answer(zero) })
 		show(func(v T) {
-			delete(w.openQuestions, id)
+			done()
 			answer(v)
 		})
 		if w.asked != nil {
