@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -238,17 +239,10 @@ func TestSyncNeverDeletesAReplacedCopy(t *testing.T) {
 	keys := coretest.Keys(t)
 	path := filepath.Join(t.TempDir(), "vault.latchkey")
 	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	b, bPath := otherComputer(t, path)
-	if _, err := b.Add(vault.Account{Key: keys[1]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Save(); err != nil {
-		t.Fatal(err)
-	}
-	b.Close()
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]}))
 	cp := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
-	write(t, cp, mustBytes(t, bPath))
-	newer := append(mustBytes(t, bPath), 0) // any other bytes
+	write(t, cp, fromB)
+	newer := append(slices.Clone(fromB), 0) // any other bytes
 	v := coretest.Open(t, path)
 	defer v.Close()
 	rep, err := Sync(replacedWhileChecked{Vault: v, copy: cp, with: newer}, nil)
