@@ -339,7 +339,7 @@ func (s *accountsScreen) onMore(id string, from fyne.CanvasObject) {
 		return
 	}
 	s.current = id
-	widget.ShowPopUpMenuAtRelativePosition(s.rowMenu(a), s.session.w.win.Canvas(), fyne.NewPos(0, from.Size().Height), from)
+	showMenuAt(s.rowMenu(a), s.session.w.win.Canvas(), from)
 }
 
 // rowMenu is an account's ⋯ menu.
@@ -486,7 +486,7 @@ func (s *accountsScreen) onUndo() {
 
 func (s *accountsScreen) onAdd() {
 	s.session.touch()
-	widget.ShowPopUpMenuAtRelativePosition(adder{session: s.session}.menu(), s.session.w.win.Canvas(), fyne.NewPos(0, s.addBtn.Size().Height), s.addBtn)
+	showMenuAt(adder{session: s.session}.menu(), s.session.w.win.Canvas(), s.addBtn)
 }
 
 func (s *accountsScreen) onLock() { s.session.lock() }
