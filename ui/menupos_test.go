@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"latchkey/vault"
 )
 
 func TestMenuPosition(t *testing.T) {
@@ -92,5 +94,27 @@ func TestMenusStayInTheWindow(t *testing.T) {
 			t.Errorf("%s menu: got %v at %v, want it under the button or right-aligned with it (%v)", c.name, size, pos, right)
 		}
 		h.win.Canvas().Overlays().Top().Hide()
+	}
+}
+
+// TestSettingsFitTheWindow: at 460x640 nothing in Settings runs past the
+// window's right edge (it did: a fixed 480 px and a long check box text).
+func TestSettingsFitTheWindow(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.app.showSettings()
+	top := h.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no Settings dialog")
+	}
+	width := h.win.Canvas().Size().Width
+	d := fyne.CurrentApp().Driver()
+	for _, o := range test.LaidOutObjects(top) {
+		if !o.Visible() {
+			continue
+		}
+		if right := d.AbsolutePositionForObject(o).X + o.Size().Width; right > width+0.5 {
+			t.Errorf("got %T ending at x=%v, want it inside the %v px window", o, right, width)
+		}
 	}
 }
