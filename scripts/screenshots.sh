@@ -1,6 +1,7 @@
 #!/bin/sh
 # screenshots.sh OUTDIR: the main screens (create, the backup-codes gate,
-# unlock, list, a row's menu, add review, add by hand, settings) at 460x640
+# unlock, list, the keyboard focus on a button, a row's menu, add review,
+# add by hand, settings) at 460x640
 # and 1200x800, light and dark, from the real binary in a virtual X
 # display, to look at before a UI change lands.
 # Needs xvfb-run, xdotool, xclip and ImageMagick's import (scripts/deps.sh).
@@ -31,9 +32,22 @@ mkdir -p "$prefs"
 
 shot() { sleep 0.8; import -window "$win" "$out/$1.png"; }
 
-# window VAULT: starts the window on VAULT at the size and look asked.
+# await EVENT: waits (up to 60 s: key derivation is slow on a busy
+# machine) for the window to trace EVENT.
+await() {
+	for _ in $(seq 600); do
+		grep -q " $1\$" "$work/trace" && return 0
+		sleep 0.1
+	done
+	echo "screenshots.sh: no \"$1\" from the window" >&2
+	return 1
+}
+
+# window VAULT: starts the window on VAULT at the size and look asked;
+# its milestones go to $work/trace (see ui/trace.go).
 window() {
-	"$work/latchkey" --vault "$1" 2>/dev/null &
+	: >"$work/trace"
+	LATCHKEY_TRACE=1 "$work/latchkey" --vault "$1" 2>"$work/trace" &
 	pid=$!
 	win=
 	for _ in $(seq 100); do
@@ -55,14 +69,17 @@ for theme in light dark; do
 		window "$work/new-$tag.latchkey"
 		shot "create-$tag"
 		xdotool type --delay 10 "$pw"; xdotool key Tab; xdotool type --delay 10 "$pw"; xdotool key Return
-		sleep 6
+		await "codes shown" || true
 		shot "codes-$tag"
 		kill "$pid"; wait "$pid" 2>/dev/null || true
 		window "$work/vault.latchkey"
 		shot "unlock-$tag"
 		xdotool type --delay 10 "$pw"; xdotool key Return
-		sleep 3
+		await "list shown" || true
 		shot "list-$tag"
+		# The keyboard's focus on the Add button: its focus fill.
+		xdotool key Tab
+		shot "focus-$tag"
 		# The first row's ⋮ at the right edge of the list (capped at 640 px
 		# and centred on a wide window).
 		right=$(( w < 640 ? w : (w + 640) / 2 ))
