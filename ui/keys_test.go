@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/otp"
@@ -464,5 +465,40 @@ func TestAdviceNamesNoPackage(t *testing.T) {
 	got := capitalise(advice(err))
 	if strings.Contains(got, "otp:") || !strings.HasPrefix(got, "The secret is") {
 		t.Errorf("advice: got %q, want it to start “The secret is” without the package", got)
+	}
+}
+
+// TestFocusRingOnButtons: a focused Add or Lock button is ringed in a
+// colour that stands out from the window by 3:1, drawn in the gap round
+// the button; Fyne's own tint on the blue Add button was 1.1:1.
+func TestFocusRingOnButtons(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.app.applyTheme(themeLight)
+	h.unlock()
+	bg := theme.Color(theme.ColorNameBackground)
+	// darkest is the best contrast with the window in the ring's gap.
+	darkest := func(b *keyButton) float64 {
+		img := h.win.Canvas().Capture()
+		p, size := absPos(b), b.Size()
+		best := 1.0
+		for y := int(p.Y) - ringGap; y < int(p.Y); y++ { // the gap above the button
+			for x := int(p.X); x < int(p.X+size.Width); x++ {
+				best = max(best, contrast(img.At(x, y), bg))
+			}
+		}
+		return best
+	}
+	for _, c := range []struct {
+		name string
+		b    *keyButton
+	}{{"Add", h.list().addBtn}, {"Lock", h.list().lock}} {
+		h.win.Canvas().Unfocus()
+		if got := darkest(c.b); got >= minNonText {
+			t.Errorf("%s unfocused: got %.2f:1 above it, want the window's own colour there", c.name, got)
+		}
+		h.app.w.focus(c.b)
+		if got := darkest(c.b); got < minNonText {
+			t.Errorf("%s focused: got %.2f:1 at best in its ring, want at least %d:1", c.name, got, minNonText)
+		}
 	}
 }
