@@ -92,32 +92,38 @@ func TestSpaceOnLockThenUnlock(t *testing.T) {
 	w.quit()
 }
 
-// TestPastedSetupKeyOpensTheForm: a setup key on the clipboard, pasted,
-// opens the add-by-hand form with the key in and the cursor on the issuer:
-// typing the issuer and Return adds an account whose codes are the key's.
+// TestPastedSetupKeyOpensTheForm: a setup key on the clipboard, pasted
+// with plain Ctrl+V on the list (the search empty) or with the Add menu's
+// Ctrl+Shift+V, opens the add-by-hand form with the key in and the cursor
+// on the issuer: typing the issuer and Return adds an account whose codes
+// are the key's.
 func TestPastedSetupKeyOpensTheForm(t *testing.T) {
 	needDisplay(t)
 	bin := binary(t)
-	home, vaultPath, cli := vaultWith(t, bin)
-	w := start(t, bin, home, "--vault", vaultPath)
-	w.unlock()
+	for _, paste := range []string{"ctrl+v", "ctrl+shift+v"} {
+		t.Run(paste, func(t *testing.T) {
+			home, vaultPath, cli := vaultWith(t, bin)
+			w := start(t, bin, home, "--vault", vaultPath)
+			w.unlock()
 
-	const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-	setClipboard(t, "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq") // as sites show it
-	key(t, "ctrl+shift+v")
-	w.await("dialog shown", 1, 10*time.Second)
-	time.Sleep(300 * time.Millisecond)
-	typeText(t, "Example")
-	key(t, "Return")
-	w.await("added", 1, 10*time.Second)
-	w.quit()
-	if got := cli("list"); !strings.Contains(got, "Example") {
-		t.Fatalf("after the pasted key the vault lists %q, want Example", got)
-	}
-	for _, at := range []int64{59, 1234567890} {
-		got := strings.TrimSpace(cli("code", "Example", "--at", strconv.FormatInt(at, 10)))
-		if want := oathtool(t, secret, at); got != want {
-			t.Errorf("code of the pasted key at %d: got %q, want %q (oathtool)", at, got, want)
-		}
+			const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+			setClipboard(t, "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq") // as sites show it
+			key(t, paste)
+			w.await("dialog shown", 1, 10*time.Second)
+			time.Sleep(300 * time.Millisecond)
+			typeText(t, "Example")
+			key(t, "Return")
+			w.await("added", 1, 10*time.Second)
+			w.quit()
+			if got := cli("list"); !strings.Contains(got, "Example") {
+				t.Fatalf("after the pasted key the vault lists %q, want Example", got)
+			}
+			for _, at := range []int64{59, 1234567890} {
+				got := strings.TrimSpace(cli("code", "Example", "--at", strconv.FormatInt(at, 10)))
+				if want := oathtool(t, secret, at); got != want {
+					t.Errorf("code of the pasted key at %d: got %q, want %q (oathtool)", at, got, want)
+				}
+			}
+		})
 	}
 }
