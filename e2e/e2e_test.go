@@ -271,7 +271,7 @@ func setClipboard(t *testing.T, s string) {
 // clipboard must be empty after the clear time. Then a link pasted with
 // Ctrl+Shift+V is added and saved.
 func TestCopyFromSearchAndClear(t *testing.T) {
-	w, cli := unlockedWindow(t, githubURI)
+	w, cli := unlockedWindow(t, binary(t), githubURI)
 	typeText(t, "git")
 	key(t, "Return")
 	copiedAt := w.await("copied", 1, 10*time.Second)

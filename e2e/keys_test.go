@@ -43,12 +43,11 @@ func vaultWith(t *testing.T, bin string, uris ...string) (home, vaultPath string
 	return home, vaultPath, cli
 }
 
-// unlockedWindow starts the window, unlocked, on a vault made on the
+// unlockedWindow starts the window of bin, unlocked, on a vault made on the
 // command line holding uris; cli runs the command line on that vault.
-func unlockedWindow(t *testing.T, uris ...string) (w *window, cli func(args ...string) string) {
+func unlockedWindow(t *testing.T, bin string, uris ...string) (w *window, cli func(args ...string) string) {
 	t.Helper()
 	needDisplay(t)
-	bin := binary(t)
 	home, vaultPath, cli := vaultWith(t, bin, uris...)
 	w = start(t, bin, home, "--vault", vaultPath)
 	w.unlock()
@@ -59,7 +58,7 @@ func unlockedWindow(t *testing.T, uris ...string) (w *window, cli func(args ...s
 // front of the list, Return closes the message and copies no code from the
 // list behind it.
 func TestReturnInMessageCopiesNothing(t *testing.T) {
-	w, _ := unlockedWindow(t, githubURI)
+	w, _ := unlockedWindow(t, binary(t), githubURI)
 
 	const text = "not a key, not a link"
 	setClipboard(t, text)
@@ -81,7 +80,7 @@ func TestReturnInMessageCopiesNothing(t *testing.T) {
 // its space does not land in the password field, so the password typed
 // next unlocks.
 func TestSpaceOnLockThenUnlock(t *testing.T) {
-	w, _ := unlockedWindow(t, githubURI)
+	w, _ := unlockedWindow(t, binary(t), githubURI)
 
 	// The search has the focus; Tab goes to Add, then to Lock.
 	key(t, "Tab")
@@ -99,28 +98,35 @@ func TestSpaceOnLockThenUnlock(t *testing.T) {
 	w.quit()
 }
 
-// TestPastedSetupKeyOpensTheForm: a setup key on the clipboard, pasted,
-// opens the add-by-hand form with the key in and the cursor on the issuer:
-// typing the issuer and Return adds an account whose codes are the key's.
+// TestPastedSetupKeyOpensTheForm: a setup key on the clipboard, pasted
+// with plain Ctrl+V on the list (the search empty) or with the Add menu's
+// Ctrl+Shift+V, opens the add-by-hand form with the key in and the cursor
+// on the issuer: typing the issuer and Return adds an account whose codes
+// are the key's.
 func TestPastedSetupKeyOpensTheForm(t *testing.T) {
-	w, cli := unlockedWindow(t)
+	bin := binary(t)
+	for _, paste := range []string{"ctrl+v", "ctrl+shift+v"} {
+		t.Run(paste, func(t *testing.T) {
+			w, cli := unlockedWindow(t, bin)
 
-	const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-	setClipboard(t, "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq") // as sites show it
-	key(t, "ctrl+shift+v")
-	w.await("dialog shown", 1, 10*time.Second)
-	time.Sleep(300 * time.Millisecond)
-	typeText(t, "Example")
-	key(t, "Return")
-	w.await("added", 1, 10*time.Second)
-	w.quit()
-	if got := cli("list"); !strings.Contains(got, "Example") {
-		t.Fatalf("after the pasted key the vault lists %q, want Example", got)
-	}
-	for _, at := range []int64{59, 1234567890} {
-		got := strings.TrimSpace(cli("code", "Example", "--at", strconv.FormatInt(at, 10)))
-		if want := oathtool(t, secret, at); got != want {
-			t.Errorf("code of the pasted key at %d: got %q, want %q (oathtool)", at, got, want)
-		}
+			const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+			setClipboard(t, "gezd gnbv-gy3t qojq gezd gnbv gy3t qojq") // as sites show it
+			key(t, paste)
+			w.await("dialog shown", 1, 10*time.Second)
+			time.Sleep(300 * time.Millisecond)
+			typeText(t, "Example")
+			key(t, "Return")
+			w.await("added", 1, 10*time.Second)
+			w.quit()
+			if got := cli("list"); !strings.Contains(got, "Example") {
+				t.Fatalf("after the pasted key the vault lists %q, want Example", got)
+			}
+			for _, at := range []int64{59, 1234567890} {
+				got := strings.TrimSpace(cli("code", "Example", "--at", strconv.FormatInt(at, 10)))
+				if want := oathtool(t, secret, at); got != want {
+					t.Errorf("code of the pasted key at %d: got %q, want %q (oathtool)", at, got, want)
+				}
+			}
+		})
 	}
 }

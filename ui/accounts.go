@@ -66,6 +66,7 @@ type deletedAccount struct {
 func newAccountsScreen(ss *session) *accountsScreen {
 	s := &accountsScreen{session: ss}
 	s.search = newSearchEntry(s.onSearchEscape)
+	s.search.onPaste = s.onPaste
 	s.search.SetPlaceHolder("Search accounts, tags, notes")
 	s.search.OnChanged = s.onSearch
 	s.search.OnSubmitted = s.onSearchSubmit
@@ -132,7 +133,21 @@ func (s *accountsScreen) content() fyne.CanvasObject {
 
 func (s *accountsScreen) focus() {
 	s.session.w.setStrayKeys(s.onTypedRune, s.onTypedKey)
+	s.session.w.setStrayPaste(s.onPaste)
 	s.session.w.focus(s.search)
+}
+
+// onPaste is Ctrl+V on the list with no search typed: a setup key, a link
+// or an image is added as the Add menu's paste does; other text is a
+// search.
+func (s *accountsScreen) onPaste() {
+	board := s.session.w.clipboard
+	if classifyPaste(board.Content()) != pasteText {
+		adder{session: s.session}.onPaste()
+		return
+	}
+	s.session.w.focus(s.search)
+	s.search.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: board})
 }
 
 // onTypedRune takes keys typed while nothing has the focus to the search.
@@ -208,6 +223,7 @@ func (s *accountsScreen) drop() {
 	s.undone = nil
 	s.icons = nil
 	s.session.w.setStrayKeys(nil, nil)
+	s.session.w.setStrayPaste(nil)
 	for _, r := range s.rows {
 		r.key = otp.Key{}
 		r.bound = false
@@ -323,7 +339,7 @@ func (s *accountsScreen) onMore(id string, from fyne.CanvasObject) {
 		return
 	}
 	s.current = id
-	widget.ShowPopUpMenuAtRelativePosition(s.rowMenu(a), s.session.w.win.Canvas(), fyne.NewPos(0, from.Size().Height), from)
+	showMenuAt(s.rowMenu(a), s.session.w.win.Canvas(), from)
 }
 
 // rowMenu is an account's ⋯ menu.
@@ -470,15 +486,17 @@ func (s *accountsScreen) onUndo() {
 
 func (s *accountsScreen) onAdd() {
 	s.session.touch()
-	widget.ShowPopUpMenuAtRelativePosition(adder{session: s.session}.menu(), s.session.w.win.Canvas(), fyne.NewPos(0, s.addBtn.Size().Height), s.addBtn)
+	showMenuAt(adder{session: s.session}.menu(), s.session.w.win.Canvas(), s.addBtn)
 }
 
 func (s *accountsScreen) onLock() { s.session.lock() }
 
-// searchEntry is the search field: Esc clears it, Down moves to the list.
+// searchEntry is the search field: Esc clears it, Down moves to the list,
+// Ctrl+V while it is empty is the list's (see accountsScreen.onPaste).
 type searchEntry struct {
 	widget.Entry
 	onEscape func()
+	onPaste  func()
 }
 
 func newSearchEntry(onEscape func()) *searchEntry {
@@ -498,6 +516,14 @@ func (e *searchEntry) TypedKey(k *fyne.KeyEvent) {
 	default:
 		e.Entry.TypedKey(k)
 	}
+}
+
+func (e *searchEntry) TypedShortcut(sc fyne.Shortcut) {
+	if _, ok := sc.(*fyne.ShortcutPaste); ok && e.Text == "" && e.onPaste != nil {
+		e.onPaste()
+		return
+	}
+	e.Entry.TypedShortcut(sc)
 }
 
 // accountList is the list widget with Enter as well as Space copying the

@@ -104,12 +104,45 @@ func (d adder) onPaste() {
 	})
 }
 
+// pasteKind is what the clipboard holds, for Ctrl+V on the list.
+type pasteKind int
+
+const (
+	pasteText  pasteKind = iota // text that adds nothing: a search
+	pasteKey                    // a bare setup key
+	pasteLink                   // otpauth links
+	pasteImage                  // no text: maybe an image
+)
+
+func classifyPaste(text string) pasteKind {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return pasteImage
+	}
+	// otpauth: and otpauth-migration: links, in any case.
+	if head := strings.ToLower(text[:min(len(text), len("otpauth"))]); head == "otpauth" {
+		return pasteLink
+	}
+	if _, ok := bareKey(text); ok {
+		return pasteKey
+	}
+	return pasteText
+}
+
 // bareKey reads text as a setup key shown in place of a QR code: base32,
-// maybe in groups split by spaces or dashes, at least 16 characters (80
-// bits, what services show). It returns the key as typed into the form.
+// maybe in groups of one length (the last may be shorter) split by spaces
+// or dashes, at least 16 characters (80 bits, what services show). The
+// groups rule keeps words such as "Microsoft Azure AD", all base32 letters,
+// a search. It returns the key as typed into the form.
 func bareKey(text string) (string, bool) {
 	if len(text) > 1024 {
 		return "", false
+	}
+	groups := strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '-' || r == '\t' })
+	for i, g := range groups {
+		if len(g) > len(groups[0]) || len(g) < len(groups[0]) && i < len(groups)-1 {
+			return "", false
+		}
 	}
 	clean := strings.Map(func(r rune) rune {
 		switch {

@@ -183,6 +183,7 @@ func (a *app) showRestore() *restoreScreen {
 func (a *app) showCodes(codes []string, then func()) {
 	clearAfter := func() time.Duration { return vault.DefaultSettings().ClipboardClear }
 	a.setContent(newBackupCodesScreen(a.w, a.clip, clearAfter, a.path, codes, then).content())
+	trace("codes shown")
 }
 
 // created shows the new vault's codes, then its (empty) list.

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -46,13 +47,14 @@ func (s *backupCodesScreen) content() fyne.CanvasObject {
 		intro.SetText(s.note + "\n\n" + intro.Text)
 	}
 	intro.Wrapping = fyne.TextWrapWord
-	// Two columns: the gate below (the check and Continue) stays in view
-	// at the window's first size.
-	grid := container.NewGridWithColumns(2)
+	// One code a line, the lines as close as a paragraph's: a code is 34
+	// characters, too wide for two columns, and the gate below (the check
+	// and Continue) must stay in view at the window's first size.
+	mono := fyne.TextStyle{Monospace: true}
+	probe := widget.NewLabelWithStyle("M", fyne.TextAlignCenter, mono)
+	grid := container.New(layout.NewCustomPaddedVBoxLayout(fyne.MeasureText("M", theme.TextSize(), mono).Height - probe.MinSize().Height))
 	for _, c := range s.codes {
-		l := widget.NewLabel(c)
-		l.TextStyle.Monospace = true
-		l.Alignment = fyne.TextAlignCenter
+		l := widget.NewLabelWithStyle(c, fyne.TextAlignCenter, mono)
 		l.Selectable = true
 		grid.Add(l)
 	}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/otp"
@@ -321,6 +322,9 @@ func TestBareKey(t *testing.T) {
 		{"JBSWY3DPEHPK3PX1", "", false},         // 1 is not base32
 		{"hello world, how are you", "", false}, // text
 		{"otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", "", false},
+		{"JBSW Y3DP EHPK 3PXP GE", "JBSWY3DPEHPK3PXPGE", true}, // a shorter last group
+		{"Microsoft Azure AD", "", false},                      // words of base32 letters
+		{"amazon web services", "", false},
 	} {
 		got, ok := bareKey(c.in)
 		if got != c.want || ok != c.ok {
@@ -349,6 +353,102 @@ func TestPasteSetupKeyOpensTheForm(t *testing.T) {
 	}
 }
 
+// ctrlV presses Ctrl+V as the window system does: the focused widget
+// takes it when it handles shortcuts (an entry), else the window.
+func ctrlV(h *harness) {
+	sc := &fyne.ShortcutPaste{Clipboard: h.fa.Clipboard()}
+	if f, ok := h.win.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(sc)
+		return
+	}
+	h.win.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
+}
+
+// TestCtrlVAddsASetupKey: plain Ctrl+V on the list, with the empty search
+// focused or nothing focused, opens add-by-hand with the key in and the
+// cursor on the issuer.
+func TestCtrlVAddsASetupKey(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		unfocus bool
+	}{{"empty search focused", false}, {"nothing focused", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, []vault.Account{})
+			h.unlock()
+			if c.unfocus {
+				h.win.Canvas().Unfocus()
+			}
+			h.fa.Clipboard().SetContent("jbsw y3dp ehpk 3pxp")
+			ctrlV(h)
+			if !strings.Contains(shown(h), "Enter a key by hand") {
+				t.Fatalf("Ctrl+V with a key did not open the form; showing:\n%s", shown(h))
+			}
+			if e, ok := asEntry(h.win.Canvas().Focused()); !ok || e.PlaceHolder != "e.g. GitHub" {
+				t.Fatalf("got focus on %T, want the Issuer field", h.win.Canvas().Focused())
+			}
+			if got := h.list().search.Text; got != "" {
+				t.Errorf("got search %q, want it empty", got)
+			}
+			for _, r := range "Example" {
+				typeRune(h, r)
+			}
+			press(h, fyne.KeyReturn)
+			got := h.vault().Accounts()
+			if len(got) != 1 || got[0].Key.Issuer != "Example" || got[0].Key.Code(h.clock.now()) != mustKey(t, githubURI).Code(h.clock.now()) {
+				t.Fatalf("got %d accounts, want Example with the pasted key", len(got))
+			}
+		})
+	}
+}
+
+// TestCtrlVTextIsASearch: Ctrl+V pastes text into a search being typed,
+// key or not, and text that adds nothing into the search from anywhere.
+func TestCtrlVTextIsASearch(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.unlock()
+	typeRune(h, 'g')
+	h.fa.Clipboard().SetContent("JBSWY3DPEHPK3PXP")
+	ctrlV(h)
+	if got, want := h.list().search.Text, "gJBSWY3DPEHPK3PXP"; got != want {
+		t.Errorf("Ctrl+V in a search being typed: got search %q, want %q", got, want)
+	}
+	if overlays(h) != 0 {
+		t.Errorf("Ctrl+V in a search being typed: got %d overlays, want none", overlays(h))
+	}
+	h.list().search.SetText("")
+	h.win.Canvas().Unfocus()
+	h.fa.Clipboard().SetContent("Microsoft Azure AD") // all base32 letters, but words
+	ctrlV(h)
+	if got, want := h.list().search.Text, "Microsoft Azure AD"; got != want {
+		t.Errorf("Ctrl+V of words on the list: got search %q, want %q", got, want)
+	}
+	if overlays(h) != 0 {
+		t.Errorf("Ctrl+V of words on the list: got %d overlays, want none (showing:\n%s)", overlays(h), shown(h))
+	}
+}
+
+// TestCtrlVAddsALink: an otpauth link goes to the review, as the Add
+// menu's paste does; under a dialog Ctrl+V does nothing.
+func TestCtrlVAddsALink(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.fa.Clipboard().SetContent(githubURI)
+	h.win.Canvas().Unfocus()
+	h.app.w.showInfo("Hello", "A message in front.")
+	ctrlV(h)
+	if overlays(h) != 1 || strings.Contains(shown(h), "alice@example.com") {
+		t.Fatalf("Ctrl+V under a message: got %d overlays, want the message alone; showing:\n%s", overlays(h), shown(h))
+	}
+	press(h, fyne.KeyEscape)
+	if overlays(h) != 0 {
+		t.Fatalf("got %d overlays after Esc, want none", overlays(h))
+	}
+	ctrlV(h)
+	if !strings.Contains(shown(h), "alice@example.com") {
+		t.Fatalf("Ctrl+V with a link did not show it for review; showing:\n%s", shown(h))
+	}
+}
+
 func TestCommonPasswordsAreWeak(t *testing.T) {
 	for _, pw := range []string{"password1", "Password2024!", "qwerty123", "letmein99"} {
 		if got, _ := passwordStrength(pw); got != strengthWeak {
@@ -365,5 +465,40 @@ func TestAdviceNamesNoPackage(t *testing.T) {
 	got := capitalise(advice(err))
 	if strings.Contains(got, "otp:") || !strings.HasPrefix(got, "The secret is") {
 		t.Errorf("advice: got %q, want it to start “The secret is” without the package", got)
+	}
+}
+
+// TestFocusRingOnButtons: a focused Add or Lock button is ringed in a
+// colour that stands out from the window by 3:1, drawn in the gap round
+// the button; Fyne's own tint on the blue Add button was 1.1:1.
+func TestFocusRingOnButtons(t *testing.T) {
+	h := newHarness(t, []vault.Account{account(t, githubURI, nil)})
+	h.app.applyTheme(themeLight)
+	h.unlock()
+	bg := theme.Color(theme.ColorNameBackground)
+	// darkest is the best contrast with the window in the ring's gap.
+	darkest := func(b *keyButton) float64 {
+		img := h.win.Canvas().Capture()
+		p, size := absPos(b), b.Size()
+		best := 1.0
+		for y := int(p.Y) - ringGap; y < int(p.Y); y++ { // the gap above the button
+			for x := int(p.X); x < int(p.X+size.Width); x++ {
+				best = max(best, contrast(img.At(x, y), bg))
+			}
+		}
+		return best
+	}
+	for _, c := range []struct {
+		name string
+		b    *keyButton
+	}{{"Add", h.list().addBtn}, {"Lock", h.list().lock}} {
+		h.win.Canvas().Unfocus()
+		if got := darkest(c.b); got >= minNonText {
+			t.Errorf("%s unfocused: got %.2f:1 above it, want the window's own colour there", c.name, got)
+		}
+		h.app.w.focus(c.b)
+		if got := darkest(c.b); got < minNonText {
+			t.Errorf("%s focused: got %.2f:1 at best in its ring, want at least %d:1", c.name, got, minNonText)
+		}
 	}
 }

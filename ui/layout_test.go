@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
@@ -95,22 +96,48 @@ func TestLongNamesAreCut(t *testing.T) {
 	}
 }
 
-// TestBackupCodesGateInView: the check and Continue are on screen at the
-// window's first size, without scrolling.
+// TestBackupCodesGateInView: real codes each fit their line, no two
+// overlap, and the check and Continue are on screen at the window's first
+// size, without scrolling.
 func TestBackupCodesGateInView(t *testing.T) {
-	h := newHarness(t, nil)
-	codes := make([]string, vault.BackupCodeCount)
-	for i := range codes {
-		codes[i] = "ABCD-EFGH-JKMN"
+	h := newHarness(t, []vault.Account{}) // a real vault: real codes
+	if len(h.codes) != vault.BackupCodeCount {
+		t.Fatalf("got %d codes from the vault, want %d", len(h.codes), vault.BackupCodeCount)
 	}
-	bc := newBackupCodesScreen(h.app.w, h.app.clip, func() time.Duration { return 30 * time.Second }, h.path, codes, func() {})
+	bc := newBackupCodesScreen(h.app.w, h.app.clip, func() time.Duration { return 30 * time.Second }, h.path, h.codes, func() {})
 	h.win.SetContent(bc.content())
 	h.win.Resize(fyne.NewSize(defaultWidth, defaultHeight))
-	height := h.win.Canvas().Size().Height
+	size := h.win.Canvas().Size()
 	for _, o := range []fyne.CanvasObject{bc.stored, bc.next} {
-		if bottom := absPos(o).Y + o.Size().Height; bottom > height {
-			t.Errorf("got %T ending at y=%v, want it above the window's bottom %v", o, bottom, height)
+		if bottom := absPos(o).Y + o.Size().Height; bottom > size.Height {
+			t.Errorf("got %T ending at y=%v, want it above the window's bottom %v", o, bottom, size.Height)
 		}
+	}
+	var lines []*widget.Label
+	for _, o := range test.LaidOutObjects(h.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && l.TextStyle.Monospace {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != len(h.codes) {
+		t.Fatalf("got %d code labels, want %d", len(lines), len(h.codes))
+	}
+	type span struct{ x0, x1, y0, y1 float32 }
+	var spans []span
+	for _, l := range lines {
+		w := fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle)
+		p := absPos(l)
+		x0 := p.X + (l.Size().Width-w.Width)/2
+		sp := span{x0, x0 + w.Width, p.Y + (l.Size().Height-w.Height)/2, p.Y + (l.Size().Height+w.Height)/2}
+		if sp.x0 < 0 || sp.x1 > size.Width || w.Width > l.Size().Width {
+			t.Errorf("code %q: got %v px of text in a %v px label at x=%v, want it whole in the window", l.Text, w.Width, l.Size().Width, p.X)
+		}
+		for _, o := range spans {
+			if sp.x0 < o.x1 && o.x0 < sp.x1 && sp.y0 < o.y1-0.5 && o.y0+0.5 < sp.y1 {
+				t.Errorf("code %q overlaps another: %v and %v", l.Text, sp, o)
+			}
+		}
+		spans = append(spans, sp)
 	}
 }
 

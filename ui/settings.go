@@ -56,7 +56,9 @@ func newSettingsForm(ss *session, theme themeChoice, onTheme func(themeChoice)) 
 	f.backupKeep = newFormEntry()
 	f.backupKeep.SetText(strconv.Itoa(s.BackupKeep))
 	f.backupKeep.Validator = validKeep
-	f.agent = widget.NewCheck("Give codes to “latchkey code” while unlocked", nil)
+	// Short: the form's second column is about 250 px at the window's
+	// first size, and a check box's text does not wrap.
+	f.agent = widget.NewCheck("Give codes while unlocked", nil)
 	f.agent.SetChecked(ss.agent.on())
 	return f
 }
@@ -97,7 +99,8 @@ func (f *settingsForm) show() {
 		items = append(items, widget.NewFormItem("", l))
 	}
 	d := dialog.NewForm("Settings", "Save", "Cancel", items, f.onDone, f.session.w.win)
-	d.Resize(fyne.NewSize(480, 400))
+	// Never wider than the window: at 460 px the form ran off its edge.
+	d.Resize(fyne.NewSize(min(480, f.session.w.win.Canvas().Size().Width), 400))
 	f.session.w.present(d, d.Submit)
 }
 

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -41,7 +42,13 @@ func parseThemeChoice(s string) themeChoice { return themeNames.parse(s) }
 type variantTheme struct {
 	fyne.Theme
 	choice themeChoice
+
+	mu    sync.Mutex
+	focus map[fyne.ThemeVariant]focusColours // worked out once per variant
 }
+
+// focusColours are the focus fill and the text drawn on it and elsewhere.
+type focusColours struct{ text, fill color.Color }
 
 var _ fyne.Theme = (*variantTheme)(nil)
 
@@ -68,7 +75,131 @@ func (t *variantTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 		// The text of a default button, on Primary as corrected above.
 		c = readableOn(c, []color.Color{t.Color(theme.ColorNamePrimary, v)})
 	}
+	switch n {
+	case theme.ColorNameInputBorder:
+		// 1 px wide and smoothed, a 3:1 border is drawn lighter than its
+		// colour (2.9:1 measured): the colour keeps a margin.
+		c = contrastingOn(c, t.grounds(outlineGrounds, v), minContrast)
+	case theme.ColorNameForeground:
+		c = t.focusColours(v).text
+	case theme.ColorNameFocus:
+		c = t.focusColours(v).fill
+	}
 	return c
+}
+
+// focusColours makes the focus fill stand out by minNonText from every
+// ground it lies on while text on it stays readable; where Fyne's grey
+// text cannot allow that, the text goes darker (lighter in the dark theme)
+// until it can.
+func (t *variantTheme) focusColours(v fyne.ThemeVariant) focusColours {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if fc, ok := t.focus[v]; ok {
+		return fc
+	}
+	grounds := t.grounds(focusGrounds, v)
+	text := readableOn(t.Theme.Color(theme.ColorNameForeground, v), t.grounds(textGrounds, v))
+	fill := t.Theme.Color(theme.ColorNameFocus, v)
+	extreme := extremeFor(grounds[0])
+	var fc focusColours
+	for i := 0; i <= 20; i++ {
+		fg := towards(text, extreme, float64(i)/20)
+		f, ok := focusOn(fill, grounds, fg)
+		fc = focusColours{text: fg, fill: f}
+		if ok {
+			break
+		}
+	}
+	if t.focus == nil {
+		t.focus = map[fyne.ThemeVariant]focusColours{}
+	}
+	t.focus[v] = fc
+	return fc
+}
+
+// Icon draws the outlines of empty check boxes and radio buttons two units
+// wide in 24: Fyne's one unit is under a pixel at the usual 20 px, so
+// smoothing leaves even a 3:1 colour a faint grey (measured 195 on white).
+func (t *variantTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
+	switch n {
+	case theme.IconNameCheckButton:
+		return checkOutline
+	case theme.IconNameRadioButton:
+		return radioOutline
+	}
+	return t.Theme.Icon(n)
+}
+
+// The holes go the other way round, so the default fill rule cuts them.
+var (
+	checkOutline = fyne.NewStaticResource("check-outline.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
+		`<path d="M4,3 H20 Q21,3 21,4 V20 Q21,21 20,21 H4 Q3,21 3,20 V4 Q3,3 4,3 Z M5,5 V19 H19 V5 Z"/></svg>`))
+	radioOutline = fyne.NewStaticResource("radio-outline.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
+		`<path d="M12,2 A10,10 0 1,1 12,22 A10,10 0 1,1 12,2 Z M12,4 A8,8 0 1,0 12,20 A8,8 0 1,0 12,4 Z"/></svg>`))
+)
+
+func (t *variantTheme) grounds(names []fyne.ThemeColorName, v fyne.ThemeVariant) []color.Color {
+	out := make([]color.Color, len(names))
+	for i, g := range names {
+		out[i] = t.Theme.Color(g, v)
+	}
+	return out
+}
+
+// minNonText is WCAG's ratio for what identifies a control and its state
+// (1.4.11): check box and radio outlines, entry borders, the focus mark.
+const minNonText = 3
+
+// outlineGrounds are what InputBorder, the outline of an empty check box or
+// radio button and of an entry, lies between: the window or a dialog
+// outside, the field inside. (A focused entry's border and a checked box
+// are Primary, readable as text already.)
+var outlineGrounds = []fyne.ThemeColorName{
+	theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameInputBackground,
+}
+
+// focusGrounds are what Focus, a translucent fill, is laid over: the disc
+// behind a focused check box or radio button, a focused button or select,
+// the menu item under the keyboard.
+var focusGrounds = []fyne.ThemeColorName{
+	theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameMenuBackground,
+	theme.ColorNameButton, theme.ColorNameInputBackground,
+}
+
+// focusOn makes the translucent fill c more opaque until it stands out
+// from every ground by minNonText, but only as far as text (fg) on it stays
+// readable: buttons, selects and menu items draw their label on it. It
+// reports whether the fill got there.
+func focusOn(c color.Color, grounds []color.Color, fg color.Color) (color.Color, bool) {
+	from := color.NRGBAModel.Convert(c).(color.NRGBA)
+	best := from
+	for a := int(from.A); a <= 0xff; a += 4 {
+		m := from
+		m.A = uint8(a)
+		worstMark, worstText := math.Inf(1), math.Inf(1)
+		for _, g := range grounds {
+			o := over(m, g)
+			worstMark = min(worstMark, contrast(o, g))
+			worstText = min(worstText, contrast(fg, o))
+		}
+		if worstText < minContrast {
+			break
+		}
+		best = m
+		if worstMark >= minNonText {
+			return m, true
+		}
+	}
+	return best, false
+}
+
+// over is c laid over the opaque ground g, as Fyne draws it.
+func over(c color.NRGBA, g color.Color) color.NRGBA {
+	b := color.NRGBAModel.Convert(g).(color.NRGBA)
+	f := float64(c.A) / 0xff
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x)*f + float64(y)*(1-f))) }
+	return color.NRGBA{R: mix(c.R, b.R), G: mix(c.G, b.G), B: mix(c.B, b.B), A: 0xff}
 }
 
 // textColours are the colour names text is drawn in: labels by importance
@@ -94,6 +225,11 @@ const minContrast = 4.5
 // ones, in small steps until it reaches minContrast on every ground; a
 // colour that already does is kept as it is.
 func readableOn(c color.Color, grounds []color.Color) color.Color {
+	return contrastingOn(c, grounds, minContrast)
+}
+
+// contrastingOn is readableOn to the ratio least.
+func contrastingOn(c color.Color, grounds []color.Color, least float64) color.Color {
 	worst := func(c color.Color) float64 {
 		w := math.Inf(1)
 		for _, g := range grounds {
@@ -101,23 +237,31 @@ func readableOn(c color.Color, grounds []color.Color) color.Color {
 		}
 		return w
 	}
-	if len(grounds) == 0 || worst(c) >= minContrast {
+	if len(grounds) == 0 || worst(c) >= least {
 		return c
 	}
-	toward := color.NRGBA{A: 0xff} // black
-	if luminance(grounds[0]) < 0.18 {
-		toward = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
-	}
-	from := color.NRGBAModel.Convert(c).(color.NRGBA)
+	toward := extremeFor(grounds[0])
 	for i := 1; i <= 20; i++ {
-		f := float64(i) / 20
-		mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a)*(1-f) + float64(b)*f)) }
-		m := color.NRGBA{R: mix(from.R, toward.R), G: mix(from.G, toward.G), B: mix(from.B, toward.B), A: 0xff}
-		if worst(m) >= minContrast {
+		if m := towards(c, toward, float64(i)/20); worst(m) >= least {
 			return m
 		}
 	}
 	return toward
+}
+
+// extremeFor is black on a light ground, white on a dark one.
+func extremeFor(ground color.Color) color.NRGBA {
+	if luminance(ground) < 0.18 {
+		return color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+	}
+	return color.NRGBA{A: 0xff}
+}
+
+// towards is the opaque mix of c with a fraction f of to.
+func towards(c color.Color, to color.NRGBA, f float64) color.NRGBA {
+	from := color.NRGBAModel.Convert(c).(color.NRGBA)
+	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a)*(1-f) + float64(b)*f)) }
+	return color.NRGBA{R: mix(from.R, to.R), G: mix(from.G, to.G), B: mix(from.B, to.B), A: 0xff}
 }
 
 // contrast is WCAG 2's contrast ratio of two colours, from 1 to 21.

@@ -47,6 +47,9 @@ type window struct {
 	// and no dialog is in front; nil drops them.
 	strayRune func(rune)
 	strayKey  func(*fyne.KeyEvent)
+	// What the screen does with Ctrl+V while no text field has the focus
+	// and no dialog is in front; nil drops it.
+	strayPaste func()
 }
 
 // shownDialog is a dialog in the window and what Return does in it.
@@ -62,6 +65,8 @@ func newWindow(fa fyne.App, w fyne.Window, now func() time.Time) *window {
 	c := w.Canvas()
 	c.SetOnTypedRune(ww.typedRune)
 	c.SetOnTypedKey(ww.typedKey)
+	// A focused entry takes Ctrl+V itself; the window has it otherwise.
+	c.AddShortcut(&fyne.ShortcutPaste{}, ww.typedPaste)
 	return ww
 }
 
@@ -131,6 +136,16 @@ func (w *window) typedRune(r rune) {
 		w.strayRune(r)
 	}
 }
+
+func (w *window) typedPaste(fyne.Shortcut) {
+	if !w.dialogOpen() && w.strayPaste != nil {
+		w.strayPaste()
+	}
+}
+
+// setStrayPaste says what Ctrl+V does while no text field has the focus;
+// nil drops it.
+func (w *window) setStrayPaste(f func()) { w.strayPaste = f }
 
 // setStrayKeys says where the screen takes keys typed while nothing has
 // the focus; nil, nil drops them.
