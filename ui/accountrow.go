@@ -193,7 +193,7 @@ func (r *accountRow) update(now time.Time) {
 	}
 	left := r.key.Remaining(now)
 	warn := left <= warnBefore
-	r.bar.set(barFraction(left, r.key.Period, warn), warn)
+	r.bar.set(barFraction(left, r.key.Period), warn)
 	if warn != r.warned {
 		r.warned = warn
 		if warn {
@@ -208,17 +208,21 @@ func (r *accountRow) update(now time.Time) {
 	}
 }
 
-// barFraction is how full the bar is drawn. Outside the warning time it
-// moves in tenths of the period rather than every second: each move redraws
-// the window, which is most of the idle cost.
-func barFraction(left time.Duration, period uint32, warn bool) float32 {
+// barSteps is how many times a bar moves in a period: every 5 s of a 30 s
+// code. Each move redraws the whole window (Fyne repaints all of it when
+// anything changed), and the bars of every row move in the same tick.
+const barSteps = 6
+
+// barFraction is how full the bar is drawn: the time left rounded up to a
+// sixth of the period. It does not count down the warning's last seconds:
+// the warning colour and the next code already say the code is ending, and
+// a move a second would be five more redraws per code.
+func barFraction(left time.Duration, period uint32) float32 {
 	if period == 0 {
 		return 0
 	}
-	if !warn {
-		step := max(time.Duration(period)*time.Second/10, time.Second)
-		left = (left + step - 1) / step * step
-	}
+	step := max(time.Duration(period)*time.Second/barSteps, time.Second)
+	left = (left + step - 1) / step * step
 	return min(float32(left.Seconds())/float32(period), 1)
 }
 

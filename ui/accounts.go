@@ -110,12 +110,20 @@ func (s *accountsScreen) showBackupLine() {
 		return
 	}
 	text, warn := backupLine(s.session.backups.status, s.session.w.now())
-	s.backupText.SetText(text)
+	importance := widget.LowImportance
 	if warn {
-		s.backupText.Importance = widget.WarningImportance
+		importance = widget.WarningImportance
+	}
+	// Every save ends here; the same line again would redraw the window
+	// for nothing.
+	if s.backupBar.Visible() && text == s.backupText.Text && importance == s.backupText.Importance {
+		return
+	}
+	s.backupText.Text = text
+	s.backupText.Importance = importance
+	if warn {
 		s.backupNow.Show()
 	} else {
-		s.backupText.Importance = widget.LowImportance
 		s.backupNow.Hide()
 	}
 	s.backupText.Refresh()

@@ -126,14 +126,13 @@ func FuzzPasswordStrength(f *testing.F) {
 func TestBarFractionSteps(t *testing.T) {
 	for _, c := range []struct {
 		left time.Duration
-		warn bool
 		want float32
 	}{
-		{30 * time.Second, false, 1}, {29 * time.Second, false, 1}, {27 * time.Second, false, 0.9},
-		{26500 * time.Millisecond, false, 0.9}, {10 * time.Second, false, 0.4}, {4 * time.Second, true, 4.0 / 30},
+		{30 * time.Second, 1}, {29 * time.Second, 1}, {25 * time.Second, 25.0 / 30}, {24500 * time.Millisecond, 25.0 / 30},
+		{10 * time.Second, 10.0 / 30}, {6 * time.Second, 10.0 / 30}, {4 * time.Second, 5.0 / 30}, {time.Second, 5.0 / 30},
 	} {
-		if got := barFraction(c.left, 30, c.warn); got < c.want-1e-6 || got > c.want+1e-6 {
-			t.Errorf("barFraction(%v, 30, %v): got %v, want %v", c.left, c.warn, got, c.want)
+		if got := barFraction(c.left, 30); got < c.want-1e-6 || got > c.want+1e-6 {
+			t.Errorf("barFraction(%v, 30): got %v, want %v", c.left, got, c.want)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -322,4 +323,39 @@ func newCheckOn() *widget.Check {
 	c := widget.NewCheck("", nil)
 	c.SetChecked(true)
 	return c
+}
+
+// Each visible change redraws the whole window, so an idle list changes
+// only when it must: per 30 s code, the bar's five coarse steps (the last
+// one with the warning and the next code) and the new code. Nothing else
+// moves, and the status lines change only when their text does.
+func TestIdleListChangesSixTimesPerCode(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	s := h.list()
+	test.RenderObjectToMarkup(h.win.Content()) // lays the list out, creating rows
+	h.session().showBackupStatus(h.vault(), vault.BackupStatus{Enabled: true, Last: h.clock.now()})
+	seen := func() string {
+		var b strings.Builder
+		for _, r := range s.rows {
+			if r.bound && r.Visible() {
+				fmt.Fprintf(&b, "%s|%v|%v|%s|%s|%v;", r.id, r.bar.fraction, r.bar.warn, r.code.Text, r.next.Text, r.code.Color)
+			}
+		}
+		fmt.Fprintf(&b, "%v|%s|%v|%s", s.toast.Visible(), s.toast.Text, s.undoBar.Visible(), s.backupText.Text)
+		return b.String()
+	}
+	const periods = 4
+	changes, last := 0, seen()
+	for range periods * 30 {
+		h.clock.advance(time.Second)
+		h.app.tick()
+		if now := seen(); now != last {
+			changes++
+			last = now
+		}
+	}
+	if changes > periods*6 {
+		t.Errorf("got %d visible changes in %d s of an idle list, want at most %d (6 per code)", changes, periods*30, periods*6)
+	}
 }
