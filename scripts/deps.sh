@@ -33,3 +33,8 @@ fi
 export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
 # An older distribution Go fetches the toolchain go.mod asks for.
 export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
+# Fyne's animations (the blinking cursor, button ripples) repaint the whole
+# window several times a second while an entry has the focus: 2.5-5% of a
+# core for a window that mostly waits with its password field focused.
+# Latchkey is built without them: a steady cursor, the same everywhere.
+case " ${GOFLAGS:-} " in *no_animations*) ;; *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=no_animations" ;; esac
