@@ -524,14 +524,13 @@ func (f *inflater) huffman() (end bool, err error) {
 		if nbits < 0 || dd > w {
 			return false, errInflate
 		}
-		if dd >= length {
-			copy(out[w:w+length], out[w-dd:w-dd+length])
-		} else {
-			for k := 0; k < length; k++ {
-				out[w+k] = out[w-dd+k]
-			}
+		// An overlapping match repeats its last dd bytes: each copy
+		// doubles what the next can take (a run of one shade, dd 1, is
+		// most of a screenshot's matches).
+		start, end := w-dd, w+length
+		for w < end {
+			w += copy(out[w:end], out[start:w])
 		}
-		w += length
 	}
 	return false, nil
 }
