@@ -39,6 +39,11 @@ const (
 type huffTable struct {
 	primary uint
 	t       []uint32
+	// min is how many bits of input compress/flate wants left before it
+	// decodes a symbol: the shortest code's length, and for a dynamic
+	// block's literals at least the end of block's. With fewer at the end
+	// of the input it fails where a shorter code would still decode.
+	min int
 }
 
 // build makes the table of the code with the given lengths (0: symbol not
@@ -52,6 +57,12 @@ func (h *huffTable) build(lens []uint8, primary uint) bool {
 		maxLen = max(maxLen, int(l))
 	}
 	count[0] = 0
+	h.min = 0
+	for l := 15; l > 0; l-- {
+		if count[l] > 0 {
+			h.min = l
+		}
+	}
 	h.primary = primary
 	h.t = h.t[:0]
 	h.grow(1 << primary)
@@ -449,6 +460,7 @@ func (f *inflater) dynamic() error {
 	if !f.dynLit.build(lens[:nlit], litPrimary) || !f.dynDist.build(lens[nlit:], distPrimary) {
 		return errInflate
 	}
+	f.dynLit.min = max(f.dynLit.min, int(lens[256]))
 	return nil
 }
 
@@ -477,6 +489,11 @@ func (f *inflater) huffman() (end bool, err error) {
 				f.bits, f.nbits, f.in, f.pos = bits, nbits, in, pos
 				f.refill()
 				bits, nbits, in, pos = f.bits, f.nbits, f.in, f.pos
+				if nbits < lit.min {
+					// The input ends: compress/flate gives no more
+					// symbols, not even one shorter than nbits.
+					return false, errInflate
+				}
 			}
 		}
 		e := lit.t[bits&litMask]
