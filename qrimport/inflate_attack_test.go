@@ -329,7 +329,7 @@ func TestPNGGrayInflateLikeFlate(t *testing.T) {
 		for _, piece := range []int{1, 5, 1 << 20} {
 			data := zlibPNG(c.w, c.h, c.raw, nil, piece)
 			got, err := pngGray(data)
-			want, werr := pngGrayInflate(data, false)
+			want, werr := pngGrayInflate(data, false, new([]byte))
 			if (err == nil) != (werr == nil) {
 				t.Errorf("%s, IDAT of %d: got error %v, want %v", c.name, piece, err, werr)
 				continue
@@ -350,8 +350,8 @@ func TestPNGGrayInflateChecksum(t *testing.T) {
 	right := adler32.Checksum(row)
 	for _, sum := range []uint32{right, right ^ 0x10001} {
 		data := zlibPNG(4, 1, raw, binary.BigEndian.AppendUint32(nil, sum), 1<<20)
-		fast, err := pngGrayInflate(data, true)
-		slow, werr := pngGrayInflate(data, false)
+		fast, err := pngGrayInflate(data, true, new([]byte))
+		slow, werr := pngGrayInflate(data, false, new([]byte))
 		if err != nil || werr != nil {
 			t.Fatalf("checksum %08x: got %v and %v, want both read", sum, err, werr)
 		}
@@ -391,5 +391,28 @@ func TestPNGGrayInflateBomb(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("took %v for 10 KB of pixels, want well under 2 s", d)
+	}
+}
+
+// TestPNGGrayFallbackAllocatesOnce: a stream inflater leaves to
+// compress/flate (a dynamic block without an end-of-block code, which
+// compress/flate reads as long as the rows need) costs one image, not one
+// for each try.
+func TestPNGGrayFallbackAllocatesOnce(t *testing.T) {
+	const w, h = 1000, 1000
+	bw := new(bitW).dynBlock(true, lens(257, map[int]uint8{0: 1, 1: 1}), []uint8{1})
+	raw := bw.put(0, (w+1)*h).bytes() // literal 0 throughout: black rows
+	data := zlibPNG(w, h, raw, nil, 1<<16)
+	var g *gray
+	var err error
+	grew := allocated(func() { g, err = pngGray(data) })
+	if err != nil {
+		t.Fatalf("got %v, want the rows compress/flate reads", err)
+	}
+	if g.w != w || g.h != h || g.pix[len(g.pix)-1] != 0 {
+		t.Fatalf("got %dx%d, last pixel %d, want %dx%d black", g.w, g.h, g.pix[len(g.pix)-1], w, h)
+	}
+	if limit := uint64(w*h + 256<<10); grew > limit {
+		t.Errorf("allocated %d bytes, want at most %d (one %d-byte image)", grew, limit, w*h)
 	}
 }

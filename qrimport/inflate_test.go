@@ -87,12 +87,12 @@ func TestInflateScenes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := pngGrayInflate(data, true)
+		got, err := pngGrayInflate(data, true, new([]byte))
 		if err == errInflate {
 			t.Errorf("%s: got the stream left to compress/flate, want it inflated", filepath.Base(f))
 			continue
 		}
-		want, werr := pngGrayInflate(data, false)
+		want, werr := pngGrayInflate(data, false, new([]byte))
 		if (err == nil) != (werr == nil) {
 			t.Errorf("%s: got error %v, want %v", filepath.Base(f), err, werr)
 			continue

@@ -134,16 +134,20 @@ func (r *idatReader) nextBody() ([]byte, error) {
 // luminance on white: inflating through inflater, or through
 // compress/flate when inflater does not take the stream.
 func pngGray(data []byte) (*gray, error) {
-	g, err := pngGrayInflate(data, true)
+	var pix []byte
+	g, err := pngGrayInflate(data, true, &pix)
 	if err == errInflate {
-		return pngGrayInflate(data, false)
+		// The second try writes over the first's pixels: a stream
+		// inflater leaves late costs time, not a second image.
+		return pngGrayInflate(data, false, &pix)
 	}
 	return g, err
 }
 
 // pngGrayInflate is pngGray through inflater when fast, else through
-// compress/flate.
-func pngGrayInflate(data []byte, fast bool) (*gray, error) {
+// compress/flate, into *pix if it has the image's size (a new slice
+// there if not).
+func pngGrayInflate(data []byte, fast bool, pix *[]byte) (*gray, error) {
 	if !bytes.HasPrefix(data, pngMagic) {
 		return nil, errPNG
 	}
@@ -217,7 +221,10 @@ func pngGrayInflate(data []byte, fast bool) (*gray, error) {
 		defer fz.Close()
 		z = fz
 	}
-	g := &gray{pix: make([]byte, p.w*p.h), w: p.w, h: p.h}
+	if len(*pix) != p.w*p.h {
+		*pix = make([]byte, p.w*p.h)
+	}
+	g := &gray{pix: *pix, w: p.w, h: p.h}
 	bpp := max(1, p.channels()*p.depth/8) // bytes a filter steps back
 	stride := (p.w*p.channels()*p.depth + 7) / 8
 	prev := make([]byte, 1+stride)
