@@ -454,12 +454,11 @@ func (f *inflater) dynamic() error {
 			i++
 		}
 	}
-	if lens[256] == 0 {
-		return errInflate // no end of block
-	}
 	if !f.dynLit.build(lens[:nlit], litPrimary) || !f.dynDist.build(lens[nlit:], distPrimary) {
 		return errInflate
 	}
+	// A block without an end-of-block code never ends; compress/flate
+	// reads it as far as its input goes, and so does this.
 	f.dynLit.min = max(f.dynLit.min, int(lens[256]))
 	return nil
 }
