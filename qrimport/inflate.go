@@ -13,11 +13,13 @@ import (
 // bufio.Reader and a bit at a time through its Huffman decoder, was two
 // thirds of such a PNG's reading time. inflater decodes DEFLATE (RFC 1951)
 // from the IDAT chunks held in memory, 64 bits of input at a time and a
-// Huffman code in one or two table lookups. It is only a faster path:
-// anything it does not take (a code Go's decoder takes and it does not, a
-// damaged stream), pngGray decodes again through compress/flate, so the
-// pixels and the errors stay the standard library's (tests compare the
-// two on every stream the fuzzer finds).
+// Huffman code in one or two table lookups. It is only a faster path: it
+// gives no byte compress/flate would not, and a stream it does not take
+// (one compress/flate fails on too, after the same bytes) pngGray decodes
+// again through compress/flate, so the pixels and the errors stay the
+// standard library's (tests compare the two on every stream the fuzzer
+// finds). Its memory is its 96 KB buffer and tables, whatever the stream:
+// pngGray reads only the rows the header declares.
 
 // errInflate asks pngGray to decode through compress/flate instead.
 var errInflate = errors.New("inflate: not taken")
