@@ -21,9 +21,11 @@ const (
 func hybridBits(g *gray) (*gozxing.BitMatrix, error) { return hybridBitsLUT(g, nil) }
 
 // hybridBitsLUT binarizes g's shades mapped through lut (nil: as they are)
-// exactly as hybridBits would binarize the mapped picture, mapping a band
-// of 8 rows at a time instead of copying the whole picture: an inverted or
-// stretched pass then costs no new picture.
+// exactly as hybridBits would binarize the mapped picture, without making
+// it: an inverted or stretched pass costs no new picture. A run of one
+// shade is mapped once; only the pixels of blocks that are not one shade
+// go through the table, each as it is read (mapping whole bands first
+// cost more than the binarizing itself).
 func hybridBitsLUT(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 	w, h := g.w, g.h
 	if w < minHybridSide || h < minHybridSide {
@@ -34,44 +36,30 @@ func hybridBitsLUT(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 	}
 	subW, subH := (w+blockSize-1)/blockSize, (h+blockSize-1)/blockSize
 	maxX, maxY := w-blockSize, h-blockSize
-	// band gives the 8 rows from yo, mapped.
-	var scratch []byte
-	if lut != nil {
-		scratch = make([]byte, blockSize*w)
-	}
-	band := func(yo int) []byte {
-		rows := g.pix[yo*w : (yo+blockSize)*w]
-		if lut == nil {
-			return rows
-		}
-		for i, v := range rows {
-			scratch[i] = lut[v]
-		}
-		return scratch
+	// A nil table reads each shade as it is; one branch per block, not
+	// per pixel, picks the loop.
+	mapped := lut != nil
+	if lut == nil {
+		lut = &identityLUT
 	}
 
 	// The black point of each block.
 	bp := make([]int, subW*subH)
 	for by := 0; by < subH; by++ {
 		yo := min(by*blockSize, maxY)
-		pix := band(yo)
+		pix := g.pix[yo*w : (yo+blockSize)*w]
 		for bx := 0; bx < subW; bx++ {
 			xo := min(bx*blockSize, maxX)
 			sum, lo, hi := 0, 255, 0
 			if v, ok := uniformBlock(pix, xo, w); ok {
 				// Most of a screenshot is one shade: eight loads
 				// instead of 64 pixels.
-				sum, lo, hi = int(v)*blockSize*blockSize, int(v), int(v)
+				m := int(lut[v])
+				sum, lo, hi = m*blockSize*blockSize, m, m
+			} else if mapped {
+				sum, lo, hi = blockStatsLUT(pix, xo, w, lut)
 			} else {
-				for y := 0; y < blockSize; y++ {
-					row := pix[y*w+xo : y*w+xo+blockSize : y*w+xo+blockSize]
-					for _, p := range row {
-						v := int(p)
-						sum += v
-						lo = min(lo, v)
-						hi = max(hi, v)
-					}
-				}
+				sum, lo, hi = blockStats(pix, xo, w)
 			}
 			avg := sum >> 6
 			if hi-lo <= minDynamicRange {
@@ -115,9 +103,8 @@ func hybridBitsLUT(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 				thr[x] = max(thr[x], t)
 			}
 		}
-		pix := band(yo)
 		for y := yo; y < yo+blockSize; y++ {
-			row := pix[(y-yo)*w : (y-yo)*w+w]
+			row := g.pix[y*w : y*w+w]
 			out := bits[y*rowWords : (y+1)*rowWords]
 			x := 0
 			// Eight pixels of one shade under one threshold (away from
@@ -125,19 +112,21 @@ func hybridBitsLUT(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 			for ; x+2*blockSize <= w; x += blockSize {
 				c := binary.LittleEndian.Uint64(row[x : x+blockSize])
 				if p := c & 0xff; c == p*0x0101010101010101 {
-					if int(p) <= thr[x] {
+					if int(lut[p]) <= thr[x] {
 						out[x>>5] |= 0xff << uint(x&31)
 					}
 					continue
 				}
-				for i, p := range row[x : x+blockSize] {
-					if int(p) <= thr[x+i] {
-						out[(x+i)>>5] |= 1 << uint((x+i)&31)
-					}
+				var b uint32
+				if mapped {
+					b = blackBitsLUT(row[x:x+blockSize], thr[x:x+blockSize], lut)
+				} else {
+					b = blackBits(row[x:x+blockSize], thr[x:x+blockSize])
 				}
+				out[x>>5] |= b << uint(x&31)
 			}
 			for ; x < w; x++ {
-				if int(row[x]) <= thr[x] {
+				if int(lut[row[x]]) <= thr[x] {
 					out[x>>5] |= 1 << uint(x&31)
 				}
 			}
@@ -156,6 +145,68 @@ func hybridBitsLUT(g *gray, lut *[256]byte) (*gozxing.BitMatrix, error) {
 		m.SetRow(y, row)
 	}
 	return m, nil
+}
+
+// identityLUT maps each shade to itself.
+var identityLUT = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+	}
+	return t
+}()
+
+// blockStats gives the sum, darkest and lightest shade of the 8x8 block at
+// offset off of pix, a picture w pixels wide.
+func blockStats(pix []byte, off, w int) (sum, lo, hi int) {
+	lo = 255
+	for y := 0; y < blockSize; y++ {
+		row := pix[y*w+off : y*w+off+blockSize : y*w+off+blockSize]
+		for _, p := range row {
+			v := int(p)
+			sum += v
+			lo = min(lo, v)
+			hi = max(hi, v)
+		}
+	}
+	return sum, lo, hi
+}
+
+// blockStatsLUT is blockStats of the block's shades mapped through lut.
+func blockStatsLUT(pix []byte, off, w int, lut *[256]byte) (sum, lo, hi int) {
+	lo = 255
+	for y := 0; y < blockSize; y++ {
+		row := pix[y*w+off : y*w+off+blockSize : y*w+off+blockSize]
+		for _, p := range row {
+			v := int(lut[p])
+			sum += v
+			lo = min(lo, v)
+			hi = max(hi, v)
+		}
+	}
+	return sum, lo, hi
+}
+
+// blackBits gives a bit per pixel of row (8 pixels) that is no lighter
+// than its threshold, the first pixel in the lowest bit.
+func blackBits(row []byte, thr []int) (b uint32) {
+	thr = thr[:len(row)]
+	for i, p := range row {
+		if int(p) <= thr[i] {
+			b |= 1 << uint(i)
+		}
+	}
+	return b
+}
+
+// blackBitsLUT is blackBits of row's shades mapped through lut.
+func blackBitsLUT(row []byte, thr []int, lut *[256]byte) (b uint32) {
+	thr = thr[:len(row)]
+	for i, p := range row {
+		if int(lut[p]) <= thr[i] {
+			b |= 1 << uint(i)
+		}
+	}
+	return b
 }
 
 // uniformBlock reports whether the 8x8 block at offset off of pix, a

@@ -97,6 +97,11 @@ func passOrder(g *gray) []pass {
 		switch {
 		case low && (p.name == "stretched" || p.name == "stretched-inverted"):
 			return 0
+		// Where stretching the whole image fails, the page's shades set
+		// the stretch, not the code's: a crop of the area that looks like
+		// a code has its own (a grey code on a dark page).
+		case low && p.name == "regions":
+			return 1
 		// Grey on grey: where stretching fails, a threshold at the page's
 		// shades reads more than the plain picture.
 		case low && (p.name == "dark-threshold" || p.name == "light-threshold"):

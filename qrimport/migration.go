@@ -8,9 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"google.golang.org/protobuf/encoding/protowire"
-
 	"latchkey/otp"
+	protowire "latchkey/qrimport/internal/wire"
 )
 
 // The Google Authenticator export format: otpauth-migration://offline?data=

@@ -91,29 +91,63 @@ type idatReader struct {
 }
 
 func (r *idatReader) Read(p []byte) (int, error) {
-	for len(r.cur) == 0 {
-		if r.end {
-			return 0, io.EOF
-		}
-		save := r.c.off
-		typ, body, err := r.c.next()
-		if err != nil {
-			return 0, err
-		}
-		if typ != "IDAT" {
-			r.c.off, r.end = save, true
-			return 0, io.EOF
-		}
-		r.cur = body
+	if err := r.fill(); err != nil {
+		return 0, err
 	}
 	n := copy(p, r.cur)
 	r.cur = r.cur[n:]
 	return n, nil
 }
 
+// fill moves to the next IDAT chunk with data, if cur is used up.
+func (r *idatReader) fill() error {
+	for len(r.cur) == 0 {
+		if r.end {
+			return io.EOF
+		}
+		save := r.c.off
+		typ, body, err := r.c.next()
+		if err != nil {
+			return err
+		}
+		if typ != "IDAT" {
+			r.c.off, r.end = save, true
+			return io.EOF
+		}
+		r.cur = body
+	}
+	return nil
+}
+
+// nextBody gives the rest of the current IDAT chunk, then each next one's
+// body, and io.EOF after the last.
+func (r *idatReader) nextBody() ([]byte, error) {
+	if err := r.fill(); err != nil {
+		return nil, err
+	}
+	b := r.cur
+	r.cur = nil
+	return b, nil
+}
+
 // pngGray decodes data, a PNG whose size checkSize already accepted, to
-// luminance on white.
+// luminance on white: inflating through inflater, or through
+// compress/flate when inflater does not take the stream.
 func pngGray(data []byte) (*gray, error) {
+	var pix []byte
+	g, err := pngGrayInflate(data, true, &pix)
+	if err == errInflate {
+		// The second try writes over the first's pixels: a stream
+		// inflater leaves late costs time, not a second image.
+		return pngGrayInflate(data, false, &pix)
+	}
+	return g, err
+}
+
+// pngGrayInflate is pngGray through inflater when fast, else through
+// compress/flate, into *pix if it has the image's size (a new slice
+// there if not).
+func pngGrayInflate(data []byte, fast bool, pix *[]byte) (*gray, error) {
 	if !bytes.HasPrefix(data, pngMagic) {
 		return nil, errPNG
 	}
@@ -179,9 +213,18 @@ func pngGray(data []byte) (*gray, error) {
 	if zh[0]&0x0f != 8 || zh[0]>>4 > 7 || zh[1]&0x20 != 0 || (uint16(zh[0])<<8|uint16(zh[1]))%31 != 0 {
 		return nil, errPNG // not deflate, a window over 32 KB, a preset dictionary, or a bad check
 	}
-	z := flate.NewReader(idat)
-	defer z.Close()
-	g := &gray{pix: make([]byte, p.w*p.h), w: p.w, h: p.h}
+	var z io.Reader
+	if fast {
+		z = newInflater(idat.nextBody)
+	} else {
+		fz := flate.NewReader(idat)
+		defer fz.Close()
+		z = fz
+	}
+	if len(*pix) != p.w*p.h {
+		*pix = make([]byte, p.w*p.h)
+	}
+	g := &gray{pix: *pix, w: p.w, h: p.h}
 	bpp := max(1, p.channels()*p.depth/8) // bytes a filter steps back
 	stride := (p.w*p.channels()*p.depth + 7) / 8
 	prev := make([]byte, 1+stride)
@@ -189,6 +232,9 @@ func pngGray(data []byte) (*gray, error) {
 	conv := p.rowConverter()
 	for y := 0; y < p.h; y++ {
 		if _, err := io.ReadFull(z, cur); err != nil {
+			if err == errInflate {
+				return nil, err
+			}
 			return nil, errPNG
 		}
 		if err := unfilter(cur[0], cur[1:], prev[1:], bpp); err != nil {
