@@ -4,13 +4,12 @@ package cli
 
 import (
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"latchkey/agent"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -49,26 +48,17 @@ func (w *window) lock() {
 	w.v.Close()
 }
 
-// oathtoolNow is OATH Toolkit's code of a base32 TOTP secret, now.
-func oathtoolNow(t *testing.T, secret string, digits int) string {
-	t.Helper()
-	out, err := exec.Command("oathtool", "--totp", "-d", strconv.Itoa(digits), "-b", secret).Output()
-	if err != nil {
-		t.Fatalf("oathtool (scripts/deps.sh test installs it): %v", err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 const githubSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 // atOneTime runs a "code GitHub" and returns what it printed with what
 // oathtool gives around it, again when a 30 s boundary fell in between.
 func atOneTime(t *testing.T, run func() result) (result, string) {
 	t.Helper()
+	key := testtool.OATH{Secret: githubSecret, Digits: 8}
 	for try := 0; ; try++ {
-		before := oathtoolNow(t, githubSecret, 8)
+		before := key.Code(t)
 		r := run()
-		if after := oathtoolNow(t, githubSecret, 8); after == before || try == 3 {
+		if after := key.Code(t); after == before || try == 3 {
 			return r, before
 		}
 	}

@@ -1,11 +1,12 @@
 package e2e
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"latchkey/internal/testtool"
 )
 
 // TestTypedPathInFileChooser: with no desktop file chooser (no session
@@ -13,15 +14,10 @@ import (
 // open the image: its account is added to the vault.
 func TestTypedPathInFileChooser(t *testing.T) {
 	needDisplay(t)
-	qrencode, err := exec.LookPath("qrencode")
-	if err != nil {
-		t.Fatalf("qrencode is not installed (scripts/deps.sh test installs it): %v", err)
-	}
 	bin := binary(t)
 	home, vaultPath, cli := vaultWith(t, bin)
 	// A name with a space, as screenshots have.
-	img := filepath.Join(t.TempDir(), "Screenshot from today.png")
-	run(t, qrencode, "-o", img, "-s", "6", gitlabURI)
+	img := testtool.QRFile(t, filepath.Join(t.TempDir(), "Screenshot from today.png"), gitlabURI)
 
 	w := start(t, bin, home, "--vault", vaultPath)
 	w.unlock()

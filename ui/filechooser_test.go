@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/capture"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -27,17 +27,6 @@ func withSystemChooser(t *testing.T, ask func(context.Context, capture.FileQuest
 	old := systemChooser
 	systemChooser = ask
 	t.Cleanup(func() { systemChooser = old })
-}
-
-// qrImage writes a PNG of an otpauth QR code, drawn by qrencode.
-func qrImage(t *testing.T, path, uri string) {
-	t.Helper()
-	if _, err := exec.LookPath("qrencode"); err != nil {
-		t.Fatalf("qrencode is not installed; ./test.sh installs it: %v", err)
-	}
-	if out, err := exec.Command("qrencode", "-o", path, "-s", "6", uri).CombinedOutput(); err != nil {
-		t.Fatalf("qrencode: %v %s", err, out)
-	}
 }
 
 // pathField is the focused path field of the chooser in front.
@@ -71,7 +60,7 @@ func TestTypedPathOpensTheImage(t *testing.T) {
 	t.Setenv("HOME", home)
 	shots := filepath.Join(home, "Screenshots")
 	must(t, os.Mkdir(shots, 0o700))
-	qrImage(t, filepath.Join(shots, "qr.png"), imgURI)
+	testtool.QRFile(t, filepath.Join(shots, "qr.png"), imgURI)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 
@@ -107,7 +96,7 @@ func TestTypedPathOpensTheImage(t *testing.T) {
 // it. What is not there is said, and the chooser stays.
 func TestTypedFolderThenName(t *testing.T) {
 	dir := t.TempDir()
-	qrImage(t, filepath.Join(dir, "qr.png"), imgURI)
+	testtool.QRFile(t, filepath.Join(dir, "qr.png"), imgURI)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	adder{session: h.session()}.onOpenImage()
@@ -195,7 +184,7 @@ func TestRememberedFoldersPerPurpose(t *testing.T) {
 func TestSystemChooserRoute(t *testing.T) {
 	dir := t.TempDir()
 	img := filepath.Join(dir, "qr.png")
-	qrImage(t, img, imgURI)
+	testtool.QRFile(t, img, imgURI)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Preferences().SetString(pickImage.prefKey(), dir)
@@ -257,7 +246,7 @@ func TestExpandPath(t *testing.T) {
 // "Show all files" lists what the image filter hides.
 func TestPickedFileOpensWithReturn(t *testing.T) {
 	dir := t.TempDir()
-	qrImage(t, filepath.Join(dir, "qr.png"), imgURI)
+	testtool.QRFile(t, filepath.Join(dir, "qr.png"), imgURI)
 	must(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600))
 	h := newHarness(t, []vault.Account{})
 	h.unlock()

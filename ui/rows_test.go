@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -27,17 +27,13 @@ func pngIcon(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	img.Set(0, 0, color.NRGBA{R: 255, A: 255})
-	var b bytes.Buffer
-	must(t, png.Encode(&b, img))
-	return b.Bytes()
+	return testtool.PNG(t, img)
 }
 
 // bigIcon is a small file that claims 4000×4000 pixels.
 func bigIcon(t *testing.T) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 4000, 4000))))
-	return b.Bytes()
+	return testtool.PNG(t, image.NewGray(image.Rect(0, 0, 4000, 4000)))
 }
 
 func TestIconsShownAndCached(t *testing.T) {

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
-	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +19,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"latchkey/core"
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -618,20 +617,7 @@ func TestShowKeyQRDecodes(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	showKeyQR(h.session(), h.list().shown[0].ID)
-	img := h.win.Canvas().Capture()
-	if _, err := exec.LookPath("zbarimg"); err != nil {
-		t.Fatalf("zbarimg (zbar-tools) is not installed; ./test.sh installs it: %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "qr.png")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
-	must(t, err)
-	must(t, png.Encode(f, img))
-	must(t, f.Close())
-	out, err := exec.Command("zbarimg", "-q", "--raw", "--nodbus", path).Output()
-	if err != nil {
-		t.Fatalf("zbarimg found no QR code in the window: %v", err)
-	}
-	k, err := otp.ParseURI(strings.TrimSpace(string(out)))
+	k, err := otp.ParseURI(testtool.ZbarImage(t, h.win.Canvas().Capture()))
 	must(t, err)
 	if !k.SameSecret(mustKey(t, githubURI)) || k.Issuer != "GitHub" {
 		t.Errorf("got %s, want the GitHub key", k.Label())
@@ -639,20 +625,13 @@ func TestShowKeyQRDecodes(t *testing.T) {
 }
 
 func TestAddFromImageFileAndDrop(t *testing.T) {
-	if _, err := exec.LookPath("qrencode"); err != nil {
-		t.Fatalf("qrencode is not installed; ./test.sh installs it: %v", err)
-	}
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	dir := t.TempDir()
 	one := filepath.Join(dir, "one.png")
 	two := filepath.Join(dir, "two.png")
-	if out, err := exec.Command("qrencode", "-o", one, "-s", "6", "otpauth://totp/Img:one?secret=MFRGGZDFMZTWQ2LK&issuer=Img").CombinedOutput(); err != nil {
-		t.Fatalf("qrencode: %v %s", err, out)
-	}
-	if out, err := exec.Command("qrencode", "-o", two, "-s", "6", "otpauth://totp/Img:two?secret=MFRGGZDFMZTWQ2LL&issuer=Img").CombinedOutput(); err != nil {
-		t.Fatalf("qrencode: %v %s", err, out)
-	}
+	testtool.QRFile(t, one, "otpauth://totp/Img:one?secret=MFRGGZDFMZTWQ2LK&issuer=Img")
+	testtool.QRFile(t, two, "otpauth://totp/Img:two?secret=MFRGGZDFMZTWQ2LL&issuer=Img")
 	// The file dialog's route: one image, one new account, added at once.
 	adder{session: h.session()}.decodeImages([]core.Image{{Name: "one.png", Path: one}})
 	if got := len(h.vault().Accounts()); got != 4 {
@@ -669,9 +648,8 @@ func TestAddFromImageFileAndDrop(t *testing.T) {
 func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	var b bytes.Buffer
-	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
-	adder{session: h.session()}.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
+	blank := testtool.PNG(t, image.NewGray(image.Rect(0, 0, 64, 64)))
+	adder{session: h.session()}.decodeImages([]core.Image{{Name: "blank.png", Data: blank}})
 	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "No QR code found") {
 		t.Error("a blank image did not say no QR code was found")
 	}
