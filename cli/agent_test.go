@@ -23,6 +23,12 @@ type window struct {
 
 func openWindow(t *testing.T, path string) *window {
 	t.Helper()
+	return openWindowAs(t, path, func(v *vault.Vault) agent.Vault { return v })
+}
+
+// openWindowAs is openWindow with the agent answering from answer(the vault).
+func openWindowAs(t *testing.T, path string, answer func(*vault.Vault) agent.Vault) *window {
+	t.Helper()
 	rt, err := os.MkdirTemp("", "lk")
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +38,7 @@ func openWindow(t *testing.T, path string) *window {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := agent.Listen(rt, path, v, agent.Options{})
+	srv, err := agent.Listen(rt, path, answer(v), agent.Options{})
 	if err != nil {
 		v.Close()
 		t.Fatal(err)
@@ -191,27 +197,13 @@ func TestHOTPNoAnswerIsNotRetried(t *testing.T) {
 	t.Parallel()
 	path, env, _ := newVault(t)
 	addKeys(t, path, "otpauth://hotp/Bank:bob?secret="+githubSecret+"&counter=0")
-	rt, err := os.MkdirTemp("", "lk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(rt) })
-	v, err := testVault.Open(path, []byte("correct horse"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := agent.Listen(rt, path, hotpFailingWindow{v}, agent.Options{})
-	if err != nil {
-		v.Close()
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	env["XDG_RUNTIME_DIR"] = rt // the password file stays: unlocking would work
+	w := openWindowAs(t, path, func(v *vault.Vault) agent.Vault { return hotpFailingWindow{v} })
+	env["XDG_RUNTIME_DIR"] = w.rt // the password file stays: unlocking would work
 	r := runCLI(t, "", env, "code", "bank")
 	if r.status == 0 || r.stdout != "" || !strings.Contains(r.stderr, "take it in the window") {
 		t.Errorf("hotp with no answer: status %d, stdout %q, stderr %q; want a failure saying to take it in the window", r.status, r.stdout, r.stderr)
 	}
-	srv.Close()
+	w.srv.Close()
 	ro, err := testVault.OpenReadOnly(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
