@@ -139,30 +139,45 @@ func TestMoveUpAndDown(t *testing.T) {
 	}
 }
 
-func TestMouseMovementPostponesTheLock(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	h.setSettings(func(s *vault.Settings) { s.AutoLock = time.Minute })
-	var catcher *activityCatcher
-	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if c, ok := o.(*activityCatcher); ok {
-			catcher = c
-		}
-	}
-	if catcher == nil {
-		t.Fatal("no activity catcher under the list")
-	}
-	h.clock.advance(50 * time.Second)
-	catcher.MouseMoved(&desktop.MouseEvent{})
-	h.clock.advance(50 * time.Second)
-	h.app.tick()
-	if !h.unlocked() {
-		t.Fatal("locked 50 s after the mouse moved, want the lock postponed")
-	}
-	h.clock.advance(15 * time.Second)
-	h.app.tick()
-	if h.unlocked() {
-		t.Error("still unlocked a minute after the last movement")
+// Activity, a search typed or the mouse moved over the list, postpones the
+// automatic lock; a minute after the last of it, the vault locks.
+func TestActivityPostponesTheLock(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		act  func(*testing.T, *harness)
+	}{
+		{"search", func(_ *testing.T, h *harness) { h.list().onSearch("") }},
+		{"mouse movement", func(t *testing.T, h *harness) {
+			var catcher *activityCatcher
+			for _, o := range test.LaidOutObjects(h.win.Content()) {
+				if c, ok := o.(*activityCatcher); ok {
+					catcher = c
+				}
+			}
+			if catcher == nil {
+				t.Fatal("no activity catcher under the list")
+			}
+			catcher.MouseMoved(&desktop.MouseEvent{})
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, threeAccounts(t))
+			h.unlock()
+			h.setSettings(func(s *vault.Settings) { s.AutoLock, s.ClipboardClear = time.Minute, 30*time.Second })
+			h.clock.advance(50 * time.Second)
+			h.app.tick()
+			c.act(t, h)
+			h.clock.advance(50 * time.Second)
+			h.app.tick()
+			if !h.unlocked() {
+				t.Fatalf("locked 50 s after the %s, want the lock postponed", c.name)
+			}
+			h.clock.advance(10 * time.Second)
+			h.app.tick()
+			if h.unlocked() {
+				t.Errorf("still unlocked a minute after the %s", c.name)
+			}
+		})
 	}
 }
 

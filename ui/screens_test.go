@@ -409,25 +409,6 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 	}
 }
 
-func TestAutoLockAfterIdle(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	h.setSettings(func(s *vault.Settings) { s.AutoLock, s.ClipboardClear = time.Minute, 30*time.Second })
-	h.clock.advance(50 * time.Second)
-	h.app.tick()
-	h.list().onSearch("") // activity postpones the lock
-	h.clock.advance(50 * time.Second)
-	h.app.tick()
-	if !h.unlocked() {
-		t.Fatal("locked although the person was active 50 s ago")
-	}
-	h.clock.advance(10 * time.Second)
-	h.app.tick()
-	if h.unlocked() {
-		t.Error("not locked after a minute idle")
-	}
-}
-
 func TestTickMovesCodesOn(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
