@@ -29,11 +29,7 @@ func openWindow(t *testing.T, path string) *window {
 // openWindowAs is openWindow with the agent answering from answer(the vault).
 func openWindowAs(t *testing.T, path string, answer func(*vault.Vault) agent.Vault) *window {
 	t.Helper()
-	rt, err := os.MkdirTemp("", "lk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(rt) })
+	rt := testtool.SocketDir(t)
 	v, err := testVault.Open(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)

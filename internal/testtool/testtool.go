@@ -1,8 +1,10 @@
-// Package testtool runs the independent programs that tests check Latchkey
-// against: qrencode draws QR codes, zbarimg reads them, oathtool computes
-// one-time codes. Each is another project's code, so agreeing with it means
+// Package testtool is what the tests of several packages need from outside
+// Go. Mostly the independent programs they check Latchkey against:
+// qrencode draws QR codes, zbarimg reads them, oathtool computes one-time
+// codes; each is another project's code, so agreeing with it means
 // something. ./test.sh installs them (scripts/deps.sh), so a missing one
-// fails the test rather than skips it. Only tests import testtool; it stays
+// fails the test rather than skips it. Besides: PNG files, FIFOs, and
+// folders short enough for a socket. Only tests import testtool; it stays
 // on the standard library.
 package testtool
 
@@ -146,6 +148,19 @@ func (k OATH) Code(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return codes[0]
+}
+
+// SocketDir is a private folder standing in for $XDG_RUNTIME_DIR, short
+// enough for a socket path (t.TempDir's names can pass the 108 bytes a
+// socket's path may have).
+func SocketDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "lk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
 
 // PNG encodes img.
