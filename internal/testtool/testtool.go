@@ -3,8 +3,8 @@
 // qrencode draws QR codes, zbarimg reads them, oathtool computes one-time
 // codes; each is another project's code, so agreeing with it means
 // something. ./test.sh installs them (scripts/deps.sh), so a missing one
-// fails the test rather than skips it. Besides: PNG files, FIFOs, and
-// folders short enough for a socket. Only tests import testtool; it stays
+// fails the test rather than skips it. Besides: PNG files, FIFOs, folders
+// short enough for a socket, and files delivered as a sync tool does. Only tests import testtool; it stays
 // on the standard library.
 package testtool
 
@@ -161,6 +161,20 @@ func SocketDir(t testing.TB) string {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
+}
+
+// SyncDeliver puts data at path the way a sync tool (Syncthing) delivers
+// a file another computer changed: a temporary file beside it, renamed
+// over it.
+func SyncDeliver(t testing.TB, path string, data []byte) {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(path), ".syncthing."+filepath.Base(path)+".tmp")
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // PNG encodes img.
