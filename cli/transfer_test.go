@@ -133,12 +133,7 @@ func sortLines(s string) string {
 // The shared fixtures are real files written by other apps.
 func TestImportFixtures(t *testing.T) {
 	t.Parallel()
-	fixtures := filepath.Join("..", "..", "shared", "fixtures", "aegis-importers")
-	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
-		fixtures = dir // a checkout not beside ../shared, such as a git worktree
-	} else if _, err := os.Stat(fixtures); err != nil {
-		t.Skipf("no shared fixtures at %s", fixtures)
-	}
+	fixtures := testtool.Fixtures(t)
 	_, env, _ := newVault(t)
 	pw := writeFile(t, t.TempDir(), "pw", "test\n")
 	r := runCLI(t, "", env, "import", "--import-password-file", pw,

@@ -637,10 +637,8 @@ func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 }
 
 func TestImportAegisFixture(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(fixtures, "aegis_plain.json"))
-	if err != nil {
-		t.Skipf("fixtures not found (../shared/fixtures relative to the repo): %v", err)
-	}
+	data, err := os.ReadFile(filepath.Join(testtool.Fixtures(t), "aegis_plain.json"))
+	must(t, err)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	importer{session: h.session()}.read("aegis_plain.json", data)

@@ -4,7 +4,8 @@
 // codes; each is another project's code, so agreeing with it means
 // something. ./test.sh installs them (scripts/deps.sh), so a missing one
 // fails the test rather than skips it. Besides: PNG files, FIFOs, folders
-// short enough for a socket, and files delivered as a sync tool does. Only tests import testtool; it stays
+// short enough for a socket, files delivered as a sync tool does, and the
+// folder of other apps' export files. Only tests import testtool; it stays
 // on the standard library.
 package testtool
 
@@ -16,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,6 +177,27 @@ func SyncDeliver(t testing.TB, path string, data []byte) {
 	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Fixtures is the folder of other apps' real export files (see its
+// README.md), which lives in ../shared beside the repository.
+// LATCHKEY_FIXTURES names it for a checkout elsewhere (a git worktree), and
+// then it must be there: the test fails without it. Otherwise a test that
+// needs it skips, saying where it looked, when a plain clone lacks it.
+func Fixtures(t testing.TB) string {
+	t.Helper()
+	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
+			t.Fatalf("LATCHKEY_FIXTURES: %v", err)
+		}
+		return dir
+	}
+	_, file, _, _ := runtime.Caller(0) // internal/testtool/testtool.go
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "fixtures", "aegis-importers")
+	if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
+		t.Skipf("fixtures of other apps' exports not found at %s (they live in ../shared beside the repository): %v", dir, err)
+	}
+	return dir
 }
 
 // PNG encodes img.
