@@ -516,23 +516,36 @@ func TestManualFormValidatesAsYouType(t *testing.T) {
 	}
 }
 
-func TestRecoverWithBackupCode(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
+// showRecover puts the recovery screen in the window.
+func showRecover(h *harness) *recoverScreen {
 	s := newRecoverScreen(h.app.opening(), h.app.showUnlock, h.app.recovered)
 	h.win.SetContent(s.content())
+	return s
+}
+
+// recoverWith opens the vault on the recovery screen with code, which must
+// open it, and sets newPassword.
+func recoverWith(t *testing.T, s *recoverScreen, code, newPassword string) {
+	t.Helper()
+	s.code.SetText(code)
+	test.Tap(s.open)
+	if s.opened == nil {
+		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
+	}
+	s.pw.first.SetText(newPassword)
+	s.pw.second.SetText(newPassword)
+	test.Tap(s.set)
+}
+
+func TestRecoverWithBackupCode(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	s := showRecover(h)
 	test.Type(s.code, "0000-0000-0000-0000-0000-0000-0000")
 	test.Tap(s.open)
 	if !s.problem.Visible() || s.opened != nil {
 		t.Fatal("a wrong backup code was accepted")
 	}
-	s.code.SetText(h.codes[0])
-	test.Tap(s.open)
-	if s.opened == nil {
-		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
-	}
-	s.pw.first.SetText("a new long password")
-	s.pw.second.SetText("a new long password")
-	test.Tap(s.set)
+	recoverWith(t, s, h.codes[0], "a new long password")
 	if !h.opensWith("a new long password") || !h.unlocked() {
 		t.Error("the new password was not set, or the list not shown")
 	}
