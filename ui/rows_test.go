@@ -94,9 +94,7 @@ func issuers(accounts []vault.Account) []string {
 }
 
 func TestMoveUpAndDown(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	gitlab := s.shown[1]
 	menu := s.rowMenu(gitlab)
 	var labels []string
@@ -341,9 +339,7 @@ func newCheckOn() *widget.Check {
 // one with the warning and the next code) and the new code. Nothing else
 // moves, and the status lines change only when their text does.
 func TestIdleListChangesSixTimesPerCode(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	test.RenderObjectToMarkup(h.win.Content()) // lays the list out, creating rows
 	h.session().showBackupStatus(h.vault(), vault.BackupStatus{Enabled: true, Last: h.clock.now()})
 	seen := func() string {

@@ -174,9 +174,7 @@ func TestUnlockAnotherInstance(t *testing.T) {
 }
 
 func TestListShowsCodesAndCopies(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	if got := s.length(); got != 3 {
 		t.Fatalf("got %d rows, want 3", got)
 	}
@@ -204,9 +202,7 @@ func TestListShowsCodesAndCopies(t *testing.T) {
 }
 
 func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	s.copyCode(s.shown[0].ID)
 	code := h.clipboard()
 	h.clock.advance(29 * time.Second)
@@ -230,9 +226,7 @@ func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
 }
 
 func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	for _, c := range []struct {
 		query string
 		want  int
@@ -259,9 +253,7 @@ func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
 }
 
 func TestEnterOnListCopiesFocusedRow(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	h.win.Canvas().Focus(s.list)
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -305,9 +297,7 @@ func TestPinnedFirstAndSort(t *testing.T) {
 }
 
 func TestHOTPAdvanceSaves(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	id := s.shown[2].ID
 	s.onAdvance(id)
 	a, _ := h.vault().Account(id)
@@ -354,9 +344,7 @@ func TestEditAccount(t *testing.T) {
 }
 
 func TestDeleteAndUndo(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	id := s.shown[1].ID
 	s.deleteAccount(id)
 	if _, ok := h.vault().Account(id); ok || s.length() != 2 {
@@ -379,9 +367,7 @@ func TestDeleteAndUndo(t *testing.T) {
 }
 
 func TestLockDropsDataAndClearsClipboard(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	s.copyCode(s.shown[0].ID)
 	secret := s.shown[0].Key.Secret
 	showKeyQR(h.session(), s.shown[0].ID) // a dialog showing vault data
@@ -410,9 +396,7 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 }
 
 func TestTickMovesCodesOn(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	var row *accountRow
 	for _, r := range s.rows {
 		if r.id == s.shown[0].ID {
@@ -585,9 +569,7 @@ func TestQuitSavesAndCloses(t *testing.T) {
 }
 
 func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	h.clock.advance(searchRestAfter)
 	h.app.tick()
 	c := h.win.Canvas()
