@@ -13,14 +13,9 @@ import (
 // bus, so Fyne's dialog stands in), Ctrl+O, a full path typed and Return
 // open the image: its account is added to the vault.
 func TestTypedPathInFileChooser(t *testing.T) {
-	needDisplay(t)
-	bin := binary(t)
-	home, vaultPath, cli := vaultWith(t, bin)
+	w, cli := unlockedWindow(t, binary(t))
 	// A name with a space, as screenshots have.
 	img := testtool.QRFile(t, filepath.Join(t.TempDir(), "Screenshot from today.png"), gitlabURI)
-
-	w := start(t, bin, home, "--vault", vaultPath)
-	w.unlock()
 	key(t, "ctrl+o")
 	w.await("dialog shown", 1, 10*time.Second)
 	time.Sleep(300 * time.Millisecond) // the dialog's first frame
