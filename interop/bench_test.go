@@ -19,9 +19,7 @@ import (
 // parameters, and libsodium's limits as Ente stores them) against the
 // reference implementation's command-line tool.
 func TestArgon2MatchesReference(t *testing.T) {
-	if _, err := exec.LookPath("argon2"); err != nil {
-		t.Fatalf("argon2 (the reference tool, Debian package argon2; ./test.sh installs it) is not installed: %v", err)
-	}
+	testtool.Path(t, "argon2") // the reference tool, Debian package argon2
 	pw, salt := []byte("correct horse"), []byte("sixteen byte sal")
 	ente, err := deriveArgon2id(pw, salt, 8<<20, 2) // memLimit 8 MiB, opsLimit 2
 	if err != nil {
