@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -81,18 +82,6 @@ func testVault() *memVault {
 	}}
 }
 
-// runtimeDir is a private folder standing in for $XDG_RUNTIME_DIR, short
-// enough for a socket path.
-func runtimeDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "lk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
 func listen(t *testing.T, rt string, v Vault, o Options) *Server {
 	t.Helper()
 	s, err := Listen(rt, "/home/alice/vault.latchkey", v, o)
@@ -114,7 +103,7 @@ func dial(t *testing.T, rt string) *Client {
 }
 
 func TestListAndCode(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	at := time.Unix(59, 0)
 	s := listen(t, rt, testVault(), Options{Now: func() time.Time { return at }})
 	for path, want := range map[string]os.FileMode{rt + "/latchkey": 0o700, s.Path(): 0o600} {
@@ -139,7 +128,7 @@ func TestListAndCode(t *testing.T) {
 
 // What goes over the socket holds neither the secret nor a URI.
 func TestAnswersHoldNoSecret(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	s := listen(t, rt, testVault(), Options{})
 	conn, err := net.Dial("unix", s.Path())
 	if err != nil {
@@ -164,7 +153,7 @@ func TestAnswersHoldNoSecret(t *testing.T) {
 // An HOTP code is spent when given: the counter moves on and is saved
 // before the answer, and a failed save gives no code.
 func TestHOTPAdvancesAndSaves(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	v := testVault()
 	changed := 0
 	listen(t, rt, v, Options{Changed: func() { changed++ }})
@@ -189,7 +178,7 @@ func TestHOTPAdvancesAndSaves(t *testing.T) {
 // Clients asking for one HOTP account at once are each given their own
 // code: none is given twice, and the counter moves on once per answer.
 func TestHOTPNeverGivenTwice(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	v := testVault()
 	v.slow = 20 * time.Millisecond
 	listen(t, rt, v, Options{})
@@ -223,7 +212,7 @@ func TestHOTPNeverGivenTwice(t *testing.T) {
 // Locking closes the server: the socket is gone, a connected client gets
 // nothing more, and a new one finds no agent.
 func TestCloseRemovesSocket(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	s := listen(t, rt, testVault(), Options{})
 	c := dial(t, rt)
 	if _, err := c.Accounts(); err != nil {
@@ -246,7 +235,7 @@ func TestCloseRemovesSocket(t *testing.T) {
 // A window that ended without closing leaves a socket nobody answers on:
 // clients fall back, the next window replaces it. A live one stays.
 func TestStaleSocket(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	path, _ := SocketPath(rt, "/home/alice/vault.latchkey")
 	os.Mkdir(filepath.Dir(path), 0o700)
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
@@ -308,7 +297,7 @@ func TestRefusesUnsafePlaces(t *testing.T) {
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			rt := runtimeDir(t)
+			rt := testtool.SocketDir(t)
 			sock, _ := SocketPath(rt, vp)
 			setup(t, rt, filepath.Dir(sock), sock)
 			if s, err := Listen(rt, vp, testVault(), Options{}); !errors.Is(err, ErrUnsafe) {
@@ -323,7 +312,7 @@ func TestRefusesUnsafePlaces(t *testing.T) {
 		})
 	}
 	t.Run("client refuses a socket open to others", func(t *testing.T) {
-		rt := runtimeDir(t)
+		rt := testtool.SocketDir(t)
 		s := listen(t, rt, testVault(), Options{})
 		os.Chmod(s.Path(), 0o666)
 		if _, err := Dial(rt, vp); !errors.Is(err, ErrUnsafe) {
@@ -331,7 +320,7 @@ func TestRefusesUnsafePlaces(t *testing.T) {
 		}
 	})
 	t.Run("close leaves a socket it did not make", func(t *testing.T) {
-		rt := runtimeDir(t)
+		rt := testtool.SocketDir(t)
 		s := listen(t, rt, testVault(), Options{})
 		os.Remove(s.Path())
 		os.WriteFile(s.Path(), []byte("someone else's"), 0o600)
@@ -346,7 +335,7 @@ func TestRefusesUnsafePlaces(t *testing.T) {
 // costs the window a closed connection: the others are still answered
 // after the short lifetime, and Close never waits for a stalled client.
 func TestHostileClients(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	const lifetime = 300 * time.Millisecond
 	s := listen(t, rt, testVault(), Options{lifetime: lifetime})
 	connect := func() net.Conn {
@@ -412,7 +401,7 @@ func TestHostileClients(t *testing.T) {
 	}
 
 	// Close with stalled clients and a long lifetime returns at once.
-	rt2 := runtimeDir(t)
+	rt2 := testtool.SocketDir(t)
 	s2 := listen(t, rt2, testVault(), Options{lifetime: time.Hour})
 	for range maxConns {
 		c, err := net.Dial("unix", s2.Path())
@@ -479,7 +468,7 @@ func TestOtherUserRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	s := listen(t, rt, testVault(), Options{})
 	// The misconfiguration the check guards against: everything open.
 	for _, p := range []string{rt, filepath.Dir(s.Path()), s.Path()} {
@@ -511,7 +500,7 @@ func (failingVault) Update(vault.Account) error { panic("the window failed mid-a
 // A request sent in full and never answered is told apart from one never
 // made: for HOTP the window may have spent a counter before it failed.
 func TestNoAnswerAfterAsking(t *testing.T) {
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	listen(t, rt, failingVault{testVault()}, Options{})
 	_, err := dial(t, rt).Code("h1")
 	if !errors.Is(err, ErrNoAnswer) || !errors.Is(err, ErrNoAgent) {
@@ -520,7 +509,7 @@ func TestNoAnswerAfterAsking(t *testing.T) {
 	if _, err := dial(t, rt).Code("missing"); errors.Is(err, ErrNoAnswer) || !errors.Is(err, ErrNotFound) {
 		t.Errorf("an answered request: got %v, want ErrNotFound and not ErrNoAnswer", err)
 	}
-	if _, err := Dial(runtimeDir(t), "/home/alice/vault.latchkey"); errors.Is(err, ErrNoAnswer) {
+	if _, err := Dial(testtool.SocketDir(t), "/home/alice/vault.latchkey"); errors.Is(err, ErrNoAnswer) {
 		t.Errorf("no window at all: got %v, want an error other than ErrNoAnswer", err)
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 	"golang.org/x/image/bmp"
+
+	"latchkey/internal/testtool"
 )
 
 // offer puts data on the display's clipboard as type target with xclip,
@@ -24,7 +26,7 @@ import (
 // ImageMagick on PATH.
 func offer(t *testing.T, display, target string, data []byte) {
 	t.Helper()
-	bin := tool(t, "xclip")
+	bin := testtool.Path(t, "xclip")
 	file := filepath.Join(t.TempDir(), "clip")
 	if err := os.WriteFile(file, data, 0o600); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"latchkey/internal/testtool"
 	"latchkey/qrimport"
 )
 
@@ -36,7 +36,7 @@ func startXvfb(t testing.TB, screen string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	cmd := exec.Command(tool(t, "Xvfb"), "-displayfd", "3", "-nolisten", "tcp", "-noreset", "-screen", "0", screen)
+	cmd := exec.Command(testtool.Path(t, "Xvfb"), "-displayfd", "3", "-nolisten", "tcp", "-noreset", "-screen", "0", screen)
 	cmd.ExtraFiles = []*os.File{w}
 	return ":" + serve(t, cmd, r)
 }
@@ -95,7 +95,7 @@ const busConfig = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Con
 // startBus starts a private D-Bus session bus and returns its address.
 func startBus(t *testing.T) string {
 	t.Helper()
-	bin := tool(t, "dbus-daemon")
+	bin := testtool.Path(t, "dbus-daemon")
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "bus.conf")
 	if err := os.WriteFile(conf, fmt.Appendf(nil, busConfig, filepath.Join(dir, "bus")), 0o600); err != nil {
@@ -107,16 +107,6 @@ func startBus(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return serve(t, cmd, out)
-}
-
-// tool finds a program the tests need.
-func tool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed; ./test.sh installs it (scripts/deps.sh)", name)
-	}
-	return p
 }
 
 // account is a key that a test puts in a QR code and expects back.
@@ -134,15 +124,7 @@ var (
 // qrCode is a QR code drawn by an independent encoder, qrencode.
 func qrCode(t *testing.T, a account) image.Image {
 	t.Helper()
-	out, err := exec.Command(tool(t, "qrencode"), "-t", "PNG", "-s", "4", "-m", "2", "-o", "-", a.uri()).Output()
-	if err != nil {
-		t.Fatalf("qrencode: %v", err)
-	}
-	img, err := png.Decode(bytes.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
+	return testtool.DecodePNG(t, testtool.QREncode(t, a.uri(), 4, 2))
 }
 
 // screenshotOf lays QR codes out side by side on a white w×h picture.

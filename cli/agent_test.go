@@ -4,13 +4,12 @@ package cli
 
 import (
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"latchkey/agent"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -24,16 +23,18 @@ type window struct {
 
 func openWindow(t *testing.T, path string) *window {
 	t.Helper()
-	rt, err := os.MkdirTemp("", "lk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(rt) })
+	return openWindowAs(t, path, func(v *vault.Vault) agent.Vault { return v })
+}
+
+// openWindowAs is openWindow with the agent answering from answer(the vault).
+func openWindowAs(t *testing.T, path string, answer func(*vault.Vault) agent.Vault) *window {
+	t.Helper()
+	rt := testtool.SocketDir(t)
 	v, err := testVault.Open(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := agent.Listen(rt, path, v, agent.Options{})
+	srv, err := agent.Listen(rt, path, answer(v), agent.Options{})
 	if err != nil {
 		v.Close()
 		t.Fatal(err)
@@ -49,26 +50,17 @@ func (w *window) lock() {
 	w.v.Close()
 }
 
-// oathtoolNow is OATH Toolkit's code of a base32 TOTP secret, now.
-func oathtoolNow(t *testing.T, secret string, digits int) string {
-	t.Helper()
-	out, err := exec.Command("oathtool", "--totp", "-d", strconv.Itoa(digits), "-b", secret).Output()
-	if err != nil {
-		t.Fatalf("oathtool (scripts/deps.sh test installs it): %v", err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 const githubSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 // atOneTime runs a "code GitHub" and returns what it printed with what
 // oathtool gives around it, again when a 30 s boundary fell in between.
 func atOneTime(t *testing.T, run func() result) (result, string) {
 	t.Helper()
+	key := testtool.OATH{Secret: githubSecret, Digits: 8}
 	for try := 0; ; try++ {
-		before := oathtoolNow(t, githubSecret, 8)
+		before := key.Code(t)
 		r := run()
-		if after := oathtoolNow(t, githubSecret, 8); after == before || try == 3 {
+		if after := key.Code(t); after == before || try == 3 {
 			return r, before
 		}
 	}
@@ -201,27 +193,13 @@ func TestHOTPNoAnswerIsNotRetried(t *testing.T) {
 	t.Parallel()
 	path, env, _ := newVault(t)
 	addKeys(t, path, "otpauth://hotp/Bank:bob?secret="+githubSecret+"&counter=0")
-	rt, err := os.MkdirTemp("", "lk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(rt) })
-	v, err := testVault.Open(path, []byte("correct horse"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := agent.Listen(rt, path, hotpFailingWindow{v}, agent.Options{})
-	if err != nil {
-		v.Close()
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	env["XDG_RUNTIME_DIR"] = rt // the password file stays: unlocking would work
+	w := openWindowAs(t, path, func(v *vault.Vault) agent.Vault { return hotpFailingWindow{v} })
+	env["XDG_RUNTIME_DIR"] = w.rt // the password file stays: unlocking would work
 	r := runCLI(t, "", env, "code", "bank")
 	if r.status == 0 || r.stdout != "" || !strings.Contains(r.stderr, "take it in the window") {
 		t.Errorf("hotp with no answer: status %d, stdout %q, stderr %q; want a failure saying to take it in the window", r.status, r.stdout, r.stderr)
 	}
-	srv.Close()
+	w.srv.Close()
 	ro, err := testVault.OpenReadOnly(path, []byte("correct horse"))
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -104,7 +105,7 @@ func TestOutReplacesOnlyWhenForced(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "fifo")
-	mkfifo(t, fifo)
+	testtool.Mkfifo(t, fifo)
 	for _, out := range []string{link, fifo, dir} {
 		for _, args := range [][]string{
 			{"export", "--format", "aegis", "--out", out, "--force"},
@@ -177,7 +178,7 @@ func TestVaultThatIsNoFile(t *testing.T) {
 	dir := t.TempDir()
 	pw := writeFile(t, dir, "pw", "correct horse\n")
 	fifo := filepath.Join(dir, "fifo")
-	mkfifo(t, fifo)
+	testtool.Mkfifo(t, fifo)
 	urandomLock := vault.Exists("/dev/urandom.lock")
 	for _, p := range []string{fifo, "/dev/urandom", dir} {
 		env := map[string]string{"LATCHKEY_VAULT": p, "LATCHKEY_PASSWORD_FILE": pw}

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"image"
 	"image/color"
-	"image/png"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"latchkey/internal/safetext"
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 )
 
@@ -302,14 +301,7 @@ func writeQR(t *testing.T, path, text string) {
 			}
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
+	testtool.WriteFile(t, path, testtool.PNG(t, img))
 }
 
 // list --json: the same value read back, and nothing that acts on a screen.

@@ -20,28 +20,15 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 )
-
-// qrImage draws text as a QR code with qrencode, an encoder independent of
-// ours.
-func qrImage(t *testing.T, dir, name, text string) string {
-	t.Helper()
-	if _, err := exec.LookPath("qrencode"); err != nil {
-		t.Fatalf("qrencode is not installed (./test.sh installs it): %v", err)
-	}
-	p := filepath.Join(dir, name)
-	if out, err := exec.Command("qrencode", "-o", p, "-s", "6", "-m", "4", text).CombinedOutput(); err != nil {
-		t.Fatalf("qrencode: %v %s", err, out)
-	}
-	return p
-}
 
 func TestScan(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	img := qrImage(t, dir, "a.png", "otpauth://totp/ACME%20Co:john?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&digits=8")
-	link := qrImage(t, dir, "web.png", "https://example.com/login")
+	img := testtool.QRFile(t, filepath.Join(dir, "a.png"), "otpauth://totp/ACME%20Co:john?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&digits=8")
+	link := testtool.QRFile(t, filepath.Join(dir, "web.png"), "https://example.com/login")
 	blank := filepath.Join(dir, "blank.png")
 	if out, err := exec.Command("convert", "-size", "200x200", "xc:white", blank).CombinedOutput(); err != nil {
 		t.Fatalf("imagemagick (./test.sh installs it): %v %s", err, out)
@@ -75,7 +62,7 @@ func TestAddExportImport(t *testing.T) {
 	t.Parallel()
 	_, env, _ := newVault(t)
 	dir := t.TempDir()
-	img := qrImage(t, dir, "gh.png", "otpauth://totp/GitHub:octo?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
+	img := testtool.QRFile(t, filepath.Join(dir, "gh.png"), "otpauth://totp/GitHub:octo?secret=JBSWY3DPEHPK3PXP&issuer=GitHub")
 	r := runCLI(t, "", env, "add", exampleURI, img, "otpauth://hotp/Bank:bob?secret=MFRGGZDFMZTWQ2LK&counter=4")
 	if r.status != 0 {
 		t.Fatalf("add: status %d, stderr %q", r.status, r.stderr)
@@ -146,12 +133,7 @@ func sortLines(s string) string {
 // The shared fixtures are real files written by other apps.
 func TestImportFixtures(t *testing.T) {
 	t.Parallel()
-	fixtures := filepath.Join("..", "..", "shared", "fixtures", "aegis-importers")
-	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
-		fixtures = dir // a checkout not beside ../shared, such as a git worktree
-	} else if _, err := os.Stat(fixtures); err != nil {
-		t.Skipf("no shared fixtures at %s", fixtures)
-	}
+	fixtures := testtool.Fixtures(t)
 	_, env, _ := newVault(t)
 	pw := writeFile(t, t.TempDir(), "pw", "test\n")
 	r := runCLI(t, "", env, "import", "--import-password-file", pw,
@@ -278,17 +260,9 @@ func TestQRAndGoogleExport(t *testing.T) {
 
 	// Read back independently: zbarimg decodes the images and the
 	// protobuf library, given Google's schema, decodes the payload.
-	zbar, err := exec.LookPath("zbarimg")
-	if err != nil {
-		t.Fatalf("zbarimg (zbar-tools) is not installed; ./test.sh installs it: %v", err)
-	}
 	var parts []migrationPart
 	for _, f := range files {
-		text, err := exec.Command(zbar, "--quiet", "--raw", f).Output()
-		if err != nil {
-			t.Fatalf("zbarimg %s: %v", filepath.Base(f), err)
-		}
-		parts = append(parts, decodeMigration(t, strings.TrimSpace(string(text))))
+		parts = append(parts, decodeMigration(t, testtool.Zbar(t, f)))
 	}
 	var all []migrationAccount
 	for i, p := range parts {

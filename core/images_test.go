@@ -1,26 +1,21 @@
 package core
 
 import (
-	"bytes"
 	"errors"
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"latchkey/core/coretest"
+	"latchkey/internal/testtool"
 	"latchkey/qrimport"
 )
 
 func TestDecodeImageRefusesHugeHeaders(t *testing.T) {
 	// A valid PNG header declaring 100000×100000 pixels, and nothing else.
-	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 1, 1))); err != nil {
-		t.Fatal(err)
-	}
-	data := b.Bytes()
+	data := testtool.PNG(t, image.NewGray(image.Rect(0, 0, 1, 1)))
 	// Patch the IHDR width and height (bytes 16-23); the CRC no longer
 	// matches, but DecodeConfig reads the size before checking it.
 	copy(data[16:24], []byte{0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0})
@@ -30,11 +25,7 @@ func TestDecodeImageRefusesHugeHeaders(t *testing.T) {
 }
 
 func FuzzDecodeImage(f *testing.F) {
-	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(b.Bytes())
+	f.Add(testtool.PNG(f, image.NewGray(image.Rect(0, 0, 4, 4))))
 	f.Add([]byte("GIF89a"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		img, err := decodeImage(data)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"latchkey/core/coretest"
+	"latchkey/internal/testtool"
 	"latchkey/interop"
 	"latchkey/vault"
 )
@@ -113,7 +114,7 @@ func TestImportKeepsWhatTheVaultKeeps(t *testing.T) {
 // TestPasswordQuestions: how an encrypted file asks for its password, for
 // another app's export and for a Latchkey backup alike.
 func TestPasswordQuestions(t *testing.T) {
-	fx := coretest.Fixtures(t)
+	fx := testtool.Fixtures(t)
 	export := filepath.Join(fx, "aegis_encrypted.json")
 	backup := coretest.Backup(t, t.TempDir(), "b.latchkey", coretest.PlainKeys(t)[:2]...)
 	cancelled := errors.New("cancelled")

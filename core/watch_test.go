@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"latchkey/core/coretest"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -46,18 +47,6 @@ func startWatch(t *testing.T, v *vault.Vault) <-chan watched {
 	return out
 }
 
-// deliver puts data at path as Syncthing does: a temporary file in the
-// folder, renamed into place. It returns when the rename is done.
-func deliver(t *testing.T, path string, data []byte) time.Time {
-	t.Helper()
-	tmp := filepath.Join(filepath.Dir(path), ".syncthing."+filepath.Base(path)+".tmp")
-	write(t, tmp, data)
-	if err := os.Rename(tmp, path); err != nil {
-		t.Fatal(err)
-	}
-	return time.Now()
-}
-
 // guard bounds the wait for a report; far above the measured latency
 // (WatchDelay plus a merge: about 0.3 s), it only stops a hung test.
 const guard = 20 * time.Second
@@ -91,7 +80,8 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 	if _, err := v.Add(vault.Account{ID: "mine", Key: keys[2]}); err != nil {
 		t.Fatal(err)
 	}
-	sent := deliver(t, path, fromB)
+	testtool.SyncDeliver(t, path, fromB)
+	sent := time.Now()
 	got := waitReport(t, reports, "the replaced vault file")
 	t.Logf("replaced file: reported %v after the rename (WatchDelay %v)", got.at.Sub(sent).Round(time.Millisecond), WatchDelay)
 	if got.err != nil || got.rep.String() != "1 added" {
@@ -116,7 +106,8 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 	// computer's version beside it as a conflict copy.
 	fromC := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]}))
 	copyPath := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
-	sent = deliver(t, copyPath, fromC)
+	testtool.SyncDeliver(t, copyPath, fromC)
+	sent = time.Now()
 	got = waitReport(t, reports, "the conflict copy")
 	t.Logf("conflict copy: reported %v after the rename", got.at.Sub(sent).Round(time.Millisecond))
 	if got.err != nil || got.rep.String() != "1 added" || len(got.sr.Copies) != 1 || !got.sr.Copies[0].Removed {

@@ -11,20 +11,9 @@ import (
 	"time"
 
 	"latchkey/agent"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
-
-// runtimeDir is a private folder standing in for $XDG_RUNTIME_DIR, short
-// enough for a socket path.
-func runtimeDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "lk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
 
 // script runs the command line as a script would: no terminal, nothing on
 // standard input, no password unless args name one.
@@ -49,7 +38,7 @@ func TestAgentThroughWindow(t *testing.T) {
 	vaultPath := filepath.Join(dir, "vault.latchkey")
 	pwFile := filepath.Join(dir, "password")
 	must(t, os.WriteFile(pwFile, []byte(password+"\n"), 0o600))
-	rt := runtimeDir(t)
+	rt := testtool.SocketDir(t)
 	environ := append(env(home), "XDG_RUNTIME_DIR="+rt)
 	for _, args := range [][]string{{"init"}, {"add", githubURI}} {
 		if _, stderr, err := script(bin, environ, append(args, "--vault", vaultPath, "--password-file", pwFile)...); err != nil {
@@ -102,7 +91,7 @@ func BenchmarkCode(b *testing.B) {
 	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	rt := runtimeDir(b)
+	rt := testtool.SocketDir(b)
 	environ := append(env(filepath.Join(dir, "home")), "XDG_RUNTIME_DIR="+rt)
 	args := []string{"code", "Service 007", "--vault", path, "--password-file", pwFile}
 

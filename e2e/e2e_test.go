@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"latchkey/internal/testtool"
 )
 
 const (
@@ -49,9 +51,7 @@ func needDisplay(t *testing.T) {
 	// ./test.sh installs the tools: a missing one is a broken setup, not
 	// a reason to pass without testing.
 	for _, tool := range []string{"xdotool", "xclip", "oathtool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is not installed (scripts/deps.sh test installs it): %v", tool, err)
-		}
+		testtool.Path(t, tool)
 	}
 }
 
@@ -59,7 +59,7 @@ func needDisplay(t *testing.T) {
 // a Unix time, as OATH Toolkit computes it (SHA1, 6 digits, 30 s).
 func oathtool(t *testing.T, secret string, unix int64) string {
 	t.Helper()
-	return strings.TrimSpace(run(t, "oathtool", "--totp", "-b", secret, "--now", "@"+strconv.FormatInt(unix, 10)))
+	return testtool.OATH{Secret: secret, At: time.Unix(unix, 0)}.Code(t)
 }
 
 // codesAt are the codes a copy traced at copiedMs may hold: the code of

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -125,7 +126,7 @@ func windowFigures(t *testing.T, bin string, n int) figures {
 	pwFile := filepath.Join(dir, "password")
 	must(t, os.WriteFile(pwFile, []byte(password+"\n"), 0o600))
 	makeVault(t, path, n)
-	environ := append(env(home), "XDG_RUNTIME_DIR="+runtimeDir(t))
+	environ := append(env(home), "XDG_RUNTIME_DIR="+testtool.SocketDir(t))
 	launched := time.Now()
 	probe := countRedraws(t, bin)
 	w := startEnv(t, bin, environ, "--vault", path)

@@ -1,30 +1,21 @@
 package e2e
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"latchkey/internal/testtool"
 )
 
 // TestTypedPathInFileChooser: with no desktop file chooser (no session
 // bus, so Fyne's dialog stands in), Ctrl+O, a full path typed and Return
 // open the image: its account is added to the vault.
 func TestTypedPathInFileChooser(t *testing.T) {
-	needDisplay(t)
-	qrencode, err := exec.LookPath("qrencode")
-	if err != nil {
-		t.Fatalf("qrencode is not installed (scripts/deps.sh test installs it): %v", err)
-	}
-	bin := binary(t)
-	home, vaultPath, cli := vaultWith(t, bin)
+	w, cli := unlockedWindow(t, binary(t))
 	// A name with a space, as screenshots have.
-	img := filepath.Join(t.TempDir(), "Screenshot from today.png")
-	run(t, qrencode, "-o", img, "-s", "6", gitlabURI)
-
-	w := start(t, bin, home, "--vault", vaultPath)
-	w.unlock()
+	img := testtool.QRFile(t, filepath.Join(t.TempDir(), "Screenshot from today.png"), gitlabURI)
 	key(t, "ctrl+o")
 	w.await("dialog shown", 1, 10*time.Second)
 	time.Sleep(300 * time.Millisecond) // the dialog's first frame

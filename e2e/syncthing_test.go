@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"latchkey/core"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -29,9 +30,7 @@ import (
 // the folders converge, and both computers' latchkey list show every
 // change. Syncthing starts and stops inside the test.
 func TestTwoComputersThroughSyncthing(t *testing.T) {
-	if _, err := exec.LookPath("syncthing"); err != nil {
-		t.Fatalf("syncthing is not installed (scripts/deps.sh test installs it): %v", err)
-	}
+	testtool.Path(t, "syncthing")
 	bin := binary(t)
 	start := time.Now()
 	deadline := start.Add(110 * time.Second)

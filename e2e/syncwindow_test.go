@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"latchkey/internal/testtool"
 )
 
 // TestWindowShowsAnotherComputersAdd: the window is open and unlocked on
@@ -62,9 +64,7 @@ func TestWindowShowsAnotherComputersAdd(t *testing.T) {
 		cli(b, fmt.Sprintf("otpauth://totp/%s:bob?secret=%s&issuer=%s\n", issuer, secrets[i-1], issuer), "add", "-")
 		data, err := os.ReadFile(b.vault)
 		must(t, err)
-		tmp := filepath.Join(filepath.Dir(a.vault), ".syncthing.vault.latchkey.tmp")
-		must(t, os.WriteFile(tmp, data, 0o600))
-		must(t, os.Rename(tmp, a.vault))
+		testtool.SyncDeliver(t, a.vault, data)
 		landed := time.Now().UnixMilli()
 		shown := w.await("merged from another computer: 1 added", i, 20*time.Second)
 		d := time.Duration(shown-landed) * time.Millisecond

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 )
 
@@ -137,7 +138,7 @@ func TestAegisExportShape(t *testing.T) {
 // TestAegisExportMatchesAegis exports what was read from Aegis's own file
 // and compares each entry with the original, UUIDs aside.
 func TestAegisExportMatchesAegis(t *testing.T) {
-	dir := fixtureDir(t)
+	dir := testtool.Fixtures(t)
 	orig, err := os.ReadFile(filepath.Join(dir, "aegis_plain.json"))
 	if err != nil {
 		t.Fatal(err)

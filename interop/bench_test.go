@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/crypto/argon2"
 
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 )
 
@@ -18,9 +19,7 @@ import (
 // parameters, and libsodium's limits as Ente stores them) against the
 // reference implementation's command-line tool.
 func TestArgon2MatchesReference(t *testing.T) {
-	if _, err := exec.LookPath("argon2"); err != nil {
-		t.Fatalf("argon2 (the reference tool, Debian package argon2; ./test.sh installs it) is not installed: %v", err)
-	}
+	testtool.Path(t, "argon2") // the reference tool, Debian package argon2
 	pw, salt := []byte("correct horse"), []byte("sixteen byte sal")
 	ente, err := deriveArgon2id(pw, salt, 8<<20, 2) // memLimit 8 MiB, opsLimit 2
 	if err != nil {
@@ -48,7 +47,7 @@ func TestArgon2MatchesReference(t *testing.T) {
 }
 
 func BenchmarkRead(b *testing.B) {
-	dir := fixtureDir(b)
+	dir := testtool.Fixtures(b)
 	for _, file := range []string{"aegis_plain.json", "2fas_authenticator_plain_v4.2fas", "andotp_plain.json", "bitwarden.json", "ente_auth.txt", "stratum_plain.json", "freeotp_plus.json"} {
 		data, err := os.ReadFile(filepath.Join(dir, file))
 		if err != nil {
@@ -83,7 +82,7 @@ func BenchmarkRead(b *testing.B) {
 // BenchmarkDecrypt is what a user waits for after typing the password: the
 // apps' own KDF costs, with their real parameters.
 func BenchmarkDecrypt(b *testing.B) {
-	dir := fixtureDir(b)
+	dir := testtool.Fixtures(b)
 	for _, file := range []string{"aegis_encrypted.json", "2fas_authenticator_encrypted_v4.2fas", "andotp_encrypted.bin", "stratum_encrypted.bin", "stratum_encrypted_legacy.bin"} {
 		data, err := os.ReadFile(filepath.Join(dir, file))
 		if err != nil {

@@ -6,32 +6,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"testing"
 
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 )
-
-// fixtureDir holds real export files of other apps (see its README.md), all
-// with the accounts of plain.txt. It lives beside the repository, not in it;
-// LATCHKEY_FIXTURES names it for a checkout elsewhere (a git worktree), and
-// then it must be there.
-func fixtureDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
-		if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
-			t.Fatalf("LATCHKEY_FIXTURES: %v", err)
-		}
-		return dir
-	}
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared", "fixtures", "aegis-importers")
-	if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
-		t.Skipf("fixtures of other apps' exports not found at %s (they live in ../shared beside the repository): %v", dir, err)
-	}
-	return dir
-}
 
 // plainKeys reads plain.txt with otp.ParseURI: the accounts every fixture holds.
 func plainKeys(t *testing.T, dir string) []otp.Key {
@@ -63,7 +43,7 @@ func password(s string) func() ([]byte, error) {
 }
 
 func TestFixtures(t *testing.T) {
-	dir := fixtureDir(t)
+	dir := testtool.Fixtures(t)
 	want := plainKeys(t, dir)
 	// Known differences, from the fixtures' README. Steam's own file and
 	// Bitwarden's steam:// field carry no issuer: both become "Steam";
@@ -196,7 +176,7 @@ func describe(k otp.Key) string {
 }
 
 func TestFixturesWrongPassword(t *testing.T) {
-	dir := fixtureDir(t)
+	dir := testtool.Fixtures(t)
 	for _, file := range []string{
 		"aegis_encrypted.json", "2fas_authenticator_encrypted_v4.2fas", "andotp_encrypted.bin",
 		"stratum_encrypted.bin", "stratum_encrypted_legacy.bin",

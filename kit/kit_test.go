@@ -5,9 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"flag"
-	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"latchkey/internal/deptest"
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
@@ -179,11 +178,7 @@ func TestStructure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pic, err := png.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := qrimport.ReadImage(pic)
+		res, err := qrimport.ReadImage(testtool.DecodePNG(t, b))
 		if err != nil || len(res.Keys) != 1 {
 			t.Fatalf("QR code %d: got %d keys, %v; want 1", i, len(res.Keys), err)
 		}
@@ -195,10 +190,6 @@ func TestStructure(t *testing.T) {
 
 // An independent decoder (zbarimg) reads the printed QR codes too.
 func TestQRWithZbar(t *testing.T) {
-	zbar, err := exec.LookPath("zbarimg")
-	if err != nil {
-		t.Fatalf("zbarimg is not installed (Debian package zbar-tools; ./test.sh installs it): %v", err)
-	}
 	k := sampleKit(t).Accounts[1].Key
 	page := string(render(t, Kit{Accounts: []vault.Account{{Key: k}}}))
 	_, data, _ := strings.Cut(page, "data:image/png;base64,")
@@ -207,15 +198,7 @@ func TestQRWithZbar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := filepath.Join(t.TempDir(), "qr.png")
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(zbar, "--raw", "-q", p).Output()
-	if err != nil {
-		t.Fatalf("zbarimg: %v", err)
-	}
-	got, err := otp.ParseURI(strings.TrimSpace(string(out)))
+	got, err := otp.ParseURI(testtool.ZbarPNG(t, b))
 	if err != nil || !got.Equal(k) {
 		t.Errorf("zbarimg read %v (%v), want %s", got.Label(), err, k.Label())
 	}

@@ -1,14 +1,10 @@
 package otp
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/rand"
+	"encoding/base32"
 	"encoding/binary"
-	"encoding/hex"
-	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +14,8 @@ import (
 	pqotp "github.com/pquerna/otp"
 	"github.com/pquerna/otp/hotp"
 	"github.com/pquerna/otp/totp"
+
+	"latchkey/internal/testtool"
 )
 
 // diffScale multiplies the number of random keys the differential tests try;
@@ -129,9 +127,7 @@ func TestDifferentialPquerna(t *testing.T) {
 // oathtool (OATH Toolkit, C) checks 6 to 8 digits, odd periods and every
 // hash, with -w printing a run of consecutive codes per call.
 func TestDifferentialOathtool(t *testing.T) {
-	if _, err := exec.LookPath("oathtool"); err != nil {
-		t.Fatalf("oathtool is not installed (Debian package oathtool; ./test.sh installs it): %v", err)
-	}
+	testtool.Path(t, "oathtool")
 	const run = 15 // codes after the first, per call
 	calls := 1000 * diffScale(t)
 	var (
@@ -146,44 +142,33 @@ func TestDifferentialOathtool(t *testing.T) {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			var k Key
-			var args []string
+			var at time.Time
 			if i%5 == 4 {
 				// oathtool's HOTP is SHA-1 only.
 				k = Key{Type: HOTP, Secret: randSecret(64), Algorithm: SHA1, Digits: 6 + int(randUint64(3)), Counter: randUint64(1 << 62)}
-				args = []string{"--hotp", "--digits=" + strconv.Itoa(k.Digits), "--counter=" + strconv.FormatUint(k.Counter, 10)}
 			} else {
 				k = Key{Type: TOTP, Secret: randSecret(100), Algorithm: algorithms[randUint64(3)], Digits: 6 + int(randUint64(3)), Period: randPeriod()}
-				args = []string{"--totp=" + strings.ToLower(k.Algorithm.String()), "--digits=" + strconv.Itoa(k.Digits),
-					fmt.Sprintf("--time-step-size=%ds", k.Period), "--now=@" + strconv.FormatInt(randTime(), 10)}
+				at = time.Unix(randTime(), 0)
 			}
-			args = append(args, "--window="+strconv.Itoa(run), hex.EncodeToString(k.Secret))
-			out, err := exec.Command("oathtool", args...).Output()
-			if err != nil {
-				t.Errorf("oathtool %v: %v", args, err)
-				return
-			}
-			var got []string
-			sc := bufio.NewScanner(bytes.NewReader(out))
-			for sc.Scan() {
-				got = append(got, sc.Text())
-			}
-			if len(got) != run+1 {
-				t.Errorf("oathtool %v: got %d lines, want %d", args, len(got), run+1)
-				return
-			}
-			var at int64
+			oath := testtool.OATH{Secret: base32.StdEncoding.EncodeToString(k.Secret), HOTP: k.Type == HOTP, Digits: k.Digits,
+				Counter: k.Counter, At: at, Window: run}
 			if k.Type == TOTP {
-				at, _ = strconv.ParseInt(strings.TrimPrefix(args[3], "--now=@"), 10, 64)
+				oath.Algorithm, oath.Period = strings.ToLower(k.Algorithm.String()), int(k.Period)
+			}
+			got, err := oath.Codes()
+			if err != nil {
+				t.Error(err)
+				return
 			}
 			for j, want := range got {
 				var mine string
 				if k.Type == HOTP {
 					mine = k.CodeAtCounter(k.Counter + uint64(j))
 				} else {
-					mine = k.Code(time.Unix(at+int64(j)*int64(k.Period), 0))
+					mine = k.Code(at.Add(time.Duration(j) * time.Duration(k.Period) * time.Second))
 				}
 				if mine != want {
-					t.Errorf("oathtool %v, code %d: got %s, want %s", args, j, mine, want)
+					t.Errorf("oathtool %+v, code %d: got %s, want %s", oath, j, mine, want)
 					return
 				}
 			}

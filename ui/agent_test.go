@@ -4,7 +4,6 @@ package ui
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,21 +11,14 @@ import (
 	"github.com/pquerna/otp/hotp"
 
 	"latchkey/agent"
+	"latchkey/internal/testtool"
 )
-
-// agentDir is a private folder standing in for $XDG_RUNTIME_DIR.
-func agentDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "lk")
-	must(t, err)
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
 
 // The window answers scripts from unlock to lock, and not at all when
 // Settings turn it off.
 func TestAgentRunsWhileUnlocked(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
-	rt := agentDir(t)
+	rt := testtool.SocketDir(t)
 	h.app.agent.runtimeDir = rt
 	if _, err := agent.Dial(rt, h.path); !errors.Is(err, agent.ErrNoAgent) {
 		t.Fatalf("locked: got %v, want no agent", err)

@@ -494,16 +494,8 @@ func TestRecoverWhenTheBackupFails(t *testing.T) {
 		s.BackupDir = notAFolder
 		must(t, v.SetSettings(s))
 	})
-	s := newRecoverScreen(h.app.opening(), h.app.showUnlock, h.app.recovered)
-	h.win.SetContent(s.content())
-	s.code.SetText(h.codes[0])
-	test.Tap(s.open)
-	if s.opened == nil {
-		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
-	}
-	s.pw.first.SetText("a new long password")
-	s.pw.second.SetText("a new long password")
-	test.Tap(s.set)
+	s := showRecover(h)
+	recoverWith(t, s, h.codes[0], "a new long password")
 	if !h.unlocked() || s.problem.Visible() {
 		t.Errorf("got list shown %v, problem %q; want the accounts and no problem", h.unlocked(), s.problem.Text)
 	}

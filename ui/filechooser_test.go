@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/capture"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -27,17 +27,6 @@ func withSystemChooser(t *testing.T, ask func(context.Context, capture.FileQuest
 	old := systemChooser
 	systemChooser = ask
 	t.Cleanup(func() { systemChooser = old })
-}
-
-// qrImage writes a PNG of an otpauth QR code, drawn by qrencode.
-func qrImage(t *testing.T, path, uri string) {
-	t.Helper()
-	if _, err := exec.LookPath("qrencode"); err != nil {
-		t.Fatalf("qrencode is not installed; ./test.sh installs it: %v", err)
-	}
-	if out, err := exec.Command("qrencode", "-o", path, "-s", "6", uri).CombinedOutput(); err != nil {
-		t.Fatalf("qrencode: %v %s", err, out)
-	}
 }
 
 // pathField is the focused path field of the chooser in front.
@@ -71,7 +60,7 @@ func TestTypedPathOpensTheImage(t *testing.T) {
 	t.Setenv("HOME", home)
 	shots := filepath.Join(home, "Screenshots")
 	must(t, os.Mkdir(shots, 0o700))
-	qrImage(t, filepath.Join(shots, "qr.png"), imgURI)
+	testtool.QRFile(t, filepath.Join(shots, "qr.png"), imgURI)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 
@@ -107,7 +96,7 @@ func TestTypedPathOpensTheImage(t *testing.T) {
 // it. What is not there is said, and the chooser stays.
 func TestTypedFolderThenName(t *testing.T) {
 	dir := t.TempDir()
-	qrImage(t, filepath.Join(dir, "qr.png"), imgURI)
+	testtool.QRFile(t, filepath.Join(dir, "qr.png"), imgURI)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	adder{session: h.session()}.onOpenImage()
@@ -195,7 +184,7 @@ func TestRememberedFoldersPerPurpose(t *testing.T) {
 func TestSystemChooserRoute(t *testing.T) {
 	dir := t.TempDir()
 	img := filepath.Join(dir, "qr.png")
-	qrImage(t, img, imgURI)
+	testtool.QRFile(t, img, imgURI)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Preferences().SetString(pickImage.prefKey(), dir)
@@ -257,7 +246,7 @@ func TestExpandPath(t *testing.T) {
 // "Show all files" lists what the image filter hides.
 func TestPickedFileOpensWithReturn(t *testing.T) {
 	dir := t.TempDir()
-	qrImage(t, filepath.Join(dir, "qr.png"), imgURI)
+	testtool.QRFile(t, filepath.Join(dir, "qr.png"), imgURI)
 	must(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600))
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
@@ -303,54 +292,63 @@ func TestEveryPlacePicksThroughTheChooser(t *testing.T) {
 	backup, _, _ := backupFile(t, testPassword, false)
 	folder := t.TempDir()
 
-	t.Run("restore", func(t *testing.T) {
-		h := newHarness(t, nil)
-		rs := h.app.showRestore()
-		rs.onChoose()
-		typePath(t, h, backup)
-		if rs.backup != backup {
-			t.Errorf("got backup %q, want %q", rs.backup, backup)
-		}
-		if got := h.fa.Preferences().String(pickBackup.prefKey()); got != filepath.Dir(backup) {
-			t.Errorf("got remembered backup folder %q, want %q", got, filepath.Dir(backup))
-		}
-	})
-	t.Run("settings", func(t *testing.T) {
-		h := newHarness(t, []vault.Account{})
-		h.unlock()
-		f := newSettingsForm(h.session(), themeSystem, h.app.setTheme)
-		f.show()
-		f.onBrowse()
-		typePath(t, h, folder)
-		if f.backupDir.Text != folder {
-			t.Errorf("got backup folder %q, want %q", f.backupDir.Text, folder)
-		}
-		if got := h.fa.Preferences().String(pickBackupFolder.prefKey()); got != folder {
-			t.Errorf("got remembered backup folder %q, want %q", got, folder)
-		}
-	})
-	t.Run("save", func(t *testing.T) {
-		h := newHarness(t, []vault.Account{})
-		h.unlock()
-		f := chooseSaveFile(h.app.w, h.path, "Save", "Where?", "codes.txt", func(string, bool) {})
-		var browse *widget.Button
-		for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
-			if b, ok := o.(*widget.Button); ok && b.Text == "Choose…" {
-				browse = b
+	// Each place opens the chooser and gives the field the answer fills.
+	for _, c := range []struct {
+		name     string
+		purpose  filePurpose
+		typed    string
+		unlocked bool
+		open     func(*testing.T, *harness) (field func() string)
+	}{
+		{"restore", pickBackup, backup, false, func(_ *testing.T, h *harness) func() string {
+			rs := h.app.showRestore()
+			rs.onChoose()
+			return func() string { return rs.backup }
+		}},
+		{"settings", pickBackupFolder, folder, true, func(_ *testing.T, h *harness) func() string {
+			f := newSettingsForm(h.session(), themeSystem, h.app.setTheme)
+			f.show()
+			f.onBrowse()
+			return func() string { return f.backupDir.Text }
+		}},
+		{"save", pickSaveFolder, folder, true, func(t *testing.T, h *harness) func() string {
+			f := chooseSaveFile(h.app.w, h.path, "Save", "Where?", "codes.txt", func(string, bool) {})
+			var browse *widget.Button
+			for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+				if b, ok := o.(*widget.Button); ok && b.Text == "Choose…" {
+					browse = b
+				}
 			}
-		}
-		if browse == nil {
-			t.Fatal("no Choose… button in the save form")
-		}
-		test.Tap(browse)
-		typePath(t, h, folder)
-		if f.folder.Text != folder {
-			t.Errorf("got folder %q, want %q", f.folder.Text, folder)
-		}
-		if got := h.fa.Preferences().String(pickSaveFolder.prefKey()); got != folder {
-			t.Errorf("got remembered save folder %q, want %q", got, folder)
-		}
-	})
+			if browse == nil {
+				t.Fatal("no Choose… button in the save form")
+			}
+			test.Tap(browse)
+			return func() string { return f.folder.Text }
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var accounts []vault.Account // nil: no vault yet
+			if c.unlocked {
+				accounts = []vault.Account{}
+			}
+			h := newHarness(t, accounts)
+			if c.unlocked {
+				h.unlock()
+			}
+			field := c.open(t, h)
+			typePath(t, h, c.typed)
+			if got := field(); got != c.typed {
+				t.Errorf("got %q chosen, want %q", got, c.typed)
+			}
+			remembered := c.typed
+			if c.purpose == pickBackup {
+				remembered = filepath.Dir(c.typed) // a file: its folder
+			}
+			if got := h.fa.Preferences().String(c.purpose.prefKey()); got != remembered {
+				t.Errorf("got remembered folder %q, want %q", got, remembered)
+			}
+		})
+	}
 	t.Run("import", func(t *testing.T) {
 		h := newHarness(t, []vault.Account{})
 		h.unlock()

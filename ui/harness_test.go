@@ -114,6 +114,15 @@ func (h *harness) vault() *vault.Vault {
 	return h.session().v
 }
 
+// unlockedList is where most tests start: the three accounts, unlocked,
+// their list shown.
+func unlockedList(t *testing.T) (*harness, *accountsScreen) {
+	t.Helper()
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	return h, h.list()
+}
+
 // list is the account list; the test fails when the vault is locked.
 func (h *harness) list() *accountsScreen {
 	h.t.Helper()

@@ -62,9 +62,7 @@ func TestIdlePasswordRestsButTypingStillUnlocks(t *testing.T) {
 // its cursor would blink (and redraw the window) for 10 s more. Typing
 // still refines the search, Escape still clears it.
 func TestSearchRestsAfterEnterCopies(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	c := h.win.Canvas()
 	test.TypeOnCanvas(c, "lab")
 	if c.Focused() != s.search {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,15 +12,12 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"latchkey/internal/testtool"
 	"latchkey/interop"
 	"latchkey/otp"
 	"latchkey/qrimport"
 	"latchkey/vault"
 )
-
-// fixtures are other apps' export files, beside the repository in ../shared;
-// LATCHKEY_FIXTURES names them for a checkout elsewhere (a git worktree).
-var fixtures = cmp.Or(os.Getenv("LATCHKEY_FIXTURES"), "../../shared/fixtures/aegis-importers")
 
 // reviewChecks is the review list's rows, by label.
 func reviewChecks(h *harness) []*widget.Check {
@@ -74,9 +70,10 @@ func dropFile(h *harness, path string) {
 // window: every account is listed for review, the ones already in the
 // vault are marked and unticked, encrypted files ask for the password.
 func TestDropEveryFixture(t *testing.T) {
+	fixtures := testtool.Fixtures(t)
 	files, _ := filepath.Glob(filepath.Join(fixtures, "*"))
-	if len(files) == 0 {
-		t.Skipf("no fixtures in %s (../shared relative to the repo)", fixtures)
+	if len(files) < 2 {
+		t.Fatalf("got %d files in %s, want the fixtures", len(files), fixtures)
 	}
 	have := account(t, "otpauth://totp/Deno:Mason?secret=4SJHB4GSD43FZBAI7C2HLRJGPQ&issuer=Deno", nil)
 	for _, f := range files {
@@ -218,10 +215,8 @@ func TestLooksLikeImage(t *testing.T) {
 }
 
 func TestThreeWrongExportPasswords(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(fixtures, "aegis_encrypted.json"))
-	if err != nil {
-		t.Skipf("fixtures not found: %v", err)
-	}
+	data, err := os.ReadFile(filepath.Join(testtool.Fixtures(t), "aegis_encrypted.json"))
+	must(t, err)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	prompts := 0

@@ -333,26 +333,6 @@ func TestBareKey(t *testing.T) {
 	}
 }
 
-// TestPasteSetupKeyOpensTheForm: a pasted base32 key opens add-by-hand
-// with the key in it and the cursor on the issuer.
-func TestPasteSetupKeyOpensTheForm(t *testing.T) {
-	h := newHarness(t, []vault.Account{})
-	h.unlock()
-	h.fa.Clipboard().SetContent("JBSW Y3DP EHPK 3PXP")
-	useShortcut(t, h, scPaste)
-	if !strings.Contains(shown(h), "Enter a key by hand") {
-		t.Fatalf("pasting a key did not open the form; showing:\n%s", shown(h))
-	}
-	for _, r := range "Example" {
-		typeRune(h, r)
-	}
-	press(h, fyne.KeyReturn)
-	got := h.vault().Accounts()
-	if len(got) != 1 || got[0].Key.Issuer != "Example" || got[0].Key.Code(h.clock.now()) != mustKey(t, githubURI).Code(h.clock.now()) {
-		t.Fatalf("got %d accounts, want Example with the pasted key", len(got))
-	}
-}
-
 // ctrlV presses Ctrl+V as the window system does: the focused widget
 // takes it when it handles shortcuts (an entry), else the window.
 func ctrlV(h *harness) {
@@ -364,24 +344,30 @@ func ctrlV(h *harness) {
 	h.win.Canvas().(fyne.Shortcutable).TypedShortcut(sc)
 }
 
-// TestCtrlVAddsASetupKey: plain Ctrl+V on the list, with the empty search
-// focused or nothing focused, opens add-by-hand with the key in and the
-// cursor on the issuer.
-func TestCtrlVAddsASetupKey(t *testing.T) {
+// TestPasteOrCtrlVAddsASetupKey: a base32 key pasted through the menu's
+// Paste, or with plain Ctrl+V on the list (the empty search focused or
+// nothing focused), opens add-by-hand with the key in and the cursor on
+// the issuer.
+func TestPasteOrCtrlVAddsASetupKey(t *testing.T) {
 	for _, c := range []struct {
-		name    string
-		unfocus bool
-	}{{"empty search focused", false}, {"nothing focused", true}} {
+		name, key string
+		unfocus   bool
+		paste     func(*testing.T, *harness)
+	}{
+		{"Paste", "JBSW Y3DP EHPK 3PXP", false, func(t *testing.T, h *harness) { useShortcut(t, h, scPaste) }},
+		{"Ctrl+V, empty search focused", "jbsw y3dp ehpk 3pxp", false, func(_ *testing.T, h *harness) { ctrlV(h) }},
+		{"Ctrl+V, nothing focused", "jbsw y3dp ehpk 3pxp", true, func(_ *testing.T, h *harness) { ctrlV(h) }},
+	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, []vault.Account{})
 			h.unlock()
 			if c.unfocus {
 				h.win.Canvas().Unfocus()
 			}
-			h.fa.Clipboard().SetContent("jbsw y3dp ehpk 3pxp")
-			ctrlV(h)
+			h.fa.Clipboard().SetContent(c.key)
+			c.paste(t, h)
 			if !strings.Contains(shown(h), "Enter a key by hand") {
-				t.Fatalf("Ctrl+V with a key did not open the form; showing:\n%s", shown(h))
+				t.Fatalf("%s with a key did not open the form; showing:\n%s", c.name, shown(h))
 			}
 			if e, ok := asEntry(h.win.Canvas().Focused()); !ok || e.PlaceHolder != "e.g. GitHub" {
 				t.Fatalf("got focus on %T, want the Issuer field", h.win.Canvas().Focused())

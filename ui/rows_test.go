@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -27,17 +27,13 @@ func pngIcon(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	img.Set(0, 0, color.NRGBA{R: 255, A: 255})
-	var b bytes.Buffer
-	must(t, png.Encode(&b, img))
-	return b.Bytes()
+	return testtool.PNG(t, img)
 }
 
 // bigIcon is a small file that claims 4000×4000 pixels.
 func bigIcon(t *testing.T) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 4000, 4000))))
-	return b.Bytes()
+	return testtool.PNG(t, image.NewGray(image.Rect(0, 0, 4000, 4000)))
 }
 
 func TestIconsShownAndCached(t *testing.T) {
@@ -98,9 +94,7 @@ func issuers(accounts []vault.Account) []string {
 }
 
 func TestMoveUpAndDown(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	gitlab := s.shown[1]
 	menu := s.rowMenu(gitlab)
 	var labels []string
@@ -143,30 +137,45 @@ func TestMoveUpAndDown(t *testing.T) {
 	}
 }
 
-func TestMouseMovementPostponesTheLock(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	h.setSettings(func(s *vault.Settings) { s.AutoLock = time.Minute })
-	var catcher *activityCatcher
-	for _, o := range test.LaidOutObjects(h.win.Content()) {
-		if c, ok := o.(*activityCatcher); ok {
-			catcher = c
-		}
-	}
-	if catcher == nil {
-		t.Fatal("no activity catcher under the list")
-	}
-	h.clock.advance(50 * time.Second)
-	catcher.MouseMoved(&desktop.MouseEvent{})
-	h.clock.advance(50 * time.Second)
-	h.app.tick()
-	if !h.unlocked() {
-		t.Fatal("locked 50 s after the mouse moved, want the lock postponed")
-	}
-	h.clock.advance(15 * time.Second)
-	h.app.tick()
-	if h.unlocked() {
-		t.Error("still unlocked a minute after the last movement")
+// Activity, a search typed or the mouse moved over the list, postpones the
+// automatic lock; a minute after the last of it, the vault locks.
+func TestActivityPostponesTheLock(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		act  func(*testing.T, *harness)
+	}{
+		{"search", func(_ *testing.T, h *harness) { h.list().onSearch("") }},
+		{"mouse movement", func(t *testing.T, h *harness) {
+			var catcher *activityCatcher
+			for _, o := range test.LaidOutObjects(h.win.Content()) {
+				if c, ok := o.(*activityCatcher); ok {
+					catcher = c
+				}
+			}
+			if catcher == nil {
+				t.Fatal("no activity catcher under the list")
+			}
+			catcher.MouseMoved(&desktop.MouseEvent{})
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, threeAccounts(t))
+			h.unlock()
+			h.setSettings(func(s *vault.Settings) { s.AutoLock, s.ClipboardClear = time.Minute, 30*time.Second })
+			h.clock.advance(50 * time.Second)
+			h.app.tick()
+			c.act(t, h)
+			h.clock.advance(50 * time.Second)
+			h.app.tick()
+			if !h.unlocked() {
+				t.Fatalf("locked 50 s after the %s, want the lock postponed", c.name)
+			}
+			h.clock.advance(10 * time.Second)
+			h.app.tick()
+			if h.unlocked() {
+				t.Errorf("still unlocked a minute after the %s", c.name)
+			}
+		})
 	}
 }
 
@@ -330,9 +339,7 @@ func newCheckOn() *widget.Check {
 // one with the warning and the next code) and the new code. Nothing else
 // moves, and the status lines change only when their text does.
 func TestIdleListChangesSixTimesPerCode(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	test.RenderObjectToMarkup(h.win.Content()) // lays the list out, creating rows
 	h.session().showBackupStatus(h.vault(), vault.BackupStatus{Enabled: true, Last: h.clock.now()})
 	seen := func() string {

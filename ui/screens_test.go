@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
-	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +19,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"latchkey/core"
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -175,9 +174,7 @@ func TestUnlockAnotherInstance(t *testing.T) {
 }
 
 func TestListShowsCodesAndCopies(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	if got := s.length(); got != 3 {
 		t.Fatalf("got %d rows, want 3", got)
 	}
@@ -205,9 +202,7 @@ func TestListShowsCodesAndCopies(t *testing.T) {
 }
 
 func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	s.copyCode(s.shown[0].ID)
 	code := h.clipboard()
 	h.clock.advance(29 * time.Second)
@@ -231,9 +226,7 @@ func TestClipboardClearedAfterTimeIfStillOurs(t *testing.T) {
 }
 
 func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	for _, c := range []struct {
 		query string
 		want  int
@@ -260,9 +253,7 @@ func TestSearchFiltersAndEnterCopiesTopMatch(t *testing.T) {
 }
 
 func TestEnterOnListCopiesFocusedRow(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	h.win.Canvas().Focus(s.list)
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	s.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
@@ -306,9 +297,7 @@ func TestPinnedFirstAndSort(t *testing.T) {
 }
 
 func TestHOTPAdvanceSaves(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	id := s.shown[2].ID
 	s.onAdvance(id)
 	a, _ := h.vault().Account(id)
@@ -355,9 +344,7 @@ func TestEditAccount(t *testing.T) {
 }
 
 func TestDeleteAndUndo(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	id := s.shown[1].ID
 	s.deleteAccount(id)
 	if _, ok := h.vault().Account(id); ok || s.length() != 2 {
@@ -380,9 +367,7 @@ func TestDeleteAndUndo(t *testing.T) {
 }
 
 func TestLockDropsDataAndClearsClipboard(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	s.copyCode(s.shown[0].ID)
 	secret := s.shown[0].Key.Secret
 	showKeyQR(h.session(), s.shown[0].ID) // a dialog showing vault data
@@ -410,29 +395,8 @@ func TestLockDropsDataAndClearsClipboard(t *testing.T) {
 	}
 }
 
-func TestAutoLockAfterIdle(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	h.setSettings(func(s *vault.Settings) { s.AutoLock, s.ClipboardClear = time.Minute, 30*time.Second })
-	h.clock.advance(50 * time.Second)
-	h.app.tick()
-	h.list().onSearch("") // activity postpones the lock
-	h.clock.advance(50 * time.Second)
-	h.app.tick()
-	if !h.unlocked() {
-		t.Fatal("locked although the person was active 50 s ago")
-	}
-	h.clock.advance(10 * time.Second)
-	h.app.tick()
-	if h.unlocked() {
-		t.Error("not locked after a minute idle")
-	}
-}
-
 func TestTickMovesCodesOn(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	var row *accountRow
 	for _, r := range s.rows {
 		if r.id == s.shown[0].ID {
@@ -536,23 +500,36 @@ func TestManualFormValidatesAsYouType(t *testing.T) {
 	}
 }
 
-func TestRecoverWithBackupCode(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
+// showRecover puts the recovery screen in the window.
+func showRecover(h *harness) *recoverScreen {
 	s := newRecoverScreen(h.app.opening(), h.app.showUnlock, h.app.recovered)
 	h.win.SetContent(s.content())
+	return s
+}
+
+// recoverWith opens the vault on the recovery screen with code, which must
+// open it, and sets newPassword.
+func recoverWith(t *testing.T, s *recoverScreen, code, newPassword string) {
+	t.Helper()
+	s.code.SetText(code)
+	test.Tap(s.open)
+	if s.opened == nil {
+		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
+	}
+	s.pw.first.SetText(newPassword)
+	s.pw.second.SetText(newPassword)
+	test.Tap(s.set)
+}
+
+func TestRecoverWithBackupCode(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	s := showRecover(h)
 	test.Type(s.code, "0000-0000-0000-0000-0000-0000-0000")
 	test.Tap(s.open)
 	if !s.problem.Visible() || s.opened != nil {
 		t.Fatal("a wrong backup code was accepted")
 	}
-	s.code.SetText(h.codes[0])
-	test.Tap(s.open)
-	if s.opened == nil {
-		t.Fatalf("the backup code did not open the vault: %q", s.problem.Text)
-	}
-	s.pw.first.SetText("a new long password")
-	s.pw.second.SetText("a new long password")
-	test.Tap(s.set)
+	recoverWith(t, s, h.codes[0], "a new long password")
 	if !h.opensWith("a new long password") || !h.unlocked() {
 		t.Error("the new password was not set, or the list not shown")
 	}
@@ -592,9 +569,7 @@ func TestQuitSavesAndCloses(t *testing.T) {
 }
 
 func TestIdleSearchRestsButTypingStillSearches(t *testing.T) {
-	h := newHarness(t, threeAccounts(t))
-	h.unlock()
-	s := h.list()
+	h, s := unlockedList(t)
 	h.clock.advance(searchRestAfter)
 	h.app.tick()
 	c := h.win.Canvas()
@@ -618,20 +593,7 @@ func TestShowKeyQRDecodes(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	showKeyQR(h.session(), h.list().shown[0].ID)
-	img := h.win.Canvas().Capture()
-	if _, err := exec.LookPath("zbarimg"); err != nil {
-		t.Fatalf("zbarimg (zbar-tools) is not installed; ./test.sh installs it: %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "qr.png")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
-	must(t, err)
-	must(t, png.Encode(f, img))
-	must(t, f.Close())
-	out, err := exec.Command("zbarimg", "-q", "--raw", "--nodbus", path).Output()
-	if err != nil {
-		t.Fatalf("zbarimg found no QR code in the window: %v", err)
-	}
-	k, err := otp.ParseURI(strings.TrimSpace(string(out)))
+	k, err := otp.ParseURI(testtool.ZbarImage(t, h.win.Canvas().Capture()))
 	must(t, err)
 	if !k.SameSecret(mustKey(t, githubURI)) || k.Issuer != "GitHub" {
 		t.Errorf("got %s, want the GitHub key", k.Label())
@@ -639,20 +601,13 @@ func TestShowKeyQRDecodes(t *testing.T) {
 }
 
 func TestAddFromImageFileAndDrop(t *testing.T) {
-	if _, err := exec.LookPath("qrencode"); err != nil {
-		t.Fatalf("qrencode is not installed; ./test.sh installs it: %v", err)
-	}
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
 	dir := t.TempDir()
 	one := filepath.Join(dir, "one.png")
 	two := filepath.Join(dir, "two.png")
-	if out, err := exec.Command("qrencode", "-o", one, "-s", "6", "otpauth://totp/Img:one?secret=MFRGGZDFMZTWQ2LK&issuer=Img").CombinedOutput(); err != nil {
-		t.Fatalf("qrencode: %v %s", err, out)
-	}
-	if out, err := exec.Command("qrencode", "-o", two, "-s", "6", "otpauth://totp/Img:two?secret=MFRGGZDFMZTWQ2LL&issuer=Img").CombinedOutput(); err != nil {
-		t.Fatalf("qrencode: %v %s", err, out)
-	}
+	testtool.QRFile(t, one, "otpauth://totp/Img:one?secret=MFRGGZDFMZTWQ2LK&issuer=Img")
+	testtool.QRFile(t, two, "otpauth://totp/Img:two?secret=MFRGGZDFMZTWQ2LL&issuer=Img")
 	// The file dialog's route: one image, one new account, added at once.
 	adder{session: h.session()}.decodeImages([]core.Image{{Name: "one.png", Path: one}})
 	if got := len(h.vault().Accounts()); got != 4 {
@@ -669,19 +624,16 @@ func TestAddFromImageFileAndDrop(t *testing.T) {
 func TestImageWithoutQRCodeSaysSo(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()
-	var b bytes.Buffer
-	must(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 64))))
-	adder{session: h.session()}.decodeImages([]core.Image{{Name: "blank.png", Data: b.Bytes()}})
+	blank := testtool.PNG(t, image.NewGray(image.Rect(0, 0, 64, 64)))
+	adder{session: h.session()}.decodeImages([]core.Image{{Name: "blank.png", Data: blank}})
 	if markup := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(markup, "No QR code found") {
 		t.Error("a blank image did not say no QR code was found")
 	}
 }
 
 func TestImportAegisFixture(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(fixtures, "aegis_plain.json"))
-	if err != nil {
-		t.Skipf("fixtures not found (../shared/fixtures relative to the repo): %v", err)
-	}
+	data, err := os.ReadFile(filepath.Join(testtool.Fixtures(t), "aegis_plain.json"))
+	must(t, err)
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	importer{session: h.session()}.read("aegis_plain.json", data)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"latchkey/core/coretest"
+	"latchkey/internal/testtool"
 )
 
 // uiQueue makes h's window hand what its goroutines run on the UI
@@ -31,15 +32,6 @@ func runNext(t *testing.T, q chan func(), what string) {
 	}
 }
 
-// deliverFile puts data at path as Syncthing does: a temporary file
-// beside it, renamed into place.
-func deliverFile(t *testing.T, path string, data []byte) {
-	t.Helper()
-	tmp := filepath.Join(filepath.Dir(path), ".syncthing."+filepath.Base(path)+".tmp")
-	must(t, os.WriteFile(tmp, data, 0o600))
-	must(t, os.Rename(tmp, path))
-}
-
 // TestWindowMergesAnotherComputersSave: while the window is unlocked, the
 // vault file is replaced (as a sync tool does) by another computer's save
 // holding one more account; the list shows it with a note, nothing
@@ -52,7 +44,7 @@ func TestWindowMergesAnotherComputersSave(t *testing.T) {
 	q := uiQueue(h)
 	h.unlock()
 
-	deliverFile(t, h.path, coretest.OtherComputerWith(t, testVaults, testPassword, h.path, coretest.Adds(t, accts[2])))
+	testtool.SyncDeliver(t, h.path, coretest.OtherComputerWith(t, testVaults, testPassword, h.path, coretest.Adds(t, accts[2])))
 	runNext(t, q, "the replaced vault file")
 	if got := h.list().length(); got != 3 {
 		t.Errorf("got %d accounts in the list, want 3", got)
@@ -72,7 +64,7 @@ func TestWindowMergesAnotherComputersSave(t *testing.T) {
 	// tries to reverse the text around it.
 	_, other, _ := backupFile(t, "another vault's password", false, accts[0])
 	name := "vault (Eve\u202e's conflicted copy 2026-12-01).latchkey"
-	deliverFile(t, filepath.Join(filepath.Dir(h.path), name), other)
+	testtool.SyncDeliver(t, filepath.Join(filepath.Dir(h.path), name), other)
 	runNext(t, q, "a conflict copy of another vault")
 	m = shown(h)
 	if !strings.Contains(m, "A copy from another computer could not be merged: sealed under a key this vault never had") ||
@@ -90,7 +82,7 @@ func TestWindowMergesAnotherComputersSave(t *testing.T) {
 	// A damaged file replaces the vault: it is left as it is, and said.
 	damaged := h.file()
 	damaged = damaged[:len(damaged)/2]
-	deliverFile(t, h.path, damaged)
+	testtool.SyncDeliver(t, h.path, damaged)
 	runNext(t, q, "a damaged vault file")
 	m = shown(h)
 	if !strings.Contains(m, "Could not merge what another computer saved") || !strings.Contains(m, "replaced by a damaged one") {

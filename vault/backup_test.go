@@ -467,18 +467,26 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-// Retention: keep the newest Keep plus the newest of each of the last seven
-// days, on a fake clock; then every kept backup restores to the state it
-// was written at.
-func TestRetentionAndRestoreEveryBackup(t *testing.T) {
-	c := &clock{t: day0}
-	o := testOptions()
+// clockedVault creates a vault at dir/v/vault.latchkey on a clock that
+// stands at day0 until told; o opens it again on that clock.
+func clockedVault(t *testing.T, dir string) (v *Vault, c *clock, o options, path string) {
+	t.Helper()
+	c = &clock{t: day0}
+	o = testOptions()
 	o.now = c.now
-	path := filepath.Join(t.TempDir(), "v", "vault.latchkey")
+	path = filepath.Join(dir, "v", "vault.latchkey")
 	v, _, err := create(path, testPassword, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return v, c, o, path
+}
+
+// Retention: keep the newest Keep plus the newest of each of the last seven
+// days, on a fake clock; then every kept backup restores to the state it
+// was written at.
+func TestRetentionAndRestoreEveryBackup(t *testing.T) {
+	v, c, o, path := clockedVault(t, t.TempDir())
 	defer v.Close()
 	s := v.Settings()
 	s.BackupKeep = 3
@@ -531,15 +539,8 @@ func TestRetentionAndRestoreEveryBackup(t *testing.T) {
 // LastBackup and BackupNow: the status the app shows, a backup folder that
 // goes away and comes back, and the daily copy without changes.
 func TestLastBackupAndBackupNow(t *testing.T) {
-	c := &clock{t: day0}
-	o := testOptions()
-	o.now = c.now
 	dir := t.TempDir()
-	path := filepath.Join(dir, "v", "vault.latchkey")
-	v, _, err := create(path, testPassword, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, c, _, _ := clockedVault(t, dir)
 	defer v.Close()
 	st, err := v.LastBackup()
 	if err != nil || !st.Last.Equal(day0) || st.Pending || st.Kept != 1 || !st.Enabled {

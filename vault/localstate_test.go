@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"latchkey/internal/testtool"
 )
 
 // withState gives p's two computers state folders of their own, as two
@@ -56,7 +58,7 @@ func TestLocalCopyBringsBackWhatSyncReplaced(t *testing.T) {
 	p.a.Close()
 	mustAdd(t, p.b, Account{ID: "only-on-b", Key: hotpKey()})
 	mustSave(t, p.b)
-	replaceLike(t, p.pa, mustRead(t, p.pb))
+	testtool.SyncDeliver(t, p.pa, mustRead(t, p.pb))
 
 	// Read-only (latchkey list) shows it, and writes nothing.
 	before := mustRead(t, p.pa)
@@ -132,7 +134,7 @@ func TestLocalCopyAfterPasswordChangeHere(t *testing.T) {
 	p.later(time.Minute)
 	mustAdd(t, p.b, Account{ID: "from-b", Key: rfcKey()})
 	mustSave(t, p.b)
-	replaceLike(t, p.pa, mustRead(t, p.pb))
+	testtool.SyncDeliver(t, p.pa, mustRead(t, p.pb))
 
 	v, err := open(p.pa, testPassword, o) // the old password opens the file
 	must(t, err)
@@ -157,7 +159,7 @@ func TestLocalCopyNeverReplacesAnotherVault(t *testing.T) {
 	p, o := newPasswordOnA(t)
 	other, otherPath, _ := newTestVault(t)
 	other.Close()
-	replaceLike(t, p.pa, mustRead(t, otherPath))
+	testtool.SyncDeliver(t, p.pa, mustRead(t, otherPath))
 	_, err := open(p.pa, []byte(newOnA), o)
 	wantErr(t, "another vault in its place", err, ErrWrongPassword)
 	if !bytes.Equal(mustRead(t, p.pa), mustRead(t, otherPath)) {
@@ -174,7 +176,7 @@ func TestRefusedSaveKeepsTheChangeHere(t *testing.T) {
 	if _, err := p.b.SetPassword([]byte("new on B")); err != nil {
 		t.Fatal(err)
 	}
-	replaceLike(t, p.pa, mustRead(t, p.pb)) // B's file, under B's new key
+	testtool.SyncDeliver(t, p.pa, mustRead(t, p.pb)) // B's file, under B's new key
 	mustAdd(t, p.a, Account{ID: "made-on-a", Key: rfcKey()})
 	err := p.a.Save()
 	wantErr(t, "saving over B's file", err, ErrUnknownKey)

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"latchkey/internal/testtool"
 )
 
 // A vault reached through a symbolic link is the real file: the save goes
@@ -60,7 +62,7 @@ func TestSymlinkedVault(t *testing.T) {
 func TestVaultMustBeRegularFile(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "fifo")
-	mkfifo(t, fifo)
+	testtool.Mkfifo(t, fifo)
 	folder := filepath.Join(dir, "folder")
 	must(t, os.Mkdir(folder, 0o700))
 	_, code := newBackupCode() // well-formed, so the file is reached

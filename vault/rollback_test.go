@@ -10,12 +10,7 @@ import (
 // A vault file replaced by an older copy of itself is found out: a backup
 // holds a later save, and LastBackup names it.
 func TestRollbackToOlderCopy(t *testing.T) {
-	c := &clock{t: day0}
-	o := testOptions()
-	o.now = c.now
-	path := filepath.Join(t.TempDir(), "v", "vault.latchkey")
-	v, _, err := create(path, testPassword, o)
-	must(t, err)
+	v, c, o, path := clockedVault(t, t.TempDir())
 	for i, name := range []string{"one", "two", "three", "four", "five", "six"} {
 		c.t = c.t.Add(time.Hour)
 		a := rfcKey()

@@ -2,21 +2,13 @@ package vault
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// replaceLike puts data at path the way a sync tool does: a temporary file
-// beside it, renamed over it.
-func replaceLike(t *testing.T, path string, data []byte) {
-	t.Helper()
-	tmp := filepath.Join(filepath.Dir(path), ".syncthing."+filepath.Base(path)+".tmp")
-	must(t, os.WriteFile(tmp, data, 0o600))
-	must(t, os.Rename(tmp, path))
-}
+	"latchkey/internal/testtool"
+)
 
 // Saving never refuses because another computer saved meanwhile: the
 // file on disk is merged and the merge saved.
@@ -24,7 +16,7 @@ func TestSaveMergesTheFileOnDisk(t *testing.T) {
 	p := newPair(t, 0, 0)
 	mustAdd(t, p.b, Account{ID: "from-b", Key: rfcKey()})
 	mustSave(t, p.b)
-	replaceLike(t, p.pa, mustRead(t, p.pb)) // the sync tool brings B's file
+	testtool.SyncDeliver(t, p.pa, mustRead(t, p.pb)) // the sync tool brings B's file
 	mustAdd(t, p.a, Account{ID: "from-a", Key: hotpKey()})
 	mustSave(t, p.a)
 	if p.a.Dirty() {
@@ -50,7 +42,7 @@ func TestSaveRefusesAnotherVault(t *testing.T) {
 	other, otherPath, _ := newTestVault(t)
 	other.Close()
 	otherBytes := mustRead(t, otherPath)
-	replaceLike(t, path, otherBytes)
+	testtool.SyncDeliver(t, path, otherBytes)
 	mustAdd(t, v, Account{Key: rfcKey()})
 	err := v.Save()
 	wantErr(t, "saving over another vault", err, ErrChangedOnDisk)
@@ -98,7 +90,7 @@ func (f *racingFS) ReadFile(name string) ([]byte, error) {
 	b, err := f.osFS.ReadFile(name)
 	if !f.done && strings.Contains(filepath.Base(name), ".tmp-") {
 		f.done = true
-		replaceLike(f.t, f.vault, f.data)
+		testtool.SyncDeliver(f.t, f.vault, f.data)
 	}
 	return b, err
 }
@@ -115,7 +107,7 @@ func TestMergeDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSave(t, p.b)
-	replaceLike(t, p.pa, mustRead(t, p.pb))
+	testtool.SyncDeliver(t, p.pa, mustRead(t, p.pb))
 	ch, err := p.a.MergeDisk()
 	must(t, err)
 	if ch.String() != "1 added, 1 removed" || p.a.Dirty() {
@@ -128,7 +120,7 @@ func TestMergeDisk(t *testing.T) {
 	mustAdd(t, p.a, Account{ID: "from-a", Key: hotpKey()})
 	mustAdd(t, p.b, Account{ID: "from-b2", Key: hotpKey()})
 	mustSave(t, p.b)
-	replaceLike(t, p.pa, mustRead(t, p.pb))
+	testtool.SyncDeliver(t, p.pa, mustRead(t, p.pb))
 	ch, err = p.a.MergeDisk()
 	must(t, err)
 	if ch.String() != "1 added" || !p.a.Dirty() {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"latchkey/internal/testtool"
 )
 
 // Every way of pointing a written file at something it must not replace:
@@ -31,7 +33,7 @@ func TestWriteFileRefuses(t *testing.T) {
 	vaultLink := filepath.Join(dir, "vault-link")
 	must(t, os.Symlink(path, vaultLink))
 	fifo := filepath.Join(dir, "fifo")
-	mkfifo(t, fifo)
+	testtool.Mkfifo(t, fifo)
 
 	for _, tc := range []struct {
 		what, path string

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"latchkey/internal/testtool"
 	"latchkey/interop"
 	"latchkey/otp"
 	"latchkey/qrimport"
@@ -30,26 +30,6 @@ var Options = vault.Options{KDF: vault.TestKDF}
 // Password opens every vault, backup and encrypted fixture made here.
 const Password = "test"
 
-// Fixtures is the folder of other apps' real export files (see its
-// README.md), which lives in ../shared beside the repository.
-// LATCHKEY_FIXTURES names it for a checkout elsewhere (a git worktree), and
-// then it must be there: a test fails without it. Otherwise a test that
-// needs it skips, saying where it looked, when a plain clone lacks it.
-func Fixtures(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("LATCHKEY_FIXTURES"); dir != "" {
-		if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
-			t.Fatalf("LATCHKEY_FIXTURES: %v", err)
-		}
-		return dir
-	}
-	dir := filepath.Join(repo(), "..", "shared", "fixtures", "aegis-importers")
-	if _, err := os.Stat(filepath.Join(dir, "plain.txt")); err != nil {
-		t.Skipf("fixtures of other apps' exports not found at %s (they live in ../shared beside the repository): %v", dir, err)
-	}
-	return dir
-}
-
 // repo is the repository's root.
 func repo() string {
 	_, file, _, _ := runtime.Caller(0)
@@ -60,7 +40,7 @@ func repo() string {
 // read with otp.ParseURI alone.
 func PlainKeys(t testing.TB) []otp.Key {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(Fixtures(t), "plain.txt"))
+	data, err := os.ReadFile(filepath.Join(testtool.Fixtures(t), "plain.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +106,7 @@ func (c ImportCase) Name() string { return filepath.Base(c.Path) }
 // account twice, and a Latchkey backup (the last four made in dir).
 func ImportCases(t testing.TB, dir string) []ImportCase {
 	t.Helper()
-	fx := Fixtures(t)
+	fx := testtool.Fixtures(t)
 	var cases []ImportCase
 	for _, c := range []struct {
 		file, password, format string
@@ -216,7 +196,7 @@ func (c ImportError) Name() string { return filepath.Base(c.Path) }
 // only the command line can be run without (ErrPasswordRequired).
 func ImportErrors(t testing.TB, dir string) []ImportError {
 	t.Helper()
-	fx := Fixtures(t)
+	fx := testtool.Fixtures(t)
 	notes := filepath.Join(dir, "notes.txt")
 	write(t, notes, []byte("just some notes\n"))
 	backup := Backup(t, dir, "for-errors.latchkey", PlainKeys(t)[0])
@@ -274,12 +254,8 @@ func AddCases(t testing.TB, dir string) []AddCase {
 	if err != nil || len(skipped) != 0 || len(links) != 1 {
 		t.Fatalf("making a Google export link: %v (skipped %d, %d links)", err, len(skipped), len(links))
 	}
-	var blank bytes.Buffer
-	if err := png.Encode(&blank, image.NewGray(image.Rect(0, 0, 64, 64))); err != nil {
-		t.Fatal(err)
-	}
 	blankPath := filepath.Join(dir, "blank.png")
-	write(t, blankPath, blank.Bytes())
+	write(t, blankPath, testtool.PNG(t, image.NewGray(image.Rect(0, 0, 64, 64))))
 	// Twelve accounts make two Google export codes: one batch over two
 	// screenshots, which only join up when added together.
 	many := ManyKeys(t, 12)

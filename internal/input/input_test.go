@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"latchkey/internal/testtool"
 )
 
 func TestOpen(t *testing.T) {
@@ -19,9 +20,7 @@ func TestOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testtool.Mkfifo(t, fifo)
 	for _, tc := range []struct{ path, want, wantErr string }{
 		{regular, "data", ""},
 		{fifo, "", ""}, // nobody writes: empty at once, no hang
