@@ -143,3 +143,34 @@ func TestOutlinesAsDrawn(t *testing.T) {
 		}
 	}
 }
+
+// TestMenuHintsReadable: the shortcut hints in a menu ("Ctrl+L") are text
+// and reach 4.5:1 on the menu like any other. Fyne 2.7.1 draws them in the
+// foreground colour with the alpha cut to its low byte: about 20% opacity
+// for an opaque colour.
+func TestMenuHintsReadable(t *testing.T) {
+	for _, choice := range []themeChoice{themeLight, themeDark} {
+		a := test.NewTempApp(t)
+		th := newVariantTheme(theme.DefaultTheme(), choice)
+		a.Settings().SetTheme(th)
+		item := fyne.NewMenuItem("L", nil)
+		item.Shortcut = shortcut(fyne.KeyL, 0)
+		m := widget.NewMenu(fyne.NewMenu("", item))
+		w := test.NewTempWindow(t, m)
+		w.Resize(fyne.NewSize(300, 60))
+		img := w.Canvas().Capture()
+		bg := th.Color(theme.ColorNameMenuBackground, 0)
+		// The hint stands right of the one-letter label: the menu's right
+		// two thirds hold it alone.
+		best := 1.0
+		size := m.Size()
+		for y := 0; y < int(size.Height); y++ {
+			for x := int(size.Width / 3); x < int(size.Width); x++ {
+				best = max(best, contrast(img.At(x, y), bg))
+			}
+		}
+		if best < minContrast {
+			t.Errorf("%s theme: a menu's shortcut hint as drawn: got %.2f:1 at best, want at least %.1f:1", choice, best, minContrast)
+		}
+	}
+}
