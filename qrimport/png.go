@@ -469,35 +469,16 @@ func (p *pngHead) rowConverter() func(dst, src []byte) {
 	}
 	// RGBA.
 	if p.depth == 16 {
-		return func(dst, src []byte) {
-			for x := range dst {
-				s := src[8*x : 8*x+8 : 8*x+8]
-				dst[x] = onWhite(luma(uint32(s[0]), uint32(s[2]), uint32(s[4])), uint32(s[6]))
-			}
-		}
+		return nrgba64Row
 	}
-	return func(dst, src []byte) {
-		for x := range dst {
-			s := src[4*x : 4*x+4 : 4*x+4]
-			l := luma(uint32(s[0]), uint32(s[1]), uint32(s[2]))
-			if s[3] != 255 {
-				l = uint32(onWhite(l, uint32(s[3])))
-			}
-			dst[x] = byte(l)
-		}
-	}
+	return nrgbaRow
 }
 
 // lookup gives the converter of a one-channel row (palette indexes or gray
 // levels) packed at the image's depth, through lut.
 func (p *pngHead) lookup(lut *[256]byte) func(dst, src []byte) {
 	if p.depth == 8 {
-		return func(dst, src []byte) {
-			src = src[:len(dst)]
-			for x, v := range src {
-				dst[x] = lut[v]
-			}
-		}
+		return func(dst, src []byte) { lutRow(dst, src, lut) }
 	}
 	// A byte at a time, its samples from the high bits down.
 	depth := uint(p.depth)
