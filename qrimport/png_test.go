@@ -160,7 +160,7 @@ func rawPNG(w, h, depth, colorType int, extra map[string][]byte, row func(y int)
 			case 3:
 				raw.WriteByte(cur[i] - byte((int(left)+int(up))/2))
 			case 4:
-				raw.WriteByte(cur[i] - paeth(left, up, ul))
+				raw.WriteByte(cur[i] - byte(paeth(int(left), int(up), int(ul))))
 			}
 		}
 		prev = cur
