@@ -149,11 +149,17 @@ func enclosed(mid, open string) (string, bool) {
 
 func parseNextcloud(mid string) (Conflict, bool) {
 	rest, ok := enclosed(mid, " (conflicted copy ")
-	if !ok {
+	return stampOnly(Nextcloud, "2006-01-02 150405", rest, ok)
+}
+
+// stampOnly reads what a tool's marker held (found says whether the marker
+// was there) when that is only a time stamp in layout.
+func stampOnly(tool Tool, layout, rest string, found bool) (Conflict, bool) {
+	if !found {
 		return Conflict{}, false
 	}
-	t, ok := parseStamp("2006-01-02 150405", rest)
-	return Conflict{Tool: Nextcloud, When: t}, ok
+	t, ok := parseStamp(layout, rest)
+	return Conflict{Tool: tool, When: t}, ok
 }
 
 func parseDropbox(mid string) (Conflict, bool) {
@@ -187,11 +193,7 @@ func parseDropbox(mid string) (Conflict, bool) {
 
 func parseNextcloudOld(mid string) (Conflict, bool) {
 	rest, ok := strings.CutPrefix(mid, "_conflict-")
-	if !ok {
-		return Conflict{}, false
-	}
-	t, ok := parseStamp("20060102-150405", rest)
-	return Conflict{Tool: NextcloudOld, When: t}, ok
+	return stampOnly(NextcloudOld, "20060102-150405", rest, ok)
 }
 
 func parseGoogleDrive(mid string) (Conflict, bool) {

@@ -126,11 +126,18 @@ func eachMember(v []byte, fn func(key, value []byte) bool) {
 		if !fn(key, v[start:end]) {
 			return
 		}
-		i = skipJSONSpace(v, end)
-		if i < len(v) && v[i] == ',' {
-			i = skipJSONSpace(v, i+1)
-		}
+		i = nextItem(v, end)
 	}
+}
+
+// nextItem is where the member or element after the one ending at end
+// starts: past spaces and a comma.
+func nextItem(v []byte, end int) int {
+	i := skipJSONSpace(v, end)
+	if i < len(v) && v[i] == ',' {
+		i = skipJSONSpace(v, i+1)
+	}
+	return i
 }
 
 // eachElement calls fn with the index and value of each element of the
@@ -146,10 +153,7 @@ func eachElement(v []byte, fn func(i int, value []byte) bool) {
 		if !fn(n, v[i:end]) {
 			return
 		}
-		i = skipJSONSpace(v, end)
-		if i < len(v) && v[i] == ',' {
-			i = skipJSONSpace(v, i+1)
-		}
+		i = nextItem(v, end)
 	}
 }
 

@@ -85,9 +85,7 @@ func bmpGray(data []byte) (*gray, error) {
 		dst := g.pix[y*w : (y+1)*w]
 		switch {
 		case bpp == 8:
-			for x, v := range src {
-				dst[x] = lut[v]
-			}
+			lutRow(dst, src, &lut)
 		case bpp == 24:
 			for x := range dst {
 				p := src[3*x : 3*x+3 : 3*x+3]
@@ -96,11 +94,7 @@ func bmpGray(data []byte) (*gray, error) {
 		case alpha:
 			for x := range dst {
 				p := src[4*x : 4*x+4 : 4*x+4]
-				l := luma(uint32(p[2]), uint32(p[1]), uint32(p[0]))
-				if p[3] != 255 {
-					l = uint32(onWhite(l, uint32(p[3])))
-				}
-				dst[x] = byte(l)
+				dst[x] = lumaOnWhite(uint32(p[2]), uint32(p[1]), uint32(p[0]), uint32(p[3]))
 			}
 		default:
 			for x := range dst {

@@ -5,23 +5,11 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"golang.org/x/image/bmp"
 )
-
-// viaXBMP is the reference bmpGray must match: golang.org/x/image/bmp, then
-// toGray.
-func viaXBMP(t testing.TB, data []byte) *gray {
-	t.Helper()
-	img, err := bmp.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("x/image/bmp: %v", err)
-	}
-	return toGray(img)
-}
 
 // TestBMPGrayMatchesXBMP compares bmpGray with x/image/bmp and toGray on
 // what its encoder writes (8-bit palette, 24-bit, 32-bit with alpha), on
@@ -51,7 +39,7 @@ func TestBMPGrayMatchesXBMP(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %d wide: %v", name, w, err)
 			}
-			sameGray(t, name, got, viaXBMP(t, data))
+			sameGray(t, name, got, viaReference(t, "bmp", data))
 
 			// The same rows top-down: a negative height, rows reversed.
 			top := append([]byte(nil), data...)
@@ -66,7 +54,7 @@ func TestBMPGrayMatchesXBMP(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %d wide, top-down: %v", name, w, err)
 			}
-			sameGray(t, name+" top-down", got, viaXBMP(t, top))
+			sameGray(t, name+" top-down", got, viaReference(t, "bmp", top))
 		}
 	}
 
@@ -81,7 +69,7 @@ func TestBMPGrayMatchesXBMP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameGray(t, "short palette", got, viaXBMP(t, data))
+	sameGray(t, "short palette", got, viaReference(t, "bmp", data))
 
 	// 32 bits with a 40-byte header: the fourth byte is not alpha.
 	rgba := image.NewNRGBA(image.Rect(0, 0, 3, 2))
@@ -104,7 +92,7 @@ func TestBMPGrayMatchesXBMP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameGray(t, "32-bit without alpha", got, viaXBMP(t, plain))
+	sameGray(t, "32-bit without alpha", got, viaReference(t, "bmp", plain))
 }
 
 // TestBMPGrayScenes compares the two on the BMP scenes, and checks that a
@@ -115,15 +103,7 @@ func TestBMPGrayScenes(t *testing.T) {
 		t.Fatal("no BMP scene")
 	}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := bmpGray(data)
-		if err != nil {
-			t.Fatalf("%s: %v", filepath.Base(f), err)
-		}
-		sameGray(t, filepath.Base(f), got, viaXBMP(t, data))
+		data := sceneMatches(t, f, bmpGray, "bmp")
 		for n := 0; n < len(data); n += 1 + n/3 {
 			if g, err := safeDirect(bmpGray, data[:n]); err == nil {
 				t.Errorf("%s cut at %d: got a %dx%d picture, want an error", filepath.Base(f), n, g.w, g.h)

@@ -67,77 +67,98 @@ func parallel(a, b func()) {
 // lets through.
 func grayRows(g *gray, img image.Image, y0, y1 int) {
 	b := img.Bounds()
+	var pix []byte // from the top-left pixel on
+	var stride int
+	var conv func(dst, src []byte)
 	switch m := img.(type) {
 	case *image.Gray:
-		for y := y0; y < y1; y++ {
-			off := m.PixOffset(b.Min.X, b.Min.Y+y)
-			copy(g.pix[y*g.w:(y+1)*g.w], m.Pix[off:off+g.w])
-		}
+		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, copyRow
 	case *image.NRGBA:
-		for y := y0; y < y1; y++ {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			dst := g.pix[y*g.w : (y+1)*g.w]
-			for x := range dst {
-				p := row[x*4 : x*4+4 : x*4+4]
-				dst[x] = onWhite(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])), uint32(p[3]))
-			}
-		}
+		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, nrgbaRow
 	case *image.RGBA:
-		// Premultiplied: a colour channel is already scaled by alpha, so
-		// the white behind adds 255-alpha.
-		for y := y0; y < y1; y++ {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			dst := g.pix[y*g.w : (y+1)*g.w]
-			for x := range dst {
-				p := row[x*4 : x*4+4 : x*4+4]
-				dst[x] = byte(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])) + 255 - uint32(p[3]))
-			}
-		}
+		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, rgbaRow
 	case *image.YCbCr:
-		for y := y0; y < y1; y++ {
-			off := m.YOffset(b.Min.X, b.Min.Y+y)
-			copy(g.pix[y*g.w:(y+1)*g.w], m.Y[off:off+g.w])
-		}
+		pix, stride, conv = m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride, copyRow
 	case *image.Paletted:
 		var lut [256]byte
 		for i, c := range m.Palette {
 			lut[i] = grayOf(c)
 		}
-		for y := y0; y < y1; y++ {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			dst := g.pix[y*g.w : (y+1)*g.w]
-			for x := range dst {
-				dst[x] = lut[row[x]]
-			}
-		}
+		pix, stride = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride
+		conv = func(dst, src []byte) { lutRow(dst, src, &lut) }
 	case *image.Gray16:
-		for y := y0; y < y1; y++ {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			dst := g.pix[y*g.w : (y+1)*g.w]
-			for x := range dst {
-				dst[x] = row[x*2]
-			}
-		}
+		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, gray16Row
 	case *image.NRGBA64:
-		// 16-bit PNGs: the high bytes are all luminance needs.
-		for y := y0; y < y1; y++ {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			dst := g.pix[y*g.w : (y+1)*g.w]
-			for x := range dst {
-				p := row[x*8 : x*8+8 : x*8+8]
-				dst[x] = onWhite(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])), uint32(p[6]))
-			}
-		}
+		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, nrgba64Row
 	case *image.RGBA64:
-		for y := y0; y < y1; y++ {
-			row := m.Pix[m.PixOffset(b.Min.X, b.Min.Y+y):]
-			dst := g.pix[y*g.w : (y+1)*g.w]
-			for x := range dst {
-				p := row[x*8 : x*8+8 : x*8+8]
-				dst[x] = byte(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])) + 255 - uint32(p[6]))
-			}
-		}
+		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, rgba64Row
 	}
+	for y := y0; y < y1; y++ {
+		conv(g.pix[y*g.w:(y+1)*g.w], pix[y*stride:])
+	}
+}
+
+// The row converters below turn one row of src into len(dst) shades of
+// gray on white. toGray and the PNG and BMP readers share them.
+
+func copyRow(dst, src []byte) { copy(dst, src[:len(dst)]) }
+
+// lutRow maps one byte a pixel (palette indexes, 8-bit gray) through lut.
+func lutRow(dst, src []byte, lut *[256]byte) {
+	src = src[:len(dst)]
+	for x, v := range src {
+		dst[x] = lut[v]
+	}
+}
+
+func gray16Row(dst, src []byte) {
+	for x := range dst {
+		dst[x] = src[x*2] // the high byte
+	}
+}
+
+// nrgbaRow reads non-premultiplied 8-bit RGBA.
+func nrgbaRow(dst, src []byte) {
+	for x := range dst {
+		p := src[4*x : 4*x+4 : 4*x+4]
+		dst[x] = lumaOnWhite(uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3]))
+	}
+}
+
+// rgbaRow reads premultiplied 8-bit RGBA: a colour channel is already
+// scaled by alpha, so the white behind adds 255-alpha.
+func rgbaRow(dst, src []byte) {
+	for x := range dst {
+		p := src[4*x : 4*x+4 : 4*x+4]
+		dst[x] = byte(luma(uint32(p[0]), uint32(p[1]), uint32(p[2])) + 255 - uint32(p[3]))
+	}
+}
+
+// nrgba64Row reads non-premultiplied 16-bit RGBA (16-bit PNGs): the high
+// bytes are all luminance needs.
+func nrgba64Row(dst, src []byte) {
+	for x := range dst {
+		p := src[8*x : 8*x+8 : 8*x+8]
+		dst[x] = onWhite(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])), uint32(p[6]))
+	}
+}
+
+// rgba64Row reads premultiplied 16-bit RGBA, as rgbaRow does 8-bit.
+func rgba64Row(dst, src []byte) {
+	for x := range dst {
+		p := src[8*x : 8*x+8 : 8*x+8]
+		dst[x] = byte(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])) + 255 - uint32(p[6]))
+	}
+}
+
+// lumaOnWhite is the shade of a non-premultiplied pixel on white; an
+// opaque one (most of them) skips the blend.
+func lumaOnWhite(r, g, b, a uint32) byte {
+	l := luma(r, g, b)
+	if a != 255 {
+		return onWhite(l, a)
+	}
+	return byte(l)
 }
 
 // luma is ITU-R BT.601 luminance of 8-bit channels, in 0..255.

@@ -208,30 +208,31 @@ func long15() []byte {
 	return w.code(c[256], 15).bytes()
 }
 
-// repeatFirst starts the code lengths with code 16, "repeat the last".
-func repeatFirst() []byte {
+// twoLengthCLHeader starts a final dynamic block (257 literal/length
+// codes, one distance code) whose code-length code has two symbols, 1 and
+// sym, both one bit long: 1 is code 0, sym is code 1.
+func twoLengthCLHeader(sym uint8) *bitW {
 	w := new(bitW).put(1, 1).put(2, 2).put(0, 5).put(0, 5).put(15, 4)
 	for _, s := range codeLengthOrder {
-		if s == 16 || s == 1 {
+		if s == sym || s == 1 {
 			w.put(1, 3)
 		} else {
 			w.put(0, 3)
 		}
 	}
+	return w
+}
+
+// repeatFirst starts the code lengths with code 16, "repeat the last".
+func repeatFirst() []byte {
+	w := twoLengthCLHeader(16)
 	// Code-length code: 1 is code 0, 16 is code 1.
 	return w.code(1, 1).put(3, 2).put(0, 40).bytes()
 }
 
 // repeatPastEnd repeats zeros (code 18, 138 of them) past the 258 lengths.
 func repeatPastEnd() []byte {
-	w := new(bitW).put(1, 1).put(2, 2).put(0, 5).put(0, 5).put(15, 4)
-	for _, s := range codeLengthOrder {
-		if s == 18 || s == 1 {
-			w.put(1, 3)
-		} else {
-			w.put(0, 3)
-		}
-	}
+	w := twoLengthCLHeader(18)
 	// 1 is code 0, 18 is code 1.
 	w.code(1, 1).put(127, 7).code(1, 1).put(127, 7)
 	return w.put(0, 40).bytes()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -108,53 +109,35 @@ func parseMigrationURI(s string) (migration, error) {
 func parseMigrationPayload(b []byte) (migration, error) {
 	var m migration
 	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
+		f, rest, bad := consumeField(b, payloadFields)
+		switch {
+		case bad == fieldWrongType && f.num == 1:
+			return migration{}, migrationErr("damaged payload (account field has the wrong type)")
+		case bad == fieldWrongType:
+			return migration{}, migrationErr("damaged payload (batch field has the wrong type)")
+		case bad == fieldCutShort && f.num == 1:
+			return migration{}, migrationErr("damaged payload (account cut short)")
+		case bad != fieldOK:
 			return migration{}, migrationErr("damaged payload")
 		}
-		b = b[n:]
-		switch num {
+		b = rest
+		// int32 fields: protobuf sign-extends negatives to 10 bytes and
+		// readers truncate to 32 bits.
+		switch f.num {
 		case 1:
-			if typ != protowire.BytesType {
-				return migration{}, migrationErr("damaged payload (account field has the wrong type)")
-			}
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return migration{}, migrationErr("damaged payload (account cut short)")
-			}
-			b = b[n:]
-			a, err := parseAccount(v)
+			a, err := parseAccount(f.bytes)
 			if err != nil {
 				return migration{}, err
 			}
 			m.accounts = append(m.accounts, a)
-		case 2, 3, 4, 5:
-			if typ != protowire.VarintType {
-				return migration{}, migrationErr("damaged payload (batch field has the wrong type)")
-			}
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return migration{}, migrationErr("damaged payload")
-			}
-			b = b[n:]
-			// int32 fields: protobuf sign-extends negatives to 10 bytes and
-			// readers truncate to 32 bits.
-			switch num {
-			case 2:
-				m.version = int32(v)
-			case 3:
-				m.batchSize = int32(v)
-			case 4:
-				m.batchIndex = int32(v)
-			case 5:
-				m.batchID = int32(v)
-			}
-		default:
-			n := protowire.ConsumeFieldValue(num, typ, b)
-			if n < 0 {
-				return migration{}, migrationErr("damaged payload")
-			}
-			b = b[n:]
+		case 2:
+			m.version = int32(f.varint)
+		case 3:
+			m.batchSize = int32(f.varint)
+		case 4:
+			m.batchIndex = int32(f.varint)
+		case 5:
+			m.batchID = int32(f.varint)
 		}
 	}
 	if m.batchSize < 0 || m.batchIndex < 0 || (m.batchSize > 0 && m.batchIndex >= m.batchSize) {
@@ -183,59 +166,36 @@ func parseAccount(b []byte) (account, error) {
 		alg, digits, typ, count uint64
 	)
 	for len(b) > 0 {
-		num, wt, n := protowire.ConsumeTag(b)
-		if n < 0 {
+		f, rest, bad := consumeField(b, accountFields)
+		switch bad {
+		case fieldDamaged:
 			return account{}, migrationErr("damaged account")
+		case fieldWrongType:
+			return account{}, migrationErr("damaged account (field %d has the wrong type)", f.num)
+		case fieldCutShort:
+			return account{}, migrationErr("damaged account (cut short)")
 		}
-		b = b[n:]
-		switch num {
-		case 1, 2, 3, 8:
-			if wt != protowire.BytesType {
-				return account{}, migrationErr("damaged account (field %d has the wrong type)", num)
+		b = rest
+		switch f.num {
+		case 1:
+			secret = append([]byte(nil), f.bytes...)
+		case 2, 3:
+			if !utf8.Valid(f.bytes) {
+				return account{}, migrationErr("account name is not UTF-8")
 			}
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
-				return account{}, migrationErr("damaged account (cut short)")
+			if f.num == 2 {
+				name = string(f.bytes)
+			} else {
+				issuer = string(f.bytes)
 			}
-			b = b[n:]
-			switch num {
-			case 1:
-				secret = append([]byte(nil), v...)
-			case 2, 3:
-				if !utf8.Valid(v) {
-					return account{}, migrationErr("account name is not UTF-8")
-				}
-				if num == 2 {
-					name = string(v)
-				} else {
-					issuer = string(v)
-				}
-			}
-		case 4, 5, 6, 7:
-			if wt != protowire.VarintType {
-				return account{}, migrationErr("damaged account (field %d has the wrong type)", num)
-			}
-			v, n := protowire.ConsumeVarint(b)
-			if n < 0 {
-				return account{}, migrationErr("damaged account (cut short)")
-			}
-			b = b[n:]
-			switch num {
-			case 4:
-				alg = v
-			case 5:
-				digits = v
-			case 6:
-				typ = v
-			case 7:
-				count = v
-			}
-		default:
-			n := protowire.ConsumeFieldValue(num, wt, b)
-			if n < 0 {
-				return account{}, migrationErr("damaged account")
-			}
-			b = b[n:]
+		case 4:
+			alg = f.varint
+		case 5:
+			digits = f.varint
+		case 6:
+			typ = f.varint
+		case 7:
+			count = f.varint
 		}
 	}
 
@@ -289,6 +249,62 @@ func parseAccount(b []byte) (account, error) {
 		return fail(err)
 	}
 	return account{key: k}, nil
+}
+
+// fieldTypes lists the fields a message reader decodes, by wire type.
+type fieldTypes struct{ bytes, varints []protowire.Number }
+
+var (
+	payloadFields = fieldTypes{bytes: []protowire.Number{1}, varints: []protowire.Number{2, 3, 4, 5}}
+	accountFields = fieldTypes{bytes: []protowire.Number{1, 2, 3, 8}, varints: []protowire.Number{4, 5, 6, 7}}
+)
+
+// protoField is one field read off the front of a message.
+type protoField struct {
+	num    protowire.Number
+	bytes  []byte // a length-delimited field's value
+	varint uint64 // a varint field's value
+}
+
+// fieldProblem says why consumeField could not read a field.
+type fieldProblem int
+
+const (
+	fieldOK        fieldProblem = iota
+	fieldDamaged                // a malformed tag, or a malformed field the reader skips
+	fieldWrongType              // a field the reader decodes has another wire type
+	fieldCutShort               // a field the reader decodes is cut short
+)
+
+// consumeField reads the field at the front of b strictly, for both of
+// the export's messages: a field in want must have its wire type and be
+// whole; any other must be well formed and is skipped, as protobuf
+// readers do (its value stays zero). rest is what follows the field.
+func consumeField(b []byte, want fieldTypes) (f protoField, rest []byte, bad fieldProblem) {
+	num, typ, n := protowire.ConsumeTag(b)
+	if n < 0 {
+		return protoField{}, nil, fieldDamaged
+	}
+	b = b[n:]
+	f.num = num
+	isBytes, isVarint := slices.Contains(want.bytes, num), slices.Contains(want.varints, num)
+	switch {
+	case !isBytes && !isVarint:
+		if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+			return f, nil, fieldDamaged
+		}
+		return f, b[n:], fieldOK
+	case isBytes && typ == protowire.BytesType:
+		f.bytes, n = protowire.ConsumeBytes(b)
+	case isVarint && typ == protowire.VarintType:
+		f.varint, n = protowire.ConsumeVarint(b)
+	default:
+		return f, nil, fieldWrongType
+	}
+	if n < 0 {
+		return f, nil, fieldCutShort
+	}
+	return f, b[n:], fieldOK
 }
 
 // marshalMigration writes a payload in the field order Google's app uses.

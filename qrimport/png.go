@@ -7,7 +7,6 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
-	"strconv"
 )
 
 // Most screenshots are PNGs. image/png decodes them to RGBA (four bytes a
@@ -316,7 +315,7 @@ func unfilter(filter byte, row, above []byte, bpp int) error {
 			var left, upLeft byte
 			for i := k; i < len(row); i += bpp {
 				up := above[i]
-				row[i] += paeth(left, up, upLeft)
+				row[i] += byte(paeth(int(left), int(up), int(upLeft)))
 				left, upLeft = row[i], up
 			}
 		}
@@ -326,64 +325,34 @@ func unfilter(filter byte, row, above []byte, bpp int) error {
 	return nil
 }
 
-func paeth(a, b, c byte) byte {
-	// p = a + b - c; pick the one of a, b, c nearest p.
-	pa := int(b) - int(c) // p - a
-	pb := int(a) - int(c) // p - b
-	pc := absInt(pa + pb) // |p - c|
-	pa, pb = absInt(pa), absInt(pb)
-	if pa <= pb && pa <= pc {
-		return a
-	}
-	if pb <= pc {
-		return b
-	}
-	return c
-}
-
-// absInt is |x| without a branch: filters see noise-like data.
-func absInt(x int) int {
-	m := x >> (strconv.IntSize - 1)
-	return (x ^ m) - m
+// paeth picks whichever of a (left), b (above) and c (above-left) is
+// nearest p = a+b-c, ties going to a, then b. It has no branches (x>>63 is
+// all ones when x is negative; squares order distances as their absolute
+// values do): filters see noise-like data. Small enough to inline, so
+// paeth4 keeps four of it side by side in registers.
+func paeth(a, b, c int) int {
+	pa, pb := b-c, a-c // p-a, p-b
+	pc := pa + pb      // p-c
+	pa, pb, pc = pa*pa, pb*pb, pc*pc
+	notA, cOverB := (pb-pa)>>63|(pc-pa)>>63, (pc-pb)>>63
+	return a&^notA | (b&^cOverB|c&cOverB)&notA
 }
 
 // paeth4 undoes the Paeth filter on four-byte pixels (RGBA, most
 // screenshots). The four channels' predictions are independent: written
-// out side by side, without branches (an x>>63 is all ones when x is
-// negative), they stay in registers and overlap: a quarter faster.
+// out side by side they overlap: a quarter faster.
 func paeth4(row, above []byte) {
 	var a0, a1, a2, a3, c0, c1, c2, c3 int // left and upper-left pixels
 	for i := 0; i+4 <= len(row); i += 4 {
 		r := row[i : i+4 : i+4]
 		up := above[i : i+4 : i+4]
-		b0 := int(up[0])
-		pa0, pb0 := b0-c0, a0-c0
-		pc0 := pa0 + pb0
-		pa0, pb0, pc0 = (pa0^(pa0>>63))-(pa0>>63), (pb0^(pb0>>63))-(pb0>>63), (pc0^(pc0>>63))-(pc0>>63)
-		notA0, cOverB0 := (pb0-pa0)>>63|(pc0-pa0)>>63, (pc0-pb0)>>63
-		a0 = int(r[0] + byte(a0&^notA0|(b0&^cOverB0|c0&cOverB0)&notA0))
-		r[0], c0 = byte(a0), b0
-		b1 := int(up[1])
-		pa1, pb1 := b1-c1, a1-c1
-		pc1 := pa1 + pb1
-		pa1, pb1, pc1 = (pa1^(pa1>>63))-(pa1>>63), (pb1^(pb1>>63))-(pb1>>63), (pc1^(pc1>>63))-(pc1>>63)
-		notA1, cOverB1 := (pb1-pa1)>>63|(pc1-pa1)>>63, (pc1-pb1)>>63
-		a1 = int(r[1] + byte(a1&^notA1|(b1&^cOverB1|c1&cOverB1)&notA1))
-		r[1], c1 = byte(a1), b1
-		b2 := int(up[2])
-		pa2, pb2 := b2-c2, a2-c2
-		pc2 := pa2 + pb2
-		pa2, pb2, pc2 = (pa2^(pa2>>63))-(pa2>>63), (pb2^(pb2>>63))-(pb2>>63), (pc2^(pc2>>63))-(pc2>>63)
-		notA2, cOverB2 := (pb2-pa2)>>63|(pc2-pa2)>>63, (pc2-pb2)>>63
-		a2 = int(r[2] + byte(a2&^notA2|(b2&^cOverB2|c2&cOverB2)&notA2))
-		r[2], c2 = byte(a2), b2
-		b3 := int(up[3])
-		pa3, pb3 := b3-c3, a3-c3
-		pc3 := pa3 + pb3
-		pa3, pb3, pc3 = (pa3^(pa3>>63))-(pa3>>63), (pb3^(pb3>>63))-(pb3>>63), (pc3^(pc3>>63))-(pc3>>63)
-		notA3, cOverB3 := (pb3-pa3)>>63|(pc3-pa3)>>63, (pc3-pb3)>>63
-		a3 = int(r[3] + byte(a3&^notA3|(b3&^cOverB3|c3&cOverB3)&notA3))
-		r[3], c3 = byte(a3), b3
+		b0, b1, b2, b3 := int(up[0]), int(up[1]), int(up[2]), int(up[3])
+		a0 = int(r[0] + byte(paeth(a0, b0, c0)))
+		a1 = int(r[1] + byte(paeth(a1, b1, c1)))
+		a2 = int(r[2] + byte(paeth(a2, b2, c2)))
+		a3 = int(r[3] + byte(paeth(a3, b3, c3)))
+		r[0], r[1], r[2], r[3] = byte(a0), byte(a1), byte(a2), byte(a3)
+		c0, c1, c2, c3 = b0, b1, b2, b3
 	}
 }
 
@@ -469,35 +438,16 @@ func (p *pngHead) rowConverter() func(dst, src []byte) {
 	}
 	// RGBA.
 	if p.depth == 16 {
-		return func(dst, src []byte) {
-			for x := range dst {
-				s := src[8*x : 8*x+8 : 8*x+8]
-				dst[x] = onWhite(luma(uint32(s[0]), uint32(s[2]), uint32(s[4])), uint32(s[6]))
-			}
-		}
+		return nrgba64Row
 	}
-	return func(dst, src []byte) {
-		for x := range dst {
-			s := src[4*x : 4*x+4 : 4*x+4]
-			l := luma(uint32(s[0]), uint32(s[1]), uint32(s[2]))
-			if s[3] != 255 {
-				l = uint32(onWhite(l, uint32(s[3])))
-			}
-			dst[x] = byte(l)
-		}
-	}
+	return nrgbaRow
 }
 
 // lookup gives the converter of a one-channel row (palette indexes or gray
 // levels) packed at the image's depth, through lut.
 func (p *pngHead) lookup(lut *[256]byte) func(dst, src []byte) {
 	if p.depth == 8 {
-		return func(dst, src []byte) {
-			src = src[:len(dst)]
-			for x, v := range src {
-				dst[x] = lut[v]
-			}
-		}
+		return func(dst, src []byte) { lutRow(dst, src, lut) }
 	}
 	// A byte at a time, its samples from the high bits down.
 	depth := uint(p.depth)

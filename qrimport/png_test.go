@@ -16,14 +16,35 @@ import (
 	"testing"
 )
 
-// viaImagePNG is the reference pngGray must match: image/png, then toGray.
-func viaImagePNG(t testing.TB, data []byte) *gray {
+// viaReference is what a direct reader must match: the decoder registered
+// for format (image/png, golang.org/x/image/bmp), then toGray.
+func viaReference(t testing.TB, format string, data []byte) *gray {
 	t.Helper()
-	img, err := png.Decode(bytes.NewReader(data))
+	img, got, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		t.Fatalf("image/png: %v", err)
+		t.Fatalf("%s: %v", format, err)
+	}
+	if got != format {
+		t.Fatalf("read as %s, want %s", got, format)
 	}
 	return toGray(img)
+}
+
+// sceneMatches reads the scene file f with direct (pngGray, bmpGray) and
+// checks it against viaReference; it gives the file's bytes for further
+// checks.
+func sceneMatches(t *testing.T, f string, direct func([]byte) (*gray, error), format string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := direct(data)
+	if err != nil {
+		t.Fatalf("%s: %v", filepath.Base(f), err)
+	}
+	sameGray(t, filepath.Base(f), got, viaReference(t, format, data))
+	return data
 }
 
 func sameGray(t testing.TB, name string, got, want *gray) {
@@ -103,7 +124,7 @@ func TestPNGGrayMatchesImagePNG(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			sameGray(t, name, got, viaImagePNG(t, buf.Bytes()))
+			sameGray(t, name, got, viaReference(t, "png", buf.Bytes()))
 		}
 	}
 }
@@ -160,7 +181,7 @@ func rawPNG(w, h, depth, colorType int, extra map[string][]byte, row func(y int)
 			case 3:
 				raw.WriteByte(cur[i] - byte((int(left)+int(up))/2))
 			case 4:
-				raw.WriteByte(cur[i] - paeth(left, up, ul))
+				raw.WriteByte(cur[i] - byte(paeth(int(left), int(up), int(ul))))
 			}
 		}
 		prev = cur
@@ -229,7 +250,7 @@ func TestPNGGrayHandMade(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		sameGray(t, c.name, got, viaImagePNG(t, data))
+		sameGray(t, c.name, got, viaReference(t, "png", data))
 	}
 }
 
@@ -242,15 +263,7 @@ func TestPNGGrayScenes(t *testing.T) {
 		t.Fatalf("got %d PNG scenes, want the full set", len(files))
 	}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := pngGray(data)
-		if err != nil {
-			t.Fatalf("%s: %v", filepath.Base(f), err)
-		}
-		sameGray(t, filepath.Base(f), got, viaImagePNG(t, data))
+		sceneMatches(t, f, pngGray, "png")
 	}
 	interlaced := filepath.Join(t.TempDir(), "interlaced.png")
 	if out, err := exec.Command("convert", filepath.Join(dir, "plain-0.png"), "-interlace", "PNG", interlaced).CombinedOutput(); err != nil {
@@ -267,7 +280,7 @@ func TestPNGGrayScenes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameGray(t, "interlaced", g, viaImagePNG(t, data))
+	sameGray(t, "interlaced", g, viaReference(t, "png", data))
 }
 
 // TestPNGGrayDamaged: truncated and corrupted PNGs give an error, never a
@@ -279,7 +292,7 @@ func TestPNGGrayDamaged(t *testing.T) {
 	var buf bytes.Buffer
 	png.Encode(&buf, img)
 	good := buf.Bytes()
-	want := viaImagePNG(t, good)
+	want := viaReference(t, "png", good)
 	for n := 0; n < len(good); n++ {
 		if g, err := safePNGGray(good[:n]); err == nil {
 			sameGray(t, fmt.Sprintf("truncated at %d", n), g, want)

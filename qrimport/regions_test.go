@@ -139,25 +139,13 @@ func TestRegionsSplitCaption(t *testing.T) {
 	if !found {
 		t.Fatalf("got regions %v and %v, want one around the code at %v, without the caption", alone, split, code)
 	}
-	codes, err := decodeGray(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(codes) != 1 || codes[0].text != tinyText {
-		t.Errorf("got %d codes %.60q, want the tiny one", len(codes), texts(codes))
-	}
+	readsTinyAlone(t, g)
 }
 
 // TestReadTinyCode: modules of 1.5 pixels, which no whole-image pass reads.
 func TestReadTinyCode(t *testing.T) {
 	g, _ := tinyScene(t)
-	codes, err := decodeGray(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(codes) != 1 || codes[0].text != tinyText {
-		t.Errorf("got %d codes %.60q, want the tiny one", len(codes), texts(codes))
-	}
+	readsTinyAlone(t, g)
 }
 
 // TestReadTinyBesideBig: a big code is read by the first pass, which would
@@ -176,6 +164,18 @@ func TestReadTinyBesideBig(t *testing.T) {
 	}
 	if len(codes) != 2 || !got[tinyText] || !got[bigText] {
 		t.Errorf("got %d codes %.60q, want the big one and the tiny one", len(codes), texts(codes))
+	}
+}
+
+// readsTinyAlone checks that g reads as tinyScene's code and nothing else.
+func readsTinyAlone(t *testing.T, g *gray) {
+	t.Helper()
+	codes, err := decodeGray(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) != 1 || codes[0].text != tinyText {
+		t.Errorf("got %d codes %.60q, want the tiny one", len(codes), texts(codes))
 	}
 }
 

@@ -93,21 +93,12 @@ func TestWriteGolden(t *testing.T) {
 	}
 	write("v2-rekeyed.latchkey", good)
 	write("v2-upgraded-from-v1.latchkey", upgraded)
-	tampered := append([]byte(nil), good...)
-	tampered[len(tampered)-checksumSize-1] ^= 1
-	fixChecksum(tampered)
-	write("v2-tampered-payload.latchkey", tampered)
+	write("v2-tampered-payload.latchkey", flipped(good, len(good)-checksumSize-1))
 	// The last code slot's public key edited, checksum fixed: that code
 	// opens nothing, and the password finds the header edited.
-	edited := append([]byte(nil), good...)
-	edited[offCodeSlots+(BackupCodeCount-1)*codeSlotSz+1+saltSize] ^= 1
-	fixChecksum(edited)
-	write("v2-code-slot-edited.latchkey", edited)
+	write("v2-code-slot-edited.latchkey", flipped(good, offCodeSlots+(BackupCodeCount-1)*codeSlotSz+1+saltSize))
 	write("v2-hostile-passes.latchkey", hostile(good, Params{Memory: FloorParams.Memory, Time: MaxTime + 1, Threads: 4}))
-	newer := append([]byte(nil), good...)
-	binary.BigEndian.PutUint16(newer[offVersion:], 0xffff) // newer than any reader will be
-	fixChecksum(newer)
-	write("v2-newer-version.latchkey", newer)
+	write("v2-newer-version.latchkey", withVersion(good, 0xffff)) // newer than any reader will be
 
 	exp := strings.Join([]string{
 		"v2-rekeyed.latchkey\tpassword\t" + goldenPassword + "\tok",

@@ -77,16 +77,9 @@ func TestWriteGoldenV3(t *testing.T) {
 	}
 	write("v3-synced.latchkey", good)
 	write("v3-upgraded-from-v2.latchkey", mustRead(t, up))
-	tampered := append([]byte(nil), good...)
-	tampered[len(tampered)-checksumSize-1] ^= 1
-	fixChecksum(tampered)
-	write("v3-tampered-payload.latchkey", tampered)
-	truncated := good[:len(good)-100]
-	write("v3-truncated.latchkey", truncated)
-	newer := append([]byte(nil), good...)
-	binary.BigEndian.PutUint16(newer[offVersion:], 4) // the next version
-	fixChecksum(newer)
-	write("v3-newer-version.latchkey", newer)
+	write("v3-tampered-payload.latchkey", flipped(good, len(good)-checksumSize-1))
+	write("v3-truncated.latchkey", good[:len(good)-100])
+	write("v3-newer-version.latchkey", withVersion(good, 4)) // the next version
 
 	exp := strings.Join([]string{
 		"v3-synced.latchkey\tpassword\t" + goldenPassword + "\tok",

@@ -301,19 +301,33 @@ func (v *Vault) Covers(data []byte) bool {
 	if v.closed {
 		return false
 	}
-	r, err := openCopy(data, v.opts.limits, v.keys())
+	cur := v.replica()
+	defer cur.wipe()
+	return v.covered(cur, data, v.keys(), false)
+}
+
+// covered reports whether base holds everything the copy in data does:
+// the copy opens with keys, and merging it into base would change
+// nothing. With byAge, what a save drops by age (tombstones older than
+// Retention) is first left out of both, so it does not make the copy hold
+// more. v.mu is held.
+func (v *Vault) covered(base *replica, data []byte, keys [][]byte, byAge bool) bool {
+	r, err := openCopy(data, v.opts.limits, keys)
 	if err != nil {
 		return false
 	}
 	defer r.wipe()
-	cur := v.replica()
-	defer cur.wipe()
-	merged, err := mergeReplicas(cur, r)
+	merged, err := mergeReplicas(base, r)
 	if err != nil {
 		return false
 	}
 	defer merged.wipe()
-	return equalReplicas(cur, merged)
+	if byAge {
+		now := v.now()
+		merged.collect(now)
+		base.collect(now)
+	}
+	return equalReplicas(base, merged)
 }
 
 // MergeDisk merges the vault file as it is on disk now, when it changed
@@ -503,22 +517,7 @@ func (v *Vault) SavedCovers(data []byte) bool {
 		return false
 	}
 	defer onDisk.wipe()
-	r, err := openCopy(data, v.opts.limits, keys)
-	if err != nil {
-		return false
-	}
-	defer r.wipe()
-	merged, err := mergeReplicas(onDisk, r)
-	if err != nil {
-		return false
-	}
-	defer merged.wipe()
-	// What a save drops by age (tombstones older than Retention) does not
-	// make the copy hold more.
-	now := v.now()
-	merged.collect(now)
-	onDisk.collect(now)
-	return equalReplicas(onDisk, merged)
+	return v.covered(onDisk, data, keys, true)
 }
 
 // ReadCopy reads a file that may be a copy of a vault: a regular file of

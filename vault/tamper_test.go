@@ -141,6 +141,23 @@ func hostile(orig []byte, p Params) []byte {
 	return b
 }
 
+// flipped is orig with the byte at off changed (its low bit) and the
+// checksum fixed, so only what is behind the checksum can notice.
+func flipped(orig []byte, off int) []byte {
+	b := append([]byte(nil), orig...)
+	b[off] ^= 1
+	fixChecksum(b)
+	return b
+}
+
+// withVersion is orig claiming format version v, checksum fixed.
+func withVersion(orig []byte, v uint16) []byte {
+	b := append([]byte(nil), orig...)
+	binary.BigEndian.PutUint16(b[offVersion:], v)
+	fixChecksum(b)
+	return b
+}
+
 var hostileCases = []Params{
 	{Memory: 0xffffffff, Time: 3, Threads: 4},       // 4 TiB
 	{Memory: MaxMemory + 1024, Time: 3, Threads: 4}, // just above the cap
