@@ -37,10 +37,9 @@ func (d adder) menu() *fyne.Menu {
 // onScanScreen captures every screen and reads every QR code on them.
 func (d adder) onScanScreen() {
 	s := d.session
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	s.w.busy("Scanning the screen for QR codes…")
 	s.w.background(func() {
 		data, err := captureScreen()
@@ -58,10 +57,9 @@ func (d adder) onScanScreen() {
 // onOpenImage lets the person pick an image file holding QR codes.
 func (d adder) onOpenImage() {
 	s := d.session
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	s.w.chooseFile(pickImage, "", func(path string) {
 		d.decodeImages([]core.Image{{Name: filepath.Base(path), Path: path}})
 	})
@@ -71,10 +69,9 @@ func (d adder) onOpenImage() {
 // image where the platform lets us read one.
 func (d adder) onPaste() {
 	s := d.session
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	text := strings.TrimSpace(s.w.clipboard.Content())
 	if key, ok := bareKey(text); ok {
 		// A site's "can't scan?" key: the person names it.
@@ -169,10 +166,9 @@ func bareKey(text string) (string, bool) {
 }
 
 func (d adder) onManual() {
-	if d.session.ended() {
+	if !d.session.act() {
 		return
 	}
-	d.session.touch()
 	newManualForm(d.session).show()
 }
 

@@ -39,10 +39,9 @@ var backupPasswords = newChoices(func(own bool) string {
 
 // showBackupFileForm asks where the backup goes and what opens it.
 func showBackupFileForm(s *session) {
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	newBackupFileForm(s).show()
 }
 

@@ -24,10 +24,9 @@ type importer struct {
 // onImportFile reads another authenticator's export file (or a Latchkey
 // backup, which read sends to the merge).
 func (im importer) onImportFile() {
-	if im.session.ended() {
+	if !im.session.act() {
 		return
 	}
-	im.session.touch()
 	im.choose(pickExport, "")
 }
 
@@ -35,10 +34,9 @@ func (im importer) onImportFile() {
 // the backup folder. Another app's export picked here is imported instead.
 func (im importer) onRestoreBackup() {
 	s := im.session
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	im.choose(pickBackup, s.settings().BackupDir)
 }
 

@@ -28,10 +28,9 @@ func newKitForm(s *session) *kitForm {
 
 // showKitForm asks what goes in the kit.
 func showKitForm(s *session) {
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	newKitForm(s).show()
 }
 

@@ -7,10 +7,9 @@ import (
 
 // askNewCodes replaces the vault's backup codes after asking.
 func askNewCodes(s *session) {
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	msg := "New codes replace all the old ones, used or not. " + backupCodesLeftText(s.v.BackupCodesLeft())
 	s.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
 		return dialog.NewConfirm("Make new backup codes?", msg, answer, s.w.win)

@@ -25,10 +25,9 @@ type passwordDialog struct {
 
 // showPasswordDialog asks for the current password and a new one.
 func showPasswordDialog(s *session) {
-	if s.ended() {
+	if !s.act() {
 		return
 	}
-	s.touch()
 	newPasswordDialog(s).show()
 }
 

@@ -121,6 +121,17 @@ func (s *session) onSaveError(v *vault.Vault, err error) {
 // touch records that the person did something, postponing the idle lock.
 func (s *session) touch() { s.idle.touch(s.w.now()) }
 
+// act is how a person's action begins: false when the vault was locked
+// meanwhile (the action is dropped), else the action counts as activity,
+// postponing the auto-lock.
+func (s *session) act() bool {
+	if s.ended() {
+		return false
+	}
+	s.touch()
+	return true
+}
+
 // settings are the vault's settings with defaults filled in.
 func (s *session) settings() vault.Settings {
 	if s.v == nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"testing"
 
@@ -116,9 +117,7 @@ func TestBaseOutlinesNeededFixing(t *testing.T) {
 // out a faint grey.
 func TestOutlinesAsDrawn(t *testing.T) {
 	for _, choice := range []themeChoice{themeLight, themeDark} {
-		a := test.NewTempApp(t)
-		th := newVariantTheme(theme.DefaultTheme(), choice)
-		a.Settings().SetTheme(th)
+		th := themedApp(t, choice)
 		check := widget.NewCheck("", nil)
 		radio := widget.NewRadioGroup([]string{""}, nil)
 		entry := widget.NewEntry()
@@ -130,14 +129,8 @@ func TestOutlinesAsDrawn(t *testing.T) {
 			name string
 			o    fyne.CanvasObject
 		}{{"check box", check}, {"radio button", radio}, {"entry", entry}} {
-			pos, size := fyne.CurrentApp().Driver().AbsolutePositionForObject(c.o), c.o.Size()
-			best := 1.0
-			for y := int(pos.Y); y < int(pos.Y+size.Height); y++ {
-				for x := int(pos.X); x < int(pos.X+size.Width); x++ {
-					best = max(best, contrast(img.At(x, y), bg))
-				}
-			}
-			if best < minNonText {
+			pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(c.o)
+			if best := bestContrast(img, pos, c.o.Size(), bg); best < minNonText {
 				t.Errorf("%s theme: the empty %s's outline as drawn: got %.2f:1 at best, want at least %d:1", choice, c.name, best, minNonText)
 			}
 		}
@@ -150,27 +143,38 @@ func TestOutlinesAsDrawn(t *testing.T) {
 // for an opaque colour.
 func TestMenuHintsReadable(t *testing.T) {
 	for _, choice := range []themeChoice{themeLight, themeDark} {
-		a := test.NewTempApp(t)
-		th := newVariantTheme(theme.DefaultTheme(), choice)
-		a.Settings().SetTheme(th)
+		th := themedApp(t, choice)
 		item := fyne.NewMenuItem("L", nil)
 		item.Shortcut = shortcut(fyne.KeyL, 0)
 		m := widget.NewMenu(fyne.NewMenu("", item))
 		w := test.NewTempWindow(t, m)
 		w.Resize(fyne.NewSize(300, 60))
-		img := w.Canvas().Capture()
-		bg := th.Color(theme.ColorNameMenuBackground, 0)
 		// The hint stands right of the one-letter label: the menu's right
 		// two thirds hold it alone.
-		best := 1.0
 		size := m.Size()
-		for y := 0; y < int(size.Height); y++ {
-			for x := int(size.Width / 3); x < int(size.Width); x++ {
-				best = max(best, contrast(img.At(x, y), bg))
-			}
-		}
+		third := fyne.NewPos(size.Width/3, 0)
+		best := bestContrast(w.Canvas().Capture(), third, size.SubtractWidthHeight(third.X, 0), th.Color(theme.ColorNameMenuBackground, 0))
 		if best < minContrast {
 			t.Errorf("%s theme: a menu's shortcut hint as drawn: got %.2f:1 at best, want at least %.1f:1", choice, best, minContrast)
 		}
 	}
+}
+
+// themedApp is a test app in Latchkey's theme with the look choice.
+func themedApp(t *testing.T, choice themeChoice) fyne.Theme {
+	a := test.NewTempApp(t)
+	th := newVariantTheme(theme.DefaultTheme(), choice)
+	a.Settings().SetTheme(th)
+	return th
+}
+
+// bestContrast is the most any drawn pixel in the area stands out from bg.
+func bestContrast(img image.Image, pos fyne.Position, size fyne.Size, bg color.Color) float64 {
+	best := 1.0
+	for y := int(pos.Y); y < int(pos.Y+size.Height); y++ {
+		for x := int(pos.X); x < int(pos.X+size.Width); x++ {
+			best = max(best, contrast(img.At(x, y), bg))
+		}
+	}
+	return best
 }
