@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,12 +371,16 @@ func TestEveryPlacePicksThroughTheChooser(t *testing.T) {
 func TestLockCallsOffSystemChooser(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
-	h.app.w.background = func(f func()) { go f() } // the chooser waits for a person
-	asked, calledOff := make(chan struct{}), make(chan struct{})
+	var worker sync.WaitGroup // the chooser waits for a person: off the test's goroutine
+	h.app.w.background = func(f func()) { worker.Go(f) }
+	asked, calledOff, locked := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	withSystemChooser(t, func(ctx context.Context, q capture.FileQuestion) (string, error) {
 		close(asked)
 		<-ctx.Done()
 		close(calledOff)
+		// The test driver has no UI goroutine: answer once the lock is
+		// over, as the window's queue would.
+		<-locked
 		return "", ctx.Err()
 	})
 	adder{session: h.session()}.onOpenImage()
@@ -383,6 +388,8 @@ func TestLockCallsOffSystemChooser(t *testing.T) {
 	h.app.lock()
 	select {
 	case <-calledOff:
+		close(locked)
+		worker.Wait()
 	case <-time.After(10 * time.Second): // a guard against a hang, not a timing
 		t.Fatal("the desktop's chooser was still asked 10 s after the lock")
 	}
