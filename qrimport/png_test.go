@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -360,4 +362,29 @@ func BenchmarkPNGGray(b *testing.B) {
 			toGray(img)
 		}
 	})
+}
+
+// A PNG of a few bytes declaring a large image is refused before either
+// decoder allocates its pixels (it allocated 340 MB as 16-bit RGBA).
+func TestTinyPNGDeclaringALargeImage(t *testing.T) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewNRGBA64(image.Rect(0, 0, 1, 1))); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	// IHDR's width and height, then its CRC, at fixed offsets.
+	binary.BigEndian.PutUint32(data[16:], 6000)
+	binary.BigEndian.PutUint32(data[20:], 6600)
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := decodeGrayData(data)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrNotImage) {
+		t.Errorf("a %d-byte PNG declaring 6000x6600: got %v, want ErrNotImage", len(data), err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+		t.Errorf("a %d-byte PNG declaring 6000x6600 allocated %d MB, want under 4", len(data), alloc>>20)
+	}
 }

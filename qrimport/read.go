@@ -393,6 +393,9 @@ func decodeGrayData(data []byte) (*gray, error) {
 	}
 	switch format {
 	case "png":
+		if !pngCanFill(cfg.Width, cfg.Height, len(data)) {
+			return nil, fmt.Errorf("image of %dx%d pixels in %d bytes: %w", cfg.Width, cfg.Height, len(data), ErrNotImage)
+		}
 		if g, err := safeDirect(pngGray, data); err == nil {
 			return g, nil
 		}
@@ -407,6 +410,18 @@ func decodeGrayData(data []byte) (*gray, error) {
 		return nil, err
 	}
 	return safeGray(img)
+}
+
+// maxDeflateRatio is the most DEFLATE can expand its input (258-byte
+// matches coded in under two bits, RFC 1951).
+const maxDeflateRatio = 1032
+
+// pngCanFill reports whether a PNG file of n bytes could hold the pixel
+// data of a w×h image at its smallest (one bit a pixel, a filter byte a
+// row). A tiny file declaring a large image cannot, and is refused before
+// the image is allocated, once here and again by image/png.
+func pngCanFill(w, h, n int) bool {
+	return h*((w+7)/8+1) <= maxDeflateRatio*n
 }
 
 // safeDirect runs a decoder straight to luminance with any panic
