@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -237,14 +238,26 @@ func (w *window) fyneChooser(p filePurpose, dir string, chosen func(string)) *fi
 			c.chosen(r.URI().Path())
 		}, w.win)
 		d.SetConfirmText(openText)
-		if p == pickImage {
-			d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-		}
+		d.SetFilter(regularFiles{images: p == pickImage})
 		c.file = d
 		c.dialog = d
 		c.setUp(d, dir)
 	}
 	return c
+}
+
+// regularFiles lists regular files only, image files alone when images:
+// Fyne's dialog opens what is picked itself, on the UI goroutine, so a
+// FIFO or a device must never be offered (opening a FIFO would hang the
+// window).
+type regularFiles struct{ images bool }
+
+func (f regularFiles) Matches(u fyne.URI) bool {
+	if f.images && !slices.ContainsFunc(imageExtensions, func(e string) bool { return strings.EqualFold(e, u.Extension()) }) {
+		return false
+	}
+	st, err := os.Stat(u.Path())
+	return err == nil && st.Mode().IsRegular()
 }
 
 // setUp shows the dialog and adds the path field and the switch.
@@ -261,11 +274,7 @@ func (c *fileChooser) setUp(d *dialog.FileDialog, dir string) {
 	field := container.NewVBox(c.path, c.problem)
 	if c.purpose == pickImage {
 		all := widget.NewCheck("Show all files", func(on bool) {
-			if on {
-				c.file.SetFilter(nil)
-			} else {
-				c.file.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-			}
+			c.file.SetFilter(regularFiles{images: !on})
 		})
 		field = container.NewVBox(container.NewBorder(nil, nil, nil, all, c.path), c.problem)
 	}

@@ -249,6 +249,10 @@ func TestPickedFileOpensWithReturn(t *testing.T) {
 	dir := t.TempDir()
 	testtool.QRFile(t, filepath.Join(dir, "qr.png"), imgURI)
 	must(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600))
+	// Fyne's dialog opens what is picked on the UI goroutine: a FIFO,
+	// even named like an image, must not be offered.
+	testtool.Mkfifo(t, filepath.Join(dir, "pipe.png"))
+	testtool.Mkfifo(t, filepath.Join(dir, "pipe"))
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
 	h.fa.Preferences().SetString(pickImage.prefKey(), dir)
@@ -271,8 +275,8 @@ func TestPickedFileOpensWithReturn(t *testing.T) {
 		t.Fatal("no Show all files switch in the chooser")
 	}
 	all.SetChecked(true)
-	if !strings.Contains(test.RenderToMarkup(h.win.Canvas()), ">notes<") {
-		t.Error("Show all files does not list the text file")
+	if m := test.RenderToMarkup(h.win.Canvas()); !strings.Contains(m, ">notes<") || strings.Contains(m, ">pipe<") {
+		t.Error("Show all files does not list the text file, or lists a FIFO")
 	}
 	all.SetChecked(false)
 	// The folder above, then qr.png.
