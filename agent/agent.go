@@ -121,8 +121,12 @@ func (k errKind) err() error {
 		return ErrNotSaved
 	case kindTooLarge:
 		return fmt.Errorf("%w: the account list is too large to send", ErrNoAgent)
+	case kindBadRequest:
+		return fmt.Errorf("%w: the window refused the request", ErrNoAgent)
 	}
-	return fmt.Errorf("%w: the window refused the request (%s)", ErrNoAgent, string(k))
+	// A kind this version does not know (a newer window): what the window
+	// did before it answered is unknown, as with no answer at all.
+	return fmt.Errorf("%w (%q)", ErrNoAnswer, string(k))
 }
 
 type request struct {

@@ -127,3 +127,14 @@ func TestBuildsForWindowsAndMacOS(t *testing.T) {
 		}
 	}
 }
+
+// An answer the client cannot read as "not done" counts as no answer: for
+// HOTP the window may have spent a counter. A refused request does not.
+func TestUnknownAnswerIsNoAnswer(t *testing.T) {
+	if err := errKind("from-a-newer-window").err(); !errors.Is(err, ErrNoAnswer) {
+		t.Errorf("an unknown error kind: got %v, want ErrNoAnswer", err)
+	}
+	if err := kindBadRequest.err(); errors.Is(err, ErrNoAnswer) || !errors.Is(err, ErrNoAgent) {
+		t.Errorf("a refused request: got %v, want ErrNoAgent and not ErrNoAnswer", err)
+	}
+}

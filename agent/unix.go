@@ -323,7 +323,7 @@ func (c *Client) Code(id string) (string, error) {
 		return "", err
 	}
 	if r.Code == "" {
-		return "", fmt.Errorf("%w: an answer without a code", ErrNoAgent)
+		return "", fmt.Errorf("%w: an answer without a code", ErrNoAnswer)
 	}
 	return r.Code, nil
 }
