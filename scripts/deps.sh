@@ -37,4 +37,9 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
 # window several times a second while an entry has the focus: 2.5-5% of a
 # core for a window that mostly waits with its password field focused.
 # Latchkey is built without them: a steady cursor, the same everywhere.
-case " ${GOFLAGS:-} " in *no_animations*) ;; *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=no_animations" ;; esac
+# Fyne also bundles a 4 MiB colour emoji font and parses a copy of it for
+# every text style a window uses (regular, bold and monospace here): about
+# 14 MiB of a 500-account window's memory. Without it an emoji in an
+# account's name comes from the system's emoji font, like any other glyph
+# Noto Sans lacks. A GOFLAGS that already sets -tags is left as it is.
+case " ${GOFLAGS:-} " in *-tags*) ;; *) export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=no_animations,no_emoji" ;; esac

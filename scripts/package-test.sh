@@ -45,6 +45,13 @@ check_binary() {
   [ "$got" = "latchkey $version" ] || fail "$1 version: got \"$got\", want \"latchkey $version\""
   got=$("$1" code "$URI" --at 59) || fail "$1 code failed"
   [ "$got" = "$WANT_CODE" ] || fail "$1 code --at 59: got \"$got\", want $WANT_CODE"
+  check_tags "$1"
+}
+
+# check_tags FILE: built with deps.sh's Fyne tags; the bundled emoji font
+# alone would add about 14 MiB to a running window.
+check_tags() {
+  ! grep -q EmojiOneColor "$1" || fail "$1 bundles Fyne's emoji font: built without the no_emoji tag"
 }
 
 # check_share PREFIX: the desktop entry, the metainfo and the icons.
@@ -110,6 +117,7 @@ got_list=$(unzip -Z1 "$zip" | sort)
 [ "$got_list" = "$(printf 'latchkey.com\nlatchkey.exe')" ] || fail "$zip holds: $got_list; want latchkey.com and latchkey.exe"
 unzip -q "$zip" -d "$tmp/win"
 for f in latchkey.exe latchkey.com; do
+  check_tags "$tmp/win/$f"
   pe=$(x86_64-w64-mingw32-objdump -p "$tmp/win/$f")
   grep -q '^Magic.*PE32+' <<<"$pe" || fail "$f is not a 64-bit Windows program"
   # The resource types at the top of .rsrc: icons (3), the icon group
