@@ -102,11 +102,19 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 		then(path)
 	}
 	// Fyne's dialog, in a folder that exists; checking takes a stat, which
-	// a sleeping disk or a lost network share can make slow.
+	// a sleeping disk or a lost network share can make slow. A lock
+	// meanwhile took the screen that asked: the dialog stays unopened.
 	fallback := func() {
+		cleared := false
+		done := w.untilClear(func() { cleared = true })
 		w.background(func() {
 			dir := startFolder(p, start)
-			fyne.Do(func() { w.fyneChooser(p, dir, chosen) })
+			fyne.Do(func() {
+				done()
+				if !cleared {
+					w.fyneChooser(p, dir, chosen)
+				}
+			})
 		})
 	}
 	ask := systemChooser

@@ -398,3 +398,34 @@ func TestLockCallsOffSystemChooser(t *testing.T) {
 		t.Fatal("the desktop's chooser was still asked 10 s after the lock")
 	}
 }
+
+// queueBackground holds the window's background work until the test runs
+// it, so a lock can come between the start of a job and its end.
+func queueBackground(h *harness) (run func()) {
+	var pending []func()
+	h.app.w.background = func(f func()) { pending = append(pending, f) }
+	return func() {
+		for len(pending) > 0 {
+			f := pending[0]
+			pending = pending[1:]
+			f()
+		}
+	}
+}
+
+// Fyne's chooser opens after a look at its folder off the UI goroutine; a
+// lock meanwhile keeps it from opening over the lock screen.
+func TestLockBeforeFallbackChooserOpens(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	run := queueBackground(h)
+	adder{session: h.session()}.onOpenImage()
+	h.app.lock()
+	run()
+	if h.unlocked() {
+		t.Fatal("the vault is unlocked after the lock")
+	}
+	if m := test.RenderToMarkup(h.win.Canvas()); strings.Contains(m, "Open a QR code image") || h.win.Canvas().Overlays().Top() != nil {
+		t.Errorf("got a chooser over the lock screen, want none:\n%s", m)
+	}
+}
