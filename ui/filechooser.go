@@ -73,7 +73,9 @@ func (p filePurpose) kind() capture.FileKind {
 }
 
 // systemChooser asks the desktop's own file chooser (capture.ChooseFile);
-// nil means there is none to ask. Tests replace it.
+// nil means there is none to ask. Once it answers that the desktop has
+// none, it is nil for the rest of the process: no D-Bus round trip before
+// every pick. UI goroutine only; tests replace it.
 var systemChooser = func() func(context.Context, capture.FileQuestion) (string, error) {
 	d := capture.CurrentDesktop()
 	if !d.HasFileChooser() {
@@ -144,6 +146,9 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 			case errors.Is(err, capture.ErrChoiceCancelled):
 			case errors.Is(err, capture.ErrNotLocal):
 				w.showError("Could not open that file", err)
+			case errors.Is(err, capture.ErrNoChooser):
+				systemChooser = nil // ours from now on
+				fallback()
 			default: // no chooser, or a broken one: ours instead
 				fallback()
 			}

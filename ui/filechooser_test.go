@@ -429,3 +429,31 @@ func TestLockBeforeFallbackChooserOpens(t *testing.T) {
 		t.Errorf("got a chooser over the lock screen, want none:\n%s", m)
 	}
 }
+
+// A desktop with no chooser says so once: later picks go straight to
+// Fyne's dialog without asking it again. A chooser that failed once is
+// asked again next time.
+func TestNoSystemChooserIsRemembered(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	for _, c := range []struct {
+		err   error
+		asked int
+	}{
+		{fmt.Errorf("%w: org.freedesktop.DBus.Error.ServiceUnknown", capture.ErrNoChooser), 1},
+		{fmt.Errorf("%w: it named no file", capture.ErrChooserFailed), 3},
+	} {
+		asked := 0
+		withSystemChooser(t, func(context.Context, capture.FileQuestion) (string, error) {
+			asked++
+			return "", c.err
+		})
+		for range 3 {
+			adder{session: h.session()}.onOpenImage()
+			pathField(t, h).TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) // Fyne's chooser stood in
+		}
+		if asked != c.asked {
+			t.Errorf("%v: got the desktop's chooser asked %d times in 3 picks, want %d", c.err, asked, c.asked)
+		}
+	}
+}
