@@ -341,7 +341,7 @@ func (c *fileChooser) typed(path string, st os.FileInfo, err error, folder bool)
 	}
 	switch {
 	case err != nil:
-		c.say("There is nothing at " + path + ". Check the path and try again.")
+		c.say("There is nothing at " + safetext.Escape(path) + ". Check the path and try again.")
 	case st.IsDir() && folder:
 		c.dialog.Hide()
 		c.chosen(path)
@@ -355,13 +355,15 @@ func (c *fileChooser) typed(path string, st os.FileInfo, err error, folder bool)
 		c.path.SetText("")
 		c.problem.Hide()
 	case folder:
-		c.say(path + " is a file. Type a folder's path.")
+		c.say(safetext.Escape(path) + " is a file. Type a folder's path.")
 	default:
 		c.dialog.Hide()
 		c.chosen(path)
 	}
 }
 
+// say shows msg under the path field; a path in it comes escaped with
+// safetext.Escape, as a file's name may hold a line break.
 func (c *fileChooser) say(msg string) {
 	c.problem.SetText(safetext.Message(msg))
 	c.problem.Show()

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/capture"
+	"latchkey/internal/safetext"
 	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
@@ -455,5 +456,43 @@ func TestNoSystemChooserIsRemembered(t *testing.T) {
 		if asked != c.asked {
 			t.Errorf("%v: got the desktop's chooser asked %d times in 3 picks, want %d", c.err, asked, c.asked)
 		}
+	}
+}
+
+// The chooser's message names a path escaped: a newline or a tab in a
+// file's name shows as \n or \t, not as a break that could make the
+// message read as something else.
+func TestChooserMessageEscapesThePath(t *testing.T) {
+	dir := t.TempDir()
+	odd := filepath.Join(dir, "a\tb\nc.txt")
+	must(t, os.WriteFile(odd, []byte("x"), 0o600))
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	problem := func() string {
+		t.Helper()
+		for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+			if l, ok := o.(*widget.Label); ok && l.Visible() && l.Importance == widget.DangerImportance {
+				return l.Text
+			}
+		}
+		t.Fatal("the chooser shows no message")
+		return ""
+	}
+	for _, c := range []struct {
+		purpose filePurpose
+		path    string
+		want    string
+	}{
+		{pickImage, filepath.Join(dir, "missing\n\u202eb.png"), "There is nothing at " + safetext.Escape(filepath.Join(dir, "missing\n\u202eb.png")) + "."},
+		{pickSaveFolder, odd, safetext.Escape(odd) + " is a file."},
+	} {
+		h.app.w.chooseFile(c.purpose, dir, func(string) {})
+		e := pathField(t, h)
+		e.SetText(c.path) // a paste may hold what typing cannot
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if got := problem(); !strings.HasPrefix(got, c.want) || strings.ContainsAny(got, "\t\n") {
+			t.Errorf("got message %q, want it to start %q", got, c.want)
+		}
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	}
 }
