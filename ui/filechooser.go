@@ -188,16 +188,19 @@ func (w *window) showing(d dialog.Dialog) bool {
 // startFolder is where Fyne's dialog opens: start when it is a folder,
 // else for images the Pictures folder, else the home folder.
 func startFolder(p filePurpose, start string) string {
-	if st, err := os.Stat(start); start != "" && err == nil && st.IsDir() {
+	if start != "" && isFolder(start) {
 		return start
 	}
 	home := homeDir()
-	if p == pickImage {
-		if st, err := os.Stat(filepath.Join(home, "Pictures")); err == nil && st.IsDir() {
-			return filepath.Join(home, "Pictures")
-		}
+	if pictures := filepath.Join(home, "Pictures"); p == pickImage && isFolder(pictures) {
+		return pictures
 	}
 	return home
+}
+
+func isFolder(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // fileChooser is Fyne's file dialog with what it lacks: a path field on

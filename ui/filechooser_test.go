@@ -496,3 +496,27 @@ func TestChooserMessageEscapesThePath(t *testing.T) {
 		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	}
 }
+
+// Fyne's chooser starts in the folder asked for when there is one, else
+// in Pictures for images, else at home.
+func TestStartFolder(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	other := t.TempDir()
+	file := filepath.Join(other, "notes.txt")
+	must(t, os.WriteFile(file, []byte("x"), 0o600))
+	check := func(p filePurpose, start, want string) {
+		t.Helper()
+		if got := startFolder(p, start); got != want {
+			t.Errorf("startFolder(%s, %q): got %q, want %q", purposeNames[p], start, got, want)
+		}
+	}
+	check(pickImage, "", home) // no Pictures folder yet
+	check(pickImage, other, other)
+	check(pickBackup, file, home)
+	check(pickBackup, filepath.Join(other, "gone"), home)
+	must(t, os.Mkdir(filepath.Join(home, "Pictures"), 0o700))
+	check(pickImage, "", filepath.Join(home, "Pictures"))
+	check(pickImage, file, filepath.Join(home, "Pictures"))
+	check(pickExport, "", home)
+}
