@@ -210,9 +210,8 @@ func isFolder(path string) bool {
 type fileChooser struct {
 	w       *window
 	purpose filePurpose
-	base    string // relative typed paths start here
-	dialog  dialog.Dialog
-	file    *dialog.FileDialog // nil when choosing a folder
+	base    string             // relative typed paths start here
+	dialog  *dialog.FileDialog // for a file or a folder, as purpose says
 	path    *formEntry
 	problem *widget.Label
 	open    *widget.Button // the dialog's own confirm button, once found
@@ -231,17 +230,15 @@ func (w *window) fyneChooser(p filePurpose, dir string, chosen func(string)) *fi
 	c.problem = problemLabel()
 	if p.folder() {
 		c.path.SetPlaceHolder("Type a folder's path, or pick one below")
-		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		c.dialog = dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
 				c.chosen(u.Path())
 			}
 		}, w.win)
-		d.SetConfirmText(chooseText)
-		c.dialog = d
-		c.setUp(d, dir)
+		c.dialog.SetConfirmText(chooseText)
 	} else {
 		c.path.SetPlaceHolder("Type a file's path, or pick one below")
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		c.dialog = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil {
 				w.showError("Could not open the file", err)
 				return
@@ -253,12 +250,10 @@ func (w *window) fyneChooser(p filePurpose, dir string, chosen func(string)) *fi
 			r.Close()
 			c.chosen(r.URI().Path())
 		}, w.win)
-		d.SetConfirmText(openText)
-		d.SetFilter(regularFiles{images: p == pickImage})
-		c.file = d
-		c.dialog = d
-		c.setUp(d, dir)
+		c.dialog.SetConfirmText(openText)
+		c.dialog.SetFilter(regularFiles{images: p == pickImage})
 	}
+	c.setUp(dir)
 	return c
 }
 
@@ -277,7 +272,8 @@ func (f regularFiles) Matches(u fyne.URI) bool {
 }
 
 // setUp shows the dialog and adds the path field and the switch.
-func (c *fileChooser) setUp(d *dialog.FileDialog, dir string) {
+func (c *fileChooser) setUp(dir string) {
+	d := c.dialog
 	d.SetTitleText(c.purpose.title())
 	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 		d.SetLocation(l)
@@ -290,7 +286,7 @@ func (c *fileChooser) setUp(d *dialog.FileDialog, dir string) {
 	field := container.NewVBox(c.path, c.problem)
 	if c.purpose == pickImage {
 		all := widget.NewCheck("Show all files", func(on bool) {
-			c.file.SetFilter(regularFiles{images: !on})
+			c.dialog.SetFilter(regularFiles{images: !on})
 		})
 		field = container.NewVBox(container.NewBorder(nil, nil, nil, all, c.path), c.problem)
 	}
@@ -345,23 +341,20 @@ func (c *fileChooser) typed(path string, st os.FileInfo, err error, folder bool)
 	switch {
 	case err != nil:
 		c.say("There is nothing at " + safetext.Escape(path) + ". Check the path and try again.")
-	case st.IsDir() && folder:
+	case st.IsDir() == folder: // what was asked for
 		c.dialog.Hide()
 		c.chosen(path)
-	case st.IsDir():
+	case folder:
+		c.say(safetext.Escape(path) + " is a file. Type a folder's path.")
+	default:
 		// A folder: go there, and pick the file in it.
 		if l, err := storage.ListerForURI(storage.NewFileURI(path)); err == nil {
-			c.file.SetLocation(l)
+			c.dialog.SetLocation(l)
 		}
 		c.showPathEnd()
 		c.base = path
 		c.path.SetText("")
 		c.problem.Hide()
-	case folder:
-		c.say(safetext.Escape(path) + " is a file. Type a folder's path.")
-	default:
-		c.dialog.Hide()
-		c.chosen(path)
 	}
 }
 
