@@ -104,20 +104,10 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 		then(path)
 	}
 	// Fyne's dialog, in a folder that exists; checking takes a stat, which
-	// a sleeping disk or a lost network share can make slow. A lock
-	// meanwhile took the screen that asked: the dialog stays unopened.
+	// a sleeping disk or a lost network share can make slow.
 	fallback := func() {
-		cleared := false
-		done := w.untilClear(func() { cleared = true })
-		w.background(func() {
-			dir := startFolder(p, start)
-			fyne.Do(func() {
-				done()
-				if !cleared {
-					w.fyneChooser(p, dir, chosen)
-				}
-			})
-		})
+		var dir string
+		w.offUI(func() { dir = startFolder(p, start) }, nil, func() { w.fyneChooser(p, dir, chosen) })
 	}
 	ask := systemChooser
 	if ask == nil {
@@ -130,27 +120,48 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 	waiting := dialog.NewCustom(p.title(), "Cancel", container.New(&columnLayout{width: 320}, msg), w.win)
 	w.present(waiting, nil)
 	waiting.SetOnClosed(cancel)
-	done := w.untilClear(cancel) // a lock closes the desktop's chooser too
 	q := capture.FileQuestion{Title: p.title(), Kind: p.kind(), Folder: start, Window: nativeHandle(w.win)}
+	var path string
+	var err error
+	// A lock closes the desktop's chooser too.
+	w.offUI(func() { path, err = ask(ctx, q) }, cancel, func() {
+		if !w.showing(waiting) {
+			return // cancelled here
+		}
+		waiting.Hide()
+		switch {
+		case err == nil:
+			chosen(path)
+		case errors.Is(err, capture.ErrChoiceCancelled):
+		case errors.Is(err, capture.ErrNotLocal):
+			w.showError("Could not open that file", err)
+		case errors.Is(err, capture.ErrNoChooser):
+			systemChooser = nil // ours from now on
+			fallback()
+		default: // a broken chooser, or another failure: ours instead
+			fallback()
+		}
+	})
+}
+
+// offUI runs work off the UI goroutine (it may wait on a slow disk, or on
+// the person in another window), then then back on it; unless the window
+// was cleared (the lock) meanwhile, taking the screen that asked. stop,
+// when set, runs at the clear to call work off. UI goroutine only.
+func (w *window) offUI(work, stop, then func()) {
+	cleared := false
+	done := w.untilClear(func() {
+		cleared = true
+		if stop != nil {
+			stop()
+		}
+	})
 	w.background(func() {
-		path, err := ask(ctx, q)
+		work()
 		fyne.Do(func() {
 			done()
-			if ctx.Err() != nil || !w.showing(waiting) {
-				return // cancelled here, or the window locked
-			}
-			waiting.Hide()
-			switch {
-			case err == nil:
-				chosen(path)
-			case errors.Is(err, capture.ErrChoiceCancelled):
-			case errors.Is(err, capture.ErrNotLocal):
-				w.showError("Could not open that file", err)
-			case errors.Is(err, capture.ErrNoChooser):
-				systemChooser = nil // ours from now on
-				fallback()
-			default: // no chooser, or a broken one: ours instead
-				fallback()
+			if !cleared {
+				then()
 			}
 		})
 	})
@@ -327,11 +338,10 @@ func (c *fileChooser) submit() {
 	}
 	path := expandPath(typed, c.base)
 	folder := c.purpose.folder()
-	// Stat may wait on a slow disk or a network share: off the UI goroutine.
-	c.w.background(func() {
-		st, err := os.Stat(path)
-		fyne.Do(func() { c.typed(path, st, err, folder) })
-	})
+	// Stat may wait on a slow disk or a network share.
+	var st os.FileInfo
+	var err error
+	c.w.offUI(func() { st, err = os.Stat(path) }, nil, func() { c.typed(path, st, err, folder) })
 }
 
 func (c *fileChooser) typed(path string, st os.FileInfo, err error, folder bool) {
