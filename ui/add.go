@@ -13,6 +13,10 @@ import (
 	"latchkey/otp"
 )
 
+// readClipboardImage and readScreen are clipboardImage and captureScreen;
+// tests replace them.
+var readClipboardImage, readScreen = clipboardImage, captureScreen
+
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".PNG", ".JPG", ".JPEG"}
 
 // adder is the Add menu: accounts from QR codes on the screen, in image
@@ -42,9 +46,12 @@ func (d adder) onScanScreen() {
 	}
 	s.w.busy("Scanning the screen for QR codes…")
 	s.w.background(func() {
-		data, err := captureScreen()
+		data, err := readScreen()
 		fyne.Do(func() {
 			s.w.idleAgain()
+			if s.ended() {
+				return // locked meanwhile: nothing over the lock screen
+			}
 			if err != nil {
 				s.w.showError("Could not capture the screen", err)
 				return
@@ -96,9 +103,16 @@ func (d adder) paste(text string) {
 		review(s, found.Accounts, problemsOf(found))
 		return
 	}
+	// Reading the image may wait on the program that holds it: busy, so
+	// no second paste starts meanwhile, as when the screen is scanned.
+	s.w.busy("Reading the clipboard image…")
 	s.w.background(func() {
-		data, err := clipboardImage()
+		data, err := readClipboardImage()
 		fyne.Do(func() {
+			s.w.idleAgain()
+			if s.ended() {
+				return // locked meanwhile: nothing over the lock screen
+			}
 			if err != nil {
 				s.w.showError("Nothing to add from the clipboard", err)
 				return

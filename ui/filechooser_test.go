@@ -400,29 +400,15 @@ func TestLockCallsOffSystemChooser(t *testing.T) {
 	}
 }
 
-// queueBackground holds the window's background work until the test runs
-// it, so a lock can come between the start of a job and its end.
-func queueBackground(h *harness) (run func()) {
-	var pending []func()
-	h.app.w.background = func(f func()) { pending = append(pending, f) }
-	return func() {
-		for len(pending) > 0 {
-			f := pending[0]
-			pending = pending[1:]
-			f()
-		}
-	}
-}
-
 // Fyne's chooser opens after a look at its folder off the UI goroutine; a
 // lock meanwhile keeps it from opening over the lock screen.
 func TestLockBeforeFallbackChooserOpens(t *testing.T) {
 	h := newHarness(t, []vault.Account{})
 	h.unlock()
-	run := queueBackground(h)
+	jobs := queueBackground(h)
 	adder{session: h.session()}.onOpenImage()
 	h.app.lock()
-	run()
+	jobs.runAll()
 	if h.unlocked() {
 		t.Fatal("the vault is unlocked after the lock")
 	}
