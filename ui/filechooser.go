@@ -145,7 +145,7 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 }
 
 // offUI runs work off the UI goroutine (it may wait on a slow disk, or on
-// the person in another window), then then back on it; unless the window
+// the person in another window) and, back on it, then; unless the window
 // was cleared (the lock) meanwhile, taking the screen that asked. stop,
 // when set, runs at the clear to call work off. UI goroutine only.
 func (w *window) offUI(work, stop, then func()) {
