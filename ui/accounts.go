@@ -149,14 +149,23 @@ func (s *accountsScreen) focus() {
 // or an image is added as the Add menu's paste does; other text is a
 // search.
 func (s *accountsScreen) onPaste() {
-	board := s.session.w.clipboard
-	if classifyPaste(board.Content()) != pasteText {
-		adder{session: s.session}.onPaste()
+	text := s.session.w.clipboard.Content() // once: another program serves it
+	if pasteAdds(text) {
+		if s.session.act() {
+			adder{session: s.session}.paste(text)
+		}
 		return
 	}
 	s.session.w.focus(s.search)
-	s.search.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: board})
+	s.search.Entry.TypedShortcut(&fyne.ShortcutPaste{Clipboard: readClipboard(text)})
 }
+
+// readClipboard is a clipboard's text as read already, for the search's
+// paste to take without reading the clipboard again.
+type readClipboard string
+
+func (c readClipboard) Content() string { return string(c) }
+func (readClipboard) SetContent(string) {}
 
 // onTypedRune takes keys typed while nothing has the focus to the search.
 func (s *accountsScreen) onTypedRune(r rune) {

@@ -13,6 +13,10 @@ import (
 	"latchkey/otp"
 )
 
+// readClipboardImage and readScreen are clipboardImage and captureScreen;
+// tests replace them.
+var readClipboardImage, readScreen = clipboardImage, captureScreen
+
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".PNG", ".JPG", ".JPEG"}
 
 // adder is the Add menu: accounts from QR codes on the screen, in image
@@ -42,9 +46,12 @@ func (d adder) onScanScreen() {
 	}
 	s.w.busy("Scanning the screen for QR codes…")
 	s.w.background(func() {
-		data, err := captureScreen()
+		data, err := readScreen()
 		fyne.Do(func() {
 			s.w.idleAgain()
+			if s.ended() {
+				return // locked meanwhile: nothing over the lock screen
+			}
 			if err != nil {
 				s.w.showError("Could not capture the screen", err)
 				return
@@ -68,11 +75,18 @@ func (d adder) onOpenImage() {
 // onPaste adds what the clipboard holds: an otpauth link as text, or an
 // image where the platform lets us read one.
 func (d adder) onPaste() {
-	s := d.session
-	if !s.act() {
+	if !d.session.act() {
 		return
 	}
-	text := strings.TrimSpace(s.w.clipboard.Content())
+	d.paste(d.session.w.clipboard.Content())
+}
+
+// paste adds what text, the clipboard's as read once, holds: a setup key,
+// otpauth links, or with no text the clipboard's image. The caller has
+// checked that the session goes on (act).
+func (d adder) paste(text string) {
+	s := d.session
+	text = strings.TrimSpace(text)
 	if key, ok := bareKey(text); ok {
 		// A site's "can't scan?" key: the person names it.
 		f := newManualForm(s)
@@ -89,9 +103,16 @@ func (d adder) onPaste() {
 		review(s, found.Accounts, problemsOf(found))
 		return
 	}
+	// Reading the image may wait on the program that holds it: busy, so
+	// no second paste starts meanwhile, as when the screen is scanned.
+	s.w.busy("Reading the clipboard image…")
 	s.w.background(func() {
-		data, err := clipboardImage()
+		data, err := readClipboardImage()
 		fyne.Do(func() {
+			s.w.idleAgain()
+			if s.ended() {
+				return // locked meanwhile: nothing over the lock screen
+			}
 			if err != nil {
 				s.w.showError("Nothing to add from the clipboard", err)
 				return
@@ -101,29 +122,20 @@ func (d adder) onPaste() {
 	})
 }
 
-// pasteKind is what the clipboard holds, for Ctrl+V on the list.
-type pasteKind int
-
-const (
-	pasteText  pasteKind = iota // text that adds nothing: a search
-	pasteKey                    // a bare setup key
-	pasteLink                   // otpauth links
-	pasteImage                  // no text: maybe an image
-)
-
-func classifyPaste(text string) pasteKind {
+// pasteAdds reports whether Ctrl+V on the list adds what the clipboard
+// holds (otpauth links, a setup key, or no text: maybe an image) rather
+// than searching for it.
+func pasteAdds(text string) bool {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return pasteImage
+		return true
 	}
 	// otpauth: and otpauth-migration: links, in any case.
 	if head := strings.ToLower(text[:min(len(text), len("otpauth"))]); head == "otpauth" {
-		return pasteLink
+		return true
 	}
-	if _, ok := bareKey(text); ok {
-		return pasteKey
-	}
-	return pasteText
+	_, ok := bareKey(text)
+	return ok
 }
 
 // bareKey reads text as a setup key shown in place of a QR code: base32,

@@ -73,7 +73,9 @@ func (p filePurpose) kind() capture.FileKind {
 }
 
 // systemChooser asks the desktop's own file chooser (capture.ChooseFile);
-// nil means there is none to ask. Tests replace it.
+// nil means there is none to ask. Once it answers that the desktop has
+// none, it is nil for the rest of the process: no D-Bus round trip before
+// every pick. UI goroutine only; tests replace it.
 var systemChooser = func() func(context.Context, capture.FileQuestion) (string, error) {
 	d := capture.CurrentDesktop()
 	if !d.HasFileChooser() {
@@ -104,10 +106,8 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 	// Fyne's dialog, in a folder that exists; checking takes a stat, which
 	// a sleeping disk or a lost network share can make slow.
 	fallback := func() {
-		w.background(func() {
-			dir := startFolder(p, start)
-			fyne.Do(func() { w.fyneChooser(p, dir, chosen) })
-		})
+		var dir string
+		w.offUI(func() { dir = startFolder(p, start) }, nil, func() { w.fyneChooser(p, dir, chosen) })
 	}
 	ask := systemChooser
 	if ask == nil {
@@ -120,24 +120,48 @@ func (w *window) chooseFile(p filePurpose, start string, then func(path string))
 	waiting := dialog.NewCustom(p.title(), "Cancel", container.New(&columnLayout{width: 320}, msg), w.win)
 	w.present(waiting, nil)
 	waiting.SetOnClosed(cancel)
-	done := w.untilClear(cancel) // a lock closes the desktop's chooser too
 	q := capture.FileQuestion{Title: p.title(), Kind: p.kind(), Folder: start, Window: nativeHandle(w.win)}
+	var path string
+	var err error
+	// A lock closes the desktop's chooser too.
+	w.offUI(func() { path, err = ask(ctx, q) }, cancel, func() {
+		if !w.showing(waiting) {
+			return // cancelled here
+		}
+		waiting.Hide()
+		switch {
+		case err == nil:
+			chosen(path)
+		case errors.Is(err, capture.ErrChoiceCancelled):
+		case errors.Is(err, capture.ErrNotLocal):
+			w.showError("Could not open that file", err)
+		case errors.Is(err, capture.ErrNoChooser):
+			systemChooser = nil // ours from now on
+			fallback()
+		default: // a broken chooser, or another failure: ours instead
+			fallback()
+		}
+	})
+}
+
+// offUI runs work off the UI goroutine (it may wait on a slow disk, or on
+// the person in another window) and, back on it, then; unless the window
+// was cleared (the lock) meanwhile, taking the screen that asked. stop,
+// when set, runs at the clear to call work off. UI goroutine only.
+func (w *window) offUI(work, stop, then func()) {
+	cleared := false
+	done := w.untilClear(func() {
+		cleared = true
+		if stop != nil {
+			stop()
+		}
+	})
 	w.background(func() {
-		path, err := ask(ctx, q)
+		work()
 		fyne.Do(func() {
 			done()
-			if ctx.Err() != nil || !w.showing(waiting) {
-				return // cancelled here, or the window locked
-			}
-			waiting.Hide()
-			switch {
-			case err == nil:
-				chosen(path)
-			case errors.Is(err, capture.ErrChoiceCancelled):
-			case errors.Is(err, capture.ErrNotLocal):
-				w.showError("Could not open that file", err)
-			default: // no chooser, or a broken one: ours instead
-				fallback()
+			if !cleared {
+				then()
 			}
 		})
 	})
@@ -175,16 +199,19 @@ func (w *window) showing(d dialog.Dialog) bool {
 // startFolder is where Fyne's dialog opens: start when it is a folder,
 // else for images the Pictures folder, else the home folder.
 func startFolder(p filePurpose, start string) string {
-	if st, err := os.Stat(start); start != "" && err == nil && st.IsDir() {
+	if start != "" && isFolder(start) {
 		return start
 	}
 	home := homeDir()
-	if p == pickImage {
-		if st, err := os.Stat(filepath.Join(home, "Pictures")); err == nil && st.IsDir() {
-			return filepath.Join(home, "Pictures")
-		}
+	if pictures := filepath.Join(home, "Pictures"); p == pickImage && isFolder(pictures) {
+		return pictures
 	}
 	return home
+}
+
+func isFolder(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }
 
 // fileChooser is Fyne's file dialog with what it lacks: a path field on
@@ -194,9 +221,8 @@ func startFolder(p filePurpose, start string) string {
 type fileChooser struct {
 	w       *window
 	purpose filePurpose
-	base    string // relative typed paths start here
-	dialog  dialog.Dialog
-	file    *dialog.FileDialog // nil when choosing a folder
+	base    string             // relative typed paths start here
+	dialog  *dialog.FileDialog // for a file or a folder, as purpose says
 	path    *formEntry
 	problem *widget.Label
 	open    *widget.Button // the dialog's own confirm button, once found
@@ -215,17 +241,15 @@ func (w *window) fyneChooser(p filePurpose, dir string, chosen func(string)) *fi
 	c.problem = problemLabel()
 	if p.folder() {
 		c.path.SetPlaceHolder("Type a folder's path, or pick one below")
-		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		c.dialog = dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 			if err == nil && u != nil {
 				c.chosen(u.Path())
 			}
 		}, w.win)
-		d.SetConfirmText(chooseText)
-		c.dialog = d
-		c.setUp(d, dir)
+		c.dialog.SetConfirmText(chooseText)
 	} else {
 		c.path.SetPlaceHolder("Type a file's path, or pick one below")
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		c.dialog = dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil {
 				w.showError("Could not open the file", err)
 				return
@@ -237,12 +261,10 @@ func (w *window) fyneChooser(p filePurpose, dir string, chosen func(string)) *fi
 			r.Close()
 			c.chosen(r.URI().Path())
 		}, w.win)
-		d.SetConfirmText(openText)
-		d.SetFilter(regularFiles{images: p == pickImage})
-		c.file = d
-		c.dialog = d
-		c.setUp(d, dir)
+		c.dialog.SetConfirmText(openText)
+		c.dialog.SetFilter(regularFiles{images: p == pickImage})
 	}
+	c.setUp(dir)
 	return c
 }
 
@@ -261,7 +283,8 @@ func (f regularFiles) Matches(u fyne.URI) bool {
 }
 
 // setUp shows the dialog and adds the path field and the switch.
-func (c *fileChooser) setUp(d *dialog.FileDialog, dir string) {
+func (c *fileChooser) setUp(dir string) {
+	d := c.dialog
 	d.SetTitleText(c.purpose.title())
 	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 		d.SetLocation(l)
@@ -274,7 +297,7 @@ func (c *fileChooser) setUp(d *dialog.FileDialog, dir string) {
 	field := container.NewVBox(c.path, c.problem)
 	if c.purpose == pickImage {
 		all := widget.NewCheck("Show all files", func(on bool) {
-			c.file.SetFilter(regularFiles{images: !on})
+			c.dialog.SetFilter(regularFiles{images: !on})
 		})
 		field = container.NewVBox(container.NewBorder(nil, nil, nil, all, c.path), c.problem)
 	}
@@ -315,11 +338,10 @@ func (c *fileChooser) submit() {
 	}
 	path := expandPath(typed, c.base)
 	folder := c.purpose.folder()
-	// Stat may wait on a slow disk or a network share: off the UI goroutine.
-	c.w.background(func() {
-		st, err := os.Stat(path)
-		fyne.Do(func() { c.typed(path, st, err, folder) })
-	})
+	// Stat may wait on a slow disk or a network share.
+	var st os.FileInfo
+	var err error
+	c.w.offUI(func() { st, err = os.Stat(path) }, nil, func() { c.typed(path, st, err, folder) })
 }
 
 func (c *fileChooser) typed(path string, st os.FileInfo, err error, folder bool) {
@@ -328,27 +350,26 @@ func (c *fileChooser) typed(path string, st os.FileInfo, err error, folder bool)
 	}
 	switch {
 	case err != nil:
-		c.say("There is nothing at " + path + ". Check the path and try again.")
-	case st.IsDir() && folder:
+		c.say("There is nothing at " + safetext.Escape(path) + ". Check the path and try again.")
+	case st.IsDir() == folder: // what was asked for
 		c.dialog.Hide()
 		c.chosen(path)
-	case st.IsDir():
+	case folder:
+		c.say(safetext.Escape(path) + " is a file. Type a folder's path.")
+	default:
 		// A folder: go there, and pick the file in it.
 		if l, err := storage.ListerForURI(storage.NewFileURI(path)); err == nil {
-			c.file.SetLocation(l)
+			c.dialog.SetLocation(l)
 		}
 		c.showPathEnd()
 		c.base = path
 		c.path.SetText("")
 		c.problem.Hide()
-	case folder:
-		c.say(path + " is a file. Type a folder's path.")
-	default:
-		c.dialog.Hide()
-		c.chosen(path)
 	}
 }
 
+// say shows msg under the path field; a path in it comes escaped with
+// safetext.Escape, as a file's name may hold a line break.
 func (c *fileChooser) say(msg string) {
 	c.problem.SetText(safetext.Message(msg))
 	c.problem.Show()

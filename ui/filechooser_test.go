@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/capture"
+	"latchkey/internal/safetext"
 	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
@@ -397,4 +398,111 @@ func TestLockCallsOffSystemChooser(t *testing.T) {
 	case <-time.After(10 * time.Second): // a guard against a hang, not a timing
 		t.Fatal("the desktop's chooser was still asked 10 s after the lock")
 	}
+}
+
+// Fyne's chooser opens after a look at its folder off the UI goroutine; a
+// lock meanwhile keeps it from opening over the lock screen.
+func TestLockBeforeFallbackChooserOpens(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	jobs := queueBackground(h)
+	adder{session: h.session()}.onOpenImage()
+	h.app.lock()
+	jobs.runAll()
+	if h.unlocked() {
+		t.Fatal("the vault is unlocked after the lock")
+	}
+	if m := test.RenderToMarkup(h.win.Canvas()); strings.Contains(m, "Open a QR code image") || h.win.Canvas().Overlays().Top() != nil {
+		t.Errorf("got a chooser over the lock screen, want none:\n%s", m)
+	}
+}
+
+// A desktop with no chooser says so once: later picks go straight to
+// Fyne's dialog without asking it again. A chooser that failed once is
+// asked again next time.
+func TestNoSystemChooserIsRemembered(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	for _, c := range []struct {
+		err   error
+		asked int
+	}{
+		{fmt.Errorf("%w: org.freedesktop.DBus.Error.ServiceUnknown", capture.ErrNoChooser), 1},
+		{fmt.Errorf("%w: it named no file", capture.ErrChooserFailed), 3},
+	} {
+		asked := 0
+		withSystemChooser(t, func(context.Context, capture.FileQuestion) (string, error) {
+			asked++
+			return "", c.err
+		})
+		for range 3 {
+			adder{session: h.session()}.onOpenImage()
+			pathField(t, h).TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) // Fyne's chooser stood in
+		}
+		if asked != c.asked {
+			t.Errorf("%v: got the desktop's chooser asked %d times in 3 picks, want %d", c.err, asked, c.asked)
+		}
+	}
+}
+
+// The chooser's message names a path escaped: a newline or a tab in a
+// file's name shows as \n or \t, not as a break that could make the
+// message read as something else.
+func TestChooserMessageEscapesThePath(t *testing.T) {
+	dir := t.TempDir()
+	odd := filepath.Join(dir, "a\tb\nc.txt")
+	must(t, os.WriteFile(odd, []byte("x"), 0o600))
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	problem := func() string {
+		t.Helper()
+		for _, o := range test.LaidOutObjects(h.win.Canvas().Overlays().Top()) {
+			if l, ok := o.(*widget.Label); ok && l.Visible() && l.Importance == widget.DangerImportance {
+				return l.Text
+			}
+		}
+		t.Fatal("the chooser shows no message")
+		return ""
+	}
+	for _, c := range []struct {
+		purpose filePurpose
+		path    string
+		want    string
+	}{
+		{pickImage, filepath.Join(dir, "missing\n\u202eb.png"), "There is nothing at " + safetext.Escape(filepath.Join(dir, "missing\n\u202eb.png")) + "."},
+		{pickSaveFolder, odd, safetext.Escape(odd) + " is a file."},
+	} {
+		h.app.w.chooseFile(c.purpose, dir, func(string) {})
+		e := pathField(t, h)
+		e.SetText(c.path) // a paste may hold what typing cannot
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if got := problem(); !strings.HasPrefix(got, c.want) || strings.ContainsAny(got, "\t\n") {
+			t.Errorf("got message %q, want it to start %q", got, c.want)
+		}
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	}
+}
+
+// Fyne's chooser starts in the folder asked for when there is one, else
+// in Pictures for images, else at home.
+func TestStartFolder(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	other := t.TempDir()
+	file := filepath.Join(other, "notes.txt")
+	must(t, os.WriteFile(file, []byte("x"), 0o600))
+	check := func(p filePurpose, start, want string) {
+		t.Helper()
+		if got := startFolder(p, start); got != want {
+			t.Errorf("startFolder(%s, %q): got %q, want %q", purposeNames[p], start, got, want)
+		}
+	}
+	check(pickImage, "", home) // no Pictures folder yet
+	check(pickImage, other, other)
+	check(pickBackup, file, home)
+	check(pickBackup, filepath.Join(other, "gone"), home)
+	must(t, os.Mkdir(filepath.Join(home, "Pictures"), 0o700))
+	check(pickImage, "", filepath.Join(home, "Pictures"))
+	check(pickImage, file, filepath.Join(home, "Pictures"))
+	check(pickExport, "", home)
 }

@@ -244,3 +244,29 @@ func asEntry(o any) (*widget.Entry, bool) {
 	}
 	return nil, false
 }
+
+// backgroundQueue holds the window's background work until the test runs
+// it, so a lock or a key can come between the start of a job and its end.
+type backgroundQueue struct{ pending []func() }
+
+func queueBackground(h *harness) *backgroundQueue {
+	q := &backgroundQueue{}
+	h.app.w.background = func(f func()) { q.pending = append(q.pending, f) }
+	return q
+}
+
+// runQueued runs the jobs queued so far, not those they queue.
+func (q *backgroundQueue) runQueued() {
+	jobs := q.pending
+	q.pending = nil
+	for _, f := range jobs {
+		f()
+	}
+}
+
+// runAll runs jobs until none is left.
+func (q *backgroundQueue) runAll() {
+	for len(q.pending) > 0 {
+		q.runQueued()
+	}
+}

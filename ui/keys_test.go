@@ -488,3 +488,44 @@ func TestFocusRingOnButtons(t *testing.T) {
 		}
 	}
 }
+
+// countingClipboard counts how often the clipboard is read.
+type countingClipboard struct {
+	fyne.Clipboard
+	reads int
+}
+
+func (c *countingClipboard) Content() string {
+	c.reads++
+	return c.Clipboard.Content()
+}
+
+// TestCtrlVReadsTheClipboardOnce: a Ctrl+V reads the clipboard once,
+// whether what it holds is added or searched for; a clipboard another
+// program serves may be slow to answer, and may change between two reads.
+func TestCtrlVReadsTheClipboardOnce(t *testing.T) {
+	for _, c := range []struct{ name, text, want string }{
+		{"link", githubURI, "alice@example.com"},
+		{"key", "jbsw y3dp ehpk 3pxp", "Enter a key by hand"},
+		{"search", "Microsoft Azure AD", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, []vault.Account{})
+			h.unlock()
+			board := &countingClipboard{Clipboard: h.fa.Clipboard()}
+			h.app.w.clipboard = board
+			board.SetContent(c.text)
+			h.win.Canvas().Unfocus()
+			ctrlV(h)
+			if c.want != "" && !strings.Contains(shown(h), c.want) {
+				t.Fatalf("Ctrl+V of a %s: %q is not shown; showing:\n%s", c.name, c.want, shown(h))
+			}
+			if c.want == "" && h.list().search.Text != c.text {
+				t.Fatalf("Ctrl+V of words: got search %q, want %q", h.list().search.Text, c.text)
+			}
+			if board.reads != 1 {
+				t.Errorf("Ctrl+V of a %s: got %d clipboard reads, want 1", c.name, board.reads)
+			}
+		})
+	}
+}

@@ -657,3 +657,54 @@ func TestScreenCaptureUnderX(t *testing.T) {
 		t.Errorf("got a %dx%d capture, want the whole screen", cfg.Width, cfg.Height)
 	}
 }
+
+// TestPastedImageWaitsAndStopsAtLock: while the clipboard's image is read
+// the window shows it is busy, so a second paste cannot start another
+// read; a lock meanwhile drops the image (or the screen's) unread, with
+// nothing shown over the lock screen.
+func TestPastedImageWaitsAndStopsAtLock(t *testing.T) {
+	png := testtool.QREncode(t, imgURI, 6, 4)
+	reads := 0
+	old := readClipboardImage
+	readClipboardImage = func() ([]byte, error) { reads++; return png, nil }
+	t.Cleanup(func() { readClipboardImage = old })
+
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	h.fa.Clipboard().SetContent("")
+	jobs := queueBackground(h)
+	adder{session: h.session()}.onPaste()
+	if overlays(h) == 0 {
+		t.Error("nothing shows the clipboard image is being read")
+	}
+	h.win.Canvas().Unfocus()
+	ctrlV(h)
+	jobs.runAll()
+	if reads != 1 {
+		t.Errorf("got %d reads of the clipboard image after a paste during the first, want 1", reads)
+	}
+	if got := h.vault().Accounts(); len(got) != 1 || overlays(h) != 0 {
+		t.Fatalf("got %d accounts and %d overlays after the read, want the image's account and none", len(got), overlays(h))
+	}
+
+	// A read that ends after a lock, with the image or with an error, of
+	// the clipboard or of the screen.
+	oldScreen := readScreen
+	t.Cleanup(func() { readScreen = oldScreen })
+	for _, err := range []error{nil, errors.New("the clipboard holds neither")} {
+		readClipboardImage = func() ([]byte, error) { return png, err }
+		readScreen = readClipboardImage
+		for _, read := range []func(adder){adder.onPaste, adder.onScanScreen} {
+			h := newHarness(t, []vault.Account{})
+			h.unlock()
+			h.fa.Clipboard().SetContent("")
+			jobs := queueBackground(h)
+			read(adder{session: h.session()})
+			h.app.lock()
+			jobs.runQueued()
+			if overlays(h) != 0 || len(jobs.pending) != 0 {
+				t.Errorf("read ending with error %v: got %d overlays and %d jobs after the lock, want nothing; showing:\n%s", err, overlays(h), len(jobs.pending), shown(h))
+			}
+		}
+	}
+}
