@@ -3,18 +3,27 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"os"
 )
 
 // ReadCopy reads a file that may be a copy of a vault (a conflict copy a
 // sync tool left, another vault file): a regular file of at most
 // MaxFileSize bytes, through a limit. The file itself is never read
 // through a symbolic link, whose target a sync tool or another user
-// chose; a FIFO or a device is opened without waiting and refused. A file
-// over the cap gives ErrTooLarge, checked before anything is allocated,
-// and again while reading, should it grow. A link, folder, FIFO or device
-// gives ErrNotRegular.
+// chose, and a FIFO or a device is refused unopened (or, put there once
+// looked at, opened without waiting and refused). A link, folder, FIFO or
+// device gives ErrNotRegular; a file over the cap gives ErrTooLarge,
+// checked before anything is allocated, and again while reading should it
+// grow.
 func ReadCopy(path string) ([]byte, error) {
-	f, err := openNoFollow(path)
+	before, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !before.Mode().IsRegular() {
+		return nil, notRegular(path, before.Mode())
+	}
+	f, err := openNoFollow(path, before)
 	if err != nil {
 		return nil, err
 	}

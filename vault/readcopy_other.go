@@ -3,22 +3,16 @@
 package vault
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 )
 
-// openNoFollow opens path for reading unless it is a symbolic link (or
-// another reparse point). Without O_NOFOLLOW the file is looked at before
-// it is opened, and the opened file must be the one looked at, so a link
-// put there meanwhile is not followed.
-func openNoFollow(path string) (*os.File, error) {
-	before, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !before.Mode().IsRegular() {
-		return nil, notRegular(path, before.Mode())
-	}
+// openNoFollow opens path, a regular file when Lstat gave before, for
+// reading, unless it is now a symbolic link (or another reparse point).
+// Without O_NOFOLLOW, the file opened must be the one Lstat looked at, so
+// a link put there meanwhile is not followed.
+func openNoFollow(path string, before fs.FileInfo) (*os.File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -30,7 +24,7 @@ func openNoFollow(path string) (*os.File, error) {
 	}
 	if !os.SameFile(before, after) {
 		f.Close()
-		return nil, notRegular(path, fs.ModeSymlink)
+		return nil, fmt.Errorf("vault: %s changed while it was opened: %w", path, ErrNotRegular)
 	}
 	return f, nil
 }

@@ -36,6 +36,19 @@ func TestReadCopy(t *testing.T) {
 		t.Errorf("a symbolic link to a regular file: got %q, %v, want nothing and ErrNotRegular", got, err)
 	}
 
+	// A link put in the file's place after it was looked at, and before
+	// it is opened: the open itself refuses it.
+	before, err := os.Lstat(copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := openNoFollow(link, before); !errors.Is(err, ErrNotRegular) {
+		if f != nil {
+			f.Close()
+		}
+		t.Errorf("opening a symbolic link once a regular file was looked at: got %v, want ErrNotRegular", err)
+	}
+
 	fifo := filepath.Join(dir, "fifo.latchkey")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -49,6 +62,22 @@ func TestReadCopy(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("a FIFO with no writer: ReadCopy still waiting after 10 s")
+	}
+	// A FIFO put in the file's place once it was looked at opens at once.
+	go func() {
+		f, err := openNoFollow(fifo, before)
+		if f != nil {
+			f.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("opening a FIFO once a regular file was looked at: got %v, want it opened (then refused by its kind)", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("opening a FIFO with no writer: still waiting after 10 s")
 	}
 
 	big := filepath.Join(dir, "big.latchkey")

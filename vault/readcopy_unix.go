@@ -8,10 +8,11 @@ import (
 	"syscall"
 )
 
-// openNoFollow opens path for reading unless it is a symbolic link.
-// O_NONBLOCK opens a FIFO at once instead of waiting for a writer; the
-// caller refuses it (a regular file reads as it would without the flag).
-func openNoFollow(path string) (*os.File, error) {
+// openNoFollow opens path, a regular file when Lstat gave before, for
+// reading, unless it is now a symbolic link. O_NONBLOCK opens a FIFO put
+// there meanwhile at once instead of waiting for a writer; the caller
+// refuses it (a regular file reads as it would without the flag).
+func openNoFollow(path string, before fs.FileInfo) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		// ELOOP on Linux, another errno elsewhere: say what it is.
