@@ -21,7 +21,9 @@ import (
 // finds). Its memory is its 96 KB buffer and tables, whatever the stream:
 // pngGray reads only the rows the header declares.
 
-// errInflate asks pngGray to decode through compress/flate instead.
+// errInflate asks pngGray to decode through compress/flate instead. A
+// damaged IDAT chunk is not such a case: inflater gives the chunk's own
+// error (errPNG), which compress/flate and image/png would meet too.
 var errInflate = errors.New("inflate: not taken")
 
 const (
@@ -191,6 +193,11 @@ type inflater struct {
 	next func() ([]byte, error) // the next piece of input; io.EOF after the last
 	in   []byte
 	pos  int
+	// inErr is next's error other than io.EOF (a damaged chunk): a
+	// stream that then runs short fails with it, not errInflate, since
+	// compress/flate would fail on the same input and a second decoding
+	// would be wasted.
+	inErr error
 
 	bits  uint64 // input not yet used, the next bit lowest
 	nbits int    // how many of bits are input; negative once past its end
@@ -229,17 +236,32 @@ func (f *inflater) refill() {
 	}
 	for f.nbits <= 56 {
 		if f.pos == len(f.in) {
-			in, err := f.next()
-			if err != nil {
+			if !f.pull() {
 				return // past the end, bits read as zeros and nbits goes negative
 			}
-			f.in, f.pos = in, 0
 			continue
 		}
 		f.bits |= uint64(f.in[f.pos]) << uint(f.nbits)
 		f.pos++
 		f.nbits += 8
 	}
+}
+
+// pull moves to the next piece of input; false when there is none. An
+// error sticks: next would check the damaged chunk's CRC again each time.
+func (f *inflater) pull() bool {
+	if f.inErr != nil {
+		return false
+	}
+	in, err := f.next()
+	if err != nil {
+		if err != io.EOF {
+			f.inErr = err
+		}
+		return false
+	}
+	f.in, f.pos = in, 0
+	return true
 }
 
 // take removes n bits, which refill made available.
@@ -283,6 +305,9 @@ func (f *inflater) Read(p []byte) (int, error) {
 			f.r, f.w = inflateWindow, inflateWindow
 		}
 		f.err = f.fill()
+		if f.err == errInflate && f.inErr != nil {
+			f.err = f.inErr
+		}
 	}
 	n := copy(p, f.out[f.r:f.w])
 	f.r += n
@@ -385,11 +410,9 @@ func (f *inflater) copyStored() error {
 		// bits is empty at a byte boundary: copy straight from the input.
 		f.bits, f.nbits = 0, 0
 		if f.pos == len(f.in) {
-			in, err := f.next()
-			if err != nil {
+			if !f.pull() {
 				return errInflate
 			}
-			f.in, f.pos = in, 0
 			continue
 		}
 		n := copy(f.out[f.w:min(len(f.out), f.w+f.stored)], f.in[f.pos:])

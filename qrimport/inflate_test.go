@@ -29,6 +29,16 @@ func inflateBoth(data []byte, piece int) (got, want []byte, taken bool, wantErr 
 	return got, want, err != errInflate, wantErr
 }
 
+// pngGrayInflate is pngGray through inflater only when fast, else through
+// compress/flate only.
+func pngGrayInflate(data []byte, fast bool, pix *[]byte) (*gray, error) {
+	p, start, err := parsePNGHead(data)
+	if err != nil {
+		return nil, err
+	}
+	return p.decode(data, start, fast, pix)
+}
+
 func deflated(t testing.TB, data []byte, level int) []byte {
 	var b bytes.Buffer
 	w, err := flate.NewWriter(&b, level)

@@ -131,60 +131,68 @@ func (r *idatReader) nextBody() ([]byte, error) {
 
 // pngGray decodes data, a PNG whose size checkSize already accepted, to
 // luminance on white: inflating through inflater, or through
-// compress/flate when inflater does not take the stream.
+// compress/flate when inflater does not take the stream. errPNG means
+// the file is damaged and image/png refuses it too: no decoder is tried
+// again.
 func pngGray(data []byte) (*gray, error) {
+	p, start, err := parsePNGHead(data)
+	if err != nil {
+		return nil, err
+	}
 	var pix []byte
-	g, err := pngGrayInflate(data, true, &pix)
+	g, err := p.decode(data, start, true, &pix)
 	if err == errInflate {
 		// The second try writes over the first's pixels: a stream
-		// inflater leaves late costs time, not a second image.
-		return pngGrayInflate(data, false, &pix)
+		// inflater leaves late costs time, not a second image. The
+		// header is not read again.
+		return p.decode(data, start, false, &pix)
 	}
 	return g, err
 }
 
-// pngGrayInflate is pngGray through inflater when fast, else through
-// compress/flate, into *pix if it has the image's size (a new slice
-// there if not).
-func pngGrayInflate(data []byte, fast bool, pix *[]byte) (*gray, error) {
+// parsePNGHead reads a PNG's header chunks, up to the first IDAT chunk,
+// whose offset it gives.
+func parsePNGHead(data []byte) (*pngHead, int, error) {
 	if !bytes.HasPrefix(data, pngMagic) {
-		return nil, errPNG
+		return nil, 0, errPNG
 	}
 	c := &pngChunks{data: data, off: len(pngMagic)}
 	typ, body, err := c.next()
 	if err != nil || typ != "IHDR" || len(body) != 13 {
-		return nil, errPNG
+		return nil, 0, errPNG
 	}
-	var p pngHead
+	p := new(pngHead)
 	w, h := binary.BigEndian.Uint32(body), binary.BigEndian.Uint32(body[4:])
 	if w == 0 || h == 0 || w > MaxSide || h > MaxSide || int(w)*int(h) > MaxPixels {
-		return nil, errPNG
+		return nil, 0, errPNG
 	}
 	p.w, p.h, p.depth, p.colorType = int(w), int(h), int(body[8]), int(body[9])
 	if body[10] != 0 || body[11] != 0 {
-		return nil, errPNG // unknown compression or filter method
+		return nil, 0, errPNG // unknown compression or filter method
 	}
 	if body[12] != 0 {
-		return nil, errPNGInterlaced
+		return nil, 0, errPNGInterlaced
 	}
 	if !validDepth(p.colorType, p.depth) {
-		return nil, errPNG
+		return nil, 0, errPNG
 	}
 	// Header chunks until the first IDAT.
 	for {
 		save := c.off
 		typ, body, err := c.next()
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if typ == "IDAT" {
-			c.off = save
-			break
+			if p.colorType == pngPaletteType && p.paletteLen == 0 {
+				return nil, 0, errPNG
+			}
+			return p, save, nil
 		}
 		switch typ {
 		case "PLTE":
 			if len(body)%3 != 0 || len(body) > 3*256 || len(body) == 0 {
-				return nil, errPNG
+				return nil, 0, errPNG
 			}
 			p.paletteLen = len(body) / 3
 			for i := 0; i < p.paletteLen; i++ {
@@ -192,15 +200,20 @@ func pngGrayInflate(data []byte, fast bool, pix *[]byte) (*gray, error) {
 			}
 		case "tRNS":
 			if err := p.setTransparency(body); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 		case "IEND":
-			return nil, errPNG
+			return nil, 0, errPNG
 		}
 	}
-	if p.colorType == pngPaletteType && p.paletteLen == 0 {
-		return nil, errPNG
-	}
+}
+
+// decode reads the pixels of data, whose header parsePNGHead read to p,
+// from its IDAT chunks at offset start on: through inflater when fast,
+// else through compress/flate, into *pix if it has the image's size (a
+// new slice there if not).
+func (p *pngHead) decode(data []byte, start int, fast bool, pix *[]byte) (*gray, error) {
+	c := &pngChunks{data: data, off: start}
 	// The zlib stream's two-byte header, then raw deflate: its Adler-32
 	// checksum, a fifth of the decoding time, is not checked (a damaged
 	// stream gives damaged pixels, which the reader survives anyway).

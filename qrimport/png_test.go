@@ -296,11 +296,17 @@ func TestPNGGrayDamaged(t *testing.T) {
 	good := buf.Bytes()
 	want := viaReference(t, "png", good)
 	for n := 0; n < len(good); n++ {
-		if g, err := safePNGGray(good[:n]); err == nil {
+		// pngGray itself, so that a panic fails the test; then the
+		// reader's path, which reads what pngGray reads.
+		g, err := pngGray(good[:n])
+		if err == nil {
 			sameGray(t, fmt.Sprintf("truncated at %d", n), g, want)
 			if n < len(good)-20 {
 				t.Errorf("truncated at %d of %d: got no error", n, len(good))
 			}
+		}
+		if _, rerr := decodeGrayData(good[:n]); (rerr == nil) != (err == nil) || rerr != nil && !errors.Is(rerr, ErrNotImage) {
+			t.Errorf("truncated at %d: the reader got %v, pngGray %v", n, rerr, err)
 		}
 	}
 	for i := 8; i < len(good); i += 3 {
@@ -321,7 +327,8 @@ func TestPNGGrayDamaged(t *testing.T) {
 
 // FuzzPNGGray: whatever pngGray accepts within the size limits, image/png
 // either refuses (a damaged checksum or trailing data pngGray does not
-// check) or reads to the same luminance.
+// check) or reads to the same luminance; whatever pngGray refuses as
+// damaged, image/png refuses too (the reader then tries no other decoder).
 func FuzzPNGGray(f *testing.F) {
 	img := image.NewPaletted(image.Rect(0, 0, 9, 5), color.Palette{color.Black, color.White, color.NRGBA{1, 2, 3, 4}})
 	noisy(9, 5, func(x, y int, v uint32) { img.SetColorIndex(x, y, uint8(v>>9)%3) })
@@ -334,12 +341,12 @@ func FuzzPNGGray(f *testing.F) {
 		if err != nil || cfg.Width*cfg.Height > 100_000 {
 			return
 		}
-		got, err := safePNGGray(data)
-		if err != nil {
-			return
+		got, err := pngGray(data)
+		ref, rerr := png.Decode(bytes.NewReader(data))
+		if errors.Is(err, errPNG) && rerr == nil {
+			t.Fatalf("pngGray got %v, but image/png reads it", err)
 		}
-		ref, err := png.Decode(bytes.NewReader(data))
-		if err != nil {
+		if err != nil || rerr != nil {
 			return
 		}
 		sameGray(t, "fuzz", got, toGray(ref))

@@ -361,34 +361,49 @@ func checkSize(w, h int) error {
 
 // decodeImage checks the declared dimensions before decoding, so a
 // decompression bomb is refused before its pixels are allocated.
-func decodeImage(data []byte) (img image.Image, err error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+func decodeImage(data []byte) (image.Image, error) {
+	_, format, err := imageConfig(data)
 	if err != nil {
-		return nil, ErrNotImage
-	}
-	if err := checkSize(cfg.Width, cfg.Height); err != nil {
 		return nil, err
 	}
+	return decodeChecked(data, format)
+}
+
+// imageConfig reads data's format and dimensions, refusing an image over
+// the size limits.
+func imageConfig(data []byte) (image.Config, string, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return image.Config{}, "", ErrNotImage
+	}
+	if err := checkSize(cfg.Width, cfg.Height); err != nil {
+		return image.Config{}, "", err
+	}
+	return cfg, format, nil
+}
+
+// decodeChecked decodes data, whose dimensions imageConfig accepted, with
+// any panic contained.
+func decodeChecked(data []byte, format string) (img image.Image, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			img, err = nil, fmt.Errorf("damaged %s image: %w", format, ErrNotImage)
+			img, err = nil, damaged(format)
 		}
 	}()
 	img, _, err = image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("damaged %s image: %w", format, ErrNotImage)
+		return nil, damaged(format)
 	}
 	return img, nil
 }
 
+func damaged(format string) error { return fmt.Errorf("damaged %s image: %w", format, ErrNotImage) }
+
 // decodeGrayData decodes an image file's bytes to luminance: a PNG
 // straight (see pngGray), other formats through image.Decode.
 func decodeGrayData(data []byte) (*gray, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, format, err := imageConfig(data)
 	if err != nil {
-		return nil, ErrNotImage
-	}
-	if err := checkSize(cfg.Width, cfg.Height); err != nil {
 		return nil, err
 	}
 	switch format {
@@ -396,16 +411,22 @@ func decodeGrayData(data []byte) (*gray, error) {
 		if !pngCanFill(cfg.Width, cfg.Height, len(data)) {
 			return nil, fmt.Errorf("image of %dx%d pixels in %d bytes: %w", cfg.Width, cfg.Height, len(data), ErrNotImage)
 		}
-		if g, err := safeDirect(pngGray, data); err == nil {
+		g, err := safeDirect(pngGray, data)
+		if err == nil {
 			return g, nil
 		}
-		// Interlaced, or damaged in a way image/png may yet accept.
+		if errors.Is(err, errPNG) {
+			// image/png refuses what pngGray finds damaged: decoding
+			// it again would only cost the time.
+			return nil, damaged(format)
+		}
+		// Interlaced, or a panic contained.
 	case "bmp":
 		if g, err := safeDirect(bmpGray, data); err == nil {
 			return g, nil
 		}
 	}
-	img, err := decodeImage(data)
+	img, err := decodeChecked(data, format)
 	if err != nil {
 		return nil, err
 	}
@@ -434,9 +455,6 @@ func safeDirect(decode func([]byte) (*gray, error), data []byte) (g *gray, err e
 	}()
 	return decode(data)
 }
-
-// safePNGGray is pngGray with any panic contained.
-func safePNGGray(data []byte) (*gray, error) { return safeDirect(pngGray, data) }
 
 // safeGray is toGray with any panic of img's methods contained.
 func safeGray(img image.Image) (g *gray, err error) {

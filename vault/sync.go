@@ -519,10 +519,3 @@ func (v *Vault) SavedCovers(data []byte) bool {
 	defer onDisk.wipe()
 	return v.covered(onDisk, data, keys, true)
 }
-
-// ReadCopy reads a file that may be a copy of a vault: a regular file of
-// at most MaxFileSize bytes (checked before anything is read or
-// allocated; a FIFO is never opened), through a limit.
-func ReadCopy(path string) ([]byte, error) {
-	return osFS{}.ReadFile(path)
-}

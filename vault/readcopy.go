@@ -1,0 +1,51 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"os"
+)
+
+// ReadCopy reads a file that may be a copy of a vault (a conflict copy a
+// sync tool left, another vault file): a regular file of at most
+// MaxFileSize bytes, through a limit. The file itself is never read
+// through a symbolic link, whose target a sync tool or another user
+// chose, and a FIFO or a device is refused unopened (or, put there once
+// looked at, opened without waiting and refused). A link, folder, FIFO or
+// device gives ErrNotRegular; a file over the cap gives ErrTooLarge,
+// checked before anything is allocated, and again while reading should it
+// grow.
+func ReadCopy(path string) ([]byte, error) {
+	before, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !before.Mode().IsRegular() {
+		return nil, notRegular(path, before.Mode())
+	}
+	f, err := openNoFollow(path, before)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, notRegular(path, st.Mode())
+	}
+	if st.Size() > int64(MaxFileSize) {
+		return nil, copyTooLarge(path)
+	}
+	b, err := readAllLimited(f, make([]byte, 0, st.Size()+1), int64(MaxFileSize))
+	if errors.Is(err, ErrCorrupt) {
+		// readAllLimited's only ErrCorrupt: the file grew past the cap.
+		return nil, copyTooLarge(path)
+	}
+	return b, err
+}
+
+func copyTooLarge(path string) error {
+	return fmt.Errorf("vault: %s is larger than %d bytes, more than a vault holds: %w", path, MaxFileSize, ErrTooLarge)
+}
