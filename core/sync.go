@@ -115,7 +115,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		if c.Tool.Ambiguous() && vault.Exists(p+".lock") {
+		if c.Tool.Ambiguous() && vault.Exists(vault.LockPath(p)) {
 			continue // a vault of its own that someone opened, not a copy
 		}
 		cr := CopyReport{Name: e.Name(), Conflict: c}

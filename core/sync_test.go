@@ -288,3 +288,23 @@ func TestPutBackNeverReplaces(t *testing.T) {
 		t.Errorf("folder: got %d files, conflict copies besides the first %v; want the two versions, each under a conflict name", len(entries), kept)
 	}
 }
+
+// A file named like an ambiguous copy ("vault (1).latchkey") that
+// another Latchkey has open is a vault of its own: its lock file, where
+// vault.LockPath puts it, says so, and Sync leaves it out.
+func TestSyncSkipsAnOpenVault(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	own := filepath.Join(filepath.Dir(path), "vault (1).latchkey")
+	write(t, own, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]})))
+	coretest.Open(t, own) // another window has it open
+	if !vault.Exists(vault.LockPath(own)) {
+		t.Fatalf("no lock file at %s while the vault is open", vault.LockPath(own))
+	}
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil || len(rep.Copies) != 0 {
+		t.Errorf("got %+v, %v; want the open vault left out", rep.Copies, err)
+	}
+}

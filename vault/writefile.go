@@ -130,7 +130,7 @@ func checkTarget(path string, o WriteOptions) (fs.FileInfo, error) {
 			switch {
 			case samePlace(abs, v):
 				return nil, protected(path, "the vault itself")
-			case samePlace(abs, lockPath(v)):
+			case samePlace(abs, LockPath(v)):
 				return nil, protected(path, "the vault's lock file")
 			}
 		}
@@ -145,12 +145,12 @@ func checkTarget(path string, o WriteOptions) (fs.FileInfo, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("vault: %s is %s; it was left as it is: %w", path, fileKind(st.Mode()), ErrNotRegular)
 	}
-	if v, ok := strings.CutSuffix(abs, ".lock"); ok && isLatchkeyFile(v) {
+	if v, ok := strings.CutSuffix(abs, lockSuffix); ok && isLatchkeyFile(v) {
 		return nil, protected(path, "the lock file of a vault")
 	}
 	if isLatchkeyFile(abs) {
 		switch {
-		case Exists(lockPath(abs)):
+		case Exists(LockPath(abs)):
 			return nil, protected(path, "a vault (its lock file is beside it)")
 		case !o.Backup:
 			return nil, protected(path, "a latchkey vault or backup")
