@@ -250,28 +250,11 @@ func putBack(aside, p, vaultName string) error {
 	}
 	var err error
 	for _, t := range targets {
-		if err = renameNoReplace(aside, t); err == nil {
+		if err = vault.RenameNoReplace(aside, t); err == nil {
 			return nil
 		}
 	}
 	return err
-}
-
-// renameNoReplace renames from to to unless to exists. A hard link makes
-// the check and the rename one step; where the file system has no links,
-// a check just before the rename does.
-func renameNoReplace(from, to string) error {
-	err := os.Link(from, to)
-	if err == nil {
-		return os.Remove(from)
-	}
-	if errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
-		return fs.ErrExist
-	}
-	return os.Rename(from, to)
 }
 
 // Reason says in a few words why a copy was kept, the same from the
