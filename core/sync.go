@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -74,6 +76,9 @@ var (
 	ErrNotSaved     = errors.New("merged, but the vault could not be saved")
 	ErrNotCovered   = errors.New("merged, but the saved vault does not hold all of it")
 	ErrChangedSince = errors.New("changed after it was merged")
+	// ErrNotDeleted: merged, saved and verified, but the file system
+	// refused to delete it.
+	ErrNotDeleted = errors.New("merged, but could not be deleted")
 	// ErrMaybeYours: merged, but kept, as its name (OneDrive's
 	// "vault-HOST", Google Drive's "vault (1)") is also one a person gives
 	// a copy of their own, which may be the only record of what was
@@ -106,7 +111,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 	dir, vaultName := filepath.Dir(path), filepath.Base(path)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return rep, fmt.Errorf("listing %s: %w", dir, err)
+		return rep, escapeNames(fmt.Errorf("listing %s: %w", dir, err), dir)
 	}
 	merged := map[string][32]byte{} // name: the bytes merged
 	for _, e := range entries {
@@ -130,7 +135,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			}
 		}
 		if err != nil {
-			cr.Err = err
+			cr.Err = escapeNames(err, p, dir)
 		} else {
 			cr.Merged = true
 			merged[cr.Name] = sha256.Sum256(data)
@@ -143,10 +148,10 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 	if err := v.Save(); err != nil && !errors.Is(err, vault.ErrBackupFailed) {
 		for i := range rep.Copies {
 			if rep.Copies[i].Merged {
-				rep.Copies[i].Err = fmt.Errorf("%w: %w", ErrNotSaved, err)
+				rep.Copies[i].Err = escapeNames(fmt.Errorf("%w: %w", ErrNotSaved, err), path, dir)
 			}
 		}
-		return rep, err
+		return rep, escapeNames(err, path, dir)
 	}
 	for i := range rep.Copies {
 		cr := &rep.Copies[i]
@@ -210,17 +215,17 @@ func removeMerged(v Syncer, p, vaultName string, sum [32]byte) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("merged, but could not be deleted: %w", err)
+		return escapeNames(fmt.Errorf("%w: %w", ErrNotDeleted, err), p)
 	}
 	if again, err := readCopy(aside); err != nil || !bytes.Equal(again, data) {
 		if err := putBack(aside, p, vaultName); err != nil {
-			return fmt.Errorf("%w, and could not be put back: %w", ErrChangedSince, err)
+			return escapeNames(fmt.Errorf("%w, and could not be put back: %w", ErrChangedSince, err), p, aside)
 		}
 		return ErrChangedSince
 	}
-	if err := os.Remove(aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeFile(aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		putBack(aside, p, vaultName) // best effort: the bytes are merged and saved
-		return fmt.Errorf("merged, but could not be deleted: %w", err)
+		return escapeNames(fmt.Errorf("%w: %w", ErrNotDeleted, err), p, aside)
 	}
 	return nil
 }
@@ -257,6 +262,46 @@ func putBack(aside, p, vaultName string) error {
 	return err
 }
 
+// removeFile deletes a merged copy; tests make it fail.
+var removeFile = os.Remove
+
+// escapeNames shows each of names (paths) in err's text escaped: a file
+// name may hold a line break, a terminal escape or a direction override.
+// Whatever else the text holds that acts on a screen is escaped too. The
+// error still wraps err.
+func escapeNames(err error, names ...string) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	pairs := make([]string, 0, 2*len(names))
+	for _, n := range names {
+		if esc := safetext.Escape(n); esc != n {
+			pairs = append(pairs, n, esc)
+		}
+	}
+	shown := oneLine(strings.NewReplacer(pairs...).Replace(text))
+	if shown == text {
+		return err
+	}
+	return &escapedError{text: shown, err: err}
+}
+
+// escapedError is an error shown with the names in it escaped.
+type escapedError struct {
+	text string
+	err  error
+}
+
+func (e *escapedError) Error() string { return e.text }
+func (e *escapedError) Unwrap() error { return e.err }
+
+// oneLine escapes what safetext.Message keeps (line breaks and tabs) as
+// well: a reason is shown on one line.
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", `\x0a`, "\t", `\x09`).Replace(safetext.Message(s))
+}
+
 // Reason says in a few words why a copy was kept, the same from the
 // window and the command line; it names no secret.
 func Reason(err error) string {
@@ -264,14 +309,14 @@ func Reason(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrNotSaved):
-		return err.Error()
+		return oneLine(err.Error())
 	}
 	for _, r := range reasons {
 		if errors.Is(err, r.err) {
 			return r.why
 		}
 	}
-	return err.Error()
+	return oneLine(err.Error())
 }
 
 // reasons are why a copy was kept, checked in order.
@@ -280,6 +325,7 @@ var reasons = []struct {
 	why string
 }{
 	{ErrChangedSince, "it changed after it was merged; sync again"},
+	{ErrNotDeleted, "merged and saved, but it could not be deleted; delete it, or sync again"},
 	{ErrMaybeYours, "merged; kept, as the name could be a copy of your own (delete it when it is not)"},
 	{ErrNotCovered, "merged, but the saved vault does not hold all of it yet; sync again"},
 	{vault.ErrUnknownKey, "sealed under a key this vault never had: another vault, or saved after a password change on another computer (open the vault with the new password, then sync again)"},

@@ -5,13 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"latchkey/core/coretest"
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -306,5 +309,49 @@ func TestSyncSkipsAnOpenVault(t *testing.T) {
 	rep, err := Sync(v, nil)
 	if err != nil || len(rep.Copies) != 0 {
 		t.Errorf("got %+v, %v; want the open vault left out", rep.Copies, err)
+	}
+}
+
+// shownSafely fails when text would act on a screen: a line break, an
+// escape, a direction override.
+func shownSafely(t *testing.T, what, text string) {
+	t.Helper()
+	if strings.ContainsFunc(text, safetext.Unsafe) {
+		t.Errorf("%s: got %q, want every control character escaped", what, text)
+	}
+}
+
+// A copy that is merged and saved but cannot be deleted says so with its
+// own sentinel, stays at its name, and the message escapes the names in it
+// (here the vault's folder, which holds a line break and an escape).
+func TestSyncCannotDelete(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "sync\n\x1b[2Jhere", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	name := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	cp := filepath.Join(filepath.Dir(path), name)
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]}))
+	write(t, cp, fromB)
+	removeFile = func(p string) error { return &fs.PathError{Op: "remove", Path: p, Err: syscall.EACCES} }
+	t.Cleanup(func() { removeFile = os.Remove })
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil || len(rep.Copies) != 1 {
+		t.Fatalf("got %+v, %v; want one copy reported", rep.Copies, err)
+	}
+	cr := rep.Copies[0]
+	if !cr.Merged || cr.Removed || !errors.Is(cr.Err, ErrNotDeleted) || !errors.Is(cr.Err, syscall.EACCES) {
+		t.Errorf("got merged %v removed %v err %v; want merged, kept, ErrNotDeleted wrapping the cause", cr.Merged, cr.Removed, cr.Err)
+	}
+	shownSafely(t, "the error", cr.Err.Error())
+	shownSafely(t, "the reason", Reason(cr.Err))
+	if !bytes.Equal(mustBytes(t, cp), fromB) {
+		t.Error("the copy is not back at its name")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "merging") {
+			t.Errorf("left behind: %s", e.Name())
+		}
 	}
 }
