@@ -1,9 +1,7 @@
 package core
 
 import (
-	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,7 +22,7 @@ type Syncer interface {
 	MergeCopy(data []byte) (vault.Changes, error)
 	MergeCopyWithPassword(data, password []byte) (vault.Changes, error)
 	MergeDisk() (vault.Changes, error)
-	SavedCovers(data []byte) bool
+	SavedCoversEach(copies [][]byte) []bool
 	Dirty() bool
 	Save() error
 }
@@ -76,6 +74,9 @@ var (
 	ErrNotSaved     = errors.New("merged, but the vault could not be saved")
 	ErrNotCovered   = errors.New("merged, but the saved vault does not hold all of it")
 	ErrChangedSince = errors.New("changed after it was merged")
+	// ErrChangedWhileRead: written while it was read; the next sync reads
+	// it whole.
+	ErrChangedWhileRead = errors.New("changed while it was read")
 	// ErrNotDeleted: merged, saved and verified, but the file system
 	// refused to delete it.
 	ErrNotDeleted = errors.New("merged, but could not be deleted")
@@ -89,31 +90,31 @@ var (
 // Sync merges the vault file on disk (when another computer's save
 // replaced it) and every conflict copy a sync tool left beside it, saves
 // the merge, and deletes each merged copy once the saved vault file is
-// verified to hold all of it. A copy is read capped at vault.MaxFileSize
-// and opened with the vault's keys, never the KDF; given password, a copy
-// none of them opens is tried with it (one KDF run each: a copy saved after
-// a password change or new backup codes on another computer). A copy that
-// does not merge (another vault, a key this vault never had, damaged,
-// truncated, of a newer format, too large, not a regular file) is kept,
-// untouched, with the reason. Nothing is deleted that was not merged,
-// saved and verified.
+// verified to hold all of it. A copy is read once, capped at
+// vault.MaxFileSize, and opened with the vault's keys, never the KDF;
+// given password, a copy none of them opens is tried with it (one KDF run
+// each: a copy saved after a password change or new backup codes on
+// another computer). A copy that does not merge (another vault, a key this
+// vault never had, damaged, truncated, of a newer format, too large, not a
+// regular file) is kept, untouched, with the reason. Nothing is deleted
+// that was not merged, saved and verified.
 //
 // The error is the save's, or the folder's; the report holds what was
 // done up to then.
 func Sync(v Syncer, password []byte) (SyncReport, error) {
 	var rep SyncReport
-	ch, err := v.MergeDisk()
-	if err != nil {
-		return rep, err
-	}
-	rep.Disk = ch
 	path := v.Path()
 	dir, vaultName := filepath.Dir(path), filepath.Base(path)
+	ch, err := v.MergeDisk()
+	if err != nil {
+		return rep, escapeNames(err, path, dir)
+	}
+	rep.Disk = ch
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return rep, escapeNames(fmt.Errorf("listing %s: %w", dir, err), dir)
 	}
-	merged := map[string][32]byte{} // name: the bytes merged
+	var merged []mergedCopy
 	for _, e := range entries {
 		c, ok := ParseConflict(vaultName, e.Name())
 		if !ok {
@@ -124,7 +125,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			continue // a vault of its own that someone opened, not a copy
 		}
 		cr := CopyReport{Name: e.Name(), Conflict: c}
-		data, err := readCopy(p)
+		data, st, err := readCopy(p)
 		if err == nil {
 			cr.Changes, err = v.MergeCopy(data)
 			if errors.Is(err, vault.ErrUnknownKey) && password != nil {
@@ -138,7 +139,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			cr.Err = escapeNames(err, p, dir)
 		} else {
 			cr.Merged = true
-			merged[cr.Name] = sha256.Sum256(data)
+			merged = append(merged, mergedCopy{at: len(rep.Copies), data: data, st: st})
 		}
 		rep.Copies = append(rep.Copies, cr)
 	}
@@ -146,69 +147,98 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 		return rep, nil
 	}
 	if err := v.Save(); err != nil && !errors.Is(err, vault.ErrBackupFailed) {
-		for i := range rep.Copies {
-			if rep.Copies[i].Merged {
-				rep.Copies[i].Err = escapeNames(fmt.Errorf("%w: %w", ErrNotSaved, err), path, dir)
-			}
+		for _, m := range merged {
+			rep.Copies[m.at].Err = escapeNames(fmt.Errorf("%w: %w", ErrNotSaved, err), path, dir)
 		}
 		return rep, escapeNames(err, path, dir)
 	}
-	for i := range rep.Copies {
-		cr := &rep.Copies[i]
-		if !cr.Merged {
+	// Only what the saved file holds may go: it is read and decrypted
+	// once for all the copies.
+	var check []mergedCopy
+	for _, m := range merged {
+		if rep.Copies[m.at].Conflict.Tool.Ambiguous() {
+			rep.Copies[m.at].Err = ErrMaybeYours
 			continue
 		}
-		if cr.Conflict.Tool.Ambiguous() {
-			cr.Err = ErrMaybeYours
+		check = append(check, m)
+	}
+	if len(check) == 0 {
+		return rep, nil
+	}
+	datas := make([][]byte, len(check))
+	for i, m := range check {
+		datas[i] = m.data
+	}
+	covered := v.SavedCoversEach(datas)
+	for i, m := range check {
+		cr := &rep.Copies[m.at]
+		if !covered[i] {
+			cr.Err = ErrNotCovered
 			continue
 		}
-		cr.Err = removeMerged(v, filepath.Join(dir, cr.Name), vaultName, merged[cr.Name])
+		cr.Err = removeMerged(filepath.Join(dir, cr.Name), vaultName, m.st)
 		cr.Removed = cr.Err == nil
 	}
 	return rep, nil
 }
 
-// readCopy reads a conflict copy capped, refusing anything but a regular
-// file (a link is not followed) and what is no vault at all.
-func readCopy(p string) ([]byte, error) {
-	st, err := os.Lstat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, ErrNotRegular
-	}
-	if st.Size() > int64(vault.MaxFileSize) {
-		return nil, fmt.Errorf("%d bytes, more than a vault holds: %w", st.Size(), vault.ErrTooLarge)
-	}
-	data, err := vault.ReadCopy(p)
-	if err != nil {
-		return nil, err
-	}
-	if !vault.IsVaultFile(data) {
-		return nil, ErrNotAVault
-	}
-	return data, nil
+// mergedCopy is a copy merged in this sync: rep.Copies[at], whose bytes
+// were data while the file was st.
+type mergedCopy struct {
+	at   int
+	data []byte
+	st   fs.FileInfo
 }
 
-// removeMerged deletes the copy at p only while it is the regular file
-// whose bytes were merged (sum) and the saved vault file holds all of it.
-// The copy is first moved aside under a private name and checked there, so
-// a sync tool writing a new file at p meanwhile writes one that is kept,
-// never one that is deleted unread.
-func removeMerged(v Syncer, p, vaultName string, sum [32]byte) error {
-	data, err := readCopy(p)
+// readCopy reads a conflict copy once, capped (its size is checked before
+// anything is read), refusing anything but a regular file (a link is not
+// followed) and what is no vault at all. st is the file the bytes came
+// from: looked at before and after the read, and the same both times.
+func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
+	st, err = os.Lstat(p)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // gone already: the sync tool or the other computer
-		}
-		return fmt.Errorf("%w: %w", ErrChangedSince, err)
+		return nil, nil, err
 	}
-	if sha256.Sum256(data) != sum {
+	if !st.Mode().IsRegular() {
+		return nil, nil, ErrNotRegular
+	}
+	if st.Size() > int64(vault.MaxFileSize) {
+		return nil, nil, fmt.Errorf("%d bytes, more than a vault holds: %w", st.Size(), vault.ErrTooLarge)
+	}
+	data, err = vault.ReadCopy(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	after, err := os.Lstat(p)
+	if err != nil || !sameVersion(st, after) || int64(len(data)) != st.Size() {
+		return nil, nil, ErrChangedWhileRead
+	}
+	if !vault.IsVaultFile(data) {
+		return nil, nil, ErrNotAVault
+	}
+	return data, st, nil
+}
+
+// sameVersion reports whether a and b are one file, not written since:
+// the same file (not another moved to its name), size and modification
+// time. A sync tool writes a new version to a temporary file and renames
+// it over the old, which makes another file; one writing in place changes
+// the time.
+func sameVersion(a, b fs.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode()
+}
+
+// removeMerged deletes the copy at p only while it is the file whose
+// bytes were merged (st). It is first moved aside under a private name and
+// checked there, so a sync tool writing a new file at p meanwhile writes
+// one that is kept, never one that is deleted unread.
+func removeMerged(p, vaultName string, st fs.FileInfo) error {
+	now, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // gone already: the sync tool or the other computer
+	}
+	if err != nil || !sameVersion(st, now) {
 		return ErrChangedSince
-	}
-	if !v.SavedCovers(data) {
-		return ErrNotCovered
 	}
 	aside, err := moveAside(p)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -217,7 +247,7 @@ func removeMerged(v Syncer, p, vaultName string, sum [32]byte) error {
 	if err != nil {
 		return escapeNames(fmt.Errorf("%w: %w", ErrNotDeleted, err), p)
 	}
-	if again, err := readCopy(aside); err != nil || !bytes.Equal(again, data) {
+	if now, err := os.Lstat(aside); err != nil || !sameVersion(st, now) {
 		if err := putBack(aside, p, vaultName); err != nil {
 			return escapeNames(fmt.Errorf("%w, and could not be put back: %w", ErrChangedSince, err), p, aside)
 		}
@@ -231,7 +261,8 @@ func removeMerged(v Syncer, p, vaultName string, sum [32]byte) error {
 }
 
 // moveAside renames p to a hidden, unguessable name in its folder (one no
-// sync tool or person writes to) and returns that name.
+// sync tool or person writes to) and returns that name. The rename is one
+// step: whatever is at p then is what moves.
 func moveAside(p string) (string, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -325,6 +356,7 @@ var reasons = []struct {
 	why string
 }{
 	{ErrChangedSince, "it changed after it was merged; sync again"},
+	{ErrChangedWhileRead, "it changed while it was read; sync again"},
 	{ErrNotDeleted, "merged and saved, but it could not be deleted; delete it, or sync again"},
 	{ErrMaybeYours, "merged; kept, as the name could be a copy of your own (delete it when it is not)"},
 	{ErrNotCovered, "merged, but the saved vault does not hold all of it yet; sync again"},

@@ -227,8 +227,8 @@ type replacedWhileChecked struct {
 	with []byte
 }
 
-func (r replacedWhileChecked) SavedCovers(data []byte) bool {
-	ok := r.Vault.SavedCovers(data)
+func (r replacedWhileChecked) SavedCoversEach(data [][]byte) []bool {
+	ok := r.Vault.SavedCoversEach(data)
 	tmp := r.copy + ".tmp"
 	os.WriteFile(tmp, r.with, 0o600)
 	os.Rename(tmp, r.copy)
