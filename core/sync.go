@@ -77,6 +77,10 @@ var (
 	// ErrChangedWhileRead: written while it was read; the next sync reads
 	// it whole.
 	ErrChangedWhileRead = errors.New("changed while it was read")
+	// ErrPasswordNotTried: sealed under a key this vault never had (it
+	// wraps vault.ErrUnknownKey), and not tried with the password, as the
+	// sync had tried it on SyncPasswordTries copies already.
+	ErrPasswordNotTried = errors.New("not tried with the password: this sync tried it on as many copies as it may")
 	// ErrNotDeleted: merged, saved and verified, but the file system
 	// refused to delete it.
 	ErrNotDeleted = errors.New("merged, but could not be deleted")
@@ -93,8 +97,8 @@ var (
 // verified to hold all of it. A copy is read once, capped at
 // vault.MaxFileSize, and opened with the vault's keys, never the KDF;
 // given password, a copy none of them opens is tried with it (one KDF run
-// each: a copy saved after a password change or new backup codes on
-// another computer). A copy that does not merge (another vault, a key this
+// each, SyncPasswordTries at most: a copy saved after a password change or
+// new backup codes on another computer). A copy that does not merge (another vault, a key this
 // vault never had, damaged, truncated, of a newer format, too large, not a
 // regular file) is kept, untouched, with the reason. Nothing is deleted
 // that was not merged, saved and verified.
@@ -114,7 +118,14 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 	if err != nil {
 		return rep, escapeNames(fmt.Errorf("listing %s: %w", dir, err), dir)
 	}
-	var merged []mergedCopy
+	// Names that are a sync tool's first, so the password's few tries go
+	// to them before names a person gives copies of their own; the report
+	// is in name order.
+	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
+		return compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name()))
+	})
+	merged := map[string]mergedCopy{}
+	tries := 0 // of the password, each one KDF run
 	for _, e := range entries {
 		c, ok := ParseConflict(vaultName, e.Name())
 		if !ok {
@@ -128,7 +139,12 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 		data, st, err := readCopy(p)
 		if err == nil {
 			cr.Changes, err = v.MergeCopy(data)
-			if errors.Is(err, vault.ErrUnknownKey) && password != nil {
+		}
+		if errors.Is(err, vault.ErrUnknownKey) && password != nil {
+			if tries == SyncPasswordTries {
+				err = fmt.Errorf("%w: %w", ErrPasswordNotTried, err)
+			} else {
+				tries++
 				cr.Changes, err = v.MergeCopyWithPassword(data, password)
 				if errors.Is(err, vault.ErrWrongPassword) {
 					err = fmt.Errorf("%w, and the vault's password does not open it", vault.ErrUnknownKey)
@@ -139,53 +155,78 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			cr.Err = escapeNames(err, p, dir)
 		} else {
 			cr.Merged = true
-			merged = append(merged, mergedCopy{at: len(rep.Copies), data: data, st: st})
+			merged[cr.Name] = mergedCopy{data: data, st: st}
 		}
 		rep.Copies = append(rep.Copies, cr)
 	}
+	slices.SortFunc(rep.Copies, func(a, b CopyReport) int { return strings.Compare(a.Name, b.Name) })
 	if len(merged) == 0 && !v.Dirty() {
 		return rep, nil
 	}
 	if err := v.Save(); err != nil && !errors.Is(err, vault.ErrBackupFailed) {
-		for _, m := range merged {
-			rep.Copies[m.at].Err = escapeNames(fmt.Errorf("%w: %w", ErrNotSaved, err), path, dir)
+		for i := range rep.Copies {
+			if rep.Copies[i].Merged {
+				rep.Copies[i].Err = escapeNames(fmt.Errorf("%w: %w", ErrNotSaved, err), path, dir)
+			}
 		}
 		return rep, escapeNames(err, path, dir)
 	}
 	// Only what the saved file holds may go: it is read and decrypted
 	// once for all the copies.
-	var check []mergedCopy
-	for _, m := range merged {
-		if rep.Copies[m.at].Conflict.Tool.Ambiguous() {
-			rep.Copies[m.at].Err = ErrMaybeYours
-			continue
+	var check []int
+	var datas [][]byte
+	for i, cr := range rep.Copies {
+		switch {
+		case !cr.Merged:
+		case cr.Conflict.Tool.Ambiguous():
+			rep.Copies[i].Err = ErrMaybeYours
+		default:
+			check = append(check, i)
+			datas = append(datas, merged[cr.Name].data)
 		}
-		check = append(check, m)
 	}
 	if len(check) == 0 {
 		return rep, nil
 	}
-	datas := make([][]byte, len(check))
-	for i, m := range check {
-		datas[i] = m.data
-	}
 	covered := v.SavedCoversEach(datas)
-	for i, m := range check {
-		cr := &rep.Copies[m.at]
-		if !covered[i] {
+	for k, i := range check {
+		cr := &rep.Copies[i]
+		if !covered[k] {
 			cr.Err = ErrNotCovered
 			continue
 		}
-		cr.Err = removeMerged(filepath.Join(dir, cr.Name), vaultName, m.st)
+		cr.Err = removeMerged(filepath.Join(dir, cr.Name), vaultName, merged[cr.Name].st)
 		cr.Removed = cr.Err == nil
 	}
 	return rep, nil
 }
 
-// mergedCopy is a copy merged in this sync: rep.Copies[at], whose bytes
-// were data while the file was st.
+// SyncPasswordTries is how many copies one Sync opens with the password at
+// most: each costs a KDF run (up to the vault's caps on its cost, about a
+// second as Latchkey calibrates it), and a folder of other vaults must
+// not cost minutes. Copies past it are kept with ErrPasswordNotTried.
+const SyncPasswordTries = 3
+
+// ambiguous reports whether name is a conflict name a person could give a
+// copy of their own.
+func ambiguous(vaultName, name string) bool {
+	c, ok := ParseConflict(vaultName, name)
+	return ok && c.Tool.Ambiguous()
+}
+
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// mergedCopy is a copy merged in this sync: its bytes were data while
+// the file was st.
 type mergedCopy struct {
-	at   int
 	data []byte
 	st   fs.FileInfo
 }
@@ -360,6 +401,7 @@ var reasons = []struct {
 	{ErrNotDeleted, "merged and saved, but it could not be deleted; delete it, or sync again"},
 	{ErrMaybeYours, "merged; kept, as the name could be a copy of your own (delete it when it is not)"},
 	{ErrNotCovered, "merged, but the saved vault does not hold all of it yet; sync again"},
+	{ErrPasswordNotTried, fmt.Sprintf("sealed under a key this vault never had, and not tried with the password: each try takes a key derivation, and this sync already tried %d other copies (move away the copies that are not of this vault, then sync again)", SyncPasswordTries)},
 	{vault.ErrUnknownKey, "sealed under a key this vault never had: another vault, or saved after a password change on another computer (open the vault with the new password, then sync again)"},
 	{vault.ErrNewerVersion, "made by a newer version of Latchkey"},
 	{vault.ErrTooLarge, "larger than any vault"},

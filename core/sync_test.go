@@ -355,3 +355,107 @@ func TestSyncCannotDelete(t *testing.T) {
 		}
 	}
 }
+
+// passwordTries counts the copies Sync opens with the password: one KDF
+// run each.
+type passwordTries struct {
+	*vault.Vault
+	tried []int // how many bytes each was: which copy
+}
+
+func (p *passwordTries) MergeCopyWithPassword(data, password []byte) (vault.Changes, error) {
+	p.tried = append(p.tried, len(data))
+	return p.Vault.MergeCopyWithPassword(data, password)
+}
+
+// A folder of other vaults costs at most SyncPasswordTries key
+// derivations a sync, and they go first to the names sync tools give:
+// here a copy saved after new backup codes on another computer (a new
+// key, the same password) is merged, two other vaults under Syncthing's
+// names are tried and kept, and three more under names a person gives
+// copies are kept untried, each saying why.
+func TestSyncCapsPasswordTries(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	rekeyed := coretest.OtherComputer(t, path, func(v *vault.Vault) {
+		coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})(v)
+		if _, err := v.RegenerateBackupCodes(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	real := "vault.sync-conflict-20261203-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, real), rekeyed)
+	var others []string
+	for i, name := range []string{
+		"vault.sync-conflict-20261201-101010-ABCDEFG.latchkey",
+		"vault.sync-conflict-20261202-101010-ABCDEFG.latchkey",
+		"vault (1).latchkey", "vault (2).latchkey", "vault-LAPTOP.latchkey",
+	} {
+		other := filepath.Join(t.TempDir(), "vault.latchkey")
+		coretest.Vault(t, other, vault.Account{Key: keys[2+i]}) // the same password, another vault
+		write(t, filepath.Join(dir, name), mustBytes(t, other))
+		others = append(others, name)
+	}
+	v := &passwordTries{Vault: coretest.Open(t, path)}
+	rep, err := Sync(v, []byte(coretest.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.tried) != SyncPasswordTries {
+		t.Errorf("got %d copies opened with the password, want %d", len(v.tried), SyncPasswordTries)
+	}
+	want := map[string]error{real: nil, others[0]: vault.ErrUnknownKey, others[1]: vault.ErrUnknownKey,
+		others[2]: ErrPasswordNotTried, others[3]: ErrPasswordNotTried, others[4]: ErrPasswordNotTried}
+	var names []string
+	for _, cr := range rep.Copies {
+		names = append(names, cr.Name)
+		w := want[cr.Name]
+		switch {
+		case w == nil && !cr.Removed:
+			t.Errorf("%s: got merged %v removed %v err %v; want merged and removed", cr.Name, cr.Merged, cr.Removed, cr.Err)
+		case w != nil && (cr.Merged || !errors.Is(cr.Err, w)):
+			t.Errorf("%s: got merged %v err %v; want kept for %v", cr.Name, cr.Merged, cr.Err, w)
+		case w == ErrPasswordNotTried && !errors.Is(cr.Err, vault.ErrUnknownKey):
+			t.Errorf("%s: got %v; want it to say the key is unknown too", cr.Name, cr.Err)
+		case w == ErrPasswordNotTried && !strings.Contains(Reason(cr.Err), "not tried with the password"):
+			t.Errorf("%s: reason %q does not say it was not tried", cr.Name, Reason(cr.Err))
+		}
+	}
+	if len(names) != len(want) || !slices.IsSorted(names) {
+		t.Errorf("reported %q, want the %d copies in name order", names, len(want))
+	}
+	if _, ok := v.Account("b"); !ok {
+		t.Error("the rekeyed copy's account is not in the vault")
+	}
+}
+
+// A copy whose password slot asks for more key-derivation work than the
+// vault's caps is refused before any derivation, and takes none of the
+// sync's tries.
+func TestSyncNeverDerivesHostileCosts(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	other := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, other, vault.Account{Key: keys[1]})
+	b := mustBytes(t, other)
+	const slots = len("LATCHKEY") + 2 + 1
+	if b[slots] != 1 {
+		t.Fatalf("the first slot is of kind %d, want the password's (1)", b[slots])
+	}
+	binary.BigEndian.PutUint32(b[slots+1+16:], 64*vault.MaxMemory) // 64 GiB
+	sum := sha256.Sum256(b[:len(b)-32])
+	copy(b[len(b)-32:], sum[:])
+	name := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(filepath.Dir(path), name), b)
+	v := &passwordTries{Vault: coretest.Open(t, path)}
+	rep, err := Sync(v, []byte(coretest.Password))
+	if err != nil || len(rep.Copies) != 1 || !errors.Is(rep.Copies[0].Err, vault.ErrHostileParams) {
+		t.Fatalf("got %+v, %v; want the copy kept as asking for hostile costs", rep.Copies, err)
+	}
+	if len(v.tried) != 0 {
+		t.Errorf("got %d copies opened with the password, want none", len(v.tried))
+	}
+}
