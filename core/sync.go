@@ -23,6 +23,7 @@ type Syncer interface {
 	MergeCopyWithPassword(data, password []byte) (vault.Changes, error)
 	MergeDisk() (vault.Changes, error)
 	SavedCoversEach(copies [][]byte) []bool
+	ReadOnly() bool
 	Dirty() bool
 	Save() error
 }
@@ -81,6 +82,10 @@ var (
 	// wraps vault.ErrUnknownKey), and not tried with the password, as the
 	// sync had tried it on SyncPasswordTries copies already.
 	ErrPasswordNotTried = errors.New("not tried with the password: this sync tried it on as many copies as it may")
+	// ErrLeftHidden: a copy an interrupted sync moved aside, which could
+	// not be given a visible name again; CopyReport.Name is its hidden
+	// name.
+	ErrLeftHidden = errors.New("moved aside by an interrupted sync, and still hidden")
 	// ErrNotDeleted: merged, saved and verified, but the file system
 	// refused to delete it.
 	ErrNotDeleted = errors.New("merged, but could not be deleted")
@@ -97,11 +102,13 @@ var (
 // verified to hold all of it. A copy is read once, capped at
 // vault.MaxFileSize, and opened with the vault's keys, never the KDF;
 // given password, a copy none of them opens is tried with it (one KDF run
-// each, SyncPasswordTries at most: a copy saved after a password change or
-// new backup codes on another computer). A copy that does not merge (another vault, a key this
-// vault never had, damaged, truncated, of a newer format, too large, not a
-// regular file) is kept, untouched, with the reason. Nothing is deleted
-// that was not merged, saved and verified.
+// each, SyncPasswordTries at most: a copy saved after a password change
+// or new backup codes on another computer). A copy that does not merge
+// (another vault, a key this vault never had, damaged, truncated, of a
+// newer format, too large, not a regular file) is kept, untouched, with
+// the reason. Nothing is deleted that was not merged, saved and verified.
+// A copy that an interrupted sync left moved aside under a hidden name is
+// first given a visible one back, never over a file, and merged as any.
 //
 // The error is the save's, or the folder's; the report holds what was
 // done up to then.
@@ -117,6 +124,15 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return rep, escapeNames(fmt.Errorf("listing %s: %w", dir, err), dir)
+	}
+	if !v.ReadOnly() {
+		restored, hidden := restoreAside(dir, vaultName, entries)
+		rep.Copies = hidden
+		if restored {
+			if entries, err = os.ReadDir(dir); err != nil {
+				return rep, escapeNames(fmt.Errorf("listing %s: %w", dir, err), dir)
+			}
+		}
 	}
 	// Names that are a sync tool's first, so the password's few tries go
 	// to them before names a person gives copies of their own; the report
@@ -309,7 +325,7 @@ func moveAside(p string) (string, error) {
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
 	}
-	aside := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".merging-"+hex.EncodeToString(b[:]))
+	aside := filepath.Join(filepath.Dir(p), asidePrefix+filepath.Base(p)+asideMark+hex.EncodeToString(b[:]))
 	if err := os.Rename(p, aside); err != nil {
 		return "", err
 	}
@@ -332,6 +348,67 @@ func putBack(aside, p, vaultName string) error {
 		}
 	}
 	return err
+}
+
+// asidePrefix and asideMark make the hidden name a copy is moved aside to
+// while it is deleted: "." + its name + ".merging-" + 16 hex digits.
+const (
+	asidePrefix = "."
+	asideMark   = ".merging-"
+)
+
+// asideOf is the name of the copy that aside (a base name) was moved
+// aside from, when it is one.
+func asideOf(vaultName, aside string) (string, bool) {
+	rest, ok := strings.CutPrefix(aside, asidePrefix)
+	if !ok || len(rest) < len(asideMark)+16 {
+		return "", false
+	}
+	name, tag := rest[:len(rest)-len(asideMark)-16], rest[len(rest)-len(asideMark)-16:]
+	hexPart, ok := strings.CutPrefix(tag, asideMark)
+	if !ok || strings.Trim(hexPart, "0123456789abcdef") != "" {
+		return "", false
+	}
+	if _, ok := ParseConflict(vaultName, name); !ok {
+		return "", false
+	}
+	return name, true
+}
+
+// restoreAside gives back a visible name to each copy a sync moved aside
+// and did not finish with (the process was stopped between the move and
+// the delete): its own name when that is free, else a new conflict name,
+// never over a file. Where its name holds the same file (a put-back that
+// was stopped after the link), the hidden name is only removed. restored
+// says whether a name was given back; hidden reports each copy that
+// stays hidden, and why.
+func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, hidden []CopyReport) {
+	for _, e := range entries {
+		name, ok := asideOf(vaultName, e.Name())
+		if !ok {
+			continue
+		}
+		aside, p := filepath.Join(dir, e.Name()), filepath.Join(dir, name)
+		var err error
+		if a, b := lstat(aside), lstat(p); a != nil && b != nil && os.SameFile(a, b) {
+			err = os.Remove(aside)
+		} else {
+			err = putBack(aside, p, vaultName)
+		}
+		if err == nil {
+			restored = true
+			continue
+		}
+		c, _ := ParseConflict(vaultName, name)
+		hidden = append(hidden, CopyReport{Name: e.Name(), Conflict: c,
+			Err: escapeNames(fmt.Errorf("%w: %w", ErrLeftHidden, err), aside, p, dir)})
+	}
+	return restored, hidden
+}
+
+func lstat(p string) fs.FileInfo {
+	st, _ := os.Lstat(p)
+	return st
 }
 
 // removeFile deletes a merged copy; tests make it fail.
@@ -398,6 +475,7 @@ var reasons = []struct {
 }{
 	{ErrChangedSince, "it changed after it was merged; sync again"},
 	{ErrChangedWhileRead, "it changed while it was read; sync again"},
+	{ErrLeftHidden, "an interrupted sync left it hidden, and it could not be given its name back; rename it without the leading dot and the .merging- ending, then sync again"},
 	{ErrNotDeleted, "merged and saved, but it could not be deleted; delete it, or sync again"},
 	{ErrMaybeYours, "merged; kept, as the name could be a copy of your own (delete it when it is not)"},
 	{ErrNotCovered, "merged, but the saved vault does not hold all of it yet; sync again"},

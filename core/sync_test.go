@@ -459,3 +459,97 @@ func TestSyncNeverDerivesHostileCosts(t *testing.T) {
 		t.Errorf("got %d copies opened with the password, want none", len(v.tried))
 	}
 }
+
+// A sync stopped after a copy was moved aside (the process killed) left
+// it under a hidden name: the next sync gives it a visible name back,
+// never over a file that took its name meanwhile, and merges it. A copy
+// stopped halfway through being put back (under both names) keeps only
+// its own. A read-only vault, which never moves copies, touches none.
+func TestSyncRestoresWhatAStoppedSyncHid(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	taken := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	hidden := "." + taken + ".merging-0123456789abcdef"
+	write(t, filepath.Join(dir, hidden), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	otherVault := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, otherVault, vault.Account{Key: keys[2]})
+	theirs := mustBytes(t, otherVault)
+	write(t, filepath.Join(dir, taken), theirs) // a new file at its name
+	twice := "vault.sync-conflict-20261202-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, twice), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]})))
+	twiceHidden := "." + twice + ".merging-fedcba9876543210"
+	if err := os.Link(filepath.Join(dir, twice), filepath.Join(dir, twiceHidden)); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	for _, n := range []string{hidden, taken, twice, twiceHidden} {
+		before[n] = mustBytes(t, filepath.Join(dir, n))
+	}
+
+	ro, err := coretest.Options.OpenReadOnly(path, []byte(coretest.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Sync(ro, nil)
+	ro.Close()
+	for n, b := range before {
+		if got, err := os.ReadFile(filepath.Join(dir, n)); err != nil || !bytes.Equal(got, b) {
+			t.Errorf("read-only: %s changed (%v)", n, err)
+		}
+	}
+
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"b", "c"} {
+		if _, ok := v.Account(id); !ok {
+			t.Errorf("account %s, of a hidden copy, is not in the vault", id)
+		}
+	}
+	if !bytes.Equal(mustBytes(t, filepath.Join(dir, taken)), theirs) {
+		t.Errorf("%s: replaced, want the file that took the name left as it is", taken)
+	}
+	var kept []string
+	for _, cr := range rep.Copies {
+		if !cr.Removed {
+			kept = append(kept, cr.Name)
+		}
+	}
+	if len(kept) != 1 || kept[0] != taken {
+		t.Errorf("kept %q, want only %s (another vault)", kept, taken)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "merging") || e.Name() == twice {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// Only the hidden names moveAside makes, of conflict copies, are taken
+// for copies moved aside.
+func TestAsideOf(t *testing.T) {
+	const v = "vault.latchkey"
+	for _, c := range []struct {
+		aside, name string
+	}{
+		{".vault.sync-conflict-20261201-101010-ABCDEFG.latchkey.merging-0123456789abcdef", "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"},
+		{".vault (1).latchkey.merging-0123456789abcdef", "vault (1).latchkey"},
+		{".vault.latchkey.merging-0123456789abcdef", ""}, // the vault itself is never moved aside
+		{".vault.latchkey.tmp-123", ""},
+		{".vault (1).latchkey.merging-0123456789ABCDEF", ""},
+		{".vault (1).latchkey.merging-0123456789abcde", ""},
+		{"vault (1).latchkey.merging-0123456789abcdef", ""},
+		{".notes.txt.merging-0123456789abcdef", ""},
+		{".merging-0123456789abcdef", ""},
+	} {
+		name, ok := asideOf(v, c.aside)
+		if ok != (c.name != "") || name != c.name {
+			t.Errorf("%q: got %q, %v; want %q", c.aside, name, ok, c.name)
+		}
+	}
+}
