@@ -94,6 +94,7 @@ func TestSyncReadsEachCopyOnce(t *testing.T) {
 		}
 		vaultOpens[n] = got["vault.latchkey"]
 	}
+	t.Logf("the vault file: opened %d times by a sync of 1 copy, %d of 3", vaultOpens[1], vaultOpens[3])
 	if vaultOpens[3] != vaultOpens[1] {
 		t.Errorf("the vault file: opened %d times with 1 copy, %d with 3; want the same", vaultOpens[1], vaultOpens[3])
 	}
