@@ -252,7 +252,7 @@ type mergedCopy struct {
 // followed) and what is no vault at all. st is the file the bytes came
 // from: looked at before and after the read, and the same both times.
 func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
-	st, err = os.Lstat(p)
+	st, err = lstat(p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -266,7 +266,7 @@ func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	after, err := os.Lstat(p)
+	after, err := lstat(p)
 	if err != nil || !sameVersion(st, after) || int64(len(data)) != st.Size() {
 		return nil, nil, ErrChangedWhileRead
 	}
@@ -282,7 +282,7 @@ func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
 // it over the old, which makes another file; one writing in place changes
 // the time.
 func sameVersion(a, b fs.FileInfo) bool {
-	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode()
+	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode()
 }
 
 // removeMerged deletes the copy at p only while it is the file whose
@@ -290,7 +290,7 @@ func sameVersion(a, b fs.FileInfo) bool {
 // checked there, so a sync tool writing a new file at p meanwhile writes
 // one that is kept, never one that is deleted unread.
 func removeMerged(p, vaultName string, st fs.FileInfo) error {
-	now, err := os.Lstat(p)
+	now, err := lstat(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // gone already: the sync tool or the other computer
 	}
@@ -304,7 +304,7 @@ func removeMerged(p, vaultName string, st fs.FileInfo) error {
 	if err != nil {
 		return escapeNames(fmt.Errorf("%w: %w", ErrNotDeleted, err), p)
 	}
-	if now, err := os.Lstat(aside); err != nil || !sameVersion(st, now) {
+	if now, err := lstat(aside); err != nil || !sameVersion(st, now) {
 		if err := putBack(aside, p, vaultName); err != nil {
 			return escapeNames(fmt.Errorf("%w, and could not be put back: %w", ErrChangedSince, err), p, aside)
 		}
@@ -390,7 +390,7 @@ func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, 
 		}
 		aside, p := filepath.Join(dir, e.Name()), filepath.Join(dir, name)
 		var err error
-		if a, b := lstat(aside), lstat(p); a != nil && b != nil && os.SameFile(a, b) {
+		if a, aerr := lstat(aside); aerr == nil && sameVersion(a, lstatOrNil(p)) {
 			err = os.Remove(aside)
 		} else {
 			err = putBack(aside, p, vaultName)
@@ -406,8 +406,19 @@ func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, 
 	return restored, hidden
 }
 
-func lstat(p string) fs.FileInfo {
-	st, _ := os.Lstat(p)
+// lstat is os.Lstat with the file's identity taken now: Windows looks it
+// up only when os.SameFile asks, by the path, which may name another file
+// by then (or none: a copy moved aside).
+func lstat(p string) (fs.FileInfo, error) {
+	st, err := os.Lstat(p)
+	if err == nil {
+		os.SameFile(st, st)
+	}
+	return st, err
+}
+
+func lstatOrNil(p string) fs.FileInfo {
+	st, _ := lstat(p)
 	return st
 }
 
