@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"latchkey/internal/safetext"
 )
 
 // Sync tools that find a file changed on two computers while they were
@@ -180,12 +183,14 @@ func parseDropbox(mid string) (Conflict, bool) {
 		return Conflict{Tool: Dropbox, When: t}, true
 	}
 	// "Alice's " (or with a typographic apostrophe): a person's name, no
-	// parentheses in it.
+	// parentheses in it, and nothing that acts on a screen (a line break,
+	// an escape, a direction override) or is not text.
 	name, ok := strings.CutSuffix(who, "'s ")
 	if !ok {
 		name, ok = strings.CutSuffix(who, "\u2019s ")
 	}
-	if !ok || name == "" || len(name) > 100 || strings.ContainsAny(name, "()\x00") || strings.TrimSpace(name) != name {
+	if !ok || name == "" || len(name) > 100 || strings.ContainsAny(name, "()") || strings.TrimSpace(name) != name ||
+		!utf8.ValidString(name) || strings.ContainsFunc(name, safetext.Unsafe) {
 		return Conflict{}, false
 	}
 	return Conflict{Tool: Dropbox, When: t, Who: who[:len(who)-1]}, true

@@ -3,6 +3,9 @@ package core
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"latchkey/internal/safetext"
 )
 
 func TestParseConflict(t *testing.T) {
@@ -36,6 +39,12 @@ func TestParseConflict(t *testing.T) {
 		{"vault (Alice's conflicted copy 2026-12-32).latchkey", 0, ""},
 		{"vault (Alice conflicted copy 2026-12-01).latchkey", 0, ""},
 		{"vault ((Alice)'s conflicted copy 2026-12-01).latchkey", 0, ""},
+		{"vault (Al\nice's conflicted copy 2026-12-01).latchkey", 0, ""},
+		{"vault (Al\x1b[31mice's conflicted copy 2026-12-01).latchkey", 0, ""},
+		{"vault (Al\x00ice's conflicted copy 2026-12-01).latchkey", 0, ""},
+		{"vault (Al\u0085ice's conflicted copy 2026-12-01).latchkey", 0, ""}, // C1 next line
+		{"vault (\u202eecilA's conflicted copy 2026-12-01).latchkey", 0, ""}, // right-to-left override
+		{"vault (Al\xffice's conflicted copy 2026-12-01).latchkey", 0, ""},   // not UTF-8
 		{"vault (conflicted copy 2026-12-01 10101).latchkey", 0, ""},
 		{"vault (conflicted copy 2026-12-01 246060).latchkey", 0, ""},
 		{"vault_conflict-20261201-1010.latchkey", 0, ""},
@@ -89,6 +98,9 @@ func FuzzParseConflict(f *testing.F) {
 		}
 		if c.Tool == 0 || name == vaultName || strings.HasPrefix(name, ".") {
 			t.Fatalf("%q beside %q: accepted as %v", name, vaultName, c.Tool)
+		}
+		if strings.ContainsFunc(c.Who, safetext.Unsafe) || !utf8.ValidString(c.Who) {
+			t.Fatalf("%q beside %q: accepted %q, which a screen would act on", name, vaultName, c.Who)
 		}
 		if back := c.Name(vaultName); back != name {
 			t.Fatalf("%q beside %q: parsed as %+v, which names %q", name, vaultName, c, back)

@@ -1,9 +1,7 @@
 package core
 
 import (
-	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -22,7 +22,8 @@ type Syncer interface {
 	MergeCopy(data []byte) (vault.Changes, error)
 	MergeCopyWithPassword(data, password []byte) (vault.Changes, error)
 	MergeDisk() (vault.Changes, error)
-	SavedCovers(data []byte) bool
+	SavedCoversEach(copies [][]byte) []bool
+	ReadOnly() bool
 	Dirty() bool
 	Save() error
 }
@@ -74,6 +75,20 @@ var (
 	ErrNotSaved     = errors.New("merged, but the vault could not be saved")
 	ErrNotCovered   = errors.New("merged, but the saved vault does not hold all of it")
 	ErrChangedSince = errors.New("changed after it was merged")
+	// ErrChangedWhileRead: written while it was read; the next sync reads
+	// it whole.
+	ErrChangedWhileRead = errors.New("changed while it was read")
+	// ErrPasswordNotTried: sealed under a key this vault never had (it
+	// wraps vault.ErrUnknownKey), and not tried with the password, as the
+	// sync had tried it on SyncPasswordTries copies already.
+	ErrPasswordNotTried = errors.New("not tried with the password: this sync tried it on as many copies as it may")
+	// ErrLeftHidden: a copy an interrupted sync moved aside, which could
+	// not be given a visible name again; CopyReport.Name is its hidden
+	// name.
+	ErrLeftHidden = errors.New("moved aside by an interrupted sync, and still hidden")
+	// ErrNotDeleted: merged, saved and verified, but the file system
+	// refused to delete it.
+	ErrNotDeleted = errors.New("merged, but could not be deleted")
 	// ErrMaybeYours: merged, but kept, as its name (OneDrive's
 	// "vault-HOST", Google Drive's "vault (1)") is also one a person gives
 	// a copy of their own, which may be the only record of what was
@@ -84,45 +99,68 @@ var (
 // Sync merges the vault file on disk (when another computer's save
 // replaced it) and every conflict copy a sync tool left beside it, saves
 // the merge, and deletes each merged copy once the saved vault file is
-// verified to hold all of it. A copy is read capped at vault.MaxFileSize
-// and opened with the vault's keys, never the KDF; given password, a copy
-// none of them opens is tried with it (one KDF run each: a copy saved after
-// a password change or new backup codes on another computer). A copy that
-// does not merge (another vault, a key this vault never had, damaged,
-// truncated, of a newer format, too large, not a regular file) is kept,
-// untouched, with the reason. Nothing is deleted that was not merged,
-// saved and verified.
+// verified to hold all of it. A copy is read once, capped at
+// vault.MaxFileSize, and opened with the vault's keys, never the KDF;
+// given password, a copy none of them opens is tried with it (one KDF run
+// each, SyncPasswordTries at most: a copy saved after a password change
+// or new backup codes on another computer). A copy that does not merge
+// (another vault, a key this vault never had, damaged, truncated, of a
+// newer format, too large, not a regular file) is kept, untouched, with
+// the reason. Nothing is deleted that was not merged, saved and verified.
+// A copy that an interrupted sync left moved aside under a hidden name is
+// first given a visible one back, never over a file, and merged as any.
 //
 // The error is the save's, or the folder's; the report holds what was
 // done up to then.
 func Sync(v Syncer, password []byte) (SyncReport, error) {
 	var rep SyncReport
-	ch, err := v.MergeDisk()
-	if err != nil {
-		return rep, err
-	}
-	rep.Disk = ch
 	path := v.Path()
 	dir, vaultName := filepath.Dir(path), filepath.Base(path)
+	ch, err := v.MergeDisk()
+	if err != nil {
+		return rep, escapeNames(err, path, dir)
+	}
+	rep.Disk = ch
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return rep, fmt.Errorf("listing %s: %w", dir, err)
+		return rep, escapeNames(fmt.Errorf("listing %s: %w", dir, err), dir)
 	}
-	merged := map[string][32]byte{} // name: the bytes merged
+	if !v.ReadOnly() {
+		restored, hidden := restoreAside(dir, vaultName, entries)
+		rep.Copies = hidden
+		if restored {
+			if entries, err = os.ReadDir(dir); err != nil {
+				return rep, escapeNames(fmt.Errorf("listing %s: %w", dir, err), dir)
+			}
+		}
+	}
+	// Names that are a sync tool's first, so the password's few tries go
+	// to them before names a person gives copies of their own; the report
+	// is in name order.
+	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
+		return compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name()))
+	})
+	merged := map[string]mergedCopy{}
+	tries := 0 // of the password, each one KDF run
 	for _, e := range entries {
 		c, ok := ParseConflict(vaultName, e.Name())
 		if !ok {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		if c.Tool.Ambiguous() && vault.Exists(p+".lock") {
+		if c.Tool.Ambiguous() && vault.Exists(vault.LockPath(p)) {
 			continue // a vault of its own that someone opened, not a copy
 		}
 		cr := CopyReport{Name: e.Name(), Conflict: c}
-		data, err := readCopy(p)
+		data, st, err := readCopy(p)
 		if err == nil {
 			cr.Changes, err = v.MergeCopy(data)
-			if errors.Is(err, vault.ErrUnknownKey) && password != nil {
+		}
+		if errors.Is(err, vault.ErrUnknownKey) && password != nil {
+			if tries == SyncPasswordTries {
+				err = fmt.Errorf("%w: %w", ErrPasswordNotTried, err)
+			} else {
+				tries++
 				cr.Changes, err = v.MergeCopyWithPassword(data, password)
 				if errors.Is(err, vault.ErrWrongPassword) {
 					err = fmt.Errorf("%w, and the vault's password does not open it", vault.ErrUnknownKey)
@@ -130,109 +168,164 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			}
 		}
 		if err != nil {
-			cr.Err = err
+			cr.Err = escapeNames(err, p, dir)
 		} else {
 			cr.Merged = true
-			merged[cr.Name] = sha256.Sum256(data)
+			merged[cr.Name] = mergedCopy{data: data, st: st}
 		}
 		rep.Copies = append(rep.Copies, cr)
 	}
+	slices.SortFunc(rep.Copies, func(a, b CopyReport) int { return strings.Compare(a.Name, b.Name) })
 	if len(merged) == 0 && !v.Dirty() {
 		return rep, nil
 	}
 	if err := v.Save(); err != nil && !errors.Is(err, vault.ErrBackupFailed) {
 		for i := range rep.Copies {
 			if rep.Copies[i].Merged {
-				rep.Copies[i].Err = fmt.Errorf("%w: %w", ErrNotSaved, err)
+				rep.Copies[i].Err = escapeNames(fmt.Errorf("%w: %w", ErrNotSaved, err), path, dir)
 			}
 		}
-		return rep, err
+		return rep, escapeNames(err, path, dir)
 	}
-	for i := range rep.Copies {
+	// Only what the saved file holds may go: it is read and decrypted
+	// once for all the copies.
+	var check []int
+	var datas [][]byte
+	for i, cr := range rep.Copies {
+		switch {
+		case !cr.Merged:
+		case cr.Conflict.Tool.Ambiguous():
+			rep.Copies[i].Err = ErrMaybeYours
+		default:
+			check = append(check, i)
+			datas = append(datas, merged[cr.Name].data)
+		}
+	}
+	if len(check) == 0 {
+		return rep, nil
+	}
+	covered := v.SavedCoversEach(datas)
+	for k, i := range check {
 		cr := &rep.Copies[i]
-		if !cr.Merged {
+		if !covered[k] {
+			cr.Err = ErrNotCovered
 			continue
 		}
-		if cr.Conflict.Tool.Ambiguous() {
-			cr.Err = ErrMaybeYours
-			continue
-		}
-		cr.Err = removeMerged(v, filepath.Join(dir, cr.Name), vaultName, merged[cr.Name])
+		cr.Err = removeMerged(filepath.Join(dir, cr.Name), vaultName, merged[cr.Name].st)
 		cr.Removed = cr.Err == nil
 	}
 	return rep, nil
 }
 
-// readCopy reads a conflict copy capped, refusing anything but a regular
-// file (a link is not followed) and what is no vault at all.
-func readCopy(p string) ([]byte, error) {
-	st, err := os.Lstat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, ErrNotRegular
-	}
-	if st.Size() > int64(vault.MaxFileSize) {
-		return nil, fmt.Errorf("%d bytes, more than a vault holds: %w", st.Size(), vault.ErrTooLarge)
-	}
-	data, err := vault.ReadCopy(p)
-	if err != nil {
-		return nil, err
-	}
-	if !vault.IsVaultFile(data) {
-		return nil, ErrNotAVault
-	}
-	return data, nil
+// SyncPasswordTries is how many copies one Sync opens with the password at
+// most: each costs a KDF run (up to the vault's caps on its cost, about a
+// second as Latchkey calibrates it), and a folder of other vaults must
+// not cost minutes. Copies past it are kept with ErrPasswordNotTried.
+const SyncPasswordTries = 3
+
+// ambiguous reports whether name is a conflict name a person could give a
+// copy of their own.
+func ambiguous(vaultName, name string) bool {
+	c, ok := ParseConflict(vaultName, name)
+	return ok && c.Tool.Ambiguous()
 }
 
-// removeMerged deletes the copy at p only while it is the regular file
-// whose bytes were merged (sum) and the saved vault file holds all of it.
-// The copy is first moved aside under a private name and checked there, so
-// a sync tool writing a new file at p meanwhile writes one that is kept,
-// never one that is deleted unread.
-func removeMerged(v Syncer, p, vaultName string, sum [32]byte) error {
-	data, err := readCopy(p)
+func compareBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// mergedCopy is a copy merged in this sync: its bytes were data while
+// the file was st.
+type mergedCopy struct {
+	data []byte
+	st   fs.FileInfo
+}
+
+// readCopy reads a conflict copy once, capped (its size is checked before
+// anything is read), refusing anything but a regular file (a link is not
+// followed) and what is no vault at all. st is the file the bytes came
+// from: looked at before and after the read, and the same both times.
+func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
+	st, err = lstat(p)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // gone already: the sync tool or the other computer
-		}
-		return fmt.Errorf("%w: %w", ErrChangedSince, err)
+		return nil, nil, err
 	}
-	if sha256.Sum256(data) != sum {
+	if !st.Mode().IsRegular() {
+		return nil, nil, ErrNotRegular
+	}
+	if st.Size() > int64(vault.MaxFileSize) {
+		return nil, nil, fmt.Errorf("%d bytes, more than a vault holds: %w", st.Size(), vault.ErrTooLarge)
+	}
+	data, err = vault.ReadCopy(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	after, err := lstat(p)
+	if err != nil || !sameVersion(st, after) || int64(len(data)) != st.Size() {
+		return nil, nil, ErrChangedWhileRead
+	}
+	if !vault.IsVaultFile(data) {
+		return nil, nil, ErrNotAVault
+	}
+	return data, st, nil
+}
+
+// sameVersion reports whether a and b are one file, not written since:
+// the same file (not another moved to its name), size and modification
+// time. A sync tool writes a new version to a temporary file and renames
+// it over the old, which makes another file; one writing in place changes
+// the time.
+func sameVersion(a, b fs.FileInfo) bool {
+	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode()
+}
+
+// removeMerged deletes the copy at p only while it is the file whose
+// bytes were merged (st). It is first moved aside under a private name and
+// checked there, so a sync tool writing a new file at p meanwhile writes
+// one that is kept, never one that is deleted unread.
+func removeMerged(p, vaultName string, st fs.FileInfo) error {
+	now, err := lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // gone already: the sync tool or the other computer
+	}
+	if err != nil || !sameVersion(st, now) {
 		return ErrChangedSince
-	}
-	if !v.SavedCovers(data) {
-		return ErrNotCovered
 	}
 	aside, err := moveAside(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("merged, but could not be deleted: %w", err)
+		return escapeNames(fmt.Errorf("%w: %w", ErrNotDeleted, err), p)
 	}
-	if again, err := readCopy(aside); err != nil || !bytes.Equal(again, data) {
+	if now, err := lstat(aside); err != nil || !sameVersion(st, now) {
 		if err := putBack(aside, p, vaultName); err != nil {
-			return fmt.Errorf("%w, and could not be put back: %w", ErrChangedSince, err)
+			return escapeNames(fmt.Errorf("%w, and could not be put back: %w", ErrChangedSince, err), p, aside)
 		}
 		return ErrChangedSince
 	}
-	if err := os.Remove(aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeFile(aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		putBack(aside, p, vaultName) // best effort: the bytes are merged and saved
-		return fmt.Errorf("merged, but could not be deleted: %w", err)
+		return escapeNames(fmt.Errorf("%w: %w", ErrNotDeleted, err), p, aside)
 	}
 	return nil
 }
 
 // moveAside renames p to a hidden, unguessable name in its folder (one no
-// sync tool or person writes to) and returns that name.
+// sync tool or person writes to) and returns that name. The rename is one
+// step: whatever is at p then is what moves.
 func moveAside(p string) (string, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
 	}
-	aside := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".merging-"+hex.EncodeToString(b[:]))
+	aside := filepath.Join(filepath.Dir(p), asidePrefix+filepath.Base(p)+asideMark+hex.EncodeToString(b[:]))
 	if err := os.Rename(p, aside); err != nil {
 		return "", err
 	}
@@ -250,28 +343,123 @@ func putBack(aside, p, vaultName string) error {
 	}
 	var err error
 	for _, t := range targets {
-		if err = renameNoReplace(aside, t); err == nil {
+		if err = vault.RenameNoReplace(aside, t); err == nil {
 			return nil
 		}
 	}
 	return err
 }
 
-// renameNoReplace renames from to to unless to exists. A hard link makes
-// the check and the rename one step; where the file system has no links,
-// a check just before the rename does.
-func renameNoReplace(from, to string) error {
-	err := os.Link(from, to)
-	if err == nil {
-		return os.Remove(from)
+// asidePrefix and asideMark make the hidden name a copy is moved aside to
+// while it is deleted: "." + its name + ".merging-" + 16 hex digits.
+const (
+	asidePrefix = "."
+	asideMark   = ".merging-"
+)
+
+// asideOf is the name of the copy that aside (a base name) was moved
+// aside from, when it is one.
+func asideOf(vaultName, aside string) (string, bool) {
+	rest, ok := strings.CutPrefix(aside, asidePrefix)
+	if !ok || len(rest) < len(asideMark)+16 {
+		return "", false
 	}
-	if errors.Is(err, fs.ErrExist) {
+	name, tag := rest[:len(rest)-len(asideMark)-16], rest[len(rest)-len(asideMark)-16:]
+	hexPart, ok := strings.CutPrefix(tag, asideMark)
+	if !ok || strings.Trim(hexPart, "0123456789abcdef") != "" {
+		return "", false
+	}
+	if _, ok := ParseConflict(vaultName, name); !ok {
+		return "", false
+	}
+	return name, true
+}
+
+// restoreAside gives back a visible name to each copy a sync moved aside
+// and did not finish with (the process was stopped between the move and
+// the delete): its own name when that is free, else a new conflict name,
+// never over a file. Where its name holds the same file (a put-back that
+// was stopped after the link), the hidden name is only removed. restored
+// says whether a name was given back; hidden reports each copy that
+// stays hidden, and why.
+func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, hidden []CopyReport) {
+	for _, e := range entries {
+		name, ok := asideOf(vaultName, e.Name())
+		if !ok {
+			continue
+		}
+		aside, p := filepath.Join(dir, e.Name()), filepath.Join(dir, name)
+		var err error
+		if a, aerr := lstat(aside); aerr == nil && sameVersion(a, lstatOrNil(p)) {
+			err = os.Remove(aside)
+		} else {
+			err = putBack(aside, p, vaultName)
+		}
+		if err == nil {
+			restored = true
+			continue
+		}
+		c, _ := ParseConflict(vaultName, name)
+		hidden = append(hidden, CopyReport{Name: e.Name(), Conflict: c,
+			Err: escapeNames(fmt.Errorf("%w: %w", ErrLeftHidden, err), aside, p, dir)})
+	}
+	return restored, hidden
+}
+
+// lstat is os.Lstat with the file's identity taken now: Windows looks it
+// up only when os.SameFile asks, by the path, which may name another file
+// by then (or none: a copy moved aside).
+func lstat(p string) (fs.FileInfo, error) {
+	st, err := os.Lstat(p)
+	if err == nil {
+		os.SameFile(st, st)
+	}
+	return st, err
+}
+
+func lstatOrNil(p string) fs.FileInfo {
+	st, _ := lstat(p)
+	return st
+}
+
+// removeFile deletes a merged copy; tests make it fail.
+var removeFile = os.Remove
+
+// escapeNames shows each of names (paths) in err's text escaped: a file
+// name may hold a line break, a terminal escape or a direction override.
+// Whatever else the text holds that acts on a screen is escaped too. The
+// error still wraps err.
+func escapeNames(err error, names ...string) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	pairs := make([]string, 0, 2*len(names))
+	for _, n := range names {
+		if esc := safetext.Escape(n); esc != n {
+			pairs = append(pairs, n, esc)
+		}
+	}
+	shown := oneLine(strings.NewReplacer(pairs...).Replace(text))
+	if shown == text {
 		return err
 	}
-	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
-		return fs.ErrExist
-	}
-	return os.Rename(from, to)
+	return &escapedError{text: shown, err: err}
+}
+
+// escapedError is an error shown with the names in it escaped.
+type escapedError struct {
+	text string
+	err  error
+}
+
+func (e *escapedError) Error() string { return e.text }
+func (e *escapedError) Unwrap() error { return e.err }
+
+// oneLine escapes what safetext.Message keeps (line breaks and tabs) as
+// well: a reason is shown on one line.
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", `\x0a`, "\t", `\x09`).Replace(safetext.Message(s))
 }
 
 // Reason says in a few words why a copy was kept, the same from the
@@ -281,14 +469,14 @@ func Reason(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrNotSaved):
-		return err.Error()
+		return oneLine(err.Error())
 	}
 	for _, r := range reasons {
 		if errors.Is(err, r.err) {
 			return r.why
 		}
 	}
-	return err.Error()
+	return oneLine(err.Error())
 }
 
 // reasons are why a copy was kept, checked in order.
@@ -297,8 +485,12 @@ var reasons = []struct {
 	why string
 }{
 	{ErrChangedSince, "it changed after it was merged; sync again"},
+	{ErrChangedWhileRead, "it changed while it was read; sync again"},
+	{ErrLeftHidden, "an interrupted sync left it hidden, and it could not be given its name back; rename it without the leading dot and the .merging- ending, then sync again"},
+	{ErrNotDeleted, "merged and saved, but it could not be deleted; delete it, or sync again"},
 	{ErrMaybeYours, "merged; kept, as the name could be a copy of your own (delete it when it is not)"},
 	{ErrNotCovered, "merged, but the saved vault does not hold all of it yet; sync again"},
+	{ErrPasswordNotTried, fmt.Sprintf("sealed under a key this vault never had, and not tried with the password: each try takes a key derivation, and this sync already tried %d other copies (move away the copies that are not of this vault, then sync again)", SyncPasswordTries)},
 	{vault.ErrUnknownKey, "sealed under a key this vault never had: another vault, or saved after a password change on another computer (open the vault with the new password, then sync again)"},
 	{vault.ErrNewerVersion, "made by a newer version of Latchkey"},
 	{vault.ErrTooLarge, "larger than any vault"},

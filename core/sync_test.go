@@ -5,13 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"latchkey/core/coretest"
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -224,8 +227,8 @@ type replacedWhileChecked struct {
 	with []byte
 }
 
-func (r replacedWhileChecked) SavedCovers(data []byte) bool {
-	ok := r.Vault.SavedCovers(data)
+func (r replacedWhileChecked) SavedCoversEach(data [][]byte) []bool {
+	ok := r.Vault.SavedCoversEach(data)
 	tmp := r.copy + ".tmp"
 	os.WriteFile(tmp, r.with, 0o600)
 	os.Rename(tmp, r.copy)
@@ -286,5 +289,267 @@ func TestPutBackNeverReplaces(t *testing.T) {
 	}
 	if len(kept) != 1 || len(entries) != 2 {
 		t.Errorf("folder: got %d files, conflict copies besides the first %v; want the two versions, each under a conflict name", len(entries), kept)
+	}
+}
+
+// A file named like an ambiguous copy ("vault (1).latchkey") that
+// another Latchkey has open is a vault of its own: its lock file, where
+// vault.LockPath puts it, says so, and Sync leaves it out.
+func TestSyncSkipsAnOpenVault(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	own := filepath.Join(filepath.Dir(path), "vault (1).latchkey")
+	write(t, own, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]})))
+	coretest.Open(t, own) // another window has it open
+	if !vault.Exists(vault.LockPath(own)) {
+		t.Fatalf("no lock file at %s while the vault is open", vault.LockPath(own))
+	}
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil || len(rep.Copies) != 0 {
+		t.Errorf("got %+v, %v; want the open vault left out", rep.Copies, err)
+	}
+}
+
+// shownSafely fails when text would act on a screen: a line break, an
+// escape, a direction override.
+func shownSafely(t *testing.T, what, text string) {
+	t.Helper()
+	if strings.ContainsFunc(text, safetext.Unsafe) {
+		t.Errorf("%s: got %q, want every control character escaped", what, text)
+	}
+}
+
+// A copy that is merged and saved but cannot be deleted says so with its
+// own sentinel, stays at its name, and the message escapes the names in it
+// (here the vault's folder, which holds a line break and an escape).
+func TestSyncCannotDelete(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "sync\n\x1b[2Jhere", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	name := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	cp := filepath.Join(filepath.Dir(path), name)
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]}))
+	write(t, cp, fromB)
+	removeFile = func(p string) error { return &fs.PathError{Op: "remove", Path: p, Err: syscall.EACCES} }
+	t.Cleanup(func() { removeFile = os.Remove })
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil || len(rep.Copies) != 1 {
+		t.Fatalf("got %+v, %v; want one copy reported", rep.Copies, err)
+	}
+	cr := rep.Copies[0]
+	if !cr.Merged || cr.Removed || !errors.Is(cr.Err, ErrNotDeleted) || !errors.Is(cr.Err, syscall.EACCES) {
+		t.Errorf("got merged %v removed %v err %v; want merged, kept, ErrNotDeleted wrapping the cause", cr.Merged, cr.Removed, cr.Err)
+	}
+	shownSafely(t, "the error", cr.Err.Error())
+	shownSafely(t, "the reason", Reason(cr.Err))
+	if !bytes.Equal(mustBytes(t, cp), fromB) {
+		t.Error("the copy is not back at its name")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "merging") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// passwordTries counts the copies Sync opens with the password: one KDF
+// run each.
+type passwordTries struct {
+	*vault.Vault
+	tried []int // how many bytes each was: which copy
+}
+
+func (p *passwordTries) MergeCopyWithPassword(data, password []byte) (vault.Changes, error) {
+	p.tried = append(p.tried, len(data))
+	return p.Vault.MergeCopyWithPassword(data, password)
+}
+
+// A folder of other vaults costs at most SyncPasswordTries key
+// derivations a sync, and they go first to the names sync tools give:
+// here a copy saved after new backup codes on another computer (a new
+// key, the same password) is merged, two other vaults under Syncthing's
+// names are tried and kept, and three more under names a person gives
+// copies are kept untried, each saying why.
+func TestSyncCapsPasswordTries(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	rekeyed := coretest.OtherComputer(t, path, func(v *vault.Vault) {
+		coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})(v)
+		if _, err := v.RegenerateBackupCodes(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	real := "vault.sync-conflict-20261203-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, real), rekeyed)
+	var others []string
+	for i, name := range []string{
+		"vault.sync-conflict-20261201-101010-ABCDEFG.latchkey",
+		"vault.sync-conflict-20261202-101010-ABCDEFG.latchkey",
+		"vault (1).latchkey", "vault (2).latchkey", "vault-LAPTOP.latchkey",
+	} {
+		other := filepath.Join(t.TempDir(), "vault.latchkey")
+		coretest.Vault(t, other, vault.Account{Key: keys[2+i]}) // the same password, another vault
+		write(t, filepath.Join(dir, name), mustBytes(t, other))
+		others = append(others, name)
+	}
+	v := &passwordTries{Vault: coretest.Open(t, path)}
+	rep, err := Sync(v, []byte(coretest.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.tried) != SyncPasswordTries {
+		t.Errorf("got %d copies opened with the password, want %d", len(v.tried), SyncPasswordTries)
+	}
+	want := map[string]error{real: nil, others[0]: vault.ErrUnknownKey, others[1]: vault.ErrUnknownKey,
+		others[2]: ErrPasswordNotTried, others[3]: ErrPasswordNotTried, others[4]: ErrPasswordNotTried}
+	var names []string
+	for _, cr := range rep.Copies {
+		names = append(names, cr.Name)
+		w := want[cr.Name]
+		switch {
+		case w == nil && !cr.Removed:
+			t.Errorf("%s: got merged %v removed %v err %v; want merged and removed", cr.Name, cr.Merged, cr.Removed, cr.Err)
+		case w != nil && (cr.Merged || !errors.Is(cr.Err, w)):
+			t.Errorf("%s: got merged %v err %v; want kept for %v", cr.Name, cr.Merged, cr.Err, w)
+		case w == ErrPasswordNotTried && !errors.Is(cr.Err, vault.ErrUnknownKey):
+			t.Errorf("%s: got %v; want it to say the key is unknown too", cr.Name, cr.Err)
+		case w == ErrPasswordNotTried && !strings.Contains(Reason(cr.Err), "not tried with the password"):
+			t.Errorf("%s: reason %q does not say it was not tried", cr.Name, Reason(cr.Err))
+		}
+	}
+	if len(names) != len(want) || !slices.IsSorted(names) {
+		t.Errorf("reported %q, want the %d copies in name order", names, len(want))
+	}
+	if _, ok := v.Account("b"); !ok {
+		t.Error("the rekeyed copy's account is not in the vault")
+	}
+}
+
+// A copy whose password slot asks for more key-derivation work than the
+// vault's caps is refused before any derivation, and takes none of the
+// sync's tries.
+func TestSyncNeverDerivesHostileCosts(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	other := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, other, vault.Account{Key: keys[1]})
+	b := mustBytes(t, other)
+	const slots = len("LATCHKEY") + 2 + 1
+	if b[slots] != 1 {
+		t.Fatalf("the first slot is of kind %d, want the password's (1)", b[slots])
+	}
+	binary.BigEndian.PutUint32(b[slots+1+16:], 64*vault.MaxMemory) // 64 GiB
+	sum := sha256.Sum256(b[:len(b)-32])
+	copy(b[len(b)-32:], sum[:])
+	name := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(filepath.Dir(path), name), b)
+	v := &passwordTries{Vault: coretest.Open(t, path)}
+	rep, err := Sync(v, []byte(coretest.Password))
+	if err != nil || len(rep.Copies) != 1 || !errors.Is(rep.Copies[0].Err, vault.ErrHostileParams) {
+		t.Fatalf("got %+v, %v; want the copy kept as asking for hostile costs", rep.Copies, err)
+	}
+	if len(v.tried) != 0 {
+		t.Errorf("got %d copies opened with the password, want none", len(v.tried))
+	}
+}
+
+// A sync stopped after a copy was moved aside (the process killed) left
+// it under a hidden name: the next sync gives it a visible name back,
+// never over a file that took its name meanwhile, and merges it. A copy
+// stopped halfway through being put back (under both names) keeps only
+// its own. A read-only vault, which never moves copies, touches none.
+func TestSyncRestoresWhatAStoppedSyncHid(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	taken := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	hidden := "." + taken + ".merging-0123456789abcdef"
+	write(t, filepath.Join(dir, hidden), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	otherVault := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, otherVault, vault.Account{Key: keys[2]})
+	theirs := mustBytes(t, otherVault)
+	write(t, filepath.Join(dir, taken), theirs) // a new file at its name
+	twice := "vault.sync-conflict-20261202-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, twice), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]})))
+	twiceHidden := "." + twice + ".merging-fedcba9876543210"
+	if err := os.Link(filepath.Join(dir, twice), filepath.Join(dir, twiceHidden)); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	for _, n := range []string{hidden, taken, twice, twiceHidden} {
+		before[n] = mustBytes(t, filepath.Join(dir, n))
+	}
+
+	ro, err := coretest.Options.OpenReadOnly(path, []byte(coretest.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	Sync(ro, nil)
+	ro.Close()
+	for n, b := range before {
+		if got, err := os.ReadFile(filepath.Join(dir, n)); err != nil || !bytes.Equal(got, b) {
+			t.Errorf("read-only: %s changed (%v)", n, err)
+		}
+	}
+
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"b", "c"} {
+		if _, ok := v.Account(id); !ok {
+			t.Errorf("account %s, of a hidden copy, is not in the vault", id)
+		}
+	}
+	if !bytes.Equal(mustBytes(t, filepath.Join(dir, taken)), theirs) {
+		t.Errorf("%s: replaced, want the file that took the name left as it is", taken)
+	}
+	var kept []string
+	for _, cr := range rep.Copies {
+		if !cr.Removed {
+			kept = append(kept, cr.Name)
+		}
+	}
+	if len(kept) != 1 || kept[0] != taken {
+		t.Errorf("kept %q, want only %s (another vault)", kept, taken)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "merging") || e.Name() == twice {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// Only the hidden names moveAside makes, of conflict copies, are taken
+// for copies moved aside.
+func TestAsideOf(t *testing.T) {
+	const v = "vault.latchkey"
+	for _, c := range []struct {
+		aside, name string
+	}{
+		{".vault.sync-conflict-20261201-101010-ABCDEFG.latchkey.merging-0123456789abcdef", "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"},
+		{".vault (1).latchkey.merging-0123456789abcdef", "vault (1).latchkey"},
+		{".vault.latchkey.merging-0123456789abcdef", ""}, // the vault itself is never moved aside
+		{".vault.latchkey.tmp-123", ""},
+		{".vault (1).latchkey.merging-0123456789ABCDEF", ""},
+		{".vault (1).latchkey.merging-0123456789abcde", ""},
+		{"vault (1).latchkey.merging-0123456789abcdef", ""},
+		{".notes.txt.merging-0123456789abcdef", ""},
+		{".merging-0123456789abcdef", ""},
+	} {
+		name, ok := asideOf(v, c.aside)
+		if ok != (c.name != "") || name != c.name {
+			t.Errorf("%q: got %q, %v; want %q", c.aside, name, ok, c.name)
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"latchkey/vault"
 )
 
 // WatchDelay is how long Watch waits after the last change in the vault's
@@ -24,9 +26,12 @@ const WatchDelay = 300 * time.Millisecond
 // must not block long. Watch returns nil when ctx is done, or the
 // watcher's error.
 //
-// The vault's own saves are seen too, and find nothing new. Call Sync
-// once when the vault is opened: Watch reports only what changes after it
-// starts.
+// What Sync itself does is seen too, and costs next to nothing: a copy's
+// name that is gone (Sync deleted it) brings nothing to merge, and when
+// only the vault file changed (Sync's own save, or the vault's), the file
+// is merged alone, which finds it is what the vault last wrote; the
+// folder is not read again and nothing is reported. Call Sync once when
+// the vault is opened: Watch reports only what changes after it starts.
 func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -36,10 +41,14 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	path := v.Path()
 	dir, name := filepath.Dir(path), filepath.Base(path)
 	if err := w.Add(dir); err != nil {
-		return fmt.Errorf("watching %s: %w", dir, err)
+		return escapeNames(fmt.Errorf("watching %s: %w", dir, err), dir)
 	}
 	watching(dir)
-	relevant := func(e fsnotify.Event) bool {
+	// Whether a copy may have come since the last pass (or events were
+	// lost): then the folder is read again. Else only the vault file
+	// changed.
+	var copyCame bool
+	note := func(e fsnotify.Event) bool {
 		if e.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename|fsnotify.Remove) == 0 {
 			return false
 		}
@@ -47,8 +56,13 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 		if base == name {
 			return true
 		}
-		_, ok := ParseConflict(name, base)
-		return ok
+		// A name that is gone brings nothing: Sync deleted the copy, or
+		// the sync tool moved it, and a new name is an event of its own.
+		if _, ok := ParseConflict(name, base); ok && vault.Exists(e.Name) {
+			copyCame = true
+			return true
+		}
+		return false
 	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -63,19 +77,33 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 			}
 			// An overflow loses events, not the folder: merge to be sure.
 			if err == fsnotify.ErrEventOverflow {
+				copyCame = true
 				timer.Reset(WatchDelay)
 				continue
 			}
-			return fmt.Errorf("watching %s: %w", dir, err)
+			return escapeNames(fmt.Errorf("watching %s: %w", dir, err), dir)
 		case e, ok := <-w.Events:
 			if !ok {
 				return nil
 			}
-			if relevant(e) {
+			if note(e) {
 				timer.Reset(WatchDelay)
 			}
 		case <-timer.C:
+			full := copyCame
+			copyCame = false
+			var disk vault.Changes
+			if !full {
+				// Only the vault file: merge it alone. It holds nothing new
+				// when it is the vault's own save, Sync's included.
+				ch, err := v.MergeDisk()
+				if err == nil && ch.Empty() && !v.Dirty() {
+					continue
+				}
+				disk = ch
+			}
 			rep, err := Sync(v, nil)
+			rep.Disk.Add(disk)
 			if err != nil || !rep.Changes().Empty() || rep.Kept() {
 				report(rep, err)
 			}

@@ -130,3 +130,39 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 	case <-time.After(3 * WatchDelay):
 	}
 }
+
+// Sync's own work (the save, the merged copy moved aside and deleted) is
+// seen by the watcher, and makes no second sync: with another vault's
+// copy kept beside the vault, a merge is reported once, not again when
+// its own save arrives.
+func TestWatchIgnoresItsOwnSync(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	dir := filepath.Dir(path)
+	v := coretest.Open(t, path)
+	reports := startWatch(t, v)
+
+	otherVault := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, otherVault, vault.Account{Key: keys[1]})
+	testtool.SyncDeliver(t, filepath.Join(dir, "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"), mustBytes(t, otherVault))
+	if got := waitReport(t, reports, "another vault's copy"); !got.sr.Kept() {
+		t.Fatalf("another vault's copy: got %+v, %v; want it kept", got.sr.Copies, got.err)
+	}
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[2]}))
+	testtool.SyncDeliver(t, filepath.Join(dir, "vault.sync-conflict-20261202-101010-ABCDEFG.latchkey"), fromB)
+	got := waitReport(t, reports, "this vault's copy")
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Fatalf("this vault's copy: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+	select {
+	case w := <-reports:
+		t.Errorf("the sync's own save and delete made another sync, reported: %q, %+v, %v", w.rep, w.sr.Copies, w.err)
+	case <-time.After(4 * WatchDelay):
+	}
+	// What another computer saves still comes in.
+	testtool.SyncDeliver(t, path, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]})))
+	if got := waitReport(t, reports, "the replaced vault file"); got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("the replaced vault file: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+}

@@ -60,24 +60,29 @@ func TestWindowMergesAnotherComputersSave(t *testing.T) {
 		t.Errorf("got %d accounts in the saved file, want 3", got)
 	}
 
-	// Another vault's file, left as a conflict copy under a name that
-	// tries to reverse the text around it.
+	// Another vault's file, left as a conflict copy; the same under a name
+	// that tries to reverse the text around it is no conflict name, and
+	// is left alone, unnamed.
 	_, other, _ := backupFile(t, "another vault's password", false, accts[0])
-	name := "vault (Eve\u202e's conflicted copy 2026-12-01).latchkey"
+	hostile := "vault (Eve\u202e's conflicted copy 2026-12-01).latchkey"
+	testtool.SyncDeliver(t, filepath.Join(filepath.Dir(h.path), hostile), other)
+	name := "vault (Eve's conflicted copy 2026-12-01).latchkey"
 	testtool.SyncDeliver(t, filepath.Join(filepath.Dir(h.path), name), other)
 	runNext(t, q, "a conflict copy of another vault")
 	m = shown(h)
 	if !strings.Contains(m, "A copy from another computer could not be merged: sealed under a key this vault never had") ||
-		!strings.Contains(m, `vault (Eve\u202e's conflicted copy 2026-12-01).latchkey`) {
-		t.Errorf("got no note of the kept copy with its name escaped; the window shows:\n%s", m)
+		!strings.Contains(m, name) {
+		t.Errorf("got no note of the kept copy with its name; the window shows:\n%s", m)
 	}
-	if strings.Contains(m, "\u202e") {
-		t.Error("the copy's name reached the window unescaped")
+	if strings.Contains(m, "\u202e") || strings.Contains(m, `\u202e`) {
+		t.Error("the name that is no conflict copy reached the window")
 	}
-	if _, err := os.Stat(filepath.Join(filepath.Dir(h.path), name)); err != nil {
-		t.Errorf("the copy that was not merged is gone: %v", err)
+	for _, n := range []string{name, hostile} {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(h.path), n)); err != nil {
+			t.Errorf("the copy that was not merged is gone: %v", err)
+		}
+		must(t, os.Remove(filepath.Join(filepath.Dir(h.path), n)))
 	}
-	must(t, os.Remove(filepath.Join(filepath.Dir(h.path), name)))
 
 	// A damaged file replaces the vault: it is left as it is, and said.
 	damaged := h.file()

@@ -5,13 +5,13 @@ import (
 	"os"
 )
 
-// lockFile takes the advisory lock on path's sidecar "path.lock",
+// lockFile takes the advisory lock on path's sidecar (LockPath),
 // exclusively, failing at once when another process holds it. The lock file
 // is never deleted: deleting it would let two processes lock two different
 // files of the same name. How the lock is taken is the platform's
 // (tryLock).
 func lockFile(path string) (*os.File, error) {
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(LockPath(path), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("vault: opening the lock file: %w", err)
 	}

@@ -74,5 +74,10 @@ func sameFile(a, b string) bool {
 	return err == nil && os.SameFile(fa, fb)
 }
 
-// lockPath is the sidecar file whose flock marks a vault as open.
-func lockPath(path string) string { return path + ".lock" }
+// lockSuffix ends the name of a vault's lock file.
+const lockSuffix = ".lock"
+
+// LockPath is the sidecar file whose flock marks the vault at path as
+// open: the one place its name is made, for the lock itself and for
+// whoever asks whether a file is a vault someone opened.
+func LockPath(path string) string { return path + lockSuffix }

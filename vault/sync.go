@@ -502,20 +502,33 @@ func (s *slot) identity() []byte {
 // the copy into it would change nothing. It is the check before a merged
 // conflict copy is deleted: only what the saved file holds may go.
 func (v *Vault) SavedCovers(data []byte) bool {
+	return v.SavedCoversEach([][]byte{data})[0]
+}
+
+// SavedCoversEach is SavedCovers for each of copies, reading and
+// decrypting the saved file once for all of them.
+func (v *Vault) SavedCoversEach(copies [][]byte) []bool {
+	out := make([]bool, len(copies))
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.closed {
-		return false
+		return out
 	}
 	saved, err := v.fs.ReadFile(v.path)
 	if err != nil || sha256.Sum256(saved) != v.diskSum {
-		return false
+		return out
 	}
 	keys := v.keys()
 	onDisk, err := openCopy(saved, v.opts.limits, keys)
 	if err != nil {
-		return false
+		return out
 	}
 	defer onDisk.wipe()
-	return v.covered(onDisk, data, keys, true)
+	// covered drops from onDisk what a save drops by age; the saved file
+	// was collected when it was written, so the copies that follow meet
+	// the same replica as the first.
+	for i, data := range copies {
+		out[i] = v.covered(onDisk, data, keys, true)
+	}
+	return out
 }

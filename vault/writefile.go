@@ -86,26 +86,59 @@ func writeFile(fsys fileSystem, path string, data []byte, verify func([]byte) er
 	return writeAtomicSteps(fsys, path, data, verify, place, &placed)
 }
 
-// placeNew moves tmp to path only if nothing is at path: a hard link fails
-// when the name is taken, where a rename would replace it.
+// placeNew moves tmp to path only if nothing is at path.
 func placeNew(fsys fileSystem, tmp, path string) error {
-	err := fsys.Link(tmp, path)
-	if err == nil {
-		fsys.Remove(tmp) // path holds the data either way
-		return nil
-	}
-	if errors.Is(err, fs.ErrExist) {
+	err := renameNoReplace(fsys, tmp, path)
+	if errors.Is(err, ErrExists) {
 		return fmt.Errorf("vault: %s appeared while it was being written; it was left as it is: %w", path, ErrExists)
 	}
-	// Some file systems (FAT on a USB stick) have no hard links: look
-	// once more, then rename.
-	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("vault: %s: %w", path, ErrExists)
+	return err
+}
+
+// RenameNoReplace renames from to to unless something is at to, which it
+// never replaces (ErrExists). A hard link makes the check and the move one
+// step; where the file system has no links (FAT on a USB stick), a check
+// just before a rename does. from must be a name no one else writes to (a
+// temporary or hidden name of the caller's): for a moment the file has
+// both names, and then from is removed. Whatever fails, the file ends
+// under one of the two names, never both, unless the error says so.
+func RenameNoReplace(from, to string) error { return renameNoReplace(osFS{}, from, to) }
+
+func renameNoReplace(fsys fileSystem, from, to string) error {
+	err := fsys.Link(from, to)
+	switch {
+	case err == nil:
+		rerr := fsys.Remove(from)
+		if rerr == nil {
+			return nil
+		}
+		// Under two names: take the new one back, while it is still this
+		// file (a sync tool may have put another there meanwhile).
+		if sameEntry(from, to) && fsys.Remove(to) == nil {
+			return fmt.Errorf("vault: moving %s to %s: the old name could not be removed, so the file stays at it: %w", from, to, rerr)
+		}
+		return fmt.Errorf("vault: %s is now also at %s: neither name could be removed: %w", from, to, rerr)
+	case errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("vault: %s: %w", to, ErrExists)
 	}
-	if err := fsys.Rename(tmp, path); err != nil {
-		return fmt.Errorf("vault: writing %s: %w", path, err)
+	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("vault: %s: %w", to, ErrExists)
+	}
+	if err := fsys.Rename(from, to); err != nil {
+		return fmt.Errorf("vault: moving %s to %s: %w", from, to, err)
 	}
 	return nil
+}
+
+// sameEntry reports whether a and b are one file, a symbolic link not
+// followed.
+func sameEntry(a, b string) bool {
+	fa, err := os.Lstat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Lstat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // checkTarget applies WriteFile's rules to path. It returns what is there
@@ -130,7 +163,7 @@ func checkTarget(path string, o WriteOptions) (fs.FileInfo, error) {
 			switch {
 			case samePlace(abs, v):
 				return nil, protected(path, "the vault itself")
-			case samePlace(abs, lockPath(v)):
+			case samePlace(abs, LockPath(v)):
 				return nil, protected(path, "the vault's lock file")
 			}
 		}
@@ -145,12 +178,12 @@ func checkTarget(path string, o WriteOptions) (fs.FileInfo, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("vault: %s is %s; it was left as it is: %w", path, fileKind(st.Mode()), ErrNotRegular)
 	}
-	if v, ok := strings.CutSuffix(abs, ".lock"); ok && isLatchkeyFile(v) {
+	if v, ok := strings.CutSuffix(abs, lockSuffix); ok && isLatchkeyFile(v) {
 		return nil, protected(path, "the lock file of a vault")
 	}
 	if isLatchkeyFile(abs) {
 		switch {
-		case Exists(lockPath(abs)):
+		case Exists(LockPath(abs)):
 			return nil, protected(path, "a vault (its lock file is beside it)")
 		case !o.Backup:
 			return nil, protected(path, "a latchkey vault or backup")

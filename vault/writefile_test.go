@@ -3,8 +3,10 @@ package vault
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"latchkey/internal/testtool"
@@ -129,6 +131,46 @@ func TestPlaceNewNeverReplaces(t *testing.T) {
 	}
 	if b := mustRead(t, dst); string(b) != "theirs" {
 		t.Errorf("the file that appeared holds %q, want theirs", b)
+	}
+}
+
+// removeFails is the real file system where removing one name fails.
+type removeFails struct {
+	osFS
+	name string
+}
+
+func (f removeFails) Remove(name string) error {
+	if name == f.name {
+		return &fs.PathError{Op: "remove", Path: name, Err: syscall.EIO}
+	}
+	return f.osFS.Remove(name)
+}
+
+// A rename whose old name cannot be removed after the link leaves the file
+// under that old name alone, not under two, and says so.
+func TestRenameNoReplaceNeverLeavesTwoNames(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "from"), filepath.Join(dir, "to")
+	must(t, os.WriteFile(from, []byte("data"), 0o600))
+	err := renameNoReplace(removeFails{name: from}, from, to)
+	if !errors.Is(err, syscall.EIO) {
+		t.Errorf("got %v, want the failed removal (EIO)", err)
+	}
+	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the new name: got %v, want it gone again", err)
+	}
+	if b := mustRead(t, from); string(b) != "data" {
+		t.Errorf("the old name holds %q, want data", b)
+	}
+	// Working, it moves, and never over a file.
+	must(t, RenameNoReplace(from, to))
+	must(t, os.WriteFile(from, []byte("other"), 0o600))
+	if err := RenameNoReplace(from, to); !errors.Is(err, ErrExists) {
+		t.Errorf("over a file: got %v, want ErrExists", err)
+	}
+	if b := mustRead(t, to); string(b) != "data" {
+		t.Errorf("the target holds %q, want data", b)
 	}
 }
 
