@@ -70,7 +70,7 @@ func (r SyncReport) Changes() vault.Changes {
 // Reasons a copy is kept, besides the vault's own errors (vault.ErrCorrupt,
 // vault.ErrNewerVersion, vault.ErrUnknownKey, ...).
 var (
-	ErrNotRegular   = errors.New("not a regular file")
+	ErrNotRegular   = vault.ErrNotRegular // a link, folder, FIFO or device
 	ErrNotAVault    = errors.New("not a latchkey vault")
 	ErrNotSaved     = errors.New("merged, but the vault could not be saved")
 	ErrNotCovered   = errors.New("merged, but the saved vault does not hold all of it")
@@ -247,22 +247,16 @@ type mergedCopy struct {
 	st   fs.FileInfo
 }
 
-// readCopy reads a conflict copy once, capped (its size is checked before
-// anything is read), refusing anything but a regular file (a link is not
-// followed) and what is no vault at all. st is the file the bytes came
+// readCopy reads a conflict copy once through vault.ReadCopy (capped, its
+// size checked before anything is read; anything but a regular file is
+// refused, a link not followed), refusing what is no vault at all. st is the file the bytes came
 // from: looked at before and after the read, and the same both times.
 func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
 	st, err = lstat(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !st.Mode().IsRegular() {
-		return nil, nil, ErrNotRegular
-	}
-	if st.Size() > int64(vault.MaxFileSize) {
-		return nil, nil, fmt.Errorf("%d bytes, more than a vault holds: %w", st.Size(), vault.ErrTooLarge)
-	}
-	data, err = vault.ReadCopy(p)
+	data, err = vault.ReadCopy(p) // ErrNotRegular, ErrTooLarge before any read
 	if err != nil {
 		return nil, nil, err
 	}
