@@ -47,8 +47,13 @@ func TestFigures(t *testing.T) {
 		builds = append([]build{{"baseline", b}}, builds...)
 	}
 	for _, n := range []int{50, 500} {
-		bare := bareFigures(t)
-		t.Logf("FIGURE bare-fyne rss=%.1fMiB idle_cpu=%.2f%%%s", bare.rss, bare.cpu, redrawText("", bare.redraws))
+		// The bare window as any Fyne program ships (Fyne's default tags),
+		// and built as Latchkey is (GOFLAGS): the second, without the
+		// emoji font, is the one Latchkey must stay near.
+		plain := bareFigures(t, false)
+		t.Logf("FIGURE bare-fyne (Fyne's defaults) rss=%.1fMiB idle_cpu=%.2f%%%s", plain.rss, plain.cpu, redrawText("", plain.redraws))
+		bare := bareFigures(t, true)
+		t.Logf("FIGURE bare-fyne (GOFLAGS=%q) rss=%.1fMiB idle_cpu=%.2f%%%s", os.Getenv("GOFLAGS"), bare.rss, bare.cpu, redrawText("", bare.redraws))
 		for _, b := range builds {
 			t.Run(fmt.Sprintf("%s-%d", b.name, n), func(t *testing.T) {
 				f := windowFigures(t, b.bin, n)
@@ -188,10 +193,16 @@ type bareFigure struct {
 
 // bareFigures starts a bare Fyne window of the same size (testdata/bare)
 // and measures its memory and idle CPU: what Fyne itself costs here.
-func bareFigures(t *testing.T) bareFigure {
+// goflags builds it with the environment's GOFLAGS (the project's tags),
+// else with Fyne's defaults.
+func bareFigures(t *testing.T, goflags bool) bareFigure {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "bare")
-	if msg, err := exec.Command("go", "build", "-o", bin, "./testdata/bare").CombinedOutput(); err != nil {
+	build := exec.Command("go", "build", "-o", bin, "./testdata/bare")
+	if !goflags {
+		build.Env = append(os.Environ(), "GOFLAGS=")
+	}
+	if msg, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the bare window: %v\n%s", err, msg)
 	}
 	probe := countRedraws(t, bin)
