@@ -254,6 +254,7 @@ func TestPortalAnswersThatAreNotScreenshots(t *testing.T) {
 	}{
 		{"https://example.com/shot.png", ErrPortalFailed},
 		{"file://elsewhere/tmp/shot.png", ErrPortalFailed},
+		{"file:shot.png", ErrPortalFailed},
 		{"file://" + filepath.Join(dir, "missing.png"), ErrPortalFailed},
 		{"file://" + dir, ErrPortalFailed},
 		{"file://" + huge, ErrTooLarge},
