@@ -25,13 +25,7 @@ func TestChooseFileThroughThePortal(t *testing.T) {
 	if !d.HasFileChooser() {
 		t.Fatal("got no chooser with a session bus, want the portal tried")
 	}
-	got, err := d.ChooseFile(testContext(t, time.Minute), FileQuestion{Title: "Open a QR code image", Kind: ImageFile, Folder: dir, Window: 0x3a00007})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != path {
-		t.Errorf("got %q, want %q", got, path)
-	}
+	wantChosen(t, d, FileQuestion{Title: "Open a QR code image", Kind: ImageFile, Folder: dir, Window: 0x3a00007}, path)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.title != "Open a QR code image" || p.parent != "x11:3a00007" {
@@ -67,16 +61,22 @@ func TestChooseFileThroughThePortal(t *testing.T) {
 	}
 }
 
-func TestChooseFolderThroughThePortal(t *testing.T) {
-	dir := t.TempDir()
-	d, p := portalTest(t, &fakePortal{uris: []string{fileURI(dir) + "/"}})
-	got, err := d.ChooseFile(testContext(t, time.Minute), FileQuestion{Title: "Backup folder", Kind: Folder})
+// wantChosen asks d's chooser q and wants the path want back.
+func wantChosen(t *testing.T, d Desktop, q FileQuestion, want string) {
+	t.Helper()
+	got, err := d.ChooseFile(testContext(t, time.Minute), q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != dir {
-		t.Errorf("got %q, want %q", got, dir)
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+func TestChooseFolderThroughThePortal(t *testing.T) {
+	dir := t.TempDir()
+	d, p := portalTest(t, &fakePortal{uris: []string{fileURI(dir) + "/"}})
+	wantChosen(t, d, FileQuestion{Title: "Backup folder", Kind: Folder}, dir)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if dirOnly, _ := p.options["directory"].Value().(bool); !dirOnly {
@@ -143,21 +143,13 @@ func TestChooseFileIgnoresForgedAnswers(t *testing.T) {
 	real := filepath.Join(t.TempDir(), "real.png")
 	forged := filepath.Join(t.TempDir(), "forged.png")
 	d, _ := portalTest(t, &fakePortal{uris: []string{fileURI(real)}, impostor: fileURI(forged)})
-	got, err := d.ChooseFile(testContext(t, time.Minute), FileQuestion{Kind: ImageFile})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != real {
-		t.Errorf("got %q, want the portal's %q, not the forged answer", got, real)
-	}
+	wantChosen(t, d, FileQuestion{Kind: ImageFile}, real) // not the forged answer
 }
 
 func TestChooseFileFromAnOlderPortal(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shot.png")
 	d, _ := portalTest(t, &fakePortal{uris: []string{fileURI(path)}, ownPath: true})
-	if got, err := d.ChooseFile(testContext(t, time.Minute), FileQuestion{Kind: ImageFile}); err != nil || got != path {
-		t.Errorf("got %q, %v; want %q", got, err, path)
-	}
+	wantChosen(t, d, FileQuestion{Kind: ImageFile}, path)
 }
 
 func TestChooseFileThatNeverAnswersIsClosed(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -232,12 +231,13 @@ func readResponse(body []any, errs portalErrors) (map[string]dbus.Variant, error
 // GNOME saves into the person's Pictures folder, and a file we did not make
 // is never ours to delete.
 func readScreenshotFile(uri string) (image.Image, error) {
-	u, err := url.Parse(uri)
-	if err != nil || u.Scheme != "file" || (u.Host != "" && u.Host != "localhost") || u.Path == "" {
+	path, err := localPath(uri)
+	if err != nil {
 		return nil, fmt.Errorf("%w: the answer is not a local file", ErrPortalFailed)
 	}
-	// Non-blocking, so a FIFO in its place cannot stall us before Stat.
-	f, err := os.OpenFile(u.Path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	// Non-blocking, so a FIFO in its place cannot stall us before Stat
+	// (internal/input.Open looks before it opens, which a swap could beat).
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPortalFailed, err)
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"latchkey/internal/testtool"
 )
 
 // fakePortal is a test double of org.freedesktop.portal.Screenshot on a
@@ -242,16 +244,8 @@ func wantClosedOnDeadline(t *testing.T, p *fakePortal, err error) {
 
 func TestPortalAnswersThatAreNotScreenshots(t *testing.T) {
 	dir := t.TempDir()
-	huge := filepath.Join(dir, "huge.png")
-	f, err := os.Create(huge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Sparse: nothing is written, the size alone must stop the read.
-	if err := f.Truncate(MaxBytes + 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	// Nothing is written: the size alone must stop the read.
+	huge := testtool.SparseFile(t, filepath.Join(dir, "huge.png"), nil, MaxBytes+1)
 	notImage := filepath.Join(dir, "notes.txt")
 	os.WriteFile(notImage, []byte("hello"), 0o600)
 	for _, tc := range []struct {
@@ -260,6 +254,7 @@ func TestPortalAnswersThatAreNotScreenshots(t *testing.T) {
 	}{
 		{"https://example.com/shot.png", ErrPortalFailed},
 		{"file://elsewhere/tmp/shot.png", ErrPortalFailed},
+		{"file:shot.png", ErrPortalFailed},
 		{"file://" + filepath.Join(dir, "missing.png"), ErrPortalFailed},
 		{"file://" + dir, ErrPortalFailed},
 		{"file://" + huge, ErrTooLarge},

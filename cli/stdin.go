@@ -89,17 +89,13 @@ func (c *ctx) readStdin(limit int, what string) (string, error) {
 // # comments are skipped. It reports each line that is no URI by number.
 func (c *ctx) uriLines(text string) (uris []string, ok bool) {
 	ok = true
-	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-			continue
-		case readableURI(line):
+	for n, line := range otp.URILines(text) {
+		if readableURI(line) {
 			uris = append(uris, line)
-		default:
-			fmt.Fprintf(c.Stderr, "latchkey: standard input, line %d: %v\n", i+1, uriError(line))
-			ok = false
+			continue
 		}
+		fmt.Fprintf(c.Stderr, "latchkey: standard input, line %d: %v\n", n, uriError(line))
+		ok = false
 	}
 	return uris, ok
 }

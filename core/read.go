@@ -265,17 +265,17 @@ func ReadText(text string) (Found, error) {
 	return found(res), nil
 }
 
-// withoutComments drops the lines starting with # from text of a size
-// qrimport reads; larger text is left for qrimport to refuse.
+// withoutComments keeps the lines of text that hold something, as every
+// URI list is read (otp.URILines), when text is of a size qrimport reads;
+// larger text is left for qrimport to refuse.
 func withoutComments(text string) string {
 	if len(text) > qrimport.MaxTextSize || !strings.Contains(text, "#") {
 		return text
 	}
 	var b strings.Builder
-	for line := range strings.Lines(text) {
-		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
-			b.WriteString(line)
-		}
+	for _, line := range otp.URILines(text) {
+		b.WriteString(line)
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

@@ -40,27 +40,10 @@ func readBitwarden(c *collector, data, _ []byte) error {
 	if encrypted {
 		return fmt.Errorf("%w: an account-restricted encrypted export opens only in Bitwarden (export as password-protected or unencrypted JSON)", ErrUnsupported)
 	}
-	items := top[1]
-	if !listOrAbsent(items) {
-		return errors.New("bad JSON: items are not a list")
-	}
 	folders := readNames(c, "folders", top[2], "id", "name")
-	var it bitwardenItem
-	eachElement(items, func(i int, raw []byte) bool {
-		if c.checkFull() {
-			return false
-		}
-		// Most items of a password manager are passwords: pass over them
-		// without decoding, since they do not count toward MaxEntries.
-		if !mayHaveTOTP(raw) {
-			return true
-		}
-		if err := decodeEntry(raw, &it); err != nil {
-			c.skipAt(i, "", "item is not a Bitwarden item")
-			return true
-		}
+	return eachWanted(c, top[1], "bad JSON: items are not a list", "item is not a Bitwarden item", mayHaveTOTP, func(i int, it bitwardenItem) {
 		if it.Login == nil || it.Login.TOTP == nil || strings.TrimSpace(*it.Login.TOTP) == "" {
-			return true
+			return
 		}
 		e := Entry{Pinned: it.Favorite, Note: deref(it.Notes)}
 		if it.FolderID != nil {
@@ -69,9 +52,7 @@ func readBitwarden(c *collector, data, _ []byte) error {
 			}
 		}
 		readTOTPField(c, i, *it.Login.TOTP, it.Name, deref(it.Login.Username), e)
-		return true
 	})
-	return nil
 }
 
 // mayHaveTOTP reports whether an item must be decoded: it has a login with

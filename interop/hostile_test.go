@@ -186,3 +186,17 @@ func TestTestdataSmall(t *testing.T) {
 		}
 	}
 }
+
+// A file whose entries are not a list is refused, not read as empty:
+// each format's entry loop says which list is wrong.
+func TestEntriesNotAList(t *testing.T) {
+	for _, tc := range []struct{ data, want string }{
+		{`{"encrypted":false,"folders":[],"items":{"a":1}}`, "items are not a list"},
+		{`{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":"x"}}`, "bad entries: not a list"},
+	} {
+		_, err := Read([]byte(tc.data), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error saying %q", tc.data, err, tc.want)
+		}
+	}
+}

@@ -371,6 +371,13 @@ func listOrAbsent(v []byte) bool {
 // Aegis entry") as the reason. One value is reused for every element, so a
 // long list costs no more than its largest entry.
 func eachEntry[T any](c *collector, list []byte, notList, notOne string, read func(i int, e T)) error {
+	return eachWanted(c, list, notList, notOne, nil, read)
+}
+
+// eachWanted is eachEntry passing over, without decoding them, the elements
+// for which want (when not nil) reports false: the passwords among a
+// password manager's items, which do not count toward MaxEntries either.
+func eachWanted[T any](c *collector, list []byte, notList, notOne string, want func(raw []byte) bool, read func(i int, e T)) error {
 	if !listOrAbsent(list) {
 		return errors.New(notList)
 	}
@@ -378,6 +385,9 @@ func eachEntry[T any](c *collector, list []byte, notList, notOne string, read fu
 	eachElement(list, func(i int, raw []byte) bool {
 		if c.checkFull() {
 			return false
+		}
+		if want != nil && !want(raw) {
+			return true
 		}
 		if err := decodeEntry(raw, &e); err != nil {
 			c.skipAt(i, "", notOne)

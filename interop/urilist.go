@@ -15,20 +15,11 @@ import (
 // parameter carrying pins, tags and notes). Blank lines and # comments are
 // ignored.
 func readURIList(c *collector, data, _ []byte) error {
-	text := bytes.TrimPrefix(data, utf8BOM)
-	// Line by line over data itself: splitting a file of millions of
-	// blank lines or comments into a list would cost many times its size.
-	for i := 0; len(text) > 0; i++ {
+	for n, line := range otp.URILines(string(bytes.TrimPrefix(data, utf8BOM))) {
 		if c.checkFull() {
 			break
 		}
-		var line []byte
-		line, text, _ = bytes.Cut(text, []byte("\n"))
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		readURILine(c, fmt.Sprintf("line %d", i+1), string(line))
+		readURILine(c, fmt.Sprintf("line %d", n), line)
 	}
 	return nil
 }

@@ -24,23 +24,26 @@ type gray struct {
 // readable.
 func toGray(img image.Image) *gray {
 	b := img.Bounds()
-	switch img.(type) {
-	case *image.Gray, *image.NRGBA, *image.RGBA, *image.YCbCr, *image.Paletted,
-		*image.Gray16, *image.NRGBA64, *image.RGBA64:
-	default:
+	pix, stride, conv, ok := rows(img)
+	if !ok {
 		// Rare formats (CMYK, custom types): convert through the
 		// standard library once, then take a fast path.
 		n := image.NewNRGBA(b)
 		draw.Draw(n, b, img, b.Min, draw.Src)
-		img = n
+		pix, stride, conv = n.Pix, n.Stride, nrgbaRow
 	}
 	g := &gray{pix: make([]byte, b.Dx()*b.Dy()), w: b.Dx(), h: b.Dy()}
+	fill := func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			conv(g.pix[y*g.w:(y+1)*g.w], pix[y*stride:])
+		}
+	}
 	// Two cores halve the time on big screenshots.
 	if g.w*g.h < 1<<20 {
-		grayRows(g, img, 0, g.h)
+		fill(0, g.h)
 		return g
 	}
-	parallel(func() { grayRows(g, img, 0, g.h/2) }, func() { grayRows(g, img, g.h/2, g.h) })
+	parallel(func() { fill(0, g.h/2) }, func() { fill(g.h/2, g.h) })
 	return g
 }
 
@@ -63,39 +66,34 @@ func parallel(a, b func()) {
 	}
 }
 
-// grayRows fills rows y0 to y1 of g from img, one of the types toGray
-// lets through.
-func grayRows(g *gray, img image.Image, y0, y1 int) {
-	b := img.Bounds()
-	var pix []byte // from the top-left pixel on
-	var stride int
-	var conv func(dst, src []byte)
+// rows gives the pixels of img from its top-left one on, the bytes from
+// one row to the next, and the converter of a row, for the image types
+// with a fast path; ok is false for the others. Each type's Pix starts at
+// its Bounds().Min.
+func rows(img image.Image) (pix []byte, stride int, conv func(dst, src []byte), ok bool) {
 	switch m := img.(type) {
 	case *image.Gray:
-		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, copyRow
+		return m.Pix, m.Stride, copyRow, true
 	case *image.NRGBA:
-		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, nrgbaRow
+		return m.Pix, m.Stride, nrgbaRow, true
 	case *image.RGBA:
-		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, rgbaRow
+		return m.Pix, m.Stride, rgbaRow, true
 	case *image.YCbCr:
-		pix, stride, conv = m.Y[m.YOffset(b.Min.X, b.Min.Y):], m.YStride, copyRow
+		return m.Y, m.YStride, copyRow, true
 	case *image.Paletted:
 		var lut [256]byte
 		for i, c := range m.Palette {
 			lut[i] = grayOf(c)
 		}
-		pix, stride = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride
-		conv = func(dst, src []byte) { lutRow(dst, src, &lut) }
+		return m.Pix, m.Stride, func(dst, src []byte) { lutRow(dst, src, &lut) }, true
 	case *image.Gray16:
-		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, gray16Row
+		return m.Pix, m.Stride, gray16Row, true
 	case *image.NRGBA64:
-		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, nrgba64Row
+		return m.Pix, m.Stride, nrgba64Row, true
 	case *image.RGBA64:
-		pix, stride, conv = m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, rgba64Row
+		return m.Pix, m.Stride, rgba64Row, true
 	}
-	for y := y0; y < y1; y++ {
-		conv(g.pix[y*g.w:(y+1)*g.w], pix[y*stride:])
-	}
+	return nil, 0, nil, false
 }
 
 // The row converters below turn one row of src into len(dst) shades of

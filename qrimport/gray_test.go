@@ -18,7 +18,9 @@ func TestToGrayEachLayout(t *testing.T) {
 	pal := color.Palette{color.White, color.NRGBA{200, 10, 90, 128}, color.RGBA{0, 70, 0, 255}, color.Transparent}
 	ycc := image.NewYCbCr(r, image.YCbCrSubsampleRatio444)
 	imgs := []image.Image{image.NewGray(r), image.NewGray16(r), image.NewNRGBA(r), image.NewRGBA(r),
-		image.NewNRGBA64(r), image.NewRGBA64(r), image.NewPaletted(r, pal), ycc}
+		image.NewNRGBA64(r), image.NewRGBA64(r), image.NewPaletted(r, pal), ycc,
+		// Sub-images, whose pixels start past their parent's first row.
+		image.NewNRGBA(r.Inset(-2)).SubImage(r), image.NewGray16(r.Inset(-3)).SubImage(r)}
 	for _, img := range imgs {
 		v := uint32(12345)
 		for y := r.Min.Y; y < r.Max.Y; y++ {

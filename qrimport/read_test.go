@@ -17,6 +17,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 
 	"latchkey/internal/deptest"
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 )
 
@@ -148,16 +149,7 @@ func TestReadFileRefuses(t *testing.T) {
 	if _, err := ReadFile(writeFile(t, "tall.png", pngHeader(1, MaxSide+1))); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("too tall: got %v, want ErrTooLarge", err)
 	}
-	big := filepath.Join(dir, "big.png")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Sparse: takes no disk space.
-	if err := f.Truncate(MaxFileSize + 1); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	big := testtool.SparseFile(t, filepath.Join(dir, "big.png"), nil, MaxFileSize+1)
 	if _, err := ReadFile(big); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("huge file: got %v, want ErrTooLarge", err)
 	}

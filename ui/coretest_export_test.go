@@ -36,27 +36,17 @@ func TestExportsAsCore(t *testing.T) {
 		{core.FormatURIList,
 			func(t *testing.T) []vault.Account {
 				data := saveExport(t, h, exporter{session: h.session()}.onLinks, "links.txt")
-				want, err := core.URIList(accounts, yes{})
-				must(t, err)
-				if !bytes.Equal(data, want) {
+				if want := coreExport(t, core.URIList, accounts); !bytes.Equal(data, want) {
 					t.Errorf("got\n%s\nwant what core makes:\n%s", data, want)
 				}
 				return readBack(t, data)
 			},
-			func(t *testing.T) []vault.Account {
-				data, err := core.URIList(accounts, yes{})
-				must(t, err)
-				return readBack(t, data)
-			}},
+			coreReadBack(core.URIList, accounts)},
 		{core.FormatAegis,
 			func(t *testing.T) []vault.Account {
 				return readBack(t, saveExport(t, h, exporter{session: h.session()}.onAegis, "aegis.json"))
 			},
-			func(t *testing.T) []vault.Account {
-				data, err := core.Aegis(accounts, yes{})
-				must(t, err)
-				return readBack(t, data)
-			}},
+			coreReadBack(core.Aegis, accounts)},
 		{core.FormatGoogleQR,
 			func(t *testing.T) []vault.Account {
 				h.app.w.asked = func() { test.Tap(findButton(t, h.win, "Export")) }
@@ -137,6 +127,22 @@ func saveExport(t *testing.T, h *harness, export func(), name string) []byte {
 	data, err := os.ReadFile(filepath.Join(dir, name))
 	must(t, err)
 	return data
+}
+
+// fileExport is one of core's exports to a single file.
+type fileExport func([]vault.Account, core.Confirmer) ([]byte, error)
+
+// coreExport is what export makes of accounts, a plain export confirmed.
+func coreExport(t *testing.T, export fileExport, accounts []vault.Account) []byte {
+	t.Helper()
+	data, err := export(accounts, yes{})
+	must(t, err)
+	return data
+}
+
+// coreReadBack gives what core's export of accounts reads back as.
+func coreReadBack(export fileExport, accounts []vault.Account) func(t *testing.T) []vault.Account {
+	return func(t *testing.T) []vault.Account { return readBack(t, coreExport(t, export, accounts)) }
 }
 
 // readBack is what importing an export finds in it.

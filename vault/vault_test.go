@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"latchkey/internal/testtool"
 	"latchkey/otp"
 )
 
@@ -353,15 +354,8 @@ func TestScale(t *testing.T) {
 }
 
 func TestOversizedFileRefusedBeforeReading(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "huge.latchkey")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString(magic + "\x00\x01")
-	f.Truncate(int64(MaxFileSize) + 1) // sparse: costs no disk
-	f.Close()
-	_, err = Open(path, testPassword)
+	path := testtool.SparseFile(t, filepath.Join(t.TempDir(), "huge.latchkey"), []byte(magic+"\x00\x01"), int64(MaxFileSize)+1)
+	_, err := Open(path, testPassword)
 	wantErr(t, "oversized file", err, ErrCorrupt)
 }
 

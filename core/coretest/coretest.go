@@ -206,11 +206,7 @@ func ImportErrors(t testing.TB, dir string) []ImportError {
 	}
 	damaged := filepath.Join(dir, "damaged.latchkey")
 	write(t, damaged, data[:len(data)/2])
-	large := filepath.Join(dir, "large.json")
-	write(t, large, nil)
-	if err := os.Truncate(large, interop.MaxFileSize+1); err != nil {
-		t.Fatal(err)
-	}
+	large := testtool.SparseFile(t, filepath.Join(dir, "large.json"), nil, interop.MaxFileSize+1)
 	return []ImportError{
 		{What: "unknown format", Path: notes, Err: interop.ErrUnknownFormat},
 		{What: "wrong export password", Path: filepath.Join(fx, "aegis_encrypted.json"), Password: "not " + Password, Err: interop.ErrWrongPassword, WrongPassword: true},

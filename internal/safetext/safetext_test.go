@@ -76,18 +76,10 @@ func unescape(t *testing.T, s string) string {
 			b.WriteByte('\\')
 			i += 2
 		case 'x':
-			v, err := strconv.ParseUint(s[i+2:i+4], 16, 8)
-			if err != nil {
-				t.Fatalf("%q: bad \\x escape at %d", s, i)
-			}
-			b.WriteByte(byte(v))
+			b.WriteByte(byte(escaped(t, s, i, 2)))
 			i += 4
 		case 'u':
-			v, err := strconv.ParseUint(s[i+2:i+6], 16, 16)
-			if err != nil {
-				t.Fatalf("%q: bad \\u escape at %d", s, i)
-			}
-			b.WriteRune(rune(v))
+			b.WriteRune(rune(escaped(t, s, i, 4)))
 			i += 6
 		default:
 			b.WriteByte('\\')
@@ -95,6 +87,17 @@ func unescape(t *testing.T, s string) string {
 		}
 	}
 	return b.String()
+}
+
+// escaped reads the value of the escape at s[i:], a backslash, a letter
+// and digits hex digits.
+func escaped(t *testing.T, s string, i, digits int) uint64 {
+	t.Helper()
+	v, err := strconv.ParseUint(s[i+2:i+2+digits], 16, 4*digits)
+	if err != nil {
+		t.Fatalf("%q: bad \\%c escape at %d", s, s[i+1], i)
+	}
+	return v
 }
 
 func FuzzEscape(f *testing.F) {

@@ -235,3 +235,25 @@ func WriteFile(t testing.TB, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// SparseFile makes a new private file of size bytes that starts with head
+// and has nothing written after it, so it takes no disk space: the file a
+// size cap must refuse before reading it. It returns path.
+func SparseFile(t testing.TB, path string, head []byte, size int64) string {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.Write(head)
+	if err == nil {
+		err = f.Truncate(size)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

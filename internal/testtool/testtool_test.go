@@ -1,6 +1,8 @@
 package testtool
 
 import (
+	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -81,4 +83,26 @@ func (r *recorder) Helper() {}
 func (r *recorder) Fatalf(string, ...any) {
 	r.failed = true
 	panic("testtool: fatal")
+}
+
+// A sparse file is as large as asked, starts with its head, and is private.
+func TestSparseFile(t *testing.T) {
+	const size = 1 << 30
+	path := SparseFile(t, filepath.Join(t.TempDir(), "big"), []byte("HEAD"), size)
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() != size || st.Mode().Perm() != 0o600 {
+		t.Errorf("got %d bytes, mode %v; want %d, 0600", st.Size(), st.Mode().Perm(), size)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	head := make([]byte, 5)
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != "HEAD\x00" {
+		t.Errorf("got head %q (%v), want HEAD and a zero", head, err)
+	}
 }
