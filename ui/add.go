@@ -40,23 +40,31 @@ func (d adder) menu() *fyne.Menu {
 
 // onScanScreen captures every screen and reads every QR code on them.
 func (d adder) onScanScreen() {
-	s := d.session
-	if !s.act() {
+	if !d.session.act() {
 		return
 	}
-	s.w.busy("Scanning the screen for QR codes…")
+	d.readImage("Scanning the screen for QR codes…", readScreen, "Could not capture the screen", "the screen")
+}
+
+// readImage reads an image off the UI goroutine with the window busy (so
+// no second read starts meanwhile; the program holding it may be slow to
+// answer) and adds the QR codes on it, as name; unless the vault locked
+// meanwhile: nothing shows over the lock screen.
+func (d adder) readImage(busy string, read func() ([]byte, error), failed, name string) {
+	s := d.session
+	s.w.busy(busy)
 	s.w.background(func() {
-		data, err := readScreen()
+		data, err := read()
 		fyne.Do(func() {
 			s.w.idleAgain()
 			if s.ended() {
-				return // locked meanwhile: nothing over the lock screen
-			}
-			if err != nil {
-				s.w.showError("Could not capture the screen", err)
 				return
 			}
-			d.decodeImages([]core.Image{{Name: "the screen", Data: data}})
+			if err != nil {
+				s.w.showError(failed, err)
+				return
+			}
+			d.decodeImages([]core.Image{{Name: name, Data: data}})
 		})
 	})
 }
@@ -103,23 +111,7 @@ func (d adder) paste(text string) {
 		review(s, found.Accounts, problemsOf(found))
 		return
 	}
-	// Reading the image may wait on the program that holds it: busy, so
-	// no second paste starts meanwhile, as when the screen is scanned.
-	s.w.busy("Reading the clipboard image…")
-	s.w.background(func() {
-		data, err := readClipboardImage()
-		fyne.Do(func() {
-			s.w.idleAgain()
-			if s.ended() {
-				return // locked meanwhile: nothing over the lock screen
-			}
-			if err != nil {
-				s.w.showError("Nothing to add from the clipboard", err)
-				return
-			}
-			d.decodeImages([]core.Image{{Name: "the clipboard image", Data: data}})
-		})
-	})
+	d.readImage("Reading the clipboard image…", readClipboardImage, "Nothing to add from the clipboard", "the clipboard image")
 }
 
 // pasteAdds reports whether Ctrl+V on the list adds what the clipboard
