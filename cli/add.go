@@ -180,7 +180,7 @@ func (c *ctx) store(v *vault.Vault, accounts []vault.Account, keepDups bool) (ad
 	if keepDups {
 		r, err = core.AddAll(v, accounts)
 	} else {
-		r, err = core.Merge(v, accounts, nil)
+		r, err = core.AddNew(v, accounts, nil)
 	}
 	if err != nil {
 		return 0, err

@@ -160,7 +160,7 @@ func (c *ctx) mergeBackup(path string, f core.Found) error {
 		return err
 	}
 	defer v.Close()
-	r, err := core.Merge(v, f.Accounts, nil)
+	r, err := core.AddNew(v, f.Accounts, nil)
 	if err != nil {
 		return err
 	}

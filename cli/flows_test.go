@@ -68,7 +68,7 @@ func TestImportEveryKindAsCore(t *testing.T) {
 			corePath := filepath.Join(t.TempDir(), "core.latchkey")
 			coretest.Vault(t, corePath, have...)
 			cv := coretest.Open(t, corePath)
-			rep, err := core.Merge(cv, found.Accounts, nil)
+			rep, err := core.AddNew(cv, found.Accounts, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,7 +161,7 @@ func TestMergeDifferingDuplicateAsCore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := core.Merge(cv, f.Accounts, nil); err != nil {
+	if _, err := core.AddNew(cv, f.Accounts, nil); err != nil {
 		t.Fatal(err)
 	}
 	v := coretest.Open(t, path)

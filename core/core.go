@@ -12,7 +12,7 @@
 //	found, unread := core.ReadImages(images)          // one batch: a Google export over several screenshots joins up
 //	found, err := core.ReadText(pasted)               // otpauth://, steam://, otpauth-migration://
 //	status := core.Duplicates(v.Accounts(), found.Accounts) // for a review list
-//	report, err := core.Merge(v, found.Accounts, chooser)   // duplicates kept or replaced; then v.Save()
+//	report, err := core.AddNew(v, found.Accounts, chooser)   // duplicates kept or replaced; then v.Save()
 //
 // A Latchkey backup is read like another app's export (found.Backup says
 // so) and merged, asking KeepOrReplace for each duplicate that differs.

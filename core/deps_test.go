@@ -1,6 +1,10 @@
 package core
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -39,6 +43,44 @@ func TestFrontEndsGoThroughCore(t *testing.T) {
 		}
 		if !slices.Contains(imports, "latchkey/core") {
 			t.Errorf("%s does not import latchkey/core; it imports %v", front, imports)
+		}
+	}
+}
+
+// The front ends leave merging to core: no Merge call of their own (the
+// vault's, or one written anew) outside their tests.
+func TestFrontEndsDoNotMerge(t *testing.T) {
+	for _, dir := range []string{"../cli", "../ui"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no Go files in %s: %v", dir, err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			fset := token.NewFileSet()
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				switch fn := call.Fun.(type) {
+				case *ast.SelectorExpr:
+					if fn.Sel.Name == "Merge" {
+						t.Errorf("%s calls Merge; want core's flows (core.AddNew) to merge", fset.Position(call.Pos()))
+					}
+				case *ast.Ident:
+					if fn.Name == "Merge" {
+						t.Errorf("%s calls Merge; want core's flows (core.AddNew) to merge", fset.Position(call.Pos()))
+					}
+				}
+				return true
+			})
 		}
 	}
 }

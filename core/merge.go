@@ -19,7 +19,7 @@ func (s Status) String() string {
 	return enumName([]string{New: "new", InVault: "in the vault", Repeated: "repeated"}, s, "Status")
 }
 
-// Duplicates says, for each found account, whether it is new: what Merge
+// Duplicates says, for each found account, whether it is new: what AddNew
 // would skip, for a list the person reviews before adding.
 func Duplicates(have, found []vault.Account) []Status {
 	bySecret := make(map[string][]vault.Account, len(have)+len(found))
@@ -49,11 +49,11 @@ type Merger interface {
 
 var _ Merger = (*vault.Vault)(nil)
 
-// Merge adds the accounts the vault does not have yet. An account whose
+// AddNew adds the accounts the vault does not have yet. An account whose
 // credential the vault already has is skipped unless it differs from the
 // vault's copy and c says Replace; a nil c keeps every copy in the vault.
-// All or nothing; Merge does not save (call v.Save).
-func Merge(v Merger, accounts []vault.Account, c Chooser) (vault.MergeReport, error) {
+// All or nothing; AddNew does not save (call v.Save).
+func AddNew(v Merger, accounts []vault.Account, c Chooser) (vault.MergeReport, error) {
 	var replace func(existing, incoming vault.Account) bool
 	if c != nil {
 		replace = func(existing, incoming vault.Account) bool {

@@ -31,7 +31,7 @@ func newVault(t *testing.T, accounts ...vault.Account) *vault.Vault {
 // TestMerge: a backup's duplicate that differs from the vault's copy is
 // kept or replaced as the person says; one that does not differ is never
 // asked about; new accounts are added once.
-func TestMerge(t *testing.T) {
+func TestAddNew(t *testing.T) {
 	keys := coretest.Keys(t)
 	mine := vault.Account{Key: keys[0], Note: "mine"}
 	theirs := vault.Account{Key: keys[0], Note: "from the backup"}
@@ -61,7 +61,7 @@ func TestMerge(t *testing.T) {
 			if c.chooser != nil {
 				ch = c.chooser
 			}
-			r, err := Merge(v, c.incoming, ch)
+			r, err := AddNew(v, c.incoming, ch)
 			if err != nil {
 				t.Fatal(err)
 			}

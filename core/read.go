@@ -25,7 +25,7 @@ type Found struct {
 	// Format names the file's format for people ("Aegis", "latchkey
 	// backup"); empty for images and text.
 	Format string
-	// Backup: the file is a Latchkey backup. Merge it with a Chooser: its
+	// Backup: the file is a Latchkey backup. Add it with AddNew and a Chooser: its
 	// accounts are the person's own, and a differing copy may be newer.
 	Backup bool
 	// Accounts are the accounts read, in the source's order: a file's own

@@ -29,7 +29,7 @@ func asCore(t *testing.T, have []vault.Account, found []vault.Account) ([]vault.
 	path := filepath.Join(t.TempDir(), "core.latchkey")
 	coretest.Vault(t, path, have...)
 	v := coretest.Open(t, path)
-	rep, err := core.Merge(v, found, nil)
+	rep, err := core.AddNew(v, found, nil)
 	must(t, err)
 	return v.Accounts(), rep
 }

@@ -23,7 +23,7 @@ func (im importer) merge(v *vault.Vault, name string, found core.Found, err erro
 	var rep vault.MergeReport
 	var st vault.BackupStatus
 	if err == nil {
-		rep, err = core.Merge(v, found.Accounts, &replaceAsker{w: s.w})
+		rep, err = core.AddNew(v, found.Accounts, &replaceAsker{w: s.w})
 		found.Wipe()
 		if err == nil {
 			err = v.Save()
