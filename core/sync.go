@@ -373,9 +373,10 @@ func asideOf(vaultName, aside string) (string, bool) {
 // and did not finish with (the process was stopped between the move and
 // the delete): its own name when that is free, else a new conflict name,
 // never over a file. Where its name holds the same file (a put-back that
-// was stopped after the link), the hidden name is only removed. restored
-// says whether a name was given back; hidden reports each copy that
-// stays hidden, and why.
+// was stopped after the link), the hidden name is only removed. Only a
+// regular file is a copy moved aside; anything else under such a name is
+// left as it is. restored says whether a name was given back; hidden
+// reports each copy that stays hidden, and why.
 func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, hidden []CopyReport) {
 	for _, e := range entries {
 		name, ok := asideOf(vaultName, e.Name())
@@ -383,8 +384,15 @@ func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, 
 			continue
 		}
 		aside, p := filepath.Join(dir, e.Name()), filepath.Join(dir, name)
-		var err error
-		if a, aerr := lstat(aside); aerr == nil && sameVersion(a, lstatOrNil(p)) {
+		a, err := lstat(aside)
+		if err != nil || !a.Mode().IsRegular() {
+			// Not one moveAside made (it moves regular files alone): a
+			// link planted here would be put back as a hard link to its
+			// target on macOS and Windows, giving the person's own file a
+			// name in the synced folder.
+			continue
+		}
+		if sameVersion(a, lstatOrNil(p)) {
 			err = os.Remove(aside)
 		} else {
 			err = putBack(aside, p, vaultName)
