@@ -247,21 +247,24 @@ type mergedCopy struct {
 	st   fs.FileInfo
 }
 
-// readCopy reads a conflict copy once through vault.ReadCopy (capped, its
-// size checked before anything is read; anything but a regular file is
-// refused, a link not followed), refusing what is no vault at all. st is the file the bytes came
-// from: looked at before and after the read, and the same both times.
+// readCopy reads a conflict copy once through vault.ReadCopyInfo (capped,
+// its size checked before anything is read; anything but a regular file
+// is refused, a link not followed), refusing what is no vault at all. st
+// is the file the bytes came from: the name is looked at before and after
+// the read, and both times it is the file that was opened.
 func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
 	st, err = lstat(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err = vault.ReadCopy(p) // ErrNotRegular, ErrTooLarge before any read
+	data, opened, err := readCopyFile(p) // ErrNotRegular, ErrTooLarge before any read
 	if err != nil {
 		return nil, nil, err
 	}
+	// The name may have held the file opened only for the moment of the
+	// open (moved there and back): then what was read is not st.
 	after, err := lstat(p)
-	if err != nil || !sameVersion(st, after) || int64(len(data)) != st.Size() {
+	if err != nil || !sameVersion(st, after) || !sameVersion(st, opened) || int64(len(data)) != st.Size() {
 		return nil, nil, ErrChangedWhileRead
 	}
 	if !vault.IsVaultFile(data) {
@@ -423,6 +426,9 @@ func lstatOrNil(p string) fs.FileInfo {
 	st, _ := lstat(p)
 	return st
 }
+
+// readCopyFile is vault.ReadCopyInfo; tests move files while it runs.
+var readCopyFile = vault.ReadCopyInfo
 
 // removeFile deletes a merged copy; tests make it fail.
 var removeFile = os.Remove
