@@ -31,6 +31,9 @@ func ReadCopyInfo(path string) ([]byte, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// Windows looks the file's identity up only when os.SameFile asks,
+	// by path, which may name another file by then: take it now.
+	os.SameFile(before, before)
 	if !before.Mode().IsRegular() {
 		return nil, nil, notRegular(path, before.Mode())
 	}
