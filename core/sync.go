@@ -262,9 +262,11 @@ func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
 		return nil, nil, err
 	}
 	// The name may have held the file opened only for the moment of the
-	// open (moved there and back): then what was read is not st.
+	// open (moved there and back): then what was read is not st. The
+	// file's identity alone is compared: an open file's times may be
+	// told apart from its name's on some systems; its size is the data's.
 	after, err := lstat(p)
-	if err != nil || !sameVersion(st, after) || !sameVersion(st, opened) || int64(len(data)) != st.Size() {
+	if err != nil || !sameVersion(st, after) || !os.SameFile(st, opened) || int64(len(data)) != st.Size() {
 		return nil, nil, ErrChangedWhileRead
 	}
 	if !vault.IsVaultFile(data) {
