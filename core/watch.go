@@ -58,7 +58,12 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 		}
 		// A name that is gone brings nothing: Sync deleted the copy, or
 		// the sync tool moved it, and a new name is an event of its own.
-		if _, ok := ParseConflict(name, base); ok && vault.Exists(e.Name) {
+		// A copy moved aside by a sync stopped on another computer is
+		// one too: Sync gives it its name back. Sync's own are deleted
+		// by the time their events are read.
+		_, isCopy := ParseConflict(name, base)
+		_, isAside := asideOf(name, base)
+		if (isCopy || isAside) && vault.Exists(e.Name) {
 			copyCame = true
 			return true
 		}

@@ -166,3 +166,26 @@ func TestWatchIgnoresItsOwnSync(t *testing.T) {
 		t.Errorf("the replaced vault file: got %q, %v; want \"1 added\"", got.rep, got.err)
 	}
 }
+
+// A copy that arrives moved aside (another computer's sync was stopped
+// between the move and the delete, and the sync tool delivered the hidden
+// name) is given its name back and merged while the window is open, not
+// left hidden until the next unlock.
+func TestWatchMergesAHiddenCopy(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	v := coretest.Open(t, path)
+	defer v.Close()
+	reports := startWatch(t, v)
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]}))
+	hidden := filepath.Join(filepath.Dir(path), ".vault.sync-conflict-20261201-101010-ABCDEFG.latchkey.merging-0123456789abcdef")
+	testtool.SyncDeliver(t, hidden, fromB)
+	got := waitReport(t, reports, "the hidden copy")
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
+	}
+	if _, err := os.Lstat(hidden); !os.IsNotExist(err) {
+		t.Errorf("the hidden copy is still there: %v", err)
+	}
+}
