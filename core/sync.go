@@ -42,6 +42,8 @@ type CopyReport struct {
 	// Err is why it was kept (not merged, or merged but not deleted); nil
 	// when it was merged and removed.
 	Err error
+
+	merged fs.FileInfo // the file merged, when it was: what Watch need not sync again
 }
 
 // SyncReport is what Sync did: with the vault file on disk, and with each
@@ -170,7 +172,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 		if err != nil {
 			cr.Err = escapeNames(err, p, dir)
 		} else {
-			cr.Merged = true
+			cr.Merged, cr.merged = true, st
 			merged[cr.Name] = mergedCopy{data: data, st: st}
 		}
 		rep.Copies = append(rep.Copies, cr)
