@@ -42,6 +42,8 @@ type CopyReport struct {
 	// Err is why it was kept (not merged, or merged but not deleted); nil
 	// when it was merged and removed.
 	Err error
+
+	merged fs.FileInfo // the file merged, when it was: what Watch need not sync again
 }
 
 // SyncReport is what Sync did: with the vault file on disk, and with each
@@ -170,7 +172,7 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 		if err != nil {
 			cr.Err = escapeNames(err, p, dir)
 		} else {
-			cr.Merged = true
+			cr.Merged, cr.merged = true, st
 			merged[cr.Name] = mergedCopy{data: data, st: st}
 		}
 		rep.Copies = append(rep.Copies, cr)
@@ -247,21 +249,26 @@ type mergedCopy struct {
 	st   fs.FileInfo
 }
 
-// readCopy reads a conflict copy once through vault.ReadCopy (capped, its
-// size checked before anything is read; anything but a regular file is
-// refused, a link not followed), refusing what is no vault at all. st is the file the bytes came
-// from: looked at before and after the read, and the same both times.
+// readCopy reads a conflict copy once through vault.ReadCopyInfo (capped,
+// its size checked before anything is read; anything but a regular file
+// is refused, a link not followed), refusing what is no vault at all. st
+// is the file the bytes came from: the name is looked at before and after
+// the read, and both times it is the file that was opened.
 func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
 	st, err = lstat(p)
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err = vault.ReadCopy(p) // ErrNotRegular, ErrTooLarge before any read
+	data, opened, err := readCopyFile(p) // ErrNotRegular, ErrTooLarge before any read
 	if err != nil {
 		return nil, nil, err
 	}
+	// The name may have held the file opened only for the moment of the
+	// open (moved there and back): then what was read is not st. The
+	// file's identity alone is compared: an open file's times may be
+	// told apart from its name's on some systems; its size is the data's.
 	after, err := lstat(p)
-	if err != nil || !sameVersion(st, after) || int64(len(data)) != st.Size() {
+	if err != nil || !sameVersion(st, after) || !os.SameFile(st, opened) || int64(len(data)) != st.Size() {
 		return nil, nil, ErrChangedWhileRead
 	}
 	if !vault.IsVaultFile(data) {
@@ -373,9 +380,10 @@ func asideOf(vaultName, aside string) (string, bool) {
 // and did not finish with (the process was stopped between the move and
 // the delete): its own name when that is free, else a new conflict name,
 // never over a file. Where its name holds the same file (a put-back that
-// was stopped after the link), the hidden name is only removed. restored
-// says whether a name was given back; hidden reports each copy that
-// stays hidden, and why.
+// was stopped after the link), the hidden name is only removed. Only a
+// regular file is a copy moved aside; anything else under such a name is
+// left as it is. restored says whether a name was given back; hidden
+// reports each copy that stays hidden, and why.
 func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, hidden []CopyReport) {
 	for _, e := range entries {
 		name, ok := asideOf(vaultName, e.Name())
@@ -383,8 +391,15 @@ func restoreAside(dir, vaultName string, entries []os.DirEntry) (restored bool, 
 			continue
 		}
 		aside, p := filepath.Join(dir, e.Name()), filepath.Join(dir, name)
-		var err error
-		if a, aerr := lstat(aside); aerr == nil && sameVersion(a, lstatOrNil(p)) {
+		a, err := lstat(aside)
+		if err != nil || !a.Mode().IsRegular() {
+			// Not one moveAside made (it moves regular files alone): a
+			// link planted here would be put back as a hard link to its
+			// target on macOS and Windows, giving the person's own file a
+			// name in the synced folder.
+			continue
+		}
+		if sameVersion(a, lstatOrNil(p)) {
 			err = os.Remove(aside)
 		} else {
 			err = putBack(aside, p, vaultName)
@@ -415,6 +430,9 @@ func lstatOrNil(p string) fs.FileInfo {
 	st, _ := lstat(p)
 	return st
 }
+
+// readCopyFile is vault.ReadCopyInfo; tests move files while it runs.
+var readCopyFile = vault.ReadCopyInfo
 
 // removeFile deletes a merged copy; tests make it fail.
 var removeFile = os.Remove

@@ -3,8 +3,10 @@ package core
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unsafe"
@@ -97,5 +99,42 @@ func TestSyncReadsEachCopyOnce(t *testing.T) {
 	t.Logf("the vault file: opened %d times by a sync of 1 copy, %d of 3", vaultOpens[1], vaultOpens[3])
 	if vaultOpens[3] != vaultOpens[1] {
 		t.Errorf("the vault file: opened %d times with 1 copy, %d with 3; want the same", vaultOpens[1], vaultOpens[3])
+	}
+}
+
+// Only a regular file under a hidden name is a copy a sync moved aside
+// (moveAside moves nothing else): a link, a folder or a FIFO a sync tool
+// drops under such a name is left as it is, never given a visible name.
+// On macOS and Windows a hard link to a symbolic link is one to its
+// target, so putting back a planted link would give a file of the
+// person's own (a key, the vault) a name in the synced folder.
+func TestSyncRestoresOnlyRegularFiles(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	secret := filepath.Join(t.TempDir(), "id_ed25519")
+	write(t, secret, []byte("private key"))
+	planted := map[string]func(string) error{
+		"vault.sync-conflict-20261201-101010-ABCDEFG.latchkey": func(p string) error { return os.Symlink(secret, p) },
+		"vault.sync-conflict-20261202-101010-ABCDEFG.latchkey": func(p string) error { return os.Mkdir(p, 0o700) },
+		"vault.sync-conflict-20261203-101010-ABCDEFG.latchkey": func(p string) error { return syscall.Mkfifo(p, 0o600) },
+	}
+	for name, plant := range planted {
+		if err := plant(filepath.Join(dir, "."+name+".merging-0123456789abcdef")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := coretest.Open(t, path)
+	if _, err := Sync(v, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name := range planted {
+		if st, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s: got a visible %v, want nothing (a planted hidden entry is not a copy)", name, st.Mode().Type())
+		}
+		if _, err := os.Lstat(filepath.Join(dir, "."+name+".merging-0123456789abcdef")); err != nil {
+			t.Errorf("%s: the planted hidden entry: got %v, want it left as it is", name, err)
+		}
 	}
 }

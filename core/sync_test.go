@@ -263,6 +263,75 @@ func TestSyncNeverDeletesAReplacedCopy(t *testing.T) {
 	}
 }
 
+// A copy whose name held another file for the moment of the read (moved
+// there and back, same size) was not what was read: it is kept, not
+// deleted as merged, as its bytes never were.
+func TestSyncNeverDeletesACopyItDidNotRead(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	// Two copies of one size (the size is checked too), adding different
+	// accounts: notes of some lengths pad them.
+	const pad = "q7Zr2kLx9VwB4mTn8HsJ1cYf6PdG3eUa0oKiN5tRbXlMzWyEjQhCvSgA"
+	mines, decoys := map[int][]byte{}, map[int][]byte{}
+	for n := range len(pad) {
+		m := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "mine", Key: keys[1], Note: pad[:n]}))
+		d := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "bait", Key: keys[1], Note: pad[:n]}))
+		mines[len(m)], decoys[len(d)] = m, d
+	}
+	var mine, decoy []byte
+	for size, m := range mines {
+		if d, ok := decoys[size]; ok {
+			mine, decoy = m, d
+			break
+		}
+	}
+	if mine == nil {
+		t.Fatal("no two copies of one size: the test needs them")
+	}
+	cp := filepath.Join(dir, "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	write(t, cp, mine)
+	held, other := filepath.Join(t.TempDir(), "held"), filepath.Join(t.TempDir(), "decoy")
+	write(t, other, decoy)
+	swapped := false
+	readCopyFile = func(p string) ([]byte, fs.FileInfo, error) {
+		if p != cp {
+			return vault.ReadCopyInfo(p)
+		}
+		move := func(from, to string) {
+			if err := os.Rename(from, to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		swapped = true
+		move(cp, held)
+		move(other, cp)
+		defer func() {
+			move(cp, other)
+			move(held, cp)
+		}()
+		return vault.ReadCopyInfo(p)
+	}
+	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfo })
+	v := coretest.Open(t, path)
+	rep, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !swapped {
+		t.Fatal("the copy was never read")
+	}
+	if _, ok := v.Account("mine"); !ok {
+		if len(rep.Copies) != 1 || rep.Copies[0].Removed {
+			t.Errorf("got %+v; want the copy kept, as its bytes were never read", rep.Copies)
+		}
+		if got, err := os.ReadFile(cp); err != nil || !bytes.Equal(got, mine) {
+			t.Errorf("the copy: got %d bytes, %v; want it as it was", len(got), err)
+		}
+	}
+}
+
 // A copy that must go back where a new file now stands takes a conflict
 // name of its own instead of replacing it; the next sync reads it.
 func TestPutBackNeverReplaces(t *testing.T) {

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -48,6 +49,10 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	// lost): then the folder is read again. Else only the vault file
 	// changed.
 	var copyCame bool
+	// The copies the last sync merged and kept, as they were: a copy put
+	// back at its name when it could not be deleted is that same file,
+	// Sync's own doing, and syncing it again would do the same, forever.
+	kept := map[string]fs.FileInfo{}
 	note := func(e fsnotify.Event) bool {
 		if e.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename|fsnotify.Remove) == 0 {
 			return false
@@ -58,11 +63,20 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 		}
 		// A name that is gone brings nothing: Sync deleted the copy, or
 		// the sync tool moved it, and a new name is an event of its own.
-		if _, ok := ParseConflict(name, base); ok && vault.Exists(e.Name) {
-			copyCame = true
-			return true
+		// A copy moved aside by a sync stopped on another computer is
+		// one too: Sync gives it its name back. Sync's own are deleted
+		// by the time their events are read.
+		_, isCopy := ParseConflict(name, base)
+		_, isAside := asideOf(name, base)
+		if !isCopy && !isAside {
+			return false
 		}
-		return false
+		st := lstatOrNil(e.Name)
+		if st == nil || sameVersion(kept[base], st) {
+			return false
+		}
+		copyCame = true
+		return true
 	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -104,6 +118,12 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 			}
 			rep, err := Sync(v, nil)
 			rep.Disk.Add(disk)
+			clear(kept)
+			for _, c := range rep.Copies {
+				if !c.Removed && c.merged != nil {
+					kept[c.Name] = c.merged
+				}
+			}
 			if err != nil || !rep.Changes().Empty() || rep.Kept() {
 				report(rep, err)
 			}

@@ -2,8 +2,11 @@ package core
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -164,5 +167,58 @@ func TestWatchIgnoresItsOwnSync(t *testing.T) {
 	testtool.SyncDeliver(t, path, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]})))
 	if got := waitReport(t, reports, "the replaced vault file"); got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("the replaced vault file: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+}
+
+// A copy that arrives moved aside (another computer's sync was stopped
+// between the move and the delete, and the sync tool delivered the hidden
+// name) is given its name back and merged while the window is open, not
+// left hidden until the next unlock.
+func TestWatchMergesAHiddenCopy(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	v := coretest.Open(t, path)
+	defer v.Close()
+	reports := startWatch(t, v)
+	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]}))
+	hidden := filepath.Join(filepath.Dir(path), ".vault.sync-conflict-20261201-101010-ABCDEFG.latchkey.merging-0123456789abcdef")
+	testtool.SyncDeliver(t, hidden, fromB)
+	got := waitReport(t, reports, "the hidden copy")
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
+	}
+	if _, err := os.Lstat(hidden); !os.IsNotExist(err) {
+		t.Errorf("the hidden copy is still there: %v", err)
+	}
+}
+
+// A merged copy that cannot be deleted is put back at its name, which the
+// watcher sees: that is Sync's own doing, not a new copy, and it makes no
+// second sync (it made one every WatchDelay, forever). A new version
+// delivered at the name is merged still.
+func TestWatchIgnoresACopyItPutBack(t *testing.T) {
+	removeFile = func(p string) error { return &fs.PathError{Op: "remove", Path: p, Err: syscall.EACCES} }
+	t.Cleanup(func() { removeFile = os.Remove })
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	v := coretest.Open(t, path)
+	defer v.Close()
+	reports := startWatch(t, v)
+	copyPath := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	testtool.SyncDeliver(t, copyPath, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	got := waitReport(t, reports, "the copy")
+	if got.rep.String() != "1 added" || len(got.sr.Copies) != 1 || !errors.Is(got.sr.Copies[0].Err, ErrNotDeleted) {
+		t.Fatalf("got %q, %+v, %v; want \"1 added\", the copy kept as not deleted", got.rep, got.sr.Copies, got.err)
+	}
+	select {
+	case w := <-reports:
+		t.Errorf("the copy put back was synced again: %q, %+v", w.rep, w.sr.Copies)
+	case <-time.After(6 * WatchDelay):
+	}
+	testtool.SyncDeliver(t, copyPath, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[2]})))
+	if got := waitReport(t, reports, "a new version of the copy"); got.rep.String() != "1 added" {
+		t.Errorf("a new version of the copy: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
 }

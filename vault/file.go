@@ -102,9 +102,8 @@ func readAllLimited(r io.Reader, b []byte, limit int64) ([]byte, error) {
 	}
 }
 
-func (osFS) Link(from, to string) error { return os.Link(from, to) }
-func (osFS) Remove(name string) error   { return os.Remove(name) }
-func (osFS) MkdirAll(dir string) error  { return os.MkdirAll(dir, 0o700) }
+func (osFS) Remove(name string) error  { return os.Remove(name) }
+func (osFS) MkdirAll(dir string) error { return os.MkdirAll(dir, 0o700) }
 
 func (osFS) ReadDir(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)

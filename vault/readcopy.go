@@ -3,6 +3,7 @@ package vault
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 )
 
@@ -16,34 +17,50 @@ import (
 // checked before anything is allocated, and again while reading should it
 // grow.
 func ReadCopy(path string) ([]byte, error) {
+	b, _, err := ReadCopyInfo(path)
+	return b, err
+}
+
+// ReadCopyInfo is ReadCopy, and also says which file the bytes came
+// from: the open file's own information, taken before the read. A caller
+// that looked at path before (to delete the copy only while it is that
+// file) compares the two: path may have named another file for the
+// moment of the open.
+func ReadCopyInfo(path string) ([]byte, fs.FileInfo, error) {
 	before, err := os.Lstat(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// Windows looks the file's identity up only when os.SameFile asks,
+	// by path, which may name another file by then: take it now.
+	os.SameFile(before, before)
 	if !before.Mode().IsRegular() {
-		return nil, notRegular(path, before.Mode())
+		return nil, nil, notRegular(path, before.Mode())
 	}
 	f, err := openNoFollow(path, before)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, notRegular(path, st.Mode())
+		return nil, nil, notRegular(path, st.Mode())
 	}
 	if st.Size() > int64(MaxFileSize) {
-		return nil, copyTooLarge(path)
+		return nil, nil, copyTooLarge(path)
 	}
 	b, err := readAllLimited(f, make([]byte, 0, st.Size()+1), int64(MaxFileSize))
 	if errors.Is(err, ErrCorrupt) {
 		// readAllLimited's only ErrCorrupt: the file grew past the cap.
-		return nil, copyTooLarge(path)
+		return nil, nil, copyTooLarge(path)
 	}
-	return b, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, st, nil
 }
 
 func copyTooLarge(path string) error {

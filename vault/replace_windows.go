@@ -42,3 +42,23 @@ func isBusy(err error) bool {
 // SyncDir does nothing: Windows cannot open a folder for flushing, and
 // Rename has already written the move through to the disk.
 func (osFS) SyncDir(string) error { return nil }
+
+// RenameExclusive renames from to to in one step unless something is at
+// to (fs.ErrExist): MoveFileEx without MOVEFILE_REPLACE_EXISTING, on FAT
+// as on NTFS. A symbolic link at from is moved itself, where a hard link
+// (CreateHardLink) would be made to its target.
+func (osFS) RenameExclusive(from, to string) error {
+	f, err := windows.UTF16PtrFromString(from)
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
+	}
+	t, err := windows.UTF16PtrFromString(to)
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
+	}
+	err = retryBusy(func() error { return windows.MoveFileEx(f, t, windows.MOVEFILE_WRITE_THROUGH) }, isBusy, time.Sleep)
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
+	}
+	return nil
+}

@@ -96,15 +96,29 @@ func placeNew(fsys fileSystem, tmp, path string) error {
 }
 
 // RenameNoReplace renames from to to unless something is at to, which it
-// never replaces (ErrExists). A hard link makes the check and the move one
-// step; where the file system has no links (FAT on a USB stick), a check
-// just before a rename does. from must be a name no one else writes to (a
+// never replaces (ErrExists). The system's exclusive rename makes the
+// check and the move one step (Linux, macOS, Windows); elsewhere a hard
+// link does, and where the file system has neither, a check just before
+// a rename. from must be a name no one else writes to (a
 // temporary or hidden name of the caller's): for a moment the file has
 // both names, and then from is removed. Whatever fails, the file ends
 // under one of the two names, never both, unless the error says so.
 func RenameNoReplace(from, to string) error { return renameNoReplace(osFS{}, from, to) }
 
 func renameNoReplace(fsys fileSystem, from, to string) error {
+	// One step where the system has it: from is never under two names,
+	// and to is never replaced, even where there are no hard links.
+	if x, ok := fsys.(exclusiveRenamer); ok {
+		err := x.RenameExclusive(from, to)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, fs.ErrExist):
+			return fmt.Errorf("vault: %s: %w", to, ErrExists)
+		case !errors.Is(err, errNoExclusiveRename):
+			return fmt.Errorf("vault: moving %s to %s: %w", from, to, err)
+		}
+	}
 	err := fsys.Link(from, to)
 	switch {
 	case err == nil:
@@ -129,6 +143,15 @@ func renameNoReplace(fsys fileSystem, from, to string) error {
 	}
 	return nil
 }
+
+// exclusiveRenamer is a file system that renames without replacing in
+// one step (renameat2, renamex_np, MoveFileEx), or says it cannot
+// (errNoExclusiveRename).
+type exclusiveRenamer interface {
+	RenameExclusive(from, to string) error
+}
+
+var errNoExclusiveRename = errors.New("no exclusive rename here")
 
 // sameEntry reports whether a and b are one file, a symbolic link not
 // followed.

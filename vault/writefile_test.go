@@ -134,9 +134,10 @@ func TestPlaceNewNeverReplaces(t *testing.T) {
 	}
 }
 
-// removeFails is the real file system where removing one name fails.
+// removeFails is the real file system where removing one name fails,
+// without an exclusive rename, so the move takes the hard link.
 type removeFails struct {
-	osFS
+	fileSystem
 	name string
 }
 
@@ -144,7 +145,7 @@ func (f removeFails) Remove(name string) error {
 	if name == f.name {
 		return &fs.PathError{Op: "remove", Path: name, Err: syscall.EIO}
 	}
-	return f.osFS.Remove(name)
+	return f.fileSystem.Remove(name)
 }
 
 // A rename whose old name cannot be removed after the link leaves the file
@@ -153,7 +154,7 @@ func TestRenameNoReplaceNeverLeavesTwoNames(t *testing.T) {
 	dir := t.TempDir()
 	from, to := filepath.Join(dir, "from"), filepath.Join(dir, "to")
 	must(t, os.WriteFile(from, []byte("data"), 0o600))
-	err := renameNoReplace(removeFails{name: from}, from, to)
+	err := renameNoReplace(removeFails{fileSystem: osFS{}, name: from}, from, to)
 	if !errors.Is(err, syscall.EIO) {
 		t.Errorf("got %v, want the failed removal (EIO)", err)
 	}
@@ -171,6 +172,49 @@ func TestRenameNoReplaceNeverLeavesTwoNames(t *testing.T) {
 	}
 	if b := mustRead(t, to); string(b) != "data" {
 		t.Errorf("the target holds %q, want data", b)
+	}
+}
+
+// noLinks is the real file system as one without hard links (FAT on a
+// USB stick) where, as a sync tool may, another program makes a file at
+// a name just before it is renamed to.
+type noLinks struct {
+	osFS
+	appears string
+	came    *bool // whether it did
+}
+
+func (noLinks) Link(from, to string) error {
+	return &os.LinkError{Op: "link", Old: from, New: to, Err: syscall.EPERM}
+}
+
+func (f noLinks) Rename(from, to string) error {
+	if to == f.appears {
+		*f.came = os.WriteFile(to, []byte("theirs"), 0o600) == nil
+	}
+	return f.osFS.Rename(from, to)
+}
+
+// Without hard links, RenameNoReplace still never replaces a file that
+// appears at the new name while it moves: a look before a rename would
+// leave a moment in which it is replaced.
+func TestRenameNoReplaceWithoutLinks(t *testing.T) {
+	dir := t.TempDir()
+	from, to := filepath.Join(dir, "from"), filepath.Join(dir, "to")
+	must(t, os.WriteFile(from, []byte("mine"), 0o600))
+	var came bool
+	err := renameNoReplace(noLinks{appears: to, came: &came}, from, to)
+	want := "mine"
+	if came {
+		want = "theirs"
+	}
+	if b, rerr := os.ReadFile(to); rerr != nil || string(b) != want {
+		t.Errorf("the new name holds %q, %v; want %s (a file appeared there: %v)", b, rerr, want, came)
+	}
+	if err != nil {
+		if b := mustRead(t, from); string(b) != "mine" {
+			t.Errorf("not moved (%v): the old name holds %q, want mine", err, b)
+		}
 	}
 }
 
