@@ -133,17 +133,13 @@ func Detect(data []byte) (Format, bool, error) {
 // andOTPMinSize is the smallest andOTP backup: iterations, salt, nonce, tag.
 const andOTPMinSize = 4 + 12 + 12 + 16
 
-// latin1Text reports whether data reads as text in an 8-bit encoding
-// (Latin-1 or Windows-1252): only printable bytes, tabs and line breaks, at
-// least half of them ASCII. An encrypted andOTP backup of the current layout
-// starts with its iteration count, whose first byte is zero, so it never
-// matches; one of the old layout (2018 and before) is random bytes, which
-// match with a chance below (221/256)^n: 4e-7 for a 100-byte backup, 2e-13
-// for 200 bytes.
 // utf16Text reports whether data is UTF-16 text with a byte order mark:
 // even in length, every unit a printable character or white space,
-// surrogates only in pairs, and some white space or mostly ASCII. A BOM alone is not enough: an andOTP backup of
-// the old layout is random bytes, which start with one 1 time in 32768.
+// surrogates only in pairs, and at least half ASCII, or a tenth with white
+// space (the exports are JSON and URIs: mostly ASCII whatever the names).
+// A BOM alone is not enough: an andOTP backup of the old layout is random
+// bytes, which start with one 1 time in 32768, and whose units are mostly
+// printable; white space alone came up in 1 of a few thousand short ones.
 func utf16Text(data []byte) bool {
 	var order binary.ByteOrder
 	switch {
@@ -161,8 +157,8 @@ func utf16Text(data []byte) bool {
 	for i := 2; i < len(data); i += 2 {
 		units = append(units, order.Uint16(data[i:]))
 	}
-	// Random units are mostly printable too (most of the plane is), but
-	// text has white space or is mostly ASCII; random bytes have neither.
+	// Random units are mostly printable too (most of the plane is), and
+	// one in about 2600 is white space, but one in 512 is ASCII.
 	spaces, ascii := 0, 0
 	for _, r := range utf16.Decode(units) {
 		switch {
@@ -175,9 +171,16 @@ func utf16Text(data []byte) bool {
 			ascii++
 		}
 	}
-	return spaces > 0 || ascii*10 >= len(units)*9
+	return ascii*2 >= len(units) || spaces > 0 && ascii*10 >= len(units)
 }
 
+// latin1Text reports whether data reads as text in an 8-bit encoding
+// (Latin-1 or Windows-1252): only printable bytes, tabs and line breaks, at
+// least half of them ASCII. An encrypted andOTP backup of the current layout
+// starts with its iteration count, whose first byte is zero, so it never
+// matches; one of the old layout (2018 and before) is random bytes, which
+// match with a chance below (221/256)^n: 4e-7 for a 100-byte backup, 2e-13
+// for 200 bytes.
 func latin1Text(data []byte) bool {
 	ascii := 0
 	for _, c := range data {
