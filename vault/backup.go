@@ -527,11 +527,9 @@ func (v *Vault) restoreAt(newPath string) (codes []string, err error) {
 		}
 		v.slots = append(v.slots, codeSlots...)
 	}
-	if d := v.settings.BackupDir; d != "" {
-		if st, err := os.Stat(d); err != nil || !st.IsDir() {
-			v.settings.BackupDir = ""
-		}
-	}
+	// This computer's folder for the new path, if it chose one; else the
+	// one an older Latchkey wrote in the backup, when it is a folder here.
+	v.loadBackupDirHere(true)
 	v.dirty = true
 	// A failed rotating backup leaves the vault saved; LastBackup reports it.
 	if err := v.save(false); err != nil && !errors.Is(err, ErrBackupFailed) {
