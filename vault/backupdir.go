@@ -160,6 +160,9 @@ func (v *Vault) loadBackupDirHere(keep bool) {
 	if old == "" {
 		return
 	}
+	if !filepath.IsAbs(old) {
+		return // another system's path, or a forged one
+	}
 	if st, err := os.Stat(old); err != nil || !st.IsDir() {
 		// Another computer's folder, or a stick not plugged in: the
 		// default for now, and asked again at the next open.

@@ -253,6 +253,30 @@ func TestBackupDirFromAnOlderLatchkey(t *testing.T) {
 	}
 }
 
+// A folder another system wrote ("C:\..." read on Linux, "/media/..." on
+// Windows), or a relative one, does not make the vault corrupt: it opens,
+// with the default folder here.
+func TestBackupDirOfAnotherSystem(t *testing.T) {
+	foreign := "/media/alice/USB/latchkey"
+	if filepath.IsAbs(foreign) {
+		foreign = `C:\Users\alice\latchkey`
+	}
+	for _, old := range []string{foreign, "testdata"} { // testdata: a folder here, relative to the test
+		a := newComputer(t, "A")
+		path := filepath.Join(t.TempDir(), "vault.latchkey")
+		v, _, err := create(path, testPassword, testOptions())
+		must(t, err)
+		must(t, v.Close())
+		olderLatchkeySets(t, path, old)
+		if got := a.backupDir(path); got != "" {
+			t.Errorf("the file's folder %q: got %q here, want the default", old, got)
+		}
+		if got := fileBackupDir(t, path); got != old {
+			t.Errorf("the file's folder: got %q, want %q kept for the computer that chose it", got, old)
+		}
+	}
+}
+
 // A read-only open shows the folder it would adopt but keeps nothing.
 func TestBackupDirReadOnlyWritesNothing(t *testing.T) {
 	a := newComputer(t, "A")
