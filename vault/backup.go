@@ -409,8 +409,9 @@ func label(a Account) string {
 // vault; change it with SetPassword) and the backup's code slots, so codes
 // printed for it keep working. A backup without code slots gets a fresh
 // set, returned once for the user to keep (nil otherwise). Settings come
-// along, except a backup folder that does not exist on this machine, which
-// falls back to the default beside the new vault.
+// along, but the backup folder is this computer's (backupdir.go): its
+// choice for newPath, else one an older Latchkey wrote in the backup when
+// it is a folder here, else the default beside the new vault.
 func RestoreAsNew(backupPath string, password []byte, newPath string) (*Vault, []string, error) {
 	return restoreAsNew(backupPath, password, newPath, defaultOptions())
 }
