@@ -409,8 +409,9 @@ func label(a Account) string {
 // vault; change it with SetPassword) and the backup's code slots, so codes
 // printed for it keep working. A backup without code slots gets a fresh
 // set, returned once for the user to keep (nil otherwise). Settings come
-// along, except a backup folder that does not exist on this machine, which
-// falls back to the default beside the new vault.
+// along, but the backup folder is this computer's (backupdir.go): its
+// choice for newPath, else one an older Latchkey wrote in the backup when
+// it is a folder here, else the default beside the new vault.
 func RestoreAsNew(backupPath string, password []byte, newPath string) (*Vault, []string, error) {
 	return restoreAsNew(backupPath, password, newPath, defaultOptions())
 }
@@ -527,11 +528,9 @@ func (v *Vault) restoreAt(newPath string) (codes []string, err error) {
 		}
 		v.slots = append(v.slots, codeSlots...)
 	}
-	if d := v.settings.BackupDir; d != "" {
-		if st, err := os.Stat(d); err != nil || !st.IsDir() {
-			v.settings.BackupDir = ""
-		}
-	}
+	// This computer's folder for the new path, if it chose one; else the
+	// one an older Latchkey wrote in the backup, when it is a folder here.
+	v.loadBackupDirHere(true)
 	v.dirty = true
 	// A failed rotating backup leaves the vault saved; LastBackup reports it.
 	if err := v.save(false); err != nil && !errors.Is(err, ErrBackupFailed) {

@@ -269,28 +269,32 @@ func TestRestoreAsNewRefusesExisting(t *testing.T) {
 	}
 }
 
-// A backup folder of the old machine that is not here falls back to the
-// default; one that exists is kept.
+// A backup folder an older Latchkey wrote in the backup that is not here
+// falls back to the default; one that exists is adopted on this computer.
 func TestRestoreAsNewBackupDir(t *testing.T) {
 	for _, exists := range []bool{true, false} {
-		v, _, _ := newTestVault(t)
+		v, path, _ := newTestVault(t)
+		v.Close()
 		dir := filepath.Join(t.TempDir(), "synced")
 		if exists {
 			os.Mkdir(dir, 0o700)
 		}
-		s := v.Settings()
-		s.BackupDir = dir
-		if err := v.SetSettings(s); err != nil {
+		olderLatchkeySets(t, path, dir)
+		v, err := open(path, testPassword, testOptions())
+		if err != nil {
 			t.Fatal(err)
 		}
 		out := filepath.Join(t.TempDir(), "b")
 		if err := v.WriteBackup(out, BackupOptions{}); err != nil {
 			t.Fatal(err)
 		}
+		v.Close()
 		if !exists {
 			os.RemoveAll(dir)
 		}
-		nv, _, err := restoreAsNew(out, testPassword, filepath.Join(t.TempDir(), "v"), testOptions())
+		o := testOptions()
+		o.stateDir = t.TempDir()
+		nv, _, err := restoreAsNew(out, testPassword, filepath.Join(t.TempDir(), "v"), o)
 		if err != nil {
 			t.Fatal(err)
 		}

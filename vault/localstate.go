@@ -22,7 +22,8 @@ import (
 // opened. The copy is the saved file byte for byte (encrypted the same
 // way), in the state folder, named by a hash of the vault's real path.
 // The state folder also holds the device id: this computer's name in clock
-// stamps and in the names of its automatic backups.
+// stamps and in the names of its automatic backups; and each vault's
+// backup folder on this computer (backupdir.go).
 
 // DefaultStateDir is where this computer keeps its own copies of the
 // vaults it saves and its device id: $XDG_STATE_HOME/latchkey when that is

@@ -77,6 +77,7 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	}
 	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
 	v.initClock()
+	v.loadBackupDirHere(true)
 	v.dataKey = newDataKey()
 	v.pinKey()
 	born := v.clock.tick()
@@ -159,6 +160,7 @@ func open(path string, password []byte, o options) (*Vault, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.passwordKEK = kek
+	v.loadBackupDirHere(true)
 	v.sweepTemps()
 	if base == c {
 		v.mergeLocal()
@@ -281,6 +283,7 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 		v.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	v.loadBackupDirHere(true)
 	v.sweepTemps()
 	v.usedCodeSlot = i
 	v.needsPassword = true
@@ -483,7 +486,7 @@ func (v *Vault) backup(data []byte) error {
 		return nil
 	}
 	dir := v.backupDir()
-	if v.settings.BackupDir == "" {
+	if v.backupHere == "" {
 		if err := v.fs.MkdirAll(dir); err != nil {
 			return fmt.Errorf("vault: creating the backup folder: %w", err)
 		}
@@ -502,9 +505,10 @@ func (v *Vault) backup(data []byte) error {
 	return rotate(v.fs, dir, v.path, v.Device(), keep, v.ownsBackup)
 }
 
+// backupDir is where this computer puts the vault's automatic backups.
 func (v *Vault) backupDir() string {
-	if v.settings.BackupDir != "" {
-		return v.settings.BackupDir
+	if v.backupHere != "" {
+		return v.backupHere
 	}
 	return BackupDirFor(v.path)
 }

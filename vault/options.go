@@ -13,7 +13,8 @@ type Options struct {
 	// KDF is what the password key derivation costs.
 	KDF KDF
 	// StateDir is where this computer keeps its own copy of each vault it
-	// saves, merged back on every open, and its device id. Empty: the
+	// saves, merged back on every open, its backup folder for each, and
+	// its device id. Empty: the
 	// per-user DefaultStateDir; with TestKDF, none (each test sets its
 	// own, so tests never write to the real state folder).
 	StateDir string

@@ -301,8 +301,16 @@ func decodeReplica(b []byte, version uint16, key []byte) (*replica, error) {
 		BackupDir:      w.Settings.BackupDir,
 		BackupKeep:     w.Settings.BackupKeep,
 	}
-	if err := s.validate(); err != nil {
+	// backup_dir is a folder of whichever computer wrote it, perhaps of
+	// another system ("C:\\..." is no absolute path on Linux, nor
+	// "/media/..." on Windows): only its length is checked (backupdir.go).
+	rest := s
+	rest.BackupDir = ""
+	if err := rest.validate(); err != nil {
 		return nil, corruptf("settings: %v", err)
+	}
+	if len(s.BackupDir) > MaxTextLen {
+		return nil, corruptf("settings: a backup folder path longer than %d bytes", MaxTextLen)
 	}
 	recs := make(map[string]*record, len(w.Accounts)+len(w.Removed))
 	var accounts []Account

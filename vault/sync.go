@@ -453,7 +453,10 @@ func diffReplicas(before, after *replica) Changes {
 			ch.Removed = append(ch.Removed, label(r.a))
 		}
 	}
-	ch.Settings = before.settings != after.settings
+	// The file's backup folder is no computer's setting (backupdir.go).
+	bs, as := before.settings, after.settings
+	bs.BackupDir, as.BackupDir = "", ""
+	ch.Settings = bs != as
 	ch.Key = !bytes.Equal(before.key, after.key)
 	return ch
 }

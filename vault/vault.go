@@ -61,13 +61,18 @@ type Account struct {
 	Created, Modified, LastUsed time.Time
 }
 
-// Settings belong to the vault, so they travel with it.
+// Settings belong to the vault, so they travel with it, all but BackupDir:
+// a folder is a fact about one computer, so each keeps its own, in its
+// state folder (never in the file).
 type Settings struct {
 	AutoLock       time.Duration // 0: never
 	ClipboardClear time.Duration // 0: never
 	Sort           string        // "manual", "issuer", "name", "recent"
-	BackupDir      string        // "": a folder beside the vault (BackupDirFor)
-	BackupKeep     int           // how many rotating backups to keep; <0: none
+	// BackupDir is this computer's folder for the automatic backups; "": a
+	// folder beside the vault (BackupDirFor). In a Backup, it is what an
+	// older Latchkey wrote in the file.
+	BackupDir  string
+	BackupKeep int // how many rotating backups to keep; <0: none
 }
 
 // Sort orders accepted by Settings.Sort.
@@ -117,9 +122,13 @@ type Vault struct {
 	earlierKeys [][]byte
 	slots       []slot // as read or as they will be written
 	accounts    []Account
-	settings    Settings
-	dirty       bool
-	closed      bool
+	// settings are the file's; their BackupDir is only what an older
+	// Latchkey wrote there (backupdir.go), backupHere this computer's
+	// folder ("": the default), kept in its state folder.
+	settings   Settings
+	backupHere string
+	dirty      bool
+	closed     bool
 	// diskSum is the checksum of the file as last read or written; Save
 	// refuses to replace a file whose checksum differs.
 	diskSum [32]byte
@@ -440,14 +449,19 @@ func (v *Vault) Move(id string, index int) error {
 	return nil
 }
 
-// Settings returns the vault's settings.
+// Settings returns the vault's settings, with this computer's backup
+// folder.
 func (v *Vault) Settings() Settings {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.settings
+	s := v.settings
+	s.BackupDir = v.backupHere
+	return s
 }
 
-// SetSettings validates and stores s.
+// SetSettings validates and stores s: the backup folder in this computer's
+// state folder at once (on failure nothing changes), the others in the
+// vault, saved with it.
 func (v *Vault) SetSettings(s Settings) error {
 	if err := s.validate(); err != nil {
 		return err
@@ -467,11 +481,19 @@ func (v *Vault) SetSettings(s Settings) error {
 		}
 		*at = t
 	}
+	if s.BackupDir != v.backupHere {
+		if err := v.storeBackupDirHere(s.BackupDir); err != nil {
+			return err
+		}
+		v.backupHere = s.BackupDir
+	}
+	// The file's backup_dir stays as it is: another computer's, perhaps
+	// an older Latchkey's that still uses it.
+	s.BackupDir = v.settings.BackupDir
 	old := v.settings
 	stamp(old.AutoLock != s.AutoLock, &v.setAt.AutoLock)
 	stamp(old.ClipboardClear != s.ClipboardClear, &v.setAt.ClipboardClear)
 	stamp(old.Sort != s.Sort, &v.setAt.Sort)
-	stamp(old.BackupDir != s.BackupDir, &v.setAt.BackupDir)
 	stamp(old.BackupKeep != s.BackupKeep, &v.setAt.BackupKeep)
 	v.settings = s
 	v.dirty = true
