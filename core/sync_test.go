@@ -295,9 +295,9 @@ func TestSyncNeverDeletesACopyItDidNotRead(t *testing.T) {
 	held, other := filepath.Join(t.TempDir(), "held"), filepath.Join(t.TempDir(), "decoy")
 	write(t, other, decoy)
 	swapped := false
-	readCopyFile = func(p string) ([]byte, fs.FileInfo, error) {
+	readCopyFile = func(p string, max int64) ([]byte, fs.FileInfo, error) {
 		if p != cp {
-			return vault.ReadCopyInfo(p)
+			return vault.ReadCopyInfoMax(p, max)
 		}
 		move := func(from, to string) {
 			if err := os.Rename(from, to); err != nil {
@@ -311,9 +311,9 @@ func TestSyncNeverDeletesACopyItDidNotRead(t *testing.T) {
 			move(cp, other)
 			move(held, cp)
 		}()
-		return vault.ReadCopyInfo(p)
+		return vault.ReadCopyInfoMax(p, max)
 	}
-	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfo })
+	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfoMax })
 	v := coretest.Open(t, path)
 	rep, err := Sync(v, nil)
 	if err != nil {

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -49,10 +48,13 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	// lost): then the folder is read again. Else only the vault file
 	// changed.
 	var copyCame bool
-	// The copies the last sync merged and kept, as they were: a copy put
-	// back at its name when it could not be deleted is that same file,
-	// Sync's own doing, and syncing it again would do the same, forever.
-	kept := map[string]fs.FileInfo{}
+	// The copies the last sync kept, as they were: a copy put back at its
+	// name when it could not be deleted is that same file, Sync's own
+	// doing, and syncing it again would do the same, forever. A copy that
+	// could not be merged (damaged, another vault's, a stranger's junk) is
+	// not read again while it is the same file: the next sync reports it
+	// kept for the same reason, and reads only what is new.
+	kept := map[string]CopyReport{}
 	note := func(e fsnotify.Event) bool {
 		if e.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename|fsnotify.Remove) == 0 {
 			return false
@@ -72,7 +74,7 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 			return false
 		}
 		st := lstatOrNil(e.Name)
-		if st == nil || sameVersion(kept[base], st) {
+		if st == nil || sameVersion(kept[base].seen, st) {
 			return false
 		}
 		copyCame = true
@@ -116,12 +118,12 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 				}
 				disk = ch
 			}
-			rep, err := Sync(v, nil)
+			rep, err := syncKnown(v, nil, kept)
 			rep.Disk.Add(disk)
-			clear(kept)
+			kept = map[string]CopyReport{}
 			for _, c := range rep.Copies {
-				if !c.Removed && c.merged != nil {
-					kept[c.Name] = c.merged
+				if !c.Removed && c.seen != nil {
+					kept[c.Name] = c
 				}
 			}
 			if err != nil || !rep.Changes().Empty() || rep.Kept() {
