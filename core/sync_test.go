@@ -622,3 +622,37 @@ func TestAsideOf(t *testing.T) {
 		}
 	}
 }
+
+// A copy that grows between the look at its size and the open is not read
+// past that size: the budget counts what was looked at, so the read stops
+// there, and the copy is kept to be read whole by the next sync.
+func TestSyncReadsNoMoreThanItLookedAt(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	cp := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	write(t, cp, []byte("LATCHKEY small"))
+	var got []byte
+	readCopyFile = func(p string, max int64) ([]byte, fs.FileInfo, error) {
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write(make([]byte, 1<<20)) // grows, in place
+		f.Close()
+		data, st, err := vault.ReadCopyInfoMax(p, max)
+		got = data
+		return data, st, err
+	}
+	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfoMax })
+	rep, err := Sync(coretest.Open(t, path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Copies) != 1 || !errors.Is(rep.Copies[0].Err, ErrChangedWhileRead) {
+		t.Errorf("got %+v; want the copy kept as changed while read", rep.Copies)
+	}
+	if len(got) != 0 {
+		t.Errorf("got %d bytes read of a copy looked at as %d; want none", len(got), len("LATCHKEY small"))
+	}
+}
