@@ -137,13 +137,15 @@ const (
 // The error is the save's, or the folder's; the report holds what was
 // done up to then.
 func Sync(v Syncer, password []byte) (SyncReport, error) {
-	return syncKnown(v, password, nil)
+	return syncKnown(v, password, nil, nil)
 }
 
 // syncKnown is Sync, given the copies an earlier sync kept (by name): one
 // it could not merge that is still the same file is not read again, and
-// is reported kept for the same reason.
-func syncKnown(v Syncer, password []byte, known map[string]CopyReport) (SyncReport, error) {
+// is reported kept for the same reason. The copies named in came (seen
+// arriving since) are read before the others of their kind: junk left
+// over from the budget of an earlier sync does not stand before them.
+func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[string]bool) (SyncReport, error) {
 	var rep SyncReport
 	path := v.Path()
 	dir, vaultName := filepath.Dir(path), filepath.Base(path)
@@ -165,11 +167,15 @@ func syncKnown(v Syncer, password []byte, known map[string]CopyReport) (SyncRepo
 			}
 		}
 	}
-	// Names that are a sync tool's first, so the password's few tries go
-	// to them before names a person gives copies of their own; the report
-	// is in name order.
+	// Names that are a sync tool's first, so the password's few tries and
+	// the read budget go to them before names a person gives copies of
+	// their own; among each, what came since the last sync first; the
+	// report is in name order.
 	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
-		return compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name()))
+		if c := compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name())); c != 0 {
+			return c
+		}
+		return compareBool(!came[a.Name()], !came[b.Name()])
 	})
 	merged := map[string]mergedCopy{}
 	tries := 0 // of the password, each one KDF run

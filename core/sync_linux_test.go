@@ -141,17 +141,6 @@ func TestSyncRestoresOnlyRegularFiles(t *testing.T) {
 	}
 }
 
-// junk is what a stranger can drop in the synced folder: a vault's header,
-// then garbage.
-func junk(n int) []byte {
-	b := make([]byte, n)
-	copy(b, "LATCHKEY")
-	for i := 8; i < n; i++ {
-		b[i] = byte(i * 7)
-	}
-	return b
-}
-
 // One sync reads SyncMaxCopies copies at most: a folder of more junk
 // copies than that costs that many reads, not one per copy; the others
 // are kept, untouched and never opened, with ErrOverBudget and a reason

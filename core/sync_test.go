@@ -656,3 +656,14 @@ func TestSyncReadsNoMoreThanItLookedAt(t *testing.T) {
 		t.Errorf("got %d bytes read of a copy looked at as %d; want none", len(got), len("LATCHKEY small"))
 	}
 }
+
+// junk is what a stranger can drop in the synced folder: a vault's header,
+// then garbage.
+func junk(n int) []byte {
+	b := make([]byte, n)
+	copy(b, "LATCHKEY")
+	for i := 8; i < n; i++ {
+		b[i] = byte(i * 7)
+	}
+	return b
+}

@@ -48,6 +48,8 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	// lost): then the folder is read again. Else only the vault file
 	// changed.
 	var copyCame bool
+	// The copies seen arriving since the last pass: Sync reads them first.
+	came := map[string]bool{}
 	// The copies the last sync kept, as they were: a copy put back at its
 	// name when it could not be deleted is that same file, Sync's own
 	// doing, and syncing it again would do the same, forever. A copy that
@@ -69,7 +71,7 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 		// one too: Sync gives it its name back. Sync's own are deleted
 		// by the time their events are read.
 		_, isCopy := ParseConflict(name, base)
-		_, isAside := asideOf(name, base)
+		visible, isAside := asideOf(name, base)
 		if !isCopy && !isAside {
 			return false
 		}
@@ -78,6 +80,10 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 			return false
 		}
 		copyCame = true
+		if isAside {
+			base = visible
+		}
+		came[base] = true
 		return true
 	}
 	timer := time.NewTimer(time.Hour)
@@ -118,7 +124,8 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 				}
 				disk = ch
 			}
-			rep, err := syncKnown(v, nil, kept)
+			rep, err := syncKnown(v, nil, kept, came)
+			clear(came)
 			rep.Disk.Add(disk)
 			kept = map[string]CopyReport{}
 			for _, c := range rep.Copies {
