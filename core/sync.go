@@ -142,7 +142,8 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 
 // syncKnown is Sync, given the copies an earlier sync kept (by name): one
 // it could not merge that is still the same file is not read again, and
-// is reported kept for the same reason. The copies named in came (seen
+// is reported kept for the same reason (unless it was of a key the vault
+// did not have, and the vault file on disk brought a new key). The copies named in came (seen
 // arriving since) are read before the others of their kind: junk left
 // over from the budget of an earlier sync does not stand before them.
 func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[string]bool) (SyncReport, error) {
@@ -192,7 +193,7 @@ func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[
 		cr := CopyReport{Name: e.Name(), Conflict: c}
 		st, err := lstat(p)
 		if err == nil {
-			if k, ok := known[cr.Name]; ok && !k.Merged && sameVersion(k.seen, st) {
+			if k, ok := known[cr.Name]; ok && !k.Merged && sameVersion(k.seen, st) && !(rep.Disk.Key && unknownKey(k)) {
 				cr.Err, cr.seen = k.Err, k.seen
 				rep.Copies = append(rep.Copies, cr)
 				continue
@@ -275,6 +276,10 @@ func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[
 // second as Latchkey calibrates it), and a folder of other vaults must
 // not cost minutes. Copies past it are kept with ErrPasswordNotTried.
 const SyncPasswordTries = 3
+
+// unknownKey reports whether c was kept as sealed under a key the vault
+// did not have: when the vault takes a new key, it may open now.
+func unknownKey(c CopyReport) bool { return errors.Is(c.Err, vault.ErrUnknownKey) }
 
 // readBudget is what one sync has read of the copies, against
 // SyncMaxCopies and SyncMaxBytes.

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"time"
 
@@ -123,13 +124,17 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 					continue
 				}
 				disk = ch
+				if ch.Key {
+					maps.DeleteFunc(kept, func(_ string, c CopyReport) bool { return unknownKey(c) })
+				}
 			}
 			rep, err := syncKnown(v, nil, kept, came)
 			clear(came)
 			rep.Disk.Add(disk)
+			newKey := rep.Changes().Key
 			kept = map[string]CopyReport{}
 			for _, c := range rep.Copies {
-				if !c.Removed && c.seen != nil {
+				if !c.Removed && c.seen != nil && !(newKey && unknownKey(c)) {
 					kept[c.Name] = c
 				}
 			}
