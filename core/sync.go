@@ -143,9 +143,10 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 // syncKnown is Sync, given the copies an earlier sync kept (by name): one
 // it could not merge that is still the same file is not read again, and
 // is reported kept for the same reason (unless it was of a key the vault
-// did not have, and the vault file on disk brought a new key). The copies named in came (seen
-// arriving since) are read before the others of their kind: junk left
-// over from the budget of an earlier sync does not stand before them.
+// did not have, and the vault file on disk brought a new key). The copies
+// named in came (seen arriving since) are read before the others of
+// their kind: junk left over from an earlier sync's budget does not
+// stand before them.
 func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[string]bool) (SyncReport, error) {
 	var rep SyncReport
 	path := v.Path()
