@@ -43,7 +43,10 @@ type CopyReport struct {
 	// when it was merged and removed.
 	Err error
 
-	merged fs.FileInfo // the file merged, when it was: what Watch need not sync again
+	// seen is the file as Sync looked at it, when the outcome is the
+	// file's own (merged; or kept as damaged, foreign, of another key,
+	// ...): while it is that same file, syncing it again does the same.
+	seen fs.FileInfo
 }
 
 // SyncReport is what Sync did: with the vault file on disk, and with each
@@ -96,6 +99,22 @@ var (
 	// a copy of their own, which may be the only record of what was
 	// removed since.
 	ErrMaybeYours = errors.New("merged, and kept: the name could be a copy of your own")
+	// ErrOverBudget: not read, as this sync had read SyncMaxCopies copies
+	// or SyncMaxBytes already; the file is untouched.
+	ErrOverBudget = errors.New("not read: this sync read as many copies as it may")
+)
+
+// SyncMaxCopies and SyncMaxBytes cap what one Sync reads of the copies
+// beside the vault. Anyone who can drop files into the synced folder
+// (another device, a shared folder) can leave many copies, and every
+// sync (Watch runs one whenever the folder changes) would read them all.
+// A real folder holds a few copies of some kilobytes; the caps are far
+// above that, and room for four copies of the largest vault there is
+// (vault.MaxFileSize). Copies past them are kept, unread, with
+// ErrOverBudget.
+const (
+	SyncMaxCopies       = 32
+	SyncMaxBytes  int64 = 256 << 20
 )
 
 // Sync merges the vault file on disk (when another computer's save
@@ -111,10 +130,24 @@ var (
 // the reason. Nothing is deleted that was not merged, saved and verified.
 // A copy that an interrupted sync left moved aside under a hidden name is
 // first given a visible one back, never over a file, and merged as any.
+// One sync reads SyncMaxCopies copies and SyncMaxBytes at most, a sync
+// tool's names first; each copy's size is looked at before it is opened,
+// and the copies past the caps are kept unread with ErrOverBudget.
 //
 // The error is the save's, or the folder's; the report holds what was
 // done up to then.
 func Sync(v Syncer, password []byte) (SyncReport, error) {
+	return syncKnown(v, password, nil, nil)
+}
+
+// syncKnown is Sync, given the copies an earlier sync kept (by name): one
+// it could not merge that is still the same file is not read again, and
+// is reported kept for the same reason (unless it was of a key the vault
+// did not have, and the vault file on disk brought a new key). The copies
+// named in came (seen arriving since) are read before the others of
+// their kind: junk left over from an earlier sync's budget does not
+// stand before them.
+func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[string]bool) (SyncReport, error) {
 	var rep SyncReport
 	path := v.Path()
 	dir, vaultName := filepath.Dir(path), filepath.Base(path)
@@ -136,14 +169,19 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			}
 		}
 	}
-	// Names that are a sync tool's first, so the password's few tries go
-	// to them before names a person gives copies of their own; the report
-	// is in name order.
+	// Names that are a sync tool's first, so the password's few tries and
+	// the read budget go to them before names a person gives copies of
+	// their own; among each, what came since the last sync first; the
+	// report is in name order.
 	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
-		return compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name()))
+		if c := compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name())); c != 0 {
+			return c
+		}
+		return compareBool(!came[a.Name()], !came[b.Name()])
 	})
 	merged := map[string]mergedCopy{}
 	tries := 0 // of the password, each one KDF run
+	var budget readBudget
 	for _, e := range entries {
 		c, ok := ParseConflict(vaultName, e.Name())
 		if !ok {
@@ -154,7 +192,19 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 			continue // a vault of its own that someone opened, not a copy
 		}
 		cr := CopyReport{Name: e.Name(), Conflict: c}
-		data, st, err := readCopy(p)
+		st, err := lstat(p)
+		if err == nil {
+			if k, ok := known[cr.Name]; ok && !k.Merged && sameVersion(k.seen, st) && !(rep.Disk.Key && unknownKey(k)) {
+				cr.Err, cr.seen = k.Err, k.seen
+				rep.Copies = append(rep.Copies, cr)
+				continue
+			}
+			err = budget.take(p, st)
+		}
+		var data []byte
+		if err == nil {
+			data, err = readCopy(p, st)
+		}
 		if err == nil {
 			cr.Changes, err = v.MergeCopy(data)
 		}
@@ -171,8 +221,11 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 		}
 		if err != nil {
 			cr.Err = escapeNames(err, p, dir)
+			if st != nil && fileOwn(err) {
+				cr.seen = st
+			}
 		} else {
-			cr.Merged, cr.merged = true, st
+			cr.Merged, cr.seen = true, st
 			merged[cr.Name] = mergedCopy{data: data, st: st}
 		}
 		rep.Copies = append(rep.Copies, cr)
@@ -225,6 +278,48 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 // not cost minutes. Copies past it are kept with ErrPasswordNotTried.
 const SyncPasswordTries = 3
 
+// unknownKey reports whether c was kept as sealed under a key the vault
+// did not have: when the vault takes a new key, it may open now.
+func unknownKey(c CopyReport) bool { return errors.Is(c.Err, vault.ErrUnknownKey) }
+
+// readBudget is what one sync has read of the copies, against
+// SyncMaxCopies and SyncMaxBytes.
+type readBudget struct {
+	copies int
+	bytes  int64
+}
+
+// take counts the copy at p, as lstat found it (st), when it fits the
+// budget; else it is ErrOverBudget. What is never opened costs nothing:
+// anything but a regular file (refused after a look), and a file over
+// vault.MaxFileSize, refused here by its size.
+func (b *readBudget) take(p string, st fs.FileInfo) error {
+	if !st.Mode().IsRegular() {
+		return nil
+	}
+	if st.Size() > int64(vault.MaxFileSize) {
+		return fmt.Errorf("%s is larger than %d bytes, more than a vault holds: %w", p, vault.MaxFileSize, vault.ErrTooLarge)
+	}
+	if b.copies == SyncMaxCopies || b.bytes+st.Size() > SyncMaxBytes {
+		return ErrOverBudget
+	}
+	b.copies++
+	b.bytes += st.Size()
+	return nil
+}
+
+// fileOwn reports whether err, why a copy was not merged, is the file's
+// own doing: the same file gives it again, in Watch's syncs (no
+// password, so no key derivation that might open it).
+func fileOwn(err error) bool {
+	for _, e := range []error{ErrNotAVault, ErrNotRegular, vault.ErrCorrupt, vault.ErrTooLarge, vault.ErrNewerVersion, vault.ErrUnknownKey, vault.ErrHostileParams} {
+		if errors.Is(err, e) {
+			return !errors.Is(err, ErrPasswordNotTried) && !errors.Is(err, ErrChangedWhileRead)
+		}
+	}
+	return false
+}
+
 // ambiguous reports whether name is a conflict name a person could give a
 // copy of their own.
 func ambiguous(vaultName, name string) bool {
@@ -249,19 +344,19 @@ type mergedCopy struct {
 	st   fs.FileInfo
 }
 
-// readCopy reads a conflict copy once through vault.ReadCopyInfo (capped,
-// its size checked before anything is read; anything but a regular file
-// is refused, a link not followed), refusing what is no vault at all. st
-// is the file the bytes came from: the name is looked at before and after
-// the read, and both times it is the file that was opened.
-func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
-	st, err = lstat(p)
-	if err != nil {
-		return nil, nil, err
+// readCopy reads the conflict copy at p, which lstat found as st, once
+// through vault.ReadCopyInfoMax (capped at the size st has, checked before
+// anything is read; anything but a regular file is refused, a link not
+// followed), refusing what is no vault at all. st is the file the bytes
+// came from: the name is looked at before and after the read, and both
+// times it is the file that was opened.
+func readCopy(p string, st fs.FileInfo) (data []byte, err error) {
+	data, opened, err := readCopyFile(p, st.Size()) // ErrNotRegular, ErrTooLarge before any read
+	if errors.Is(err, vault.ErrTooLarge) {
+		return nil, ErrChangedWhileRead // it grew since st: what was looked at, and counted, is not what is there
 	}
-	data, opened, err := readCopyFile(p) // ErrNotRegular, ErrTooLarge before any read
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// The name may have held the file opened only for the moment of the
 	// open (moved there and back): then what was read is not st. The
@@ -269,12 +364,12 @@ func readCopy(p string) (data []byte, st fs.FileInfo, err error) {
 	// told apart from its name's on some systems; its size is the data's.
 	after, err := lstat(p)
 	if err != nil || !sameVersion(st, after) || !os.SameFile(st, opened) || int64(len(data)) != st.Size() {
-		return nil, nil, ErrChangedWhileRead
+		return nil, ErrChangedWhileRead
 	}
 	if !vault.IsVaultFile(data) {
-		return nil, nil, ErrNotAVault
+		return nil, ErrNotAVault
 	}
-	return data, st, nil
+	return data, nil
 }
 
 // sameVersion reports whether a and b are one file, not written since:
@@ -431,8 +526,8 @@ func lstatOrNil(p string) fs.FileInfo {
 	return st
 }
 
-// readCopyFile is vault.ReadCopyInfo; tests move files while it runs.
-var readCopyFile = vault.ReadCopyInfo
+// readCopyFile is vault.ReadCopyInfoMax; tests move files while it runs.
+var readCopyFile = vault.ReadCopyInfoMax
 
 // removeFile deletes a merged copy; tests make it fail.
 var removeFile = os.Remove
@@ -502,6 +597,7 @@ var reasons = []struct {
 	{ErrNotDeleted, "merged and saved, but it could not be deleted; delete it, or sync again"},
 	{ErrMaybeYours, "merged; kept, as the name could be a copy of your own (delete it when it is not)"},
 	{ErrNotCovered, "merged, but the saved vault does not hold all of it yet; sync again"},
+	{ErrOverBudget, fmt.Sprintf("not read: this sync already read as many copies as one may (%d, or %d MiB in all); remove the copies that are not needed, then sync again", SyncMaxCopies, SyncMaxBytes>>20)},
 	{ErrPasswordNotTried, fmt.Sprintf("sealed under a key this vault never had, and not tried with the password: each try takes a key derivation, and this sync already tried %d other copies (move away the copies that are not of this vault, then sync again)", SyncPasswordTries)},
 	{vault.ErrUnknownKey, "sealed under a key this vault never had: another vault, or saved after a password change on another computer (open the vault with the new password, then sync again)"},
 	{vault.ErrNewerVersion, "made by a newer version of Latchkey"},

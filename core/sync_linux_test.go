@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"latchkey/core/coretest"
+	"latchkey/internal/testtool"
 	"latchkey/vault"
 )
 
@@ -136,5 +138,196 @@ func TestSyncRestoresOnlyRegularFiles(t *testing.T) {
 		if _, err := os.Lstat(filepath.Join(dir, "."+name+".merging-0123456789abcdef")); err != nil {
 			t.Errorf("%s: the planted hidden entry: got %v, want it left as it is", name, err)
 		}
+	}
+}
+
+// One sync reads SyncMaxCopies copies at most: a folder of more junk
+// copies than that costs that many reads, not one per copy; the others
+// are kept, untouched and never opened, with ErrOverBudget and a reason
+// saying what to do. A sync tool's names go first, in name order: copies
+// under names a person gives copies of their own (which sort first) are
+// the ones left over.
+func TestSyncReadsAtMostItsBudgetOfCopies(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	dir := filepath.Dir(path)
+	const extra = 8
+	var junkNames []string
+	for i := range SyncMaxCopies + extra {
+		name := Conflict{Tool: Syncthing, When: time.Date(2026, 11, 1, 10, 10, i, 0, time.UTC), Who: "JUNKJNK"}.Name("vault.latchkey")
+		write(t, filepath.Join(dir, name), junk(4096))
+		junkNames = append(junkNames, name)
+	}
+	var theirs []string
+	for i := range 3 {
+		name := fmt.Sprintf("vault (%d).latchkey", i+1)
+		write(t, filepath.Join(dir, name), junk(4096))
+		theirs = append(theirs, name)
+	}
+	real := Conflict{Tool: Syncthing, When: time.Date(2026, 10, 1, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
+	write(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	v := coretest.Open(t, path)
+	o := watchOpens(t, dir)
+	rep, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := o.take(t)
+	var over, read int
+	for _, cr := range rep.Copies {
+		switch {
+		case cr.Name == real:
+			if !cr.Merged || !cr.Removed {
+				t.Errorf("%s: got merged %v removed %v, %v; want it merged and removed before the junk", cr.Name, cr.Merged, cr.Removed, cr.Err)
+			}
+		case errors.Is(cr.Err, ErrOverBudget):
+			over++
+			if opened[cr.Name] != 0 {
+				t.Errorf("%s: over the budget, but opened %d times; want never", cr.Name, opened[cr.Name])
+			}
+			if r := Reason(cr.Err); !strings.Contains(r, "remove the copies that are not needed") {
+				t.Errorf("%s: got the reason %q; want it to say to remove the copies not needed", cr.Name, r)
+			}
+			if got := mustBytes(t, filepath.Join(dir, cr.Name)); !bytes.Equal(got, junk(4096)) {
+				t.Errorf("%s: over the budget, and changed", cr.Name)
+			}
+		case cr.Merged || cr.Removed:
+			t.Errorf("%s: got merged %v removed %v; want junk kept", cr.Name, cr.Merged, cr.Removed)
+		default:
+			read++
+		}
+	}
+	var opens int
+	for name, n := range opened {
+		if _, ok := ParseConflict("vault.latchkey", name); ok {
+			opens += n
+		}
+	}
+	// The budget is the copies read: the Syncthing copy is one of them.
+	if want := SyncMaxCopies + extra + 3 + 1 - SyncMaxCopies; over != want || read != SyncMaxCopies-1 {
+		t.Errorf("got %d copies read and kept, %d over the budget; want %d and %d", read, over, SyncMaxCopies-1, want)
+	}
+	if opens != SyncMaxCopies {
+		t.Errorf("got %d copies opened, want %d (opens: %v)", opens, SyncMaxCopies, opened)
+	}
+	for _, name := range append(junkNames[SyncMaxCopies-1:], theirs...) {
+		if opened[name] != 0 {
+			t.Errorf("%s: opened, want it past the budget (the Syncthing copies come first, in name order)", name)
+		}
+	}
+}
+
+// The bytes one sync reads are capped too, by each copy's size looked at
+// before it is opened: a copy that would pass SyncMaxBytes is never
+// opened.
+func TestSyncReadsAtMostItsBudgetOfBytes(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	size := int64(vault.MaxFileSize) - 1
+	n := int(SyncMaxBytes/size) + 2
+	for i := range n {
+		f, err := os.Create(filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 11, 1, 10, 10, i, 0, time.UTC), Who: "JUNKJNK"}.Name("vault.latchkey")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write(junk(4096))
+		if err := f.Truncate(size); err != nil { // sparse: no disk used
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	v := coretest.Open(t, path)
+	o := watchOpens(t, dir)
+	rep, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := o.take(t)
+	var over int
+	for _, cr := range rep.Copies {
+		if errors.Is(cr.Err, ErrOverBudget) {
+			over++
+			if opened[cr.Name] != 0 {
+				t.Errorf("%s: over the budget, but opened", cr.Name)
+			}
+		} else if opened[cr.Name] != 1 {
+			t.Errorf("%s: kept for %v, opened %d times; want once", cr.Name, cr.Err, opened[cr.Name])
+		}
+	}
+	if want := n - int(SyncMaxBytes/size); over != want {
+		t.Errorf("got %d copies over the budget, want %d", over, want)
+	}
+}
+
+// Watch does not read again a copy it could not merge while it is the
+// same file: with junk beside the vault, the sync for a copy that comes
+// later reads that copy alone, and still reports the junk kept, for the
+// reason it had. A new version of the junk is read.
+func TestWatchDoesNotReadKeptJunkAgain(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	dir := filepath.Dir(path)
+	v := coretest.Open(t, path)
+	defer v.Close()
+	o := watchOpens(t, dir)
+	reports := startWatch(t, v)
+	names := []string{
+		"vault.sync-conflict-20261101-101010-JUNKJNK.latchkey",
+		"vault.sync-conflict-20261101-101011-JUNKJNK.latchkey",
+		"vault (1).latchkey",
+	}
+	for _, name := range names {
+		testtool.SyncDeliver(t, filepath.Join(dir, name), junk(1<<20))
+	}
+	first := waitReport(t, reports, "the junk")
+	reasons := map[string]string{}
+	for _, cr := range first.sr.Copies {
+		if cr.Merged || cr.Removed || cr.Err == nil || errors.Is(cr.Err, ErrOverBudget) {
+			t.Fatalf("%s: got merged %v removed %v, %v; want it kept as junk", cr.Name, cr.Merged, cr.Removed, cr.Err)
+		}
+		reasons[cr.Name] = Reason(cr.Err)
+	}
+	if len(reasons) != len(names) {
+		t.Fatalf("got %+v; want the %d junk copies kept", first.sr.Copies, len(names))
+	}
+	o.take(t)
+
+	real := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	got := waitReport(t, reports, "this vault's copy")
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Fatalf("this vault's copy: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
+	}
+	opened := o.take(t)
+	for _, name := range names {
+		if opened[name] != 0 {
+			t.Errorf("%s: unchanged junk read again (%d opens); want it not read", name, opened[name])
+		}
+	}
+	if opened[real] != 1 {
+		t.Errorf("%s: opened %d times, want once", real, opened[real])
+	}
+	for _, cr := range got.sr.Copies {
+		if cr.Name == real {
+			continue
+		}
+		if cr.Merged || cr.Removed || Reason(cr.Err) != reasons[cr.Name] {
+			t.Errorf("%s: got merged %v removed %v, %q; want it kept, %q", cr.Name, cr.Merged, cr.Removed, Reason(cr.Err), reasons[cr.Name])
+		}
+	}
+	if len(got.sr.Copies) != len(names)+1 {
+		t.Errorf("got %d copies reported, want %d: the junk still kept, and the copy", len(got.sr.Copies), len(names)+1)
+	}
+
+	// A new version at a junk copy's name is another file: it is read.
+	testtool.SyncDeliver(t, filepath.Join(dir, names[0]), junk(2<<20))
+	waitReport(t, reports, "the junk's new version")
+	opened = o.take(t)
+	if opened[names[0]] != 1 || opened[names[1]] != 0 || opened[names[2]] != 0 {
+		t.Errorf("got opens %v; want %s alone opened, once", opened, names[0])
 	}
 }

@@ -295,9 +295,9 @@ func TestSyncNeverDeletesACopyItDidNotRead(t *testing.T) {
 	held, other := filepath.Join(t.TempDir(), "held"), filepath.Join(t.TempDir(), "decoy")
 	write(t, other, decoy)
 	swapped := false
-	readCopyFile = func(p string) ([]byte, fs.FileInfo, error) {
+	readCopyFile = func(p string, max int64) ([]byte, fs.FileInfo, error) {
 		if p != cp {
-			return vault.ReadCopyInfo(p)
+			return vault.ReadCopyInfoMax(p, max)
 		}
 		move := func(from, to string) {
 			if err := os.Rename(from, to); err != nil {
@@ -311,9 +311,9 @@ func TestSyncNeverDeletesACopyItDidNotRead(t *testing.T) {
 			move(cp, other)
 			move(held, cp)
 		}()
-		return vault.ReadCopyInfo(p)
+		return vault.ReadCopyInfoMax(p, max)
 	}
-	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfo })
+	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfoMax })
 	v := coretest.Open(t, path)
 	rep, err := Sync(v, nil)
 	if err != nil {
@@ -620,5 +620,134 @@ func TestAsideOf(t *testing.T) {
 		if ok != (c.name != "") || name != c.name {
 			t.Errorf("%q: got %q, %v; want %q", c.aside, name, ok, c.name)
 		}
+	}
+}
+
+// A copy that grows between the look at its size and the open is not read
+// past that size: the budget counts what was looked at, so the read stops
+// there, and the copy is kept to be read whole by the next sync.
+func TestSyncReadsNoMoreThanItLookedAt(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	cp := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	write(t, cp, []byte("LATCHKEY small"))
+	var got []byte
+	readCopyFile = func(p string, max int64) ([]byte, fs.FileInfo, error) {
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write(make([]byte, 1<<20)) // grows, in place
+		f.Close()
+		data, st, err := vault.ReadCopyInfoMax(p, max)
+		got = data
+		return data, st, err
+	}
+	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfoMax })
+	rep, err := Sync(coretest.Open(t, path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Copies) != 1 || !errors.Is(rep.Copies[0].Err, ErrChangedWhileRead) {
+		t.Errorf("got %+v; want the copy kept as changed while read", rep.Copies)
+	}
+	if len(got) != 0 {
+		t.Errorf("got %d bytes read of a copy looked at as %d; want none", len(got), len("LATCHKEY small"))
+	}
+}
+
+// junk is what a stranger can drop in the synced folder: a vault's header,
+// then garbage.
+func junk(n int) []byte {
+	b := make([]byte, n)
+	copy(b, "LATCHKEY")
+	for i := 8; i < n; i++ {
+		b[i] = byte(i * 7)
+	}
+	return b
+}
+
+// keyTaker is a vault whose file on disk brings a new key when key is set.
+type keyTaker struct {
+	*vault.Vault
+	key bool
+}
+
+func (k *keyTaker) MergeDisk() (vault.Changes, error) {
+	ch, err := k.Vault.MergeDisk()
+	ch.Key = ch.Key || k.key
+	return ch, err
+}
+
+// A copy an earlier sync could not merge is not read again while it is
+// the same file, and is reported for the same reason; one of a key the
+// vault did not have is read again once the vault takes a new key, as it
+// may open now.
+func TestSyncDoesNotReadKeptCopiesAgain(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	dir := filepath.Dir(path)
+	other := filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, other, vault.Account{Key: keys[1]})
+	foreign, damaged := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey", "vault.sync-conflict-20261202-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, foreign), mustBytes(t, other))
+	write(t, filepath.Join(dir, damaged), junk(4096))
+	read := map[string]int{}
+	readCopyFile = func(p string, max int64) ([]byte, fs.FileInfo, error) {
+		read[filepath.Base(p)]++
+		return vault.ReadCopyInfoMax(p, max)
+	}
+	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfoMax })
+	v := &keyTaker{Vault: coretest.Open(t, path)}
+	kept := map[string]CopyReport{}
+	sync := func(what string) SyncReport {
+		t.Helper()
+		clear(read)
+		rep, err := syncKnown(v, nil, kept, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		clear(kept)
+		for _, c := range rep.Copies {
+			if c.seen != nil {
+				kept[c.Name] = c
+			}
+		}
+		return rep
+	}
+	first := sync("the first sync")
+	reasons := map[string]string{}
+	for _, c := range first.Copies {
+		reasons[c.Name] = Reason(c.Err)
+	}
+	if len(kept) != 2 || !errors.Is(kept[foreign].Err, vault.ErrUnknownKey) || kept[damaged].Err == nil || kept[damaged].Merged {
+		t.Fatalf("the first sync: got %+v; want both kept, %s as of another key", first.Copies, foreign)
+	}
+	rep := sync("the second sync")
+	if len(read) != 0 {
+		t.Errorf("the second sync: read %v; want nothing read again", read)
+	}
+	for _, c := range rep.Copies {
+		if c.Merged || Reason(c.Err) != reasons[c.Name] {
+			t.Errorf("the second sync: %s: got merged %v, %q; want kept, %q", c.Name, c.Merged, Reason(c.Err), reasons[c.Name])
+		}
+	}
+	if len(rep.Copies) != 2 {
+		t.Errorf("the second sync: got %d copies reported, want 2", len(rep.Copies))
+	}
+	v.key = true
+	sync("the sync after a new key")
+	if read[foreign] != 1 || read[damaged] != 0 {
+		t.Errorf("after a new key: got %v read; want %s alone", read, foreign)
+	}
+	// A new version is another file: it is read.
+	v.key = false
+	os.Remove(filepath.Join(dir, damaged))
+	write(t, filepath.Join(dir, damaged), junk(8192))
+	sync("the sync after a new version")
+	if read[foreign] != 0 || read[damaged] != 1 {
+		t.Errorf("after a new version: got %v read; want %s alone", read, damaged)
 	}
 }

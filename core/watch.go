@@ -3,7 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
-	"io/fs"
+	"maps"
 	"path/filepath"
 	"time"
 
@@ -49,10 +49,15 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	// lost): then the folder is read again. Else only the vault file
 	// changed.
 	var copyCame bool
-	// The copies the last sync merged and kept, as they were: a copy put
-	// back at its name when it could not be deleted is that same file,
-	// Sync's own doing, and syncing it again would do the same, forever.
-	kept := map[string]fs.FileInfo{}
+	// The copies seen arriving since the last pass: Sync reads them first.
+	came := map[string]bool{}
+	// The copies the last sync kept, as they were: a copy put back at its
+	// name when it could not be deleted is that same file, Sync's own
+	// doing, and syncing it again would do the same, forever. A copy that
+	// could not be merged (damaged, another vault's, a stranger's junk) is
+	// not read again while it is the same file: the next sync reports it
+	// kept for the same reason, and reads only what is new.
+	kept := map[string]CopyReport{}
 	note := func(e fsnotify.Event) bool {
 		if e.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename|fsnotify.Remove) == 0 {
 			return false
@@ -67,15 +72,19 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 		// one too: Sync gives it its name back. Sync's own are deleted
 		// by the time their events are read.
 		_, isCopy := ParseConflict(name, base)
-		_, isAside := asideOf(name, base)
+		visible, isAside := asideOf(name, base)
 		if !isCopy && !isAside {
 			return false
 		}
 		st := lstatOrNil(e.Name)
-		if st == nil || sameVersion(kept[base], st) {
+		if st == nil || sameVersion(kept[base].seen, st) {
 			return false
 		}
 		copyCame = true
+		if isAside {
+			base = visible
+		}
+		came[base] = true
 		return true
 	}
 	timer := time.NewTimer(time.Hour)
@@ -115,13 +124,18 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 					continue
 				}
 				disk = ch
+				if ch.Key {
+					maps.DeleteFunc(kept, func(_ string, c CopyReport) bool { return unknownKey(c) })
+				}
 			}
-			rep, err := Sync(v, nil)
+			rep, err := syncKnown(v, nil, kept, came)
+			clear(came)
 			rep.Disk.Add(disk)
-			clear(kept)
+			newKey := rep.Changes().Key
+			kept = map[string]CopyReport{}
 			for _, c := range rep.Copies {
-				if !c.Removed && c.merged != nil {
-					kept[c.Name] = c.merged
+				if !c.Removed && c.seen != nil && !(newKey && unknownKey(c)) {
+					kept[c.Name] = c
 				}
 			}
 			if err != nil || !rep.Changes().Empty() || rep.Kept() {

@@ -222,3 +222,47 @@ func TestWatchIgnoresACopyItPutBack(t *testing.T) {
 		t.Errorf("a new version of the copy: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
 }
+
+// A copy that arrives while more junk than a sync reads is beside the
+// vault is read first, not after the junk left over from the last sync's
+// budget: this vault's copy, named to sort after all the junk, is merged
+// by the sync its arrival makes.
+func TestWatchReadsWhatArrivesFirst(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	dir := filepath.Dir(path)
+	v := coretest.Open(t, path)
+	defer v.Close()
+	var junkNames []string
+	for i := range 2*SyncMaxCopies + 6 {
+		junkNames = append(junkNames, Conflict{Tool: Syncthing, When: time.Date(2026, 11, 1, 10, i/60, i%60, 0, time.UTC), Who: "JUNKJNK"}.Name("vault.latchkey"))
+	}
+	// All but one before Watch starts, so that its first sync sees them all.
+	for _, name := range junkNames[1:] {
+		write(t, filepath.Join(dir, name), junk(4096))
+	}
+	reports := startWatch(t, v)
+	write(t, filepath.Join(dir, junkNames[0]), junk(4096))
+	first := waitReport(t, reports, "the junk")
+	var over int
+	for _, cr := range first.sr.Copies {
+		if errors.Is(cr.Err, ErrOverBudget) {
+			over++
+		}
+	}
+	if over != len(junkNames)-SyncMaxCopies {
+		t.Fatalf("the junk: got %d copies over the budget, want %d", over, len(junkNames)-SyncMaxCopies)
+	}
+	real := Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
+	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	got := waitReport(t, reports, "this vault's copy")
+	if got.err != nil || got.rep.String() != "1 added" {
+		for _, cr := range got.sr.Copies {
+			if cr.Name == real {
+				t.Logf("%s: merged %v, %v", real, cr.Merged, cr.Err)
+			}
+		}
+		t.Errorf("this vault's copy: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+}

@@ -27,6 +27,15 @@ func ReadCopy(path string) ([]byte, error) {
 // file) compares the two: path may have named another file for the
 // moment of the open.
 func ReadCopyInfo(path string) ([]byte, fs.FileInfo, error) {
+	return ReadCopyInfoMax(path, int64(MaxFileSize))
+}
+
+// ReadCopyInfoMax is ReadCopyInfo capped at max bytes (at most
+// MaxFileSize): a caller reading many copies caps what it reads of all
+// of them by what it saw of each before the open. A file over max gives
+// ErrTooLarge.
+func ReadCopyInfoMax(path string, max int64) ([]byte, fs.FileInfo, error) {
+	max = min(max, int64(MaxFileSize))
 	before, err := os.Lstat(path)
 	if err != nil {
 		return nil, nil, err
@@ -49,13 +58,13 @@ func ReadCopyInfo(path string) ([]byte, fs.FileInfo, error) {
 	if !st.Mode().IsRegular() {
 		return nil, nil, notRegular(path, st.Mode())
 	}
-	if st.Size() > int64(MaxFileSize) {
-		return nil, nil, copyTooLarge(path)
+	if st.Size() > max {
+		return nil, nil, copyTooLarge(path, max)
 	}
-	b, err := readAllLimited(f, make([]byte, 0, st.Size()+1), int64(MaxFileSize))
+	b, err := readAllLimited(f, make([]byte, 0, st.Size()+1), max)
 	if errors.Is(err, ErrCorrupt) {
 		// readAllLimited's only ErrCorrupt: the file grew past the cap.
-		return nil, nil, copyTooLarge(path)
+		return nil, nil, copyTooLarge(path, max)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -63,6 +72,9 @@ func ReadCopyInfo(path string) ([]byte, fs.FileInfo, error) {
 	return b, st, nil
 }
 
-func copyTooLarge(path string) error {
+func copyTooLarge(path string, max int64) error {
+	if max < int64(MaxFileSize) {
+		return fmt.Errorf("vault: %s is larger than the %d bytes allowed: %w", path, max, ErrTooLarge)
+	}
 	return fmt.Errorf("vault: %s is larger than %d bytes, more than a vault holds: %w", path, MaxFileSize, ErrTooLarge)
 }

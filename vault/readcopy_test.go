@@ -92,3 +92,19 @@ func TestReadCopy(t *testing.T) {
 		t.Errorf("a file of MaxFileSize+1 bytes: got %d bytes, %v, want nothing and ErrTooLarge", len(got), err)
 	}
 }
+
+// ReadCopyInfoMax refuses a file over its cap before reading it, and
+// reads one at the cap whole.
+func TestReadCopyInfoMax(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "vault (1).latchkey")
+	want := []byte("LATCHKEY and more")
+	if err := os.WriteFile(p, want, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := ReadCopyInfoMax(p, int64(len(want))-1); !errors.Is(err, ErrTooLarge) || got != nil {
+		t.Errorf("a cap one byte short: got %q, %v; want nothing and ErrTooLarge", got, err)
+	}
+	if got, _, err := ReadCopyInfoMax(p, int64(len(want))); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("a cap of its size: got %q, %v; want %q", got, err, want)
+	}
+}
