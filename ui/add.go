@@ -10,6 +10,7 @@ import (
 
 	"latchkey/core"
 	"latchkey/internal/input"
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 )
 
@@ -232,7 +233,7 @@ func (d adder) decodeImages(images []core.Image) {
 		found, unread := core.ReadImages(images)
 		var problems []string
 		for _, e := range unread {
-			problems = append(problems, e.Name+": "+advice(e.Err))
+			problems = append(problems, safetext.Escape(e.Name)+": "+advice(e.Err))
 		}
 		problems = append(problems, problemsOf(found)...)
 		fyne.Do(func() {

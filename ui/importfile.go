@@ -48,13 +48,15 @@ func (im importer) choose(p filePurpose, dir string) {
 	})
 }
 
-// readFile reads a dropped export file (size-capped) and imports it.
+// readFile reads a dropped export file (size-capped) and imports it. Its
+// name is untrusted text: every message shows it escaped, once.
 func (im importer) readFile(src core.Image) {
 	w := im.session.w
-	j := w.busy("Reading " + src.Name + "…")
+	name := safetext.Escape(src.Name)
+	j := w.busy("Reading " + name + "…")
 	w.background(func() {
 		data, err := core.ReadFile(src.Path)
-		fyne.Do(func() { im.readDone(j, src.Name, data, err) })
+		fyne.Do(func() { im.readDone(j, name, data, err) })
 	})
 }
 
