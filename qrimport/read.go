@@ -18,6 +18,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"latchkey/internal/input"
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 )
 
@@ -144,15 +145,15 @@ func (c *Collector) AddFileContext(ctx context.Context, path string) error {
 		if errors.Is(err, ErrNotImage) && looksLikeURI(data) {
 			return c.AddText(string(data))
 		}
-		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+		return fmt.Errorf("%s: %w", shownName(path), err)
 	}
 	stops := len(c.stops)
 	if err := c.addGray(ctx, g); err != nil {
-		return fmt.Errorf("%s: %w", filepath.Base(path), err)
+		return fmt.Errorf("%s: %w", shownName(path), err)
 	}
 	if len(c.stops) > stops {
 		// Name the image the codes read so far came from.
-		c.stops[stops] = fmt.Errorf("%s: %w", filepath.Base(path), c.stops[stops])
+		c.stops[stops] = fmt.Errorf("%s: %w", shownName(path), c.stops[stops])
 	}
 	return nil
 }
@@ -316,13 +317,13 @@ func looksLikeURI(data []byte) bool {
 func readCapped(path string) ([]byte, error) {
 	f, err := input.Open(path)
 	if err != nil {
-		return nil, err // *PathError: already names the file and the cause
+		return nil, escapePath(err, path) // it names the file and the cause
 	}
 	defer f.Close()
 	var size int64
 	if st, err := f.Stat(); err == nil {
 		if st.Size() > MaxFileSize {
-			return nil, fmt.Errorf("%s is %d MB: %w (limit %d MB)", filepath.Base(path), st.Size()>>20, ErrTooLarge, MaxFileSize>>20)
+			return nil, fmt.Errorf("%s is %d MB: %w (limit %d MB)", shownName(path), st.Size()>>20, ErrTooLarge, MaxFileSize>>20)
 		}
 		size = st.Size()
 	}
@@ -335,22 +336,46 @@ func readCapped(path string) ([]byte, error) {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
 		data = data[:n] // the end, where the stat said
 	case err != nil:
-		return nil, err
+		return nil, escapePath(err, path)
 	default:
 		rest, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1-int64(n)))
 		if err != nil {
-			return nil, err
+			return nil, escapePath(err, path)
 		}
 		data = append(data, rest...)
 	}
 	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("%s: %w (limit %d MB)", filepath.Base(path), ErrTooLarge, MaxFileSize>>20)
+		return nil, fmt.Errorf("%s: %w (limit %d MB)", shownName(path), ErrTooLarge, MaxFileSize>>20)
 	}
 	if len(data) == 0 {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(path), ErrEmpty)
+		return nil, fmt.Errorf("%s: %w", shownName(path), ErrEmpty)
 	}
 	return data, nil
 }
+
+// shownName is how errors name the file at path: its name, escaped. A
+// file name is untrusted text: a line break or a terminal escape in it
+// must not make an error read as more, or act on a terminal.
+func shownName(path string) string { return safetext.Escape(filepath.Base(path)) }
+
+// escapePath shows path escaped in err, an error of the file system that
+// quotes it as given; err stays what errors.Is and errors.As find.
+func escapePath(err error, path string) error {
+	shown := safetext.Escape(path)
+	if shown == path {
+		return err
+	}
+	return &escapedError{text: strings.ReplaceAll(err.Error(), path, shown), err: err}
+}
+
+// escapedError is an error whose text quotes a path escaped.
+type escapedError struct {
+	text string
+	err  error
+}
+
+func (e *escapedError) Error() string { return e.text }
+func (e *escapedError) Unwrap() error { return e.err }
 
 func checkSize(w, h int) error {
 	if w > MaxSide || h > MaxSide || w*h > MaxPixels {

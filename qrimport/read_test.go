@@ -2,6 +2,7 @@ package qrimport
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -162,6 +163,54 @@ func TestReadFileRefuses(t *testing.T) {
 	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 300, 200)))
 	if _, err := ReadFile(writeFile(t, "blank.png", buf.Bytes())); !errors.Is(err, ErrNoQRCode) {
 		t.Errorf("blank image: got %v, want ErrNoQRCode", err)
+	}
+}
+
+// TestFileNamesEscaped: a file name is untrusted text. A line break in it
+// must not make an error read as more lines (a window's dialog keeps them),
+// nor a terminal escape act where the error is printed; the errors stay
+// what errors.Is finds.
+func TestFileNamesEscaped(t *testing.T) {
+	hostile := "codes\n\x1b[31mred.png"
+	shown := `codes\x0a\x1b[31mred.png`
+	var blank bytes.Buffer
+	png.Encode(&blank, image.NewGray(image.Rect(0, 0, 300, 200)))
+	folder := filepath.Join(t.TempDir(), hostile)
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		what string
+		read func() error
+		want error
+	}{
+		{"a text file", func() error { _, err := ReadFile(writeFile(t, hostile, []byte("hello"))); return err }, ErrNotImage},
+		{"an empty file", func() error { _, err := ReadFile(writeFile(t, hostile, nil)); return err }, ErrEmpty},
+		{"a blank image", func() error { _, err := ReadFile(writeFile(t, hostile, blank.Bytes())); return err }, ErrNoQRCode},
+		{"a missing file", func() error { _, err := ReadFile(filepath.Join(t.TempDir(), hostile)); return err }, fs.ErrNotExist},
+		{"a folder", func() error { _, err := ReadFile(folder); return err }, nil},
+		{"a read cut short", func() error {
+			var c Collector
+			err := c.AddFileContext(cancelled, writeFile(t, hostile, testtool.QREncode(t, canonical, 4, 4)))
+			if err == nil && len(c.Result().Problems) > 0 {
+				err = c.Result().Problems[0]
+			}
+			return err
+		}, ErrStopped},
+	} {
+		err := tc.read()
+		if err == nil {
+			t.Errorf("%s: got no error, want one", tc.what)
+			continue
+		}
+		if tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.what, err, tc.want)
+		}
+		if msg := err.Error(); strings.ContainsAny(msg, "\n\x1b") || !strings.Contains(msg, shown) {
+			t.Errorf("%s: got %q, want the name shown as %s", tc.what, msg, shown)
+		}
 	}
 }
 
@@ -375,9 +424,10 @@ func TestBandedBinarizer(t *testing.T) {
 // TestNoFyne keeps the dependency rule: qrimport never pulls in Fyne.
 func TestNoFyne(t *testing.T) {
 	for _, dep := range deptest.Deps(t, "latchkey/qrimport") {
-		// internal/input is a leaf of the standard library: how every
-		// front end opens a file a person names.
-		if strings.HasPrefix(dep, "fyne.io/") || strings.HasPrefix(dep, "latchkey/") && dep != "latchkey/qrimport" && dep != "latchkey/otp" && dep != "latchkey/internal/input" && dep != "latchkey/qrimport/internal/wire" {
+		// internal/input and internal/safetext are leaves of the standard
+		// library: how every front end opens a file a person names, and
+		// shows its name.
+		if strings.HasPrefix(dep, "fyne.io/") || strings.HasPrefix(dep, "latchkey/") && dep != "latchkey/qrimport" && dep != "latchkey/otp" && dep != "latchkey/internal/input" && dep != "latchkey/internal/safetext" && dep != "latchkey/qrimport/internal/wire" {
 			t.Errorf("qrimport depends on %s", dep)
 		}
 		// Its own wire reader instead: protobuf's init reads the

@@ -10,6 +10,7 @@ import (
 
 	"latchkey/core"
 	"latchkey/internal/input"
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 )
 
@@ -52,11 +53,11 @@ func (d adder) onScanScreen() {
 // meanwhile: nothing shows over the lock screen.
 func (d adder) readImage(busy string, read func() ([]byte, error), failed, name string) {
 	s := d.session
-	s.w.busy(busy)
+	j := s.w.busy(busy)
 	s.w.background(func() {
 		data, err := read()
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			if s.ended() {
 				return
 			}
@@ -203,7 +204,9 @@ func (d adder) onDropped(uris []fyne.URI) {
 
 func (d adder) dropped(images, others []core.Image) {
 	s := d.session
-	if s.ended() {
+	// A drop does not wait for the dialogs as menus do: while a job runs,
+	// it is dropped, so no second job starts beside the first.
+	if s.ended() || s.w.working() {
 		return
 	}
 	switch {
@@ -225,16 +228,16 @@ func (d adder) dropped(images, others []core.Image) {
 // batch, so a Google export split over several screenshots joins up.
 func (d adder) decodeImages(images []core.Image) {
 	s := d.session
-	s.w.busy("Looking for QR codes…")
+	j := s.w.busy("Looking for QR codes…")
 	s.w.background(func() {
 		found, unread := core.ReadImages(images)
 		var problems []string
 		for _, e := range unread {
-			problems = append(problems, e.Name+": "+advice(e.Err))
+			problems = append(problems, safetext.Escape(e.Name)+": "+advice(e.Err))
 		}
 		problems = append(problems, problemsOf(found)...)
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			review(s, found.Accounts, problems)
 		})
 	})

@@ -138,7 +138,7 @@ func (s *session) onBackupNow() {
 		return
 	}
 	s.touch()
-	s.w.busy("Backing up…")
+	j := s.w.busy("Backing up…")
 	s.w.background(func() {
 		err := v.Save()
 		if err == nil || errors.Is(err, vault.ErrBackupFailed) {
@@ -150,7 +150,7 @@ func (s *session) onBackupNow() {
 			if err == nil && !st.Last.IsZero() {
 				// BackupNow skips a fresh backup; the saved vault is in it.
 				fyne.Do(func() {
-					s.w.idleAgain()
+					j.done()
 					s.showBackupStatus(v, st)
 					s.say("Backed up into " + st.Dir + ".")
 				})
@@ -162,7 +162,7 @@ func (s *session) onBackupNow() {
 			err = errors.New(backupProblem(st) + ".")
 		}
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			s.w.showError("Could not back up", err)
 			if e == nil {
 				s.showBackupStatus(v, st)

@@ -122,12 +122,12 @@ func (f *backupFileForm) write(path string, replace bool) {
 	}
 	f.pw.reset()
 	f.dialog.Hide()
-	s.w.busy("Writing the backup…")
+	j := s.w.busy("Writing the backup…")
 	s.w.background(func() {
 		err := core.WriteBackup(v, r, pw)
 		releaseKDFMemory()
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			if err != nil {
 				s.w.showError("Could not write the backup", err)
 				return

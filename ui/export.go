@@ -20,7 +20,7 @@ const (
 
 // plainConfirm answers core's question before a plain export with a
 // dialog, from the worker making the export.
-type plainConfirm struct{ w *window }
+type plainConfirm struct{ job *job }
 
 var _ core.Confirmer = plainConfirm{}
 
@@ -34,9 +34,9 @@ func (p plainConfirm) ConfirmPlain(f core.Format) bool {
 	case core.FormatKit:
 		return true // the kit's form said what it holds and was confirmed
 	}
-	return askAndWait(p.w, func(answer func(bool)) {
-		p.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
-			d := dialog.NewConfirm(title, warning, answer, p.w.win)
+	return askAndWait(p.job, func(answer func(bool)) {
+		p.job.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
+			d := dialog.NewConfirm(title, warning, answer, p.job.w.win)
 			d.SetConfirmText("Export")
 			d.SetDismissText("Cancel")
 			return d
@@ -53,9 +53,10 @@ func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.
 		return
 	}
 	s.touch()
+	j := s.w.startJob() // no sign: the question comes at once
 	s.w.background(func() {
 		accounts := v.Accounts()
-		out, err := build(accounts, plainConfirm{w: s.w})
+		out, err := build(accounts, plainConfirm{job: j})
 		for _, acct := range accounts {
 			clear(acct.Key.Secret)
 		}

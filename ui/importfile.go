@@ -48,18 +48,20 @@ func (im importer) choose(p filePurpose, dir string) {
 	})
 }
 
-// readFile reads a dropped export file (size-capped) and imports it.
+// readFile reads a dropped export file (size-capped) and imports it. Its
+// name is untrusted text: every message shows it escaped, once.
 func (im importer) readFile(src core.Image) {
 	w := im.session.w
-	w.busy("Reading " + src.Name + "…")
+	name := safetext.Escape(src.Name)
+	j := w.busy("Reading " + name + "…")
 	w.background(func() {
 		data, err := core.ReadFile(src.Path)
-		fyne.Do(func() { im.readDone(src.Name, data, err) })
+		fyne.Do(func() { im.readDone(j, name, data, err) })
 	})
 }
 
-func (im importer) readDone(name string, data []byte, err error) {
-	im.session.w.idleAgain()
+func (im importer) readDone(j *job, name string, data []byte, err error) {
+	j.done()
 	if im.session.ended() {
 		clear(data)
 		return
@@ -82,17 +84,17 @@ func (im importer) read(name string, data []byte) {
 		return
 	}
 	backup := vault.IsVaultFile(data)
-	s.w.busy("Reading " + name + "…")
+	j := s.w.busy("Reading " + name + "…")
 	s.w.background(func() {
-		found, err := core.Reader{Password: filePassword{w: s.w}, Backups: s.vaults}.File(name, data)
+		found, err := core.Reader{Password: filePassword{job: j}, Backups: s.vaults}.File(name, data)
 		clear(data)
 		if backup {
 			releaseKDFMemory()
-			im.merge(v, name, found, err)
+			im.merge(j, v, name, found, err)
 			return
 		}
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			im.imported(name, found, err)
 		})
 	})
@@ -125,7 +127,7 @@ func (im importer) imported(name string, found core.Found, err error) {
 
 // filePassword asks for an encrypted file's password in a dialog, from the
 // goroutine reading the file, and waits for it.
-type filePassword struct{ w *window }
+type filePassword struct{ job *job }
 
 var _ core.Passworder = filePassword{}
 
@@ -138,12 +140,12 @@ func (p filePassword) FilePassword(f core.FileAsk) ([]byte, error) {
 		releaseKDFMemory()
 		msg = "That password did not open " + f.Name + ". Try again."
 	}
-	pw := askAndWait(p.w, func(answer func([]byte)) {
-		p.w.showSecretPrompt("Password for "+f.Name, msg, answer)
+	pw := askAndWait(p.job, func(answer func([]byte)) {
+		p.job.w.showSecretPrompt("Password for "+f.Name, msg, answer)
 	})
 	if pw == nil {
 		return nil, errCancelled
 	}
-	fyne.Do(func() { p.w.busy("Decrypting " + f.Name + "…") })
+	fyne.Do(func() { p.job.show("Decrypting " + f.Name + "…") })
 	return pw, nil
 }

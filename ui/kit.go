@@ -67,11 +67,11 @@ func (f *kitForm) write(path string, replace bool) {
 	}
 	req := core.KitRequest{Path: path, NewCodes: true, WithAccounts: f.accounts.Checked, Now: s.w.now()}
 	create := createPrivate(s.path, replace)
-	s.w.busy("Making the recovery kit…")
+	j := s.w.busy("Making the recovery kit…")
 	s.w.background(func() {
-		codes, err := core.WriteKit(v, req, create, plainConfirm{w: s.w})
+		codes, err := core.WriteKit(v, req, create, plainConfirm{job: j})
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			switch {
 			case err != nil && codes != nil:
 				// The old codes are gone: show the new ones rather than lose them.

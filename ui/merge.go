@@ -18,12 +18,12 @@ import (
 // merge adds the accounts of a backup core has read (found, or why it
 // could not) to the vault, on the worker goroutine. Duplicates are kept as
 // they are unless the person says to replace them, one by one.
-func (im importer) merge(v *vault.Vault, name string, found core.Found, err error) {
+func (im importer) merge(j *job, v *vault.Vault, name string, found core.Found, err error) {
 	s := im.session
 	var rep vault.MergeReport
 	var st vault.BackupStatus
 	if err == nil {
-		rep, err = core.AddNew(v, found.Accounts, &replaceAsker{w: s.w})
+		rep, err = core.AddNew(v, found.Accounts, &replaceAsker{job: j})
 		found.Wipe()
 		if err == nil {
 			err = v.Save()
@@ -34,7 +34,7 @@ func (im importer) merge(v *vault.Vault, name string, found core.Found, err erro
 		st, _ = v.LastBackup()
 	}
 	fyne.Do(func() {
-		s.w.idleAgain()
+		j.done()
 		im.merged(name, rep, err)
 		if err == nil {
 			s.showBackupStatus(v, st)
@@ -103,7 +103,7 @@ func backupAdvice(err error) string {
 // copy, whether the backup's copy should replace it. It runs on the merge
 // goroutine.
 type replaceAsker struct {
-	w      *window
+	job    *job
 	always *core.Choice // the answer for the rest, once given
 }
 
@@ -118,7 +118,7 @@ func (r *replaceAsker) KeepOrReplace(existing, incoming vault.Account) core.Choi
 	if r.always != nil {
 		return *r.always
 	}
-	ans := askAndWait(r.w, func(answer func(replaceAnswer)) {
+	ans := askAndWait(r.job, func(answer func(replaceAnswer)) {
 		r.show(existing, incoming, answer)
 	})
 	choice := core.Keep
@@ -128,7 +128,7 @@ func (r *replaceAsker) KeepOrReplace(existing, incoming vault.Account) core.Choi
 	if ans.forRest {
 		r.always = &choice
 	}
-	fyne.Do(func() { r.w.busy("Restoring…") })
+	fyne.Do(func() { r.job.show("Restoring…") })
 	return choice
 }
 
@@ -149,8 +149,8 @@ func (r *replaceAsker) show(existing, incoming vault.Account, answer func(replac
 		d.Hide()
 	})
 	body := container.NewVBox(msg, rest, container.NewHBox(layoutSpacer(), repl, keep))
-	d = dialog.NewCustomWithoutButtons("Duplicate account", container.New(&columnLayout{width: 380}, body), r.w.win)
+	d = dialog.NewCustomWithoutButtons("Duplicate account", container.New(&columnLayout{width: 380}, body), r.job.w.win)
 	// Return keeps mine, the safe answer, as does Esc (answer takes the first).
-	r.w.present(d, keep.OnTapped)
+	r.job.w.present(d, keep.OnTapped)
 	d.SetOnClosed(func() { answer(replaceAnswer{replace: false, forRest: rest.Checked}) })
 }

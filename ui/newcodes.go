@@ -23,11 +23,11 @@ func makeNewCodes(s *session, ok bool) {
 	if !ok || v == nil {
 		return
 	}
-	s.w.busy("Making new backup codes…")
+	j := s.w.busy("Making new backup codes…")
 	s.w.background(func() {
 		codes, err := v.RegenerateBackupCodes()
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			if codes == nil {
 				s.w.showError("Could not make new backup codes", err)
 				return

@@ -99,11 +99,11 @@ func (k keyChange) deal(remove bool) {
 	if remove {
 		deal, doing, did = k.v.RemoveEarlierBackups, "Deleting old backups…", "deleted"
 	}
-	s.w.busy(doing)
+	j := s.w.busy(doing)
 	s.w.background(func() {
 		done, err := deal()
 		fyne.Do(func() {
-			s.w.idleAgain()
+			j.done()
 			if err != nil && !errors.Is(err, vault.ErrBackupFailed) {
 				s.w.showError(fmt.Sprintf("%d old backups %s, then a problem", len(done), did), err)
 				return

@@ -35,6 +35,10 @@ type window struct {
 
 	busyDialog dialog.Dialog // shown while background work runs
 	busyBar    *workIndicator
+	busyJob    *job // the job busyDialog is for
+	// era counts the locks (clear): a job begun in an earlier era belongs
+	// to a session that ended, and touches nothing of a later one.
+	era int
 
 	// Questions workers wait on (askAndWait), by number; UI goroutine only.
 	openQuestions map[int]func()
@@ -233,30 +237,79 @@ func (w *window) showProblems(problems []string) {
 	w.present(dialog.NewCustom("Nothing added", "OK", container.New(&columnLayout{width: 380}, msg), w.win), nil)
 }
 
-// busy shows a modal sign of background work; idleAgain removes it.
-func (w *window) busy(msg string) {
-	w.idleAgain()
+// job is one piece of background work the window may show as busy. Only
+// the job that shows the busy sign takes it away, and the lock ends every
+// job: a job that finishes after the vault was locked, and unlocked again,
+// leaves the sign of the new session's work alone, so that work still
+// holds the window and no second job starts beside it. UI goroutine only.
+type job struct {
+	w   *window
+	era int
+}
+
+// startJob begins a job that shows no sign yet (see show).
+func (w *window) startJob() *job { return &job{w: w, era: w.era} }
+
+// busy begins a job shown as a modal sign of background work; the job's
+// done removes it.
+func (w *window) busy(msg string) *job {
+	j := w.startJob()
+	j.show(msg)
+	return j
+}
+
+// working reports whether a job begun with busy runs, its sign shown or
+// a question of it asked (askAndWait).
+func (w *window) working() bool { return w.busyJob != nil }
+
+// live reports whether the session j began in is still the window's: no
+// lock came since.
+func (j *job) live() bool { return j.era == j.w.era }
+
+// show shows msg as the sign of j, again after a question (askAndWait);
+// nothing once the lock ended j.
+func (j *job) show(msg string) {
+	if !j.live() {
+		return
+	}
+	w := j.w
+	w.hideBusy()
 	label := widget.NewLabel(safetext.Message(msg))
 	label.Alignment = fyne.TextAlignCenter
 	w.busyBar = newWorkIndicator()
 	w.busyBar.start()
 	w.busyDialog = dialog.NewCustomWithoutButtons("", container.New(&columnLayout{width: 280}, container.NewVBox(label, w.busyBar.box)), w.win)
+	w.busyJob = j
 	// Not through present: Esc cannot stop the work, so it cannot close this.
 	w.busyDialog.Show()
 }
 
-func (w *window) idleAgain() {
+// done ends j: its sign goes, when it is still j's. The sign of another
+// job, or of a later session, stays.
+func (j *job) done() {
+	if j.w.busyJob == j {
+		j.w.hideBusy()
+		j.w.busyJob = nil
+	}
+}
+
+// hideBusy takes the busy sign away; the job keeps the window.
+func (w *window) hideBusy() {
 	if w.busyDialog != nil {
 		w.busyBar.stop()
 		w.busyDialog.Hide()
-		w.busyDialog, w.busyBar = nil, nil
 	}
+	w.busyDialog, w.busyBar = nil, nil
 }
 
 // clear takes every dialog off the window (they may show vault data) and
 // answers every open question with a cancel, for the lock.
 func (w *window) clear() {
-	w.busyDialog, w.busyBar = nil, nil
+	w.era++ // every job begun so far ends
+	if w.busyBar != nil {
+		w.busyBar.stop()
+	}
+	w.busyDialog, w.busyBar, w.busyJob = nil, nil, nil
 	w.dialogs = nil
 	overlays := w.win.Canvas().Overlays()
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
@@ -285,11 +338,14 @@ func (w *window) untilClear(cancel func()) (done func()) {
 	return func() { delete(w.openQuestions, id) }
 }
 
-// askAndWait shows a question from a worker goroutine and waits for the
-// person's answer. show runs on the UI goroutine and must call answer once.
-// Locking answers every open question with T's zero value (a cancel), so
-// the worker does not wait forever for a dialog the lock took away.
-func askAndWait[T any](w *window, show func(answer func(T))) T {
+// askAndWait shows a question from j's worker goroutine and waits for the
+// person's answer; j's busy sign goes meanwhile (show it again after). show
+// runs on the UI goroutine and must call answer once. Locking answers every
+// open question with T's zero value (a cancel), so the worker does not wait
+// forever for a dialog the lock took away; a job the lock ended gets that
+// answer at once, nothing shown over a later screen.
+func askAndWait[T any](j *job, show func(answer func(T))) T {
+	w := j.w
 	ch := make(chan T, 1)
 	answer := func(v T) {
 		select {
@@ -298,8 +354,14 @@ func askAndWait[T any](w *window, show func(answer func(T))) T {
 		}
 	}
 	fyne.DoAndWait(func() {
-		w.idleAgain()
 		var zero T
+		if !j.live() {
+			answer(zero)
+			return
+		}
+		if w.busyJob == j {
+			w.hideBusy() // the question takes the sign's place
+		}
 		done := w.untilClear(func() { answer(zero) })
 		show(func(v T) {
 			done()

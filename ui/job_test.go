@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+
+	"latchkey/internal/testtool"
+	"latchkey/vault"
+)
+
+// relockWithJobAside locks and unlocks h with background work run inline,
+// except the one job queued before, which it returns unrun; the queue takes
+// the work of what follows again.
+func relockWithJobAside(t *testing.T, h *harness, jobs *backgroundQueue) func() {
+	t.Helper()
+	if len(jobs.pending) != 1 {
+		t.Fatalf("got %d queued jobs, want 1", len(jobs.pending))
+	}
+	stale := jobs.pending[0]
+	jobs.pending = nil
+	h.app.w.background = func(f func()) { f() }
+	h.app.lock()
+	h.unlock()
+	h.app.w.background = func(f func()) { jobs.pending = append(jobs.pending, f) }
+	return stale
+}
+
+// TestStaleJobLeavesTheNewSessionsBusySign: a screen scan begun before a
+// lock ends after the vault was unlocked again and a second scan began. The
+// first one's end must leave the second's busy sign: else a third job could
+// start beside the second (two imports saving at once).
+func TestStaleJobLeavesTheNewSessionsBusySign(t *testing.T) {
+	png := testtool.QREncode(t, imgURI, 6, 4)
+	reads := 0
+	old := readScreen
+	readScreen = func() ([]byte, error) { reads++; return png, nil }
+	t.Cleanup(func() { readScreen = old })
+	image := filepath.Join(t.TempDir(), "code.png")
+	must(t, os.WriteFile(image, png, 0o600))
+
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	jobs := queueBackground(h)
+	adder{session: h.session()}.onScanScreen() // the first job
+	first := relockWithJobAside(t, h, jobs)
+	adder{session: h.session()}.onScanScreen() // the second
+	if len(jobs.pending) != 1 {
+		t.Fatalf("got %d queued jobs for the second scan, want 1", len(jobs.pending))
+	}
+	first()
+	if !h.app.w.working() || overlays(h) == 0 {
+		t.Fatalf("after the first job ended: got working %v with %d overlays, want the second job's busy sign; showing:\n%s", h.app.w.working(), overlays(h), shown(h))
+	}
+
+	// A third job, from the menu's shortcut or a drop, does not start.
+	useShortcut(t, h, scScanScreen)
+	h.app.onDropped(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(image)})
+	if len(jobs.pending) != 2 { // the second scan, and the drop telling files apart
+		t.Fatalf("got %d queued jobs after a shortcut and a drop, want 2", len(jobs.pending))
+	}
+	tell := jobs.pending[1]
+	jobs.pending = jobs.pending[:1]
+	tell() // the window is busy: the dropped image is not read
+	if len(jobs.pending) != 1 {
+		t.Fatalf("got %d queued jobs after the drop, want the second scan alone", len(jobs.pending))
+	}
+	jobs.runAll()
+	if reads != 2 {
+		t.Errorf("got %d screen reads, want 2 (the first and second scans)", reads)
+	}
+	if got := h.vault().Accounts(); len(got) != 1 {
+		t.Errorf("got %d accounts, want the second scan's 1", len(got))
+	}
+	if h.app.w.working() || overlays(h) != 0 || len(jobs.pending) != 0 {
+		t.Errorf("after the second job: got working %v, %d overlays, %d jobs, want none; showing:\n%s", h.app.w.working(), overlays(h), len(jobs.pending), shown(h))
+	}
+}
+
+// TestStaleJobAsksNothing: a job of a locked session that comes to a
+// question (a duplicate in a backup, an export file's password) gets the
+// cancel at once: nothing shows over the later session, whose busy sign
+// stays.
+func TestStaleJobAsksNothing(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	w := h.app.w
+	stale := w.busy("Restoring…")
+	h.app.lock()
+	h.unlock()
+	current := w.busy("Backing up…")
+	before := overlays(h)
+
+	if got := askAndWait(stale, func(answer func(bool)) {
+		w.showInfo("A question", "of a session that ended")
+		answer(true)
+	}); got {
+		t.Error("got yes from a job the lock ended, want the cancel")
+	}
+	stale.show("Restoring…")
+	stale.done()
+	if overlays(h) != before || !w.working() {
+		t.Errorf("got %d overlays (working %v), want the %d of the current job; showing:\n%s", overlays(h), w.working(), before, shown(h))
+	}
+	current.done()
+	if overlays(h) != 0 || w.working() {
+		t.Errorf("got %d overlays (working %v) after the current job, want none", overlays(h), w.working())
+	}
+}
