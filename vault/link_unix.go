@@ -3,6 +3,7 @@
 package vault
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -25,4 +26,19 @@ func ignoringEINTR(f func() error) error {
 			return err
 		}
 	}
+}
+
+// renamedExclusive is RenameExclusive's answer for err, what the system's
+// one-step no-replace rename returned: errNoExclusiveRename when it is one
+// of unsupported (the file system or kernel has no such rename).
+func renamedExclusive(from, to string, err error, unsupported ...unix.Errno) error {
+	if err == nil {
+		return nil
+	}
+	for _, e := range unsupported {
+		if errors.Is(err, e) {
+			return errNoExclusiveRename
+		}
+	}
+	return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
 }

@@ -17,10 +17,11 @@ import (
 // a read-only Latchkey reading the vault), usually for a moment: such a
 // refusal is tried again for about half a second.
 func (osFS) Rename(from, to string) error {
-	return retryBusy(func() error { return moveWriteThrough(from, to) }, isBusy, time.Sleep)
+	return retryBusy(func() error { return moveFile(from, to, windows.MOVEFILE_REPLACE_EXISTING) }, isBusy, time.Sleep)
 }
 
-func moveWriteThrough(from, to string) error {
+// moveFile is MoveFileEx with MOVEFILE_WRITE_THROUGH and flags.
+func moveFile(from, to string, flags uint32) error {
 	f, err := windows.UTF16PtrFromString(from)
 	if err != nil {
 		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
@@ -29,7 +30,7 @@ func moveWriteThrough(from, to string) error {
 	if err != nil {
 		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
 	}
-	if err := windows.MoveFileEx(f, t, windows.MOVEFILE_REPLACE_EXISTING|windows.MOVEFILE_WRITE_THROUGH); err != nil {
+	if err := windows.MoveFileEx(f, t, flags|windows.MOVEFILE_WRITE_THROUGH); err != nil {
 		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
 	}
 	return nil
@@ -48,17 +49,5 @@ func (osFS) SyncDir(string) error { return nil }
 // as on NTFS. A symbolic link at from is moved itself, where a hard link
 // (CreateHardLink) would be made to its target.
 func (osFS) RenameExclusive(from, to string) error {
-	f, err := windows.UTF16PtrFromString(from)
-	if err != nil {
-		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
-	}
-	t, err := windows.UTF16PtrFromString(to)
-	if err != nil {
-		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
-	}
-	err = retryBusy(func() error { return windows.MoveFileEx(f, t, windows.MOVEFILE_WRITE_THROUGH) }, isBusy, time.Sleep)
-	if err != nil {
-		return &os.LinkError{Op: "rename", Old: from, New: to, Err: err}
-	}
-	return nil
+	return retryBusy(func() error { return moveFile(from, to, 0) }, isBusy, time.Sleep)
 }
