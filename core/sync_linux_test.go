@@ -62,6 +62,18 @@ func (o *opens) take(t *testing.T) map[string]int {
 	}
 }
 
+// syncOpening syncs v, whose folder is dir, and returns the report and the
+// files the sync opened (by name, how often).
+func syncOpening(t *testing.T, v *vault.Vault, dir string) (SyncReport, map[string]int) {
+	t.Helper()
+	o := watchOpens(t, dir)
+	rep, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, o.take(t)
+}
+
 // Each conflict copy is opened once however it goes (read, merged,
 // checked, moved aside, deleted), and the saved vault is read once to
 // check them all: the vault file's opens do not grow with the copies.
@@ -78,13 +90,10 @@ func TestSyncReadsEachCopyOnce(t *testing.T) {
 			write(t, filepath.Join(dir, name), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1+i]})))
 			names = append(names, name)
 		}
-		v := coretest.Open(t, path)
-		o := watchOpens(t, dir)
-		rep, err := Sync(v, nil)
-		if err != nil || len(rep.Copies) != n || rep.Kept() {
-			t.Fatalf("%d copies: got %+v, %v; want each merged and removed", n, rep.Copies, err)
+		rep, got := syncOpening(t, coretest.Open(t, path), dir)
+		if len(rep.Copies) != n || rep.Kept() {
+			t.Fatalf("%d copies: got %+v; want each merged and removed", n, rep.Copies)
 		}
-		got := o.take(t)
 		for _, name := range names {
 			var count int
 			for opened, c := range got {
@@ -168,12 +177,7 @@ func TestSyncReadsAtMostItsBudgetOfCopies(t *testing.T) {
 	real := Conflict{Tool: Syncthing, When: time.Date(2026, 10, 1, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
 	write(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
 	v := coretest.Open(t, path)
-	o := watchOpens(t, dir)
-	rep, err := Sync(v, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened := o.take(t)
+	rep, opened := syncOpening(t, v, dir)
 	var over, read int
 	for _, cr := range rep.Copies {
 		switch {
@@ -229,23 +233,10 @@ func TestSyncReadsAtMostItsBudgetOfBytes(t *testing.T) {
 	size := int64(vault.MaxFileSize) - 1
 	n := int(SyncMaxBytes/size) + 2
 	for i := range n {
-		f, err := os.Create(filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 11, 1, 10, 10, i, 0, time.UTC), Who: "JUNKJNK"}.Name("vault.latchkey")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write(junk(4096))
-		if err := f.Truncate(size); err != nil { // sparse: no disk used
-			t.Fatal(err)
-		}
-		f.Close()
+		testtool.SparseFile(t, filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 11, 1, 10, 10, i, 0, time.UTC), Who: "JUNKJNK"}.Name("vault.latchkey")), junk(4096), size)
 	}
 	v := coretest.Open(t, path)
-	o := watchOpens(t, dir)
-	rep, err := Sync(v, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened := o.take(t)
+	rep, opened := syncOpening(t, v, dir)
 	var over int
 	for _, cr := range rep.Copies {
 		if errors.Is(cr.Err, ErrOverBudget) {
@@ -267,12 +258,8 @@ func TestSyncReadsAtMostItsBudgetOfBytes(t *testing.T) {
 // later reads that copy alone, and still reports the junk kept, for the
 // reason it had. A new version of the junk is read.
 func TestWatchDoesNotReadKeptJunkAgain(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	keys, path, v := syncedVault(t)
 	dir := filepath.Dir(path)
-	v := coretest.Open(t, path)
-	defer v.Close()
 	o := watchOpens(t, dir)
 	reports := startWatch(t, v)
 	names := []string{

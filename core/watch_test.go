@@ -12,6 +12,7 @@ import (
 
 	"latchkey/core/coretest"
 	"latchkey/internal/testtool"
+	"latchkey/otp"
 	"latchkey/vault"
 )
 
@@ -20,6 +21,18 @@ type watched struct {
 	sr  SyncReport
 	err error
 	at  time.Time
+}
+
+// syncedVault makes a vault of one account (ID "a", keys[0]) in a synced
+// folder and opens it until the test ends: where each Watch test starts.
+func syncedVault(t *testing.T) (keys []otp.Key, path string, v *vault.Vault) {
+	t.Helper()
+	keys = coretest.Keys(t)
+	path = filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	v = coretest.Open(t, path)
+	t.Cleanup(func() { v.Close() })
+	return keys, path, v
 }
 
 // startWatch runs Watch on v until the test ends and returns its reports.
@@ -70,11 +83,7 @@ func waitReport(t *testing.T, ch <-chan watched, what string) watched {
 // dropped beside it; each is merged and reported, and the vault's own save
 // reports nothing.
 func TestWatchMergesWhatArrives(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
-	v := coretest.Open(t, path)
-	defer v.Close()
+	keys, path, v := syncedVault(t)
 	reports := startWatch(t, v)
 
 	// Another computer adds an account; Syncthing delivers its file.
@@ -139,11 +148,8 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 // copy kept beside the vault, a merge is reported once, not again when
 // its own save arrives.
 func TestWatchIgnoresItsOwnSync(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	keys, path, v := syncedVault(t)
 	dir := filepath.Dir(path)
-	v := coretest.Open(t, path)
 	reports := startWatch(t, v)
 
 	otherVault := filepath.Join(t.TempDir(), "vault.latchkey")
@@ -175,11 +181,7 @@ func TestWatchIgnoresItsOwnSync(t *testing.T) {
 // name) is given its name back and merged while the window is open, not
 // left hidden until the next unlock.
 func TestWatchMergesAHiddenCopy(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
-	v := coretest.Open(t, path)
-	defer v.Close()
+	keys, path, v := syncedVault(t)
 	reports := startWatch(t, v)
 	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]}))
 	hidden := filepath.Join(filepath.Dir(path), ".vault.sync-conflict-20261201-101010-ABCDEFG.latchkey.merging-0123456789abcdef")
@@ -200,11 +202,7 @@ func TestWatchMergesAHiddenCopy(t *testing.T) {
 func TestWatchIgnoresACopyItPutBack(t *testing.T) {
 	removeFile = func(p string) error { return &fs.PathError{Op: "remove", Path: p, Err: syscall.EACCES} }
 	t.Cleanup(func() { removeFile = os.Remove })
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
-	v := coretest.Open(t, path)
-	defer v.Close()
+	keys, path, v := syncedVault(t)
 	reports := startWatch(t, v)
 	copyPath := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
 	testtool.SyncDeliver(t, copyPath, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
@@ -228,12 +226,8 @@ func TestWatchIgnoresACopyItPutBack(t *testing.T) {
 // budget: this vault's copy, named to sort after all the junk, is merged
 // by the sync its arrival makes.
 func TestWatchReadsWhatArrivesFirst(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	keys, path, v := syncedVault(t)
 	dir := filepath.Dir(path)
-	v := coretest.Open(t, path)
-	defer v.Close()
 	var junkNames []string
 	for i := range 2*SyncMaxCopies + 6 {
 		junkNames = append(junkNames, Conflict{Tool: Syncthing, When: time.Date(2026, 11, 1, 10, i/60, i%60, 0, time.UTC), Who: "JUNKJNK"}.Name("vault.latchkey"))
