@@ -120,10 +120,7 @@ func TestSyncReadsEachCopyOnce(t *testing.T) {
 // target, so putting back a planted link would give a file of the
 // person's own (a key, the vault) a name in the synced folder.
 func TestSyncRestoresOnlyRegularFiles(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	dir := filepath.Dir(path)
+	_, path, dir := vaultInFolder(t)
 	secret := filepath.Join(t.TempDir(), "id_ed25519")
 	write(t, secret, []byte("private key"))
 	planted := map[string]func(string) error{
@@ -226,10 +223,7 @@ func TestSyncReadsAtMostItsBudgetOfCopies(t *testing.T) {
 // before it is opened: a copy that would pass SyncMaxBytes is never
 // opened.
 func TestSyncReadsAtMostItsBudgetOfBytes(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	dir := filepath.Dir(path)
+	_, path, dir := vaultInFolder(t)
 	size := int64(vault.MaxFileSize) - 1
 	n := int(SyncMaxBytes/size) + 2
 	for i := range n {

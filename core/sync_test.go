@@ -15,6 +15,7 @@ import (
 
 	"latchkey/core/coretest"
 	"latchkey/internal/safetext"
+	"latchkey/otp"
 	"latchkey/vault"
 )
 
@@ -177,9 +178,7 @@ func (f failingSave) Save() error {
 // Nothing is deleted that was not saved and verified: a failed save keeps
 // every copy, and a copy changed after its merge is kept.
 func TestSyncDeletesOnlyWhatIsSaved(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	keys, path, _ := vaultInFolder(t)
 	name := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
 	cp := filepath.Join(filepath.Dir(path), name)
 	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]}))
@@ -212,6 +211,16 @@ func TestSyncDeletesOnlyWhatIsSaved(t *testing.T) {
 	}
 }
 
+// vaultInFolder makes a vault of one account (keys[0]) alone in a folder
+// of its own, where a sync test puts its copies.
+func vaultInFolder(t *testing.T) (keys []otp.Key, path, dir string) {
+	t.Helper()
+	keys = coretest.Keys(t)
+	path = filepath.Join(t.TempDir(), "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	return keys, path, filepath.Dir(path)
+}
+
 func write(t *testing.T, path string, data []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -239,9 +248,7 @@ func (r replacedWhileChecked) SavedCoversEach(data [][]byte) []bool {
 // delete is never deleted unread: it stays at its name with its bytes,
 // and nothing else is left in the folder.
 func TestSyncNeverDeletesAReplacedCopy(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	keys, path, _ := vaultInFolder(t)
 	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]}))
 	cp := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
 	write(t, cp, fromB)
@@ -267,10 +274,7 @@ func TestSyncNeverDeletesAReplacedCopy(t *testing.T) {
 // there and back, same size) was not what was read: it is kept, not
 // deleted as merged, as its bytes never were.
 func TestSyncNeverDeletesACopyItDidNotRead(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	dir := filepath.Dir(path)
+	keys, path, dir := vaultInFolder(t)
 	// Two copies of one size (the size is checked too), adding different
 	// accounts: notes of some lengths pad them.
 	const pad = "q7Zr2kLx9VwB4mTn8HsJ1cYf6PdG3eUa0oKiN5tRbXlMzWyEjQhCvSgA"
@@ -365,9 +369,7 @@ func TestPutBackNeverReplaces(t *testing.T) {
 // another Latchkey has open is a vault of its own: its lock file, where
 // vault.LockPath puts it, says so, and Sync leaves it out.
 func TestSyncSkipsAnOpenVault(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	keys, path, _ := vaultInFolder(t)
 	own := filepath.Join(filepath.Dir(path), "vault (1).latchkey")
 	write(t, own, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{Key: keys[1]})))
 	coretest.Open(t, own) // another window has it open
@@ -444,10 +446,7 @@ func (p *passwordTries) MergeCopyWithPassword(data, password []byte) (vault.Chan
 // names are tried and kept, and three more under names a person gives
 // copies are kept untried, each saying why.
 func TestSyncCapsPasswordTries(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	dir := filepath.Dir(path)
+	keys, path, dir := vaultInFolder(t)
 	rekeyed := coretest.OtherComputer(t, path, func(v *vault.Vault) {
 		coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})(v)
 		if _, err := v.RegenerateBackupCodes(); err != nil {
@@ -504,9 +503,7 @@ func TestSyncCapsPasswordTries(t *testing.T) {
 // vault's caps is refused before any derivation, and takes none of the
 // sync's tries.
 func TestSyncNeverDerivesHostileCosts(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	keys, path, _ := vaultInFolder(t)
 	other := filepath.Join(t.TempDir(), "vault.latchkey")
 	coretest.Vault(t, other, vault.Account{Key: keys[1]})
 	b := mustBytes(t, other)
@@ -535,10 +532,7 @@ func TestSyncNeverDerivesHostileCosts(t *testing.T) {
 // stopped halfway through being put back (under both names) keeps only
 // its own. A read-only vault, which never moves copies, touches none.
 func TestSyncRestoresWhatAStoppedSyncHid(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	dir := filepath.Dir(path)
+	keys, path, dir := vaultInFolder(t)
 	taken := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
 	hidden := "." + taken + ".merging-0123456789abcdef"
 	write(t, filepath.Join(dir, hidden), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
@@ -627,9 +621,7 @@ func TestAsideOf(t *testing.T) {
 // past that size: the budget counts what was looked at, so the read stops
 // there, and the copy is kept to be read whole by the next sync.
 func TestSyncReadsNoMoreThanItLookedAt(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
+	_, path, _ := vaultInFolder(t)
 	cp := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
 	write(t, cp, []byte("LATCHKEY small"))
 	var got []byte
@@ -685,10 +677,7 @@ func (k *keyTaker) MergeDisk() (vault.Changes, error) {
 // vault did not have is read again once the vault takes a new key, as it
 // may open now.
 func TestSyncDoesNotReadKeptCopiesAgain(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{Key: keys[0]})
-	dir := filepath.Dir(path)
+	keys, path, dir := vaultInFolder(t)
 	other := filepath.Join(t.TempDir(), "vault.latchkey")
 	coretest.Vault(t, other, vault.Account{Key: keys[1]})
 	foreign, damaged := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey", "vault.sync-conflict-20261202-101010-ABCDEFG.latchkey"
