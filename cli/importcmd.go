@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"latchkey/core"
-	"latchkey/internal/input"
 	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
@@ -89,12 +88,7 @@ func runImport(c *ctx, fs *flag.FlagSet, args []string) error {
 // entries it cannot reported by label and reason. A Latchkey backup is
 // merged into the vault there and then (backup is true).
 func (c *ctx) readExport(path string) (accounts []vault.Account, backup bool, err error) {
-	in, err := input.Open(path)
-	if err != nil {
-		return nil, false, err
-	}
-	data, err := core.ReadAll(in)
-	in.Close()
+	data, err := core.ReadFile(path) // its errors show path escaped
 	if err != nil {
 		return nil, false, err
 	}

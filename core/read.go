@@ -164,14 +164,17 @@ func (r Reader) backup(name string, data []byte) (Found, error) {
 	return Found{Format: "latchkey backup", Backup: true, Accounts: b.Accounts}, nil
 }
 
-// ReadFile reads a file to import, capped (see ReadAll).
+// ReadFile reads a file to import, capped (see ReadAll). Its errors show
+// path escaped (a file name may hold a line break or a terminal escape) and
+// still wrap the cause: errors.Is finds fs.ErrNotExist, ErrTooLarge.
 func ReadFile(path string) ([]byte, error) {
 	f, err := input.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, escapeNames(err, path)
 	}
 	defer f.Close()
-	return ReadAll(f)
+	data, err := ReadAll(f)
+	return data, escapeNames(err, path)
 }
 
 // ReadAll reads a file to import, refusing more than its kind may hold

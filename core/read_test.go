@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"latchkey/core/coretest"
@@ -196,6 +199,49 @@ func TestReadAllCaps(t *testing.T) {
 		}
 		if err == nil && len(got) != len(c.data) {
 			t.Errorf("%s: got %d bytes, want %d", c.name, len(got), len(c.data))
+		}
+	}
+}
+
+// TestReadFileEscapesNames: a file name is untrusted text (a folder dropped
+// on the window, a path given to import). In ReadFile's errors a line break
+// in it does not start a line and a terminal escape does not act; the
+// errors still wrap their cause.
+func TestReadFileEscapesNames(t *testing.T) {
+	const hostile = "codes\n\x1b[31mred"
+	const shown = `codes\x0a\x1b[31mred`
+	dir := t.TempDir()
+	folder := filepath.Join(dir, hostile+"-folder")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	large := filepath.Join(dir, hostile+"-large")
+	if err := os.WriteFile(large, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(large, interop.MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what, path string
+		want       error // nil: any error
+		named      bool  // the error's text names the file
+	}{
+		{"a missing file", filepath.Join(dir, hostile+"-missing"), fs.ErrNotExist, true},
+		{"a folder", folder, nil, true},
+		{"a file over the cap", large, ErrTooLarge, false},
+	} {
+		_, err := ReadFile(c.path)
+		if err == nil {
+			t.Errorf("%s: got no error, want one", c.what)
+			continue
+		}
+		if c.want != nil && !errors.Is(err, c.want) {
+			t.Errorf("%s: got %v, want %v", c.what, err, c.want)
+		}
+		msg := err.Error()
+		if strings.ContainsAny(msg, "\n\x1b") || c.named && !strings.Contains(msg, shown) {
+			t.Errorf("%s: got %q, want the name shown as %s", c.what, msg, shown)
 		}
 	}
 }

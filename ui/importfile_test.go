@@ -179,6 +179,23 @@ func TestDropUnknownFileSaysSo(t *testing.T) {
 	}
 }
 
+// TestDropHostileFolderEscaped: a folder whose name holds a line break and
+// a terminal escape, dropped on the window: "Could not read" names it
+// escaped, in the title and in the reason core gives.
+func TestDropHostileFolderEscaped(t *testing.T) {
+	const hostile = "codes\n\x1b[31mred"
+	const escaped = `codes\x0a\x1b[31mred`
+	path := filepath.Join(t.TempDir(), hostile)
+	must(t, os.Mkdir(path, 0o700))
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	dropFile(h, path)
+	m := shown(h)
+	if !strings.Contains(m, "Could not read "+escaped+". ") || strings.Count(m, escaped) != 2 || strings.Contains(m, "\x1b") {
+		t.Errorf("got the window showing\n%s\nwant the folder named escaped in the title and the reason", m)
+	}
+}
+
 func TestImportIsInTheMenus(t *testing.T) {
 	h := newHarness(t, threeAccounts(t))
 	h.unlock()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -69,9 +70,16 @@ func (s *session) synced(v *vault.Vault, rep core.SyncReport, err error) {
 	s.syncProblem = ""
 }
 
+// syncNoteCopies is how many kept conflict copies the note names: junk
+// copies dropped in the synced folder by the hundred must not make a note
+// of hundreds of lines. "latchkey sync" lists them all.
+const syncNoteCopies = 5
+
 // syncNote says what came in from other computers: "From another
-// computer: 2 added, 1 changed", and each conflict copy that was kept, by
-// its (escaped) name and why.
+// computer: 2 added, 1 changed", and the conflict copies that were kept,
+// by their (escaped) names and why, up to syncNoteCopies of them, then how
+// many more. Those the sync did not read (over its budget) come last: they
+// say least.
 func syncNote(rep core.SyncReport) string {
 	var lines []string
 	if ch := rep.Changes(); !ch.Empty() {
@@ -81,16 +89,34 @@ func syncNote(rep core.SyncReport) string {
 		}
 		lines = append(lines, line+".")
 	}
+	var kept, unread []core.CopyReport
 	for _, c := range rep.Copies {
-		if c.Removed {
-			continue
+		switch {
+		case c.Removed:
+		case errors.Is(c.Err, core.ErrOverBudget):
+			unread = append(unread, c)
+		default:
+			kept = append(kept, c)
 		}
+	}
+	kept = append(kept, unread...)
+	for _, c := range kept[:min(len(kept), syncNoteCopies)] {
 		name := safetext.Escape(c.Name)
 		if c.Merged {
 			lines = append(lines, fmt.Sprintf("A copy from another computer was merged but kept as %s: %s.", name, core.Reason(c.Err)))
 			continue
 		}
 		lines = append(lines, fmt.Sprintf("A copy from another computer could not be merged: %s. It is kept as %s.", core.Reason(c.Err), name))
+	}
+	if more := len(kept) - syncNoteCopies; more > 0 {
+		line := fmt.Sprintf("%d more copies were kept beside the vault", more)
+		if more == 1 {
+			line = "1 more copy was kept beside the vault"
+		}
+		if hidden := min(more, len(unread)); hidden > 0 {
+			line += fmt.Sprintf(", %d not read (one sync reads only so many). Remove the copies that are not needed", hidden)
+		}
+		lines = append(lines, line+`. To see each one and why, lock Latchkey and run "latchkey sync".`)
 	}
 	return strings.Join(lines, "\n")
 }

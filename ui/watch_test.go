@@ -1,14 +1,17 @@
 package ui
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"latchkey/core"
 	"latchkey/core/coretest"
 	"latchkey/internal/testtool"
+	"latchkey/vault"
 )
 
 // uiQueue makes h's window hand what its goroutines run on the UI
@@ -101,5 +104,70 @@ func TestWindowMergesAnotherComputersSave(t *testing.T) {
 	}
 	if got := h.file(); string(got) != string(damaged) {
 		t.Error("the damaged file was overwritten")
+	}
+}
+
+// TestSyncNoteNamesAFewCopies: hundreds of junk conflict copies (anyone who
+// can write to the synced folder can drop them) make a note of a few lines,
+// not hundreds: the copies the sync read first, then how many more, with
+// where to see them all. Names stay escaped.
+func TestSyncNoteNamesAFewCopies(t *testing.T) {
+	var rep core.SyncReport
+	for i := range 300 {
+		rep.Copies = append(rep.Copies, core.CopyReport{Name: fmt.Sprintf("a\n\x1b[31m%03d.latchkey", i), Err: core.ErrOverBudget})
+	}
+	rep.Copies = append(rep.Copies,
+		core.CopyReport{Name: "z (1).latchkey", Err: vault.ErrCorrupt},
+		core.CopyReport{Name: "z (2).latchkey", Merged: true, Err: core.ErrMaybeYours},
+		core.CopyReport{Name: "z (3).latchkey", Merged: true, Removed: true},
+	)
+	note := syncNote(rep)
+	lines := strings.Split(note, "\n")
+	if len(lines) != syncNoteCopies+1 {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), syncNoteCopies+1, note)
+	}
+	if !strings.Contains(lines[0], "z (1).latchkey") || !strings.Contains(lines[1], "z (2).latchkey") {
+		t.Errorf("got the first lines %q, want the copies that were read first", lines[:2])
+	}
+	if !strings.Contains(lines[2], `a\x0a\x1b[31m000.latchkey`) || strings.ContainsAny(note, "\x1b") {
+		t.Errorf("got the line %q, want the first copy not read, its name escaped", lines[2])
+	}
+	want := `297 more copies were kept beside the vault, 297 not read (one sync reads only so many). Remove the copies that are not needed. To see each one and why, lock Latchkey and run "latchkey sync".`
+	if lines[5] != want {
+		t.Errorf("got the last line %q, want %q", lines[5], want)
+	}
+
+	// One copy over the few named: said as one.
+	rep.Copies = rep.Copies[300-syncNoteCopies+1:] // 4 not read, 2 read and kept
+	lines = strings.Split(syncNote(rep), "\n")
+	if got := lines[len(lines)-1]; !strings.HasPrefix(got, "1 more copy was kept beside the vault, 1 not read") {
+		t.Errorf("got the last line %q, want one more copy said as one", got)
+	}
+	// No more than the few: each named, no count.
+	rep.Copies = rep.Copies[1:]
+	if note := syncNote(rep); strings.Contains(note, "more cop") || strings.Count(note, "\n") != syncNoteCopies-1 {
+		t.Errorf("got the note\n%s\nwant %d copies named and no count", note, syncNoteCopies)
+	}
+}
+
+// TestWindowNotesAFewOfManyCopies: a folder of more junk copies than one
+// sync reads, found at unlock; the window's note names a few.
+func TestWindowNotesAFewOfManyCopies(t *testing.T) {
+	h := newHarness(t, threeAccounts(t)[:1])
+	dir := filepath.Dir(h.path)
+	const copies = core.SyncMaxCopies + 8
+	for i := range copies {
+		name := core.Conflict{Tool: core.Syncthing, When: time.Date(2026, 11, 1, 10, 10, i, 0, time.UTC), Who: "JUNKJNK"}.Name(filepath.Base(h.path))
+		must(t, os.WriteFile(filepath.Join(dir, name), []byte("junk"), 0o600))
+	}
+	q := uiQueue(h)
+	h.unlock()
+	runNext(t, q, "the sync at unlock")
+	m := shown(h)
+	if got := strings.Count(m, "A copy from another computer"); got != syncNoteCopies {
+		t.Errorf("got %d copies named, want %d; the window shows:\n%s", got, syncNoteCopies, m)
+	}
+	if want := fmt.Sprintf("%d more copies were kept beside the vault, 8 not read", copies-syncNoteCopies); !strings.Contains(m, want) {
+		t.Errorf("got no %q; the window shows:\n%s", want, m)
 	}
 }
