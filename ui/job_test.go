@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -108,5 +109,26 @@ func TestStaleJobAsksNothing(t *testing.T) {
 	current.done()
 	if overlays(h) != 0 || w.working() {
 		t.Errorf("got %d overlays (working %v) after the current job, want none", overlays(h), w.working())
+	}
+}
+
+// TestStaleMergeReportShowsNothing: a backup's merge that ends after the
+// vault was locked (its save done, its report queued for the UI goroutine
+// when the idle lock came) reports nothing: the report names accounts,
+// which must not show over the lock screen, nor over a later session.
+func TestStaleMergeReportShowsNothing(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	im := importer{session: h.session()}
+	rep := vault.MergeReport{Added: []string{"GitLab: alice"}, Duplicates: []string{"GitHub: alice-work"}}
+	h.app.lock()
+	im.merged("backup.latchkey", rep, nil)
+	if overlays(h) != 0 {
+		t.Errorf("over the lock screen: got %d overlays, want none; showing:\n%s", overlays(h), shown(h))
+	}
+	h.unlock()
+	im.merged("backup.latchkey", rep, errors.New("the vault is closed"))
+	if overlays(h) != 0 {
+		t.Errorf("over a later session: got %d overlays, want none; showing:\n%s", overlays(h), shown(h))
 	}
 }
