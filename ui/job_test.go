@@ -4,10 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 
 	"latchkey/internal/testtool"
 	"latchkey/vault"
@@ -130,5 +132,29 @@ func TestStaleMergeReportShowsNothing(t *testing.T) {
 	im.merged("backup.latchkey", rep, errors.New("the vault is closed"))
 	if overlays(h) != 0 {
 		t.Errorf("over a later session: got %d overlays, want none; showing:\n%s", overlays(h), shown(h))
+	}
+}
+
+// TestStaleNewCodesShowNothing: new backup codes made by a job that ends
+// after the lock are codes that open the vault: they must not take the
+// unlock screen's place, nor a later session's list.
+func TestStaleNewCodesShowNothing(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	jobs := queueBackground(h)
+	makeNewCodes(h.session(), true)
+	h.app.lock() // its save and close queued after the job: the vault is open while the job runs
+	jobs.runAll()
+	if m := shown(h); strings.Contains(m, "Each code opens the vault once") || !strings.Contains(m, "Unlock") {
+		t.Errorf("after the lock: got the window showing\n%s\nwant the unlock screen, and no codes", m)
+	}
+	if m := shown(h); !strings.Contains(m, "The old codes no longer open the vault") {
+		t.Errorf("after the lock: got the window showing\n%s\nwant a note that the old codes are gone", m)
+	}
+	test.Tap(findButton(t, h.win, "OK"))
+	h.app.w.background = func(f func()) { f() }
+	h.unlock()
+	if m := shown(h); strings.Contains(m, "Each code opens the vault once") {
+		t.Errorf("in the later session: got the window showing\n%s\nwant no codes", m)
 	}
 }

@@ -72,6 +72,14 @@ func (f *kitForm) write(path string, replace bool) {
 		codes, err := core.WriteKit(v, req, create, plainConfirm{job: j})
 		fyne.Do(func() {
 			j.done()
+			if s.ended() {
+				kit := ""
+				if err == nil {
+					kit = storage.NewFileURI(path).Name()
+				}
+				codesWhileLocked(s.w, codes != nil, kit)
+				return
+			}
 			switch {
 			case err != nil && codes != nil:
 				// The old codes are gone: show the new ones rather than lose them.
