@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -163,6 +164,13 @@ func (v *Vault) loadBackupDirHere(keep bool) {
 	if !filepath.IsAbs(old) {
 		return // another system's path, or a forged one
 	}
+	if networkPath(old) {
+		// Looked at on every open while there is no choice here: a
+		// share away from its network waits for a timeout, and Windows
+		// sends the sign-in to whatever answers to the name. Chosen
+		// again here, it is this computer's.
+		return
+	}
 	if st, err := os.Stat(old); err != nil || !st.IsDir() {
 		// Another computer's folder, or a stick not plugged in: the
 		// default for now, and asked again at the next open.
@@ -173,4 +181,11 @@ func (v *Vault) loadBackupDirHere(keep bool) {
 		// Best effort: not kept, it is adopted again at the next open.
 		v.storeBackupDirHere(old)
 	}
+}
+
+// networkPath reports whether p names a folder on another machine, by
+// how it is spelt (`\\server\share`, "//server/share"), without asking
+// the network.
+func networkPath(p string) bool {
+	return strings.HasPrefix(p, `\\`) || strings.HasPrefix(p, "//")
 }

@@ -399,3 +399,25 @@ func TestBackupDirWithoutStateFolder(t *testing.T) {
 		t.Errorf("the file carries %q, want no folder", got)
 	}
 }
+
+// A network folder an older Latchkey chose ("\\nas\backups" on Windows)
+// is not adopted: looking at it while there is no choice here, on every
+// unlock, would wait for a server that is not there (a laptop away from
+// home), and on Windows send the person's sign-in to whatever answers to
+// that name on the network. Written "//host/..." here, where Linux reads
+// it as a local folder, so the test sees the rule.
+func TestBackupDirNetworkFolderNotAdopted(t *testing.T) {
+	a := newComputer(t, "A")
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	v, _, err := create(path, testPassword, testOptions())
+	must(t, err)
+	must(t, v.Close())
+	share := "/" + folder(t, "nas") // a folder here, named as a share is
+	olderLatchkeySets(t, path, share)
+	if got := a.backupDir(path); got != "" {
+		t.Errorf("an older Latchkey's network folder %q: got %q, want the default", share, got)
+	}
+	if got := fileBackupDir(t, path); got != share {
+		t.Errorf("the file's folder: got %q, want %q kept for the older Latchkey", got, share)
+	}
+}
