@@ -18,14 +18,19 @@ import (
 // enough.
 const WatchDelay = 300 * time.Millisecond
 
+// WatchMaxWait is the longest Watch puts a merge off while the folder
+// keeps changing: a copy renamed or written again and again, faster than
+// WatchDelay, would else put it off for as long as that goes on.
+const WatchMaxWait = 10 * WatchDelay
+
 // Watch merges what other computers save while the vault is open. It
 // watches the vault's folder (the operating system tells of changes; no
 // polling) and, once the vault file was replaced or written or a conflict
-// copy appeared, and the folder has been quiet for WatchDelay, runs Sync
-// (without a password: no KDF) and calls report with what came in, when
-// anything did or a copy was kept. report runs on Watch's goroutine; it
-// must not block long. Watch returns nil when ctx is done, or the
-// watcher's error.
+// copy appeared, and the folder has been quiet for WatchDelay (or kept
+// changing for WatchMaxWait), runs Sync (without a password: no KDF) and
+// calls report with what came in, when anything did or a copy was kept.
+// report runs on Watch's goroutine; it must not block long. Watch returns
+// nil when ctx is done, or the watcher's error.
 //
 // What Sync itself does is seen too, and costs next to nothing: a copy's
 // name that is gone (Sync deleted it) brings nothing to merge, and when
@@ -90,6 +95,17 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
+	// first is when the first change since the last pass was seen (zero:
+	// none); the pass comes WatchDelay after the last change, and no later
+	// than WatchMaxWait after the first.
+	var first time.Time
+	wait := func() {
+		now := time.Now()
+		if first.IsZero() {
+			first = now
+		}
+		timer.Reset(min(WatchDelay, max(0, first.Add(WatchMaxWait).Sub(now))))
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -101,7 +117,7 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 			// An overflow loses events, not the folder: merge to be sure.
 			if err == fsnotify.ErrEventOverflow {
 				copyCame = true
-				timer.Reset(WatchDelay)
+				wait()
 				continue
 			}
 			return escapeNames(fmt.Errorf("watching %s: %w", dir, err), dir)
@@ -110,9 +126,10 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 				return nil
 			}
 			if note(e) {
-				timer.Reset(WatchDelay)
+				wait()
 			}
 		case <-timer.C:
+			first = time.Time{}
 			full := copyCame
 			copyCame = false
 			var disk vault.Changes

@@ -266,3 +266,46 @@ func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 		t.Errorf("this vault's copy: got %q, %v; want \"1 added\"", got.rep, got.err)
 	}
 }
+
+// TestWatchSyncsThroughAStreamOfEvents: a copy renamed from conflict name
+// to conflict name, faster than WatchDelay, made an event each time; each
+// put the sync off again, so this vault's copy beside it was not merged
+// while the renaming went on (and the names seen arriving piled up). The
+// sync comes within WatchMaxWait of the first event.
+func TestWatchSyncsThroughAStreamOfEvents(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	dir := filepath.Dir(path)
+	v := coretest.Open(t, path)
+	defer v.Close()
+	reports := startWatch(t, v)
+	real := Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
+	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		name := func(i int) string {
+			return filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second), Who: "RENAMER"}.Name("vault.latchkey"))
+		}
+		if err := os.WriteFile(name(0), junk(512), 0o600); err != nil {
+			t.Error(err)
+			return
+		}
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(WatchDelay / 6):
+			}
+			os.Rename(name(i), name(i+1)) // Sync may have the name aside for a moment
+		}
+	}()
+	defer func() { close(stop); <-stopped }()
+	got := waitReport(t, reports, "this vault's copy, while a copy is renamed")
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("while a copy is renamed: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+}
