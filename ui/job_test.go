@@ -158,3 +158,22 @@ func TestStaleNewCodesShowNothing(t *testing.T) {
 		t.Errorf("in the later session: got the window showing\n%s\nwant no codes", m)
 	}
 }
+
+// TestPanickedJobLeavesTheWindow: a bug that panics in a job's work is
+// caught and said; the job never reaches its done, and its busy sign (a
+// dialog without buttons) held the window until the next lock, which the
+// auto-lock may never bring.
+func TestPanickedJobLeavesTheWindow(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	w := h.app.w
+	j := w.busy("Reading…")
+	w.contained(j.guard(func() { panic("a bug") }))
+	if !strings.Contains(shown(h), "Something went wrong inside Latchkey") {
+		t.Fatalf("got the window showing\n%s\nwant the internal error said", shown(h))
+	}
+	test.Tap(findButton(t, h.win, "OK"))
+	if w.working() || overlays(h) != 0 {
+		t.Errorf("after the error: got working %v, %d overlays, want the window free; showing:\n%s", w.working(), overlays(h), shown(h))
+	}
+}

@@ -68,7 +68,7 @@ func (f *kitForm) write(path string, replace bool) {
 	req := core.KitRequest{Path: path, NewCodes: true, WithAccounts: f.accounts.Checked, Now: s.w.now()}
 	create := createPrivate(s.path, replace)
 	j := s.w.busy("Making the recovery kit…")
-	s.w.background(func() {
+	j.background(func() {
 		codes, err := core.WriteKit(v, req, create, plainConfirm{job: j})
 		fyne.Do(func() {
 			j.done()

@@ -24,7 +24,7 @@ func makeNewCodes(s *session, ok bool) {
 		return
 	}
 	j := s.w.busy("Making new backup codes…")
-	s.w.background(func() {
+	j.background(func() {
 		codes, err := v.RegenerateBackupCodes()
 		fyne.Do(func() {
 			j.done()
