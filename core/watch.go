@@ -60,8 +60,9 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	// name when it could not be deleted is that same file, Sync's own
 	// doing, and syncing it again would do the same, forever. A copy that
 	// could not be merged (damaged, another vault's, a stranger's junk) is
-	// not read again while it is the same file: the next sync reports it
-	// kept for the same reason, and reads only what is new.
+	// not read again while it is the same file, not written since: the
+	// next sync reports it kept for the same reason, and reads only what
+	// is new.
 	kept := map[string]CopyReport{}
 	note := func(e fsnotify.Event) bool {
 		if e.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename|fsnotify.Remove) == 0 {
@@ -80,6 +81,13 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 		visible, isAside := asideOf(name, base)
 		if !isCopy && !isAside {
 			return false
+		}
+		if k, ok := kept[base]; ok && !k.Merged && e.Op&fsnotify.Write != 0 {
+			// Written in place: what was read is not what is there,
+			// whatever its size and time say (a tool sets the time back;
+			// a coarse clock does not tick). Sync writes into no copy; it
+			// moves only those it merged.
+			delete(kept, base)
 		}
 		st := lstatOrNil(e.Name)
 		if st == nil || sameVersion(kept[base].seen, st) {
