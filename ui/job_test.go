@@ -177,3 +177,24 @@ func TestPanickedJobLeavesTheWindow(t *testing.T) {
 		t.Errorf("after the error: got working %v, %d overlays, want the window free; showing:\n%s", w.working(), overlays(h), shown(h))
 	}
 }
+
+// TestStaleKitOffersNothing: a recovery kit written by a job that ends
+// after the lock is not offered to open (it holds the new codes, and the
+// accounts when asked) over the unlock screen; a note says where it is.
+func TestStaleKitOffersNothing(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	jobs := queueBackground(h)
+	f := &kitForm{session: h.session(), accounts: newCheckOn()}
+	path := filepath.Join(t.TempDir(), "kit.html")
+	f.write(path, false)
+	h.app.lock()
+	jobs.runAll()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the kit: %v, want it written", err)
+	}
+	m := shown(h)
+	if strings.Contains(m, "Open to print") || !strings.Contains(m, "It was saved to kit.html") {
+		t.Errorf("after the lock: got the window showing\n%s\nwant a note naming the kit, and no offer to open it", m)
+	}
+}

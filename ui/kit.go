@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 )
 
 // kitForm makes the recovery kit: new backup codes (the old ones stop
@@ -75,7 +76,7 @@ func (f *kitForm) write(path string, replace bool) {
 			if s.ended() {
 				kit := ""
 				if err == nil {
-					kit = storage.NewFileURI(path).Name()
+					kit = safetext.Escape(storage.NewFileURI(path).Name())
 				}
 				codesWhileLocked(s.w, codes != nil, kit)
 				return
