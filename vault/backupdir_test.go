@@ -421,3 +421,34 @@ func TestBackupDirNetworkFolderNotAdopted(t *testing.T) {
 		t.Errorf("the file's folder: got %q, want %q kept for the older Latchkey", got, share)
 	}
 }
+
+// Two vaults of the same name in two folders, each opened by that name
+// from its folder (latchkey --vault vault.latchkey): the state folder's
+// entries went by the name as given, so the second took the first's
+// backup folder (and its own copy was the first's).
+func TestBackupDirByRelativeName(t *testing.T) {
+	a := newComputer(t, "A")
+	dir1, dir2 := t.TempDir(), t.TempDir()
+	for _, d := range []string{dir1, dir2} {
+		v, _, err := create(filepath.Join(d, "vault.latchkey"), testPassword, testOptions())
+		must(t, err)
+		must(t, v.Close())
+	}
+	usb := folder(t, "usb")
+	t.Chdir(dir1)
+	a.setBackupDir("vault.latchkey", usb)
+	if got := a.backupDir("vault.latchkey"); got != usb {
+		t.Fatalf("the first vault: got %q, want %q", got, usb)
+	}
+	first := a.o.localPath("vault.latchkey")
+	t.Chdir(dir2)
+	if a.o.localPath("vault.latchkey") == first {
+		t.Errorf("the second vault, by the same name: got the first's own copy %s", first)
+	}
+	if got := a.backupDir("vault.latchkey"); got != "" {
+		t.Errorf("the second vault, by the same name: got %q, the first's; want the default", got)
+	}
+	if got := a.backupDir(filepath.Join(dir1, "vault.latchkey")); got != usb {
+		t.Errorf("the first vault by its full path: got %q, want %q", got, usb)
+	}
+}
