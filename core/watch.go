@@ -18,14 +18,19 @@ import (
 // enough.
 const WatchDelay = 300 * time.Millisecond
 
+// WatchMaxWait is the longest Watch puts a merge off while the folder
+// keeps changing: a copy renamed or written again and again, faster than
+// WatchDelay, would else put it off for as long as that goes on.
+const WatchMaxWait = 10 * WatchDelay
+
 // Watch merges what other computers save while the vault is open. It
 // watches the vault's folder (the operating system tells of changes; no
 // polling) and, once the vault file was replaced or written or a conflict
-// copy appeared, and the folder has been quiet for WatchDelay, runs Sync
-// (without a password: no KDF) and calls report with what came in, when
-// anything did or a copy was kept. report runs on Watch's goroutine; it
-// must not block long. Watch returns nil when ctx is done, or the
-// watcher's error.
+// copy appeared, and the folder has been quiet for WatchDelay (or kept
+// changing for WatchMaxWait), runs Sync (without a password: no KDF) and
+// calls report with what came in, when anything did or a copy was kept.
+// report runs on Watch's goroutine; it must not block long. Watch returns
+// nil when ctx is done, or the watcher's error.
 //
 // What Sync itself does is seen too, and costs next to nothing: a copy's
 // name that is gone (Sync deleted it) brings nothing to merge, and when
@@ -55,8 +60,9 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	// name when it could not be deleted is that same file, Sync's own
 	// doing, and syncing it again would do the same, forever. A copy that
 	// could not be merged (damaged, another vault's, a stranger's junk) is
-	// not read again while it is the same file: the next sync reports it
-	// kept for the same reason, and reads only what is new.
+	// not read again while it is the same file, not written since: the
+	// next sync reports it kept for the same reason, and reads only what
+	// is new.
 	kept := map[string]CopyReport{}
 	note := func(e fsnotify.Event) bool {
 		if e.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename|fsnotify.Remove) == 0 {
@@ -76,6 +82,13 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 		if !isCopy && !isAside {
 			return false
 		}
+		if k, ok := kept[base]; ok && !k.Merged && e.Op&fsnotify.Write != 0 {
+			// Written in place: what was read is not what is there,
+			// whatever its size and time say (a tool sets the time back;
+			// a coarse clock does not tick). Sync writes into no copy; it
+			// moves only those it merged.
+			delete(kept, base)
+		}
 		st := lstatOrNil(e.Name)
 		if st == nil || sameVersion(kept[base].seen, st) {
 			return false
@@ -90,6 +103,17 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
+	// first is when the first change since the last pass was seen (zero:
+	// none); the pass comes WatchDelay after the last change, and no later
+	// than WatchMaxWait after the first.
+	var first time.Time
+	wait := func() {
+		now := time.Now()
+		if first.IsZero() {
+			first = now
+		}
+		timer.Reset(min(WatchDelay, max(0, first.Add(WatchMaxWait).Sub(now))))
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -101,7 +125,7 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 			// An overflow loses events, not the folder: merge to be sure.
 			if err == fsnotify.ErrEventOverflow {
 				copyCame = true
-				timer.Reset(WatchDelay)
+				wait()
 				continue
 			}
 			return escapeNames(fmt.Errorf("watching %s: %w", dir, err), dir)
@@ -110,9 +134,10 @@ func Watch(ctx context.Context, v Syncer, report func(SyncReport, error)) error 
 				return nil
 			}
 			if note(e) {
-				timer.Reset(WatchDelay)
+				wait()
 			}
 		case <-timer.C:
+			first = time.Time{}
 			full := copyCame
 			copyCame = false
 			var disk vault.Changes

@@ -260,3 +260,91 @@ func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 		t.Errorf("this vault's copy: got %q, %v; want \"1 added\"", got.rep, got.err)
 	}
 }
+
+// TestWatchSyncsThroughAStreamOfEvents: a copy renamed from conflict name
+// to conflict name, faster than WatchDelay, made an event each time; each
+// put the sync off again, so this vault's copy beside it was not merged
+// while the renaming went on (and the names seen arriving piled up). The
+// sync comes within WatchMaxWait of the first event.
+func TestWatchSyncsThroughAStreamOfEvents(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	dir := filepath.Dir(path)
+	v := coretest.Open(t, path)
+	defer v.Close()
+	reports := startWatch(t, v)
+	real := Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
+	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		name := func(i int) string {
+			return filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second), Who: "RENAMER"}.Name("vault.latchkey"))
+		}
+		if err := os.WriteFile(name(0), junk(512), 0o600); err != nil {
+			t.Error(err)
+			return
+		}
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(WatchDelay / 6):
+			}
+			os.Rename(name(i), name(i+1)) // Sync may have the name aside for a moment
+		}
+	}()
+	defer func() { close(stop); <-stopped }()
+	got := waitReport(t, reports, "this vault's copy, while a copy is renamed")
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("while a copy is renamed: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+}
+
+// TestWatchRereadsACopyWrittenInPlace: a copy Watch kept unread as
+// damaged (a sync tool's file caught half written) that is then written
+// in place to the end, its size as before and its time set back as the
+// tool sets it (or within one tick of a coarse clock, FAT's 2 s), looks
+// like the same file. It was not read again until the next unlock; the
+// write itself says it changed.
+func TestWatchRereadsACopyWrittenInPlace(t *testing.T) {
+	keys := coretest.Keys(t)
+	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
+	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	dir := filepath.Dir(path)
+	v := coretest.Open(t, path)
+	defer v.Close()
+	reports := startWatch(t, v)
+	real := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]}))
+	p := filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey"))
+	half := append(real[:len(real)/2:len(real)/2], make([]byte, len(real)-len(real)/2)...)
+	write(t, p, half)
+	got := waitReport(t, reports, "the half-written copy")
+	if len(got.sr.Copies) != 1 || got.sr.Copies[0].Err == nil || !got.rep.Empty() {
+		t.Fatalf("the half-written copy: got %q, %+v, want it kept", got.rep, got.sr.Copies)
+	}
+	before, err := os.Lstat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(real[len(real)/2:], int64(len(real)/2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, before.ModTime(), before.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	got = waitReport(t, reports, "the copy written to the end")
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("the copy written to the end: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
+	}
+}

@@ -54,7 +54,7 @@ func (d adder) onScanScreen() {
 func (d adder) readImage(busy string, read func() ([]byte, error), failed, name string) {
 	s := d.session
 	j := s.w.busy(busy)
-	s.w.background(func() {
+	j.background(func() {
 		data, err := read()
 		fyne.Do(func() {
 			j.done()
@@ -229,7 +229,7 @@ func (d adder) dropped(images, others []core.Image) {
 func (d adder) decodeImages(images []core.Image) {
 	s := d.session
 	j := s.w.busy("Looking for QR codes…")
-	s.w.background(func() {
+	j.background(func() {
 		found, unread := core.ReadImages(images)
 		var problems []string
 		for _, e := range unread {

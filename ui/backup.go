@@ -139,7 +139,7 @@ func (s *session) onBackupNow() {
 	}
 	s.touch()
 	j := s.w.busy("Backing up…")
-	s.w.background(func() {
+	j.background(func() {
 		err := v.Save()
 		if err == nil || errors.Is(err, vault.ErrBackupFailed) {
 			var st vault.BackupStatus

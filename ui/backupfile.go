@@ -123,7 +123,7 @@ func (f *backupFileForm) write(path string, replace bool) {
 	f.pw.reset()
 	f.dialog.Hide()
 	j := s.w.busy("Writing the backup…")
-	s.w.background(func() {
+	j.background(func() {
 		err := core.WriteBackup(v, r, pw)
 		releaseKDFMemory()
 		fyne.Do(func() {

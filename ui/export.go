@@ -54,7 +54,7 @@ func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.
 	}
 	s.touch()
 	j := s.w.startJob() // no sign: the question comes at once
-	s.w.background(func() {
+	j.background(func() {
 		accounts := v.Accounts()
 		out, err := build(accounts, plainConfirm{job: j})
 		for _, acct := range accounts {

@@ -54,7 +54,7 @@ func (im importer) readFile(src core.Image) {
 	w := im.session.w
 	name := safetext.Escape(src.Name)
 	j := w.busy("Reading " + name + "…")
-	w.background(func() {
+	j.background(func() {
 		data, err := core.ReadFile(src.Path)
 		fyne.Do(func() { im.readDone(j, name, data, err) })
 	})
@@ -85,7 +85,7 @@ func (im importer) read(name string, data []byte) {
 	}
 	backup := vault.IsVaultFile(data)
 	j := s.w.busy("Reading " + name + "…")
-	s.w.background(func() {
+	j.background(func() {
 		found, err := core.Reader{Password: filePassword{job: j}, Backups: s.vaults}.File(name, data)
 		clear(data)
 		if backup {

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
 
 	"latchkey/internal/testtool"
 	"latchkey/vault"
@@ -108,5 +111,90 @@ func TestStaleJobAsksNothing(t *testing.T) {
 	current.done()
 	if overlays(h) != 0 || w.working() {
 		t.Errorf("got %d overlays (working %v) after the current job, want none", overlays(h), w.working())
+	}
+}
+
+// TestStaleMergeReportShowsNothing: a backup's merge that ends after the
+// vault was locked (its save done, its report queued for the UI goroutine
+// when the idle lock came) reports nothing: the report names accounts,
+// which must not show over the lock screen, nor over a later session.
+func TestStaleMergeReportShowsNothing(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	im := importer{session: h.session()}
+	rep := vault.MergeReport{Added: []string{"GitLab: alice"}, Duplicates: []string{"GitHub: alice-work"}}
+	h.app.lock()
+	im.merged("backup.latchkey", rep, nil)
+	if overlays(h) != 0 {
+		t.Errorf("over the lock screen: got %d overlays, want none; showing:\n%s", overlays(h), shown(h))
+	}
+	h.unlock()
+	im.merged("backup.latchkey", rep, errors.New("the vault is closed"))
+	if overlays(h) != 0 {
+		t.Errorf("over a later session: got %d overlays, want none; showing:\n%s", overlays(h), shown(h))
+	}
+}
+
+// TestStaleNewCodesShowNothing: new backup codes made by a job that ends
+// after the lock are codes that open the vault: they must not take the
+// unlock screen's place, nor a later session's list.
+func TestStaleNewCodesShowNothing(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	jobs := queueBackground(h)
+	makeNewCodes(h.session(), true)
+	h.app.lock() // its save and close queued after the job: the vault is open while the job runs
+	jobs.runAll()
+	if m := shown(h); strings.Contains(m, "Each code opens the vault once") || !strings.Contains(m, "Unlock") {
+		t.Errorf("after the lock: got the window showing\n%s\nwant the unlock screen, and no codes", m)
+	}
+	if m := shown(h); !strings.Contains(m, "The old codes no longer open the vault") {
+		t.Errorf("after the lock: got the window showing\n%s\nwant a note that the old codes are gone", m)
+	}
+	test.Tap(findButton(t, h.win, "OK"))
+	h.app.w.background = func(f func()) { f() }
+	h.unlock()
+	if m := shown(h); strings.Contains(m, "Each code opens the vault once") {
+		t.Errorf("in the later session: got the window showing\n%s\nwant no codes", m)
+	}
+}
+
+// TestPanickedJobLeavesTheWindow: a bug that panics in a job's work is
+// caught and said; the job never reaches its done, and its busy sign (a
+// dialog without buttons) held the window until the next lock, which the
+// auto-lock may never bring.
+func TestPanickedJobLeavesTheWindow(t *testing.T) {
+	h := newHarness(t, []vault.Account{})
+	h.unlock()
+	w := h.app.w
+	j := w.busy("Reading…")
+	w.contained(j.guard(func() { panic("a bug") }))
+	if !strings.Contains(shown(h), "Something went wrong inside Latchkey") {
+		t.Fatalf("got the window showing\n%s\nwant the internal error said", shown(h))
+	}
+	test.Tap(findButton(t, h.win, "OK"))
+	if w.working() || overlays(h) != 0 {
+		t.Errorf("after the error: got working %v, %d overlays, want the window free; showing:\n%s", w.working(), overlays(h), shown(h))
+	}
+}
+
+// TestStaleKitOffersNothing: a recovery kit written by a job that ends
+// after the lock is not offered to open (it holds the new codes, and the
+// accounts when asked) over the unlock screen; a note says where it is.
+func TestStaleKitOffersNothing(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	jobs := queueBackground(h)
+	f := &kitForm{session: h.session(), accounts: newCheckOn()}
+	path := filepath.Join(t.TempDir(), "kit.html")
+	f.write(path, false)
+	h.app.lock()
+	jobs.runAll()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the kit: %v, want it written", err)
+	}
+	m := shown(h)
+	if strings.Contains(m, "Open to print") || !strings.Contains(m, "It was saved to kit.html") {
+		t.Errorf("after the lock: got the window showing\n%s\nwant a note naming the kit, and no offer to open it", m)
 	}
 }

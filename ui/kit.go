@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 )
 
 // kitForm makes the recovery kit: new backup codes (the old ones stop
@@ -68,10 +69,18 @@ func (f *kitForm) write(path string, replace bool) {
 	req := core.KitRequest{Path: path, NewCodes: true, WithAccounts: f.accounts.Checked, Now: s.w.now()}
 	create := createPrivate(s.path, replace)
 	j := s.w.busy("Making the recovery kit…")
-	s.w.background(func() {
+	j.background(func() {
 		codes, err := core.WriteKit(v, req, create, plainConfirm{job: j})
 		fyne.Do(func() {
 			j.done()
+			if s.ended() {
+				kit := ""
+				if err == nil {
+					kit = safetext.Escape(storage.NewFileURI(path).Name())
+				}
+				codesWhileLocked(s.w, codes != nil, kit)
+				return
+			}
 			switch {
 			case err != nil && codes != nil:
 				// The old codes are gone: show the new ones rather than lose them.

@@ -42,10 +42,13 @@ func (im importer) merge(j *job, v *vault.Vault, name string, found core.Found, 
 	})
 }
 
-// merged says what the merge did.
+// merged says what the merge did; nothing once the vault was locked (the
+// report names accounts, and the merge may end after the lock).
 func (im importer) merged(name string, rep vault.MergeReport, err error) {
 	s := im.session
 	switch {
+	case s.ended():
+		return
 	case errors.Is(err, errCancelled):
 		return
 	case err != nil:

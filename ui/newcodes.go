@@ -24,10 +24,14 @@ func makeNewCodes(s *session, ok bool) {
 		return
 	}
 	j := s.w.busy("Making new backup codes…")
-	s.w.background(func() {
+	j.background(func() {
 		codes, err := v.RegenerateBackupCodes()
 		fyne.Do(func() {
 			j.done()
+			if s.ended() {
+				codesWhileLocked(s.w, codes != nil, "")
+				return
+			}
 			if codes == nil {
 				s.w.showError("Could not make new backup codes", err)
 				return
@@ -43,4 +47,18 @@ func makeNewCodes(s *session, ok bool) {
 			}
 		})
 	})
+}
+
+// codesWhileLocked says, secret-free, that new backup codes were made by
+// a job the lock ended (made says they were): codes that open the vault
+// never take the place of the unlock screen, nor show in a later session.
+// kit names the recovery kit that holds them, when one was saved.
+func codesWhileLocked(w *window, made bool, kit string) {
+	switch {
+	case !made:
+	case kit != "":
+		w.showInfo("Recovery kit saved", "The vault locked while the recovery kit was made. It was saved to "+kit+": the old backup codes no longer work, the kit has the new ones.")
+	default:
+		w.showInfo("New backup codes", "The vault locked while new backup codes were made, so they are not shown. The old codes no longer open the vault: unlock it, then make new backup codes again.")
+	}
 }

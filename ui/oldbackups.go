@@ -100,7 +100,7 @@ func (k keyChange) deal(remove bool) {
 		deal, doing, did = k.v.RemoveEarlierBackups, "Deleting old backups…", "deleted"
 	}
 	j := s.w.busy(doing)
-	s.w.background(func() {
+	j.background(func() {
 		done, err := deal()
 		fyne.Do(func() {
 			j.done()

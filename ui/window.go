@@ -293,6 +293,24 @@ func (j *job) done() {
 	}
 }
 
+// background runs j's work off the UI goroutine (w.background); a panic
+// in it (a bug, said by contained) ends j too, else its sign, a dialog
+// without buttons, would hold the window until the next lock.
+func (j *job) background(f func()) { j.w.background(j.guard(f)) }
+
+// guard is f, ending j when f panics; the panic goes on to contained.
+func (j *job) guard(f func()) func() {
+	return func() {
+		defer func() {
+			if p := recover(); p != nil {
+				fyne.Do(j.done)
+				panic(p)
+			}
+		}()
+		f()
+	}
+}
+
 // hideBusy takes the busy sign away; the job keeps the window.
 func (w *window) hideBusy() {
 	if w.busyDialog != nil {

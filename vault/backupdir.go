@@ -10,13 +10,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
 // The automatic-backup folder is a fact about one computer, like its
 // device id: a USB stick's mount point on one is nothing on another. So
 // each computer keeps its own in its state folder, beside its copy of the
-// vault, as "<32 hex digits of SHA-256 of the vault's real path>.settings",
+// vault, as "<32 hex digits of SHA-256 of the vault's real, absolute path>.settings",
 // and never in the vault file, which a sync tool carries to the others.
 //
 // The payload's backup_dir is what Latchkey wrote before: it is still
@@ -37,7 +38,7 @@ type localSettings struct {
 // sessionBackupDirs holds the choices made without a state folder, by
 // vault path, for as long as the program runs (the window closes and opens
 // the vault on every lock).
-var sessionBackupDirs sync.Map // vault path -> string
+var sessionBackupDirs sync.Map // stateKey -> string
 
 // localSettingsPath is this computer's settings for the vault at
 // vaultPath; "" when there is no state folder.
@@ -45,8 +46,19 @@ func (o options) localSettingsPath(vaultPath string) string {
 	if o.stateDir == "" {
 		return ""
 	}
+	return filepath.Join(o.stateDir, stateKey(vaultPath)+".settings")
+}
+
+// stateKey names a vault's entries in the state folder: 32 hex digits of
+// SHA-256 of its real path, made absolute. A path is as given when it
+// names no link (latchkey --vault vault.latchkey): by the name alone, the
+// vaults of that name in every folder would share one entry.
+func stateKey(vaultPath string) string {
+	if abs, err := filepath.Abs(vaultPath); err == nil {
+		vaultPath = abs
+	}
 	sum := sha256.Sum256([]byte(vaultPath))
-	return filepath.Join(o.stateDir, hex.EncodeToString(sum[:16])+".settings")
+	return hex.EncodeToString(sum[:16])
 }
 
 // readBackupDirHere is this computer's backup folder for the vault, and
@@ -56,7 +68,7 @@ func (o options) localSettingsPath(vaultPath string) string {
 func (v *Vault) readBackupDirHere() (dir string, chosen bool) {
 	p := v.opts.localSettingsPath(v.path)
 	if p == "" {
-		d, ok := sessionBackupDirs.Load(v.path)
+		d, ok := sessionBackupDirs.Load(stateKey(v.path))
 		if !ok {
 			return "", false
 		}
@@ -128,7 +140,7 @@ func (v *Vault) storeBackupDirHere(dir string) error {
 	}
 	p := v.opts.localSettingsPath(v.path)
 	if p == "" {
-		sessionBackupDirs.Store(v.path, dir)
+		sessionBackupDirs.Store(stateKey(v.path), dir)
 		return nil
 	}
 	data, err := json.Marshal(localSettings{BackupDir: dir})
@@ -163,6 +175,13 @@ func (v *Vault) loadBackupDirHere(keep bool) {
 	if !filepath.IsAbs(old) {
 		return // another system's path, or a forged one
 	}
+	if networkPath(old) {
+		// Looked at on every open while there is no choice here: a
+		// share away from its network waits for a timeout, and Windows
+		// sends the sign-in to whatever answers to the name. Chosen
+		// again here, it is this computer's.
+		return
+	}
 	if st, err := os.Stat(old); err != nil || !st.IsDir() {
 		// Another computer's folder, or a stick not plugged in: the
 		// default for now, and asked again at the next open.
@@ -173,4 +192,11 @@ func (v *Vault) loadBackupDirHere(keep bool) {
 		// Best effort: not kept, it is adopted again at the next open.
 		v.storeBackupDirHere(old)
 	}
+}
+
+// networkPath reports whether p names a folder on another machine, by
+// how it is spelt (`\\server\share`, "//server/share"), without asking
+// the network.
+func networkPath(p string) bool {
+	return strings.HasPrefix(p, `\\`) || strings.HasPrefix(p, "//")
 }

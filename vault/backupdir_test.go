@@ -399,3 +399,56 @@ func TestBackupDirWithoutStateFolder(t *testing.T) {
 		t.Errorf("the file carries %q, want no folder", got)
 	}
 }
+
+// A network folder an older Latchkey chose ("\\nas\backups" on Windows)
+// is not adopted: looking at it while there is no choice here, on every
+// unlock, would wait for a server that is not there (a laptop away from
+// home), and on Windows send the person's sign-in to whatever answers to
+// that name on the network. Written "//host/..." here, where Linux reads
+// it as a local folder, so the test sees the rule.
+func TestBackupDirNetworkFolderNotAdopted(t *testing.T) {
+	a := newComputer(t, "A")
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	v, _, err := create(path, testPassword, testOptions())
+	must(t, err)
+	must(t, v.Close())
+	share := "/" + folder(t, "nas") // a folder here, named as a share is
+	olderLatchkeySets(t, path, share)
+	if got := a.backupDir(path); got != "" {
+		t.Errorf("an older Latchkey's network folder %q: got %q, want the default", share, got)
+	}
+	if got := fileBackupDir(t, path); got != share {
+		t.Errorf("the file's folder: got %q, want %q kept for the older Latchkey", got, share)
+	}
+}
+
+// Two vaults of the same name in two folders, each opened by that name
+// from its folder (latchkey --vault vault.latchkey): the state folder's
+// entries went by the name as given, so the second took the first's
+// backup folder (and its own copy was the first's).
+func TestBackupDirByRelativeName(t *testing.T) {
+	a := newComputer(t, "A")
+	dir1, dir2 := t.TempDir(), t.TempDir()
+	for _, d := range []string{dir1, dir2} {
+		v, _, err := create(filepath.Join(d, "vault.latchkey"), testPassword, testOptions())
+		must(t, err)
+		must(t, v.Close())
+	}
+	usb := folder(t, "usb")
+	t.Chdir(dir1)
+	a.setBackupDir("vault.latchkey", usb)
+	if got := a.backupDir("vault.latchkey"); got != usb {
+		t.Fatalf("the first vault: got %q, want %q", got, usb)
+	}
+	first := a.o.localPath("vault.latchkey")
+	t.Chdir(dir2)
+	if a.o.localPath("vault.latchkey") == first {
+		t.Errorf("the second vault, by the same name: got the first's own copy %s", first)
+	}
+	if got := a.backupDir("vault.latchkey"); got != "" {
+		t.Errorf("the second vault, by the same name: got %q, the first's; want the default", got)
+	}
+	if got := a.backupDir(filepath.Join(dir1, "vault.latchkey")); got != usb {
+		t.Errorf("the first vault by its full path: got %q, want %q", got, usb)
+	}
+}

@@ -110,14 +110,13 @@ func hostDevice() uint64 {
 func (v *Vault) Device() string { return fmt.Sprintf("%016x", v.clock.node) }
 
 // localPath is this computer's copy of the vault: the state folder's
-// "<32 hex digits of SHA-256 of the vault's real path>.latchkey"; "" when
+// "<32 hex digits of SHA-256 of the vault's real, absolute path>.latchkey"; "" when
 // there is no state folder.
 func (o options) localPath(vaultPath string) string {
 	if o.stateDir == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(vaultPath))
-	return filepath.Join(o.stateDir, hex.EncodeToString(sum[:16])+".latchkey")
+	return filepath.Join(o.stateDir, stateKey(vaultPath)+".latchkey")
 }
 
 // LocalCopyStatus is what the vault did with this computer's own copy.
