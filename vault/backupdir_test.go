@@ -81,6 +81,30 @@ func olderLatchkeySets(t *testing.T, path, dir string) {
 	}
 }
 
+// newVaultFile makes a closed vault in a folder of its own and returns its
+// path.
+func newVaultFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "vault.latchkey")
+	v, _, err := create(path, testPassword, testOptions())
+	must(t, err)
+	must(t, v.Close())
+	return path
+}
+
+// wantOnlyInFile checks that the folder old, which an older Latchkey put
+// in the vault file at path, is not c's backup folder (c has the default)
+// and stays in the file for the computer that chose it.
+func wantOnlyInFile(t *testing.T, c *computer, path, old string) {
+	t.Helper()
+	if got := c.backupDir(path); got != "" {
+		t.Errorf("the file's folder %q: got %q here, want the default", old, got)
+	}
+	if got := fileBackupDir(t, path); got != old {
+		t.Errorf("the file's folder: got %q, want %q kept for the computer that chose it", got, old)
+	}
+}
+
 // fileBackupDir is the backup folder the vault file itself carries.
 func fileBackupDir(t *testing.T, path string) string {
 	t.Helper()
@@ -208,10 +232,7 @@ func TestBackupDirThroughMergesAndRestores(t *testing.T) {
 // overridden by an older Latchkey writing the file's.
 func TestBackupDirFromAnOlderLatchkey(t *testing.T) {
 	a, b := newComputer(t, "A"), newComputer(t, "B")
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	v, _, err := create(path, testPassword, testOptions())
-	must(t, err)
-	must(t, v.Close())
+	path := newVaultFile(t)
 	usb := filepath.Join(t.TempDir(), "media", "usb", "latchkey") // not plugged in yet
 	olderLatchkeySets(t, path, usb)
 
@@ -263,27 +284,16 @@ func TestBackupDirOfAnotherSystem(t *testing.T) {
 	}
 	for _, old := range []string{foreign, "testdata"} { // testdata: a folder here, relative to the test
 		a := newComputer(t, "A")
-		path := filepath.Join(t.TempDir(), "vault.latchkey")
-		v, _, err := create(path, testPassword, testOptions())
-		must(t, err)
-		must(t, v.Close())
+		path := newVaultFile(t)
 		olderLatchkeySets(t, path, old)
-		if got := a.backupDir(path); got != "" {
-			t.Errorf("the file's folder %q: got %q here, want the default", old, got)
-		}
-		if got := fileBackupDir(t, path); got != old {
-			t.Errorf("the file's folder: got %q, want %q kept for the computer that chose it", got, old)
-		}
+		wantOnlyInFile(t, a, path, old)
 	}
 }
 
 // A read-only open shows the folder it would adopt but keeps nothing.
 func TestBackupDirReadOnlyWritesNothing(t *testing.T) {
 	a := newComputer(t, "A")
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	v, _, err := create(path, testPassword, testOptions())
-	must(t, err)
-	must(t, v.Close())
+	path := newVaultFile(t)
 	old := folder(t, "old")
 	olderLatchkeySets(t, path, old)
 	ro, err := openReadOnly(path, testPassword, a.o)
@@ -321,10 +331,7 @@ func TestBackupDirLocalStateDamaged(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			a := newComputer(t, "A")
-			path := filepath.Join(t.TempDir(), "vault.latchkey")
-			v, _, err := create(path, testPassword, testOptions())
-			must(t, err)
-			must(t, v.Close())
+			path := newVaultFile(t)
 			olderLatchkeySets(t, path, old) // would be adopted without an entry
 			must(t, os.MkdirAll(a.o.stateDir, 0o700))
 			p := a.o.localSettingsPath(path)
@@ -408,18 +415,10 @@ func TestBackupDirWithoutStateFolder(t *testing.T) {
 // it as a local folder, so the test sees the rule.
 func TestBackupDirNetworkFolderNotAdopted(t *testing.T) {
 	a := newComputer(t, "A")
-	path := filepath.Join(t.TempDir(), "vault.latchkey")
-	v, _, err := create(path, testPassword, testOptions())
-	must(t, err)
-	must(t, v.Close())
+	path := newVaultFile(t)
 	share := "/" + folder(t, "nas") // a folder here, named as a share is
 	olderLatchkeySets(t, path, share)
-	if got := a.backupDir(path); got != "" {
-		t.Errorf("an older Latchkey's network folder %q: got %q, want the default", share, got)
-	}
-	if got := fileBackupDir(t, path); got != share {
-		t.Errorf("the file's folder: got %q, want %q kept for the older Latchkey", got, share)
-	}
+	wantOnlyInFile(t, a, path, share)
 }
 
 // Two vaults of the same name in two folders, each opened by that name
