@@ -2,8 +2,6 @@ package vault
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,18 +45,6 @@ func (o options) localSettingsPath(vaultPath string) string {
 		return ""
 	}
 	return filepath.Join(o.stateDir, stateKey(vaultPath)+".settings")
-}
-
-// stateKey names a vault's entries in the state folder: 32 hex digits of
-// SHA-256 of its real path, made absolute. A path is as given when it
-// names no link (latchkey --vault vault.latchkey): by the name alone, the
-// vaults of that name in every folder would share one entry.
-func stateKey(vaultPath string) string {
-	if abs, err := filepath.Abs(vaultPath); err == nil {
-		vaultPath = abs
-	}
-	sum := sha256.Sum256([]byte(vaultPath))
-	return hex.EncodeToString(sum[:16])
 }
 
 // readBackupDirHere is this computer's backup folder for the vault, and

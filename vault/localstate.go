@@ -25,6 +25,18 @@ import (
 // stamps and in the names of its automatic backups; and each vault's
 // backup folder on this computer (backupdir.go).
 
+// stateKey names a vault's entries in the state folder: 32 hex digits of
+// SHA-256 of its real path, made absolute. A path is as given when it
+// names no link (latchkey --vault vault.latchkey): by the name alone, the
+// vaults of that name in every folder would share one entry.
+func stateKey(vaultPath string) string {
+	if abs, err := filepath.Abs(vaultPath); err == nil {
+		vaultPath = abs
+	}
+	sum := sha256.Sum256([]byte(vaultPath))
+	return hex.EncodeToString(sum[:16])
+}
+
 // DefaultStateDir is where this computer keeps its own copies of the
 // vaults it saves and its device id: $XDG_STATE_HOME/latchkey when that is
 // set, else the per-user config folder's latchkey/state.
