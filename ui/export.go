@@ -34,7 +34,7 @@ func (p plainConfirm) ConfirmPlain(f core.Format) bool {
 	case core.FormatKit:
 		return true // the kit's form said what it holds and was confirmed
 	}
-	return askAndWait(p.job, func(answer func(bool)) {
+	yes := askAndWait(p.job, func(answer func(bool)) {
 		p.job.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
 			d := dialog.NewConfirm(title, warning, answer, p.job.w.win)
 			d.SetConfirmText("Export")
@@ -42,18 +42,24 @@ func (p plainConfirm) ConfirmPlain(f core.Format) bool {
 			return d
 		}, answer)
 	})
+	if yes {
+		fyne.DoAndWait(func() { p.job.show("Exporting…") })
+	}
+	return yes
 }
 
 // exportPlain makes a plain export in the background through core, which
 // asks first; then the result goes to done on the UI goroutine, while the
-// vault is still open.
+// vault is still open. The window counts as busy from the start, so no
+// drop starts a second job beside the question, but shows its sign only
+// once the question is answered.
 func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.Confirmer) (T, error), done func(T)) {
 	v := s.v
 	if v == nil {
 		return
 	}
 	s.touch()
-	j := s.w.startJob() // no sign: the question comes at once
+	j := s.w.hold() // no sign: the question comes at once
 	j.background(func() {
 		accounts := v.Accounts()
 		out, err := build(accounts, plainConfirm{job: j})
@@ -61,6 +67,7 @@ func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.
 			clear(acct.Key.Secret)
 		}
 		fyne.Do(func() {
+			j.done()
 			switch {
 			case errors.Is(err, core.ErrDeclined):
 			case err != nil:

@@ -159,10 +159,11 @@ func (w *window) setStrayKeys(r func(rune), k func(*fyne.KeyEvent)) {
 
 // whenFree wraps a window-wide action (a menu item and its shortcut): it
 // waits, doing nothing, while a dialog is in front, so a shortcut never
-// stacks a second dialog or acts behind the one shown.
+// stacks a second dialog or acts behind the one shown, and while a job
+// holds the window before its sign or question shows (hold).
 func (w *window) whenFree(f func()) func() {
 	return func() {
-		if !w.dialogOpen() {
+		if !w.dialogOpen() && !w.working() {
 			f()
 		}
 	}
@@ -258,8 +259,18 @@ func (w *window) busy(msg string) *job {
 	return j
 }
 
-// working reports whether a job begun with busy runs, its sign shown or
-// a question of it asked (askAndWait).
+// hold begins a job that holds the window as busy does (working, so no
+// second job starts beside it) but shows no sign yet: its question comes
+// at once, and a sign would stand in front of it. show gives it one.
+func (w *window) hold() *job {
+	j := w.startJob()
+	w.hideBusy()
+	w.busyJob = j
+	return j
+}
+
+// working reports whether a job begun with busy or hold runs, its sign
+// shown or a question of it asked (askAndWait).
 func (w *window) working() bool { return w.busyJob != nil }
 
 // live reports whether the session j began in is still the window's: no
