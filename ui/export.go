@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -69,6 +70,9 @@ func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.
 		fyne.Do(func() {
 			j.done()
 			switch {
+			case !j.live():
+				// Its question, if still open, was called off by the lock.
+				s.w.keep("The export asked before the lock was stopped: export again.")
 			case errors.Is(err, core.ErrDeclined):
 			case err != nil:
 				s.w.showError("Could not export", err)
@@ -102,11 +106,21 @@ func (ex exporter) onAegis() {
 func (ex exporter) save(name string, data []byte, what string) {
 	s := ex.session
 	chooseSaveFile(s.w, s.path, "Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string, replace bool) {
-		s.w.background(func() {
+		j := s.w.busy("Saving the " + what + "…")
+		j.background(func() {
 			err := writePrivate(s.path, path, data, replace)
 			clear(data)
+			name := safetext.Escape(filepath.Base(path))
 			fyne.Do(func() {
-				if err != nil {
+				j.done()
+				switch {
+				case !j.live() && err != nil:
+					s.w.keep("The export asked before the lock could not be saved to " + name + ": export again.")
+					return
+				case !j.live():
+					s.w.keep("The export asked before the lock was saved to " + name + ". It is not encrypted: delete it once used.")
+					return
+				case err != nil:
 					s.w.showError("Could not save the "+what, err)
 					return
 				}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,8 +11,134 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"latchkey/core"
 	"latchkey/internal/testtool"
+	"latchkey/vault"
 )
+
+// endAfterLock locks h while the one job queued in jobs runs, and runs it
+// once the lock's own save and close are done (the lock won the race: the
+// job's vault is closed under it), or before them when closeLast. Nothing
+// may show over the lock screen. It unlocks again, with background work
+// inline, and returns what the window shows then.
+func endAfterLock(t *testing.T, h *harness, jobs *backgroundQueue, closeLast bool) string {
+	t.Helper()
+	if len(jobs.pending) != 1 {
+		t.Fatalf("got %d queued jobs, want 1", len(jobs.pending))
+	}
+	job := jobs.pending[0]
+	jobs.pending = nil
+	h.app.lock()
+	if !closeLast {
+		jobs.runAll() // the lock's save and close
+	}
+	job()
+	jobs.runAll()
+	if n := overlays(h); n != 0 || !strings.Contains(shown(h), "Unlock") {
+		t.Errorf("over the lock screen: got %d overlays, want none, with the window showing\n%s", n, shown(h))
+	}
+	h.app.w.background = func(f func()) { f() }
+	h.unlock()
+	m := shown(h)
+	if n := overlays(h); n != 0 {
+		t.Errorf("after the unlock: got %d overlays, want the note under the list alone; showing:\n%s", n, m)
+	}
+	return m
+}
+
+// noted checks that m, the window after the unlock, shows want on one line
+// of its own, once, and returns that line.
+func noted(t *testing.T, m, want string) string {
+	t.Helper()
+	n, note := 0, ""
+	for _, line := range strings.Split(m, "\n") {
+		if strings.Contains(line, want) {
+			n, note = n+1, line
+		}
+	}
+	if n != 1 {
+		t.Errorf("after the unlock: got %q on %d lines, want it once, in a note; showing:\n%s", want, n, m)
+	}
+	return note
+}
+
+// TestStaleJobFailureIsNotedAfterUnlock: each write the person asked for
+// that fails after the lock (the lock's close won the race) shows nothing
+// over the lock screen, and a one-line note says so after the unlock, its
+// names escaped.
+func TestStaleJobFailureIsNotedAfterUnlock(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		// start queues the job, on a queue of its own (work before it
+		// runs inline).
+		start func(t *testing.T, h *harness) *backgroundQueue
+		note  string
+	}{
+		{"back up now", func(t *testing.T, h *harness) *backgroundQueue {
+			jobs := queueBackground(h)
+			h.session().onBackupNow()
+			return jobs
+		}, "Back up now, asked before the lock, failed: back up again."},
+		{"back up to a file", func(t *testing.T, h *harness) *backgroundQueue {
+			f := newBackupFileForm(h.session())
+			f.show()
+			jobs := queueBackground(h)
+			f.write(filepath.Join(t.TempDir(), "b\x1b[2J\n.latchkey"), false)
+			return jobs
+		}, `The backup to b\x1b[2J\x0a.latchkey, asked before the lock, could not be written: back up to a file again.`},
+		{"re-encrypt old backups", func(t *testing.T, h *harness) *backgroundQueue {
+			changePassword(t, h, testPassword, "a new long password")
+			jobs := queueBackground(h)
+			test.Tap(findButton(t, h.win, "Re-encrypt them"))
+			return jobs
+		}, "0 old backups re-encrypted before the lock, then a problem: some may still open with the old password."},
+		{"export", func(t *testing.T, h *harness) *backgroundQueue {
+			jobs := queueBackground(h)
+			exportPlain(h.session(), func([]vault.Account, core.Confirmer) ([]byte, error) {
+				return nil, errors.New("no room left")
+			}, func([]byte) { t.Error("a failed export went on") })
+			return jobs
+		}, "The export asked before the lock was stopped: export again."},
+		{"save an export", func(t *testing.T, h *harness) *backgroundQueue {
+			h.app.w.asked = func() { test.Tap(findButton(t, h.win, "Export")) }
+			exporter{session: h.session()}.onLinks()
+			h.app.w.asked = nil
+			dir := filepath.Join(t.TempDir(), "gone")
+			must(t, os.Mkdir(dir, 0o700))
+			fillSaveForm(t, h, dir, "links\u202e.txt")
+			jobs := queueBackground(h)
+			test.Tap(findButton(t, h.win, "Save"))
+			jobs.runQueued()        // the place's check, which queues the write
+			must(t, os.Remove(dir)) // taken away while the write waits
+			return jobs
+		}, `The export asked before the lock could not be saved to links\u202e.txt: export again.`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, threeAccounts(t))
+			h.unlock()
+			jobs := c.start(t, h)
+			noted(t, endAfterLock(t, h, jobs, false), c.note)
+		})
+	}
+}
+
+// TestStaleBackupWrittenIsNoted: a backup to a file that the lock did not
+// stop (written before the lock's close) is noted as written after the
+// unlock, not said over the lock screen.
+func TestStaleBackupWrittenIsNoted(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	f := newBackupFileForm(h.session())
+	f.show()
+	jobs := queueBackground(h)
+	path := filepath.Join(t.TempDir(), "b.latchkey")
+	f.write(path, false)
+	m := endAfterLock(t, h, jobs, true)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the backup: %v, want it written", err)
+	}
+	noted(t, m, "The backup asked before the lock was written to b.latchkey.")
+}
 
 // TestNoSecondJobDuringTheExportQuestion: a plain export holds the window
 // from its start: before its question shows, a shortcut starts no job;

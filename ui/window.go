@@ -39,6 +39,13 @@ type window struct {
 	// era counts the locks (clear): a job begun in an earlier era belongs
 	// to a session that ended, and touches nothing of a later one.
 	era int
+	// kept are the outcomes of jobs the lock ended, said once under the
+	// list after the next unlock (keep): nothing shows over the lock
+	// screen, and a write the person asked for does not end unsaid.
+	kept []string
+	// sayKept says kept notes under the unlocked session's list; nil
+	// while locked.
+	sayKept func(string)
 
 	// Questions workers wait on (askAndWait), by number; UI goroutine only.
 	openQuestions map[int]func()
@@ -304,6 +311,34 @@ func (j *job) done() {
 	}
 }
 
+// maxKept bounds the notes kept while locked: jobs end with the lock, so
+// there are few, but a note is never allowed to grow without end.
+const maxKept = 4
+
+// keep says msg, one short secret-free line on how a job the lock ended
+// ended (names in it escaped): under the list of the session open now, or
+// once after the next unlock. Never over the lock screen.
+func (w *window) keep(msg string) {
+	if w.sayKept != nil {
+		w.sayKept(msg)
+		return
+	}
+	if len(w.kept) == maxKept {
+		w.kept = w.kept[1:]
+	}
+	w.kept = append(w.kept, msg)
+}
+
+// unlocked says the notes kept while locked, once, with say (the new
+// session's list), and says later notes there until the next lock.
+func (w *window) unlocked(say func(string)) {
+	w.sayKept = say
+	if len(w.kept) > 0 {
+		say(strings.Join(w.kept, "\n"))
+		w.kept = nil
+	}
+}
+
 // background runs j's work off the UI goroutine (w.background); a panic
 // in it (a bug, said by contained) ends j too, else its sign, a dialog
 // without buttons, would hold the window until the next lock.
@@ -339,6 +374,7 @@ func (w *window) clear() {
 		w.busyBar.stop()
 	}
 	w.busyDialog, w.busyBar, w.busyJob = nil, nil, nil
+	w.sayKept = nil
 	w.dialogs = nil
 	overlays := w.win.Canvas().Overlays()
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
