@@ -112,6 +112,11 @@ func TestStaleJobFailureIsNotedAfterUnlock(t *testing.T) {
 			must(t, os.Remove(dir)) // taken away while the write waits
 			return jobs
 		}, `The export asked before the lock could not be saved to links\u202e.txt: export again.`},
+		{"import", func(t *testing.T, h *harness) *backgroundQueue {
+			jobs := queueBackground(h)
+			importer{session: h.session()}.read("junk.txt", []byte("not an export"))
+			return jobs
+		}, "The import of junk.txt begun before the lock was stopped, nothing added: import it again."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t, threeAccounts(t))
@@ -138,6 +143,91 @@ func TestStaleBackupWrittenIsNoted(t *testing.T) {
 		t.Fatalf("the backup: %v, want it written", err)
 	}
 	noted(t, m, "The backup asked before the lock was written to b.latchkey.")
+}
+
+// TestStaleJobNotedInTheLaterSession: a job the lock ended that ends while
+// a later session is open says its note there at once, and once: the
+// next unlock does not say it again.
+func TestStaleJobNotedInTheLaterSession(t *testing.T) {
+	h := newHarness(t, threeAccounts(t))
+	h.unlock()
+	jobs := queueBackground(h)
+	importer{session: h.session()}.read("junk.txt", []byte("not an export"))
+	stale := relockWithJobAside(t, h, jobs)
+	stale()
+	want := "The import of junk.txt begun before the lock was stopped"
+	if m := shown(h); overlays(h) != 0 || !strings.Contains(m, want) {
+		t.Errorf("in the later session: got %d overlays and the window showing\n%s\nwant the note %q alone", overlays(h), m, want)
+	}
+	h.app.w.background = func(f func()) { f() }
+	h.app.lock()
+	h.unlock()
+	if m := shown(h); strings.Contains(m, want) {
+		t.Errorf("after the next unlock: got the note again:\n%s", m)
+	}
+}
+
+// TestStaleMergeAddsNothing: a backup's merge whose password was typed
+// just before the lock came is not begun once the lock came: the vault,
+// saved and closed by the lock, holds no account of the backup, and a note
+// after the unlock says it was stopped.
+func TestStaleMergeAddsNothing(t *testing.T) {
+	h, data := mergeHarness(t)
+	before := len(h.vault().Accounts())
+	jobs := queueBackground(h)
+	h.app.w.asked = func() {
+		answerPassword(t, h, "backup pw")
+		h.app.lock()
+	}
+	importer{session: h.session()}.read("backup.latchkey", data)
+	jobs.runAll() // the merge, then the lock's save and close
+	h.app.w.asked = nil
+	if n := overlays(h); n != 0 {
+		t.Errorf("over the lock screen: got %d overlays, want none; showing:\n%s", n, shown(h))
+	}
+	h.app.w.background = func(f func()) { f() }
+	h.unlock()
+	if got := len(h.vault().Accounts()); got != before {
+		t.Errorf("after the unlock: got %d accounts, want the %d from before the merge the lock ended", got, before)
+	}
+	noted(t, shown(h), "The restore from backup.latchkey begun before the lock was stopped, nothing added: restore it again.")
+}
+
+// TestStaleMergeNotedByCounts: a merge the lock ends while it asks about
+// a duplicate finishes, keeping the vault's copy (the lock's cancel); the
+// note after the unlock says what it did by counts, naming no account.
+func TestStaleMergeNotedByCounts(t *testing.T) {
+	h, data := mergeHarness(t)
+	before := len(h.vault().Accounts())
+	jobs := queueBackground(h)
+	prompts := 0
+	h.app.w.asked = func() {
+		prompts++
+		if prompts == 1 {
+			answerPassword(t, h, "backup pw")
+			return
+		}
+		h.app.lock() // at the duplicate's question
+	}
+	importer{session: h.session()}.read("backup.latchkey", data)
+	jobs.runAll()
+	h.app.w.asked = nil
+	if prompts != 2 {
+		t.Fatalf("got %d questions, want the password and a duplicate", prompts)
+	}
+	if n := overlays(h); n != 0 {
+		t.Errorf("over the lock screen: got %d overlays, want none; showing:\n%s", n, shown(h))
+	}
+	h.app.w.background = func(f func()) { f() }
+	h.unlock()
+	if got := len(h.vault().Accounts()); got != before+1 {
+		t.Errorf("after the unlock: got %d accounts, want %d: the backup's new one added, the duplicate kept", got, before+1)
+	}
+	// The whole note is this line: it names no account.
+	note := noted(t, shown(h), "The restore from backup.latchkey begun before the lock added 1 account and replaced no accounts.")
+	if note != "The restore from backup.latchkey begun before the lock added 1 account and replaced no accounts." {
+		t.Errorf("after the unlock: got the note %q, want the counts alone", note)
+	}
 }
 
 // TestNoSecondJobDuringTheExportQuestion: a plain export holds the window
