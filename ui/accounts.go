@@ -325,10 +325,18 @@ func (s *accountsScreen) copyCode(id string) {
 }
 
 // say shows a short note under the list.
-func (s *accountsScreen) say(msg string) {
+func (s *accountsScreen) say(msg string) { s.note(msg, widget.SuccessImportance, toastFor) }
+
+// sayKept shows the note of work the lock ended (window.keep): longer, as
+// the person just came back, and not in the colour of success, as it may
+// say a failure.
+func (s *accountsScreen) sayKept(msg string) { s.note(msg, widget.WarningImportance, undoFor) }
+
+func (s *accountsScreen) note(msg string, imp widget.Importance, d time.Duration) {
+	s.toast.Importance = imp
 	s.toast.SetText(safetext.Message(msg))
 	s.toast.Show()
-	s.toastUntil = s.session.w.now().Add(toastFor)
+	s.toastUntil = s.session.w.now().Add(d)
 }
 
 // onAdvance moves an HOTP counter on and saves it.

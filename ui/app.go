@@ -255,6 +255,7 @@ func (a *app) unlocked(v *vault.Vault) {
 	a.setContent(s.list.content())
 	a.showUnlockedMenu()
 	s.list.focus()
+	a.w.unlocked(s.list.sayKept)
 	s.ticker = a.startTick(a.tick)
 	// What else lives while the vault is unlocked starts here, and stops
 	// through s.onEnd: first the merging of other computers' saves.

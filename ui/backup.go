@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"latchkey/internal/safetext"
 	"latchkey/vault"
 )
 
@@ -151,6 +152,10 @@ func (s *session) onBackupNow() {
 				// BackupNow skips a fresh backup; the saved vault is in it.
 				fyne.Do(func() {
 					j.done()
+					if !j.live() {
+						s.w.keep("Backed up into " + safetext.Escape(st.Dir) + " as asked before the lock.")
+						return
+					}
 					s.showBackupStatus(v, st)
 					s.say("Backed up into " + st.Dir + ".")
 				})
@@ -163,6 +168,10 @@ func (s *session) onBackupNow() {
 		}
 		fyne.Do(func() {
 			j.done()
+			if !j.live() {
+				s.w.keep("Back up now, asked before the lock, failed: back up again.")
+				return
+			}
 			s.w.showError("Could not back up", err)
 			if e == nil {
 				s.showBackupStatus(v, st)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 )
 
 // backupFileForm writes an encrypted backup to a file the person names.
@@ -126,9 +127,17 @@ func (f *backupFileForm) write(path string, replace bool) {
 	j.background(func() {
 		err := core.WriteBackup(v, r, pw)
 		releaseKDFMemory()
+		name := safetext.Escape(filepath.Base(path))
 		fyne.Do(func() {
 			j.done()
-			if err != nil {
+			switch {
+			case !j.live() && err != nil:
+				s.w.keep("The backup to " + name + ", asked before the lock, could not be written: back up to a file again.")
+				return
+			case !j.live():
+				s.w.keep("The backup asked before the lock was written to " + name + ".")
+				return
+			case err != nil:
 				s.w.showError("Could not write the backup", err)
 				return
 			}

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"latchkey/core"
+	"latchkey/internal/safetext"
 	"latchkey/otp"
 	"latchkey/vault"
 )
@@ -34,7 +35,7 @@ func (p plainConfirm) ConfirmPlain(f core.Format) bool {
 	case core.FormatKit:
 		return true // the kit's form said what it holds and was confirmed
 	}
-	return askAndWait(p.job, func(answer func(bool)) {
+	yes := askAndWait(p.job, func(answer func(bool)) {
 		p.job.w.confirm(func(answer func(bool)) *dialog.ConfirmDialog {
 			d := dialog.NewConfirm(title, warning, answer, p.job.w.win)
 			d.SetConfirmText("Export")
@@ -42,18 +43,24 @@ func (p plainConfirm) ConfirmPlain(f core.Format) bool {
 			return d
 		}, answer)
 	})
+	if yes {
+		fyne.DoAndWait(func() { p.job.show("Exporting…") })
+	}
+	return yes
 }
 
 // exportPlain makes a plain export in the background through core, which
 // asks first; then the result goes to done on the UI goroutine, while the
-// vault is still open.
+// vault is still open. The window counts as busy from the start, so no
+// drop starts a second job beside the question, but shows its sign only
+// once the question is answered.
 func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.Confirmer) (T, error), done func(T)) {
 	v := s.v
 	if v == nil {
 		return
 	}
 	s.touch()
-	j := s.w.startJob() // no sign: the question comes at once
+	j := s.w.hold() // no sign: the question comes at once
 	j.background(func() {
 		accounts := v.Accounts()
 		out, err := build(accounts, plainConfirm{job: j})
@@ -61,7 +68,11 @@ func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.
 			clear(acct.Key.Secret)
 		}
 		fyne.Do(func() {
+			j.done()
 			switch {
+			case !j.live():
+				// Its question, if still open, was called off by the lock.
+				s.w.keep("The export asked before the lock was stopped: export again.")
 			case errors.Is(err, core.ErrDeclined):
 			case err != nil:
 				s.w.showError("Could not export", err)
@@ -95,11 +106,21 @@ func (ex exporter) onAegis() {
 func (ex exporter) save(name string, data []byte, what string) {
 	s := ex.session
 	chooseSaveFile(s.w, s.path, "Save the "+what, "The file is not encrypted: put it where only you can read it, and delete it once used.", name, func(path string, replace bool) {
-		s.w.background(func() {
+		j := s.w.busy("Saving the " + what + "…")
+		j.background(func() {
 			err := writePrivate(s.path, path, data, replace)
 			clear(data)
+			name := safetext.Escape(filepath.Base(path))
 			fyne.Do(func() {
-				if err != nil {
+				j.done()
+				switch {
+				case !j.live() && err != nil:
+					s.w.keep("The export asked before the lock could not be saved to " + name + ": export again.")
+					return
+				case !j.live():
+					s.w.keep("The export asked before the lock was saved to " + name + ". It is not encrypted: delete it once used.")
+					return
+				case err != nil:
 					s.w.showError("Could not save the "+what, err)
 					return
 				}

@@ -62,8 +62,9 @@ func (im importer) readFile(src core.Image) {
 
 func (im importer) readDone(j *job, name string, data []byte, err error) {
 	j.done()
-	if im.session.ended() {
+	if !j.live() {
 		clear(data)
+		im.stopped(name)
 		return
 	}
 	if err != nil {
@@ -95,9 +96,21 @@ func (im importer) read(name string, data []byte) {
 		}
 		fyne.Do(func() {
 			j.done()
+			if !j.live() {
+				found.Wipe()
+				im.stopped(name)
+				return
+			}
 			im.imported(name, found, err)
 		})
 	})
+}
+
+// stopped notes that the lock ended the import of name: its accounts
+// are not named (nor shown for review) over the lock screen or in a later
+// session, and none was added.
+func (im importer) stopped(name string) {
+	im.session.w.keep("The import of " + name + " begun before the lock was stopped, nothing added: import it again.")
 }
 
 func (im importer) imported(name string, found core.Found, err error) {

@@ -15,16 +15,31 @@ import (
 	"latchkey/vault"
 )
 
+// errStopped is a merge the lock ended before it began.
+var errStopped = errors.New("stopped by the lock")
+
 // merge adds the accounts of a backup core has read (found, or why it
 // could not) to the vault, on the worker goroutine. Duplicates are kept as
 // they are unless the person says to replace them, one by one.
+//
+// A merge the lock ended before it began adds nothing: the person locked,
+// and the vault is being saved and closed. One the lock ends while it runs
+// finishes (the duplicates not asked about yet are kept as they are, the
+// lock's cancel) and saves; when the vault closed first, the lock's save
+// may or may not hold it. merged notes each case by counts, no names.
 func (im importer) merge(j *job, v *vault.Vault, name string, found core.Found, err error) {
 	s := im.session
 	var rep vault.MergeReport
 	var st vault.BackupStatus
 	if err == nil {
+		live := false
+		fyne.DoAndWait(func() { live = j.live() })
+		if !live {
+			err = errStopped
+		}
+	}
+	if err == nil {
 		rep, err = core.AddNew(v, found.Accounts, &replaceAsker{job: j})
-		found.Wipe()
 		if err == nil {
 			err = v.Save()
 			if errors.Is(err, vault.ErrBackupFailed) {
@@ -33,21 +48,31 @@ func (im importer) merge(j *job, v *vault.Vault, name string, found core.Found, 
 		}
 		st, _ = v.LastBackup()
 	}
+	found.Wipe()
 	fyne.Do(func() {
 		j.done()
 		im.merged(name, rep, err)
-		if err == nil {
+		if err == nil && !s.ended() {
 			s.showBackupStatus(v, st)
 		}
 	})
 }
 
-// merged says what the merge did; nothing once the vault was locked (the
-// report names accounts, and the merge may end after the lock).
+// merged says what the merge did. Once the vault was locked (the merge
+// may end after the lock) it shows nothing, as the report names accounts:
+// a note, by counts alone, says after the next unlock what became of it.
 func (im importer) merged(name string, rep vault.MergeReport, err error) {
 	s := im.session
 	switch {
+	case s.ended() && err == nil:
+		s.w.keep(fmt.Sprintf("The restore from %s begun before the lock added %s and replaced %s.", name, countText(len(rep.Added), "account"), countText(len(rep.Replaced), "account")))
+		return
+	case s.ended() && len(rep.Added)+len(rep.Replaced) > 0:
+		// Merged, then not saved by itself: the lock's save may have.
+		s.w.keep("The restore from " + name + " begun before the lock may not have been saved: restore it again.")
+		return
 	case s.ended():
+		s.w.keep("The restore from " + name + " begun before the lock was stopped, nothing added: restore it again.")
 		return
 	case errors.Is(err, errCancelled):
 		return

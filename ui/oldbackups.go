@@ -104,7 +104,16 @@ func (k keyChange) deal(remove bool) {
 		done, err := deal()
 		fyne.Do(func() {
 			j.done()
-			if err != nil && !errors.Is(err, vault.ErrBackupFailed) {
+			failed := err != nil && !errors.Is(err, vault.ErrBackupFailed)
+			switch {
+			case !j.live() && failed:
+				s.w.keep(fmt.Sprintf("%d old backups %s before the lock, then a problem: some may still open with %s.", len(done), did, k.before))
+				return
+			case !j.live():
+				s.w.keep(fmt.Sprintf("%d old backups %s before the lock.", len(done), did))
+				return
+			}
+			if failed {
 				s.w.showError(fmt.Sprintf("%d old backups %s, then a problem", len(done), did), err)
 				return
 			}

@@ -39,6 +39,13 @@ type window struct {
 	// era counts the locks (clear): a job begun in an earlier era belongs
 	// to a session that ended, and touches nothing of a later one.
 	era int
+	// kept are the outcomes of jobs the lock ended, said once under the
+	// list after the next unlock (keep): nothing shows over the lock
+	// screen, and a write the person asked for does not end unsaid.
+	kept []string
+	// sayKept says kept notes under the unlocked session's list; nil
+	// while locked.
+	sayKept func(string)
 
 	// Questions workers wait on (askAndWait), by number; UI goroutine only.
 	openQuestions map[int]func()
@@ -159,10 +166,11 @@ func (w *window) setStrayKeys(r func(rune), k func(*fyne.KeyEvent)) {
 
 // whenFree wraps a window-wide action (a menu item and its shortcut): it
 // waits, doing nothing, while a dialog is in front, so a shortcut never
-// stacks a second dialog or acts behind the one shown.
+// stacks a second dialog or acts behind the one shown, and while a job
+// holds the window before its sign or question shows (hold).
 func (w *window) whenFree(f func()) func() {
 	return func() {
-		if !w.dialogOpen() {
+		if !w.dialogOpen() && !w.working() {
 			f()
 		}
 	}
@@ -258,8 +266,18 @@ func (w *window) busy(msg string) *job {
 	return j
 }
 
-// working reports whether a job begun with busy runs, its sign shown or
-// a question of it asked (askAndWait).
+// hold begins a job that holds the window as busy does (working, so no
+// second job starts beside it) but shows no sign yet: its question comes
+// at once, and a sign would stand in front of it. show gives it one.
+func (w *window) hold() *job {
+	j := w.startJob()
+	w.hideBusy()
+	w.busyJob = j
+	return j
+}
+
+// working reports whether a job begun with busy or hold runs, its sign
+// shown or a question of it asked (askAndWait).
 func (w *window) working() bool { return w.busyJob != nil }
 
 // live reports whether the session j began in is still the window's: no
@@ -290,6 +308,34 @@ func (j *job) done() {
 	if j.w.busyJob == j {
 		j.w.hideBusy()
 		j.w.busyJob = nil
+	}
+}
+
+// maxKept bounds the notes kept while locked: jobs end with the lock, so
+// there are few, but a note is never allowed to grow without end.
+const maxKept = 4
+
+// keep says msg, one short secret-free line on how a job the lock ended
+// ended (names in it escaped): under the list of the session open now, or
+// once after the next unlock. Never over the lock screen.
+func (w *window) keep(msg string) {
+	if w.sayKept != nil {
+		w.sayKept(msg)
+		return
+	}
+	if len(w.kept) == maxKept {
+		w.kept = w.kept[1:]
+	}
+	w.kept = append(w.kept, msg)
+}
+
+// unlocked says the notes kept while locked, once, with say (the new
+// session's list), and says later notes there until the next lock.
+func (w *window) unlocked(say func(string)) {
+	w.sayKept = say
+	if len(w.kept) > 0 {
+		say(strings.Join(w.kept, "\n"))
+		w.kept = nil
 	}
 }
 
@@ -328,6 +374,7 @@ func (w *window) clear() {
 		w.busyBar.stop()
 	}
 	w.busyDialog, w.busyBar, w.busyJob = nil, nil, nil
+	w.sayKept = nil
 	w.dialogs = nil
 	overlays := w.win.Canvas().Overlays()
 	for o := overlays.Top(); o != nil; o = overlays.Top() {
