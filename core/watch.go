@@ -47,7 +47,8 @@ const WatchMaxWait = 10 * WatchDelay
 // keep a copy behind it unread while the folder is quiet. Each reads at
 // most the budget; they stop when nothing is left over, or when one reads
 // nothing new (copies that cannot be read, again and again). report is
-// called once for such a run, with what the syncs did together.
+// called once for such a run, with what the syncs did together (once
+// every WatchMaxWait, should the run go on that long).
 //
 // Call Sync once when the vault is opened, and give its outcome to
 // WatchAfter; Watch starts knowing nothing, and reports only what
@@ -67,8 +68,10 @@ func WatchAfter(ctx context.Context, v Syncer, opened SyncReport, openErr error,
 	// pending is what a run of syncs reading on past the budget did so far
 	// (nil: none runs), reported when it ends.
 	var pending *SyncReport
+	// runStart is when the run began (zero: none runs).
+	var runStart time.Time
 	if openErr == nil && readsOn(opened, tried) {
-		pending = &opened
+		pending, runStart = &opened, time.Now()
 	} else if shows(opened, openErr) {
 		report(opened, openErr)
 	}
@@ -211,12 +214,24 @@ func WatchAfter(ctx context.Context, v Syncer, opened SyncReport, openErr error,
 			if more {
 				// Copies were left over, and this sync got further than
 				// the last: the next reads on, without waiting for the
-				// folder to change.
+				// folder to change. New junk dropped faster than the
+				// syncs read it would keep the run going: what it did is
+				// said every WatchMaxWait.
+				if runStart.IsZero() {
+					runStart = time.Now()
+				}
+				if time.Since(runStart) >= WatchMaxWait {
+					if shows(rep, nil) {
+						report(rep, nil)
+					}
+					rep, runStart = SyncReport{}, time.Now()
+				}
 				pending = &rep
 				copyCame = true
 				wait()
 				continue
 			}
+			runStart = time.Time{}
 			if shows(rep, err) {
 				report(rep, err)
 			}

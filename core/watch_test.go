@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -398,4 +399,48 @@ func TestWatchRereadsACopyWrittenInPlace(t *testing.T) {
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("the copy written to the end: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
+}
+
+// TestWatchReportsDuringALongRun: new junk dropped faster than the syncs
+// read it (more than a sync's budget before each) keeps the syncs reading
+// on; what they did is still said, every WatchMaxWait, not held back for
+// as long as the junk keeps coming.
+func TestWatchReportsDuringALongRun(t *testing.T) {
+	_, path, v := syncedVault(t)
+	dir := filepath.Dir(path)
+	var dropped atomic.Int32
+	drop := func() {
+		for range SyncMaxCopies + 1 {
+			i := dropped.Add(1)
+			write(t, filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second), Who: "JUNKJNK"}.Name("vault.latchkey")), junk(512))
+		}
+	}
+	drop()
+	drop() // more than the unlock's sync and the first of Watch's read
+	streaming := make(chan struct{})
+	watchPassed = func(SyncReport) {
+		select {
+		case <-streaming:
+		default:
+			drop()
+		}
+	}
+	t.Cleanup(func() { watchPassed = func(SyncReport) {} })
+	opened, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := startWatchAfter(t, v, opened, err)
+	t.Cleanup(func() { close(streaming) }) // before Watch is stopped
+	got := waitReport(t, reports, "the syncs reading on while junk keeps coming")
+	var over int
+	for _, cr := range got.sr.Copies {
+		if errors.Is(cr.Err, ErrOverBudget) {
+			over++
+		}
+	}
+	if got.err != nil || over == 0 {
+		t.Errorf("got %d copies over the budget, %v; want a report while the syncs still read on", over, got.err)
+	}
+	t.Logf("reported after %d junk copies dropped", dropped.Load())
 }
