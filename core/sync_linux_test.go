@@ -341,7 +341,9 @@ func TestWatchReadsOnPastTheJunk(t *testing.T) {
 		t.Fatal(err)
 	}
 	reports := startWatchAfter(t, v, opened, err)
+	started := time.Now()
 	got := waitReport(t, reports, "this vault's copy, behind the junk")
+	t.Logf("merged and reported %v after Watch started (WatchDelay %v)", got.at.Sub(started).Round(time.Millisecond), WatchDelay)
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("got %q, %v; want \"1 added\"", got.rep, got.err)
 	}
