@@ -29,7 +29,7 @@
 // Other computers:
 //
 //	rep, err := core.Sync(v, password)   // the file on disk and every conflict copy, merged and saved
-//	go core.Watch(ctx, v, report)        // the same whenever the folder changes, while the vault is open
+//	go core.WatchAfter(ctx, v, rep, err, report) // the same whenever the folder changes, while the vault is open
 //
 // One account type crosses the boundary: vault.Account, what the vault
 // stores. The other apps' entries (interop) and the QR codes' keys

@@ -47,6 +47,8 @@ type CopyReport struct {
 	// file's own (merged; or kept as damaged, foreign, of another key,
 	// ...): while it is that same file, syncing it again does the same.
 	seen fs.FileInfo
+	// read: this sync took it from its budget and opened it.
+	read bool
 }
 
 // SyncReport is what Sync did: with the vault file on disk, and with each
@@ -137,7 +139,7 @@ const (
 // The error is the save's, or the folder's; the report holds what was
 // done up to then.
 func Sync(v Syncer, password []byte) (SyncReport, error) {
-	return syncKnown(v, password, nil, nil)
+	return syncKnown(v, password, nil, nil, nil)
 }
 
 // syncKnown is Sync, given the copies an earlier sync kept (by name): one
@@ -146,8 +148,11 @@ func Sync(v Syncer, password []byte) (SyncReport, error) {
 // did not have, and the vault file on disk brought a new key). The copies
 // named in came (seen arriving since) are read before the others of
 // their kind: junk left over from an earlier sync's budget does not
-// stand before them.
-func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[string]bool) (SyncReport, error) {
+// stand before them. Then come those not in tried (names an earlier sync
+// read): a sync that reads on past the last one's budget reaches the
+// copies it left, not the same ones again (one that could not be read,
+// and so is not known, would else take the budget each time).
+func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came, tried map[string]bool) (SyncReport, error) {
 	var rep SyncReport
 	path := v.Path()
 	dir, vaultName := filepath.Dir(path), filepath.Base(path)
@@ -171,13 +176,16 @@ func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[
 	}
 	// Names that are a sync tool's first, so the password's few tries and
 	// the read budget go to them before names a person gives copies of
-	// their own; among each, what came since the last sync first; the
-	// report is in name order.
+	// their own; among each, what came since the last sync first, then
+	// what no sync read yet; the report is in name order.
 	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
 		if c := compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name())); c != 0 {
 			return c
 		}
-		return compareBool(!came[a.Name()], !came[b.Name()])
+		if c := compareBool(!came[a.Name()], !came[b.Name()]); c != 0 {
+			return c
+		}
+		return compareBool(tried[a.Name()], tried[b.Name()])
 	})
 	merged := map[string]mergedCopy{}
 	tries := 0 // of the password, each one KDF run
@@ -203,6 +211,7 @@ func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came map[
 		}
 		var data []byte
 		if err == nil {
+			cr.read = st.Mode().IsRegular()
 			data, err = readCopy(p, st)
 		}
 		if err == nil {

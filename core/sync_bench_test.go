@@ -49,7 +49,7 @@ func BenchmarkSyncJunk(b *testing.B) {
 				}
 				b.ResetTimer()
 				for range b.N {
-					if _, err := syncKnown(v, nil, kept, nil); err != nil {
+					if _, err := syncKnown(v, nil, kept, nil, nil); err != nil {
 						b.Fatal(err)
 					}
 				}

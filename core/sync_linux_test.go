@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -311,4 +312,112 @@ func TestWatchDoesNotReadKeptJunkAgain(t *testing.T) {
 	if opened[names[0]] != 1 || opened[names[1]] != 0 || opened[names[2]] != 0 {
 		t.Errorf("got opens %v; want %s alone opened, once", opened, names[0])
 	}
+}
+
+// TestWatchReadsOnPastTheJunk: more junk than one sync reads, named to
+// sort before this vault's copy, found when the vault is opened (the sync
+// the window runs at unlock, handed to Watch). The copy was never merged
+// while the folder stayed quiet: every sync read the same junk and
+// stopped. Watch reads on by itself, and reads each junk copy once in
+// all, the unlock's sync included; then it reports once, and stops.
+func TestWatchReadsOnPastTheJunk(t *testing.T) {
+	keys, path, v := syncedVault(t)
+	dir := filepath.Dir(path)
+	const junkCopies = 40
+	var junkNames []string
+	for i := range junkCopies {
+		name := fmt.Sprintf("vault.sync-conflict-00000101-0000%02d-JUNKJNK.latchkey", i)
+		if _, ok := ParseConflict("vault.latchkey", name); !ok {
+			t.Fatalf("%s: not a conflict name", name)
+		}
+		write(t, filepath.Join(dir, name), junk(4096))
+		junkNames = append(junkNames, name)
+	}
+	real := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	o := watchOpens(t, dir)
+	opened, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := startWatchAfter(t, v, opened, err)
+	started := time.Now()
+	got := waitReport(t, reports, "this vault's copy, behind the junk")
+	t.Logf("merged and reported %v after Watch started (WatchDelay %v)", got.at.Sub(started).Round(time.Millisecond), WatchDelay)
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+	if _, ok := v.Account("b"); !ok {
+		t.Error("the copy's account is not in the vault")
+	}
+	if _, err := os.Lstat(filepath.Join(dir, real)); !os.IsNotExist(err) {
+		t.Errorf("the merged copy is still there: %v", err)
+	}
+	kept := 0
+	for _, cr := range got.sr.Copies {
+		if errors.Is(cr.Err, ErrOverBudget) {
+			t.Errorf("%s: reported over the budget; want each copy read by one of the syncs", cr.Name)
+		}
+		if !cr.Removed {
+			kept++
+		}
+	}
+	if kept != junkCopies {
+		t.Errorf("got %d copies reported kept, want the %d junk copies", kept, junkCopies)
+	}
+	// No more syncs: the junk is known.
+	select {
+	case w := <-reports:
+		t.Errorf("another report came: %q, %+v, %v", w.rep, w.sr.Copies, w.err)
+	case <-time.After(4 * WatchDelay):
+	}
+	opens := o.take(t)
+	for _, name := range junkNames {
+		if opens[name] != 1 {
+			t.Errorf("%s: opened %d times, want once across the syncs", name, opens[name])
+		}
+	}
+}
+
+// Copies over the budget that are read again each time (they cannot be
+// read, and are not known): the syncs reading on reach this vault's copy
+// behind them (what no sync read yet goes first), then stop once they
+// read nothing new; no sync runs again and again while the folder is
+// quiet.
+func TestWatchStopsReadingOnWithoutProgress(t *testing.T) {
+	keys, path, v := syncedVault(t)
+	dir := filepath.Dir(path)
+	for i := range SyncMaxCopies + 8 {
+		write(t, filepath.Join(dir, fmt.Sprintf("vault.sync-conflict-00000101-0000%02d-JUNKJNK.latchkey", i)), junk(4096))
+	}
+	real := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
+	write(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
+	// Every read of the junk fails as a file changing while read would:
+	// not the file's own outcome, so nothing is known and each sync reads
+	// it again.
+	readCopyFile = func(p string, max int64) ([]byte, os.FileInfo, error) {
+		if strings.Contains(p, "JUNKJNK") {
+			return nil, nil, ErrChangedWhileRead
+		}
+		return vault.ReadCopyInfoMax(p, max)
+	}
+	t.Cleanup(func() { readCopyFile = vault.ReadCopyInfoMax })
+	var passes atomic.Int32
+	watchPassed = func(SyncReport) { passes.Add(1) }
+	t.Cleanup(func() { watchPassed = func(SyncReport) {} })
+	opened, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := startWatchAfter(t, v, opened, err)
+	got := waitReport(t, reports, "the junk that cannot be read")
+	if got.err != nil || got.rep.String() != "1 added" || !got.sr.Kept() {
+		t.Errorf("got %q, kept %v, %v; want \"1 added\" and the junk kept", got.rep, got.sr.Kept(), got.err)
+	}
+	ran := passes.Load()
+	time.Sleep(6 * WatchDelay)
+	if now := passes.Load(); now != ran || ran > 3 {
+		t.Errorf("got %d syncs by the report, %d after a quiet wait; want at most 3, and none after", ran, now)
+	}
+	t.Logf("%d syncs read on", ran)
 }

@@ -694,7 +694,7 @@ func TestSyncDoesNotReadKeptCopiesAgain(t *testing.T) {
 	sync := func(what string) SyncReport {
 		t.Helper()
 		clear(read)
-		rep, err := syncKnown(v, nil, kept, nil)
+		rep, err := syncKnown(v, nil, kept, nil, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -38,6 +39,13 @@ func syncedVault(t *testing.T) (keys []otp.Key, path string, v *vault.Vault) {
 // startWatch runs Watch on v until the test ends and returns its reports.
 func startWatch(t *testing.T, v *vault.Vault) <-chan watched {
 	t.Helper()
+	return startWatchAfter(t, v, SyncReport{}, nil)
+}
+
+// startWatchAfter is startWatch after the sync at the vault's opening,
+// which did opened (or failed with openErr), as the window does it.
+func startWatchAfter(t *testing.T, v *vault.Vault, opened SyncReport, openErr error) <-chan watched {
+	t.Helper()
 	ready := make(chan struct{})
 	watching = func(string) { close(ready) }
 	t.Cleanup(func() { watching = func(string) {} })
@@ -45,7 +53,7 @@ func startWatch(t *testing.T, v *vault.Vault) <-chan watched {
 	out := make(chan watched, 16)
 	done := make(chan error, 1)
 	go func() {
-		done <- Watch(ctx, v, func(r SyncReport, err error) {
+		done <- WatchAfter(ctx, v, opened, openErr, func(r SyncReport, err error) {
 			out <- watched{r.Changes(), r, err, time.Now()}
 		})
 	}()
@@ -223,8 +231,9 @@ func TestWatchIgnoresACopyItPutBack(t *testing.T) {
 
 // A copy that arrives while more junk than a sync reads is beside the
 // vault is read first, not after the junk left over from the last sync's
-// budget: this vault's copy, named to sort after all the junk, is merged
-// by the sync its arrival makes.
+// budget: this vault's copy, named to sort after all the junk, arrives
+// once the first sync read its budget of it, and the next sync (which
+// reads on past the junk) merges it before it reads the junk left.
 func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 	keys, path, v := syncedVault(t)
 	dir := filepath.Dir(path)
@@ -236,28 +245,71 @@ func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 	for _, name := range junkNames[1:] {
 		write(t, filepath.Join(dir, name), junk(4096))
 	}
+	// Each sync Watch runs, held until the test has looked at it.
+	passes := make(chan SyncReport)
+	resume := make(chan struct{})
+	ended := make(chan struct{})
+	watchPassed = func(r SyncReport) {
+		select {
+		case passes <- r:
+			<-resume
+		case <-ended:
+		}
+	}
+	t.Cleanup(func() { watchPassed = func(SyncReport) {} })
 	reports := startWatch(t, v)
+	t.Cleanup(func() { close(ended) }) // before Watch is stopped
+	pass := func(what string) SyncReport {
+		t.Helper()
+		select {
+		case r := <-passes:
+			return r
+		case <-time.After(guard):
+			t.Fatalf("%s: no sync within %v", what, guard)
+		}
+		return SyncReport{}
+	}
 	write(t, filepath.Join(dir, junkNames[0]), junk(4096))
-	first := waitReport(t, reports, "the junk")
+	first := pass("the junk")
 	var over int
-	for _, cr := range first.sr.Copies {
+	for _, cr := range first.Copies {
 		if errors.Is(cr.Err, ErrOverBudget) {
 			over++
 		}
 	}
 	if over != len(junkNames)-SyncMaxCopies {
+		resume <- struct{}{}
 		t.Fatalf("the junk: got %d copies over the budget, want %d", over, len(junkNames)-SyncMaxCopies)
 	}
 	real := Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
 	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
-	got := waitReport(t, reports, "this vault's copy")
-	if got.err != nil || got.rep.String() != "1 added" {
-		for _, cr := range got.sr.Copies {
-			if cr.Name == real {
-				t.Logf("%s: merged %v, %v", real, cr.Merged, cr.Err)
-			}
+	resume <- struct{}{}
+	second := pass("this vault's copy")
+	resume <- struct{}{}
+	for _, cr := range second.Copies {
+		if cr.Name == real && !cr.Merged {
+			t.Errorf("%s: got merged %v, %v; want it merged by the sync its arrival made, before the junk left", real, cr.Merged, cr.Err)
 		}
-		t.Errorf("this vault's copy: got %q, %v; want \"1 added\"", got.rep, got.err)
+	}
+	// The run of syncs reads on to the end of the junk, then reports once.
+	for {
+		select {
+		case <-passes:
+			resume <- struct{}{}
+			continue
+		case got := <-reports:
+			if got.err != nil || got.rep.String() != "1 added" {
+				t.Errorf("the syncs together: got %q, %v; want \"1 added\"", got.rep, got.err)
+			}
+			for _, cr := range got.sr.Copies {
+				if errors.Is(cr.Err, ErrOverBudget) {
+					t.Errorf("%s: still over the budget once the syncs ended", cr.Name)
+				}
+			}
+		case <-time.After(guard):
+			t.Fatalf("no report within %v", guard)
+		}
+		break
 	}
 }
 
@@ -347,4 +399,48 @@ func TestWatchRereadsACopyWrittenInPlace(t *testing.T) {
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("the copy written to the end: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
+}
+
+// TestWatchReportsDuringALongRun: new junk dropped faster than the syncs
+// read it (more than a sync's budget before each) keeps the syncs reading
+// on; what they did is still said, every WatchMaxWait, not held back for
+// as long as the junk keeps coming.
+func TestWatchReportsDuringALongRun(t *testing.T) {
+	_, path, v := syncedVault(t)
+	dir := filepath.Dir(path)
+	var dropped atomic.Int32
+	drop := func() {
+		for range SyncMaxCopies + 1 {
+			i := dropped.Add(1)
+			write(t, filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second), Who: "JUNKJNK"}.Name("vault.latchkey")), junk(512))
+		}
+	}
+	drop()
+	drop() // more than the unlock's sync and the first of Watch's read
+	streaming := make(chan struct{})
+	watchPassed = func(SyncReport) {
+		select {
+		case <-streaming:
+		default:
+			drop()
+		}
+	}
+	t.Cleanup(func() { watchPassed = func(SyncReport) {} })
+	opened, err := Sync(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := startWatchAfter(t, v, opened, err)
+	t.Cleanup(func() { close(streaming) }) // before Watch is stopped
+	got := waitReport(t, reports, "the syncs reading on while junk keeps coming")
+	var over int
+	for _, cr := range got.sr.Copies {
+		if errors.Is(cr.Err, ErrOverBudget) {
+			over++
+		}
+	}
+	if got.err != nil || over == 0 {
+		t.Errorf("got %d copies over the budget, %v; want a report while the syncs still read on", over, got.err)
+	}
+	t.Logf("reported after %d junk copies dropped", dropped.Load())
 }

@@ -26,11 +26,11 @@ func startWatch(s *session, do func(func())) (stop func()) {
 	}
 	go func() {
 		defer close(done)
+		// The watcher is given the unlock's sync: it reports it, reads on
+		// past the copies that sync left over its budget, and does not
+		// read again the ones it kept.
 		rep, err := core.Sync(v, nil)
-		if err != nil || !rep.Changes().Empty() || rep.Kept() {
-			report(rep, err)
-		}
-		if err := core.Watch(ctx, v, report); err != nil {
+		if err := core.WatchAfter(ctx, v, rep, err, report); err != nil {
 			trace("watcher stopped: " + withoutPackage(err.Error()))
 			do(func() {
 				if s.v == v {

@@ -151,7 +151,8 @@ func TestSyncNoteNamesAFewCopies(t *testing.T) {
 }
 
 // TestWindowNotesAFewOfManyCopies: a folder of more junk copies than one
-// sync reads, found at unlock; the window's note names a few.
+// sync reads, found at unlock; the watcher reads on past the unlock's
+// sync by itself, and the window gets one note, naming a few.
 func TestWindowNotesAFewOfManyCopies(t *testing.T) {
 	h := newHarness(t, threeAccounts(t)[:1])
 	dir := filepath.Dir(h.path)
@@ -167,7 +168,50 @@ func TestWindowNotesAFewOfManyCopies(t *testing.T) {
 	if got := strings.Count(m, "A copy from another computer"); got != syncNoteCopies {
 		t.Errorf("got %d copies named, want %d; the window shows:\n%s", got, syncNoteCopies, m)
 	}
-	if want := fmt.Sprintf("%d more copies were kept beside the vault, 8 not read", copies-syncNoteCopies); !strings.Contains(m, want) {
+	if want := fmt.Sprintf("%d more copies were kept beside the vault.", copies-syncNoteCopies); !strings.Contains(m, want) {
 		t.Errorf("got no %q; the window shows:\n%s", want, m)
+	}
+	if strings.Contains(m, "not read") {
+		t.Errorf("the note says copies were not read, though the watcher read on; the window shows:\n%s", m)
+	}
+	select {
+	case <-q:
+		t.Error("the window was told again, with the folder quiet: want one note for the syncs that read on")
+	case <-time.After(4 * core.WatchDelay):
+	}
+}
+
+// TestWindowMergesACopyBehindTheJunk: more junk copies than one sync reads,
+// named to sort before this vault's copy, found at unlock. The unlock's
+// sync read the junk alone, and the watcher started knowing nothing: the
+// copy was never merged while the folder stayed quiet. It is merged now,
+// with nothing more happening in the folder, and said in one note.
+func TestWindowMergesACopyBehindTheJunk(t *testing.T) {
+	accts := threeAccounts(t)
+	h := newHarness(t, accts[:2])
+	dir := filepath.Dir(h.path)
+	for i := range 40 {
+		name := fmt.Sprintf("vault.sync-conflict-00000101-0000%02d-JUNKJNK.latchkey", i)
+		must(t, os.WriteFile(filepath.Join(dir, name), []byte("junk"), 0o600))
+	}
+	real := filepath.Join(dir, "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
+	must(t, os.WriteFile(real, coretest.OtherComputerWith(t, testVaults, testPassword, h.path, coretest.Adds(t, accts[2])), 0o600))
+	q := uiQueue(h)
+	h.unlock()
+	runNext(t, q, "the sync at unlock and the watcher's")
+	m := shown(h)
+	if !strings.Contains(m, "From another computer: 1 added.") {
+		t.Errorf("got no note of the copy merged; the window shows:\n%s", m)
+	}
+	if got := h.list().length(); got != 3 {
+		t.Errorf("got %d accounts in the list, want 3", got)
+	}
+	if _, err := os.Lstat(real); !os.IsNotExist(err) {
+		t.Errorf("the merged copy is still there: %v", err)
+	}
+	select {
+	case <-q:
+		t.Error("the window was told again, with the folder quiet: want one note for the syncs that read on")
+	case <-time.After(4 * core.WatchDelay):
 	}
 }
