@@ -265,7 +265,7 @@ func TestWatchDoesNotReadKeptJunkAgain(t *testing.T) {
 	for _, name := range names {
 		testtool.SyncDeliver(t, filepath.Join(dir, name), junk(1<<20))
 	}
-	first := waitReport(t, reports, "the junk")
+	first := within(t, reports, "the junk")
 	reasons := map[string]string{}
 	for _, cr := range first.sr.Copies {
 		if cr.Merged || cr.Removed || cr.Err == nil || errors.Is(cr.Err, ErrOverBudget) {
@@ -280,7 +280,7 @@ func TestWatchDoesNotReadKeptJunkAgain(t *testing.T) {
 
 	real := "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"
 	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
-	got := waitReport(t, reports, "this vault's copy")
+	got := within(t, reports, "this vault's copy")
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Fatalf("this vault's copy: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
@@ -307,7 +307,7 @@ func TestWatchDoesNotReadKeptJunkAgain(t *testing.T) {
 
 	// A new version at a junk copy's name is another file: it is read.
 	testtool.SyncDeliver(t, filepath.Join(dir, names[0]), junk(2<<20))
-	waitReport(t, reports, "the junk's new version")
+	within(t, reports, "the junk's new version")
 	opened = o.take(t)
 	if opened[names[0]] != 1 || opened[names[1]] != 0 || opened[names[2]] != 0 {
 		t.Errorf("got opens %v; want %s alone opened, once", opened, names[0])
@@ -342,7 +342,7 @@ func TestWatchReadsOnPastTheJunk(t *testing.T) {
 	}
 	reports := startWatchAfter(t, v, opened, err)
 	started := time.Now()
-	got := waitReport(t, reports, "this vault's copy, behind the junk")
+	got := within(t, reports, "this vault's copy, behind the junk")
 	t.Logf("merged and reported %v after Watch started (WatchDelay %v)", got.at.Sub(started).Round(time.Millisecond), WatchDelay)
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("got %q, %v; want \"1 added\"", got.rep, got.err)
@@ -410,7 +410,7 @@ func TestWatchStopsReadingOnWithoutProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	reports := startWatchAfter(t, v, opened, err)
-	got := waitReport(t, reports, "the junk that cannot be read")
+	got := within(t, reports, "the junk that cannot be read")
 	if got.err != nil || got.rep.String() != "1 added" || !got.sr.Kept() {
 		t.Errorf("got %q, kept %v, %v; want \"1 added\" and the junk kept", got.rep, got.sr.Kept(), got.err)
 	}

@@ -75,15 +75,18 @@ func startWatchAfter(t *testing.T, v *vault.Vault, opened SyncReport, openErr er
 // (WatchDelay plus a merge: about 0.3 s), it only stops a hung test.
 const guard = 20 * time.Second
 
-func waitReport(t *testing.T, ch <-chan watched, what string) watched {
+// within is what ch gives next, failing the test when nothing comes
+// within guard.
+func within[T any](t *testing.T, ch <-chan T, what string) T {
 	t.Helper()
 	select {
 	case w := <-ch:
 		return w
 	case <-time.After(guard):
-		t.Fatalf("%s: no report within %v", what, guard)
+		t.Fatalf("%s: nothing within %v", what, guard)
 	}
-	return watched{}
+	var zero T
+	return zero
 }
 
 // TestWatchMergesWhatArrives: the window's watcher, with real files: the
@@ -102,7 +105,7 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 	}
 	testtool.SyncDeliver(t, path, fromB)
 	sent := time.Now()
-	got := waitReport(t, reports, "the replaced vault file")
+	got := within(t, reports, "the replaced vault file")
 	t.Logf("replaced file: reported %v after the rename (WatchDelay %v)", got.at.Sub(sent).Round(time.Millisecond), WatchDelay)
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("replaced file: got %q, %v; want \"1 added\"", got.rep, got.err)
@@ -128,7 +131,7 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 	copyPath := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
 	testtool.SyncDeliver(t, copyPath, fromC)
 	sent = time.Now()
-	got = waitReport(t, reports, "the conflict copy")
+	got = within(t, reports, "the conflict copy")
 	t.Logf("conflict copy: reported %v after the rename", got.at.Sub(sent).Round(time.Millisecond))
 	if got.err != nil || got.rep.String() != "1 added" || len(got.sr.Copies) != 1 || !got.sr.Copies[0].Removed {
 		t.Errorf("conflict copy: got %q, %+v, %v; want \"1 added\", the copy merged and removed", got.rep, got.sr.Copies, got.err)
@@ -163,12 +166,12 @@ func TestWatchIgnoresItsOwnSync(t *testing.T) {
 	otherVault := filepath.Join(t.TempDir(), "vault.latchkey")
 	coretest.Vault(t, otherVault, vault.Account{Key: keys[1]})
 	testtool.SyncDeliver(t, filepath.Join(dir, "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey"), mustBytes(t, otherVault))
-	if got := waitReport(t, reports, "another vault's copy"); !got.sr.Kept() {
+	if got := within(t, reports, "another vault's copy"); !got.sr.Kept() {
 		t.Fatalf("another vault's copy: got %+v, %v; want it kept", got.sr.Copies, got.err)
 	}
 	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[2]}))
 	testtool.SyncDeliver(t, filepath.Join(dir, "vault.sync-conflict-20261202-101010-ABCDEFG.latchkey"), fromB)
-	got := waitReport(t, reports, "this vault's copy")
+	got := within(t, reports, "this vault's copy")
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Fatalf("this vault's copy: got %q, %v; want \"1 added\"", got.rep, got.err)
 	}
@@ -179,7 +182,7 @@ func TestWatchIgnoresItsOwnSync(t *testing.T) {
 	}
 	// What another computer saves still comes in.
 	testtool.SyncDeliver(t, path, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]})))
-	if got := waitReport(t, reports, "the replaced vault file"); got.err != nil || got.rep.String() != "1 added" {
+	if got := within(t, reports, "the replaced vault file"); got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("the replaced vault file: got %q, %v; want \"1 added\"", got.rep, got.err)
 	}
 }
@@ -194,7 +197,7 @@ func TestWatchMergesAHiddenCopy(t *testing.T) {
 	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]}))
 	hidden := filepath.Join(filepath.Dir(path), ".vault.sync-conflict-20261201-101010-ABCDEFG.latchkey.merging-0123456789abcdef")
 	testtool.SyncDeliver(t, hidden, fromB)
-	got := waitReport(t, reports, "the hidden copy")
+	got := within(t, reports, "the hidden copy")
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
@@ -214,7 +217,7 @@ func TestWatchIgnoresACopyItPutBack(t *testing.T) {
 	reports := startWatch(t, v)
 	copyPath := filepath.Join(filepath.Dir(path), "vault.sync-conflict-20261201-101010-ABCDEFG.latchkey")
 	testtool.SyncDeliver(t, copyPath, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
-	got := waitReport(t, reports, "the copy")
+	got := within(t, reports, "the copy")
 	if got.rep.String() != "1 added" || len(got.sr.Copies) != 1 || !errors.Is(got.sr.Copies[0].Err, ErrNotDeleted) {
 		t.Fatalf("got %q, %+v, %v; want \"1 added\", the copy kept as not deleted", got.rep, got.sr.Copies, got.err)
 	}
@@ -224,7 +227,7 @@ func TestWatchIgnoresACopyItPutBack(t *testing.T) {
 	case <-time.After(6 * WatchDelay):
 	}
 	testtool.SyncDeliver(t, copyPath, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[2]})))
-	if got := waitReport(t, reports, "a new version of the copy"); got.rep.String() != "1 added" {
+	if got := within(t, reports, "a new version of the copy"); got.rep.String() != "1 added" {
 		t.Errorf("a new version of the copy: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
 }
@@ -259,18 +262,8 @@ func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 	t.Cleanup(func() { watchPassed = func(SyncReport) {} })
 	reports := startWatch(t, v)
 	t.Cleanup(func() { close(ended) }) // before Watch is stopped
-	pass := func(what string) SyncReport {
-		t.Helper()
-		select {
-		case r := <-passes:
-			return r
-		case <-time.After(guard):
-			t.Fatalf("%s: no sync within %v", what, guard)
-		}
-		return SyncReport{}
-	}
 	write(t, filepath.Join(dir, junkNames[0]), junk(4096))
-	first := pass("the junk")
+	first := within(t, passes, "the junk")
 	var over int
 	for _, cr := range first.Copies {
 		if errors.Is(cr.Err, ErrOverBudget) {
@@ -284,7 +277,7 @@ func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 	real := Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
 	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
 	resume <- struct{}{}
-	second := pass("this vault's copy")
+	second := within(t, passes, "this vault's copy")
 	resume <- struct{}{}
 	for _, cr := range second.Copies {
 		if cr.Name == real && !cr.Merged {
@@ -350,7 +343,7 @@ func TestWatchSyncsThroughAStreamOfEvents(t *testing.T) {
 		}
 	}()
 	defer func() { close(stop); <-stopped }()
-	got := waitReport(t, reports, "this vault's copy, while a copy is renamed")
+	got := within(t, reports, "this vault's copy, while a copy is renamed")
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("while a copy is renamed: got %q, %v; want \"1 added\"", got.rep, got.err)
 	}
@@ -374,7 +367,7 @@ func TestWatchRereadsACopyWrittenInPlace(t *testing.T) {
 	p := filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey"))
 	half := append(real[:len(real)/2:len(real)/2], make([]byte, len(real)-len(real)/2)...)
 	write(t, p, half)
-	got := waitReport(t, reports, "the half-written copy")
+	got := within(t, reports, "the half-written copy")
 	if len(got.sr.Copies) != 1 || got.sr.Copies[0].Err == nil || !got.rep.Empty() {
 		t.Fatalf("the half-written copy: got %q, %+v, want it kept", got.rep, got.sr.Copies)
 	}
@@ -395,7 +388,7 @@ func TestWatchRereadsACopyWrittenInPlace(t *testing.T) {
 	if err := os.Chtimes(p, before.ModTime(), before.ModTime()); err != nil {
 		t.Fatal(err)
 	}
-	got = waitReport(t, reports, "the copy written to the end")
+	got = within(t, reports, "the copy written to the end")
 	if got.err != nil || got.rep.String() != "1 added" {
 		t.Errorf("the copy written to the end: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
 	}
@@ -432,7 +425,7 @@ func TestWatchReportsDuringALongRun(t *testing.T) {
 	}
 	reports := startWatchAfter(t, v, opened, err)
 	t.Cleanup(func() { close(streaming) }) // before Watch is stopped
-	got := waitReport(t, reports, "the syncs reading on while junk keeps coming")
+	got := within(t, reports, "the syncs reading on while junk keeps coming")
 	var over int
 	for _, cr := range got.sr.Copies {
 		if errors.Is(cr.Err, ErrOverBudget) {
