@@ -130,18 +130,15 @@ func (f *backupFileForm) write(path string, replace bool) {
 		name := safetext.Escape(filepath.Base(path))
 		fyne.Do(func() {
 			j.done()
-			switch {
-			case !j.live() && err != nil:
-				s.w.keep("The backup to " + name + ", asked before the lock, could not be written: back up to a file again.")
+			if j.endedByLock(err != nil, "The backup to "+name+", asked before the lock, could not be written: back up to a file again.",
+				"The backup asked before the lock was written to "+name+".") {
 				return
-			case !j.live():
-				s.w.keep("The backup asked before the lock was written to " + name + ".")
-				return
-			case err != nil:
+			}
+			if err != nil {
 				s.w.showError("Could not write the backup", err)
 				return
 			}
-			s.say("Backup written to " + filepath.Base(path) + ".")
+			s.say("Backup written to " + name + ".")
 		})
 	})
 }

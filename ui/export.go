@@ -113,18 +113,15 @@ func (ex exporter) save(name string, data []byte, what string) {
 			name := safetext.Escape(filepath.Base(path))
 			fyne.Do(func() {
 				j.done()
-				switch {
-				case !j.live() && err != nil:
-					s.w.keep("The export asked before the lock could not be saved to " + name + ": export again.")
+				if j.endedByLock(err != nil, "The export asked before the lock could not be saved to "+name+": export again.",
+					"The export asked before the lock was saved to "+name+". It is not encrypted: delete it once used.") {
 					return
-				case !j.live():
-					s.w.keep("The export asked before the lock was saved to " + name + ". It is not encrypted: delete it once used.")
-					return
-				case err != nil:
+				}
+				if err != nil {
 					s.w.showError("Could not save the "+what, err)
 					return
 				}
-				s.say("Saved the " + what + " to " + filepath.Base(path) + ". It is not encrypted: delete it once used.")
+				s.say("Saved the " + what + " to " + name + ". It is not encrypted: delete it once used.")
 			})
 		})
 	})

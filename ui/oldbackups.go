@@ -105,12 +105,8 @@ func (k keyChange) deal(remove bool) {
 		fyne.Do(func() {
 			j.done()
 			failed := err != nil && !errors.Is(err, vault.ErrBackupFailed)
-			switch {
-			case !j.live() && failed:
-				s.w.keep(fmt.Sprintf("%d old backups %s before the lock, then a problem: some may still open with %s.", len(done), did, k.before))
-				return
-			case !j.live():
-				s.w.keep(fmt.Sprintf("%d old backups %s before the lock.", len(done), did))
+			if j.endedByLock(failed, fmt.Sprintf("%d old backups %s before the lock, then a problem: some may still open with %s.", len(done), did, k.before),
+				fmt.Sprintf("%d old backups %s before the lock.", len(done), did)) {
 				return
 			}
 			if failed {

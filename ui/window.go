@@ -311,6 +311,20 @@ func (j *job) done() {
 	}
 }
 
+// endedByLock reports whether the lock ended j, and then keeps for after
+// the unlock how it ended: failedNote when it failed, else doneNote.
+func (j *job) endedByLock(failed bool, failedNote, doneNote string) bool {
+	switch {
+	case j.live():
+		return false
+	case failed:
+		j.w.keep(failedNote)
+	default:
+		j.w.keep(doneNote)
+	}
+	return true
+}
+
 // maxKept bounds the notes kept while locked: jobs end with the lock, so
 // there are few, but a note is never allowed to grow without end.
 const maxKept = 4
