@@ -89,6 +89,17 @@ func within[T any](t *testing.T, ch <-chan T, what string) T {
 	return zero
 }
 
+// oneAdded reports whether got, a report of what, says one account came in
+// and nothing failed; else it marks the test failed, saying what came.
+func oneAdded(t *testing.T, what string, got watched) bool {
+	t.Helper()
+	if got.err != nil || got.rep.String() != "1 added" {
+		t.Errorf("%s: got %q, %+v, %v; want \"1 added\"", what, got.rep, got.sr.Copies, got.err)
+		return false
+	}
+	return true
+}
+
 // TestWatchMergesWhatArrives: the window's watcher, with real files: the
 // vault file replaced as Syncthing replaces it, then a conflict copy
 // dropped beside it; each is merged and reported, and the vault's own save
@@ -107,9 +118,7 @@ func TestWatchMergesWhatArrives(t *testing.T) {
 	sent := time.Now()
 	got := within(t, reports, "the replaced vault file")
 	t.Logf("replaced file: reported %v after the rename (WatchDelay %v)", got.at.Sub(sent).Round(time.Millisecond), WatchDelay)
-	if got.err != nil || got.rep.String() != "1 added" {
-		t.Errorf("replaced file: got %q, %v; want \"1 added\"", got.rep, got.err)
-	}
+	oneAdded(t, "replaced file", got)
 	if _, ok := v.Account("b"); !ok {
 		t.Error("the other computer's account is not in the vault")
 	}
@@ -172,8 +181,8 @@ func TestWatchIgnoresItsOwnSync(t *testing.T) {
 	fromB := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[2]}))
 	testtool.SyncDeliver(t, filepath.Join(dir, "vault.sync-conflict-20261202-101010-ABCDEFG.latchkey"), fromB)
 	got := within(t, reports, "this vault's copy")
-	if got.err != nil || got.rep.String() != "1 added" {
-		t.Fatalf("this vault's copy: got %q, %v; want \"1 added\"", got.rep, got.err)
+	if !oneAdded(t, "this vault's copy", got) {
+		t.FailNow()
 	}
 	select {
 	case w := <-reports:
@@ -182,9 +191,7 @@ func TestWatchIgnoresItsOwnSync(t *testing.T) {
 	}
 	// What another computer saves still comes in.
 	testtool.SyncDeliver(t, path, coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "c", Key: keys[3]})))
-	if got := within(t, reports, "the replaced vault file"); got.err != nil || got.rep.String() != "1 added" {
-		t.Errorf("the replaced vault file: got %q, %v; want \"1 added\"", got.rep, got.err)
-	}
+	oneAdded(t, "the replaced vault file", within(t, reports, "the replaced vault file"))
 }
 
 // A copy that arrives moved aside (another computer's sync was stopped
@@ -198,9 +205,7 @@ func TestWatchMergesAHiddenCopy(t *testing.T) {
 	hidden := filepath.Join(filepath.Dir(path), ".vault.sync-conflict-20261201-101010-ABCDEFG.latchkey.merging-0123456789abcdef")
 	testtool.SyncDeliver(t, hidden, fromB)
 	got := within(t, reports, "the hidden copy")
-	if got.err != nil || got.rep.String() != "1 added" {
-		t.Errorf("got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
-	}
+	oneAdded(t, "the hidden copy", got)
 	if _, err := os.Lstat(hidden); !os.IsNotExist(err) {
 		t.Errorf("the hidden copy is still there: %v", err)
 	}
@@ -291,9 +296,7 @@ func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 			resume <- struct{}{}
 			continue
 		case got := <-reports:
-			if got.err != nil || got.rep.String() != "1 added" {
-				t.Errorf("the syncs together: got %q, %v; want \"1 added\"", got.rep, got.err)
-			}
+			oneAdded(t, "the syncs together", got)
 			for _, cr := range got.sr.Copies {
 				if errors.Is(cr.Err, ErrOverBudget) {
 					t.Errorf("%s: still over the budget once the syncs ended", cr.Name)
@@ -344,9 +347,7 @@ func TestWatchSyncsThroughAStreamOfEvents(t *testing.T) {
 	}()
 	defer func() { close(stop); <-stopped }()
 	got := within(t, reports, "this vault's copy, while a copy is renamed")
-	if got.err != nil || got.rep.String() != "1 added" {
-		t.Errorf("while a copy is renamed: got %q, %v; want \"1 added\"", got.rep, got.err)
-	}
+	oneAdded(t, "while a copy is renamed", got)
 }
 
 // TestWatchRereadsACopyWrittenInPlace: a copy Watch kept unread as
@@ -389,9 +390,7 @@ func TestWatchRereadsACopyWrittenInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = within(t, reports, "the copy written to the end")
-	if got.err != nil || got.rep.String() != "1 added" {
-		t.Errorf("the copy written to the end: got %q, %+v, %v; want \"1 added\"", got.rep, got.sr.Copies, got.err)
-	}
+	oneAdded(t, "the copy written to the end", got)
 }
 
 // TestWatchReportsDuringALongRun: new junk dropped faster than the syncs
