@@ -315,12 +315,8 @@ func TestWatchReadsWhatArrivesFirst(t *testing.T) {
 // while the renaming went on (and the names seen arriving piled up). The
 // sync comes within WatchMaxWait of the first event.
 func TestWatchSyncsThroughAStreamOfEvents(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	keys, path, v := syncedVault(t)
 	dir := filepath.Dir(path)
-	v := coretest.Open(t, path)
-	defer v.Close()
 	reports := startWatch(t, v)
 	real := Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey")
 	testtool.SyncDeliver(t, filepath.Join(dir, real), coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]})))
@@ -357,12 +353,8 @@ func TestWatchSyncsThroughAStreamOfEvents(t *testing.T) {
 // like the same file. It was not read again until the next unlock; the
 // write itself says it changed.
 func TestWatchRereadsACopyWrittenInPlace(t *testing.T) {
-	keys := coretest.Keys(t)
-	path := filepath.Join(t.TempDir(), "Sync", "vault.latchkey")
-	coretest.Vault(t, path, vault.Account{ID: "a", Key: keys[0]})
+	keys, path, v := syncedVault(t)
 	dir := filepath.Dir(path)
-	v := coretest.Open(t, path)
-	defer v.Close()
 	reports := startWatch(t, v)
 	real := coretest.OtherComputer(t, path, coretest.Adds(t, vault.Account{ID: "b", Key: keys[1]}))
 	p := filepath.Join(dir, Conflict{Tool: Syncthing, When: time.Date(2026, 12, 31, 10, 10, 10, 0, time.UTC), Who: "ABCDEFG"}.Name("vault.latchkey"))
