@@ -25,7 +25,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -353,14 +352,11 @@ func (a *app) shutdown() error {
 	return closeVault(v, saves)
 }
 
-// closeVault finishes queued saves, saves what is left and closes v.
+// closeVault finishes queued saves, then saves what is left and closes v
+// in one step, so nothing a job adds meanwhile is dropped unsaved.
 func closeVault(v *vault.Vault, saves *saver) error {
 	saves.stop()
-	var err error
-	if v.Dirty() {
-		err = v.Save()
-	}
-	return errors.Join(err, v.Close())
+	return v.SaveAndClose()
 }
 
 // applyTheme sets the light, dark or system look.

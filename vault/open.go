@@ -554,10 +554,29 @@ func (v *Vault) MarkUsed(id string) error {
 
 // Close releases the lock and wipes the data key and secrets from memory
 // (best effort: Go may have copied them). Unsaved changes are dropped; call
-// Save first. Close is idempotent.
+// Save first, or SaveAndClose. Close is idempotent.
 func (v *Vault) Close() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	return v.close()
+}
+
+// SaveAndClose saves what is unsaved and closes, in one hold of the vault:
+// a change another goroutine makes is either saved or refused with
+// ErrClosed, never made after a separate save and then dropped by the
+// close (the window's lock, while an import's worker adds accounts). The
+// vault is closed even when the save fails; both errors are returned.
+func (v *Vault) SaveAndClose() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	var err error
+	if !v.closed && v.dirty {
+		err = v.save(true)
+	}
+	return errors.Join(err, v.close())
+}
+
+func (v *Vault) close() error {
 	if v.closed {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -410,5 +411,68 @@ func TestSaveWithoutChangesWritesNothing(t *testing.T) {
 	mustSave(t, v)
 	if !bytes.Equal(mustRead(t, path), before) {
 		t.Fatal("a save with nothing to save rewrote the file")
+	}
+}
+
+// renameHook is a file system that calls onRename before each rename.
+type renameHook struct {
+	fileSystem
+	onRename func(to string)
+}
+
+func (f renameHook) Rename(from, to string) error {
+	f.onRename(to)
+	return f.fileSystem.Rename(from, to)
+}
+
+// SaveAndClose leaves nothing changed and unsaved: an account another
+// goroutine adds while the vault is saved (the window's lock, while an
+// import's worker adds) is refused with ErrClosed, or is in the file. A
+// check of Dirty, then Save, then Close let that add in between the save
+// and the close, which dropped it.
+func TestSaveAndCloseDropsNothing(t *testing.T) {
+	v, path, _ := newTestVault(t)
+	mustAdd(t, v, Account{ID: "first", Key: rfcKey()})
+	var addErr error
+	added := make(chan struct{})
+	var once sync.Once
+	v.fs = renameHook{fileSystem: v.fs, onRename: func(to string) {
+		if to != path {
+			return
+		}
+		once.Do(func() {
+			go func() {
+				defer close(added)
+				k := rfcKey()
+				k.Name = "late"
+				_, addErr = v.Add(Account{ID: "late", Key: k})
+			}()
+			// The add waits on the vault meanwhile: over a millisecond,
+			// so the vault's mutex hands itself to it at the next unlock.
+			time.Sleep(5 * time.Millisecond)
+		})
+	}}
+	if err := v.SaveAndClose(); err != nil && !errors.Is(err, ErrBackupFailed) {
+		t.Fatal(err)
+	}
+	select {
+	case <-added:
+	case <-time.After(10 * time.Second): // the hook never ran: no save
+		t.Fatal("SaveAndClose did not write the vault file")
+	}
+	ro, err := openReadOnly(path, testPassword, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, ok := ro.Account("first"); !ok {
+		t.Error("the change before SaveAndClose is not in the file")
+	}
+	_, inFile := ro.Account("late")
+	switch {
+	case addErr == nil && !inFile:
+		t.Error("an account added while the vault was saved and closed was taken, and is not in the file")
+	case addErr != nil && !errors.Is(addErr, ErrClosed):
+		t.Errorf("the add during the close: got %v, want ErrClosed or success", addErr)
 	}
 }
