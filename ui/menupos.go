@@ -6,13 +6,12 @@ import (
 )
 
 // showMenuAt opens menu under the button from, placed wholly inside the
-// window (see menuPosition), and returns it.
-func showMenuAt(menu *fyne.Menu, c fyne.Canvas, from fyne.CanvasObject) *widget.PopUpMenu {
+// window (see menuPosition).
+func showMenuAt(menu *fyne.Menu, c fyne.Canvas, from fyne.CanvasObject) {
 	p := widget.NewPopUpMenu(menu, c)
 	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(from)
 	_, area := c.InteractiveArea()
 	p.ShowAtPosition(menuPosition(at, from.Size(), p.MinSize(), area))
-	return p
 }
 
 // menuPosition places a menu of size menu beside a button at at of size
