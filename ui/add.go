@@ -18,8 +18,6 @@ import (
 // tests replace them.
 var readClipboardImage, readScreen = clipboardImage, captureScreen
 
-var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".PNG", ".JPG", ".JPEG"}
-
 // adder is the Add menu: accounts from QR codes on the screen, in image
 // files or on the clipboard, from a link, typed by hand, or imported; and
 // from files dropped on the window. What it finds goes to the review.

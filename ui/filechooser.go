@@ -268,6 +268,10 @@ func (w *window) fyneChooser(p filePurpose, dir string, chosen func(string)) *fi
 	return c
 }
 
+// imageExtensions are the image files the chooser lists first, matched
+// in any case: what the window reads.
+var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+
 // regularFiles lists regular files only, image files alone when images:
 // Fyne's dialog opens what is picked itself, on the UI goroutine, so a
 // FIFO or a device must never be offered (opening a FIFO would hang the
