@@ -63,6 +63,7 @@ func Run(vaultPath string) error {
 		vaultPath = p
 	}
 	introducePortal()
+	systemChooser = findSystemChooser()
 	prof := startProfile()
 	defer prof.stop()
 	fa := fyneapp.NewWithID(AppID)

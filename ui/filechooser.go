@@ -73,16 +73,21 @@ func (p filePurpose) kind() capture.FileKind {
 }
 
 // systemChooser asks the desktop's own file chooser (capture.ChooseFile);
-// nil means there is none to ask. Once it answers that the desktop has
-// none, it is nil for the rest of the process: no D-Bus round trip before
-// every pick. UI goroutine only; tests replace it.
-var systemChooser = func() func(context.Context, capture.FileQuestion) (string, error) {
+// nil means there is none to ask. Run sets it (findSystemChooser), not the
+// package's start, which every command line run would pay for too. Once
+// it answers that the desktop has none, it is nil for the rest of the
+// process: no D-Bus round trip before every pick. UI goroutine only;
+// tests replace it.
+var systemChooser func(context.Context, capture.FileQuestion) (string, error)
+
+// findSystemChooser is the desktop's file chooser, nil when it has none.
+func findSystemChooser() func(context.Context, capture.FileQuestion) (string, error) {
 	d := capture.CurrentDesktop()
 	if !d.HasFileChooser() {
 		return nil
 	}
 	return d.ChooseFile
-}()
+}
 
 // chooseFile asks for a file or folder for purpose and hands its path to
 // then, on the UI goroutine. It starts in start when that is set, else in
