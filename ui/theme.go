@@ -63,27 +63,23 @@ func (t *variantTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	case themeDark:
 		v = theme.VariantDark
 	}
+	// Foreground is a text colour too, but focusColours makes it readable
+	// itself, on the focus fill as well.
 	c := t.Theme.Color(n, v)
-	if slices.Contains(textColours, n) {
-		var grounds []color.Color
-		for _, g := range textGrounds {
-			grounds = append(grounds, t.Theme.Color(g, v))
-		}
-		c = readableOn(c, grounds)
-	}
-	if n == theme.ColorNameForegroundOnPrimary {
-		// The text of a default button, on Primary as corrected above.
-		c = readableOn(c, []color.Color{t.Color(theme.ColorNamePrimary, v)})
-	}
-	switch n {
-	case theme.ColorNameInputBorder:
+	switch {
+	case n == theme.ColorNameForeground:
+		c = hintSafeOf(t.focusColours(v).text)
+	case n == theme.ColorNameFocus:
+		c = t.focusColours(v).fill
+	case n == theme.ColorNameInputBorder:
 		// 1 px wide and smoothed, a 3:1 border is drawn lighter than its
 		// colour (2.9:1 measured): the colour keeps a margin.
 		c = contrastingOn(c, t.grounds(outlineGrounds, v), minContrast)
-	case theme.ColorNameForeground:
-		c = hintSafeOf(t.focusColours(v).text)
-	case theme.ColorNameFocus:
-		c = t.focusColours(v).fill
+	case n == theme.ColorNameForegroundOnPrimary:
+		// The text of a default button, on Primary as Color corrects it.
+		c = readableOn(c, []color.Color{t.Color(theme.ColorNamePrimary, v)})
+	case slices.Contains(textColours, n):
+		c = readableOn(c, t.grounds(textGrounds, v))
 	}
 	return c
 }
