@@ -134,11 +134,10 @@ func whenText(t, now time.Time) string {
 
 // onBackupNow writes an automatic backup at once, whatever its age.
 func (s *session) onBackupNow() {
-	v := s.v
-	if v == nil {
+	if !s.act() {
 		return
 	}
-	s.touch()
+	v := s.v
 	j := s.w.busy("Backing up…")
 	j.background(func() {
 		err := v.Save()

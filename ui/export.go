@@ -55,11 +55,10 @@ func (p plainConfirm) ConfirmPlain(f core.Format) bool {
 // drop starts a second job beside the question, but shows its sign only
 // once the question is answered.
 func exportPlain[T any](s *session, build func(accounts []vault.Account, c core.Confirmer) (T, error), done func(T)) {
-	v := s.v
-	if v == nil {
+	if !s.act() {
 		return
 	}
-	s.touch()
+	v := s.v
 	j := s.w.hold() // no sign: the question comes at once
 	j.background(func() {
 		accounts := v.Accounts()
