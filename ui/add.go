@@ -122,7 +122,7 @@ func pasteAdds(text string) bool {
 		return true
 	}
 	// otpauth: and otpauth-migration: links, in any case.
-	if head := strings.ToLower(text[:min(len(text), len("otpauth"))]); head == "otpauth" {
+	if len(text) >= len("otpauth") && strings.EqualFold(text[:len("otpauth")], "otpauth") {
 		return true
 	}
 	_, ok := bareKey(text)
