@@ -119,9 +119,10 @@ func (v *Vault) storeBackupDirHere(dir string) error {
 
 // loadBackupDirHere sets the vault's backup folder on this computer: its
 // own choice; without one, the folder an older Latchkey wrote in the file
-// when it is a folder here (kept as this computer's choice when keep),
+// when it is a folder here (kept as this computer's choice unless the vault
+// is read-only),
 // else the default. Called on a vault just loaded.
-func (v *Vault) loadBackupDirHere(keep bool) {
+func (v *Vault) loadBackupDirHere() {
 	if dir, chosen := v.readBackupDirHere(); chosen {
 		v.backupHere = dir
 		return
@@ -147,10 +148,9 @@ func (v *Vault) loadBackupDirHere(keep bool) {
 		return
 	}
 	v.backupHere = old
-	if keep {
-		// Best effort: not kept, it is adopted again at the next open.
-		v.storeBackupDirHere(old)
-	}
+	// Best effort (and refused read-only): not kept, it is adopted again
+	// at the next open.
+	v.storeBackupDirHere(old)
 }
 
 // networkPath reports whether p names a folder on another machine, by
