@@ -174,32 +174,34 @@ func syncKnown(v Syncer, password []byte, known map[string]CopyReport, came, tri
 			}
 		}
 	}
+	// The conflict copies, each name parsed once (not at every comparison).
+	var copies []CopyReport
+	for _, e := range entries {
+		if c, ok := ParseConflict(vaultName, e.Name()); ok {
+			copies = append(copies, CopyReport{Name: e.Name(), Conflict: c})
+		}
+	}
 	// Names that are a sync tool's first, so the password's few tries and
 	// the read budget go to them before names a person gives copies of
 	// their own; among each, what came since the last sync first, then
 	// what no sync read yet; the report is in name order.
-	slices.SortStableFunc(entries, func(a, b os.DirEntry) int {
-		if c := compareBool(ambiguous(vaultName, a.Name()), ambiguous(vaultName, b.Name())); c != 0 {
+	slices.SortStableFunc(copies, func(a, b CopyReport) int {
+		if c := compareBool(a.Conflict.Tool.Ambiguous(), b.Conflict.Tool.Ambiguous()); c != 0 {
 			return c
 		}
-		if c := compareBool(!came[a.Name()], !came[b.Name()]); c != 0 {
+		if c := compareBool(!came[a.Name], !came[b.Name]); c != 0 {
 			return c
 		}
-		return compareBool(tried[a.Name()], tried[b.Name()])
+		return compareBool(tried[a.Name], tried[b.Name])
 	})
 	merged := map[string]mergedCopy{}
 	tries := 0 // of the password, each one KDF run
 	var budget readBudget
-	for _, e := range entries {
-		c, ok := ParseConflict(vaultName, e.Name())
-		if !ok {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		if c.Tool.Ambiguous() && vault.Exists(vault.LockPath(p)) {
+	for _, cr := range copies {
+		p := filepath.Join(dir, cr.Name)
+		if cr.Conflict.Tool.Ambiguous() && vault.Exists(vault.LockPath(p)) {
 			continue // a vault of its own that someone opened, not a copy
 		}
-		cr := CopyReport{Name: e.Name(), Conflict: c}
 		st, err := lstat(p)
 		if err == nil {
 			if k, ok := known[cr.Name]; ok && !k.Merged && sameVersion(k.seen, st) && !(rep.Disk.Key && unknownKey(k)) {
@@ -327,13 +329,6 @@ func fileOwn(err error) bool {
 		}
 	}
 	return false
-}
-
-// ambiguous reports whether name is a conflict name a person could give a
-// copy of their own.
-func ambiguous(vaultName, name string) bool {
-	c, ok := ParseConflict(vaultName, name)
-	return ok && c.Tool.Ambiguous()
 }
 
 func compareBool(a, b bool) int {

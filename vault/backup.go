@@ -530,7 +530,7 @@ func (v *Vault) restoreAt(newPath string) (codes []string, err error) {
 	}
 	// This computer's folder for the new path, if it chose one; else the
 	// one an older Latchkey wrote in the backup, when it is a folder here.
-	v.loadBackupDirHere(true)
+	v.loadBackupDirHere()
 	v.dirty = true
 	// A failed rotating backup leaves the vault saved; LastBackup reports it.
 	if err := v.save(false); err != nil && !errors.Is(err, ErrBackupFailed) {

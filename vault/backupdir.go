@@ -60,7 +60,8 @@ func (v *Vault) readBackupDirHere() (dir string, chosen bool) {
 		}
 		return d.(string), true
 	}
-	b, err := readLocalSettings(p)
+	// ReadCopy's rules: a regular file, capped, never through a link.
+	b, _, err := ReadCopyInfoMax(p, maxLocalSettings)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", false
@@ -72,34 +73,6 @@ func (v *Vault) readBackupDirHere() (dir string, chosen bool) {
 		return "", true
 	}
 	return ls.BackupDir, true
-}
-
-// readLocalSettings reads p, a regular file of at most maxLocalSettings
-// bytes, never through a link.
-func readLocalSettings(p string) ([]byte, error) {
-	before, err := os.Lstat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !before.Mode().IsRegular() {
-		return nil, notRegular(p, before.Mode())
-	}
-	if before.Size() > maxLocalSettings {
-		return nil, fmt.Errorf("vault: %s is larger than %d bytes: %w", p, maxLocalSettings, ErrTooLarge)
-	}
-	f, err := openNoFollow(p, before)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, notRegular(p, st.Mode())
-	}
-	return readAllLimited(f, make([]byte, 0, before.Size()+1), maxLocalSettings)
 }
 
 func decodeLocalSettings(b []byte) (localSettings, error) {
@@ -146,9 +119,10 @@ func (v *Vault) storeBackupDirHere(dir string) error {
 
 // loadBackupDirHere sets the vault's backup folder on this computer: its
 // own choice; without one, the folder an older Latchkey wrote in the file
-// when it is a folder here (kept as this computer's choice when keep),
+// when it is a folder here (kept as this computer's choice unless the vault
+// is read-only),
 // else the default. Called on a vault just loaded.
-func (v *Vault) loadBackupDirHere(keep bool) {
+func (v *Vault) loadBackupDirHere() {
 	if dir, chosen := v.readBackupDirHere(); chosen {
 		v.backupHere = dir
 		return
@@ -174,10 +148,9 @@ func (v *Vault) loadBackupDirHere(keep bool) {
 		return
 	}
 	v.backupHere = old
-	if keep {
-		// Best effort: not kept, it is adopted again at the next open.
-		v.storeBackupDirHere(old)
-	}
+	// Best effort (and refused read-only): not kept, it is adopted again
+	// at the next open.
+	v.storeBackupDirHere(old)
 }
 
 // networkPath reports whether p names a folder on another machine, by

@@ -644,8 +644,8 @@ func canonical(r *replica) []byte {
 	return b
 }
 
-// equalReplicas decides whether a conflict copy may be deleted (Covers,
-// SavedCovers): it must see a difference in every part of a replica.
+// equalReplicas decides whether a conflict copy may be deleted
+// (SavedCoversEach): it must see a difference in every part of a replica.
 func TestEqualReplicasSeesEveryPart(t *testing.T) {
 	v, _, _ := newTestVault(t)
 	mustAdd(t, v, Account{ID: "x", Key: hotpKey(), Note: "n", Tags: []string{"t"}, Icon: []byte("i"),

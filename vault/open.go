@@ -77,7 +77,7 @@ func create(path string, password []byte, o options) (v *Vault, codes []string, 
 	}
 	v = &Vault{path: path, fs: o.fs, lock: lock, settings: DefaultSettings(), now: o.now, opts: o, usedCodeSlot: -1}
 	v.initClock()
-	v.loadBackupDirHere(true)
+	v.loadBackupDirHere()
 	v.dataKey = newDataKey()
 	v.pinKey()
 	born := v.clock.tick()
@@ -160,7 +160,7 @@ func open(path string, password []byte, o options) (*Vault, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	v.passwordKEK = kek
-	v.loadBackupDirHere(true)
+	v.loadBackupDirHere()
 	v.sweepTemps()
 	if base == c {
 		v.mergeLocal()
@@ -283,7 +283,7 @@ func openWithBackupCode(path, code string, o options) (*Vault, error) {
 		v.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	v.loadBackupDirHere(true)
+	v.loadBackupDirHere()
 	v.sweepTemps()
 	v.usedCodeSlot = i
 	v.needsPassword = true

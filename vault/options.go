@@ -14,9 +14,9 @@ type Options struct {
 	KDF KDF
 	// StateDir is where this computer keeps its own copy of each vault it
 	// saves, merged back on every open, its backup folder for each, and
-	// its device id. Empty: the
-	// per-user DefaultStateDir; with TestKDF, none (each test sets its
-	// own, so tests never write to the real state folder).
+	// its device id. Empty: the per-user DefaultStateDir; with TestKDF,
+	// none (each test sets its own, so tests never write to the real state
+	// folder).
 	StateDir string
 }
 

@@ -17,23 +17,17 @@ import (
 // checked before anything is allocated, and again while reading should it
 // grow.
 func ReadCopy(path string) ([]byte, error) {
-	b, _, err := ReadCopyInfo(path)
+	b, _, err := ReadCopyInfoMax(path, int64(MaxFileSize))
 	return b, err
 }
 
-// ReadCopyInfo is ReadCopy, and also says which file the bytes came
-// from: the open file's own information, taken before the read. A caller
-// that looked at path before (to delete the copy only while it is that
-// file) compares the two: path may have named another file for the
-// moment of the open.
-func ReadCopyInfo(path string) ([]byte, fs.FileInfo, error) {
-	return ReadCopyInfoMax(path, int64(MaxFileSize))
-}
-
-// ReadCopyInfoMax is ReadCopyInfo capped at max bytes (at most
-// MaxFileSize): a caller reading many copies caps what it reads of all
-// of them by what it saw of each before the open. A file over max gives
-// ErrTooLarge.
+// ReadCopyInfoMax is ReadCopy capped at max bytes (at most MaxFileSize),
+// and also says which file the bytes came from: the open file's own
+// information, taken before the read. A caller that looked at path before
+// (to delete the copy only while it is that file) compares the two: path
+// may have named another file for the moment of the open. A caller
+// reading many copies caps what it reads of all of them by what it saw of
+// each before the open. A file over max gives ErrTooLarge.
 func ReadCopyInfoMax(path string, max int64) ([]byte, fs.FileInfo, error) {
 	max = min(max, int64(MaxFileSize))
 	before, err := os.Lstat(path)

@@ -57,7 +57,7 @@ func openReadOnly(path string, password []byte, o options) (*Vault, error) {
 	if err := v.load(base, dataKey); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	v.loadBackupDirHere(false)
+	v.loadBackupDirHere()
 	// What this computer saved and a sync tool replaced is shown too
 	// (in memory: a read-only vault writes nothing).
 	if base == c {

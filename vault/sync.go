@@ -292,26 +292,12 @@ func sharesKey(a, b [][]byte) bool {
 	return false
 }
 
-// Covers reports whether the vault as it is in memory already holds
-// everything the copy does (merging it would change nothing): the check
-// before a merged copy may be deleted.
-func (v *Vault) Covers(data []byte) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.closed {
-		return false
-	}
-	cur := v.replica()
-	defer cur.wipe()
-	return v.covered(cur, data, v.keys(), false)
-}
-
 // covered reports whether base holds everything the copy in data does:
 // the copy opens with keys, and merging it into base would change
-// nothing. With byAge, what a save drops by age (tombstones older than
-// Retention) is first left out of both, so it does not make the copy hold
-// more. v.mu is held.
-func (v *Vault) covered(base *replica, data []byte, keys [][]byte, byAge bool) bool {
+// nothing. What a save drops by age (tombstones older than Retention) is
+// first left out of both, so it does not make the copy hold more. v.mu
+// is held.
+func (v *Vault) covered(base *replica, data []byte, keys [][]byte) bool {
 	r, err := openCopy(data, v.opts.limits, keys)
 	if err != nil {
 		return false
@@ -322,11 +308,9 @@ func (v *Vault) covered(base *replica, data []byte, keys [][]byte, byAge bool) b
 		return false
 	}
 	defer merged.wipe()
-	if byAge {
-		now := v.now()
-		merged.collect(now)
-		base.collect(now)
-	}
+	now := v.now()
+	merged.collect(now)
+	base.collect(now)
 	return equalReplicas(base, merged)
 }
 
@@ -500,16 +484,11 @@ func (s *slot) identity() []byte {
 	return b
 }
 
-// SavedCovers reports whether the vault file as saved on disk holds
-// everything the copy does: it opens with the vault's keys, and merging
-// the copy into it would change nothing. It is the check before a merged
-// conflict copy is deleted: only what the saved file holds may go.
-func (v *Vault) SavedCovers(data []byte) bool {
-	return v.SavedCoversEach([][]byte{data})[0]
-}
-
-// SavedCoversEach is SavedCovers for each of copies, reading and
-// decrypting the saved file once for all of them.
+// SavedCoversEach reports, for each of copies, whether the vault file as
+// saved on disk holds everything the copy does: it opens with the
+// vault's keys, and merging the copy into it would change nothing. It is
+// the check before a merged conflict copy is deleted: only what the saved
+// file holds may go. The saved file is read and decrypted once for all.
 func (v *Vault) SavedCoversEach(copies [][]byte) []bool {
 	out := make([]bool, len(copies))
 	v.mu.Lock()
@@ -531,7 +510,7 @@ func (v *Vault) SavedCoversEach(copies [][]byte) []bool {
 	// was collected when it was written, so the copies that follow meet
 	// the same replica as the first.
 	for i, data := range copies {
-		out[i] = v.covered(onDisk, data, keys, true)
+		out[i] = v.covered(onDisk, data, keys)
 	}
 	return out
 }
