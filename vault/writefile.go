@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // Every file Latchkey writes besides the vault's own save (exports, QR
@@ -243,17 +244,21 @@ func placeOf(p string) string {
 }
 
 // isLatchkeyFile reports whether the regular file at p starts with the
-// vault magic. Anything else (a FIFO included) is not opened.
+// vault magic. Anything else is not read: a device is not opened, and a
+// FIFO put there after the look is opened without waiting and refused.
 func isLatchkeyFile(p string) bool {
 	st, err := os.Stat(p)
 	if err != nil || !st.Mode().IsRegular() {
 		return false
 	}
-	f, err := os.Open(p)
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
 	head := make([]byte, len(magic))
 	n, _ := io.ReadFull(f, head)
 	return IsVaultFile(head[:n])
