@@ -325,7 +325,25 @@ func (c *Client) Code(id string) (string, error) {
 	if r.Code == "" {
 		return "", fmt.Errorf("%w: an answer without a code", ErrNoAnswer)
 	}
+	if !isCode(r.Code) {
+		// It is printed as it is: escapes or line breaks must not pass.
+		return "", fmt.Errorf("%w: an answer that is no code", ErrNoAnswer)
+	}
 	return r.Code, nil
+}
+
+// isCode reports whether s can be a code: up to otp.MaxDigits digits or
+// capital letters (Steam's alphabet).
+func isCode(s string) bool {
+	if len(s) > otp.MaxDigits {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Client) ask(q request) (response, error) {

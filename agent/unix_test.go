@@ -513,3 +513,40 @@ func TestNoAnswerAfterAsking(t *testing.T) {
 		t.Errorf("no window at all: got %v, want an error other than ErrNoAnswer", err)
 	}
 }
+
+// A code is shown as it comes, so an answer that is no code (terminal
+// escapes, line breaks, a wall of text) is refused, as an answer without
+// a code is: the peer answering on the socket is not trusted to be sane.
+func TestCodeAnswerMustBeACode(t *testing.T) {
+	for name, tc := range map[string]struct {
+		code string
+		ok   bool
+	}{
+		"digits":          {"94287082", true},
+		"steam":           {"2BCDF", true},
+		"terminal escape": {"123\x1b[31m456", false},
+		"line break":      {"123\n456", false},
+		"too long":        {"12345678901", false},
+		"letters":         {"abcdef", false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			client, server := net.Pipe()
+			defer client.Close()
+			go func() {
+				defer server.Close()
+				var q request
+				if readFrame(server, &q, MaxRequest) != nil {
+					return
+				}
+				writeFrame(server, response{Code: tc.code}, MaxResponse)
+			}()
+			got, err := (&Client{conn: client}).Code("t1")
+			switch {
+			case tc.ok && (err != nil || got != tc.code):
+				t.Errorf("code %q: got %q, %v; want it as it came", tc.code, got, err)
+			case !tc.ok && (!errors.Is(err, ErrNoAnswer) || got != ""):
+				t.Errorf("code %q: got %q, %v; want ErrNoAnswer", tc.code, got, err)
+			}
+		})
+	}
+}

@@ -17,6 +17,17 @@ import (
 	"latchkey/otp"
 )
 
+// decodeImage decodes data as image.Decode does, the declared dimensions
+// checked first as decodeGrayData checks them, so a decompression bomb is
+// refused before its pixels are allocated.
+func decodeImage(data []byte) (image.Image, error) {
+	_, format, err := imageConfig(data)
+	if err != nil {
+		return nil, err
+	}
+	return decodeChecked(data, format)
+}
+
 // FuzzReadImageBytes feeds arbitrary bytes through the whole reader: the
 // image decoders, the size checks and gozxing. Nothing may panic or hang,
 // and:

@@ -137,7 +137,7 @@ func rgbaRow(dst, src []byte) {
 func nrgba64Row(dst, src []byte) {
 	for x := range dst {
 		p := src[8*x : 8*x+8 : 8*x+8]
-		dst[x] = onWhite(luma(uint32(p[0]), uint32(p[2]), uint32(p[4])), uint32(p[6]))
+		dst[x] = lumaOnWhite(uint32(p[0]), uint32(p[2]), uint32(p[4]), uint32(p[6]))
 	}
 }
 

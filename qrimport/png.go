@@ -379,7 +379,7 @@ func (p *pngHead) rowConverter() func(dst, src []byte) {
 		var lut [256]byte
 		for i := 0; i < p.paletteLen; i++ {
 			c := p.palette[i]
-			lut[i] = onWhite(luma(uint32(c[0]), uint32(c[1]), uint32(c[2])), uint32(c[3]))
+			lut[i] = lumaOnWhite(uint32(c[0]), uint32(c[1]), uint32(c[2]), uint32(c[3]))
 		}
 		return p.lookup(&lut)
 	case pngGrayType:

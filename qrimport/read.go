@@ -384,16 +384,6 @@ func checkSize(w, h int) error {
 	return nil
 }
 
-// decodeImage checks the declared dimensions before decoding, so a
-// decompression bomb is refused before its pixels are allocated.
-func decodeImage(data []byte) (image.Image, error) {
-	_, format, err := imageConfig(data)
-	if err != nil {
-		return nil, err
-	}
-	return decodeChecked(data, format)
-}
-
 // imageConfig reads data's format and dimensions, refusing an image over
 // the size limits.
 func imageConfig(data []byte) (image.Config, string, error) {
