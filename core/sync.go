@@ -541,31 +541,12 @@ var removeFile = os.Remove
 // Whatever else the text holds that acts on a screen is escaped too. The
 // error still wraps err.
 func escapeNames(err error, names ...string) error {
+	err = safetext.NamesEscaped(err, names...)
 	if err == nil {
 		return nil
 	}
-	text := err.Error()
-	pairs := make([]string, 0, 2*len(names))
-	for _, n := range names {
-		if esc := safetext.Escape(n); esc != n {
-			pairs = append(pairs, n, esc)
-		}
-	}
-	shown := oneLine(strings.NewReplacer(pairs...).Replace(text))
-	if shown == text {
-		return err
-	}
-	return &escapedError{text: shown, err: err}
+	return safetext.Reworded(err, oneLine(err.Error()))
 }
-
-// escapedError is an error shown with the names in it escaped.
-type escapedError struct {
-	text string
-	err  error
-}
-
-func (e *escapedError) Error() string { return e.text }
-func (e *escapedError) Unwrap() error { return e.err }
 
 // oneLine escapes what safetext.Message keeps (line breaks and tabs) as
 // well: a reason is shown on one line.

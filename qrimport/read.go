@@ -317,7 +317,7 @@ func looksLikeURI(data []byte) bool {
 func readCapped(path string) ([]byte, error) {
 	f, err := input.Open(path)
 	if err != nil {
-		return nil, escapePath(err, path) // it names the file and the cause
+		return nil, safetext.NamesEscaped(err, path) // it names the file and the cause
 	}
 	defer f.Close()
 	var size int64
@@ -336,11 +336,11 @@ func readCapped(path string) ([]byte, error) {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
 		data = data[:n] // the end, where the stat said
 	case err != nil:
-		return nil, escapePath(err, path)
+		return nil, safetext.NamesEscaped(err, path)
 	default:
 		rest, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1-int64(n)))
 		if err != nil {
-			return nil, escapePath(err, path)
+			return nil, safetext.NamesEscaped(err, path)
 		}
 		data = append(data, rest...)
 	}
@@ -357,25 +357,6 @@ func readCapped(path string) ([]byte, error) {
 // file name is untrusted text: a line break or a terminal escape in it
 // must not make an error read as more, or act on a terminal.
 func shownName(path string) string { return safetext.Escape(filepath.Base(path)) }
-
-// escapePath shows path escaped in err, an error of the file system that
-// quotes it as given; err stays what errors.Is and errors.As find.
-func escapePath(err error, path string) error {
-	shown := safetext.Escape(path)
-	if shown == path {
-		return err
-	}
-	return &escapedError{text: strings.ReplaceAll(err.Error(), path, shown), err: err}
-}
-
-// escapedError is an error whose text quotes a path escaped.
-type escapedError struct {
-	text string
-	err  error
-}
-
-func (e *escapedError) Error() string { return e.text }
-func (e *escapedError) Unwrap() error { return e.err }
 
 func checkSize(w, h int) error {
 	if w > MaxSide || h > MaxSide || w*h > MaxPixels {
